@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: MIT
+# heloval - plain GNU make build. `make` builds ./heloval; `make test` runs
+# every test and ends with "N passed, N failed"; `make run` is the quick start.
+# When run as root and a Debian package is missing, the `deps` step installs it.
+
+B      ?= build
+WERROR ?= -Werror
+WARN   := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
+          -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wundef -Wvla
+CFLAGS ?= -O2 -g
+PKGS   := sqlite3 libpcre2-8 libcares zlib ldns
+
+# Debian packages the build, the tests and the benchmark need.
+BUILD_DEBS := build-essential pkgconf libsqlite3-dev libpcre2-dev \
+              libc-ares-dev zlib1g-dev libldns-dev
+TEST_DEBS  := nsd ldnsutils sqlite3 python3 gzip
+DEPS_STAMP := $(B)/.deps-ok
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+             $(CFLAGS) -MMD -MP -Ianalyzer -Iparsers -Ireports $(PKG_CFLAGS)
+LDLIBS    += $(PKG_LIBS) -lm
+
+PARSER_SRC   := $(wildcard parsers/*.c)
+ANALYZER_SRC := $(wildcard analyzer/*.c)
+REPORT_SRC   := $(wildcard reports/*.c)
+PARSER_OBJ   := $(patsubst %.c,$(B)/%.o,$(PARSER_SRC))
+LIB_OBJ      := $(patsubst %.c,$(B)/%.o,$(filter-out analyzer/main.c,$(ANALYZER_SRC)) $(REPORT_SRC))
+MAIN_OBJ     := $(B)/analyzer/main.o
+
+PREFIX ?= /usr/local
+
+.PHONY: all deps test check run bench asan valgrind fuzz clean install lint
+
+all: heloval
+
+# deps - install missing Debian packages when root; otherwise explain.
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP):
+	@sh tests/ensure-debs.sh $(BUILD_DEBS)
+	@mkdir -p $(@D) && touch $@
+
+heloval: $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory heloval-bin
+
+heloval-bin: $(MAIN_OBJ) $(LIB_OBJ) $(PARSER_OBJ)
+	$(CC) $(ALL_CFLAGS) -o heloval $^ $(LDLIBS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# Unit-test programs: tests/unit/test_<name>.c links every library object.
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJ) $(PARSER_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $^ $(LDLIBS)
+
+include $(wildcard tests/mk/*.mk)
+
+test check: $(DEPS_STAMP)
+	@sh tests/ensure-debs.sh $(TEST_DEBS)
+	@$(MAKE) --no-print-directory heloval-bin test-bins
+	@B=$(B) sh tests/run-tests.sh
+
+test-bins: $(UNIT_BIN) $(EXTRA_TEST_BINS)
+
+run: heloval
+	./heloval run --db $(B)/sample.db --year 2026 \
+	    --dns-zone sample-logs/dns-snapshot.zone -o report.html sample-logs
+
+install: heloval
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 heloval $(DESTDIR)$(PREFIX)/bin/heloval
+	install -m 644 heloval.1 $(DESTDIR)$(PREFIX)/share/man/man1/heloval.1
+
+asan:
+	$(MAKE) B=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+valgrind: $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory heloval-bin test-bins
+	@B=$(B) VALGRIND=1 sh tests/run-tests.sh
+
+bench: heloval
+	sh tests/bench.sh
+
+clean:
+	rm -rf build build-asan heloval
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

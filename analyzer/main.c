@@ -1,0 +1,633 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main - the heloval command line: one binary, commands scan, resolve,
+ * report, export and run. Options may stand before or after the command
+ * name. Exit codes: 0 ok, 1 runtime failure, 2 usage error.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "export.h"
+#include "msg.h"
+#include "report.h"
+#include "resolve.h"
+#include "scan.h"
+#include "store.h"
+#include "xmem.h"
+
+#define HELOVAL_VERSION "0.1.0"
+
+enum exit_code { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+enum command { CMD_NONE, CMD_SCAN, CMD_RESOLVE, CMD_REPORT, CMD_EXPORT, CMD_RUN };
+
+/* Which commands accept an option. */
+#define F_SCAN (1u << CMD_SCAN)
+#define F_RESOLVE (1u << CMD_RESOLVE)
+#define F_REPORT (1u << CMD_REPORT)
+#define F_EXPORT (1u << CMD_EXPORT)
+#define F_RUN (1u << CMD_RUN)
+#define F_ALL (F_SCAN | F_RESOLVE | F_REPORT | F_EXPORT | F_RUN)
+
+enum opt_id {
+    O_DB, O_PROGRESS, O_NO_PROGRESS, O_QUIET, O_HELP, O_VERSION,
+    O_FORMAT, O_YEAR, O_TRUSTED, O_EMIT,
+    O_DNS_SERVER, O_DNS_ZONE, O_ACCREDITOR, O_TRUST_LISTED, O_CONCURRENCY,
+    O_TIMEOUT, O_TRIES, O_QPS, O_MAX_AGE, O_NO_REVERSE, O_NO_PARENT,
+    O_SEARCH_LIMIT, O_POLICY, O_AUTHSERV,
+    O_OUTPUT, O_SINCE, O_UNTIL, O_TOP, O_TABLE, O_COLOR, O_NO_COLOR,
+};
+
+struct opt_def {
+    const char *name;    /* long name without dashes */
+    char short_name;
+    bool takes_value;
+    unsigned commands;
+    enum opt_id id;
+};
+
+static const struct opt_def opt_defs[] = {
+    {"db", 0, true, F_ALL, O_DB},
+    {"progress", 0, false, F_ALL, O_PROGRESS},
+    {"no-progress", 0, false, F_ALL, O_NO_PROGRESS},
+    {"quiet", 'q', false, F_ALL, O_QUIET},
+    {"help", 'h', false, F_ALL, O_HELP},
+    {"version", 'V', false, F_ALL, O_VERSION},
+    {"format", 0, true, F_SCAN | F_REPORT | F_EXPORT | F_RUN, O_FORMAT},
+    {"year", 0, true, F_SCAN | F_RUN, O_YEAR},
+    {"trusted", 0, true, F_SCAN | F_RUN, O_TRUSTED},
+    {"emit", 0, true, F_SCAN, O_EMIT},
+    {"dns-server", 0, true, F_RESOLVE | F_RUN, O_DNS_SERVER},
+    {"dns-zone", 0, true, F_RESOLVE | F_RUN, O_DNS_ZONE},
+    {"accreditor", 0, true, F_RESOLVE | F_RUN, O_ACCREDITOR},
+    {"trust-listed", 0, false, F_RESOLVE | F_RUN, O_TRUST_LISTED},
+    {"concurrency", 0, true, F_RESOLVE | F_RUN, O_CONCURRENCY},
+    {"timeout", 0, true, F_RESOLVE | F_RUN, O_TIMEOUT},
+    {"tries", 0, true, F_RESOLVE | F_RUN, O_TRIES},
+    {"qps", 0, true, F_RESOLVE | F_RUN, O_QPS},
+    {"max-age", 0, true, F_RESOLVE | F_RUN, O_MAX_AGE},
+    {"no-reverse", 0, false, F_RESOLVE | F_RUN, O_NO_REVERSE},
+    {"no-parent-search", 0, false, F_RESOLVE | F_RUN, O_NO_PARENT},
+    {"csa-search-limit", 0, true, F_RESOLVE | F_RUN, O_SEARCH_LIMIT},
+    {"policy", 0, true, F_RESOLVE | F_REPORT | F_RUN, O_POLICY},
+    {"authserv-id", 0, true, F_RESOLVE | F_REPORT | F_EXPORT | F_RUN, O_AUTHSERV},
+    {"output", 'o', true, F_REPORT | F_EXPORT | F_RUN, O_OUTPUT},
+    {"since", 0, true, F_REPORT | F_RUN, O_SINCE},
+    {"until", 0, true, F_REPORT | F_RUN, O_UNTIL},
+    {"top", 0, true, F_REPORT | F_RUN, O_TOP},
+    {"table", 0, true, F_REPORT | F_RUN, O_TABLE},
+    {"color", 0, false, F_REPORT | F_RUN, O_COLOR},
+    {"no-color", 0, false, F_REPORT | F_RUN, O_NO_COLOR},
+};
+
+static const char usage_text[] =
+    "usage: heloval [global options] COMMAND [options] [PATH...]\n"
+    "\n"
+    "commands:\n"
+    "  scan PATH...      parse Postfix/Exim/Sendmail logs and mail files (file,\n"
+    "                    directory, .gz, or - for stdin) into the database\n"
+    "  resolve           look up CSA and DNA for every session not yet evaluated\n"
+    "  report            what CSV would have done (text, csv, json or html)\n"
+    "  export sessions|verdicts\n"
+    "                    one row per session as tsv, csv or jsonl\n"
+    "  run PATH...       scan + resolve + report in one go\n"
+    "\n"
+    "global options:\n"
+    "  --db FILE         database file (default heloval.db)\n"
+    "  --progress, --no-progress   progress bar (default: on when stderr is a terminal)\n"
+    "  -q, --quiet       no summaries or warnings\n"
+    "  -h, --help        this text;  -V, --version  the version\n"
+    "\n"
+    "scan:     --format auto|postfix|exim|sendmail|mbox  --year Y  --trusted CIDR,...\n"
+    "          --emit jsonl (write sessions to stdout, no database)\n"
+    "resolve:  --dns-server ADDR[:PORT]...  --dns-zone FILE...  --accreditor DOMAIN...\n"
+    "          --trust-listed  --concurrency N  --timeout MS  --tries N  --qps N\n"
+    "          --max-age S  --no-reverse  --no-parent-search  --csa-search-limit N\n"
+    "          --policy FILE  --authserv-id NAME\n"
+    "report:   --format text|csv|json|html  -o FILE  --since T  --until T  --top N\n"
+    "          --policy FILE  --table NAME  --color|--no-color\n"
+    "export:   --format tsv|csv|jsonl  -o FILE\n"
+    "run:      the options of scan, resolve and report; -o FILE also writes the HTML\n"
+    "          (or .json/.csv) report to FILE while the text report goes to stdout\n"
+    "\n"
+    "exit status: 0 ok, 1 runtime failure (or an input that could not be read),\n"
+    "2 usage error.  See heloval(1) and README.md.\n";
+
+/* Everything the command line says. */
+struct cli {
+    enum command cmd;
+    const char *db;
+    int progress;               /* -1 auto */
+    const char *scan_format;
+    const char *report_format;
+    const char *output;
+    const char *export_what;
+    const char *emit;
+    const char *trusted;
+    int year;
+    char **paths;
+    int npaths;
+    struct resolve_opts ro;
+    struct report_opts rp;
+    bool help, version;
+};
+
+/* usage_error - print a usage message and return the usage exit code. */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "heloval: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'heloval --help'.\n");
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+/* parse_int - whole decimal number in [lo, hi]. */
+static bool parse_int(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* push - append to a growing const char * array. */
+static void push(const char ***v, size_t *n, const char *s)
+{
+    *v = xrealloc((void *)*v, (*n + 1) * sizeof(**v));
+    (*v)[(*n)++] = s;
+}
+
+static const char *const command_names[] = {"", "scan", "resolve", "report", "export", "run"};
+
+/* apply_opt - store one option's value. Returns EXIT_OK or EXIT_USAGE. */
+static int apply_opt(struct cli *c, const struct opt_def *d, const char *v)
+{
+    long long n;
+    switch (d->id) {
+    case O_DB:
+        c->db = v;
+        break;
+    case O_PROGRESS:
+        c->progress = 1;
+        break;
+    case O_NO_PROGRESS:
+        c->progress = 0;
+        break;
+    case O_QUIET:
+        msg_quiet = true;
+        break;
+    case O_HELP:
+        c->help = true;
+        break;
+    case O_VERSION:
+        c->version = true;
+        break;
+    case O_FORMAT:
+        if (strcmp(v, "auto") == 0 || strcmp(v, "postfix") == 0 || strcmp(v, "exim") == 0 ||
+            strcmp(v, "sendmail") == 0 || strcmp(v, "mbox") == 0)
+            c->scan_format = v;
+        else if (strcmp(v, "text") == 0 || strcmp(v, "csv") == 0 || strcmp(v, "json") == 0 ||
+                 strcmp(v, "html") == 0 || strcmp(v, "tsv") == 0 || strcmp(v, "jsonl") == 0)
+            c->report_format = v;
+        else
+            return usage_error("unknown --format '%s'", v);
+        break;
+    case O_YEAR:
+        if (!parse_int(v, 1970, 9999, &n))
+            return usage_error("--year wants a year such as 2026, not '%s'", v);
+        c->year = (int)n;
+        break;
+    case O_TRUSTED:
+        c->trusted = v;
+        break;
+    case O_EMIT:
+        if (strcmp(v, "jsonl") != 0)
+            return usage_error("--emit supports jsonl only, not '%s'", v);
+        c->emit = v;
+        break;
+    case O_DNS_SERVER:
+        push(&c->ro.servers, &c->ro.nservers, v);
+        break;
+    case O_DNS_ZONE:
+        push(&c->ro.zones, &c->ro.nzones, v);
+        break;
+    case O_ACCREDITOR:
+        push(&c->ro.accreditors, &c->ro.naccreditors, v);
+        break;
+    case O_TRUST_LISTED:
+        c->ro.trust_listed = true;
+        break;
+    case O_CONCURRENCY:
+        if (!parse_int(v, 1, 65535, &n))
+            return usage_error("--concurrency wants 1..65535, not '%s'", v);
+        c->ro.concurrency = (int)n;
+        break;
+    case O_TIMEOUT:
+        if (!parse_int(v, 1, 600000, &n))
+            return usage_error("--timeout wants milliseconds (1..600000), not '%s'", v);
+        c->ro.timeout_ms = (int)n;
+        break;
+    case O_TRIES:
+        if (!parse_int(v, 1, 20, &n))
+            return usage_error("--tries wants 1..20, not '%s'", v);
+        c->ro.tries = (int)n;
+        break;
+    case O_QPS:
+        if (!parse_int(v, 0, 10000000, &n))
+            return usage_error("--qps wants a number of queries per second, not '%s'", v);
+        c->ro.qps = (int)n;
+        break;
+    case O_MAX_AGE:
+        if (!parse_int(v, 0, 100LL * 365 * 86400, &n))
+            return usage_error("--max-age wants seconds, not '%s'", v);
+        c->ro.max_age = n;
+        break;
+    case O_NO_REVERSE:
+        c->ro.use_reverse = false;
+        break;
+    case O_NO_PARENT:
+        c->ro.parent_search = false;
+        break;
+    case O_SEARCH_LIMIT:
+        if (!parse_int(v, 0, 20, &n))
+            return usage_error("--csa-search-limit wants 0..20, not '%s'", v);
+        c->ro.search_limit = (int)n;
+        break;
+    case O_POLICY:
+        c->ro.policy_file = v;
+        c->rp.policy_file = v;
+        break;
+    case O_AUTHSERV:
+        c->ro.authserv_id = v;
+        c->rp.authserv_id = v;
+        break;
+    case O_OUTPUT:
+        c->output = v;
+        break;
+    case O_SINCE:
+    case O_UNTIL: {
+        long long t;
+        if (!report_parse_time(v, (long long)time(NULL), &t))
+            return usage_error("cannot read the time '%s' (try 2026-11-01, "
+                               "2026-11-01T10:00:00Z, yesterday, -7d)", v);
+        if (d->id == O_SINCE)
+            c->rp.since = t;
+        else
+            c->rp.until = t;
+        break;
+    }
+    case O_TOP:
+        if (!parse_int(v, 1, 100000, &n))
+            return usage_error("--top wants 1..100000, not '%s'", v);
+        c->rp.top = (int)n;
+        break;
+    case O_TABLE:
+        c->rp.table = v;
+        break;
+    case O_COLOR:
+        c->rp.color = 1;
+        break;
+    case O_NO_COLOR:
+        c->rp.color = 0;
+        break;
+    }
+    return EXIT_OK;
+}
+
+/* parse_cli - options before or after the command; positional arguments are
+ * PATHs (and the export kind). */
+static int parse_cli(struct cli *c, int argc, char **argv)
+{
+    const struct opt_def *pending[64];
+    const char *values[64];
+    int npending = 0;
+    c->paths = xcalloc((size_t)argc, sizeof(char *));
+    bool no_more_opts = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (no_more_opts || a[0] != '-' || strcmp(a, "-") == 0) {
+            if (c->cmd == CMD_NONE) {
+                for (int k = 1; k <= CMD_RUN; k++)
+                    if (strcmp(a, command_names[k]) == 0)
+                        c->cmd = (enum command)k;
+                if (c->cmd == CMD_NONE)
+                    return usage_error("unknown command '%s'", a);
+            } else if (c->cmd == CMD_EXPORT && c->export_what == NULL) {
+                c->export_what = a;
+            } else {
+                c->paths[c->npaths++] = argv[i];
+            }
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            no_more_opts = true;
+            continue;
+        }
+        const struct opt_def *d = NULL;
+        const char *val = NULL;
+        if (a[1] == '-') {
+            const char *name = a + 2;
+            const char *eq = strchr(name, '=');
+            size_t nl = eq ? (size_t)(eq - name) : strlen(name);
+            for (size_t k = 0; k < sizeof(opt_defs) / sizeof(opt_defs[0]); k++)
+                if (strlen(opt_defs[k].name) == nl && strncmp(opt_defs[k].name, name, nl) == 0)
+                    d = &opt_defs[k];
+            if (d == NULL)
+                return usage_error("unknown option '%s'", a);
+            if (eq != NULL) {
+                if (!d->takes_value)
+                    return usage_error("option '%s' takes no value", a);
+                val = eq + 1;
+            }
+        } else {
+            for (size_t k = 0; k < sizeof(opt_defs) / sizeof(opt_defs[0]); k++)
+                if (a[1] == opt_defs[k].short_name && a[2] == '\0')
+                    d = &opt_defs[k];
+            if (d == NULL)
+                return usage_error("unknown option '%s'", a);
+        }
+        if (d->takes_value && val == NULL) {
+            if (i + 1 >= argc)
+                return usage_error("option '%s' needs a value", a);
+            val = argv[++i];
+        }
+        if (npending >= 64)
+            return usage_error("too many options (at '%s')", a);
+        pending[npending] = d;
+        values[npending] = val;
+        npending++;
+    }
+    /* apply after the command is known, so each option can be checked */
+    for (int k = 0; k < npending; k++) {
+        if (c->cmd != CMD_NONE && !(pending[k]->commands & (1u << c->cmd))) {
+            char buf[96];
+            snprintf(buf, sizeof(buf), "option --%s does not apply to '%s'", pending[k]->name,
+                     command_names[c->cmd]);
+            return usage_error("%s", buf);
+        }
+        int rc = apply_opt(c, pending[k], values[k]);
+        if (rc != EXIT_OK)
+            return rc;
+    }
+    return EXIT_OK;
+}
+
+/* on_signal - stop the running stage at a safe point. */
+static void on_signal(int sig)
+{
+    (void)sig;
+    scan_interrupt();
+}
+
+/* open_store - open the database or explain why not. */
+static struct store *open_store(const char *path, int flags)
+{
+    struct store *st = NULL;
+    char *err = NULL;
+    if (store_open(path, flags, &st, &err) != HV_OK) {
+        msg_error("%s", err);
+        free(err);
+        return NULL;
+    }
+    return st;
+}
+
+/* do_scan - the scan stage. */
+static int do_scan(struct cli *c, struct store *st)
+{
+    struct scan_opts so;
+    scan_opts_init(&so);
+    so.format = c->scan_format;
+    so.year = c->year;
+    so.progress = c->progress;
+    if (c->trusted != NULL) {
+        const char *bad = NULL;
+        hv_netlist_fini(&so.trusted);
+        if (!hv_netlist_add_csv(&so.trusted, c->trusted, &bad)) {
+            scan_opts_fini(&so);
+            return usage_error("--trusted: not a network: '%s'", bad);
+        }
+    }
+    if (c->emit != NULL)
+        so.emit_jsonl = stdout;
+    struct scan_stats stats;
+    char *err = NULL;
+    int rc = scan_run(st, &so, c->paths, c->npaths, &stats, &err);
+    scan_opts_fini(&so);
+    if (c->emit != NULL && fflush(stdout) != 0) {
+        msg_error("writing sessions: %s", strerror(errno));
+        return EXIT_FAIL;
+    }
+    scan_print_summary(&stats);
+    if (rc < 0) {
+        msg_error("scan failed: %s", err ? err : "database error");
+        free(err);
+        return EXIT_FAIL;
+    }
+    if (stats.interrupted)
+        return EXIT_FAIL;
+    return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+/* do_resolve - the resolve stage. */
+static int do_resolve(struct cli *c, struct store *st)
+{
+    struct resolve_stats rs;
+    char *err = NULL;
+    c->ro.progress = c->progress;
+    if (resolve_run(st, &c->ro, &rs, &err) != HV_OK) {
+        msg_error("resolve failed: %s", err ? err : "unknown error");
+        free(err);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+/* do_report - one report in the given format to output (NULL = stdout). */
+static int do_report(struct cli *c, struct store *st, const char *format, const char *output)
+{
+    char *err = NULL;
+    c->rp.format = format;
+    c->rp.output = output;
+    if (report_run(st, &c->rp, &err) != HV_OK) {
+        msg_error("report failed: %s", err ? err : "unknown error");
+        free(err);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+/* do_export - sessions or verdicts as rows. */
+static int do_export(struct cli *c, struct store *st)
+{
+    FILE *out = stdout;
+    char *err = NULL;
+    int rc = EXIT_OK;
+    if (c->output != NULL) {
+        out = fopen(c->output, "w");
+        if (out == NULL) {
+            msg_error("cannot write %s: %s", c->output, strerror(errno));
+            return EXIT_FAIL;
+        }
+    }
+    const char *fmt = c->report_format ? c->report_format : "tsv";
+    if (export_run(st, c->export_what, fmt, out, &err) != 0) {
+        msg_error("export failed: %s", err ? err : "unknown error");
+        free(err);
+        rc = EXIT_FAIL;
+    }
+    if ((out != stdout ? fclose(out) : fflush(out)) != 0 && rc == EXIT_OK) {
+        msg_error("writing export: %s", strerror(errno));
+        rc = EXIT_FAIL;
+    }
+    return rc;
+}
+
+/* output_format - the report format implied by a file name. */
+static const char *output_format(const char *path)
+{
+    size_t n = strlen(path);
+    if (n >= 5 && strcmp(path + n - 5, ".json") == 0)
+        return "json";
+    if (n >= 4 && strcmp(path + n - 4, ".csv") == 0)
+        return "csv";
+    if (n >= 4 && strcmp(path + n - 4, ".txt") == 0)
+        return "text";
+    return "html";
+}
+
+int main(int argc, char **argv)
+{
+    struct cli c;
+    memset(&c, 0, sizeof(c));
+    c.db = "heloval.db";
+    c.progress = -1;
+    resolve_opts_init(&c.ro);
+    report_opts_init(&c.rp);
+    int rc = parse_cli(&c, argc, argv);
+    if (rc != EXIT_OK)
+        goto out;
+    if (c.help) {
+        fputs(usage_text, stdout);
+        goto out;
+    }
+    if (c.version) {
+        printf("heloval %s\n", HELOVAL_VERSION);
+        goto out;
+    }
+    if (c.cmd == CMD_NONE) {
+        fputs(usage_text, stderr);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (c.progress < 0)
+        c.progress = isatty(2) && !msg_quiet;
+    if ((c.cmd == CMD_SCAN || c.cmd == CMD_RUN) && c.npaths == 0) {
+        rc = usage_error("%s needs at least one PATH (a file, a directory or -)",
+                         command_names[c.cmd]);
+        goto out;
+    }
+    if (c.cmd != CMD_SCAN && c.cmd != CMD_RUN && c.npaths > 0) {
+        rc = usage_error("unexpected argument '%s'", c.paths[0]);
+        goto out;
+    }
+    if (c.emit != NULL && c.cmd != CMD_SCAN) {
+        rc = usage_error("%s", "--emit goes with scan only");
+        goto out;
+    }
+    if (c.cmd == CMD_EXPORT) {
+        if (c.export_what == NULL || (strcmp(c.export_what, "sessions") != 0 &&
+                                      strcmp(c.export_what, "verdicts") != 0)) {
+            rc = usage_error("export wants 'sessions' or 'verdicts'%s", "");
+            goto out;
+        }
+        if (c.report_format != NULL && strcmp(c.report_format, "tsv") != 0 &&
+            strcmp(c.report_format, "csv") != 0 && strcmp(c.report_format, "jsonl") != 0) {
+            rc = usage_error("export formats are tsv, csv and jsonl, not '%s'", c.report_format);
+            goto out;
+        }
+    } else if (c.report_format != NULL &&
+               (strcmp(c.report_format, "tsv") == 0 || strcmp(c.report_format, "jsonl") == 0)) {
+        rc = usage_error("--format %s is for export", c.report_format);
+        goto out;
+    }
+    if (c.scan_format != NULL && c.cmd != CMD_SCAN && c.cmd != CMD_RUN) {
+        rc = usage_error("--format %s is a scan format", c.scan_format);
+        goto out;
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct store *st = NULL;
+    if (c.emit == NULL) {
+        int flags = (c.cmd == CMD_REPORT || c.cmd == CMD_EXPORT) ? STORE_READONLY : 0;
+        if (flags == STORE_READONLY && access(c.db, F_OK) != 0) {
+            msg_error("no database %s (run 'heloval scan' first)", c.db);
+            rc = EXIT_FAIL;
+            goto out;
+        }
+        st = open_store(c.db, flags);
+        if (st == NULL) {
+            rc = EXIT_FAIL;
+            goto out;
+        }
+    }
+    switch (c.cmd) {
+    case CMD_SCAN:
+        rc = do_scan(&c, st);
+        break;
+    case CMD_RESOLVE:
+        rc = do_resolve(&c, st);
+        break;
+    case CMD_REPORT:
+        rc = do_report(&c, st, c.report_format ? c.report_format : "text", c.output);
+        break;
+    case CMD_EXPORT:
+        rc = do_export(&c, st);
+        break;
+    case CMD_RUN: {
+        int src = do_scan(&c, st);
+        if (src == EXIT_USAGE) {
+            rc = src;
+            break;
+        }
+        rc = do_resolve(&c, st);
+        if (rc == EXIT_OK)
+            rc = do_report(&c, st, c.report_format ? c.report_format : "text", NULL);
+        if (rc == EXIT_OK && c.output != NULL)
+            rc = do_report(&c, st, output_format(c.output), c.output);
+        if (rc == EXIT_OK)
+            rc = src;
+        break;
+    }
+    case CMD_NONE:
+        break;
+    }
+    store_close(st);
+out:
+    free(c.paths);
+    free((void *)c.ro.servers);
+    free((void *)c.ro.zones);
+    free((void *)c.ro.accreditors);
+    return rc;
+}

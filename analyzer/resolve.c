@@ -1,0 +1,1028 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * resolve - the resolve stage: work list from SQLite in chunks, rounds of
+ * evaluation and concurrent fetching, results in SQLite. See resolve.h.
+ *
+ * Per chunk: a hash map of every (qname, qtype) the evaluators asked for
+ * holds the known answers (from the map itself, the zone files, dns_cache
+ * or the network) and marks the missing ones; one round evaluates every
+ * unfinished job (writing the finished ones), then fetches all misses at
+ * once through the resolver and stores them in dns_cache. The map is
+ * dropped after each chunk: across chunks, dns_cache deduplicates.
+ */
+#include "resolve.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csa.h"
+#include "dna.h"
+#include "dnscache.h"
+#include "dnsmsg.h"
+#include "msg.h"
+#include "policy.h"
+#include "resolver.h"
+#include "xmem.h"
+#include "zonefile.h"
+
+#define RESULT_DEFAULT_TTL 3600  /* a result whose answers gave no TTL */
+#define CHUNK_MIN 512
+#define CHUNK_MAX 8192
+
+/* One (qname, qtype) asked for in the current chunk. */
+struct ans {
+    char *qname;
+    int qtype;
+    unsigned hash;
+    bool known;               /* false: missing, to fetch */
+    enum dnsq_status status;
+    unsigned char *msg;       /* owned; NULL when there is none */
+    size_t len;
+    struct ans *next;         /* hash chain */
+};
+
+/* One unit of work: CSA for (helo, ip) or DNA for helo. */
+struct job {
+    char *helo;   /* NULL: the session never showed a HELO */
+    char *ip;     /* NULL for DNA jobs */
+    bool done;
+};
+
+enum job_kind { JOB_CSA, JOB_DNA };
+
+struct ctx {
+    struct store *st;
+    sqlite3 *db;
+    const struct resolve_opts *o;
+    struct dnscache *cache;
+    struct zonefile *zf;
+    struct resolver *res;
+    struct csa_opts copts;
+    struct dna_opts dopts;
+    int64_t now;
+    struct ans **tab;
+    size_t tabsize, count;
+    struct ans **miss;
+    size_t nmiss, capmiss;
+    sqlite3_stmt *put_csa, *del_dna, *put_dna, *put_dnares;
+    struct resolve_stats stats;
+    long long done, total;
+    struct timespec t0, last_progress;
+    bool progress_shown;
+    int dberr;                /* first SQLite failure seen in a callback */
+};
+
+static volatile sig_atomic_t resolve_stop;
+
+/* on_signal - ask the run to stop at the next safe point. */
+static void on_signal(int sig)
+{
+    (void)sig;
+    resolve_stop = 1;
+}
+
+void resolve_opts_init(struct resolve_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->concurrency = 1000;
+    o->timeout_ms = 1500;
+    o->tries = 2;
+    o->qps = 0;
+    o->max_age = -1;
+    o->use_reverse = true;
+    o->parent_search = true;
+    o->search_limit = 5;
+    o->authserv_id = "localhost";
+}
+
+/* ==== small helpers ==== */
+
+/* db_err - a malloc'ed "database: <detail>". */
+static char *db_err(const char *detail)
+{
+    size_t n = strlen(detail) + 16;
+    char *s = xmalloc(n);
+    snprintf(s, n, "database: %s", detail);
+    return s;
+}
+
+/* mono - monotonic seconds. */
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* wall_now - epoch seconds; HELOVAL_NOW overrides it (tests of expiry). */
+static int64_t wall_now(void)
+{
+    const char *s = getenv("HELOVAL_NOW");
+    if (s != NULL && *s != '\0') {
+        char *end;
+        long long v;
+        errno = 0;
+        v = strtoll(s, &end, 10);
+        if (errno == 0 && *end == '\0' && v > 0)
+            return (int64_t)v;
+    }
+    return (int64_t)time(NULL);
+}
+
+static unsigned hash_q(const char *q, int qtype)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)q; *p; p++) {
+        h ^= *p;
+        h *= 16777619u;
+    }
+    h ^= (uint32_t)qtype;
+    return h * 16777619u;
+}
+
+/* ==== the per-chunk answer map ==== */
+
+static struct ans *map_get(struct ctx *c, const char *q, int qtype,
+                           unsigned h)
+{
+    for (struct ans *a = c->tab[h & (c->tabsize - 1)]; a; a = a->next)
+        if (a->hash == h && a->qtype == qtype && strcmp(a->qname, q) == 0)
+            return a;
+    return NULL;
+}
+
+static struct ans *map_add(struct ctx *c, const char *q, int qtype,
+                           unsigned h)
+{
+    struct ans *a;
+
+    if (c->count >= c->tabsize) {
+        size_t n = c->tabsize * 2;
+        struct ans **t = xcalloc(n, sizeof *t);
+        for (size_t i = 0; i < c->tabsize; i++) {
+            struct ans *x = c->tab[i];
+            while (x) {
+                struct ans *next = x->next;
+                x->next = t[x->hash & (n - 1)];
+                t[x->hash & (n - 1)] = x;
+                x = next;
+            }
+        }
+        free(c->tab);
+        c->tab = t;
+        c->tabsize = n;
+    }
+    a = xcalloc(1, sizeof *a);
+    a->qname = xstrdup(q);
+    a->qtype = qtype;
+    a->hash = h;
+    a->next = c->tab[h & (c->tabsize - 1)];
+    c->tab[h & (c->tabsize - 1)] = a;
+    c->count++;
+    return a;
+}
+
+static void map_clear(struct ctx *c)
+{
+    for (size_t i = 0; i < c->tabsize; i++) {
+        struct ans *a = c->tab[i];
+        while (a) {
+            struct ans *next = a->next;
+            free(a->qname);
+            free(a->msg);
+            free(a);
+            a = next;
+        }
+        c->tab[i] = NULL;
+    }
+    c->count = 0;
+    c->nmiss = 0;
+}
+
+/* classify - status and cache TTL of a raw answer to (q, qtype). */
+static enum dnsq_status classify(const char *q, int qtype,
+                                 const unsigned char *msg, size_t len,
+                                 uint32_t *ttl)
+{
+    struct dnsmsg m;
+    enum dnsq_status st = DNSQ_ERROR;
+
+    *ttl = 0;
+    if (dnsmsg_parse(msg, len, &m) == 0) {
+        st = dnsmsg_status(&m, q, qtype);
+        *ttl = dnsmsg_cache_ttl(&m, st);
+    }
+    dnsmsg_free(&m);
+    return st;
+}
+
+/* set_known - record an answer (msg copied when copy, else taken). */
+static void set_known(struct ans *a, enum dnsq_status st,
+                      unsigned char *msg, size_t len, bool copy)
+{
+    a->known = true;
+    a->status = st;
+    if (msg != NULL && len > 0) {
+        if (copy) {
+            a->msg = xmalloc(len);
+            memcpy(a->msg, msg, len);
+        } else {
+            a->msg = msg;
+        }
+        a->len = len;
+    } else if (!copy) {
+        free(msg);
+    }
+}
+
+/* lookup - the dns_lookup_fn given to the evaluators. */
+static bool lookup(void *arg, const char *q, int qtype,
+                   struct dns_result *out)
+{
+    struct ctx *c = arg;
+    unsigned h = hash_q(q, qtype);
+    struct ans *a = map_get(c, q, qtype, h);
+
+    if (a == NULL) {
+        a = map_add(c, q, qtype, h);
+        if (c->zf != NULL) {
+            unsigned char *w = NULL;
+            size_t wl = 0;
+            int r = zonefile_answer(c->zf, q, qtype, &w, &wl);
+            if (r == 1) {
+                uint32_t ttl;
+                set_known(a, classify(q, qtype, w, wl, &ttl), w, wl, false);
+            } else if (r < 0) {
+                set_known(a, DNSQ_ERROR, NULL, 0, true);
+            } else if (c->res == NULL) {
+                /* Zone files only: they are all the DNS there is. */
+                set_known(a, DNSQ_NXDOMAIN, NULL, 0, true);
+            }
+        }
+        if (!a->known && c->cache != NULL) {
+            struct dnscache_entry e;
+            int r = dnscache_get(c->cache, q, qtype, c->now, c->o->max_age,
+                                 &e);
+            if (r == 1) {
+                set_known(a, e.status, e.answer, e.len, false);
+                c->stats.cache_hits++;
+            } else if (r < 0 && c->dberr == 0) {
+                c->dberr = HV_EDB;
+            }
+        }
+        if (!a->known) {
+            if (c->nmiss == c->capmiss) {
+                c->capmiss = c->capmiss ? c->capmiss * 2 : 256;
+                c->miss = xrealloc(c->miss, c->capmiss * sizeof *c->miss);
+            }
+            c->miss[c->nmiss++] = a;
+        }
+    }
+    if (!a->known)
+        return false;
+    out->status = a->status;
+    out->msg = a->msg;
+    out->len = a->len;
+    return true;
+}
+
+/* on_fetched - resolver callback: remember and cache one answer. */
+static void on_fetched(void *arg, const char *q, int qtype,
+                       enum resolver_outcome oc, const unsigned char *msg,
+                       size_t len)
+{
+    struct ctx *c = arg;
+    struct ans *a = map_get(c, q, qtype, hash_q(q, qtype));
+    enum dnsq_status st;
+    uint32_t ttl = 0;
+    int rcode = 0;
+
+    if (a == NULL || a->known || oc == RESOLVER_CANCELLED)
+        return;
+    switch (oc) {
+    case RESOLVER_ANSWER:
+        st = classify(q, qtype, msg, len, &ttl);
+        rcode = len >= 4 ? (msg[3] & 0x0f) : 0;
+        break;
+    case RESOLVER_TIMEOUT:
+        st = DNSQ_TIMEOUT;
+        break;
+    default:
+        st = DNSQ_ERROR;
+        break;
+    }
+    if (st == DNSQ_TIMEOUT)
+        c->stats.timeouts++;
+    else if (st != DNSQ_OK && st != DNSQ_NODATA && st != DNSQ_NXDOMAIN)
+        c->stats.failures++;
+    set_known(a, st, (unsigned char *)(uintptr_t)msg, len, true);
+    if (c->cache != NULL &&
+        dnscache_put(c->cache, q, qtype, st, rcode, msg, len,
+                     dnscache_ttl(st, ttl), c->now) != 0 &&
+        c->dberr == 0)
+        c->dberr = HV_EDB;
+}
+
+/* ==== progress ==== */
+
+static void progress(struct ctx *c, bool final)
+{
+    struct timespec ts;
+    double el, rate, ms;
+    long long left;
+
+    if (!c->o->progress || msg_quiet)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ms = (double)(ts.tv_sec - c->last_progress.tv_sec) * 1000.0 +
+         (double)(ts.tv_nsec - c->last_progress.tv_nsec) / 1e6;
+    if (!final && c->progress_shown && ms < 200.0)
+        return;
+    c->last_progress = ts;
+    el = (double)(ts.tv_sec - c->t0.tv_sec) +
+         (double)(ts.tv_nsec - c->t0.tv_nsec) / 1e9;
+    rate = el > 0 ? (double)c->done / el : 0;
+    left = c->total > c->done ? c->total - c->done : 0;
+    if (rate > 0) {
+        long long eta = (long long)((double)left / rate);
+        fprintf(stderr, "\rheloval: resolve %lld/%lld  %.0f/s  ETA %lld:%02lld  ",
+                c->done, c->total, rate, eta / 60, eta % 60);
+    } else {
+        fprintf(stderr, "\rheloval: resolve %lld/%lld  ", c->done, c->total);
+    }
+    c->progress_shown = true;
+    if (final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* ==== writing results ==== */
+
+/* result_ttl - how long a result stays fresh. */
+static int64_t result_ttl(const struct ctx *c, bool defer, uint32_t ttl)
+{
+    if (defer)
+        return DNSCACHE_FAIL_TTL;
+    if (c->o->max_age >= 0)
+        return c->o->max_age;
+    return ttl ? (int64_t)ttl : RESULT_DEFAULT_TTL;
+}
+
+/* bind_opt - text or NULL when empty. */
+static void bind_opt(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v != NULL && *v != '\0')
+        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+/* step_reset - run a write statement; 0 or HV_EDB. */
+static int step_reset(sqlite3_stmt *s)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_DONE ? 0 : HV_EDB;
+}
+
+static int write_csa(struct ctx *c, const struct job *j,
+                     const struct csa_result *r)
+{
+    bool defer = strcmp(r->status, "defer") == 0;
+    sqlite3_stmt *s = c->put_csa;
+
+    sqlite3_bind_text(s, 1, j->helo ? j->helo : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, j->ip, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 3, r->status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, r->reason, -1, SQLITE_STATIC);
+    bind_opt(s, 5, r->record);
+    sqlite3_bind_int64(s, 6, c->now);
+    sqlite3_bind_int64(s, 7, c->now + result_ttl(c, defer, r->ttl));
+    c->stats.pairs++;
+    return step_reset(s);
+}
+
+static int write_dna(struct ctx *c, const struct job *j,
+                     const struct dna_result *r)
+{
+    bool defer = strcmp(r->status, "defer") == 0;
+    int64_t exp = c->now + result_ttl(c, defer, r->ttl);
+    char g[2] = { 0, 0 };
+    int rc;
+
+    sqlite3_bind_text(c->del_dna, 1, j->helo, -1, SQLITE_TRANSIENT);
+    rc = step_reset(c->del_dna);
+    for (size_t i = 0; rc == 0 && i < r->n; i++) {
+        const struct dna_service_result *sv = &r->svc[i];
+        sqlite3_stmt *s = c->put_dna;
+        bool sdefer = strcmp(sv->status, "defer") == 0;
+        g[0] = sv->grade;
+        sqlite3_bind_text(s, 1, j->helo, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 2, sv->service, -1, SQLITE_TRANSIENT);
+        bind_opt(s, 3, g);
+        bind_opt(s, 4, sv->level);
+        bind_opt(s, 5, sv->info);
+        sqlite3_bind_text(s, 6, sv->status, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 7, c->now);
+        sqlite3_bind_int64(s, 8, c->now + result_ttl(c, sdefer, sv->ttl));
+        rc = step_reset(s);
+    }
+    if (rc == 0) {
+        sqlite3_stmt *s = c->put_dnares;
+        g[0] = r->grade;
+        sqlite3_bind_text(s, 1, j->helo, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 2, r->status, -1, SQLITE_STATIC);
+        bind_opt(s, 3, g);
+        bind_opt(s, 4, r->service);
+        sqlite3_bind_int64(s, 5, c->now);
+        sqlite3_bind_int64(s, 6, exp);
+        rc = step_reset(s);
+    }
+    c->stats.names++;
+    return rc;
+}
+
+/* write_capped - a job still pending after RESOLVE_MAX_ROUNDS: defer. */
+static int write_capped(struct ctx *c, enum job_kind kind,
+                        const struct job *j)
+{
+    if (kind == JOB_CSA) {
+        struct csa_result r;
+        memset(&r, 0, sizeof r);
+        r.status = "defer";
+        r.reason = "srv-lookup-failed";
+        return write_csa(c, j, &r);
+    } else {
+        struct dna_result *r = xcalloc(1, sizeof *r);
+        int rc;
+        r->status = "defer";
+        r->ptr_status = "";
+        rc = write_dna(c, j, r);
+        free(r);
+        return rc;
+    }
+}
+
+/* ==== rounds ==== */
+
+/* eval_job - run the evaluator once; write the result when done. Returns
+ * EVAL_DONE, EVAL_PENDING or HV_EDB. */
+static int eval_job(struct ctx *c, enum job_kind kind, struct job *j,
+                    struct dna_result *dr)
+{
+    int rc;
+
+    if (kind == JOB_CSA) {
+        struct csa_result r;
+        rc = csa_evaluate(j->helo, j->ip, &c->copts, lookup, c, &r);
+        if (rc == EVAL_DONE && write_csa(c, j, &r) != 0)
+            return HV_EDB;
+    } else {
+        rc = dna_evaluate(j->helo, &c->dopts, lookup, c, dr);
+        if (rc == EVAL_DONE && write_dna(c, j, dr) != 0)
+            return HV_EDB;
+    }
+    return rc;
+}
+
+/* fetch - send every miss of this round and wait for the answers. */
+static int fetch(struct ctx *c)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < c->nmiss; i++) {
+        struct ans *a = c->miss[i];
+        if (resolver_submit(c->res, a->qname, a->qtype, on_fetched, c) != 0)
+            set_known(a, DNSQ_ERROR, NULL, 0, true);
+    }
+    c->nmiss = 0;
+    if (store_begin(c->st) != HV_OK)
+        return HV_EDB;
+    if (resolver_run(c->res, &resolve_stop) != 0)
+        rc = HV_EDNS;
+    if (store_commit(c->st) != HV_OK)
+        return HV_EDB;
+    if (c->dberr != 0)
+        return c->dberr;
+    return rc;
+}
+
+/* run_chunk - rounds over one chunk of jobs until none is pending. */
+static int run_chunk(struct ctx *c, enum job_kind kind, struct job *jobs,
+                     size_t n, char **err)
+{
+    struct dna_result *dr = xcalloc(1, sizeof *dr);
+    int rc = HV_OK;
+
+    for (int round = 1; rc == HV_OK; round++) {
+        size_t pending = 0;
+
+        if (store_begin(c->st) != HV_OK) {
+            rc = HV_EDB;
+            break;
+        }
+        for (size_t i = 0; i < n && rc == HV_OK; i++) {
+            int e;
+            if (jobs[i].done)
+                continue;
+            e = eval_job(c, kind, &jobs[i], dr);
+            if (e == EVAL_DONE) {
+                jobs[i].done = true;
+                c->done++;
+            } else if (e == EVAL_PENDING) {
+                pending++;
+            } else {
+                rc = e;
+            }
+            if (c->dberr != 0)
+                rc = c->dberr;
+        }
+        /* Out of rounds, or an evaluator waits for nothing we can get. */
+        if (rc == HV_OK && pending > 0 &&
+            (round >= RESOLVE_MAX_ROUNDS || c->nmiss == 0 || c->res == NULL)) {
+            for (size_t i = 0; i < n && rc == HV_OK; i++) {
+                if (jobs[i].done)
+                    continue;
+                rc = write_capped(c, kind, &jobs[i]);
+                jobs[i].done = true;
+                c->done++;
+            }
+            pending = 0;
+        }
+        if (rc != HV_OK) {
+            store_rollback(c->st);
+            break;
+        }
+        if (store_commit(c->st) != HV_OK) {
+            rc = HV_EDB;
+            break;
+        }
+        progress(c, false);
+        if (pending == 0)
+            break;
+        if (resolve_stop) {
+            rc = HV_EINTR;
+            break;
+        }
+        rc = fetch(c);
+        if (rc == HV_OK && resolve_stop)
+            rc = HV_EINTR;
+    }
+    free(dr);
+    if (rc == HV_EDB && *err == NULL)
+        *err = db_err(sqlite3_errmsg(c->db));
+    else if (rc == HV_EDNS && *err == NULL)
+        *err = xstrdup("DNS event loop failed");
+    return rc;
+}
+
+/* ==== the work list ==== */
+
+#define FRESH(t) " AND " t ".expires_at > ?4 AND (?5 < 0 OR " t \
+                 ".evaluated_at + ?5 > ?4)"
+
+static const char sql_pairs[] =
+    "SELECT s.helo, s.ip FROM sessions s"
+    " WHERE s.helo IS NOT NULL AND (s.helo, s.ip) > (?1, ?2)"
+    " AND NOT EXISTS (SELECT 1 FROM csa c WHERE c.helo = s.helo"
+    " AND c.ip = s.ip" FRESH("c") ")"
+    " GROUP BY s.helo, s.ip ORDER BY s.helo, s.ip LIMIT ?3";
+
+static const char sql_nohelo[] =
+    "SELECT DISTINCT s.ip FROM sessions s"
+    " WHERE s.helo IS NULL AND s.ip > ?1 AND ?2 IS NOT NULL"
+    " AND NOT EXISTS (SELECT 1 FROM csa c WHERE c.helo = ''"
+    " AND c.ip = s.ip" FRESH("c") ")"
+    " ORDER BY s.ip LIMIT ?3";
+
+static const char sql_helos[] =
+    "SELECT DISTINCT s.helo FROM sessions s"
+    " WHERE s.helo IS NOT NULL AND s.helo > ?1 AND ?2 IS NOT NULL"
+    " AND NOT EXISTS (SELECT 1 FROM dna_result d WHERE d.helo = s.helo"
+    FRESH("d") ")"
+    " ORDER BY s.helo LIMIT ?3";
+
+static const char sql_count[] =
+    "SELECT"
+    " (SELECT COUNT(*) FROM (SELECT 1 FROM sessions s WHERE s.helo IS NOT NULL"
+    "  AND NOT EXISTS (SELECT 1 FROM csa c WHERE c.helo = s.helo"
+    "  AND c.ip = s.ip" FRESH("c") ") GROUP BY s.helo, s.ip))"
+    " + (SELECT COUNT(*) FROM (SELECT DISTINCT s.ip FROM sessions s"
+    "  WHERE s.helo IS NULL AND NOT EXISTS (SELECT 1 FROM csa c"
+    "  WHERE c.helo = '' AND c.ip = s.ip" FRESH("c") ")))"
+    " + (SELECT COUNT(*) FROM (SELECT DISTINCT s.helo FROM sessions s"
+    "  WHERE s.helo IS NOT NULL"
+    "  AND NOT EXISTS (SELECT 1 FROM dna_result d WHERE d.helo = s.helo"
+    FRESH("d") ")))";
+
+/* bind_fresh - ?4 now, ?5 max_age. */
+static void bind_fresh(const struct ctx *c, sqlite3_stmt *s)
+{
+    sqlite3_bind_int64(s, 4, c->now);
+    sqlite3_bind_int64(s, 5, c->o->max_age);
+}
+
+static void free_jobs(struct job *jobs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(jobs[i].helo);
+        free(jobs[i].ip);
+    }
+}
+
+/* run_pass - stream one kind of work (sql: the keyset query) in chunks. */
+static int run_pass(struct ctx *c, const char *sql, enum job_kind kind,
+                    bool nohelo, char **err)
+{
+    size_t chunk = (size_t)c->o->concurrency * 4;
+    sqlite3_stmt *s = NULL;
+    struct job *jobs;
+    char *k1 = xstrdup(""), *k2 = xstrdup("");
+    int rc = HV_OK;
+
+    if (chunk < CHUNK_MIN)
+        chunk = CHUNK_MIN;
+    if (chunk > CHUNK_MAX)
+        chunk = CHUNK_MAX;
+    jobs = xcalloc(chunk, sizeof *jobs);
+    if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        *err = db_err(sqlite3_errmsg(c->db));
+        free(jobs);
+        free(k1);
+        free(k2);
+        return HV_EDB;
+    }
+    while (rc == HV_OK && !resolve_stop) {
+        size_t n = 0;
+        int step;
+
+        sqlite3_bind_text(s, 1, k1, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 2, k2, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 3, (sqlite3_int64)chunk);
+        bind_fresh(c, s);
+        while ((step = sqlite3_step(s)) == SQLITE_ROW && n < chunk) {
+            const char *a = (const char *)sqlite3_column_text(s, 0);
+            const char *b = (const char *)sqlite3_column_text(s, 1);
+            memset(&jobs[n], 0, sizeof jobs[n]);
+            if (nohelo) {
+                jobs[n].helo = NULL;
+                jobs[n].ip = xstrdup(a ? a : "");
+            } else {
+                jobs[n].helo = xstrdup(a ? a : "");
+                jobs[n].ip = kind == JOB_CSA ? xstrdup(b ? b : "") : NULL;
+            }
+            n++;
+        }
+        if (step != SQLITE_ROW && step != SQLITE_DONE) {
+            *err = db_err(sqlite3_errmsg(c->db));
+            rc = HV_EDB;
+        }
+        sqlite3_reset(s);
+        if (rc != HV_OK || n == 0) {
+            free_jobs(jobs, n);
+            break;
+        }
+        /* Next chunk starts after the last key of this one. */
+        free(k1);
+        free(k2);
+        if (nohelo) {
+            k1 = xstrdup(jobs[n - 1].ip);
+            k2 = xstrdup("");
+        } else {
+            k1 = xstrdup(jobs[n - 1].helo);
+            k2 = xstrdup(jobs[n - 1].ip ? jobs[n - 1].ip : "");
+        }
+        rc = run_chunk(c, kind, jobs, n, err);
+        map_clear(c);
+        free_jobs(jobs, n);
+        if (n < chunk)
+            break;
+    }
+    sqlite3_finalize(s);
+    free(jobs);
+    free(k1);
+    free(k2);
+    if (rc == HV_OK && resolve_stop)
+        rc = HV_EINTR;
+    return rc;
+}
+
+/* ==== setup ==== */
+
+/* meta_sync - when meta[key] differs from value: run drop_sql and store
+ * the new value. HV_OK or HV_EDB. */
+static int meta_sync(struct ctx *c, const char *key, const char *value,
+                     const char *drop_sql)
+{
+    sqlite3_stmt *s = NULL;
+    bool same = false;
+    int rc = HV_OK;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT value FROM meta WHERE key = ?1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return HV_EDB;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(s, 0);
+        same = v != NULL && strcmp(v, value) == 0;
+    }
+    sqlite3_finalize(s);
+    if (same)
+        return HV_OK;
+    if (drop_sql != NULL && store_exec(c->st, drop_sql) != HV_OK)
+        return HV_EDB;
+    if (sqlite3_prepare_v2(c->db,
+                           "INSERT OR REPLACE INTO meta(key, value)"
+                           " VALUES (?1, ?2)", -1, &s, NULL) != SQLITE_OK)
+        return HV_EDB;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = HV_EDB;
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* join - "a,b,c" of n strings (malloc'ed). */
+static char *join(const char **v, size_t n)
+{
+    size_t len = 1;
+    char *s;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(v[i]) + 1;
+    s = xmalloc(len);
+    s[0] = '\0';
+    len = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(v[i]);
+        if (i > 0)
+            s[len++] = ',';
+        memcpy(s + len, v[i], k);
+        len += k;
+        s[len] = '\0';
+    }
+    return s;
+}
+
+/* setup_meta - options signatures, authserv-id, policy. */
+static int setup_meta(struct ctx *c, char **err)
+{
+    const struct resolve_opts *o = c->o;
+    char *zones = join(o->zones, o->nzones);
+    char *svcs = join(o->accreditors, o->naccreditors);
+    size_t n = strlen(zones) + strlen(svcs) + 160;
+    char *sig = xmalloc(n);
+    int rc;
+
+    if (store_begin(c->st) != HV_OK) {
+        rc = HV_EDB;
+        goto out;
+    }
+    snprintf(sig, n, "reverse=%d parent=%d limit=%d source=%s%s",
+             o->use_reverse, o->parent_search, o->search_limit,
+             o->nzones ? "zones:" : "dns", zones);
+    rc = meta_sync(c, "csa_opts", sig, "DELETE FROM csa");
+    snprintf(sig, n, "trust=%d services=%s source=%s%s", o->trust_listed,
+             svcs, o->nzones ? "zones:" : "dns", zones);
+    if (rc == HV_OK)
+        rc = meta_sync(c, "dna_opts", sig,
+                       "DELETE FROM dna; DELETE FROM dna_result");
+    if (rc == HV_OK)
+        rc = meta_sync(c, "authserv_id",
+                       o->authserv_id ? o->authserv_id : "localhost", NULL);
+    if (rc == HV_OK && o->policy_file != NULL) {
+        struct policy p;
+        char perr[512];
+        if (policy_load(o->policy_file, &p, perr, sizeof perr) != 0) {
+            store_rollback(c->st);
+            *err = xstrdup(perr);
+            rc = HV_EDNS;
+            goto out;
+        }
+        if (policy_store(&p, c->db) != 0)
+            rc = HV_EDB;
+    }
+    if (rc != HV_OK) {
+        store_rollback(c->st);
+        *err = db_err(sqlite3_errmsg(c->db));
+        goto out;
+    }
+    if (store_commit(c->st) != HV_OK) {
+        *err = db_err(sqlite3_errmsg(c->db));
+        rc = HV_EDB;
+    }
+out:
+    free(zones);
+    free(svcs);
+    free(sig);
+    return rc;
+}
+
+/* setup_dns - zone files, cache, resolver. */
+static int setup_dns(struct ctx *c, char **err)
+{
+    const struct resolve_opts *o = c->o;
+    char *e = NULL;
+
+    if (o->nzones > 0) {
+        c->zf = zonefile_new();
+        for (size_t i = 0; i < o->nzones; i++) {
+            if (zonefile_load(c->zf, o->zones[i], &e) != 0) {
+                *err = e;
+                return HV_EDNS;
+            }
+        }
+    }
+    if (o->nzones == 0 || o->nservers > 0) {
+        struct resolver_opts ro;
+        char *csv = join(o->servers, o->nservers);
+        int rc;
+        memset(&ro, 0, sizeof ro);
+        ro.servers_csv = o->nservers ? csv : NULL;
+        ro.timeout_ms = o->timeout_ms;
+        ro.tries = o->tries;
+        ro.concurrency = o->concurrency;
+        ro.qps = o->qps;
+        rc = resolver_new(&ro, &c->res, &e);
+        free(csv);
+        if (rc != 0) {
+            *err = e;
+            return HV_EDNS;
+        }
+        if (dnscache_open(c->db, &c->cache, &e) != 0) {
+            *err = db_err(e);
+            free(e);
+            return HV_EDB;
+        }
+    }
+    return HV_OK;
+}
+
+static const char sql_put_csa[] =
+    "INSERT OR REPLACE INTO csa(helo, ip, status, reason, record,"
+    " evaluated_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char sql_del_dna[] = "DELETE FROM dna WHERE helo = ?1";
+static const char sql_put_dna[] =
+    "INSERT OR REPLACE INTO dna(helo, service, grade, level, info, status,"
+    " evaluated_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char sql_put_dnares[] =
+    "INSERT OR REPLACE INTO dna_result(helo, status, grade, service,"
+    " evaluated_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+/* count_work - total jobs, for the progress bar. */
+static long long count_work(struct ctx *c)
+{
+    sqlite3_stmt *s = NULL;
+    long long n = 0;
+
+    if (sqlite3_prepare_v2(c->db, sql_count, -1, &s, NULL) != SQLITE_OK)
+        return 0;
+    bind_fresh(c, s);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}
+
+/* run_row - open (id == 0) or close the resolve_runs row. */
+static int run_row(struct ctx *c, sqlite3_int64 *id)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (*id == 0) {
+        rc = sqlite3_prepare_v2(c->db,
+                                "INSERT INTO resolve_runs(started_at)"
+                                " VALUES (?1)", -1, &s, NULL);
+        if (rc != SQLITE_OK)
+            return HV_EDB;
+        sqlite3_bind_int64(s, 1, c->now);
+    } else {
+        rc = sqlite3_prepare_v2(c->db,
+                                "UPDATE resolve_runs SET finished_at = ?2,"
+                                " names = ?3, queries = ?4, cache_hits = ?5,"
+                                " timeouts = ?6, failures = ?7 WHERE id = ?1",
+                                -1, &s, NULL);
+        if (rc != SQLITE_OK)
+            return HV_EDB;
+        sqlite3_bind_int64(s, 1, *id);
+        sqlite3_bind_int64(s, 2, wall_now());
+        sqlite3_bind_int64(s, 3, c->stats.names);
+        sqlite3_bind_int64(s, 4, c->stats.queries);
+        sqlite3_bind_int64(s, 5, c->stats.cache_hits);
+        sqlite3_bind_int64(s, 6, c->stats.timeouts);
+        sqlite3_bind_int64(s, 7, c->stats.failures);
+    }
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return HV_EDB;
+    if (*id == 0)
+        *id = sqlite3_last_insert_rowid(c->db);
+    return HV_OK;
+}
+
+int resolve_run(struct store *st, const struct resolve_opts *o,
+                struct resolve_stats *out, char **err)
+{
+    struct ctx c;
+    struct sigaction sa, old_int, old_term;
+    sqlite3_int64 run_id = 0;
+    double t0 = mono();
+    int rc;
+
+    *err = NULL;
+    memset(&c, 0, sizeof c);
+    memset(out, 0, sizeof *out);
+    c.st = st;
+    c.db = store_db(st);
+    c.o = o;
+    c.now = wall_now();
+    csa_opts_init(&c.copts);
+    c.copts.use_reverse = o->use_reverse;
+    c.copts.parent_search = o->parent_search;
+    c.copts.search_limit = o->search_limit;
+    c.dopts.services = o->accreditors;
+    c.dopts.nservices = o->naccreditors;
+    c.dopts.trust_listed = o->trust_listed;
+    c.tabsize = 4096;
+    c.tab = xcalloc(c.tabsize, sizeof *c.tab);
+    clock_gettime(CLOCK_MONOTONIC, &c.t0);
+    c.last_progress = c.t0;
+
+    resolve_stop = 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+
+    rc = setup_meta(&c, err);
+    if (rc == HV_OK)
+        rc = setup_dns(&c, err);
+    if (rc == HV_OK &&
+        (sqlite3_prepare_v2(c.db, sql_put_csa, -1, &c.put_csa, NULL) != 0 ||
+         sqlite3_prepare_v2(c.db, sql_del_dna, -1, &c.del_dna, NULL) != 0 ||
+         sqlite3_prepare_v2(c.db, sql_put_dna, -1, &c.put_dna, NULL) != 0 ||
+         sqlite3_prepare_v2(c.db, sql_put_dnares, -1, &c.put_dnares,
+                            NULL) != 0)) {
+        *err = db_err(sqlite3_errmsg(c.db));
+        rc = HV_EDB;
+    }
+    if (rc == HV_OK && run_row(&c, &run_id) != HV_OK) {
+        *err = db_err(sqlite3_errmsg(c.db));
+        rc = HV_EDB;
+    }
+    if (rc == HV_OK && o->progress && !msg_quiet)
+        c.total = count_work(&c);
+    if (rc == HV_OK)
+        rc = run_pass(&c, sql_pairs, JOB_CSA, false, err);
+    if (rc == HV_OK)
+        rc = run_pass(&c, sql_nohelo, JOB_CSA, true, err);
+    if (rc == HV_OK)
+        rc = run_pass(&c, sql_helos, JOB_DNA, false, err);
+    if (c.progress_shown)
+        progress(&c, true);
+
+    if (c.res != NULL) {
+        struct resolver_stats rs;
+        resolver_get_stats(c.res, &rs);
+        c.stats.queries = rs.sent;
+    }
+    c.stats.elapsed = mono() - t0;
+    if (run_id != 0 && run_row(&c, &run_id) != HV_OK && rc == HV_OK) {
+        *err = db_err(sqlite3_errmsg(c.db));
+        rc = HV_EDB;
+    }
+    if (rc == HV_EINTR && *err == NULL)
+        *err = xstrdup("interrupted; the work done is saved and the next"
+                       " run continues");
+    *out = c.stats;
+    if (rc == HV_OK || rc == HV_EINTR)
+        msg_info("resolve: %lld names, %lld pairs, %lld queries sent, "
+                 "%lld answered from cache, %lld timeouts, %lld failures, "
+                 "%.1f s", c.stats.names, c.stats.pairs, c.stats.queries,
+                 c.stats.cache_hits, c.stats.timeouts, c.stats.failures,
+                 c.stats.elapsed);
+
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sqlite3_finalize(c.put_csa);
+    sqlite3_finalize(c.del_dna);
+    sqlite3_finalize(c.put_dna);
+    sqlite3_finalize(c.put_dnares);
+    map_clear(&c);
+    free(c.tab);
+    free(c.miss);
+    resolver_free(c.res);
+    dnscache_close(c.cache);
+    zonefile_free(c.zf);
+    return rc;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * resolve - the resolve stage the CLI calls: evaluate CSA for every
+ * distinct (HELO, client IP) and DNA for every distinct HELO whose stored
+ * result is missing or expired, fetching what the evaluators (csa.h,
+ * dna.h) need from the SQLite cache (dnscache.h), from --dns-zone master
+ * files (zonefile.h) or from the network (resolver.h), in rounds:
+ * evaluate, collect the misses (deduplicated), fetch them concurrently,
+ * store, evaluate again; at most RESOLVE_MAX_ROUNDS rounds, then defer.
+ * The work list is streamed from SQLite in chunks, so memory follows the
+ * queries in flight, not the number of names. Results and answers are
+ * written in one transaction per round; SIGINT/SIGTERM stop the run
+ * cleanly (what is done stays committed; the next run continues).
+ *
+ * Database effects: csa, dna, dna_result, dns_cache rows; policy (when
+ * policy_file is given); meta keys "authserv_id", "csa_opts" and
+ * "dna_opts" (when the evaluation options differ from the stored ones,
+ * the csa resp. dna/dna_result rows are dropped and redone); one
+ * resolve_runs row per run.
+ */
+#ifndef HV_RESOLVE_H
+#define HV_RESOLVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store.h"
+
+#ifndef HV_EDNS
+#define HV_EDNS (-3)   /* DNS setup failed (bad server, zone file, c-ares) */
+#endif
+#ifndef HV_EINTR
+#define HV_EINTR (-4)  /* stopped by SIGINT/SIGTERM; work done is kept */
+#endif
+
+#define RESOLVE_MAX_ROUNDS 12
+
+struct resolve_opts {
+    const char **servers; size_t nservers;      /* "ADDR[:PORT]" (--dns-server) */
+    const char **zones; size_t nzones;          /* --dns-zone FILE: offline answers */
+    const char **accreditors; size_t naccreditors; /* --accreditor DOMAIN */
+    bool trust_listed;                          /* --trust-listed */
+    int concurrency;   /* --concurrency, default 1000 */
+    int timeout_ms;    /* --timeout, default 1500 */
+    int tries;         /* --tries, default 2 */
+    int qps;           /* --qps, 0 = no cap */
+    long long max_age; /* --max-age S, -1 = use TTLs */
+    bool use_reverse;  /* !--no-reverse */
+    bool parent_search;/* !--no-parent-search */
+    int search_limit;  /* --csa-search-limit, default 5 */
+    const char *policy_file; /* --policy */
+    const char *authserv_id; /* --authserv-id, default "localhost" */
+    bool progress;     /* progress bar on stderr */
+};
+
+/* resolve_opts_init - the defaults above (no servers: /etc/resolv.conf). */
+void resolve_opts_init(struct resolve_opts *o);
+
+struct resolve_stats { long long names, pairs, queries, cache_hits, timeouts, failures;
+                       double elapsed; };
+
+/* resolve_run - evaluate every session whose CSA/DNA is missing or expired; HV_OK or an
+   error with a malloc'ed message in *err. Prints the progress bar and the summary with
+   msg_info (analyzer/msg.h) unless msg_quiet. Errors: HV_EDB (SQLite), HV_EDNS (server
+   list, zone file, c-ares/epoll setup, policy file), HV_EINTR (interrupted: *out is still
+   filled, what was finished is committed). names = distinct HELOs evaluated for DNA,
+   pairs = (HELO, IP) evaluated for CSA, queries = DNS messages sent (retries included),
+   cache_hits = answers taken from dns_cache, timeouts/failures = queries that ended so. */
+int resolve_run(struct store *st, const struct resolve_opts *o, struct resolve_stats *out,
+                char **err);
+
+#endif

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scan - the first stage: inputs (files, directories, stdin, .gz) through
+ * the parsers into the store, incrementally. A file already read is
+ * recognised by the fingerprint of its first 4 KiB (whatever its name or
+ * compression) and only its new part is read. One transaction per file
+ * (committed in batches for big files); an interrupted scan leaves the
+ * database consistent and the next scan re-reads the unfinished file.
+ */
+#ifndef HV_SCAN_H
+#define HV_SCAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "netaddr.h"
+#include "store.h"
+
+struct scan_opts {
+    const char *format;          /* NULL or "auto": detect per file */
+    int year;                    /* 0: infer from each file's mtime */
+    struct hv_netlist trusted;   /* mbox border search */
+    bool progress;               /* progress bar on stderr */
+    FILE *emit_jsonl;            /* non-NULL: write sessions here, no store */
+};
+
+/* Totals of one scan (also written to scan_runs). */
+struct scan_stats {
+    int64_t files, files_unchanged, files_failed;
+    int64_t bytes, lines, sessions;
+    int64_t sessions_by_mta[4];
+    int64_t sessions_with_helo;
+    int64_t helo_joined;
+    int64_t skips_total;
+    char skip_reasons[16][32];   /* reason names ... */
+    int64_t skip_counts[16];     /* ... and their counts */
+    int nreasons;
+    bool interrupted;
+};
+
+/* scan_opts_init - defaults: auto format, inferred year, default trusted
+ * networks, no progress. Free with scan_opts_fini. */
+void scan_opts_init(struct scan_opts *o);
+void scan_opts_fini(struct scan_opts *o);
+
+/* scan_run - scan every path (file, directory or "-") into st (which may be
+ * NULL when o->emit_jsonl is set). Returns 0 when everything was read, 1
+ * when some input failed (counted, reported, the rest stored), negative on
+ * a database failure (message in *err, malloc'ed). */
+int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
+             int npaths, struct scan_stats *stats, char **err);
+
+/* scan_print_summary - the human summary on stderr (msg_info). */
+void scan_print_summary(const struct scan_stats *stats);
+
+/* scan_interrupt - ask a running scan to stop at the next line (signal-safe). */
+void scan_interrupt(void);
+
+#endif

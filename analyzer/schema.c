@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/* schema - the database schema (see README "Database schema"). */
+#include "schema.h"
+
+const char *const schema_migrations[] = {
+    /* 0 -> 1: scan tables, resolver tables, policy and the verdicts view. */
+    "CREATE TABLE sources("
+    "  id INTEGER PRIMARY KEY,"
+    "  path TEXT NOT NULL,"            /* last path the content was seen at */
+    "  fingerprint TEXT NOT NULL,"     /* hex FNV-1a 64 of the first fp_len bytes */
+    "  fp_len INTEGER NOT NULL,"       /* bytes hashed (4096 unless smaller) */
+    "  format TEXT,"                   /* postfix|exim|sendmail|mbox */
+    "  size INTEGER, mtime INTEGER,"   /* of the file as last scanned */
+    "  compressed INTEGER NOT NULL DEFAULT 0,"
+    "  bytes_read INTEGER NOT NULL DEFAULT 0,"  /* uncompressed bytes consumed */
+    "  lines_read INTEGER NOT NULL DEFAULT 0,"
+    "  last_offset INTEGER NOT NULL DEFAULT 0," /* resume point (byte) */
+    "  last_line INTEGER NOT NULL DEFAULT 0,"   /* lines before last_offset */
+    "  first_ts INTEGER, last_ts INTEGER,"
+    "  scanned_at INTEGER);"
+    "CREATE INDEX sources_fp ON sources(fingerprint);"
+    "CREATE TABLE source_skips("
+    "  source_id INTEGER NOT NULL REFERENCES sources(id),"
+    "  reason TEXT NOT NULL,"
+    "  count INTEGER NOT NULL,"
+    "  PRIMARY KEY(source_id, reason)) WITHOUT ROWID;"
+    "CREATE TABLE sessions("
+    "  id INTEGER PRIMARY KEY,"
+    "  source_id INTEGER NOT NULL REFERENCES sources(id),"
+    "  line INTEGER NOT NULL,"
+    "  ts INTEGER,"                    /* UTC epoch seconds */
+    "  mta TEXT NOT NULL,"
+    "  ip TEXT NOT NULL,"
+    "  helo TEXT,"                     /* NULL: never seen */
+    "  helo_from TEXT,"                /* 'log' | 'received' (join) */
+    "  rdns TEXT NOT NULL DEFAULT '',"
+    "  disposition TEXT NOT NULL,"
+    "  messages INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE(source_id, line));"
+    "CREATE INDEX sessions_ts ON sessions(ts);"
+    "CREATE INDEX sessions_helo_ip ON sessions(helo, ip);"
+    "CREATE TABLE session_qids("
+    "  qid TEXT NOT NULL,"
+    "  session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
+    "  PRIMARY KEY(qid, session_id)) WITHOUT ROWID;"
+    "CREATE INDEX session_qids_session ON session_qids(session_id);"
+    /* resolver: raw answers with their TTLs (negative answers included) */
+    "CREATE TABLE dns_cache("
+    "  qname TEXT NOT NULL,"
+    "  qtype INTEGER NOT NULL,"
+    "  status TEXT NOT NULL,"          /* ok|nxdomain|nodata|servfail|refused|timeout|error */
+    "  rcode INTEGER NOT NULL,"
+    "  answer BLOB,"                   /* the DNS message as received */
+    "  ttl INTEGER NOT NULL,"
+    "  fetched_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(qname, qtype)) WITHOUT ROWID;"
+    /* CSA per distinct (HELO, client IP); helo '' = no HELO seen */
+    "CREATE TABLE csa("
+    "  helo TEXT NOT NULL,"
+    "  ip TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"          /* ok|fail|unknown|defer */
+    "  reason TEXT NOT NULL,"          /* DESIGN.md csa_reason */
+    "  record TEXT,"                   /* the SRV record text that decided it */
+    "  evaluated_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(helo, ip)) WITHOUT ROWID;"
+    /* DNA per (HELO, service) */
+    "CREATE TABLE dna("
+    "  helo TEXT NOT NULL,"
+    "  service TEXT NOT NULL,"
+    "  grade TEXT,"                    /* A..E, NULL: no report */
+    "  level TEXT,"
+    "  info TEXT,"
+    "  status TEXT NOT NULL,"          /* report|none|defer */
+    "  evaluated_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(helo, service)) WITHOUT ROWID;"
+    /* DNA combined per HELO */
+    "CREATE TABLE dna_result("
+    "  helo TEXT PRIMARY KEY,"
+    "  status TEXT NOT NULL,"          /* recommended|not-recommended|unknown|defer */
+    "  grade TEXT,"
+    "  service TEXT,"
+    "  evaluated_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+    /* the policy table: CSA status x DNA status -> action */
+    "CREATE TABLE policy("
+    "  csa_status TEXT NOT NULL,"
+    "  dna_status TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"          /* accept|mark|reject|tempfail */
+    "  PRIMARY KEY(csa_status, dna_status)) WITHOUT ROWID;"
+    "INSERT INTO policy VALUES"
+    "  ('ok','recommended','accept'),('ok','unknown','mark'),"
+    "  ('ok','not-recommended','reject'),('ok','defer','mark'),"
+    "  ('fail','recommended','reject'),('fail','unknown','reject'),"
+    "  ('fail','not-recommended','reject'),('fail','defer','reject'),"
+    "  ('unknown','recommended','mark'),('unknown','unknown','mark'),"
+    "  ('unknown','not-recommended','reject'),('unknown','defer','mark'),"
+    "  ('defer','recommended','tempfail'),('defer','unknown','tempfail'),"
+    "  ('defer','not-recommended','reject'),('defer','defer','tempfail');"
+    /* settings and counters: key/value */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+    /* one row per resolve run: the DNS work done */
+    "CREATE TABLE resolve_runs("
+    "  id INTEGER PRIMARY KEY,"
+    "  started_at INTEGER NOT NULL, finished_at INTEGER,"
+    "  names INTEGER NOT NULL DEFAULT 0,"
+    "  queries INTEGER NOT NULL DEFAULT 0,"
+    "  cache_hits INTEGER NOT NULL DEFAULT 0,"
+    "  timeouts INTEGER NOT NULL DEFAULT 0,"
+    "  failures INTEGER NOT NULL DEFAULT 0);"
+    /* one row per scan run */
+    "CREATE TABLE scan_runs("
+    "  id INTEGER PRIMARY KEY,"
+    "  started_at INTEGER NOT NULL, finished_at INTEGER,"
+    "  files INTEGER NOT NULL DEFAULT 0,"
+    "  bytes INTEGER NOT NULL DEFAULT 0,"
+    "  lines INTEGER NOT NULL DEFAULT 0,"
+    "  sessions INTEGER NOT NULL DEFAULT 0,"
+    "  helo_joined INTEGER NOT NULL DEFAULT 0);"
+    /* every session with its CSA, DNA and the policy's action */
+    "CREATE VIEW verdicts AS SELECT"
+    "  s.id AS session_id, src.path AS source, s.line AS line, s.ts AS ts,"
+    "  s.mta AS mta, s.ip AS ip, COALESCE(s.helo,'') AS helo, s.rdns AS rdns,"
+    "  s.disposition AS disposition, s.messages AS messages,"
+    "  c.status AS csa_status, c.reason AS csa_reason, c.record AS csa_record,"
+    "  COALESCE(d.status,'unknown') AS dna_status, d.grade AS dna_grade,"
+    "  d.service AS dna_service, p.action AS verdict"
+    " FROM sessions s JOIN sources src ON src.id = s.source_id"
+    " LEFT JOIN csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
+    " LEFT JOIN dna_result d ON d.helo = COALESCE(s.helo,'')"
+    " LEFT JOIN policy p ON p.csa_status = c.status"
+    "  AND p.dna_status = COALESCE(d.status,'unknown');",
+};
+
+const size_t schema_version =
+    sizeof(schema_migrations) / sizeof(schema_migrations[0]);

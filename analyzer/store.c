@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store - the SQLite file: open, lock, migrate, and the scan stage's writes.
+ * A writer holds an exclusive flock on "<db>.lock" for its whole life, so
+ * two heloval runs on one database are serialised with a clear message
+ * instead of fighting over SQLite's locks mid-run.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "schema.h"
+#include "xmem.h"
+
+enum stmt_id {
+    ST_PUT_SESSION,
+    ST_PUT_SESSION_ID,
+    ST_PUT_QID,
+    ST_FIND_SOURCE,
+    ST_INSERT_SOURCE,
+    ST_UPDATE_SOURCE,
+    ST_ADD_SKIPS,
+    ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_PUT_SESSION] =
+        "INSERT INTO sessions(source_id,line,ts,mta,ip,helo,helo_from,rdns,"
+        "disposition,messages) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+        " ON CONFLICT(source_id,line) DO UPDATE SET ts=excluded.ts,"
+        " mta=excluded.mta, ip=excluded.ip,"
+        " helo=COALESCE(excluded.helo, sessions.helo),"
+        " helo_from=COALESCE(excluded.helo_from, sessions.helo_from),"
+        " rdns=excluded.rdns, disposition=excluded.disposition,"
+        " messages=excluded.messages",
+    [ST_PUT_SESSION_ID] =
+        "INSERT INTO sessions(source_id,line,ts,mta,ip,helo,helo_from,rdns,"
+        "disposition,messages) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+        " ON CONFLICT(source_id,line) DO UPDATE SET ts=excluded.ts,"
+        " mta=excluded.mta, ip=excluded.ip,"
+        " helo=COALESCE(excluded.helo, sessions.helo),"
+        " helo_from=COALESCE(excluded.helo_from, sessions.helo_from),"
+        " rdns=excluded.rdns, disposition=excluded.disposition,"
+        " messages=excluded.messages RETURNING id",
+    [ST_PUT_QID] =
+        "INSERT OR IGNORE INTO session_qids(qid, session_id) VALUES(?1,?2)",
+    [ST_FIND_SOURCE] =
+        "SELECT id,size,mtime,compressed,bytes_read,lines_read,last_offset,"
+        "last_line,COALESCE(format,'') FROM sources"
+        " WHERE fingerprint=?1 AND fp_len=?2 ORDER BY id LIMIT 1",
+    [ST_INSERT_SOURCE] =
+        "INSERT INTO sources(path,fingerprint,fp_len,format,size,mtime,"
+        "compressed,bytes_read,lines_read,last_offset,last_line,first_ts,"
+        "last_ts,scanned_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
+        "?13,strftime('%s','now'))",
+    [ST_UPDATE_SOURCE] =
+        "UPDATE sources SET path=?1, fingerprint=?2, fp_len=?3, format=?4,"
+        " size=?5, mtime=?6, compressed=?7, bytes_read=?8, lines_read=?9,"
+        " last_offset=?10, last_line=?11,"
+        " first_ts=COALESCE(MIN(first_ts, ?12), first_ts, ?12),"
+        " last_ts=COALESCE(MAX(last_ts, ?13), last_ts, ?13),"
+        " scanned_at=strftime('%s','now') WHERE id=?14",
+    [ST_ADD_SKIPS] =
+        "INSERT INTO source_skips(source_id,reason,count) VALUES(?1,?2,?3)"
+        " ON CONFLICT(source_id,reason) DO UPDATE SET count=count+excluded.count",
+};
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+    int lock_fd;
+    char errbuf[512];
+};
+
+/* set_err - remember a formatted error on the handle. */
+static int set_err(struct store *st, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int set_err(struct store *st, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(st->errbuf, sizeof(st->errbuf), fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* db_err - record SQLite's message for a failed step. */
+static int db_err(struct store *st, const char *what)
+{
+    return set_err(st, HV_EDB, "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+/* take_lock - exclusive advisory lock next to the database file. */
+static int take_lock(struct store *st, const char *path)
+{
+    size_t n = strlen(path) + 6;
+    char *lp = xmalloc(n);
+    snprintf(lp, n, "%s.lock", path);
+    st->lock_fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (st->lock_fd < 0) {
+        set_err(st, HV_EDB, "cannot open lock file %s: %s", lp, strerror(errno));
+        free(lp);
+        return HV_EDB;
+    }
+    if (flock(st->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        char pid[32] = "";
+        ssize_t r = pread(st->lock_fd, pid, sizeof(pid) - 1, 0);
+        if (r > 0) {
+            pid[r] = '\0';
+            pid[strcspn(pid, "\n")] = '\0';
+        }
+        set_err(st, HV_EBUSY,
+                "database %s is in use by another heloval run%s%s; "
+                "runs on one database are serialised: try again when it ends",
+                path, pid[0] ? " (pid " : "", pid[0] ? pid : "");
+        if (pid[0])
+            strncat(st->errbuf, ")", sizeof(st->errbuf) - strlen(st->errbuf) - 1);
+        free(lp);
+        return HV_EBUSY;
+    }
+    char pid[32];
+    int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+    if (ftruncate(st->lock_fd, 0) == 0 && pwrite(st->lock_fd, pid, (size_t)len, 0) < 0) {
+        /* the pid is informative only */
+    }
+    free(lp);
+    return HV_OK;
+}
+
+/* migrate - bring user_version up to schema_version. */
+static int migrate(struct store *st)
+{
+    sqlite3_stmt *q;
+    int version = 0;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
+        return db_err(st, "reading schema version");
+    if (sqlite3_step(q) == SQLITE_ROW)
+        version = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    if (version < 0 || (size_t)version > schema_version)
+        return set_err(st, HV_EDB,
+                       "database schema version %d is newer than this heloval (%zu)",
+                       version, schema_version);
+    for (size_t v = (size_t)version; v < schema_version; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%zu", v + 1);
+        if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+            return db_err(st, "starting migration");
+        if (sqlite3_exec(st->db, schema_migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(st->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+            int rc = db_err(st, "migrating schema");
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+        if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+            return db_err(st, "committing migration");
+    }
+    return HV_OK;
+}
+
+int store_open(const char *path, int flags, struct store **out, char **err)
+{
+    struct store *st = xcalloc(1, sizeof(*st));
+    int rc = HV_OK;
+    bool ro = (flags & STORE_READONLY) != 0;
+    st->lock_fd = -1;
+    *out = NULL;
+    if (!ro) {
+        rc = take_lock(st, path);
+        if (rc != HV_OK)
+            goto fail;
+    }
+    int oflags = ro ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+        rc = set_err(st, HV_EDB, "cannot open database %s: %s", path,
+                     st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_busy_timeout(st->db, 10000);
+    sqlite3_extended_result_codes(st->db, 1);
+    if (!ro) {
+        if (sqlite3_exec(st->db,
+                         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                         "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"
+                         "PRAGMA temp_store=MEMORY",
+                         NULL, NULL, NULL) != SQLITE_OK) {
+            rc = set_err(st, HV_EDB, "%s: not a usable database: %s", path,
+                         sqlite3_errmsg(st->db));
+            goto fail;
+        }
+        rc = migrate(st);
+        if (rc != HV_OK)
+            goto fail;
+    } else {
+        sqlite3_stmt *q;
+        int version = -1;
+        if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL) == SQLITE_OK) {
+            if (sqlite3_step(q) == SQLITE_ROW)
+                version = sqlite3_column_int(q, 0);
+            sqlite3_finalize(q);
+        }
+        if (version != (int)schema_version) {
+            rc = set_err(st, HV_EDB,
+                         "%s: not a heloval database of this version (schema %d, want %zu)",
+                         path, version, schema_version);
+            goto fail;
+        }
+    }
+    for (int i = 0; i < ST_COUNT; i++) {
+        if (ro)
+            break;
+        if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                               &st->st[i], NULL) != SQLITE_OK) {
+            rc = db_err(st, "preparing statement");
+            goto fail;
+        }
+    }
+    *out = st;
+    return HV_OK;
+fail:
+    *err = xstrdup(st->errbuf);
+    store_close(st);
+    return rc;
+}
+
+void store_close(struct store *st)
+{
+    if (st == NULL)
+        return;
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(st->st[i]);
+    if (st->db != NULL)
+        sqlite3_close(st->db);
+    if (st->lock_fd >= 0)
+        close(st->lock_fd);
+    free(st);
+}
+
+sqlite3 *store_db(struct store *st)
+{
+    return st->db;
+}
+
+const char *store_errmsg(struct store *st)
+{
+    return st->errbuf;
+}
+
+int store_exec(struct store *st, const char *sql)
+{
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_err(st, "executing SQL");
+    return HV_OK;
+}
+
+int store_begin(struct store *st)
+{
+    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_err(st, "starting transaction");
+    return HV_OK;
+}
+
+int store_commit(struct store *st)
+{
+    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        return db_err(st, "committing");
+    return HV_OK;
+}
+
+void store_rollback(struct store *st)
+{
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* step_done - run a statement that returns no rows, then reset it. */
+static int step_done(struct store *st, sqlite3_stmt *q, const char *what)
+{
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db_err(st, what);
+    return HV_OK;
+}
+
+/* row_to_source - copy a ST_FIND_SOURCE row. */
+static void row_to_source(sqlite3_stmt *q, struct store_source *src)
+{
+    src->id = sqlite3_column_int64(q, 0);
+    src->size = sqlite3_column_int64(q, 1);
+    src->mtime = sqlite3_column_int64(q, 2);
+    src->compressed = sqlite3_column_int(q, 3);
+    src->bytes_read = sqlite3_column_int64(q, 4);
+    src->lines_read = sqlite3_column_int64(q, 5);
+    src->last_offset = sqlite3_column_int64(q, 6);
+    src->last_line = sqlite3_column_int64(q, 7);
+    snprintf(src->format, sizeof(src->format), "%s",
+             (const char *)sqlite3_column_text(q, 8));
+}
+
+int store_find_source(struct store *st, const char *fp, int fp_len,
+                      struct store_source *src)
+{
+    sqlite3_stmt *q = st->st[ST_FIND_SOURCE];
+    memset(src, 0, sizeof(*src));
+    sqlite3_bind_text(q, 1, fp, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(q, 2, fp_len);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        row_to_source(q, src);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_err(st, "looking up source");
+    return HV_OK;
+}
+
+int store_find_source_prefix(struct store *st,
+                             const char *(*hashfn)(int len, void *arg),
+                             void *arg, struct store_source *src)
+{
+    sqlite3_stmt *q;
+    memset(src, 0, sizeof(*src));
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT DISTINCT fp_len FROM sources WHERE fp_len < 4096"
+                           " ORDER BY fp_len DESC",
+                           -1, &q, NULL) != SQLITE_OK)
+        return db_err(st, "looking up short sources");
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        int len = sqlite3_column_int(q, 0);
+        const char *h = hashfn(len, arg);
+        if (h == NULL)
+            continue;
+        int frc = store_find_source(st, h, len, src);
+        if (frc != HV_OK || src->id != 0) {
+            sqlite3_finalize(q);
+            return frc;
+        }
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return db_err(st, "looking up short sources");
+    return HV_OK;
+}
+
+int store_save_source(struct store *st, struct store_source *src,
+                      const char *path, const char *fp, int fp_len,
+                      int64_t first_ts, int64_t last_ts)
+{
+    bool insert = src->id == 0;
+    sqlite3_stmt *q = st->st[insert ? ST_INSERT_SOURCE : ST_UPDATE_SOURCE];
+    int base = insert ? 0 : -1;
+    if (insert) {
+        sqlite3_bind_text(q, 1, path, -1, SQLITE_TRANSIENT);
+    } else {
+        sqlite3_bind_text(q, 1, path, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(q, 14, src->id);
+    }
+    (void)base;
+    sqlite3_bind_text(q, 2, fp, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(q, 3, fp_len);
+    if (src->format[0])
+        sqlite3_bind_text(q, 4, src->format, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 5, src->size);
+    sqlite3_bind_int64(q, 6, src->mtime);
+    sqlite3_bind_int(q, 7, src->compressed);
+    sqlite3_bind_int64(q, 8, src->bytes_read);
+    sqlite3_bind_int64(q, 9, src->lines_read);
+    sqlite3_bind_int64(q, 10, src->last_offset);
+    sqlite3_bind_int64(q, 11, src->last_line);
+    if (first_ts != INT64_MIN)
+        sqlite3_bind_int64(q, 12, first_ts);
+    if (last_ts != INT64_MIN)
+        sqlite3_bind_int64(q, 13, last_ts);
+    int rc = step_done(st, q, "saving source");
+    if (rc == HV_OK && insert)
+        src->id = sqlite3_last_insert_rowid(st->db);
+    return rc;
+}
+
+int store_add_skips(struct store *st, int64_t source_id, const char *reason,
+                    int64_t n)
+{
+    sqlite3_stmt *q = st->st[ST_ADD_SKIPS];
+    sqlite3_bind_int64(q, 1, source_id);
+    sqlite3_bind_text(q, 2, reason, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 3, n);
+    return step_done(st, q, "counting skipped lines");
+}
+
+int store_put_session(struct store *st, int64_t source_id,
+                      const struct hv_session *s)
+{
+    bool want_id = s->nqids > 0;
+    sqlite3_stmt *q = st->st[want_id ? ST_PUT_SESSION_ID : ST_PUT_SESSION];
+    const char *mta = hv_mta_name(s->mta);
+    const char *disp = hv_disposition_name(hv_session_disposition(s));
+    sqlite3_bind_int64(q, 1, source_id);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)s->line);
+    sqlite3_bind_int64(q, 3, s->ts);
+    sqlite3_bind_text(q, 4, mta, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, s->ip, -1, SQLITE_STATIC);
+    if (s->has_helo) {
+        sqlite3_bind_text(q, 6, s->helo, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 7, "log", 3, SQLITE_STATIC);
+    }
+    sqlite3_bind_text(q, 8, s->rdns, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 9, disp, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 10, (int)s->messages);
+    int rc = sqlite3_step(q);
+    sqlite3_int64 id = 0;
+    if (rc == SQLITE_ROW) {
+        id = sqlite3_column_int64(q, 0);
+        rc = sqlite3_step(q);
+    }
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_DONE)
+        return db_err(st, "storing session");
+    if (!want_id)
+        return HV_OK;
+    sqlite3_stmt *qq = st->st[ST_PUT_QID];
+    for (unsigned i = 0; i < s->nqids; i++) {
+        sqlite3_bind_text(qq, 1, s->qids[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(qq, 2, id);
+        int r = step_done(st, qq, "storing queue id");
+        if (r != HV_OK)
+            return r;
+    }
+    return HV_OK;
+}
+
+int store_join_received_helo(struct store *st, int64_t *joined)
+{
+    static const char sql[] =
+        "UPDATE sessions SET helo_from='received', helo=("
+        "  SELECT m.helo FROM session_qids a"
+        "  JOIN session_qids b ON b.qid = a.qid AND b.session_id <> a.session_id"
+        "  JOIN sessions m ON m.id = b.session_id"
+        "  WHERE a.session_id = sessions.id AND m.mta = 'mbox'"
+        "    AND m.ip = sessions.ip AND m.helo IS NOT NULL"
+        "  ORDER BY m.id LIMIT 1)"
+        " WHERE helo IS NULL AND mta <> 'mbox'"
+        "  AND id IN (SELECT session_id FROM session_qids)"
+        "  AND EXISTS (SELECT 1 FROM session_qids a"
+        "  JOIN session_qids b ON b.qid = a.qid AND b.session_id <> a.session_id"
+        "  JOIN sessions m ON m.id = b.session_id"
+        "  WHERE a.session_id = sessions.id AND m.mta = 'mbox'"
+        "    AND m.ip = sessions.ip AND m.helo IS NOT NULL)";
+    *joined = 0;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_err(st, "joining Received HELOs");
+    *joined = sqlite3_changes64(st->db);
+    return HV_OK;
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store - the SQLite database file: opening (WAL, migrations to the current
+ * schema, a lock against a second writer), sources and sessions for the scan
+ * stage, and the raw handle for the other analyzer modules (resolver,
+ * reports). Statements are prepared once; values are always bound.
+ * Errors come back as HV_EDB with the text in store_errmsg().
+ */
+#ifndef HV_STORE_H
+#define HV_STORE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "session.h"
+
+#define HV_OK 0
+#define HV_EDB (-1)
+#define HV_EBUSY (-2)   /* another heloval holds the database */
+
+struct store;
+
+#define STORE_READONLY 1
+
+/* store_open - open (creating when absent unless STORE_READONLY) and migrate.
+ * On failure returns HV_EDB/HV_EBUSY, *out is NULL and *err holds a
+ * malloc'ed message the caller frees. */
+int store_open(const char *path, int flags, struct store **out, char **err);
+
+/* store_close - finalize statements and close; NULL is a no-op. */
+void store_close(struct store *st);
+
+/* store_db - the sqlite3 handle, borrowed, for analyzer/ and reports/. */
+sqlite3 *store_db(struct store *st);
+
+/* store_errmsg - text of the last failure on this handle (borrowed). */
+const char *store_errmsg(struct store *st);
+
+/* store_exec - run SQL without results; HV_OK or HV_EDB. */
+int store_exec(struct store *st, const char *sql);
+
+/* store_begin / store_commit / store_rollback - one write transaction. */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* What the store knows about one input, matched by content fingerprint. */
+struct store_source {
+    int64_t id;              /* 0: not known yet */
+    int64_t size;
+    int64_t mtime;
+    int compressed;
+    int64_t bytes_read;
+    int64_t lines_read;
+    int64_t last_offset;
+    int64_t last_line;
+    char format[16];
+};
+
+/* store_find_source - look up the source whose first fp_len bytes hash to
+ * fp. Fills *src (id 0 when none). HV_OK or HV_EDB. */
+int store_find_source(struct store *st, const char *fp, int fp_len,
+                      struct store_source *src);
+
+/* store_find_source_prefix - for inputs shorter than 4 KiB seen earlier:
+ * the source whose fp_len is below 4096 and whose fingerprint equals the
+ * hash of the same number of this input's first bytes. hashfn(len, arg)
+ * returns the hex hash of the input's first len bytes (borrowed buffer). */
+int store_find_source_prefix(struct store *st,
+                             const char *(*hashfn)(int len, void *arg),
+                             void *arg, struct store_source *src);
+
+/* store_save_source - insert (src->id == 0, id filled in) or update. */
+int store_save_source(struct store *st, struct store_source *src,
+                      const char *path, const char *fp, int fp_len,
+                      int64_t first_ts, int64_t last_ts);
+
+/* store_add_skips - add n to the count of reason for a source. */
+int store_add_skips(struct store *st, int64_t source_id, const char *reason,
+                    int64_t n);
+
+/* store_put_session - insert or update (same source and line) one session
+ * and its queue IDs. HELO provenance is 'log'. */
+int store_put_session(struct store *st, int64_t source_id,
+                      const struct hv_session *s);
+
+/* store_join_received_helo - give sessions without a HELO the HELO of the
+ * mbox session (border Received hop) with the same queue ID and client IP.
+ * *joined receives the number of sessions updated. */
+int store_join_received_helo(struct store *st, int64_t *joined);
+
+#endif

@@ -1,0 +1,999 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exim - the Exim main log parser and the shared open-session map. See
+ * exim.h for the contract. Line shapes follow Exim's own log formats
+ * (src/src/host.c sender_fullhost, receive.c add_host_info_for_log, smtp_in.c,
+ * acl.c) and the corpus in ../shared/corpus/README.md. Hand scanning only:
+ * every line is looked at a few times by memchr/memcmp, nothing allocated.
+ */
+#include "exim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "syslog.h"
+#include "tstamp.h"
+
+/* ==== Small scanning helpers ==== */
+
+/* find - first occurrence of needle (nlen > 0) in p[0..len), or NULL. */
+static const char *find(const char *p, size_t len, const char *needle,
+                        size_t nlen)
+{
+    const char *end = p + len;
+    while ((size_t)(end - p) >= nlen) {
+        const char *c = memchr(p, needle[0], (size_t)(end - p) - nlen + 1);
+        if (c == NULL)
+            return NULL;
+        if (memcmp(c, needle, nlen) == 0)
+            return c;
+        p = c + 1;
+    }
+    return NULL;
+}
+
+/* rfind - last occurrence of needle in p[0..len), or NULL. */
+static const char *rfind(const char *p, size_t len, const char *needle,
+                         size_t nlen)
+{
+    if (len < nlen)
+        return NULL;
+    for (size_t i = len - nlen + 1; i-- > 0;)
+        if (p[i] == needle[0] && memcmp(p + i, needle, nlen) == 0)
+            return p + i;
+    return NULL;
+}
+
+#define FIND(p, len, lit) find((p), (len), (lit), sizeof(lit) - 1)
+#define RFIND(p, len, lit) rfind((p), (len), (lit), sizeof(lit) - 1)
+
+/* starts - p[0..len) begins with the literal. */
+static bool starts(const char *p, size_t len, const char *lit, size_t n)
+{
+    return len >= n && memcmp(p, lit, n) == 0;
+}
+#define STARTS(p, len, lit) starts((p), (len), (lit), sizeof(lit) - 1)
+
+/* is_digit - ASCII digit, whatever the locale. */
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* is_b62 - a base-62 character of an Exim message id. */
+static bool is_b62(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* ==== The shared map of open sessions ==== */
+
+#define NIL UINT32_MAX
+
+struct smap_ent {
+    struct hv_session s;       /* first: the session handed out */
+    struct hv_smap_key key;
+    int64_t last;              /* log time of the last line */
+    uint32_t prev, next;       /* activity list, oldest first */
+    uint32_t hnext;            /* hash chain */
+    bool used;
+};
+
+struct hv_smap {
+    struct smap_ent *e;        /* max entries, calloc'd once */
+    uint32_t *bucket;          /* nbucket heads */
+    size_t nbucket;            /* power of two */
+    size_t max, n;
+    uint32_t head, tail;       /* oldest, newest */
+    uint32_t freelist;         /* unused entries chained by next */
+    uint32_t fresh;            /* entries below this were ever used */
+    int64_t idle;
+    hv_emit_fn emit;
+    void *arg;
+};
+
+/* key_hash - FNV-1a over the key's meaningful bytes. */
+static uint32_t key_hash(const struct hv_smap_key *k)
+{
+    uint32_t h = 2166136261u;
+    for (int i = 0; i < 16; i++)
+        h = (h ^ k->addr[i]) * 16777619u;
+    h = (h ^ k->family) * 16777619u;
+    for (int i = 0; i < 4; i++)
+        h = (h ^ ((k->port >> (8 * i)) & 0xff)) * 16777619u;
+    for (int i = 0; i < 8; i++)
+        h = (h ^ (uint32_t)((k->pid >> (8 * i)) & 0xff)) * 16777619u;
+    return h;
+}
+
+/* key_eq - same key. */
+static bool key_eq(const struct hv_smap_key *a, const struct hv_smap_key *b)
+{
+    return a->family == b->family && a->port == b->port && a->pid == b->pid &&
+           memcmp(a->addr, b->addr, 16) == 0;
+}
+
+struct hv_smap *hv_smap_new(size_t max, int64_t idle, hv_emit_fn emit,
+                            void *arg)
+{
+    if (max == 0)
+        max = HV_SMAP_MAX;
+    struct hv_smap *m = calloc(1, sizeof(*m));
+    if (m == NULL)
+        return NULL;
+    m->nbucket = 16;
+    while (m->nbucket < 2 * max)
+        m->nbucket *= 2;
+    m->e = calloc(max, sizeof(*m->e));
+    m->bucket = malloc(m->nbucket * sizeof(*m->bucket));
+    if (m->e == NULL || m->bucket == NULL) {
+        hv_smap_free(m);
+        return NULL;
+    }
+    for (size_t i = 0; i < m->nbucket; i++)
+        m->bucket[i] = NIL;
+    m->max = max;
+    m->head = m->tail = m->freelist = NIL;
+    m->idle = idle;
+    m->emit = emit;
+    m->arg = arg;
+    return m;
+}
+
+void hv_smap_free(struct hv_smap *m)
+{
+    if (m == NULL)
+        return;
+    free(m->e);
+    free(m->bucket);
+    free(m);
+}
+
+size_t hv_smap_count(const struct hv_smap *m)
+{
+    return m->n;
+}
+
+/* ent_of - the entry holding session s. */
+static uint32_t ent_of(const struct hv_smap *m, const struct hv_session *s)
+{
+    return (uint32_t)((const struct smap_ent *)(const void *)s - m->e);
+}
+
+/* list_unlink - take entry i out of the activity list. */
+static void list_unlink(struct hv_smap *m, uint32_t i)
+{
+    struct smap_ent *e = &m->e[i];
+    if (e->prev != NIL)
+        m->e[e->prev].next = e->next;
+    else
+        m->head = e->next;
+    if (e->next != NIL)
+        m->e[e->next].prev = e->prev;
+    else
+        m->tail = e->prev;
+    e->prev = e->next = NIL;
+}
+
+/* list_append - put entry i at the newest end. */
+static void list_append(struct hv_smap *m, uint32_t i)
+{
+    struct smap_ent *e = &m->e[i];
+    e->prev = m->tail;
+    e->next = NIL;
+    if (m->tail != NIL)
+        m->e[m->tail].next = i;
+    else
+        m->head = i;
+    m->tail = i;
+}
+
+/* drop - emit entry i and return it to the free list. */
+static void drop(struct hv_smap *m, uint32_t i)
+{
+    struct smap_ent *e = &m->e[i];
+    m->emit(m->arg, &e->s);
+    list_unlink(m, i);
+    uint32_t *pp = &m->bucket[key_hash(&e->key) & (m->nbucket - 1)];
+    while (*pp != NIL && *pp != i)
+        pp = &m->e[*pp].hnext;
+    if (*pp == i)
+        *pp = e->hnext;
+    e->used = false;
+    e->next = m->freelist;
+    m->freelist = i;
+    m->n--;
+}
+
+struct hv_session *hv_smap_find(struct hv_smap *m, const struct hv_smap_key *k)
+{
+    uint32_t i = m->bucket[key_hash(k) & (m->nbucket - 1)];
+    while (i != NIL) {
+        if (key_eq(&m->e[i].key, k))
+            return &m->e[i].s;
+        i = m->e[i].hnext;
+    }
+    return NULL;
+}
+
+struct hv_session *hv_smap_open(struct hv_smap *m, const struct hv_smap_key *k,
+                                int64_t ts)
+{
+    if (m->n >= m->max)
+        drop(m, m->head);
+    uint32_t i;
+    if (m->freelist != NIL) {
+        i = m->freelist;
+        m->freelist = m->e[i].next;
+    } else {
+        i = m->fresh++;
+    }
+    struct smap_ent *e = &m->e[i];
+    hv_session_reset(&e->s);
+    e->key = *k;
+    e->last = ts;
+    e->used = true;
+    uint32_t b = key_hash(k) & (m->nbucket - 1);
+    e->hnext = m->bucket[b];
+    m->bucket[b] = i;
+    list_append(m, i);
+    m->n++;
+    return &e->s;
+}
+
+void hv_smap_touch(struct hv_smap *m, struct hv_session *s, int64_t ts)
+{
+    uint32_t i = ent_of(m, s);
+    if (ts > m->e[i].last)
+        m->e[i].last = ts;
+    if (m->tail != i) {
+        list_unlink(m, i);
+        list_append(m, i);
+    }
+}
+
+void hv_smap_close(struct hv_smap *m, struct hv_session *s)
+{
+    drop(m, ent_of(m, s));
+}
+
+void hv_smap_expire(struct hv_smap *m, int64_t now)
+{
+    while (m->head != NIL && m->e[m->head].last + m->idle < now)
+        drop(m, m->head);
+}
+
+void hv_smap_flush(struct hv_smap *m)
+{
+    while (m->head != NIL)
+        drop(m, m->head);
+}
+
+/* ==== Exim host fields ==== */
+
+bool hv_exim_host_parse(const char *p, size_t len, struct hv_exim_host *h)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] != '[' || (i > 0 && p[i - 1] != ' '))
+            continue;
+        const char *rb = memchr(p + i, ']', len - i);
+        if (rb == NULL)
+            return false;
+        size_t j = (size_t)(rb - p);
+        if (!hv_addr_parse(p + i + 1, j - i - 1, &h->addr))
+            continue;
+        size_t k = j + 1;
+        uint32_t port = 0;
+        if (k < len && p[k] == ':' && k + 1 < len && p[k + 1] != ' ') {
+            size_t d = k + 1;
+            while (d < len && is_digit(p[d]) && port < 100000)
+                port = port * 10 + (uint32_t)(p[d++] - '0');
+            if (d == k + 1 || port > 65535) {
+                /* ":PORT_D" (test-suite placeholder) or junk: no port */
+                port = 0;
+                while (d < len && p[d] != ' ')
+                    d++;
+            }
+            k = d;
+        }
+        if (k < len && p[k] != ' ' && p[k] != ':' && p[k] != ',' &&
+            p[k] != ')')
+            continue;
+        /* what precedes " [ip]" must be one of the four shapes */
+        size_t sl = i > 0 ? i - 1 : 0;
+        h->name = h->helo = NULL;
+        h->name_len = h->helo_len = 0;
+        if (sl > 0) {
+            if (p[0] == '(') {
+                if (sl < 2 || p[sl - 1] != ')')
+                    continue;
+                h->helo = p + 1;
+                h->helo_len = sl - 2;
+            } else {
+                const char *sp = memchr(p, ' ', sl);
+                if (sp == NULL) {
+                    h->name = p;
+                    h->name_len = sl;
+                } else {
+                    size_t n = (size_t)(sp - p);
+                    if (n + 2 >= sl || p[n + 1] != '(' || p[sl - 1] != ')')
+                        continue;
+                    h->name = p;
+                    h->name_len = n;
+                    h->helo = p + n + 2;
+                    h->helo_len = sl - n - 3;
+                }
+            }
+        }
+        h->port = port;
+        h->end = k;
+        return true;
+    }
+    return false;
+}
+
+size_t hv_exim_msgid_len(const char *p, size_t len)
+{
+    size_t a, b, c;
+    if (len >= 17 && p[6] == '-' && p[13] == '-' && p[16] == ' ') {
+        a = 6, b = 6, c = 2;
+    } else if (len >= 24 && p[6] == '-' && p[18] == '-' && p[23] == ' ') {
+        a = 6, b = 11, c = 4;
+    } else {
+        return 0;
+    }
+    for (size_t i = 0; i < a; i++)
+        if (!is_b62(p[i]))
+            return 0;
+    for (size_t i = 0; i < b; i++)
+        if (!is_b62(p[a + 1 + i]))
+            return 0;
+    for (size_t i = 0; i < c; i++)
+        if (!is_b62(p[a + b + 2 + i]))
+            return 0;
+    return a + b + c + 2;
+}
+
+/* ==== Line classification ==== */
+
+/* What one line says about a client. */
+struct hit {
+    struct hv_exim_host h;
+    const char *helo;        /* HELO to record (host field or argument) */
+    size_t helo_len;
+    const char *rdns;        /* verified name to record */
+    size_t rdns_len;
+    const char *qid;         /* message id of an arrival */
+    size_t qid_len;
+    unsigned messages;
+    unsigned r5, r4;
+    bool lost, complete, start;
+};
+
+/* host_at - parse a host field at b+off, after an optional "H=". */
+static bool host_at(const char *b, size_t bn, size_t off, struct hit *x)
+{
+    if (off > bn)
+        return false;
+    if (STARTS(b + off, bn - off, "H="))
+        off += 2;
+    if (!hv_exim_host_parse(b + off, bn - off, &x->h))
+        return false;
+    x->h.end += off;
+    return true;
+}
+
+/* host_token - parse the host field after the " H=" at c (a pointer into
+ * b); the field must end the line or be followed by a space or ':'. */
+static bool host_token(const char *b, size_t bn, const char *c, struct hit *x)
+{
+    size_t off = (size_t)(c - b) + 3;
+    if (!host_at(b, bn, off, x))
+        return false;
+    return true;
+}
+
+/* last_host - the last " H=" (or line-initial "H=") whose host field
+ * parses: for lines where client text comes before Exim's own field
+ * ("SMTP protocol error in "AUTH x H=(evil) [8.8.8.8]" H=(real) [ip] ...").
+ * The field must be followed by the end, a space or ':'; a forged field
+ * that ends in the closing quote of the logged command is refused. */
+static bool last_host(const char *b, size_t bn, size_t from, struct hit *x)
+{
+    size_t lim = bn;
+    while (lim > from) {
+        const char *c = rfind(b + from, lim - from, " H=", 3);
+        if (c == NULL)
+            return false;
+        if (host_token(b, bn, c, x)) {
+            size_t e = x->h.end;
+            if (e == bn || b[e] == ' ' || b[e] == ':')
+                return true;
+        }
+        lim = (size_t)(c - b);
+    }
+    return false;
+}
+
+/* word_after - the text after the host field starts with an inbound token:
+ * a KEY= field (I= U= F= P= X= CV= SNI= Ci=...), or one of the ACL verbs.
+ * Delivery errors ("H=mx [ip]: SMTP error", "H=mx [ip] Connection refused")
+ * fail this test. */
+static bool inbound_after(const char *b, size_t bn, size_t e)
+{
+    if (e >= bn)
+        return true;
+    if (b[e] != ' ')
+        return false;
+    const char *t = b + e + 1;
+    size_t n = bn - e - 1;
+    size_t k = 0;
+    while (k < n && ((t[k] >= 'A' && t[k] <= 'Z') || (t[k] >= 'a' && t[k] <= 'z')))
+        k++;
+    if (k > 0 && k < n && t[k] == '=')
+        return true;
+    return STARTS(t, n, "rejected") || STARTS(t, n, "temporarily rejected") ||
+           STARTS(t, n, "sender verify") || STARTS(t, n, "Warning:") ||
+           STARTS(t, n, "dropped by") || STARTS(t, n, "RCPT ") ||
+           STARTS(t, n, "DS ") || STARTS(t, n, "TFO") ||
+           STARTS(t, n, "F=") || STARTS(t, n, "discarded");
+}
+
+/* acl_verdict - 4xx/5xx/end from the text after an ACL line's host field. */
+static void acl_verdict(const char *t, size_t n, struct hit *x)
+{
+    const char *r = FIND(t, n, "rejected");
+    const char *tr = FIND(t, n, "temporarily rejected");
+    if (tr != NULL && (r == NULL || tr + 12 <= r))
+        x->r4++;
+    else if (r != NULL)
+        x->r5++;
+    else if (FIND(t, n, "dropped by") != NULL)
+        x->r5++;
+    if (FIND(t, n, "rejected connection") != NULL ||
+        FIND(t, n, "dropped by") != NULL)
+        x->complete = true;
+}
+
+/* reply_code - the first " 4xx"/" 5xx" reply after ": " in t: counts it. */
+static void reply_code(const char *t, size_t n, struct hit *x)
+{
+    const char *c = FIND(t, n, ": ");
+    if (c == NULL || (size_t)(c - t) + 5 > n)
+        return;
+    if ((c[2] == '4' || c[2] == '5') && is_digit(c[3]) && is_digit(c[4])) {
+        if (c[2] == '4')
+            x->r4++;
+        else
+            x->r5++;
+    }
+}
+
+/* classify - look at one Exim message body b (after stamp, [pid] and
+ * message id; msgid/mlen the id or NULL). Returns true when the line names
+ * an SMTP client (x filled). */
+static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
+                     struct hit *x)
+{
+    /* Exim is the client, or a local message: never a session. */
+    if (bn >= 3 && b[2] == ' ' &&
+        (STARTS(b, bn, "=> ") || STARTS(b, bn, "-> ") || STARTS(b, bn, ">> ") ||
+         STARTS(b, bn, "*> ") || STARTS(b, bn, "** ") || STARTS(b, bn, "== ")))
+        return false;
+    if (STARTS(b, bn, "Completed"))
+        return false;
+
+    /* Arrivals: "<= sender [R=id] [DS] H=host ..." (receive.c). */
+    if (STARTS(b, bn, "<= ") || STARTS(b, bn, "(= ")) {
+        if (msgid == NULL)
+            return false;
+        size_t i = 3;
+        if (i < bn && b[i] == '"') {
+            i++;
+            while (i < bn && b[i] != '"') {
+                if (b[i] == '\\' && i + 1 < bn)
+                    i++;
+                i++;
+            }
+        }
+        while (i < bn && b[i] != ' ')
+            i++;
+        if (STARTS(b + i, bn - i, " R=")) {
+            i += 3;
+            while (i < bn && b[i] != ' ')
+                i++;
+        }
+        if (STARTS(b + i, bn - i, " DS"))
+            i += 3;
+        if (!STARTS(b + i, bn - i, " H=") || !host_at(b, bn, i + 1, x))
+            return false;
+        x->messages = 1;
+        x->qid = msgid;
+        x->qid_len = mlen;
+        return true;
+    }
+
+    /* ACL lines: the host field starts the body ("H=... rejected RCPT",
+     * "F=<s> H=... P=esmtp rejected by local_scan()"). */
+    {
+        size_t off = 0;
+        if (STARTS(b, bn, "DS H="))
+            off = 3;
+        else if (STARTS(b, bn, "F=")) {
+            while (off < bn && b[off] != ' ')
+                off++;
+            off++;
+        }
+        if (STARTS(b + off, bn - off, "H=")) {
+            if (!host_at(b, bn, off, x) || !inbound_after(b, bn, x->h.end))
+                return false;
+            acl_verdict(b + x->h.end, bn - x->h.end, x);
+            return true;
+        }
+    }
+
+    const char *c;
+
+    /* "SMTP protocol synchronization error (...): rejected connection from
+     * H=[ip] input="..."" or "...: rejected "CMD" H=host next input="..."".
+     * The client's text follows (and in the second form also precedes)
+     * Exim's field: take the field right after "connection from ", else
+     * the last one before the last " next input=". */
+    if (STARTS(b, bn, "SMTP protocol synchronization error")) {
+        c = FIND(b, bn, "): rejected connection from ");
+        if (c != NULL) {
+            if (!host_at(b, bn, (size_t)(c - b) + 28, x))
+                return false;
+        } else {
+            const char *ni = RFIND(b, bn, " next input=");
+            size_t lim = ni != NULL ? (size_t)(ni - b) : bn;
+            const char *h = rfind(b, lim, " H=", 3);
+            if (h == NULL || !host_token(b, bn, h, x))
+                return false;
+        }
+        x->r5++;
+        x->complete = true;
+        return true;
+    }
+
+    /* "SMTP protocol error in "CMD" H=host ..." and other lines with the
+     * client's text before Exim's field: the last field wins. */
+    if (STARTS(b, bn, "SMTP protocol error in ") ||
+        STARTS(b, bn, "VRFY failed for ") || STARTS(b, bn, "ignoring AUTH=") ||
+        STARTS(b, bn, "rejected from <") ||
+        STARTS(b, bn, "SMTP connection lost after")) {
+        if (!last_host(b, bn, 0, x))
+            return false;
+        if (STARTS(b, bn, "SMTP connection lost after")) {
+            x->lost = true;
+            x->complete = true;
+        } else if (STARTS(b, bn, "SMTP protocol error in ") ||
+                   STARTS(b, bn, "rejected from <")) {
+            x->r5++;
+        }
+        return true;
+    }
+
+    /* "<name> authenticator failed for [H=]host: 535 ..." (server side,
+     * old and new form); "<name> authenticator failed H=host" without a
+     * message id is the server side too (custom messages), with a message
+     * id it is Exim authenticating to a remote server. */
+    c = FIND(b, bn, "authenticator failed ");
+    if (c != NULL) {
+        size_t o = (size_t)(c - b) + 21;
+        if (STARTS(b + o, bn - o, "for "))
+            o += 4;
+        else if (msgid != NULL || !STARTS(b + o, bn - o, "H="))
+            return false;
+        if (!host_at(b, bn, o, x))
+            return false;
+        reply_code(b + x->h.end, bn - x->h.end, x);
+        if (x->r4 == 0 && x->r5 == 0) {
+            /* "H=(h) [ip] [ip] 535 ..." (custom message form) */
+            const char *t = b + x->h.end;
+            size_t n = bn - x->h.end;
+            const char *d = FIND(t, n, " 5");
+            if (d != NULL && (size_t)(d - t) + 4 <= n && is_digit(d[2]) &&
+                is_digit(d[3]))
+                x->r5++;
+        }
+        return true;
+    }
+
+    /* "SMTP connection [Ci=id ]from host (TCP/IP connection count = 1)"
+     * "... closed by QUIT|EOF|DROP in ACL", "... lost", "no MAIL in SMTP
+     * connection from", "(during SMTP connection from [ip])". */
+    c = FIND(b, bn, "SMTP connection ");
+    if (c != NULL) {
+        size_t o = (size_t)(c - b) + 16;
+        if (STARTS(b + o, bn - o, "Ci=")) {
+            while (o < bn && b[o] != ' ')
+                o++;
+            o++;
+        }
+        if (!STARTS(b + o, bn - o, "from ") || !host_at(b, bn, o + 5, x))
+            return false;
+        const char *t = b + x->h.end;
+        size_t n = bn - x->h.end;
+        if (FIND(t, n, " lost") != NULL) {
+            x->lost = true;
+            x->complete = true;
+        } else if (FIND(t, n, "closed by") != NULL) {
+            x->complete = true;
+            if (FIND(t, n, "closed by DROP") != NULL)
+                x->r5++;
+        } else if (FIND(t, n, "connection count") != NULL) {
+            x->start = true;
+        } else if (c >= b + 11 && memcmp(c - 11, "no MAIL in ", 11) == 0) {
+            x->complete = true;
+        }
+        return true;
+    }
+
+    /* "SMTP call from host dropped: too many ..." */
+    if (STARTS(b, bn, "SMTP call from ")) {
+        if (!host_at(b, bn, 15, x))
+            return false;
+        x->lost = true;
+        x->complete = true;
+        return true;
+    }
+
+    /* Timeouts, disconnections and TLS failures end the session. */
+    c = FIND(b, bn, "connection from ");
+    if (c != NULL && (STARTS(b, bn, "SMTP command timeout on ") ||
+                      STARTS(b, bn, "SMTP data timeout ") ||
+                      STARTS(b, bn, "TLS error on "))) {
+        if (!host_at(b, bn, (size_t)(c - b) + 16, x))
+            return false;
+        x->lost = true;
+        x->complete = true;
+        return true;
+    }
+    if (STARTS(b, bn, "unexpected disconnection while reading SMTP command from ")) {
+        if (!host_at(b, bn, 57, x))
+            return false;
+        x->lost = true;
+        x->complete = true;
+        return true;
+    }
+
+    /* "rejected EHLO from host: syntactically invalid argument(s): ARG",
+     * "rejected MAIL from host: no HELO/EHLO given", "rejected XCLIENT
+     * from ...". The HELO shown in the host field wins; without one, an
+     * invalid EHLO/HELO argument is taken as logged. */
+    if (STARTS(b, bn, "rejected ")) {
+        size_t o = 9;
+        while (o < bn && b[o] >= 'A' && b[o] <= 'Z')
+            o++;
+        if (o == 9 || !STARTS(b + o, bn - o, " from ") ||
+            !host_at(b, bn, o + 6, x))
+            return false;
+        x->r5++;
+        if ((STARTS(b + 9, bn - 9, "EHLO ") || STARTS(b + 9, bn - 9, "HELO ")) &&
+            x->h.helo == NULL) {
+            const char *t = b + x->h.end;
+            size_t n = bn - x->h.end;
+            const char *a = FIND(t, n, ": syntactically invalid argument(s): ");
+            if (a != NULL) {
+                const char *v = a + 37;
+                size_t vl = (size_t)(t + n - v);
+                if (vl > 0 && !(vl == 19 && memcmp(v, "(no argument given)", 19) == 0)) {
+                    x->helo = v;
+                    x->helo_len = vl;
+                }
+            }
+        }
+        return true;
+    }
+
+    /* "refused connection from [ip] (host_reject_connection)" */
+    if (STARTS(b, bn, "refused connection from ")) {
+        if (!host_at(b, bn, 24, x))
+            return false;
+        x->r5++;
+        x->complete = true;
+        return true;
+    }
+
+    /* "ETRN #dom received from host", "ATRN 'x' received from host": the
+     * argument is the client's, so the last " received from " is Exim's. */
+    if (STARTS(b, bn, "ETRN ") || STARTS(b, bn, "ATRN ")) {
+        c = RFIND(b, bn, " received from ");
+        return c != NULL && host_at(b, bn, (size_t)(c - b) + 15, x);
+    }
+
+    /* sa-exim: "... From <s> (host=NAME [IP]) for rcpt"; NAME is "NULL"
+     * when there is none. */
+    c = RFIND(b, bn, "(host=");
+    if (c != NULL && STARTS(b, bn, "SA: ")) {
+        if (!host_at(b, bn, (size_t)(c - b) + 6, x))
+            return false;
+        if (x->h.name_len == 4 && memcmp(x->h.name, "NULL", 4) == 0)
+            x->h.name = NULL, x->h.name_len = 0;
+        x->h.helo = NULL;
+        return true;
+    }
+
+    /* "no host name found for IP address 192.0.2.8" */
+    if (STARTS(b, bn, "no host name found for IP address ")) {
+        const char *v = b + 34;
+        size_t vl = bn - 34;
+        while (vl > 0 && b[34 + vl - 1] == ' ')
+            vl--;
+        if (!hv_addr_parse(v, vl, &x->h.addr))
+            return false;
+        x->h.port = 0;
+        x->h.name = x->h.helo = NULL;
+        x->h.end = bn;
+        return true;
+    }
+    return false;
+}
+
+/* ==== The parser ==== */
+
+struct hv_parser {
+    struct hv_smap *map;
+    struct hv_clock *clock;
+};
+
+/* skip_tag - "host exim[pid]: " or "exim[pid]: " (a program whose name
+ * starts with "exim") at *p: advance past it, set *pid. */
+static bool skip_tag(const char **p, size_t *n, uint64_t *pid)
+{
+    const char *s = *p;
+    size_t len = *n < 256 ? *n : 256;
+    const char *colon = FIND(s, len, "]: ");
+    if (colon == NULL)
+        return false;
+    const char *lb = colon;
+    while (lb > s && *lb != '[')
+        lb--;
+    if (*lb != '[' || lb + 1 == colon)
+        return false;
+    uint64_t v = 0;
+    for (const char *d = lb + 1; d < colon; d++) {
+        if (!is_digit(*d))
+            return false;
+        v = v * 10 + (uint64_t)(*d - '0');
+    }
+    const char *prog = lb;
+    while (prog > s && prog[-1] != ' ')
+        prog--;
+    if (lb - prog < 4 || memcmp(prog, "exim", 4) != 0)
+        return false;
+    if (prog > s && memchr(s, ' ', (size_t)(prog - s - 1)) != NULL)
+        return false;   /* at most one word (the host) before the tag */
+    *pid = v;
+    *n -= (size_t)(colon + 3 - s);
+    *p = colon + 3;
+    return true;
+}
+
+/* exim_stamp - "YYYY-MM-DD hh:mm:ss" starts p. */
+static bool exim_stamp(const char *p, size_t n)
+{
+    return n >= 19 && is_digit(p[0]) && p[4] == '-' && p[7] == '-' &&
+           p[10] == ' ' && p[13] == ':';
+}
+
+/* exim_open - see parser.h. */
+static struct hv_parser *exim_open(const struct hv_parse_opts *opts,
+                                   hv_emit_fn emit, void *arg)
+{
+    struct hv_parser *p = calloc(1, sizeof(*p));
+    if (p == NULL)
+        return NULL;
+    p->map = hv_smap_new(0, HV_SMAP_IDLE, emit, arg);
+    if (p->map == NULL) {
+        free(p);
+        return NULL;
+    }
+    p->clock = opts != NULL ? opts->clock : NULL;
+    return p;
+}
+
+/* apply - merge one line's hit into its session (see exim.h). */
+static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
+                 uint64_t pid, struct hit *x, const char **reason)
+{
+    const char *helo = x->helo != NULL ? x->helo : x->h.helo;
+    size_t helo_len = x->helo != NULL ? x->helo_len : x->h.helo_len;
+    if (helo != NULL && helo_len > HV_HELO_MAX) {
+        *reason = "helo-too-long";
+        return HV_PARSE_SKIP;
+    }
+    hv_smap_expire(p->map, ts);
+    struct hv_smap_key k;
+    memset(&k, 0, sizeof(k));
+    memcpy(k.addr, x->h.addr.b, 16);
+    k.family = (uint8_t)x->h.addr.family;
+    k.port = x->h.port;
+    k.pid = k.port != 0 ? 0 : pid;
+    struct hv_session *s = hv_smap_find(p->map, &k);
+    if (s != NULL && x->start) {
+        hv_smap_close(p->map, s);
+        s = NULL;
+    }
+    if (s != NULL && k.port == 0 && k.pid == 0 && helo != NULL &&
+        s->has_helo &&
+        (strlen(s->helo) != helo_len || memcmp(s->helo, helo, helo_len) != 0)) {
+        hv_smap_close(p->map, s);
+        s = NULL;
+    }
+    if (s == NULL) {
+        s = hv_smap_open(p->map, &k, ts);
+        s->mta = HV_MTA_EXIM;
+        s->ts = ts;
+        s->line = line->lineno;
+        s->offset = line->offset;
+        hv_addr_format(&x->h.addr, s->ip);
+    }
+    hv_smap_touch(p->map, s, ts);
+    if (helo != NULL && !s->has_helo)
+        hv_session_set_helo(s, helo, helo_len);
+    if (x->h.name != NULL && s->rdns[0] == '\0')
+        hv_session_set_rdns(s, x->h.name, x->h.name_len);
+    s->messages += x->messages;
+    if (x->qid != NULL)
+        hv_session_add_qid(s, x->qid, x->qid_len);
+    s->replies_5xx += x->r5;
+    s->replies_4xx += x->r4;
+    if (x->lost)
+        s->lost = true;
+    if (x->complete) {
+        s->complete = true;
+        hv_smap_close(p->map, s);
+    }
+    return HV_PARSE_OK;
+}
+
+/* exim_feed - see parser.h. */
+static int exim_feed(struct hv_parser *p, const struct hv_line *line,
+                     const char **reason)
+{
+    const char *s = line->p;
+    size_t n = line->len;
+    int64_t ts = 0;
+    bool have_ts = false;
+    uint64_t pid = 0;
+
+    if (n >= 5 && is_digit(s[0]) && s[4] == '-' && (n < 11 || s[10] != 'T')) {
+        size_t k = tstamp_exim(s, n, &ts);
+        if (k == 0) {
+            *reason = "bad-timestamp";
+            return HV_PARSE_SKIP;
+        }
+        have_ts = true;
+        s += k;
+        n -= k;
+        skip_tag(&s, &n, &pid);
+    } else {
+        struct hv_syslog sl;
+        int st = hv_syslog_split(s, n, p->clock, &sl);
+        if (st == HV_SYSLOG_BADSTAMP) {
+            *reason = "bad-timestamp";
+            return HV_PARSE_SKIP;
+        }
+        if (st == HV_SYSLOG_OK) {
+            if (sl.prog_len < 4 || memcmp(sl.prog, "exim", 4) != 0)
+                return HV_PARSE_OK;
+            ts = sl.ts;
+            have_ts = true;
+            pid = sl.pidnum;
+            s = sl.msg;
+            n = sl.msg_len;
+        } else if (st == HV_SYSLOG_NOTAG) {
+            ts = sl.ts;
+            have_ts = true;
+            s = sl.msg;
+            n = sl.msg_len;
+        } else {
+            skip_tag(&s, &n, &pid);   /* "host exim[pid]: <exim stamp>" */
+        }
+        if (exim_stamp(s, n)) {
+            size_t k = tstamp_exim(s, n, &ts);
+            if (k == 0) {
+                *reason = "bad-timestamp";
+                return HV_PARSE_SKIP;
+            }
+            have_ts = true;
+            s += k;
+            n -= k;
+        }
+    }
+
+    /* "[pid] " from log_selector +pid */
+    if (n > 2 && s[0] == '[' && is_digit(s[1])) {
+        size_t i = 1;
+        uint64_t v = 0;
+        while (i < n && is_digit(s[i]) && i < 21)
+            v = v * 10 + (uint64_t)(s[i++] - '0');
+        if (i + 1 < n && s[i] == ']' && s[i + 1] == ' ') {
+            pid = v;
+            s += i + 2;
+            n -= i + 2;
+        }
+    }
+    const char *msgid = NULL;
+    size_t mlen = hv_exim_msgid_len(s, n);
+    if (mlen > 0) {
+        msgid = s;
+        s += mlen + 1;
+        n -= mlen + 1;
+    }
+
+    struct hit x;
+    memset(&x, 0, sizeof(x));
+    if (!classify(s, n, msgid, mlen, &x))
+        return HV_PARSE_OK;
+    if (!have_ts) {
+        *reason = "bad-timestamp";
+        return HV_PARSE_SKIP;
+    }
+    return apply(p, line, ts, pid, &x, reason);
+}
+
+/* exim_finish - see parser.h. */
+static void exim_finish(struct hv_parser *p)
+{
+    hv_smap_flush(p->map);
+}
+
+/* exim_close - see parser.h. */
+static void exim_close(struct hv_parser *p)
+{
+    if (p == NULL)
+        return;
+    hv_smap_free(p->map);
+    free(p);
+}
+
+/* exim_probe - see parser.h: an Exim stamp followed by a message id or
+ * known Exim text; a syslog line from a program called exim*. */
+static int exim_probe(const char *line, size_t len)
+{
+    const char *s = line;
+    size_t n = len;
+    uint64_t pid = 0;
+    if (!exim_stamp(s, n)) {
+        struct hv_syslog sl;
+        if (hv_syslog_split(s, n, NULL, &sl) == HV_SYSLOG_OK)
+            return sl.prog_len >= 4 && memcmp(sl.prog, "exim", 4) == 0 ? 90 : 0;
+        if (!skip_tag(&s, &n, &pid) || !exim_stamp(s, n))
+            return 0;
+    }
+    int64_t ts;
+    size_t k = tstamp_exim(s, n, &ts);
+    if (k == 0)
+        return 0;
+    s += k;
+    n -= k;
+    if (skip_tag(&s, &n, &pid))
+        return 90;
+    if (n > 2 && s[0] == '[' && is_digit(s[1])) {
+        const char *rb = memchr(s, ']', n < 24 ? n : 24);
+        if (rb != NULL && (size_t)(rb - s) + 2 <= n) {
+            n -= (size_t)(rb - s) + 2;
+            s = rb + 2;
+        }
+    }
+    if (hv_exim_msgid_len(s, n) > 0)
+        return 95;
+    static const char *const known[] = {
+        "H=", "SMTP connection", "SMTP call from", "no MAIL in",
+        "SMTP protocol", "exim ", "Start queue run", "End queue run",
+        "TLS error", "rejected ", "refused connection", "SMTP command timeout",
+    };
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (starts(s, n, known[i], strlen(known[i])))
+            return 85;
+    if (FIND(s, n, "authenticator failed") != NULL)
+        return 85;
+    return 40;
+}
+
+const struct hv_format hv_format_exim = {
+    "exim", exim_probe, exim_open, exim_feed, exim_finish, exim_close,
+};

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * parser - the contract every input format implements (postfix, exim,
+ * sendmail, mbox). A parser is fed one line at a time, keeps whatever state
+ * assembles a session across lines (bounded), and hands finished sessions to
+ * the emit callback. It never touches SQLite, DNS, stdout or stderr and never
+ * exits: bad input comes back as a skip reason the pipeline counts.
+ *
+ * Emitting the same session twice (same line) is allowed and means "update":
+ * the store keys sessions by (source, line). Parsers use this to add a HELO
+ * learnt from a later line (Postfix cleanup warnings after disconnect).
+ */
+#ifndef HV_PARSER_H
+#define HV_PARSER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netaddr.h"
+#include "session.h"
+#include "tstamp.h"
+
+/* One input line, without its terminator (CR and LF removed, NULs removed). */
+struct hv_line {
+    const char *p;       /* bytes; p[len] == '\0' */
+    size_t len;
+    uint64_t lineno;     /* 1-based */
+    uint64_t offset;     /* byte offset of the line's first byte */
+};
+
+/* Options shared by all parsers of one scan. Borrowed; outlives the parser. */
+struct hv_parse_opts {
+    struct hv_clock *clock;             /* year inference for syslog stamps */
+    const struct hv_netlist *trusted;   /* mbox: networks that are not the border */
+    int single_message;                 /* mbox: input is one .eml / Maildir file */
+};
+
+/* Return values of feed(). */
+#define HV_PARSE_OK 0     /* line used (or harmless noise of this format) */
+#define HV_PARSE_SKIP 1   /* line counted as skipped; *reason names why */
+
+typedef void (*hv_emit_fn)(void *arg, const struct hv_session *s);
+
+struct hv_parser;
+
+struct hv_format {
+    const char *name;   /* "postfix", "exim", "sendmail", "mbox" */
+    /* probe - how sure (0..100) that this line is of the format. */
+    int (*probe)(const char *line, size_t len);
+    /* open - a parser that emits through emit(arg, session); freed by close. */
+    struct hv_parser *(*open)(const struct hv_parse_opts *opts, hv_emit_fn emit,
+                              void *arg);
+    /* feed - one line. Returns HV_PARSE_OK, or HV_PARSE_SKIP with *reason set
+     * to a static kebab-case string ("bad-timestamp", "malformed", ...). */
+    int (*feed)(struct hv_parser *p, const struct hv_line *line,
+                const char **reason);
+    /* finish - end of input: emit every session still open, complete=false. */
+    void (*finish)(struct hv_parser *p);
+    /* close - free the parser (NULL is a no-op). */
+    void (*close)(struct hv_parser *p);
+};
+
+extern const struct hv_format hv_format_postfix;
+extern const struct hv_format hv_format_exim;
+extern const struct hv_format hv_format_sendmail;
+extern const struct hv_format hv_format_mbox;
+
+/* hv_format_find - the format called name, or NULL. */
+const struct hv_format *hv_format_find(const char *name);
+
+/* hv_format_detect - the best format for a file whose first lines are given
+ * (n lines), or NULL when none scores. */
+const struct hv_format *hv_format_detect(const struct hv_line *lines, size_t n);
+
+#endif

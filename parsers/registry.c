@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* registry - the table of input formats and format detection. */
+#include "parser.h"
+
+#include <string.h>
+
+static const struct hv_format *const formats[] = {
+    &hv_format_postfix,
+    &hv_format_exim,
+    &hv_format_sendmail,
+    &hv_format_mbox,
+};
+
+const struct hv_format *hv_format_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+        if (strcmp(formats[i]->name, name) == 0)
+            return formats[i];
+    return NULL;
+}
+
+const struct hv_format *hv_format_detect(const struct hv_line *lines, size_t n)
+{
+    long best_score = 0;
+    const struct hv_format *best = NULL;
+    for (size_t f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
+        if (formats[f]->open == NULL)
+            continue;
+        long score = 0;
+        for (size_t i = 0; i < n; i++) {
+            int s = formats[f]->probe(lines[i].p, lines[i].len);
+            /* the first line of a mail file decides for mbox/.eml */
+            if (i == 0 && s >= 90)
+                s *= 4;
+            score += s;
+        }
+        if (score > best_score) {
+            best_score = score;
+            best = formats[f];
+        }
+    }
+    return best;
+}

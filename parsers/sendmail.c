@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* sendmail - STUB: replaced by the real parser. */
+#include "parser.h"
+
+#include <stddef.h>
+
+/* probe_stub - never claims a line. */
+static int probe_stub(const char *line, size_t len)
+{
+    (void)line;
+    (void)len;
+    return 0;
+}
+
+const struct hv_format hv_format_sendmail = {
+    "sendmail", probe_stub, NULL, NULL, NULL, NULL,
+};

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/* session - helpers over struct hv_session. */
+#include "session.h"
+
+#include <string.h>
+#include <strings.h>
+
+void hv_session_reset(struct hv_session *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+enum hv_disposition hv_session_disposition(const struct hv_session *s)
+{
+    if (s->messages > 0)
+        return HV_DISP_ACCEPTED;
+    if (s->replies_5xx > 0)
+        return HV_DISP_REJECTED;
+    if (s->replies_4xx > 0)
+        return HV_DISP_DEFERRED;
+    if (s->lost || s->complete)
+        return HV_DISP_LOST;
+    return HV_DISP_UNKNOWN;
+}
+
+bool hv_session_add_qid(struct hv_session *s, const char *qid, size_t len)
+{
+    if (len == 0 || len > HV_QID_MAX)
+        return false;
+    for (unsigned i = 0; i < s->nqids; i++)
+        if (strlen(s->qids[i]) == len && memcmp(s->qids[i], qid, len) == 0)
+            return true;
+    if (s->nqids >= HV_SESSION_QIDS)
+        return false;
+    memcpy(s->qids[s->nqids], qid, len);
+    s->qids[s->nqids][len] = '\0';
+    s->nqids++;
+    return true;
+}
+
+bool hv_session_set_helo(struct hv_session *s, const char *helo, size_t len)
+{
+    if (len > HV_HELO_MAX)
+        return false;
+    memcpy(s->helo, helo, len);
+    s->helo[len] = '\0';
+    s->has_helo = true;
+    return true;
+}
+
+void hv_session_set_rdns(struct hv_session *s, const char *name, size_t len)
+{
+    if (len > HV_HOST_MAX)
+        len = HV_HOST_MAX;
+    if (len == 7 && strncasecmp(name, "unknown", 7) == 0)
+        len = 0;
+    memcpy(s->rdns, name, len);
+    s->rdns[len] = '\0';
+}
+
+const char *hv_mta_name(enum hv_mta m)
+{
+    switch (m) {
+    case HV_MTA_POSTFIX:
+        return "postfix";
+    case HV_MTA_EXIM:
+        return "exim";
+    case HV_MTA_SENDMAIL:
+        return "sendmail";
+    case HV_MTA_MBOX:
+        return "mbox";
+    }
+    return "unknown";
+}
+
+const char *hv_disposition_name(enum hv_disposition d)
+{
+    switch (d) {
+    case HV_DISP_ACCEPTED:
+        return "accepted";
+    case HV_DISP_REJECTED:
+        return "rejected";
+    case HV_DISP_DEFERRED:
+        return "deferred";
+    case HV_DISP_LOST:
+        return "lost";
+    case HV_DISP_UNKNOWN:
+        break;
+    }
+    return "unknown";
+}

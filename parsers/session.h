@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * session - one SMTP session as the parsers hand it to the store: the client
+ * (IP, HELO, reverse name), when it started, where it was seen (line and byte
+ * offset of its first line) and what the MTA did with it. Fixed-size fields:
+ * a parser never allocates per session. All text is copied in, NUL-terminated.
+ */
+#ifndef HV_SESSION_H
+#define HV_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HV_IP_MAX 45          /* INET6_ADDRSTRLEN - 1 */
+#define HV_HELO_MAX 1024      /* longer HELOs are dropped and counted */
+#define HV_HOST_MAX 255       /* reverse DNS name */
+#define HV_QID_MAX 31         /* queue ID (Postfix long IDs fit) */
+#define HV_SESSION_QIDS 8     /* queue IDs remembered per session */
+
+enum hv_mta {
+    HV_MTA_POSTFIX,
+    HV_MTA_EXIM,
+    HV_MTA_SENDMAIL,
+    HV_MTA_MBOX,
+};
+
+enum hv_disposition {
+    HV_DISP_UNKNOWN,   /* the log cannot tell (session still open at EOF) */
+    HV_DISP_ACCEPTED,  /* at least one message accepted */
+    HV_DISP_REJECTED,  /* no message, at least one 5xx */
+    HV_DISP_DEFERRED,  /* no message, no 5xx, at least one 4xx */
+    HV_DISP_LOST,      /* ended (or dropped) with none of the above */
+};
+
+struct hv_session {
+    enum hv_mta mta;
+    int64_t ts;                      /* first line, UTC epoch seconds */
+    uint64_t line;                   /* 1-based line of the first line */
+    uint64_t offset;                 /* byte offset of the first line */
+    char ip[HV_IP_MAX + 1];          /* canonical text (inet_ntop form) */
+    bool has_helo;                   /* false: the log never showed it */
+    char helo[HV_HELO_MAX + 1];      /* exactly as the client sent it */
+    char rdns[HV_HOST_MAX + 1];      /* "" when unknown/unverified */
+    unsigned messages;               /* messages the MTA accepted */
+    unsigned replies_5xx;            /* permanent rejections seen */
+    unsigned replies_4xx;            /* temporary rejections seen */
+    bool lost;                       /* connection lost / timed out */
+    bool complete;                   /* the session's end was seen */
+    unsigned nqids;                  /* entries used in qids */
+    char qids[HV_SESSION_QIDS][HV_QID_MAX + 1]; /* queue IDs of its messages */
+};
+
+/* hv_session_reset - clear every field (zero, empty strings). */
+void hv_session_reset(struct hv_session *s);
+
+/* hv_session_disposition - DESIGN.md rule: accepted if messages > 0, else
+ * rejected on any 5xx, else deferred on any 4xx, else lost if the session
+ * ended or was lost, else unknown. */
+enum hv_disposition hv_session_disposition(const struct hv_session *s);
+
+/* hv_session_add_qid - remember a queue ID once (ignored when full or too
+ * long). Returns true when it is (now) recorded. */
+bool hv_session_add_qid(struct hv_session *s, const char *qid, size_t len);
+
+/* hv_session_set_helo - copy a HELO of len bytes; returns false (and leaves
+ * the session unchanged) when it is longer than HV_HELO_MAX. */
+bool hv_session_set_helo(struct hv_session *s, const char *helo, size_t len);
+
+/* hv_session_set_rdns - copy a reverse name, truncated to HV_HOST_MAX;
+ * "unknown" (Postfix/qmail for none) is stored as "". */
+void hv_session_set_rdns(struct hv_session *s, const char *name, size_t len);
+
+/* hv_mta_name / hv_disposition_name - the vocabulary used in the store and
+ * exports ("postfix", "accepted", ...). Static strings. */
+const char *hv_mta_name(enum hv_mta m);
+const char *hv_disposition_name(enum hv_disposition d);
+
+#endif

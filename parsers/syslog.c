@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * syslog - split "[<PRI>]STAMP HOST TAG[PID]: MESSAGE" lines into spans.
+ * Hand-scanned (it runs once per log line): no regex, no allocation, no
+ * locale. See syslog.h for the contract.
+ */
+#include "syslog.h"
+
+#include <string.h>
+
+/* is_digit / is_alpha - ASCII classes without <ctype.h> and its locale. */
+static inline bool is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static inline bool is_alpha(unsigned char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+/* looks_3164 - "Xxx [ d]d dd:dd:dd" shape, whatever the values. */
+static bool looks_3164(const unsigned char *p, size_t len)
+{
+    if (len < 14 || !is_alpha(p[0]) || !is_alpha(p[1]) || !is_alpha(p[2]) ||
+        p[3] != ' ')
+        return false;
+    size_t k = 4;
+    if (p[k] == ' ')
+        k++;
+    size_t d0 = k;
+    while (k < len && k < d0 + 2 && is_digit(p[k]))
+        k++;
+    if (k == d0 || k + 9 > len || p[k] != ' ')
+        return false;
+    k++;
+    return is_digit(p[k]) && is_digit(p[k + 1]) && p[k + 2] == ':' &&
+           is_digit(p[k + 3]) && is_digit(p[k + 4]) && p[k + 5] == ':';
+}
+
+/* looks_3339 - "dddd-dd-ddT" (or a space instead of T) shape. */
+static bool looks_3339(const unsigned char *p, size_t len)
+{
+    if (len < 11)
+        return false;
+    for (size_t i = 0; i < 10; i++) {
+        if (i == 4 || i == 7) {
+            if (p[i] != '-')
+                return false;
+        } else if (!is_digit(p[i])) {
+            return false;
+        }
+    }
+    return p[10] == 'T' || p[10] == 't';
+}
+
+/* stamp_3164 - tstamp_rfc3164, also for an unpadded day ("Mar 7 02:09:33",
+ * as some relays and test files write it): the stamp is re-padded in a
+ * small local copy. Returns bytes of p consumed, 0 when it does not parse. */
+static size_t stamp_3164(const char *p, size_t len, struct hv_clock *c,
+                         int64_t *ts)
+{
+    size_t n = tstamp_rfc3164(p, len, c, ts);
+    if (n > 0)
+        return n;
+    if (len >= 14 && is_digit((unsigned char)p[4]) && p[5] == ' ') {
+        char buf[48];
+        size_t m = len < sizeof(buf) - 1 ? len : sizeof(buf) - 1;
+        memcpy(buf, p, 4);
+        buf[4] = ' ';
+        memcpy(buf + 5, p + 4, m - 4);
+        n = tstamp_rfc3164(buf, m + 1, c, ts);
+        if (n > 0)
+            return n - 1;
+    }
+    return 0;
+}
+
+void hv_syslog_prog_base(const char *prog, size_t prog_len, const char **base,
+                         size_t *base_len)
+{
+    size_t i = prog_len;
+    while (i > 0 && prog[i - 1] != '/')
+        i--;
+    *base = prog + i;
+    *base_len = prog_len - i;
+}
+
+/* split_tag - parse "TAG[PID]: " or "TAG: " at p; fills out and returns
+ * true, or false when p does not start with a tag. */
+static bool split_tag(const char *p, size_t len, struct hv_syslog *out)
+{
+    size_t k = 0;
+    while (k < len && p[k] != '[' && p[k] != ':' && p[k] != ' ' && k < 256)
+        k++;
+    if (k == 0 || k >= len || p[k] == ' ')
+        return false;
+    size_t tag_len = k;
+    const char *pid = NULL;
+    size_t pid_len = 0;
+    unsigned long pidnum = 0;
+    if (p[k] == '[') {
+        k++;
+        pid = p + k;
+        while (k < len && is_digit((unsigned char)p[k]) && pid_len < 12) {
+            pidnum = pidnum * 10 + (unsigned long)(p[k] - '0');
+            k++;
+            pid_len++;
+        }
+        if (k >= len || p[k] != ']')
+            return false;
+        k++;
+        if (k >= len || p[k] != ':')
+            return false;
+    }
+    k++; /* the ':' */
+    if (k < len && p[k] == ' ')
+        k++;
+    out->prog = p;
+    out->prog_len = tag_len;
+    out->pid = pid != NULL ? pid : p + tag_len;
+    out->pid_len = pid_len;
+    out->pidnum = pidnum;
+    out->msg = p + k;
+    out->msg_len = len - k;
+    return true;
+}
+
+int hv_syslog_split(const char *line, size_t len, struct hv_clock *clock,
+                    struct hv_syslog *out)
+{
+    const unsigned char *u = (const unsigned char *)line;
+    struct hv_clock fixed;
+    size_t k = 0, n = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->host = out->prog = out->pid = line;
+    out->msg = line;
+    out->msg_len = len;
+
+    /* "<PRI>" and the RFC 5424 version digit */
+    if (len > 3 && u[0] == '<') {
+        size_t j = 1;
+        while (j < len && j < 5 && is_digit(u[j]))
+            j++;
+        if (j > 1 && j < len && u[j] == '>') {
+            k = j + 1;
+            if (k + 1 < len && u[k] == '1' && u[k + 1] == ' ')
+                k += 2;
+        }
+    }
+    if (clock == NULL) {
+        hv_clock_init(&fixed, 1970, 0);
+        clock = &fixed;
+    }
+    if (k < len && is_alpha(u[k])) {
+        if (!looks_3164(u + k, len - k))
+            return k > 0 ? HV_SYSLOG_BADSTAMP : HV_SYSLOG_NOPREFIX;
+        n = stamp_3164(line + k, len - k, clock, &out->ts);
+    } else if (k < len && is_digit(u[k])) {
+        if (!looks_3339(u + k, len - k))
+            return k > 0 ? HV_SYSLOG_BADSTAMP : HV_SYSLOG_NOPREFIX;
+        n = tstamp_rfc3339(line + k, len - k, &out->ts);
+    } else {
+        return k > 0 ? HV_SYSLOG_BADSTAMP : HV_SYSLOG_NOPREFIX;
+    }
+    if (n == 0) {
+        out->ts = 0;
+        return HV_SYSLOG_BADSTAMP;
+    }
+    k += n;
+    while (k < len && line[k] == ' ')
+        k++;
+    out->msg = line + k;
+    out->msg_len = len - k;
+
+    /* HOST, unless the daemon left it out and the tag follows directly */
+    size_t h = k;
+    while (h < len && line[h] != ' ')
+        h++;
+    bool host_is_tag = h > k && (line[h - 1] == ':' || line[h - 1] == ']');
+    if (!host_is_tag) {
+        out->host = line + k;
+        out->host_len = h - k;
+        k = h;
+        while (k < len && line[k] == ' ')
+            k++;
+    } else {
+        out->host = line + k;
+        out->host_len = 0;
+    }
+    if (!split_tag(line + k, len - k, out)) {
+        out->prog = out->pid = line + k;
+        out->msg = line + k;
+        out->msg_len = len - k;
+        return HV_SYSLOG_NOTAG;
+    }
+    return HV_SYSLOG_OK;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * syslog - split one syslog line into its parts, for the log parsers that
+ * read syslog files (postfix, exim via syslog, sendmail).
+ *
+ *   [<PRI>]STAMP HOST TAG[PID]: MESSAGE
+ *
+ * STAMP is RFC 3164 ("Nov  1 00:00:01", day space- or un-padded, year from
+ * the hv_clock) or RFC 3339 ("2026-11-01T00:00:01.123+01:00", as rsyslog
+ * and journald write it). TAG is the program name as logged, slashes and
+ * dashes included ("postfix/smtpd", "postfix-in/smtpd", "sm-mta"); PID is
+ * optional. All results are spans into the caller's line (borrowed, valid
+ * while the line is), nothing is allocated and nothing is copied.
+ *
+ * Lines with no syslog prefix at all (bare messages, as in test corpora)
+ * come back as HV_SYSLOG_NOPREFIX with msg spanning the whole line, so a
+ * caller can still parse the message text. The module knows nothing about
+ * any MTA.
+ */
+#ifndef HV_SYSLOG_H
+#define HV_SYSLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tstamp.h"
+
+/* Results of hv_syslog_split(). */
+enum hv_syslog_status {
+    HV_SYSLOG_OK = 0,        /* stamp, host, tag and message all found */
+    HV_SYSLOG_NOPREFIX = 1,  /* not a syslog line: msg = the whole line */
+    HV_SYSLOG_BADSTAMP = 2,  /* starts like a stamp but it does not parse
+                                (bad month, day, time, zone...): count the
+                                line as "bad-timestamp" */
+    HV_SYSLOG_NOTAG = 3,     /* stamp (and maybe host) parsed, but no
+                                "TAG[PID]: " follows: ts and host are set,
+                                msg = the rest after the stamp */
+};
+
+/* One split line. Spans have length 0 when the part is absent. */
+struct hv_syslog {
+    int64_t ts;           /* UTC epoch seconds; 0 unless the stamp parsed */
+    const char *host;     /* reporting host */
+    size_t host_len;
+    const char *prog;     /* tag without "[pid]" and ":" */
+    size_t prog_len;
+    const char *pid;      /* decimal digits of the pid, or length 0 */
+    size_t pid_len;
+    unsigned long pidnum; /* pid as a number, 0 when absent */
+    const char *msg;      /* message text after "TAG[PID]: " */
+    size_t msg_len;
+};
+
+/*
+ * hv_syslog_split - split line (len bytes, need not be NUL-terminated).
+ *   clock  year inference for RFC 3164 stamps (updated: December to
+ *          January steps advance the year); may be NULL, then RFC 3164
+ *          stamps are read with the fixed year 1970.
+ *   out    OUT: filled on every return (all spans point into line).
+ * Returns an enum hv_syslog_status. Never allocates; O(len) at worst,
+ * usually only the first ~60 bytes are looked at.
+ */
+int hv_syslog_split(const char *line, size_t len, struct hv_clock *clock,
+                    struct hv_syslog *out);
+
+/*
+ * hv_syslog_prog_base - the last '/'-separated part of a tag
+ * ("postfix-in/smtpd" -> "smtpd", "exim" -> "exim"), as a span into prog.
+ */
+void hv_syslog_prog_base(const char *prog, size_t prog_len, const char **base,
+                         size_t *base_len);
+
+#endif

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tstamp - the timestamps found in mail logs and mail headers, turned into
+ * UTC epoch seconds. Each function parses a prefix of p (need not be
+ * NUL-terminated) and returns the number of bytes consumed (including one
+ * trailing space where the format has it), or 0 when p does not start with
+ * that form. Fractions are dropped; offsets are applied.
+ */
+#ifndef HV_TSTAMP_H
+#define HV_TSTAMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Year inference for stamps without a year (RFC 3164, "Nov  1 00:00:01").
+ * With explicit_year, the first stamp gets that year and each December to
+ * January step adds one. Otherwise the year is the one that puts the stamp
+ * at or before ref_time (+1 day of slack): a file's mtime. */
+struct hv_clock {
+    int year;            /* explicit year, or the year of ref_time */
+    bool explicit_year;
+    int64_t ref_time;    /* file mtime (or now for stdin) */
+    int last_month;      /* 1..12 of the previous stamp, 0 at start */
+};
+
+/* hv_clock_init - explicit year when year > 0, otherwise infer from ref_time. */
+void hv_clock_init(struct hv_clock *c, int year, int64_t ref_time);
+
+/* tstamp_rfc3164 - "Mmm dd hh:mm:ss " (day may be space-padded). */
+size_t tstamp_rfc3164(const char *p, size_t len, struct hv_clock *c,
+                      int64_t *ts);
+/* tstamp_rfc3339 - "2026-11-01T00:00:01[.frac](Z|+hh:mm) ". */
+size_t tstamp_rfc3339(const char *p, size_t len, int64_t *ts);
+/* tstamp_exim - "2026-11-01 00:00:01[.frac][ +hhmm] " (local stamps are
+ * taken as UTC). */
+size_t tstamp_exim(const char *p, size_t len, int64_t *ts);
+/* tstamp_rfc2822 - "[Tue, ]3 Feb 2004 11:14:06 -0500" and obsolete zone names
+ * (UT, GMT, EST...); a trailing comment is not consumed. */
+size_t tstamp_rfc2822(const char *p, size_t len, int64_t *ts);
+/* tstamp_ctime - mbox From_ date, "Mon Nov  2 00:00:13 2026" (also with a
+ * zone or the year before the time, as some MUAs write it). */
+size_t tstamp_ctime(const char *p, size_t len, int64_t *ts);
+
+/* tstamp_days_from_civil - days since 1970-01-01 of a proleptic Gregorian
+ * date (month 1..12). */
+int64_t tstamp_days_from_civil(int64_t y, int m, int d);
+
+/* tstamp_format_iso - "2026-11-01T00:00:01Z" into out (at least 21 bytes). */
+void tstamp_format_iso(int64_t ts, char out[21]);
+
+#endif

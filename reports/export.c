@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * export - sessions and verdicts as tsv, csv or jsonl (contract in
+ * export.h). An outer statement walks the distinct source paths in order;
+ * an inner one streams that path's sessions by line through the
+ * UNIQUE(source_id, line) index, so no sort of the whole table is needed.
+ * Verdict columns come from the `verdicts` view and hv_smtp_reply().
+ */
+#include "export.h"
+
+#include <string.h>
+
+#include "fmt.h"
+#include "policy.h"
+#include "report.h"
+
+enum xfmt { XF_TSV, XF_CSV, XF_JSONL };
+
+static const char *const session_cols[] = {
+    "source", "line", "time", "mta", "ip", "helo", "rdns", "disposition",
+    "messages", "csa_status", "csa_reason", "csa_record", "dna_status",
+    "dna_grade", "dna_service", "verdict", "smtp_reply",
+};
+#define NCOLS_SESSIONS 9
+#define NCOLS_VERDICTS 17
+
+static const char sql_sessions[] =
+    "SELECT src.path, s.line, s.ts, s.mta, s.ip, COALESCE(s.helo,''),"
+    " s.rdns, s.disposition, s.messages"
+    " FROM sources src JOIN sessions s ON s.source_id = src.id"
+    " WHERE src.path = ?1 ORDER BY s.line, s.id";
+
+static const char sql_verdicts[] =
+    "SELECT source, line, ts, mta, ip, helo, rdns, disposition, messages,"
+    " csa_status, csa_reason, csa_record, dna_status, dna_grade, dna_service,"
+    " verdict, COALESCE(hv_smtp_reply(verdict, csa_status, csa_reason,"
+    " dna_status, dna_service, helo, ?2),'')"
+    " FROM verdicts WHERE source = ?1 ORDER BY line, session_id";
+
+/* put_value - one value of column i (0-based) from q into b. */
+static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q, int i)
+{
+    const char *name = session_cols[i];
+    if (i == 1 || i == 8) { /* line, messages */
+        fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, i));
+        return;
+    }
+    char tbuf[32] = "";
+    const char *s;
+    size_t n;
+    if (i == 2) { /* time */
+        if (sqlite3_column_type(q, i) != SQLITE_NULL)
+            fmt_iso_time(sqlite3_column_int64(q, i), tbuf, sizeof(tbuf));
+        s = tbuf;
+        n = strlen(tbuf);
+    } else {
+        s = (const char *)sqlite3_column_text(q, i);
+        n = (size_t)sqlite3_column_bytes(q, i);
+        if (s == NULL) {
+            s = "";
+            n = 0;
+        }
+    }
+    (void)name;
+    switch (f) {
+    case XF_TSV: fmt_tsv(b, s, n); break;
+    case XF_CSV: fmt_csv(b, s, n); break;
+    case XF_JSONL: fmt_json(b, s, n); break;
+    }
+}
+
+/* put_row - one record of ncols columns (or the header when q is NULL). */
+static void put_row(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
+                    int ncols)
+{
+    if (f == XF_JSONL)
+        fmt_buf_puts(b, "{");
+    for (int i = 0; i < ncols; i++) {
+        if (i > 0)
+            fmt_buf_puts(b, f == XF_TSV ? "\t" : f == XF_CSV ? "," : ", ");
+        if (f == XF_JSONL) {
+            fmt_json(b, session_cols[i], strlen(session_cols[i]));
+            fmt_buf_puts(b, ": ");
+        }
+        if (q != NULL)
+            put_value(b, f, q, i);
+        else
+            fmt_buf_puts(b, session_cols[i]);
+    }
+    fmt_buf_puts(b, f == XF_JSONL ? "}\n" : f == XF_CSV ? "\r\n" : "\n");
+}
+
+int export_db(sqlite3 *db, const char *what, const char *format,
+              const char *authserv_id, FILE *out, char **err)
+{
+    enum xfmt f;
+    int ncols;
+    const char *sql;
+    if (format == NULL || strcmp(format, "tsv") == 0)
+        f = XF_TSV;
+    else if (strcmp(format, "csv") == 0)
+        f = XF_CSV;
+    else if (strcmp(format, "jsonl") == 0)
+        f = XF_JSONL;
+    else
+        return report_errf(err, "unknown export format '%s' (tsv, csv, jsonl)",
+                           format);
+    if (what != NULL && strcmp(what, "sessions") == 0) {
+        ncols = NCOLS_SESSIONS;
+        sql = sql_sessions;
+    } else if (what != NULL && strcmp(what, "verdicts") == 0) {
+        ncols = NCOLS_VERDICTS;
+        sql = sql_verdicts;
+        policy_register_sql(db);
+    } else {
+        return report_errf(err, "unknown export '%s' (sessions, verdicts)",
+                           what ? what : "");
+    }
+    sqlite3_stmt *paths = NULL, *q = NULL;
+    struct fmt_buf b;
+    int rc = 0;
+    fmt_buf_init(&b);
+    if (sqlite3_prepare_v2(db, "SELECT DISTINCT path FROM sources ORDER BY path",
+                           -1, &paths, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
+        rc = report_errf(err, "export: %s", sqlite3_errmsg(db));
+        goto out;
+    }
+    if (ncols == NCOLS_VERDICTS)
+        sqlite3_bind_text(q, 2, authserv_id ? authserv_id : "localhost", -1,
+                          SQLITE_STATIC);
+    if (f != XF_JSONL) {
+        put_row(&b, f, NULL, ncols);
+        if (!fmt_buf_write(&b, out))
+            goto werr;
+    }
+    int prc;
+    while ((prc = sqlite3_step(paths)) == SQLITE_ROW) {
+        sqlite3_bind_value(q, 1, sqlite3_column_value(paths, 0));
+        int qrc;
+        while ((qrc = sqlite3_step(q)) == SQLITE_ROW) {
+            fmt_buf_reset(&b);
+            put_row(&b, f, q, ncols);
+            if (!fmt_buf_write(&b, out))
+                goto werr;
+        }
+        if (qrc != SQLITE_DONE) {
+            rc = report_errf(err, "export: %s", sqlite3_errmsg(db));
+            goto out;
+        }
+        sqlite3_reset(q);
+    }
+    if (prc != SQLITE_DONE) {
+        rc = report_errf(err, "export: %s", sqlite3_errmsg(db));
+        goto out;
+    }
+    if (fflush(out) != 0 || ferror(out))
+        goto werr;
+    goto out;
+werr:
+    rc = report_errf(err, "export: write error");
+out:
+    sqlite3_finalize(paths);
+    sqlite3_finalize(q);
+    fmt_buf_free(&b);
+    return rc;
+}
+
+int export_run(struct store *st, const char *what, const char *format,
+               FILE *out, char **err)
+{
+    return export_db(store_db(st), what, format, NULL, out, err);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * export - `heloval export sessions|verdicts`: one row per session, streamed
+ * (one prepared statement stepped row by row; nothing buffered beyond a
+ * row), ordered by source path, then line. Columns (DESIGN.md, stable):
+ *   sessions: source line time mta ip helo rdns disposition messages
+ *   verdicts: the above + csa_status csa_reason csa_record dna_status
+ *             dna_grade dna_service verdict smtp_reply
+ * time is ISO 8601 UTC; helo is exactly as sent ("" when never seen);
+ * sessions not yet resolved have empty CSA columns, verdict and reply.
+ * Formats:
+ *   tsv   first row names the columns; TAB CR LF backslash in values are
+ *         written \t \r \n \\ (nothing else changes).
+ *   csv   RFC 4180 (CRLF), first row names the columns; a text cell that
+ *         starts with = + - @ TAB or CR gets a leading ' (formula guard).
+ *   jsonl one JSON object per line, keys = column names, line and messages
+ *         numbers, everything else strings ("" when empty); invalid UTF-8
+ *         bytes as \u00XX, control characters escaped.
+ * Reads the store only.
+ */
+#ifndef HV_EXPORT_H
+#define HV_EXPORT_H
+
+#include <stdio.h>
+
+#include "store.h"
+
+/* export_run - write sessions or verdicts ("sessions"|"verdicts") as
+ * "tsv"|"csv"|"jsonl" to out. HV_OK (0) or -1 with a malloc'ed message in
+ * *err (unknown kind or format, SQL failure, write failure). */
+int export_run(struct store *st, const char *what, const char *format,
+               FILE *out, char **err);
+
+/* export_db - the same over a bare SQLite handle; authserv_id (NULL:
+ * "localhost") goes into the mark header of smtp_reply. */
+int export_db(sqlite3 *db, const char *what, const char *format,
+              const char *authserv_id, FILE *out, char **err);
+
+#endif

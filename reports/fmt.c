@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: MIT */
+/* fmt - escaping of hostile text per output medium (contract in fmt.h). */
+#include "fmt.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "xmem.h"
+
+static const char hexdig[] = "0123456789abcdef";
+
+/* ==== Buffer ==== */
+
+void fmt_buf_init(struct fmt_buf *b)
+{
+    b->p = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void fmt_buf_free(struct fmt_buf *b)
+{
+    free(b->p);
+    fmt_buf_init(b);
+}
+
+void fmt_buf_reset(struct fmt_buf *b)
+{
+    b->len = 0;
+    if (b->p != NULL)
+        b->p[0] = '\0';
+}
+
+/* grow - make room for n more bytes plus the terminator. */
+static void grow(struct fmt_buf *b, size_t n)
+{
+    size_t need = b->len + n + 1;
+    if (need <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    b->p = xrealloc(b->p, cap);
+    b->cap = cap;
+}
+
+void fmt_buf_add(struct fmt_buf *b, const char *s, size_t len)
+{
+    grow(b, len);
+    if (len > 0)
+        memcpy(b->p + b->len, s, len);
+    b->len += len;
+    b->p[b->len] = '\0';
+}
+
+void fmt_buf_puts(struct fmt_buf *b, const char *s)
+{
+    fmt_buf_add(b, s, strlen(s));
+}
+
+/* addc - append one byte. */
+static void addc(struct fmt_buf *b, char c)
+{
+    grow(b, 1);
+    b->p[b->len++] = c;
+    b->p[b->len] = '\0';
+}
+
+void fmt_buf_printf(struct fmt_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n <= 0)
+        return;
+    grow(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+const char *fmt_buf_str(const struct fmt_buf *b)
+{
+    return b->p != NULL ? b->p : "";
+}
+
+bool fmt_buf_write(const struct fmt_buf *b, FILE *out)
+{
+    if (b->len == 0)
+        return true;
+    return fwrite(b->p, 1, b->len, out) == b->len;
+}
+
+/* ==== UTF-8 ==== */
+
+size_t fmt_utf8_len(const unsigned char *p, size_t n, unsigned *cp)
+{
+    if (n == 0)
+        return 0;
+    unsigned c = p[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t len;
+    unsigned min;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+        c &= 0x1f;
+        min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        c &= 0x0f;
+        min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        c &= 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        c = (c << 6) | (p[i] & 0x3f);
+    }
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+/* is_invisible - code points a terminal or browser would not show as
+ * themselves: C1 controls, zero-width and bidi formatting characters. */
+static bool is_invisible(unsigned cp)
+{
+    return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x200b && cp <= 0x200f) ||
+           (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2069) ||
+           cp == 0xfeff;
+}
+
+/* add_hex_byte - append \xHH. */
+static void add_hex_byte(struct fmt_buf *b, unsigned char c)
+{
+    char e[4] = {'\\', 'x', hexdig[c >> 4], hexdig[c & 15]};
+    fmt_buf_add(b, e, 4);
+}
+
+/* add_u4 - append prefix then four hex digits of cp (cp < 0x10000). */
+static void add_u4(struct fmt_buf *b, const char *prefix, unsigned cp)
+{
+    fmt_buf_puts(b, prefix);
+    char e[4] = {hexdig[(cp >> 12) & 15], hexdig[(cp >> 8) & 15],
+                 hexdig[(cp >> 4) & 15], hexdig[cp & 15]};
+    fmt_buf_add(b, e, 4);
+}
+
+/* ==== Media ==== */
+
+void fmt_term(struct fmt_buf *b, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    grow(b, len);
+    while (i < len) {
+        unsigned cp;
+        size_t n = fmt_utf8_len(p + i, len - i, &cp);
+        if (n == 0) {
+            add_hex_byte(b, p[i]);
+            i++;
+        } else if (cp < 0x20 || cp == 0x7f) {
+            add_hex_byte(b, (unsigned char)cp);
+            i++;
+        } else if (cp == '\\') {
+            fmt_buf_add(b, "\\\\", 2);
+            i++;
+        } else if (is_invisible(cp)) {
+            add_u4(b, "\\u", cp);
+            i += n;
+        } else {
+            fmt_buf_add(b, s + i, n);
+            i += n;
+        }
+    }
+}
+
+void fmt_html(struct fmt_buf *b, const char *s, size_t len)
+{
+    struct fmt_buf t;
+    fmt_buf_init(&t);
+    fmt_term(&t, s, len);
+    for (size_t i = 0; i < t.len; i++) {
+        switch (t.p[i]) {
+        case '&': fmt_buf_puts(b, "&amp;"); break;
+        case '<': fmt_buf_puts(b, "&lt;"); break;
+        case '>': fmt_buf_puts(b, "&gt;"); break;
+        case '"': fmt_buf_puts(b, "&quot;"); break;
+        case '\'': fmt_buf_puts(b, "&#39;"); break;
+        default: addc(b, t.p[i]); break;
+        }
+    }
+    fmt_buf_free(&t);
+}
+
+void fmt_json(struct fmt_buf *b, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    grow(b, len + 2);
+    addc(b, '"');
+    while (i < len) {
+        unsigned cp;
+        size_t n = fmt_utf8_len(p + i, len - i, &cp);
+        if (n == 0) {
+            add_u4(b, "\\u", p[i]);
+            i++;
+            continue;
+        }
+        switch (cp) {
+        case '"': fmt_buf_add(b, "\\\"", 2); break;
+        case '\\': fmt_buf_add(b, "\\\\", 2); break;
+        case '\b': fmt_buf_add(b, "\\b", 2); break;
+        case '\f': fmt_buf_add(b, "\\f", 2); break;
+        case '\n': fmt_buf_add(b, "\\n", 2); break;
+        case '\r': fmt_buf_add(b, "\\r", 2); break;
+        case '\t': fmt_buf_add(b, "\\t", 2); break;
+        default:
+            if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029)
+                add_u4(b, "\\u", cp);
+            else
+                fmt_buf_add(b, s + i, n);
+            break;
+        }
+        i += n;
+    }
+    addc(b, '"');
+}
+
+void fmt_csv(struct fmt_buf *b, const char *s, size_t len)
+{
+    bool guard = len > 0 && strchr("=+-@\t\r", s[0]) != NULL;
+    bool quote = guard && s[0] == '\r';
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+    grow(b, len + 3);
+    if (quote)
+        addc(b, '"');
+    if (guard)
+        addc(b, '\'');
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"')
+            addc(b, '"');
+        addc(b, s[i]);
+    }
+    if (quote)
+        addc(b, '"');
+}
+
+void fmt_tsv(struct fmt_buf *b, const char *s, size_t len)
+{
+    grow(b, len);
+    for (size_t i = 0; i < len; i++) {
+        switch (s[i]) {
+        case '\t': fmt_buf_add(b, "\\t", 2); break;
+        case '\r': fmt_buf_add(b, "\\r", 2); break;
+        case '\n': fmt_buf_add(b, "\\n", 2); break;
+        case '\\': fmt_buf_add(b, "\\\\", 2); break;
+        default: addc(b, s[i]); break;
+        }
+    }
+}
+
+size_t fmt_width(const char *s, size_t len)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xc0) != 0x80)
+            w++;
+    return w;
+}
+
+void fmt_iso_time(long long t, char *buf, size_t size)
+{
+    struct tm tm;
+    time_t tt = (time_t)t;
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    if ((long long)tt != t || gmtime_r(&tt, &tm) == NULL)
+        return;
+    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}

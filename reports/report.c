@@ -1,0 +1,909 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report - the report's data model: one TEMP work table of the sessions in
+ * range (joined once with csa, dna_result and the policy), then one GROUP BY
+ * query per table of the model. Renderers live in report_<format>.c.
+ *
+ * Heuristics (documented in the README):
+ *  - "domain" of a HELO: for an FQDN the last two labels, or three when the
+ *    second-level label is a common registry label under a two-letter
+ *    country code (co.uk, com.au, ac.jp, ...: second-level of two letters,
+ *    or one of com net org gov edu); lower-cased, trailing dot dropped.
+ *    Address literals, bare IPs, bare and invalid names stand for
+ *    themselves (lower-cased); no HELO is "".
+ *  - "network" of a client: the /24 of an IPv4 address, the /48 of IPv6.
+ */
+#include "report.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fmt.h"
+#include "heloname.h"
+#include "policy.h"
+#include "xmem.h"
+
+/* ==== Options, errors, time ==== */
+
+void report_opts_init(struct report_opts *o)
+{
+    o->format = "text";
+    o->output = NULL;
+    o->since = LLONG_MIN;
+    o->until = LLONG_MAX;
+    o->top = 10;
+    o->policy_file = NULL;
+    o->table = NULL;
+    o->color = -1;
+    o->authserv_id = NULL;
+}
+
+int report_errf(char **err, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (err != NULL)
+        *err = xstrdup(buf);
+    return -1;
+}
+
+/* days_from_civil - days since 1970-01-01 of a proleptic Gregorian date
+ * (Howard Hinnant's algorithm; no time zone, no libc state). */
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (long long)doe - 719468;
+}
+
+/* digits - parse exactly n decimal digits at *p (advancing); -1 if not. */
+static long long digits(const char **p, int n)
+{
+    long long v = 0;
+    for (int i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)(*p)[i];
+        if (!isdigit(c))
+            return -1;
+        v = v * 10 + (c - '0');
+    }
+    *p += n;
+    return v;
+}
+
+bool report_parse_time(const char *text, long long now, long long *out)
+{
+    const char *p = text;
+    long long day0 = now >= 0 ? now / 86400 * 86400
+                              : (now - 86399) / 86400 * 86400;
+    if (text == NULL || *text == '\0')
+        return false;
+    if (strcmp(text, "now") == 0) {
+        *out = now;
+        return true;
+    }
+    if (strcmp(text, "today") == 0) {
+        *out = day0;
+        return true;
+    }
+    if (strcmp(text, "yesterday") == 0) {
+        *out = day0 - 86400;
+        return true;
+    }
+    if (text[0] == '-') {
+        char *end;
+        errno = 0;
+        long long n = strtoll(text + 1, &end, 10);
+        long long unit;
+        if (errno != 0 || end == text + 1 || n < 0 ||
+            !isdigit((unsigned char)text[1]))
+            return false;
+        switch (*end) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        case 'w': unit = 7 * 86400; break;
+        default: return false;
+        }
+        if (end[1] != '\0' || n > 1000000000LL / unit * 100)
+            return false;
+        *out = now - n * unit;
+        return true;
+    }
+    size_t len = strlen(text);
+    if (strspn(text, "0123456789") == len) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(text, &end, 10);
+        if (errno != 0 || len > 12)
+            return false;
+        *out = v;
+        return true;
+    }
+    long long y = digits(&p, 4);
+    if (y < 0 || *p++ != '-')
+        return false;
+    long long mo = digits(&p, 2);
+    if (mo < 1 || mo > 12 || *p++ != '-')
+        return false;
+    long long d = digits(&p, 2);
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (d < 1 || d > mdays[mo - 1])
+        return false;
+    if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+        return false;
+    long long hh = 0, mm = 0, ss = 0;
+    if (*p == 'T' || *p == 't' || *p == ' ') {
+        p++;
+        hh = digits(&p, 2);
+        if (hh < 0 || hh > 23 || *p++ != ':')
+            return false;
+        mm = digits(&p, 2);
+        if (mm < 0 || mm > 59)
+            return false;
+        if (*p == ':') {
+            p++;
+            ss = digits(&p, 2);
+            if (ss < 0 || ss > 60)
+                return false;
+        }
+        if (*p == 'Z' || *p == 'z')
+            p++;
+    }
+    if (*p != '\0')
+        return false;
+    *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 +
+           mm * 60 + ss;
+    return true;
+}
+
+/* ==== SQL helper functions ==== */
+
+/* is_cc_registry - second-level labels under which names are registered
+ * at the third level (co.uk, com.au, ...). */
+static bool is_cc_registry(const char *l, size_t n)
+{
+    static const char *const words[] = {"com", "net", "org", "gov", "edu"};
+    if (n == 2)
+        return isalpha((unsigned char)l[0]) && isalpha((unsigned char)l[1]);
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (n == 3 && memcmp(l, words[i], 3) == 0)
+            return true;
+    return false;
+}
+
+/* regdomain - the registered-domain-ish part of a normalised FQDN, as a
+ * suffix of name (borrowed). */
+static const char *regdomain(const char *name)
+{
+    size_t len = strlen(name);
+    const char *dots[3] = {NULL, NULL, NULL}; /* last three dots, nearest first */
+    int nd = 0;
+    for (size_t i = len; i-- > 0 && nd < 3;)
+        if (name[i] == '.')
+            dots[nd++] = name + i;
+    if (nd < 2)
+        return name;
+    const char *tld = dots[0] + 1;
+    const char *sld = dots[1] + 1;
+    size_t sldlen = (size_t)(dots[0] - sld);
+    if (strlen(tld) == 2 && is_cc_registry(sld, sldlen))
+        return nd >= 3 ? dots[2] + 1 : name;
+    return sld;
+}
+
+/* sql_rdomain - hv_rdomain(helo, class) -> the "domain" of a HELO. */
+static void sql_rdomain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *helo = (const char *)sqlite3_value_text(argv[0]);
+    const char *cls = (const char *)sqlite3_value_text(argv[1]);
+    char norm[HELO_NAME_MAX];
+    if (helo == NULL || helo[0] == '\0') {
+        sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+        return;
+    }
+    if (cls != NULL && strcmp(cls, "fqdn") == 0 &&
+        helo_norm_name(helo, norm, sizeof(norm))) {
+        sqlite3_result_text(ctx, regdomain(norm), -1, SQLITE_TRANSIENT);
+        return;
+    }
+    size_t n = (size_t)sqlite3_value_bytes(argv[0]);
+    char *low = xmemdup0(helo, n);
+    for (size_t i = 0; i < n; i++)
+        if (low[i] >= 'A' && low[i] <= 'Z')
+            low[i] = (char)(low[i] - 'A' + 'a');
+    sqlite3_result_text(ctx, low, (int)n, free);
+}
+
+/* sql_net - hv_net(ip) -> "192.0.2.0/24" or "2001:db8:1::/48"; the input
+ * itself when it is not an address. */
+static void sql_net(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *ip = (const char *)sqlite3_value_text(argv[0]);
+    unsigned char b[16];
+    char txt[INET6_ADDRSTRLEN + 8];
+    if (ip == NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (inet_pton(AF_INET, ip, b) == 1) {
+        b[3] = 0;
+        if (inet_ntop(AF_INET, b, txt, sizeof(txt)) != NULL) {
+            size_t n = strlen(txt);
+            snprintf(txt + n, sizeof(txt) - n, "/24");
+            sqlite3_result_text(ctx, txt, -1, SQLITE_TRANSIENT);
+            return;
+        }
+    } else if (inet_pton(AF_INET6, ip, b) == 1) {
+        memset(b + 6, 0, 10);
+        if (inet_ntop(AF_INET6, b, txt, sizeof(txt)) != NULL) {
+            size_t n = strlen(txt);
+            snprintf(txt + n, sizeof(txt) - n, "/48");
+            sqlite3_result_text(ctx, txt, -1, SQLITE_TRANSIENT);
+            return;
+        }
+    }
+    sqlite3_result_value(ctx, argv[0]);
+}
+
+/* ==== Tables ==== */
+
+/* rt_new - a table with ncols columns named by a comma list and typed by a
+ * string of letters: t=text i=int p=pct s=time. */
+static struct rtable *rt_new(struct report *r, const char *key,
+                             const char *title, const char *cols,
+                             const char *types)
+{
+    struct rtable *t = xcalloc(1, sizeof(*t));
+    t->key = key;
+    t->title = title;
+    const char *p = cols;
+    while (*p != '\0' && t->ncols < RT_MAXCOLS) {
+        size_t n = strcspn(p, ",");
+        if (n >= sizeof(t->colbuf[0]))
+            n = sizeof(t->colbuf[0]) - 1;
+        memcpy(t->colbuf[t->ncols], p, n);
+        t->colbuf[t->ncols][n] = '\0';
+        t->cols[t->ncols] = t->colbuf[t->ncols];
+        char ty = types[t->ncols];
+        t->types[t->ncols] = ty == 'i' ? RCOL_INT
+                             : ty == 'p' ? RCOL_PCT
+                             : ty == 's' ? RCOL_TIME
+                                         : RCOL_TEXT;
+        t->ncols++;
+        p += strcspn(p, ",");
+        if (*p == ',')
+            p++;
+    }
+    if (r->ntables < sizeof(r->tables) / sizeof(r->tables[0]))
+        r->tables[r->ntables++] = t;
+    return t;
+}
+
+/* rt_row - append an empty row; returns its first cell. */
+static struct rcell *rt_row(struct rtable *t)
+{
+    if (t->nrows == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 16;
+        t->cells = xrealloc(t->cells, t->cap * t->ncols * sizeof(*t->cells));
+    }
+    struct rcell *c = t->cells + t->nrows * t->ncols;
+    memset(c, 0, t->ncols * sizeof(*c));
+    t->nrows++;
+    return c;
+}
+
+/* cell_set - fill a cell from a result column according to type. */
+static void cell_set(struct rcell *c, enum rcol_type type, sqlite3_stmt *q,
+                     int i)
+{
+    int st = sqlite3_column_type(q, i);
+    c->type = type;
+    if (st == SQLITE_NULL) {
+        c->null = true;
+        if (type == RCOL_TEXT) {
+            c->s = xstrdup("");
+            c->n = 0;
+        }
+        return;
+    }
+    switch (type) {
+    case RCOL_TEXT: {
+        const unsigned char *s = sqlite3_column_text(q, i);
+        c->n = (size_t)sqlite3_column_bytes(q, i);
+        c->s = xmemdup0(s != NULL ? (const char *)s : "", c->n);
+        break;
+    }
+    case RCOL_PCT: c->d = sqlite3_column_double(q, i); break;
+    default: c->i = sqlite3_column_int64(q, i); break;
+    }
+}
+
+struct ctx {
+    sqlite3 *db;
+    struct report *r;
+    const struct report_opts *o;
+    char **err;
+};
+
+/* prep - prepare sql and bind :top, :since, :until, :auth when present. */
+static sqlite3_stmt *prep(struct ctx *c, const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &q, NULL) != SQLITE_OK) {
+        report_errf(c->err, "report query failed: %s", sqlite3_errmsg(c->db));
+        return NULL;
+    }
+    int i = sqlite3_bind_parameter_index(q, ":top");
+    if (i > 0)
+        sqlite3_bind_int(q, i, c->o->top);
+    i = sqlite3_bind_parameter_index(q, ":since");
+    if (i > 0)
+        sqlite3_bind_int64(q, i, c->o->since);
+    i = sqlite3_bind_parameter_index(q, ":until");
+    if (i > 0)
+        sqlite3_bind_int64(q, i, c->o->until);
+    i = sqlite3_bind_parameter_index(q, ":auth");
+    if (i > 0)
+        sqlite3_bind_text(q, i, c->r->authserv_id, -1, SQLITE_STATIC);
+    return q;
+}
+
+/* fill - run sql; every result row becomes a row of t (columns in order). */
+static int fill(struct ctx *c, struct rtable *t, const char *sql)
+{
+    sqlite3_stmt *q = prep(c, sql);
+    int rc;
+    if (q == NULL)
+        return -1;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct rcell *row = rt_row(t);
+        for (size_t i = 0; i < t->ncols; i++)
+            cell_set(&row[i], t->types[i], q, (int)i);
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return report_errf(c->err, "report query failed: %s",
+                           sqlite3_errmsg(c->db));
+    return 0;
+}
+
+/* kv_fill - run sql returning one row; each result column becomes an item
+ * of the kv table t, named after the column, typed by its SQL value. */
+static int kv_fill(struct ctx *c, struct rtable *t, const char *sql)
+{
+    sqlite3_stmt *q = prep(c, sql);
+    if (q == NULL)
+        return -1;
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(q); i++) {
+            struct rcell *row = rt_row(t);
+            const char *name = sqlite3_column_name(q, i);
+            row[0].type = RCOL_TEXT;
+            row[0].s = xstrdup(name);
+            row[0].n = strlen(name);
+            int ty = sqlite3_column_type(q, i);
+            if (ty == SQLITE_INTEGER || ty == SQLITE_NULL) {
+                row[1].type = RCOL_INT;
+                row[1].i = sqlite3_column_int64(q, i);
+            } else {
+                cell_set(&row[1], RCOL_TEXT, q, i);
+            }
+        }
+        rc = SQLITE_DONE;
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return report_errf(c->err, "report query failed: %s",
+                           sqlite3_errmsg(c->db));
+    return 0;
+}
+
+/* exec - run statements without results. */
+static int exec(struct ctx *c, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        report_errf(c->err, "report query failed: %s",
+                    msg ? msg : sqlite3_errmsg(c->db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* ==== The work table ==== */
+
+/* load_policy - the policy the verdicts come from: the database's, or a
+ * file's copied into TEMP table hv_policy. Returns the table name. */
+static const char *load_policy(struct ctx *c)
+{
+    struct policy pol;
+    char msg[512];
+    if (c->o->policy_file == NULL) {
+        c->r->policy = "database";
+        return "main.policy";
+    }
+    if (policy_load(c->o->policy_file, &pol, msg, sizeof(msg)) != 0) {
+        report_errf(c->err, "%s", msg);
+        return NULL;
+    }
+    c->r->policy = c->o->policy_file;
+    if (exec(c, "DROP TABLE IF EXISTS temp.hv_policy;"
+                "CREATE TEMP TABLE hv_policy(csa_status TEXT, dna_status TEXT,"
+                " action TEXT, PRIMARY KEY(csa_status, dna_status))") != 0)
+        return NULL;
+    sqlite3_stmt *q = prep(c, "INSERT INTO temp.hv_policy VALUES(?1,?2,?3)");
+    if (q == NULL)
+        return NULL;
+    for (int i = 0; i < POLICY_NCSA; i++) {
+        for (int j = 0; j < POLICY_NDNA; j++) {
+            sqlite3_bind_text(q, 1, policy_csa_names[i], -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 2, policy_dna_names[j], -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 3, policy_action_names[pol.cell[i][j]], -1,
+                              SQLITE_STATIC);
+            if (sqlite3_step(q) != SQLITE_DONE) {
+                report_errf(c->err, "report policy: %s", sqlite3_errmsg(c->db));
+                sqlite3_finalize(q);
+                return NULL;
+            }
+            sqlite3_reset(q);
+        }
+    }
+    sqlite3_finalize(q);
+    return "temp.hv_policy";
+}
+
+/* make_work - TEMP table hv_r: one row per session in range with all that
+ * the aggregations need, computed once. */
+static int make_work(struct ctx *c)
+{
+    const char *pt = load_policy(c);
+    if (pt == NULL)
+        return -1;
+    struct fmt_buf sql;
+    fmt_buf_init(&sql);
+    fmt_buf_puts(
+        &sql,
+        "DROP TABLE IF EXISTS temp.hv_r;"
+        "CREATE TEMP TABLE hv_r(id INTEGER PRIMARY KEY, source_id INTEGER,"
+        " line INTEGER, ts INTEGER, ip TEXT, helo TEXT, helo_from TEXT,"
+        " disposition TEXT, messages INTEGER, csa_status TEXT,"
+        " csa_reason TEXT, publishes INTEGER, dna_status TEXT,"
+        " dna_grade TEXT, dna_service TEXT, verdict TEXT, why TEXT,"
+        " cls TEXT, domain TEXT, net TEXT);"
+        "INSERT INTO temp.hv_r SELECT id, source_id, line, ts, ip, helo,"
+        " helo_from, disposition, messages, csa_status, csa_reason,"
+        " publishes, dna_status, dna_grade, dna_service, verdict, why, cls,"
+        " hv_rdomain(helo, cls), hv_net(ip) FROM (SELECT s.id AS id,"
+        " s.source_id AS source_id, s.line AS line, s.ts AS ts, s.ip AS ip,"
+        " COALESCE(s.helo,'') AS helo, s.helo_from AS helo_from,"
+        " s.disposition AS disposition, s.messages AS messages,"
+        " c.status AS csa_status, c.reason AS csa_reason,"
+        " (c.status IS NOT NULL AND (COALESCE(c.record,'') <> '' OR"
+        "  c.reason NOT IN ('no-record','invalid-helo','no-helo')))"
+        "  AS publishes,"
+        " COALESCE(d.status,'unknown') AS dna_status, d.grade AS dna_grade,"
+        " d.service AS dna_service,"
+        " CASE WHEN c.status IS NULL THEN 'unresolved'"
+        "  ELSE COALESCE(p.action,'unresolved') END AS verdict,"
+        " CASE WHEN c.status IS NULL THEN 'unresolved'"
+        "  WHEN c.status IN ('ok','unknown') AND d.status IN"
+        "  ('not-recommended','defer') THEN 'dna-' || d.status"
+        "  ELSE c.reason END AS why,"
+        " hv_helo_class(s.helo) AS cls"
+        " FROM sessions s"
+        " LEFT JOIN csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
+        " LEFT JOIN dna_result d ON d.helo = COALESCE(s.helo,'')"
+        " LEFT JOIN ");
+    fmt_buf_puts(&sql, pt);
+    fmt_buf_puts(&sql, " p ON p.csa_status = c.status"
+                       " AND p.dna_status = COALESCE(d.status,'unknown')");
+    if (c->o->since != LLONG_MIN && c->o->until != LLONG_MAX)
+        fmt_buf_printf(&sql, " WHERE s.ts >= %lld AND s.ts < %lld",
+                       c->o->since, c->o->until);
+    else if (c->o->since != LLONG_MIN)
+        fmt_buf_printf(&sql, " WHERE s.ts >= %lld", c->o->since);
+    else if (c->o->until != LLONG_MAX)
+        fmt_buf_printf(&sql, " WHERE s.ts < %lld", c->o->until);
+    fmt_buf_puts(&sql, ");");
+    int rc = exec(c, fmt_buf_str(&sql));
+    fmt_buf_free(&sql);
+    return rc;
+}
+
+/* ==== The tables of the report ==== */
+
+/* Verdicts and dispositions in their fixed display order. */
+#define VERDICT_ORDER                                                         \
+    "v(verdict, ord) AS (VALUES('accept',1),('mark',2),('reject',3),"         \
+    "('tempfail',4),('unresolved',5))"
+
+static const char sql_summary[] =
+    "SELECT"
+    " (SELECT count(*) FROM sources) AS files,"
+    " (SELECT COALESCE(sum(lines_read),0) FROM sources) AS lines,"
+    " (SELECT COALESCE(sum(count),0) FROM source_skips) AS lines_skipped,"
+    " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', min(ts), 'unixepoch'),'')"
+    "  AS first_session,"
+    " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', max(ts), 'unixepoch'),'')"
+    "  AS last_session,"
+    " count(*) AS sessions, COALESCE(sum(messages),0) AS messages,"
+    " count(DISTINCT ip) AS distinct_ips,"
+    " count(DISTINCT CASE WHEN helo <> '' THEN helo END) AS distinct_helos,"
+    " COALESCE(sum(helo <> ''),0) AS helo_known,"
+    " COALESCE(sum(helo <> '' AND COALESCE(helo_from,'log') = 'log'),0)"
+    "  AS helo_from_log,"
+    " COALESCE(sum(helo <> '' AND helo_from = 'received'),0)"
+    "  AS helo_from_received,"
+    " COALESCE(sum(helo = ''),0) AS helo_unknown,"
+    " COALESCE(sum(csa_status IS NOT NULL),0) AS resolved_sessions,"
+    " (SELECT count(*) FROM resolve_runs) AS dns_runs,"
+    " (SELECT COALESCE(sum(names),0) FROM resolve_runs) AS dns_names,"
+    " (SELECT COALESCE(sum(queries),0) FROM resolve_runs) AS dns_queries,"
+    " (SELECT COALESCE(sum(cache_hits),0) FROM resolve_runs)"
+    "  AS dns_cache_hits,"
+    " (SELECT COALESCE(sum(timeouts),0) FROM resolve_runs) AS dns_timeouts,"
+    " (SELECT COALESCE(sum(failures),0) FROM resolve_runs) AS dns_failures"
+    " FROM temp.hv_r";
+
+static const char sql_skips[] =
+    "SELECT reason, sum(count) FROM source_skips GROUP BY reason"
+    " ORDER BY reason";
+
+static const char sql_sources[] =
+    "SELECT src.path, COALESCE(src.format,''), src.lines_read,"
+    " (SELECT COALESCE(sum(count),0) FROM source_skips k"
+    "  WHERE k.source_id = src.id),"
+    " COALESCE(w.n, 0)"
+    " FROM sources src LEFT JOIN (SELECT source_id, count(*) AS n"
+    "  FROM temp.hv_r GROUP BY source_id) w ON w.source_id = src.id"
+    " ORDER BY src.path, src.id";
+
+static const char sql_verdicts[] =
+    "WITH " VERDICT_ORDER ","
+    " a AS (SELECT verdict, count(*) AS n, sum(messages) AS m"
+    "  FROM temp.hv_r GROUP BY verdict),"
+    " t AS (SELECT count(*) AS n, COALESCE(sum(messages),0) AS m"
+    "  FROM temp.hv_r)"
+    " SELECT v.verdict, COALESCE(a.n,0),"
+    "  round(100.0 * COALESCE(a.n,0) / max(t.n,1), 1), COALESCE(a.m,0),"
+    "  round(100.0 * COALESCE(a.m,0) / max(t.m,1), 1)"
+    " FROM v LEFT JOIN a ON a.verdict = v.verdict, t ORDER BY v.ord";
+
+static const char sql_csa[] =
+    "SELECT COALESCE(csa_status,'unresolved'), COALESCE(csa_reason,''),"
+    " count(*), sum(messages) FROM temp.hv_r GROUP BY 1, 2"
+    " ORDER BY 3 DESC, 1, 2";
+
+static const char sql_dna[] =
+    "SELECT dna_status, COALESCE(dna_grade,''), count(*), sum(messages)"
+    " FROM temp.hv_r GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2";
+
+static const char sql_helo_quality[] =
+    "WITH k(cls, ord) AS (VALUES('fqdn',1),('address-literal',2),"
+    " ('bare-ip',3),('bare-name',4),('invalid',5),('none',6)),"
+    " a AS (SELECT cls, count(*) AS n, count(DISTINCT NULLIF(helo,'')) AS h,"
+    "  sum(messages) AS m FROM temp.hv_r GROUP BY cls)"
+    " SELECT k.cls, COALESCE(a.n,0), COALESCE(a.h,0), COALESCE(a.m,0)"
+    " FROM k LEFT JOIN a ON a.cls = k.cls ORDER BY k.ord";
+
+static const char sql_impact[] =
+    "WITH " VERDICT_ORDER ","
+    " a AS (SELECT verdict, sum(disposition = 'accepted') AS acc,"
+    "  sum(disposition = 'rejected') AS rej,"
+    "  sum(disposition = 'deferred') AS def,"
+    "  sum(disposition = 'lost') AS lost,"
+    "  sum(disposition NOT IN ('accepted','rejected','deferred','lost'))"
+    "  AS unk, count(*) AS n FROM temp.hv_r GROUP BY verdict)"
+    " SELECT v.verdict, COALESCE(a.acc,0), COALESCE(a.rej,0),"
+    "  COALESCE(a.def,0), COALESCE(a.lost,0), COALESCE(a.unk,0),"
+    "  COALESCE(a.n,0)"
+    " FROM v LEFT JOIN a ON a.verdict = v.verdict ORDER BY v.ord";
+
+/* ranked list of senders under a condition on hv_r */
+#define SQL_SENDERS(cond)                                                     \
+    "SELECT g.domain, g.ips, g.sessions, g.messages, g.why,"                  \
+    " src.path || ':' || r.line"                                              \
+    " FROM (SELECT domain, why, count(DISTINCT ip) AS ips,"                   \
+    "  count(*) AS sessions, sum(messages) AS messages, min(id) AS ex"        \
+    "  FROM temp.hv_r WHERE " cond " GROUP BY domain, why) g"                 \
+    " JOIN temp.hv_r r ON r.id = g.ex"                                        \
+    " JOIN sources src ON src.id = r.source_id"                               \
+    " ORDER BY g.messages DESC, g.sessions DESC, g.domain, g.why"             \
+    " LIMIT :top"
+
+static const char sql_at_risk[] =
+    SQL_SENDERS("disposition = 'accepted' AND verdict = 'reject'");
+static const char sql_rescued[] =
+    SQL_SENDERS("disposition = 'rejected' AND verdict = 'accept'");
+
+/* top N per verdict of a grouping expression */
+#define SQL_TOP(expr, extra)                                                  \
+    "WITH " VERDICT_ORDER ","                                                 \
+    " a AS (SELECT verdict, " expr " AS k, count(*) AS n,"                    \
+    "  sum(messages) AS m, " extra " AS x,"                                   \
+    "  row_number() OVER (PARTITION BY verdict"                               \
+    "   ORDER BY count(*) DESC, sum(messages) DESC, " expr ") AS rn"          \
+    "  FROM temp.hv_r GROUP BY verdict, " expr ")"                            \
+    " SELECT a.verdict, a.k, a.n, a.m, a.x FROM a"                            \
+    " JOIN v ON v.verdict = a.verdict WHERE a.rn <= :top"                     \
+    " ORDER BY v.ord, a.rn"
+
+static const char sql_top_domains[] =
+    SQL_TOP("domain", "count(DISTINCT ip)");
+static const char sql_top_networks[] =
+    SQL_TOP("net", "count(DISTINCT helo)");
+
+static const char sql_publishing[] =
+    "SELECT 'sessions', count(*), COALESCE(sum(publishes),0),"
+    "  round(100.0 * COALESCE(sum(publishes),0) / max(count(*),1), 1)"
+    "  FROM temp.hv_r WHERE csa_status IS NOT NULL"
+    " UNION ALL "
+    "SELECT 'domains', count(*), COALESCE(sum(p),0),"
+    "  round(100.0 * COALESCE(sum(p),0) / max(count(*),1), 1)"
+    "  FROM (SELECT domain, max(publishes) AS p FROM temp.hv_r"
+    "  WHERE cls = 'fqdn' AND csa_status IS NOT NULL GROUP BY domain)";
+
+/* replies: the mark header is shown per CSA status with a placeholder for
+ * the HELO, so that the table has one row per distinct reply. */
+static const char sql_replies[] =
+    "WITH " VERDICT_ORDER ","
+    " a AS (SELECT verdict, hv_smtp_reply(verdict, csa_status, csa_reason,"
+    "  dna_status, dna_service, CASE WHEN verdict = 'mark' THEN 'HELO'"
+    "  ELSE helo END, :auth) AS reply, count(*) AS n, sum(messages) AS m"
+    "  FROM temp.hv_r WHERE verdict IN ('reject','tempfail','mark')"
+    "  GROUP BY 1, 2)"
+    " SELECT a.verdict, a.reply, a.n, a.m FROM a"
+    " JOIN v ON v.verdict = a.verdict ORDER BY v.ord, a.n DESC, a.reply";
+
+/* time series: buckets from the first to the last, empty ones included */
+static const char sql_series[] =
+    "WITH RECURSIVE lim AS (SELECT min(ts) AS lo, max(ts) AS hi FROM"
+    "  temp.hv_r WHERE ts IS NOT NULL),"
+    " step AS (SELECT CASE WHEN hi - lo < 3 * 86400 THEN 3600 ELSE 86400"
+    "  END AS w, lo, hi FROM lim WHERE lo IS NOT NULL),"
+    " b(t) AS (SELECT lo - lo % w FROM step UNION ALL"
+    "  SELECT t + (SELECT w FROM step) FROM b"
+    "  WHERE t + (SELECT w FROM step) <= (SELECT hi FROM step)"
+    "  LIMIT 20000),"
+    " a AS (SELECT ts - ts % (SELECT w FROM step) AS t,"
+    "  sum(verdict = 'accept') AS acc, sum(verdict = 'mark') AS mark,"
+    "  sum(verdict = 'reject') AS rej, sum(verdict = 'tempfail') AS tf,"
+    "  sum(verdict = 'unresolved') AS unr, count(*) AS n"
+    "  FROM temp.hv_r WHERE ts IS NOT NULL GROUP BY 1)"
+    " SELECT CASE WHEN (SELECT w FROM step) = 3600"
+    "  THEN strftime('%Y-%m-%dT%H:00Z', b.t, 'unixepoch')"
+    "  ELSE strftime('%Y-%m-%d', b.t, 'unixepoch') END,"
+    "  COALESCE(acc,0), COALESCE(mark,0), COALESCE(rej,0), COALESCE(tf,0),"
+    "  COALESCE(unr,0), COALESCE(n,0)"
+    " FROM b LEFT JOIN a ON a.t = b.t ORDER BY b.t";
+
+/* series_step - "hour" or "day" for the span of hv_r. */
+static const char *series_step(struct ctx *c)
+{
+    sqlite3_stmt *q = prep(c, "SELECT max(ts) - min(ts) FROM temp.hv_r");
+    const char *step = "day";
+    if (q == NULL)
+        return step;
+    if (sqlite3_step(q) == SQLITE_ROW &&
+        sqlite3_column_type(q, 0) != SQLITE_NULL &&
+        sqlite3_column_int64(q, 0) < 3 * 86400)
+        step = "hour";
+    sqlite3_finalize(q);
+    return step;
+}
+
+/* have_function - true when name(args) can be prepared on db. */
+static bool have_function(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    bool ok = sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK;
+    sqlite3_finalize(q);
+    return ok;
+}
+
+int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
+                 char **err)
+{
+    struct ctx c = {db, r, o, err};
+    memset(r, 0, sizeof(*r));
+    r->since = o->since;
+    r->until = o->until;
+    r->top = o->top;
+    r->authserv_id = o->authserv_id != NULL ? o->authserv_id : "localhost";
+    r->policy = "database";
+    r->bucket = "day";
+    if (o->top < 0)
+        return report_errf(err, "--top must be 0 or more");
+
+    heloname_register_sql(db);
+    policy_register_sql(db);
+    int fl = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+    if (sqlite3_create_function(db, "hv_rdomain", 2, fl, NULL, sql_rdomain,
+                                NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "hv_net", 1, fl, NULL, sql_net, NULL,
+                                NULL) != SQLITE_OK)
+        return report_errf(err, "report: %s", sqlite3_errmsg(db));
+    if (make_work(&c) != 0)
+        return -1;
+
+    struct rtable *t;
+    t = rt_new(r, "summary", "Summary", "item,value", "tt");
+    t->kv = true;
+    if (kv_fill(&c, t, sql_summary) != 0)
+        return -1;
+    t = rt_new(r, "sources", "Inputs", "source,format,lines,skipped,sessions",
+               "ttiii");
+    if (fill(&c, t, sql_sources) != 0)
+        return -1;
+    t = rt_new(r, "skips", "Lines skipped", "reason,lines", "ti");
+    if (fill(&c, t, sql_skips) != 0)
+        return -1;
+    t = rt_new(r, "verdicts", "Verdicts",
+               "verdict,sessions,sessions_pct,messages,messages_pct", "tipip");
+    if (fill(&c, t, sql_verdicts) != 0)
+        return -1;
+    t = rt_new(r, "impact", "Impact: CSV verdict x MTA disposition (sessions)",
+               "verdict,accepted,rejected,deferred,lost,unknown,sessions",
+               "tiiiiii");
+    if (fill(&c, t, sql_impact) != 0)
+        return -1;
+    t = rt_new(r, "at_risk",
+               "Senders at risk: accepted by the MTA, rejected by CSV",
+               "domain,ips,sessions,messages,reason,example", "tiiitt");
+    if (fill(&c, t, sql_at_risk) != 0)
+        return -1;
+    t = rt_new(r, "mta_rejected_csv_accepted",
+               "Rejected by the MTA, accepted by CSV",
+               "domain,ips,sessions,messages,reason,example", "tiiitt");
+    if (fill(&c, t, sql_rescued) != 0)
+        return -1;
+    t = rt_new(r, "csa", "CSA status and reason",
+               "status,reason,sessions,messages", "ttii");
+    if (fill(&c, t, sql_csa) != 0)
+        return -1;
+    t = rt_new(r, "dna", "DNA status and grade",
+               "status,grade,sessions,messages", "ttii");
+    if (fill(&c, t, sql_dna) != 0)
+        return -1;
+    t = rt_new(r, "helo_quality", "HELO quality",
+               "class,sessions,helos,messages", "tiii");
+    if (fill(&c, t, sql_helo_quality) != 0)
+        return -1;
+    t = rt_new(r, "publishing", "CSA publishing coverage (resolved sessions)",
+               "scope,total,publishing,publishing_pct", "tiip");
+    if (fill(&c, t, sql_publishing) != 0)
+        return -1;
+    if (have_function(db, "SELECT hv_smtp_reply('reject','fail','x',"
+                          "'unknown','','h','a')")) {
+        t = rt_new(r, "replies", "Replies CSV would have sent",
+                   "verdict,reply,sessions,messages", "ttii");
+        if (fill(&c, t, sql_replies) != 0)
+            return -1;
+    }
+    t = rt_new(r, "top_domains", "Top HELO domains per verdict",
+               "verdict,domain,sessions,messages,ips", "ttiii");
+    if (fill(&c, t, sql_top_domains) != 0)
+        return -1;
+    t = rt_new(r, "top_networks", "Top client networks per verdict",
+               "verdict,network,sessions,messages,helos", "ttiii");
+    if (fill(&c, t, sql_top_networks) != 0)
+        return -1;
+    r->bucket = series_step(&c);
+    t = rt_new(r, "timeseries",
+               strcmp(r->bucket, "hour") == 0 ? "Verdicts per hour"
+                                              : "Verdicts per day",
+               "time,accept,mark,reject,tempfail,unresolved,sessions",
+               "tiiiiii");
+    if (fill(&c, t, sql_series) != 0)
+        return -1;
+    exec(&c, "DROP TABLE IF EXISTS temp.hv_r;"
+             "DROP TABLE IF EXISTS temp.hv_policy");
+    return 0;
+}
+
+void report_free(struct report *r)
+{
+    for (size_t k = 0; k < r->ntables; k++) {
+        struct rtable *t = r->tables[k];
+        for (size_t i = 0; i < t->nrows * t->ncols; i++)
+            free(t->cells[i].s);
+        free(t->cells);
+        free(t);
+    }
+    r->ntables = 0;
+}
+
+const struct rtable *report_find(const struct report *r, const char *key)
+{
+    for (size_t k = 0; k < r->ntables; k++)
+        if (strcmp(r->tables[k]->key, key) == 0)
+            return r->tables[k];
+    return NULL;
+}
+
+const struct rcell *report_cell(const struct rtable *t, size_t row,
+                                size_t col)
+{
+    return &t->cells[row * t->ncols + col];
+}
+
+int report_col(const struct rtable *t, const char *name)
+{
+    for (size_t i = 0; i < t->ncols; i++)
+        if (strcmp(t->cols[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int report_run(struct store *st, const struct report_opts *o, char **err)
+{
+    const char *fmt = o->format != NULL ? o->format : "text";
+    bool is_text = strcmp(fmt, "text") == 0;
+    if (!is_text && strcmp(fmt, "csv") != 0 && strcmp(fmt, "json") != 0 &&
+        strcmp(fmt, "html") != 0)
+        return report_errf(err, "unknown report format '%s' (text, csv, json,"
+                                " html)", fmt);
+    struct report r;
+    int rc = report_build(store_db(st), o, &r, err);
+    if (rc != 0) {
+        sqlite3_exec(store_db(st), "DROP TABLE IF EXISTS temp.hv_r", NULL,
+                     NULL, NULL);
+        report_free(&r);
+        return -1;
+    }
+    if (o->table != NULL && report_find(&r, o->table) == NULL) {
+        report_free(&r);
+        return report_errf(err, "unknown report table '%s'", o->table);
+    }
+    FILE *out = stdout;
+    if (o->output != NULL && strcmp(o->output, "-") != 0) {
+        out = fopen(o->output, "w");
+        if (out == NULL) {
+            report_free(&r);
+            return report_errf(err, "cannot write %s: %s", o->output,
+                               strerror(errno));
+        }
+    }
+    if (is_text) {
+        bool color = o->color == 1;
+        if (o->color < 0) {
+            const char *nc = getenv("NO_COLOR");
+            color = isatty(fileno(out)) && (nc == NULL || nc[0] == '\0');
+        }
+        rc = report_render_text(&r, out, color, err);
+    } else if (strcmp(fmt, "csv") == 0) {
+        rc = report_render_csv(&r, out, o->table, err);
+    } else if (strcmp(fmt, "json") == 0) {
+        rc = report_render_json(&r, out, err);
+    } else {
+        rc = report_render_html(&r, out, err);
+    }
+    report_free(&r);
+    if (fflush(out) != 0 || ferror(out)) {
+        if (rc == 0)
+            rc = report_errf(err, "cannot write %s: %s",
+                             o->output ? o->output : "stdout",
+                             strerror(errno));
+    }
+    if (out != stdout && fclose(out) != 0 && rc == 0)
+        rc = report_errf(err, "cannot write %s: %s", o->output,
+                         strerror(errno));
+    return rc;
+}

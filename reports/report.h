@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report - `heloval report`: what CSV would have done, aggregated over the
+ * store in SQL (GROUP BY over one temporary table of the sessions in range)
+ * into a format-neutral model of named tables, then rendered as text, csv,
+ * json or html by report_text.c, report_csv.c, report_json.c and
+ * report_html.c. The store is only read: the work table lives in the
+ * connection's TEMP schema and is dropped before returning; a --policy file
+ * is loaded into a TEMP table too and never written to the database.
+ *
+ * Every string taken from the store is attacker-controlled and is escaped
+ * by the renderers through fmt.h; the model holds raw bytes.
+ */
+#ifndef HV_REPORT_H
+#define HV_REPORT_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "store.h"
+
+struct report_opts {
+    const char *format;      /* text|csv|json|html, default text */
+    const char *output;      /* -o FILE, NULL = stdout */
+    long long since, until;  /* epoch seconds, LLONG_MIN/LLONG_MAX when unset;
+                                sessions with since <= ts < until */
+    int top;                 /* --top N, default 10 */
+    const char *policy_file; /* --policy FILE: applies to this report only */
+    const char *table;       /* --table NAME for csv: one table; NULL = all */
+    int color;               /* -1 auto (TTY and NO_COLOR unset), 0 off, 1 on */
+    const char *authserv_id; /* for the mark header text; NULL: "localhost" */
+};
+
+/* report_opts_init - the defaults above. */
+void report_opts_init(struct report_opts *o);
+
+/* report_run - build the report over st and write it to o->output (or
+ * stdout). HV_OK, or -1 with a malloc'ed message in *err (unknown format or
+ * table, bad policy file, SQL failure, write failure). */
+int report_run(struct store *st, const struct report_opts *o, char **err);
+
+/* report_parse_time - "2026-11-01" (00:00 UTC), "2026-11-01T10:00:00Z"
+ * (also with a space instead of T, without seconds, or without Z: UTC),
+ * "today", "yesterday" (00:00 UTC of that day), "now", "-7d" (now minus
+ * N s/m/h/d/w), epoch seconds (digits) -> epoch seconds in *out; false on
+ * text it does not understand. now is the current time (for tests). */
+bool report_parse_time(const char *text, long long now, long long *out);
+
+/* ==== The model (shared by the renderers) ==== */
+
+enum rcol_type {
+    RCOL_TEXT, /* attacker-controlled or vocabulary text */
+    RCOL_INT,  /* integer count */
+    RCOL_PCT,  /* percentage 0..100, one decimal in text */
+    RCOL_TIME, /* epoch seconds, shown as ISO 8601 UTC */
+};
+
+#define RT_MAXCOLS 12
+
+struct rcell {
+    enum rcol_type type; /* the column's type (kv tables: per item) */
+    bool null;     /* SQL NULL */
+    char *s;       /* RCOL_TEXT: the bytes, owned, NUL-terminated */
+    size_t n;      /* length of s */
+    long long i;   /* RCOL_INT, RCOL_TIME */
+    double d;      /* RCOL_PCT */
+};
+
+struct rtable {
+    const char *key;    /* stable name: JSON key, --table NAME */
+    const char *title;  /* heading for text and html */
+    bool kv;            /* two columns "item","value": JSON renders an object */
+    size_t ncols;
+    const char *cols[RT_MAXCOLS];      /* column names (stable, JSON keys) */
+    char colbuf[RT_MAXCOLS][32];       /* storage of cols */
+    enum rcol_type types[RT_MAXCOLS];
+    size_t nrows;
+    size_t cap;
+    struct rcell *cells;               /* nrows * ncols, row-major */
+};
+
+struct report {
+    size_t ntables;
+    struct rtable *tables[24];
+    long long since, until;     /* the filter (LLONG_MIN/MAX unset) */
+    int top;
+    const char *bucket;         /* "day" or "hour": time series step */
+    const char *policy;         /* "database" or the --policy file name */
+    const char *authserv_id;
+};
+
+/* report_build - run the aggregation queries on db into r (zeroed first).
+ * HV_OK, or -1 with a malloc'ed *err. r must be freed with report_free in
+ * both cases. */
+int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
+                 char **err);
+
+/* report_free - release every table of r. */
+void report_free(struct report *r);
+
+/* report_find - the table with this key, or NULL. */
+const struct rtable *report_find(const struct report *r, const char *key);
+
+/* report_cell - cell (row, col) of t. */
+const struct rcell *report_cell(const struct rtable *t, size_t row,
+                                size_t col);
+
+/* report_col - index of the column named name in t, or -1. */
+int report_col(const struct rtable *t, const char *name);
+
+/* Renderers: write r to out. 0, or -1 with a malloc'ed *err. */
+int report_render_text(const struct report *r, FILE *out, bool color,
+                       char **err);
+int report_render_csv(const struct report *r, FILE *out, const char *table,
+                      char **err);
+int report_render_json(const struct report *r, FILE *out, char **err);
+int report_render_html(const struct report *r, FILE *out, char **err);
+
+/* report_errf - set *err to a malloc'ed formatted message; returns -1. */
+int report_errf(char **err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

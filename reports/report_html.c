@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report_html - the report as one self-contained HTML5 file: inline CSS,
+ * inline SVG charts (verdicts, impact cross-table, time series), no script,
+ * no external asset. A Content-Security-Policy meta forbids scripts and
+ * every remote load, so even a missed escape could not run code; and every
+ * string from the data goes through fmt_html (entities after the terminal-
+ * safe form), in text and in attributes alike.
+ */
+#include <string.h>
+
+#include "fmt.h"
+#include "report.h"
+
+static const char css[] =
+    "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,"
+    "sans-serif;margin:24px auto;max-width:1100px;padding:0 16px;"
+    "color:#1d2329;background:#fff}"
+    "h1{font-size:24px;margin:0 0 4px}"
+    "h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;"
+    "padding-bottom:4px}"
+    ".meta{color:#57606a;margin:0 0 12px}"
+    "table{border-collapse:collapse;margin:6px 0 10px}"
+    "th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:left;"
+    "vertical-align:top}"
+    "th{background:#f3f5f7;font-weight:600}"
+    "td.n{text-align:right;font-variant-numeric:tabular-nums}"
+    "td.s{font-family:ui-monospace,Menlo,Consolas,monospace;"
+    "word-break:break-all;max-width:520px}"
+    "tr:nth-child(even) td{background:#fafbfc}"
+    ".v-accept{color:#1a7f37;font-weight:600}"
+    ".v-mark{color:#0969da;font-weight:600}"
+    ".v-reject{color:#cf222e;font-weight:600}"
+    ".v-tempfail{color:#bc4c00;font-weight:600}"
+    ".v-unresolved{color:#6e7781;font-weight:600}"
+    ".none{color:#6e7781;font-style:italic}"
+    "svg{display:block;margin:8px 0;max-width:100%;height:auto}"
+    "svg text{font:12px system-ui,sans-serif;fill:#1d2329}"
+    "footer{color:#6e7781;margin-top:32px;font-size:12px}";
+
+struct colour {
+    const char *name;
+    const char *fill;
+};
+
+static const struct colour verdict_fill[] = {
+    {"accept", "#2da44e"},  {"mark", "#218bff"},
+    {"reject", "#cf222e"},  {"tempfail", "#fb8f44"},
+    {"unresolved", "#8c959f"},
+};
+
+static const struct colour disp_fill[] = {
+    {"accepted", "#2da44e"}, {"rejected", "#cf222e"},
+    {"deferred", "#fb8f44"}, {"lost", "#8250df"},
+    {"unknown", "#8c959f"},
+};
+
+/* fill_of - colour for a word, grey when unknown. */
+static const char *fill_of(const struct colour *tab, size_t n,
+                           const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(tab[i].name, name) == 0)
+            return tab[i].fill;
+    return "#8c959f";
+}
+
+/* puts_html - escaped text. */
+static void puts_html(struct fmt_buf *b, const char *s, size_t n)
+{
+    fmt_html(b, s, n);
+}
+
+/* cell_int - integer value of row i, column name (0 when absent). */
+static long long cell_int(const struct rtable *t, size_t i, const char *name)
+{
+    int j = report_col(t, name);
+    return j < 0 ? 0 : report_cell(t, i, (size_t)j)->i;
+}
+
+/* cell_str - text of row i, column name ("" when absent). */
+static const char *cell_str(const struct rtable *t, size_t i, const char *name)
+{
+    int j = report_col(t, name);
+    const struct rcell *c = j < 0 ? NULL : report_cell(t, i, (size_t)j);
+    return c != NULL && c->s != NULL ? c->s : "";
+}
+
+/* ==== Charts ==== */
+
+/* chart_verdicts - horizontal bars: sessions per verdict. */
+static void chart_verdicts(struct fmt_buf *b, const struct rtable *t)
+{
+    long long max = 1;
+    const double x0 = 110, bw = 440;
+    for (size_t i = 0; i < t->nrows; i++)
+        if (cell_int(t, i, "sessions") > max)
+            max = cell_int(t, i, "sessions");
+    double h = 12 + 28.0 * (double)t->nrows;
+    fmt_buf_printf(b,
+                   "<svg class=\"chart\" id=\"chart-verdicts\" role=\"img\" "
+                   "aria-label=\"Sessions per verdict\" width=\"680\" "
+                   "height=\"%.0f\" viewBox=\"0 0 680 %.0f\" "
+                   "xmlns=\"http://www.w3.org/2000/svg\">\n",
+                   h, h);
+    for (size_t i = 0; i < t->nrows; i++) {
+        const char *v = cell_str(t, i, "verdict");
+        long long n = cell_int(t, i, "sessions");
+        double w = bw * (double)n / (double)max;
+        double y = 8 + 28.0 * (double)i;
+        fmt_buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">",
+                       x0 - 8, y + 14);
+        puts_html(b, v, strlen(v));
+        fmt_buf_printf(b,
+                       "</text><rect x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" "
+                       "height=\"20\" fill=\"%s\"><title>",
+                       x0, y, w, fill_of(verdict_fill, 5, v));
+        puts_html(b, v, strlen(v));
+        fmt_buf_printf(b, ": %lld sessions</title></rect>", n);
+        fmt_buf_printf(b, "<text x=\"%.1f\" y=\"%.0f\">%lld (%.1f%%)</text>\n",
+                       x0 + w + 6, y + 14, n,
+                       report_cell(t, i, 2)->d);
+    }
+    fmt_buf_puts(b, "</svg>\n");
+}
+
+/* legend - coloured squares with names at (x, y). */
+static void legend(struct fmt_buf *b, const struct colour *tab, size_t n,
+                   double x, double y)
+{
+    for (size_t i = 0; i < n; i++) {
+        fmt_buf_printf(b,
+                       "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\""
+                       " fill=\"%s\"/><text x=\"%.0f\" y=\"%.0f\">%s</text>",
+                       x, y, tab[i].fill, x + 16, y + 11, tab[i].name);
+        x += 24 + 8.0 * (double)strlen(tab[i].name);
+    }
+    fmt_buf_puts(b, "\n");
+}
+
+/* chart_impact - one stacked bar per verdict, segments per disposition,
+ * on a common scale. */
+static void chart_impact(struct fmt_buf *b, const struct rtable *t)
+{
+    static const char *const disp[] = {"accepted", "rejected", "deferred",
+                                       "lost", "unknown"};
+    long long max = 1;
+    const double x0 = 110, bw = 520;
+    for (size_t i = 0; i < t->nrows; i++)
+        if (cell_int(t, i, "sessions") > max)
+            max = cell_int(t, i, "sessions");
+    double h = 44 + 28.0 * (double)t->nrows;
+    fmt_buf_printf(b,
+                   "<svg class=\"chart\" id=\"chart-impact\" role=\"img\" "
+                   "aria-label=\"CSV verdict by MTA disposition\" "
+                   "width=\"680\" height=\"%.0f\" viewBox=\"0 0 680 %.0f\" "
+                   "xmlns=\"http://www.w3.org/2000/svg\">\n",
+                   h, h);
+    for (size_t i = 0; i < t->nrows; i++) {
+        const char *v = cell_str(t, i, "verdict");
+        double y = 8 + 28.0 * (double)i;
+        double x = x0;
+        fmt_buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">",
+                       x0 - 8, y + 14);
+        puts_html(b, v, strlen(v));
+        fmt_buf_puts(b, "</text>");
+        for (size_t k = 0; k < 5; k++) {
+            long long n = cell_int(t, i, disp[k]);
+            if (n == 0)
+                continue;
+            double w = bw * (double)n / (double)max;
+            fmt_buf_printf(b,
+                           "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" "
+                           "height=\"20\" fill=\"%s\"><title>",
+                           x, y, w, disp_fill[k].fill);
+            puts_html(b, v, strlen(v));
+            fmt_buf_printf(b, " / MTA %s: %lld sessions</title></rect>",
+                           disp[k], n);
+            x += w;
+        }
+        fmt_buf_printf(b, "<text x=\"%.1f\" y=\"%.0f\">%lld</text>\n", x + 6,
+                       y + 14, cell_int(t, i, "sessions"));
+    }
+    legend(b, disp_fill, 5, x0, h - 22);
+    fmt_buf_puts(b, "</svg>\n");
+}
+
+/* chart_series - stacked columns of verdicts per time bucket. */
+static void chart_series(struct fmt_buf *b, const struct rtable *t)
+{
+    static const char *const vs[] = {"accept", "mark", "reject", "tempfail",
+                                     "unresolved"};
+    const double x0 = 56, pw = 800, ph = 200, y0 = 12;
+    long long max = 1;
+    for (size_t i = 0; i < t->nrows; i++)
+        if (cell_int(t, i, "sessions") > max)
+            max = cell_int(t, i, "sessions");
+    double step = t->nrows ? pw / (double)t->nrows : pw;
+    double gap = step > 6 ? step * 0.15 : 0;
+    fmt_buf_printf(b,
+                   "<svg class=\"chart\" id=\"chart-timeseries\" role=\"img\""
+                   " aria-label=\"Verdicts over time\" width=\"880\" "
+                   "height=\"282\" viewBox=\"0 0 880 282\" "
+                   "xmlns=\"http://www.w3.org/2000/svg\">\n"
+                   "<path d=\"M%.0f %.0f V%.0f H%.0f\" stroke=\"#57606a\" "
+                   "fill=\"none\"/>\n"
+                   "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%lld</text>"
+                   "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">0</text>\n",
+                   x0, y0, y0 + ph, x0 + pw, x0 - 6, y0 + 10, max, x0 - 6,
+                   y0 + ph);
+    for (size_t i = 0; i < t->nrows; i++) {
+        const char *label = cell_str(t, i, "time");
+        double x = x0 + step * (double)i + gap / 2;
+        double y = y0 + ph;
+        for (size_t k = 0; k < 5; k++) {
+            long long n = cell_int(t, i, vs[k]);
+            if (n == 0)
+                continue;
+            double hh = ph * (double)n / (double)max;
+            y -= hh;
+            fmt_buf_printf(b,
+                           "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                           "height=\"%.1f\" fill=\"%s\"><title>",
+                           x, y, step - gap, hh, verdict_fill[k].fill);
+            puts_html(b, label, strlen(label));
+            fmt_buf_printf(b, " %s: %lld</title></rect>", vs[k], n);
+        }
+        if (i == 0 || i + 1 == t->nrows ||
+            (t->nrows > 8 && i == t->nrows / 2)) {
+            fmt_buf_printf(b,
+                           "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"%s\">",
+                           x0 + step * (double)i + step / 2, y0 + ph + 18,
+                           i == 0 && t->nrows > 1 ? "start"
+                           : i + 1 == t->nrows && t->nrows > 1 ? "end"
+                                                               : "middle");
+            puts_html(b, label, strlen(label));
+            fmt_buf_puts(b, "</text>");
+        }
+        fmt_buf_puts(b, "\n");
+    }
+    legend(b, verdict_fill, 5, x0, y0 + ph + 34);
+    fmt_buf_puts(b, "</svg>\n");
+}
+
+/* ==== Tables ==== */
+
+/* html_cell - one <td>. */
+static void html_cell(struct fmt_buf *b, const struct rtable *t, size_t j,
+                      const struct rcell *c)
+{
+    char tbuf[32];
+    switch (c->type) {
+    case RCOL_TEXT:
+        if (c->n == 0) {
+            fmt_buf_puts(b, "<td class=\"none\">none</td>");
+        } else if (strcmp(t->cols[j], "verdict") == 0) {
+            fmt_buf_puts(b, "<td class=\"v-");
+            puts_html(b, c->s, c->n);
+            fmt_buf_puts(b, "\">");
+            puts_html(b, c->s, c->n);
+            fmt_buf_puts(b, "</td>");
+        } else {
+            fmt_buf_puts(b, "<td class=\"s\">");
+            puts_html(b, c->s, c->n);
+            fmt_buf_puts(b, "</td>");
+        }
+        break;
+    case RCOL_INT: fmt_buf_printf(b, "<td class=\"n\">%lld</td>", c->i); break;
+    case RCOL_PCT: fmt_buf_printf(b, "<td class=\"n\">%.1f%%</td>", c->d); break;
+    case RCOL_TIME:
+        tbuf[0] = '\0';
+        if (!c->null)
+            fmt_iso_time(c->i, tbuf, sizeof(tbuf));
+        fmt_buf_printf(b, "<td>%s</td>", tbuf);
+        break;
+    }
+}
+
+/* html_table - one section: heading, chart when there is one, table. */
+static void html_table(struct fmt_buf *b, const struct rtable *t)
+{
+    fmt_buf_printf(b, "<section id=\"%s\">\n<h2>", t->key);
+    puts_html(b, t->title, strlen(t->title));
+    fmt_buf_puts(b, "</h2>\n");
+    if (strcmp(t->key, "verdicts") == 0)
+        chart_verdicts(b, t);
+    else if (strcmp(t->key, "impact") == 0)
+        chart_impact(b, t);
+    else if (strcmp(t->key, "timeseries") == 0 && t->nrows > 0)
+        chart_series(b, t);
+    fmt_buf_printf(b, "<table class=\"data\" id=\"table-%s\">\n", t->key);
+    if (!t->kv) {
+        fmt_buf_puts(b, "<thead><tr>");
+        for (size_t j = 0; j < t->ncols; j++)
+            fmt_buf_printf(b, "<th>%s</th>", t->cols[j]);
+        fmt_buf_puts(b, "</tr></thead>\n");
+    }
+    fmt_buf_puts(b, "<tbody>\n");
+    if (t->nrows == 0)
+        fmt_buf_printf(b, "<tr><td class=\"none\" colspan=\"%zu\">none</td>"
+                          "</tr>\n",
+                       t->ncols);
+    for (size_t i = 0; i < t->nrows; i++) {
+        fmt_buf_puts(b, "<tr>");
+        for (size_t j = 0; j < t->ncols; j++) {
+            const struct rcell *c = report_cell(t, i, j);
+            if (t->kv && j == 0) {
+                fmt_buf_puts(b, "<th>");
+                puts_html(b, c->s, c->n);
+                fmt_buf_puts(b, "</th>");
+            } else {
+                html_cell(b, t, j, c);
+            }
+        }
+        fmt_buf_puts(b, "</tr>\n");
+    }
+    fmt_buf_puts(b, "</tbody>\n</table>\n</section>\n");
+}
+
+int report_render_html(const struct report *r, FILE *out, char **err)
+{
+    struct fmt_buf b;
+    char a[32] = "", z[32] = "";
+    bool ok;
+    fmt_buf_init(&b);
+    if (r->since != LLONG_MIN)
+        fmt_iso_time(r->since, a, sizeof(a));
+    if (r->until != LLONG_MAX)
+        fmt_iso_time(r->until, z, sizeof(z));
+    fmt_buf_puts(&b,
+                 "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+                 "<meta charset=\"utf-8\">\n"
+                 "<meta http-equiv=\"Content-Security-Policy\" "
+                 "content=\"default-src 'none'; style-src 'unsafe-inline'; "
+                 "img-src data:; base-uri 'none'; form-action 'none'\">\n"
+                 "<meta name=\"referrer\" content=\"no-referrer\">\n"
+                 "<meta name=\"viewport\" content=\"width=device-width, "
+                 "initial-scale=1\">\n<title>heloval report</title>\n<style>");
+    fmt_buf_puts(&b, css);
+    fmt_buf_puts(&b, "</style>\n</head>\n<body>\n<h1>heloval report</h1>\n"
+                     "<p class=\"meta\">What Certified Server Validation (CSA +"
+                     " DNA) would have done with these sessions. Range: ");
+    fmt_buf_puts(&b, a[0] ? a : "start");
+    fmt_buf_puts(&b, " .. ");
+    fmt_buf_puts(&b, z[0] ? z : "end");
+    fmt_buf_puts(&b, "; policy: ");
+    puts_html(&b, r->policy, strlen(r->policy));
+    fmt_buf_printf(&b, "; top %d; time step: %s.</p>\n<nav><p>", r->top,
+                   r->bucket);
+    for (size_t k = 0; k < r->ntables; k++) {
+        fmt_buf_printf(&b, "%s<a href=\"#%s\">", k ? " · " : "",
+                       r->tables[k]->key);
+        puts_html(&b, r->tables[k]->title, strlen(r->tables[k]->title));
+        fmt_buf_puts(&b, "</a>");
+    }
+    fmt_buf_puts(&b, "</p></nav>\n");
+    ok = fmt_buf_write(&b, out);
+    for (size_t k = 0; k < r->ntables && ok; k++) {
+        fmt_buf_reset(&b);
+        html_table(&b, r->tables[k]);
+        ok = fmt_buf_write(&b, out);
+    }
+    fmt_buf_reset(&b);
+    fmt_buf_puts(&b, "<footer>Generated by heloval. Names from logs are shown"
+                     " as the text report shows them: control characters and"
+                     " invalid UTF-8 as \\xHH, backslash as \\\\.</footer>\n"
+                     "</body>\n</html>\n");
+    if (ok)
+        ok = fmt_buf_write(&b, out);
+    fmt_buf_free(&b);
+    return ok ? 0 : report_errf(err, "write error");
+}

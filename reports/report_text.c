@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report_text - the report as aligned plain-text tables for a terminal or a
+ * mail. Every string is made terminal-safe with fmt_term (no ESC or other
+ * control byte from the data reaches the output); colour (bold headings,
+ * one colour per verdict) only when the caller asks for it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "report.h"
+#include "xmem.h"
+
+#define C_BOLD "\x1b[1m"
+#define C_OFF "\x1b[0m"
+
+/* verdict_color - SGR sequence for a verdict or disposition word. */
+static const char *verdict_color(const char *v)
+{
+    if (strcmp(v, "accept") == 0 || strcmp(v, "accepted") == 0)
+        return "\x1b[32m";
+    if (strcmp(v, "mark") == 0)
+        return "\x1b[36m";
+    if (strcmp(v, "reject") == 0 || strcmp(v, "rejected") == 0)
+        return "\x1b[31m";
+    if (strcmp(v, "tempfail") == 0 || strcmp(v, "deferred") == 0)
+        return "\x1b[33m";
+    return "\x1b[2m";
+}
+
+/* cell_text - the display form of one cell into b (terminal-safe). */
+static void cell_text(struct fmt_buf *b, const struct rcell *c)
+{
+    char tbuf[32];
+    switch (c->type) {
+    case RCOL_TEXT:
+        if (c->n == 0)
+            fmt_buf_puts(b, "-");
+        else
+            fmt_term(b, c->s, c->n);
+        break;
+    case RCOL_INT: fmt_buf_printf(b, "%lld", c->i); break;
+    case RCOL_PCT: fmt_buf_printf(b, "%.1f%%", c->d); break;
+    case RCOL_TIME:
+        fmt_iso_time(c->i, tbuf, sizeof(tbuf));
+        fmt_buf_puts(b, c->null ? "-" : tbuf);
+        break;
+    }
+}
+
+/* render_table - one table with its heading; false on a write error. */
+static bool render_table(const struct rtable *t, FILE *out, bool color)
+{
+    size_t nc = t->ncols, nr = t->nrows;
+    struct fmt_buf *cells = xcalloc(nr * nc + 1, sizeof(*cells));
+    size_t width[RT_MAXCOLS];
+    bool right[RT_MAXCOLS];
+    bool vcol[RT_MAXCOLS];
+    for (size_t j = 0; j < nc; j++) {
+        width[j] = t->kv ? 0 : strlen(t->cols[j]);
+        right[j] = t->types[j] == RCOL_INT || t->types[j] == RCOL_PCT;
+        vcol[j] = strcmp(t->cols[j], "verdict") == 0;
+    }
+    for (size_t i = 0; i < nr; i++) {
+        for (size_t j = 0; j < nc; j++) {
+            struct fmt_buf *b = &cells[i * nc + j];
+            cell_text(b, report_cell(t, i, j));
+            size_t w = fmt_width(b->p, b->len);
+            if (w > width[j])
+                width[j] = w;
+        }
+    }
+    fprintf(out, "%s%s%s\n", color ? C_BOLD : "", t->title, color ? C_OFF : "");
+    if (!t->kv) {
+        fputs(" ", out);
+        for (size_t j = 0; j < nc; j++) {
+            size_t pad = width[j] - strlen(t->cols[j]);
+            fprintf(out, " %*s%s%*s", right[j] ? (int)pad : 0, "", t->cols[j],
+                    right[j] ? 0 : (int)pad, "");
+        }
+        fputs("\n", out);
+    }
+    if (nr == 0)
+        fputs("  (none)\n", out);
+    for (size_t i = 0; i < nr; i++) {
+        fputs(" ", out);
+        for (size_t j = 0; j < nc; j++) {
+            const struct fmt_buf *b = &cells[i * nc + j];
+            size_t pad = width[j] - fmt_width(b->p, b->len);
+            bool r = t->kv ? report_cell(t, i, j)->type != RCOL_TEXT : right[j];
+            bool last = j + 1 == nc;
+            const char *col = color && vcol[j] ? verdict_color(b->p) : NULL;
+            fputs(" ", out);
+            if (r)
+                fprintf(out, "%*s", (int)pad, "");
+            if (col != NULL)
+                fputs(col, out);
+            fputs(fmt_buf_str(b), out);
+            if (col != NULL)
+                fputs(C_OFF, out);
+            if (!r && !last)
+                fprintf(out, "%*s", (int)pad, "");
+        }
+        fputs("\n", out);
+    }
+    fputs("\n", out);
+    for (size_t i = 0; i < nr * nc; i++)
+        fmt_buf_free(&cells[i]);
+    free(cells);
+    return !ferror(out);
+}
+
+int report_render_text(const struct report *r, FILE *out, bool color,
+                       char **err)
+{
+    char a[32] = "", b[32] = "";
+    struct fmt_buf pol;
+    fmt_buf_init(&pol);
+    fmt_term(&pol, r->policy, strlen(r->policy));
+    if (r->since != LLONG_MIN)
+        fmt_iso_time(r->since, a, sizeof(a));
+    if (r->until != LLONG_MAX)
+        fmt_iso_time(r->until, b, sizeof(b));
+    fprintf(out, "%sheloval report%s\n", color ? C_BOLD : "",
+            color ? C_OFF : "");
+    fprintf(out, "  range: %s .. %s (since inclusive, until exclusive)\n",
+            a[0] ? a : "start", b[0] ? b : "end");
+    fprintf(out, "  policy: %s; top %d; time step: %s\n\n", fmt_buf_str(&pol),
+            r->top, r->bucket);
+    fmt_buf_free(&pol);
+    for (size_t k = 0; k < r->ntables; k++)
+        if (!render_table(r->tables[k], out, color))
+            return report_errf(err, "write error");
+    return 0;
+}

@@ -1,0 +1,119 @@
+#!/bin/sh
+# scan.test.sh - the scan stage on real files: plain, gzip, truncated gzip,
+# stdin, directories, resume, rotation, interruption, locking, junk input.
+. tests/lib.sh
+D=$T_TMP
+
+# A small Postfix log: three sessions, one spanning the half-way cut.
+cat > "$D/part1" <<'LOG'
+Nov  1 10:00:00 mx1 postfix/smtpd[100]: connect from mail.example.com[192.0.2.10]
+Nov  1 10:00:01 mx1 postfix/smtpd[100]: NOQUEUE: reject: RCPT from mail.example.com[192.0.2.10]: 554 5.7.1 <x@example.org>: Relay access denied; from=<a@example.com> to=<x@example.org> proto=ESMTP helo=<mail.example.com>
+Nov  1 10:00:02 mx1 postfix/smtpd[100]: disconnect from mail.example.com[192.0.2.10] ehlo=1 mail=1 rcpt=0/1 quit=1 commands=3/4
+Nov  1 10:00:03 mx1 postfix/smtpd[200]: connect from unknown[198.51.100.20]
+Nov  1 10:00:04 mx1 postfix/smtpd[200]: 4ABC123DEF: client=unknown[198.51.100.20]
+LOG
+cat > "$D/part2" <<'LOG'
+Nov  1 10:00:05 mx1 postfix/cleanup[300]: 4ABC123DEF: warning: header Subject: hi from unknown[198.51.100.20]; from=<b@example.net> to=<y@example.org> proto=ESMTP helo=<relay.example.net>
+Nov  1 10:00:06 mx1 postfix/smtpd[200]: disconnect from unknown[198.51.100.20] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5
+Nov  1 10:00:07 mx1 postfix/smtpd[400]: connect from unknown[2001:db8::7]
+Nov  1 10:00:08 mx1 postfix/smtpd[400]: lost connection after EHLO from unknown[2001:db8::7]
+Nov  1 10:00:09 mx1 postfix/smtpd[400]: disconnect from unknown[2001:db8::7] ehlo=1 commands=1
+LOG
+cat "$D/part1" "$D/part2" > "$D/full.log"
+touch -d '2026-11-01 12:00:00' "$D/full.log"
+
+# 1. plain file
+check_cmd plain-scan hv scan --db "$D/a.db" -q "$D/full.log"
+check_eq plain-sessions "$(q "$D/a.db" 'select count(*) from sessions')" 3
+check_eq plain-helo "$(q "$D/a.db" "select helo from sessions where ip='198.51.100.20'")" relay.example.net
+check_eq plain-disp "$(q "$D/a.db" "select group_concat(disposition,',') from (select disposition from sessions order by line)")" "rejected,accepted,lost"
+check_eq plain-time "$(q "$D/a.db" "select ts from sessions order by line limit 1")" "$(date -u -d '2026-11-01 10:00:00' +%s)"
+check_eq plain-messages "$(q "$D/a.db" "select sum(messages) from sessions")" 1
+check_eq plain-ipv6 "$(q "$D/a.db" "select count(*) from sessions where ip='2001:db8::7'")" 1
+
+# 2. the same file again adds nothing
+check_cmd rescan hv scan --db "$D/a.db" -q "$D/full.log"
+check_eq rescan-sessions "$(q "$D/a.db" 'select count(*) from sessions')" 3
+check_eq rescan-sources "$(q "$D/a.db" 'select count(*) from sources')" 1
+
+# 3. rotation: renamed and gzipped, it is recognised by its content
+mkdir "$D/rot"
+gzip -c "$D/full.log" > "$D/rot/mail.log.1.gz"
+check_cmd rotated-scan hv scan --db "$D/a.db" "$D/rot"
+check_eq rotated-sessions "$(q "$D/a.db" 'select count(*) from sessions')" 3
+check_eq rotated-sources "$(q "$D/a.db" 'select count(*) from sources')" 1
+grep -q "1 unchanged" "$T_TMP/err" && ok rotated-msg || fail rotated-msg "$(cat "$T_TMP/err")"
+
+# 4. gzip into a fresh database gives the same sessions as plain
+check_cmd gzip-scan hv scan --db "$D/g.db" -q --year 2026 "$D/rot/mail.log.1.gz"
+check_eq gzip-same "$(q "$D/g.db" 'select group_concat(ip||helo,",") from sessions order by line')" \
+    "$(q "$D/a.db" 'select group_concat(ip||helo,",") from sessions order by line')"
+
+# 5. resume: the first half, then the grown file
+cp "$D/part1" "$D/grow.log"
+check_cmd grow1 hv scan --db "$D/r.db" -q --year 2026 "$D/grow.log"
+check_eq grow1-open "$(q "$D/r.db" "select disposition from sessions where ip='198.51.100.20'")" accepted
+cat "$D/part2" >> "$D/grow.log"
+check_cmd grow2 hv scan --db "$D/r.db" -q --year 2026 "$D/grow.log"
+check_eq grow2-sessions "$(q "$D/r.db" 'select count(*) from sessions')" 3
+check_eq grow2-helo "$(q "$D/r.db" "select helo from sessions where ip='198.51.100.20'")" relay.example.net
+check_eq grow2-lines "$(q "$D/r.db" 'select lines_read from sources')" 10
+
+# 6. stdin
+check_cmd stdin hv scan --db "$D/s.db" -q --year 2026 - < "$D/full.log"
+check_eq stdin-sessions "$(q "$D/s.db" 'select count(*) from sessions')" 3
+check_eq stdin-source "$(q "$D/s.db" 'select path from sources')" "-"
+
+# 7. truncated gzip: what came before the cut is kept, the cut is counted
+$MKLOG --format postfix --sessions 3000 --seed 7 > "$D/big.log"
+gzip -c "$D/big.log" > "$D/big.gz"
+size=$(stat -c %s "$D/big.gz")
+head -c $((size / 2)) "$D/big.gz" > "$D/trunc.gz"
+hv scan --db "$D/t.db" --year 2026 "$D/trunc.gz" >/dev/null 2>"$T_TMP/err"
+check_eq trunc-exit $? 1
+grep -q "truncated gzip" "$T_TMP/err" && ok trunc-msg || fail trunc-msg "$(cat "$T_TMP/err")"
+n=$(q "$D/t.db" 'select count(*) from sessions')
+[ "$n" -gt 100 ] && ok trunc-kept || fail trunc-kept "only $n sessions"
+check_eq trunc-counted "$(q "$D/t.db" "select count from source_skips where reason='truncated-gzip'")" 1
+
+# 8. directories: recursed, ordered by the time of the first line
+mkdir -p "$D/dir/sub"
+printf 'Nov  2 09:00:00 mx1 postfix/smtpd[1]: connect from a.example[192.0.2.1]\n' > "$D/dir/a-newer.log"
+printf 'Nov  1 09:00:00 mx1 postfix/smtpd[1]: connect from b.example[192.0.2.2]\n' > "$D/dir/sub/z-older.log"
+check_cmd dir-scan hv scan --db "$D/d.db" -q --year 2026 "$D/dir"
+check_eq dir-order "$(q "$D/d.db" "select group_concat(path,',') from (select path from sources order by id)")" \
+    "$D/dir/sub/z-older.log,$D/dir/a-newer.log"
+
+# 9. junk: random bytes, NULs, a 50 MB line; counted, never a crash
+head -c 200000 /dev/urandom > "$D/junk.bin"
+hv scan --db "$D/j.db" "$D/junk.bin" >/dev/null 2>"$T_TMP/err"
+check_eq junk-exit $? 1
+grep -q "not a Postfix" "$T_TMP/err" && ok junk-msg || fail junk-msg "$(cat "$T_TMP/err")"
+{ head -n 5 "$D/full.log"; head -c 50000000 /dev/zero | tr '\0' 'A'; printf '\n'; tail -n 5 "$D/full.log"; } > "$D/huge.log"
+check_cmd huge-scan hv scan --db "$D/h.db" -q --year 2026 "$D/huge.log"
+check_eq huge-sessions "$(q "$D/h.db" 'select count(*) from sessions')" 3
+check_eq huge-counted "$(q "$D/h.db" "select count from source_skips where reason='too-long'")" 1
+
+# 10. interruption leaves a consistent database; the next scan completes
+$MKLOG --format postfix --sessions 60000 --seed 3 > "$D/int.log"
+check_cmd int-ref hv scan --db "$D/ref.db" -q --year 2026 "$D/int.log"
+hv scan --db "$D/i.db" -q --year 2026 "$D/int.log" & pid=$!
+sleep 0.3; kill -TERM $pid 2>/dev/null; wait $pid
+check_eq int-integrity "$(q "$D/i.db" 'pragma integrity_check')" ok
+check_cmd int-resume hv scan --db "$D/i.db" -q --year 2026 "$D/int.log"
+check_eq int-same "$(q "$D/i.db" 'select count(*) from sessions')" "$(q "$D/ref.db" 'select count(*) from sessions')"
+
+# 11. two runs on one database: the second is refused clearly
+cat "$D/int.log" "$D/int.log" "$D/int.log" > "$D/int3.log"
+hv scan --db "$D/l.db" -q --year 2026 "$D/int3.log" & pid=$!
+sleep 0.2
+hv scan --db "$D/l.db" -q --year 2026 "$D/full.log" 2>"$T_TMP/err"
+check_eq lock-exit $? 1
+grep -q "in use by another heloval" "$T_TMP/err" && ok lock-msg || fail lock-msg "$(cat "$T_TMP/err")"
+wait $pid
+
+# 12. usage errors exit 2
+hv scan --bogus x 2>/dev/null; check_eq usage-option $? 2
+hv frobnicate 2>/dev/null; check_eq usage-command $? 2
+hv scan 2>/dev/null; check_eq usage-nopath $? 2
+hv scan --year abc x 2>/dev/null; check_eq usage-year $? 2

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/* test_fmt - the escaping functions of reports/fmt.c on hostile strings. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fmt.h"
+
+typedef void (*fmt_fn)(struct fmt_buf *, const char *, size_t);
+
+struct tcase {
+    const char *in;
+    const char *want;
+};
+
+/* run - apply fn to every case of a NULL-terminated table. */
+static void run(const char *name, fmt_fn fn, const struct tcase *t)
+{
+    struct fmt_buf b;
+    fmt_buf_init(&b);
+    for (; t->in != NULL; t++) {
+        fmt_buf_reset(&b);
+        fn(&b, t->in, strlen(t->in));
+        CHECK_MSG(strcmp(fmt_buf_str(&b), t->want) == 0,
+                  "%s(%s): got [%s] want [%s]", name, t->in, fmt_buf_str(&b),
+                  t->want);
+    }
+    fmt_buf_free(&b);
+}
+
+static const struct tcase term_cases[] = {
+    {"mail.example.com", "mail.example.com"},
+    {"", ""},
+    {"\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m"},
+    {"\x1b]0;title\x07", "\\x1b]0;title\\x07"},
+    {"a\tb\r\nc", "a\\x09b\\x0d\\x0ac"},
+    {"back\\slash", "back\\\\slash"},
+    {"del\x7f", "del\\x7f"},
+    {"bad\xff\xfe", "bad\\xff\\xfe"},
+    {"over\xc0\xaflong", "over\\xc0\\xaflong"},
+    {"surr\xed\xa0\x80", "surr\\xed\\xa0\\x80"},
+    {"trunc\xe2\x82", "trunc\\xe2\\x82"},
+    {"caf\xc3\xa9.example", "caf\xc3\xa9.example"},
+    {"c1\xc2\x9b" "31m", "c1\\u009b31m"},
+    {"bidi\xe2\x80\xae" "gnp.exe", "bidi\\u202egnp.exe"},
+    {"zw\xe2\x80\x8bsp", "zw\\u200bsp"},
+    {"<script>alert(1)</script>", "<script>alert(1)</script>"},
+    {NULL, NULL},
+};
+
+static const struct tcase html_cases[] = {
+    {"<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"},
+    {"\"><img src=x onerror=alert(1)>",
+     "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"},
+    {"a&b 'q'", "a&amp;b &#39;q&#39;"},
+    {"\x1b[31m<b>", "\\x1b[31m&lt;b&gt;"},
+    {"'; DROP TABLE sessions;--", "&#39;; DROP TABLE sessions;--"},
+    {"bad\xff", "bad\\xff"},
+    {"&lt;", "&amp;lt;"},
+    {NULL, NULL},
+};
+
+static const struct tcase json_cases[] = {
+    {"mail.example.com", "\"mail.example.com\""},
+    {"", "\"\""},
+    {"q\"uote\\", "\"q\\\"uote\\\\\""},
+    {"\x1b[31m", "\"\\u001b[31m\""},
+    {"a\tb\nc\rd\x08\x0c", "\"a\\tb\\nc\\rd\\b\\f\""},
+    {"\x01\x7f", "\"\\u0001\\u007f\""},
+    {"bad\xff\xc3", "\"bad\\u00ff\\u00c3\""},
+    {"caf\xc3\xa9", "\"caf\xc3\xa9\""},
+    {"ls\xe2\x80\xa8", "\"ls\\u2028\""},
+    {"</script><script>alert(1)</script>",
+     "\"</script><script>alert(1)</script>\""},
+    {NULL, NULL},
+};
+
+static const struct tcase csv_cases[] = {
+    {"mail.example.com", "mail.example.com"},
+    {"", ""},
+    {"=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""},
+    {"+1", "'+1"},
+    {"-2", "'-2"},
+    {"@SUM(A1)", "'@SUM(A1)"},
+    {"\tx", "'\tx"},
+    {"\rx", "\"'\rx\""},
+    {"a,b", "\"a,b\""},
+    {"say \"hi\"", "\"say \"\"hi\"\"\""},
+    {"l1\nl2", "\"l1\nl2\""},
+    {"'; DROP TABLE sessions;--", "'; DROP TABLE sessions;--"},
+    {"a=1", "a=1"},
+    {"\x1b[31m", "\x1b[31m"},
+    {NULL, NULL},
+};
+
+static const struct tcase tsv_cases[] = {
+    {"plain", "plain"},
+    {"a\tb", "a\\tb"},
+    {"a\r\nb", "a\\r\\nb"},
+    {"back\\slash", "back\\\\slash"},
+    {"=1,\"x\"", "=1,\"x\""},
+    {NULL, NULL},
+};
+
+/* test_utf8 - the validator on edge cases. */
+static void test_utf8(void)
+{
+    unsigned cp = 0;
+    CHECK_INTEQ(fmt_utf8_len((const unsigned char *)"A", 1, &cp), 1);
+    CHECK_INTEQ(cp, 'A');
+    CHECK_INTEQ(fmt_utf8_len((const unsigned char *)"\xc3\xa9", 2, &cp), 2);
+    CHECK_INTEQ(cp, 0xe9);
+    CHECK_INTEQ(fmt_utf8_len((const unsigned char *)"\xf0\x9f\x98\x80", 4, &cp),
+                4);
+    CHECK_INTEQ(cp, 0x1f600);
+    CHECK_INTEQ(fmt_utf8_len((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp),
+                0);
+    CHECK_INTEQ(fmt_utf8_len((const unsigned char *)"\xe0\x80\x80", 3, &cp), 0);
+    CHECK_INTEQ(fmt_utf8_len((const unsigned char *)"\xc3", 1, &cp), 0);
+    CHECK_INTEQ(fmt_utf8_len((const unsigned char *)"\x80", 1, &cp), 0);
+}
+
+/* test_long - a very long hostile name escapes completely, no ESC left. */
+static void test_long(void)
+{
+    size_t n = 70000;
+    char *s = malloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        s[i] = (i % 7 == 0) ? '\x1b' : (i % 11 == 0) ? '<' : 'a';
+    s[n] = '\0';
+    struct fmt_buf b;
+    fmt_buf_init(&b);
+    fmt_term(&b, s, n);
+    CHECK(memchr(b.p, 0x1b, b.len) == NULL);
+    CHECK(b.len > n);
+    fmt_buf_reset(&b);
+    fmt_html(&b, s, n);
+    CHECK(memchr(b.p, '<', b.len) == NULL);
+    CHECK(memchr(b.p, 0x1b, b.len) == NULL);
+    fmt_buf_reset(&b);
+    fmt_json(&b, s, n);
+    CHECK(memchr(b.p, 0x1b, b.len) == NULL);
+    CHECK(b.p[0] == '"' && b.p[b.len - 1] == '"');
+    fmt_buf_free(&b);
+    free(s);
+}
+
+/* test_misc - width, time, printf. */
+static void test_misc(void)
+{
+    char t[32];
+    fmt_iso_time(1, t, sizeof(t));
+    CHECK_STREQ(t, "1970-01-01T00:00:01Z");
+    fmt_iso_time(1793491201LL, t, sizeof(t));
+    CHECK_STREQ(t, "2026-11-01T00:00:01Z");
+    CHECK_INTEQ(fmt_width("caf\xc3\xa9", 5), 4);
+    CHECK_INTEQ(fmt_width("abc", 3), 3);
+    struct fmt_buf b;
+    fmt_buf_init(&b);
+    CHECK_STREQ(fmt_buf_str(&b), "");
+    fmt_buf_printf(&b, "%d-%s", 42, "x");
+    for (int i = 0; i < 100; i++)
+        fmt_buf_printf(&b, "%s", "0123456789");
+    CHECK_INTEQ(b.len, 4 + 1000);
+    CHECK(strncmp(fmt_buf_str(&b), "42-x0123", 8) == 0);
+    fmt_buf_free(&b);
+}
+
+int main(void)
+{
+    run("term", fmt_term, term_cases);
+    run("html", fmt_html, html_cases);
+    run("json", fmt_json, json_cases);
+    run("csv", fmt_csv, csv_cases);
+    run("tsv", fmt_tsv, tsv_cases);
+    test_utf8();
+    test_long();
+    test_misc();
+    return CHECK_DONE();
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/* test_tstamp - every timestamp form, year inference and rollover. */
+#include "check.h"
+#include "tstamp.h"
+
+/* ts_of - epoch seconds of a UTC civil time, via the module itself. */
+static int64_t ts_of(int y, int mo, int d, int h, int mi, int s)
+{
+    return tstamp_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+}
+
+int main(void)
+{
+    int64_t t = 0;
+    struct hv_clock c;
+    char iso[21];
+
+    CHECK_INTEQ(tstamp_days_from_civil(1970, 1, 1), 0);
+    CHECK_INTEQ(tstamp_days_from_civil(2000, 3, 1), 11017);
+    tstamp_format_iso(0, iso);
+    CHECK_STREQ(iso, "1970-01-01T00:00:00Z");
+    tstamp_format_iso(ts_of(2026, 11, 29, 5, 55, 17), iso);
+    CHECK_STREQ(iso, "2026-11-29T05:55:17Z");
+
+    /* RFC 3164 with an explicit year and a December -> January rollover */
+    hv_clock_init(&c, 2025, 0);
+    CHECK_INTEQ(tstamp_rfc3164("Dec 31 23:59:59 mx1 postfix", 27, &c, &t), 16);
+    CHECK_INTEQ(t, ts_of(2025, 12, 31, 23, 59, 59));
+    CHECK_INTEQ(tstamp_rfc3164("Jan  1 00:00:01 mx1 postfix", 27, &c, &t), 16);
+    CHECK_INTEQ(t, ts_of(2026, 1, 1, 0, 0, 1));
+    /* inferred from the mtime: a Dec line in a file written in January */
+    hv_clock_init(&c, 0, ts_of(2027, 1, 2, 0, 0, 0));
+    CHECK(tstamp_rfc3164("Dec 31 23:59:59 x", 17, &c, &t) > 0);
+    CHECK_INTEQ(t, ts_of(2026, 12, 31, 23, 59, 59));
+    CHECK(tstamp_rfc3164("Jan  1 10:00:00 x", 17, &c, &t) > 0);
+    CHECK_INTEQ(t, ts_of(2027, 1, 1, 10, 0, 0));
+    CHECK_INTEQ(c.year, 2027);
+    /* junk */
+    CHECK_INTEQ(tstamp_rfc3164("Foo  1 00:00:01 x", 17, &c, &t), 0);
+    CHECK_INTEQ(tstamp_rfc3164("Nov 41 00:00:01 x", 17, &c, &t), 0);
+    CHECK_INTEQ(tstamp_rfc3164("Nov  1 25:00:01 x", 17, &c, &t), 0);
+    CHECK_INTEQ(tstamp_rfc3164("Nov  1", 6, &c, &t), 0);
+
+    /* RFC 3339 as rsyslog writes it on Debian 12 */
+    CHECK_INTEQ(tstamp_rfc3339("2026-10-31T23:59:58.123456+00:00 mx1", 36, &t), 33);
+    CHECK_INTEQ(t, ts_of(2026, 10, 31, 23, 59, 58));
+    CHECK(tstamp_rfc3339("2026-11-01T01:00:00+01:00 x", 27, &t) > 0);
+    CHECK_INTEQ(t, ts_of(2026, 11, 1, 0, 0, 0));
+    CHECK(tstamp_rfc3339("2026-11-01T00:00:00Z", 20, &t) > 0);
+    CHECK_INTEQ(t, ts_of(2026, 11, 1, 0, 0, 0));
+    CHECK(tstamp_rfc3339("2026-11-01T00:00:00-05:30 x", 27, &t) > 0);
+    CHECK_INTEQ(t, ts_of(2026, 11, 1, 5, 30, 0));
+    CHECK_INTEQ(tstamp_rfc3339("2026-11-01 00:00:00", 19, &t), 0);
+    CHECK_INTEQ(tstamp_rfc3339("2026-11-01T00:00:00", 19, &t), 0);
+
+    /* Exim */
+    CHECK_INTEQ(tstamp_exim("2013-01-04 17:03:46 login", 25, &t), 20);
+    CHECK_INTEQ(t, ts_of(2013, 1, 4, 17, 3, 46));
+    CHECK(tstamp_exim("2013-01-04 17:03:46 +0100 [123] x", 33, &t) > 0);
+    CHECK_INTEQ(t, ts_of(2013, 1, 4, 16, 3, 46));
+    CHECK(tstamp_exim("2013-01-04 17:03:46.123 x", 25, &t) > 0);
+    CHECK_INTEQ(t, ts_of(2013, 1, 4, 17, 3, 46));
+    CHECK_INTEQ(tstamp_exim("2013-13-04 17:03:46 x", 21, &t), 0);
+
+    /* RFC 2822 Received / Date */
+    CHECK(tstamp_rfc2822(" Tue, 3 Feb 2004 11:14:06 -0500 (EST)", 38, &t) > 0);
+    CHECK_INTEQ(t, ts_of(2004, 2, 3, 16, 14, 6));
+    CHECK(tstamp_rfc2822("14 Nov 2003 08:05:52 -0000", 26, &t) > 0);
+    CHECK_INTEQ(t, ts_of(2003, 11, 14, 8, 5, 52));
+    CHECK(tstamp_rfc2822("Mon, 08 Mar 2004 16:13:23 PST", 29, &t) > 0);
+    CHECK_INTEQ(t, ts_of(2004, 3, 9, 0, 13, 23));
+    CHECK(tstamp_rfc2822("Mon, 8 Mar 04 16:13 GMT", 23, &t) > 0);
+    CHECK_INTEQ(t, ts_of(2004, 3, 8, 16, 13, 0));
+    CHECK_INTEQ(tstamp_rfc2822("yesterday", 9, &t), 0);
+
+    /* mbox From_ dates */
+    CHECK(tstamp_ctime("Mon Nov  2 00:00:13 2026", 24, &t) > 0);
+    CHECK_INTEQ(t, ts_of(2026, 11, 2, 0, 0, 13));
+    CHECK(tstamp_ctime("Sat Jan  3 01:05:34 1996", 24, &t) > 0);
+    CHECK_INTEQ(t, ts_of(1996, 1, 3, 1, 5, 34));
+    CHECK(tstamp_ctime("Mon Nov  2 00:00:13 PST 2026", 28, &t) > 0);
+    CHECK_INTEQ(tstamp_ctime("not a date", 10, &t), 0);
+    return CHECK_DONE();
+}
