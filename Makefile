@@ -45,18 +45,21 @@ heloval: $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory heloval-bin
 
 heloval-bin: $(MAIN_OBJ) $(LIB_OBJ) $(PARSER_OBJ)
-	$(CC) $(ALL_CFLAGS) -o heloval $^ $(LDLIBS)
+	@echo "  LD      heloval"
+	@$(CC) $(ALL_CFLAGS) -o heloval $^ $(LDLIBS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # Unit-test programs: tests/unit/test_<name>.c links every library object.
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 $(B)/tests/%: tests/unit/%.c $(LIB_OBJ) $(PARSER_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $^ $(LDLIBS)
+	@echo "  TEST    $@"
+	@$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB_OBJ) $(PARSER_OBJ) $(LDLIBS)
 
 include $(wildcard tests/mk/*.mk)
 

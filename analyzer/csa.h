@@ -31,7 +31,8 @@
 
 struct csa_opts {
     bool use_reverse;  /* literals/bare IPs -> reverse tree (default true) */
-    int search_limit;  /* parent-search steps (default 5) */
+    int search_limit;  /* parent-search steps (default 5; <= 0: no search;
+                          the reverse trees always use 3) */
     bool parent_search;/* search parents for Explicit (default true) */
 };
 

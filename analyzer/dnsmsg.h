@@ -115,10 +115,10 @@ struct dnsmsg {
 #define DNSMSG_ETRUNC (-1)   /* message ends inside a field */
 #define DNSMSG_ECOUNT (-2)   /* counts impossible for the length, or > max */
 #define DNSMSG_ENAME (-3)    /* bad label, pointer loop/forward, > 255 */
-#define DNSMSG_ETRAIL (-4)   /* never returned: trailing bytes are ignored */
 
 /* dnsmsg_parse - parse len bytes of msg into *out. msg is borrowed and must
- * outlive *out (rdata points into it). Returns 0, or a negative DNSMSG_E*
+ * outlive *out (rdata points into it). Bytes after the last RR are
+ * ignored. Returns 0, or a negative DNSMSG_E*
  * (then *out holds nothing to free, but dnsmsg_free on it is harmless). */
 int dnsmsg_parse(const unsigned char *msg, size_t len, struct dnsmsg *out);
 

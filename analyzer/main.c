@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "merge.h"
 #include "msg.h"
 #include "report.h"
 #include "resolve.h"
@@ -27,7 +28,7 @@
 
 enum exit_code { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
-enum command { CMD_NONE, CMD_SCAN, CMD_RESOLVE, CMD_REPORT, CMD_EXPORT, CMD_RUN };
+enum command { CMD_NONE, CMD_SCAN, CMD_RESOLVE, CMD_REPORT, CMD_EXPORT, CMD_RUN, CMD_MERGE };
 
 /* Which commands accept an option. */
 #define F_SCAN (1u << CMD_SCAN)
@@ -35,7 +36,8 @@ enum command { CMD_NONE, CMD_SCAN, CMD_RESOLVE, CMD_REPORT, CMD_EXPORT, CMD_RUN 
 #define F_REPORT (1u << CMD_REPORT)
 #define F_EXPORT (1u << CMD_EXPORT)
 #define F_RUN (1u << CMD_RUN)
-#define F_ALL (F_SCAN | F_RESOLVE | F_REPORT | F_EXPORT | F_RUN)
+#define F_MERGE (1u << CMD_MERGE)
+#define F_ALL (F_SCAN | F_RESOLVE | F_REPORT | F_EXPORT | F_RUN | F_MERGE)
 
 enum opt_id {
     O_DB, O_PROGRESS, O_NO_PROGRESS, O_QUIET, O_HELP, O_VERSION,
@@ -99,6 +101,8 @@ static const char usage_text[] =
     "  export sessions|verdicts\n"
     "                    one row per session as tsv, csv or jsonl\n"
     "  run PATH...       scan + resolve + report in one go\n"
+    "  merge OUT.db IN.db...\n"
+    "                    combine databases scanned on several machines\n"
     "\n"
     "global options:\n"
     "  --db FILE         database file (default heloval.db)\n"
@@ -172,7 +176,8 @@ static void push(const char ***v, size_t *n, const char *s)
     (*v)[(*n)++] = s;
 }
 
-static const char *const command_names[] = {"", "scan", "resolve", "report", "export", "run"};
+static const char *const command_names[] = {"",       "scan", "resolve", "report",
+                                            "export", "run",  "merge"};
 
 /* apply_opt - store one option's value. Returns EXIT_OK or EXIT_USAGE. */
 static int apply_opt(struct cli *c, const struct opt_def *d, const char *v)
@@ -322,7 +327,7 @@ static int parse_cli(struct cli *c, int argc, char **argv)
         const char *a = argv[i];
         if (no_more_opts || a[0] != '-' || strcmp(a, "-") == 0) {
             if (c->cmd == CMD_NONE) {
-                for (int k = 1; k <= CMD_RUN; k++)
+                for (int k = 1; k <= CMD_MERGE; k++)
                     if (strcmp(a, command_names[k]) == 0)
                         c->cmd = (enum command)k;
                 if (c->cmd == CMD_NONE)
@@ -498,6 +503,33 @@ static int do_export(struct cli *c, struct store *st)
     return rc;
 }
 
+/* do_merge - fold every input database into the first path. */
+static int do_merge(struct cli *c)
+{
+    struct store *st = open_store(c->paths[0], 0);
+    int rc = EXIT_OK;
+    if (st == NULL)
+        return EXIT_FAIL;
+    for (int i = 1; i < c->npaths; i++) {
+        struct merge_stats ms;
+        char *err = NULL;
+        if (strcmp(c->paths[i], c->paths[0]) == 0) {
+            msg_warn("%s: not merging a database into itself", c->paths[i]);
+            continue;
+        }
+        if (merge_from(st, c->paths[i], &ms, &err) != HV_OK) {
+            msg_error("merge: %s", err ? err : "failed");
+            free(err);
+            rc = EXIT_FAIL;
+            continue;
+        }
+        msg_info("merge: %s: %lld new source(s), %lld already present, %lld new session(s)",
+                 c->paths[i], ms.sources_added, ms.sources_shared, ms.sessions_added);
+    }
+    store_close(st);
+    return rc;
+}
+
 /* output_format - the report format implied by a file name. */
 static const char *output_format(const char *path)
 {
@@ -540,6 +572,14 @@ int main(int argc, char **argv)
     if ((c.cmd == CMD_SCAN || c.cmd == CMD_RUN) && c.npaths == 0) {
         rc = usage_error("%s needs at least one PATH (a file, a directory or -)",
                          command_names[c.cmd]);
+        goto out;
+    }
+    if (c.cmd == CMD_MERGE) {
+        if (c.npaths < 2) {
+            rc = usage_error("%s", "merge needs OUT.db and at least one IN.db");
+            goto out;
+        }
+        rc = do_merge(&c);
         goto out;
     }
     if (c.cmd != CMD_SCAN && c.cmd != CMD_RUN && c.npaths > 0) {
@@ -620,6 +660,7 @@ int main(int argc, char **argv)
             rc = src;
         break;
     }
+    case CMD_MERGE:
     case CMD_NONE:
         break;
     }

@@ -74,6 +74,20 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* show - up to 40 bytes of a word for a message, non-printable bytes as
+ * '?' (the message ends up on a terminal). */
+static const char *show(char buf[41], const char *w, size_t len)
+{
+    size_t n = len > 40 ? 40 : len;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        buf[i] = (char)(c >= 0x20 && c < 0x7F ? c : '?');
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
 /* parse_line - one line (no newline) applied to p; 0 or -1 with err. */
 static int parse_line(const char *s, size_t len, const char *name,
                       size_t lineno, struct policy *p, char *err,
@@ -83,6 +97,7 @@ static int parse_line(const char *s, size_t len, const char *name,
     size_t fl[4];
     size_t nf = 0, i = 0;
     int ci, di, ai;
+    char sb[41];
 
     for (size_t k = 0; k < len; k++)
         if (s[k] == '#') {
@@ -117,23 +132,23 @@ static int parse_line(const char *s, size_t len, const char *name,
              : word_index(f[0], fl[0], policy_csa_names, POLICY_NCSA);
     if (ci < 0)
         return errf(err, errlen,
-                    "%s:%zu: unknown CSA status \"%.*s\" (ok, fail, unknown, "
+                    "%s:%zu: unknown CSA status \"%s\" (ok, fail, unknown, "
                     "defer or *)",
-                    name, lineno, (int)(fl[0] > 40 ? 40 : fl[0]), f[0]);
+                    name, lineno, show(sb, f[0], fl[0]));
     di = fl[1] == 1 && f[1][0] == '*'
              ? POLICY_NDNA
              : word_index(f[1], fl[1], policy_dna_names, POLICY_NDNA);
     if (di < 0)
         return errf(err, errlen,
-                    "%s:%zu: unknown DNA status \"%.*s\" (recommended, "
+                    "%s:%zu: unknown DNA status \"%s\" (recommended, "
                     "unknown, not-recommended, defer or *)",
-                    name, lineno, (int)(fl[1] > 40 ? 40 : fl[1]), f[1]);
+                    name, lineno, show(sb, f[1], fl[1]));
     ai = word_index(f[2], fl[2], policy_action_names, 4);
     if (ai < 0)
         return errf(err, errlen,
-                    "%s:%zu: unknown action \"%.*s\" (accept, mark, reject "
+                    "%s:%zu: unknown action \"%s\" (accept, mark, reject "
                     "or tempfail)",
-                    name, lineno, (int)(fl[2] > 40 ? 40 : fl[2]), f[2]);
+                    name, lineno, show(sb, f[2], fl[2]));
     for (int c = 0; c < POLICY_NCSA; c++) {
         if (ci != POLICY_NCSA && ci != c)
             continue;
@@ -335,7 +350,7 @@ bool policy_smtp_reply(char *out, size_t outlen, const char *verdict,
             !streq(csa_status, "fail")) {
             safe_copy(a, sizeof(a), dna_service);
             snprintf(out, outlen, "550 5.7.1 Access denied based on %s report",
-                     a);
+                     a[0] != '\0' ? a : "accreditation");
         } else {
             safe_copy(a, sizeof(a), csa_reason);
             snprintf(out, outlen,

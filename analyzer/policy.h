@@ -75,7 +75,8 @@ int policy_store(const struct policy *p, sqlite3 *db);
  *   reject, CSA fail (or no DNA D/E) -> "550 5.7.1 Client SMTP authorization
  *            failed (<csa_reason>)"
  *   reject, DNA not-recommended and CSA not fail -> "550 5.7.1 Access denied
- *            based on <dna_service> report"
+ *            based on <dna_service> report" ("accreditation" when no
+ *            service is named)
  *   tempfail, CSA defer (or no DNA defer) -> "451 4.7.1 Client SMTP
  *            authorization deferred (<csa_reason>)"
  *   tempfail, DNA defer and CSA not defer -> "451 4.7.1 Accreditation

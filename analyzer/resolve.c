@@ -44,6 +44,8 @@ struct ans {
     enum dnsq_status status;
     unsigned char *msg;       /* owned; NULL when there is none */
     size_t len;
+    size_t *waiters;          /* jobs to evaluate again when it arrives */
+    size_t nwait, capwait;
     struct ans *next;         /* hash chain */
 };
 
@@ -52,6 +54,7 @@ struct job {
     char *helo;   /* NULL: the session never showed a HELO */
     char *ip;     /* NULL for DNA jobs */
     bool done;
+    int evals;    /* evaluator calls so far (capped: RESOLVE_MAX_ROUNDS) */
 };
 
 enum job_kind { JOB_CSA, JOB_DNA };
@@ -68,8 +71,15 @@ struct ctx {
     int64_t now;
     struct ans **tab;
     size_t tabsize, count;
-    struct ans **miss;
-    size_t nmiss, capmiss;
+    enum job_kind kind;       /* of the current chunk */
+    struct job *jobs;         /* the current chunk */
+    size_t njobs;
+    size_t *ready;            /* jobs to evaluate (again) */
+    size_t nready, capready;
+    long cur;                 /* job being evaluated, -1: none */
+    int depth;                /* evaluations on the stack */
+    int jobrc;                /* first error from a callback */
+    struct dna_result *dr;    /* scratch for dna_evaluate */
     sqlite3_stmt *put_csa, *del_dna, *put_dna, *put_dnares;
     struct resolve_stats stats;
     long long done, total;
@@ -196,13 +206,13 @@ static void map_clear(struct ctx *c)
             struct ans *next = a->next;
             free(a->qname);
             free(a->msg);
+            free(a->waiters);
             free(a);
             a = next;
         }
         c->tab[i] = NULL;
     }
     c->count = 0;
-    c->nmiss = 0;
 }
 
 /* classify - status and cache TTL of a raw answer to (q, qtype). */
@@ -241,6 +251,12 @@ static void set_known(struct ans *a, enum dnsq_status st,
     }
 }
 
+static void on_fetched(void *arg, const char *q, int qtype,
+                       enum resolver_outcome oc, const unsigned char *msg,
+                       size_t len);
+static void schedule(struct ctx *c, size_t idx);
+static void drain(struct ctx *c);
+
 /* lookup - the dns_lookup_fn given to the evaluators. */
 static bool lookup(void *arg, const char *q, int qtype,
                    struct dns_result *out)
@@ -276,16 +292,27 @@ static bool lookup(void *arg, const char *q, int qtype,
                 c->dberr = HV_EDB;
             }
         }
-        if (!a->known) {
-            if (c->nmiss == c->capmiss) {
-                c->capmiss = c->capmiss ? c->capmiss * 2 : 256;
-                c->miss = xrealloc(c->miss, c->capmiss * sizeof *c->miss);
-            }
-            c->miss[c->nmiss++] = a;
+        if (!a->known && c->res != NULL) {
+            /* Ask now: the server works while the evaluations go on. */
+            if (resolver_submit(c->res, a->qname, a->qtype, on_fetched, c)
+                != 0)
+                set_known(a, DNSQ_ERROR, NULL, 0, true);
+            else
+                resolver_flush(c->res);
         }
     }
-    if (!a->known)
+    if (!a->known) {
+        /* The job asking is evaluated again when the answer arrives. */
+        if (c->cur >= 0) {
+            if (a->nwait == a->capwait) {
+                a->capwait = a->capwait ? a->capwait * 2 : 4;
+                a->waiters = xrealloc(a->waiters,
+                                      a->capwait * sizeof *a->waiters);
+            }
+            a->waiters[a->nwait++] = (size_t)c->cur;
+        }
         return false;
+    }
     out->status = a->status;
     out->msg = a->msg;
     out->len = a->len;
@@ -327,6 +354,10 @@ static void on_fetched(void *arg, const char *q, int qtype,
                      dnscache_ttl(st, ttl), c->now) != 0 &&
         c->dberr == 0)
         c->dberr = HV_EDB;
+    for (size_t i = 0; i < a->nwait; i++)
+        schedule(c, a->waiters[i]);
+    a->nwait = 0;
+    drain(c);
 }
 
 /* ==== progress ==== */
@@ -474,108 +505,121 @@ static int write_capped(struct ctx *c, enum job_kind kind,
 
 /* eval_job - run the evaluator once; write the result when done. Returns
  * EVAL_DONE, EVAL_PENDING or HV_EDB. */
-static int eval_job(struct ctx *c, enum job_kind kind, struct job *j,
-                    struct dna_result *dr)
+static int eval_job(struct ctx *c, struct job *j)
 {
     int rc;
 
-    if (kind == JOB_CSA) {
+    if (c->kind == JOB_CSA) {
         struct csa_result r;
         rc = csa_evaluate(j->helo, j->ip, &c->copts, lookup, c, &r);
         if (rc == EVAL_DONE && write_csa(c, j, &r) != 0)
             return HV_EDB;
     } else {
-        rc = dna_evaluate(j->helo, &c->dopts, lookup, c, dr);
-        if (rc == EVAL_DONE && write_dna(c, j, dr) != 0)
+        rc = dna_evaluate(j->helo, &c->dopts, lookup, c, c->dr);
+        if (rc == EVAL_DONE && write_dna(c, j, c->dr) != 0)
             return HV_EDB;
     }
     return rc;
 }
 
-/* fetch - send every miss of this round and wait for the answers. */
-static int fetch(struct ctx *c)
+/* schedule - queue job idx for an evaluation. */
+static void schedule(struct ctx *c, size_t idx)
 {
-    int rc = 0;
-
-    for (size_t i = 0; i < c->nmiss; i++) {
-        struct ans *a = c->miss[i];
-        if (resolver_submit(c->res, a->qname, a->qtype, on_fetched, c) != 0)
-            set_known(a, DNSQ_ERROR, NULL, 0, true);
+    if (c->nready == c->capready) {
+        c->capready = c->capready ? c->capready * 2 : 1024;
+        c->ready = xrealloc(c->ready, c->capready * sizeof *c->ready);
     }
-    c->nmiss = 0;
-    if (store_begin(c->st) != HV_OK)
-        return HV_EDB;
-    if (resolver_run(c->res, &resolve_stop) != 0)
-        rc = HV_EDNS;
-    if (store_commit(c->st) != HV_OK)
-        return HV_EDB;
-    if (c->dberr != 0)
-        return c->dberr;
-    return rc;
+    c->ready[c->nready++] = idx;
 }
 
-/* run_chunk - rounds over one chunk of jobs until none is pending. */
+/* run_one - evaluate job idx once (unless done); past the round cap the
+ * job is written as deferred. */
+static void run_one(struct ctx *c, size_t idx)
+{
+    struct job *j = &c->jobs[idx];
+    int e;
+
+    if (j->done || c->jobrc != HV_OK)
+        return;
+    if (++j->evals > RESOLVE_MAX_ROUNDS) {
+        e = write_capped(c, c->kind, j) == 0 ? EVAL_DONE : HV_EDB;
+    } else {
+        c->cur = (long)idx;
+        e = eval_job(c, j);
+        c->cur = -1;
+    }
+    if (e == EVAL_DONE) {
+        j->done = true;
+        c->done++;
+        progress(c, false);
+    } else if (e != EVAL_PENDING) {
+        c->jobrc = e;
+    }
+    if (c->dberr != 0 && c->jobrc == HV_OK)
+        c->jobrc = c->dberr;
+}
+
+/* drain - evaluate every scheduled job; never nested (an answer arriving
+ * during an evaluation only schedules). */
+static void drain(struct ctx *c)
+{
+    if (c->depth > 0)
+        return;
+    c->depth++;
+    while (c->nready > 0 && c->jobrc == HV_OK)
+        run_one(c, c->ready[--c->nready]);
+    c->depth--;
+}
+
+/* run_chunk - evaluate a chunk of jobs: each is evaluated, its missing
+ * answers are sent at once, and it is evaluated again as soon as one of
+ * them arrives (inside the resolver's callbacks), until it is done. One
+ * transaction per chunk. */
 static int run_chunk(struct ctx *c, enum job_kind kind, struct job *jobs,
                      size_t n, char **err)
 {
-    struct dna_result *dr = xcalloc(1, sizeof *dr);
     int rc = HV_OK;
+    bool pending = false;
 
-    for (int round = 1; rc == HV_OK; round++) {
-        size_t pending = 0;
-
-        if (store_begin(c->st) != HV_OK) {
-            rc = HV_EDB;
-            break;
-        }
-        for (size_t i = 0; i < n && rc == HV_OK; i++) {
-            int e;
-            if (jobs[i].done)
-                continue;
-            e = eval_job(c, kind, &jobs[i], dr);
-            if (e == EVAL_DONE) {
-                jobs[i].done = true;
-                c->done++;
-            } else if (e == EVAL_PENDING) {
-                pending++;
-            } else {
-                rc = e;
-            }
-            if (c->dberr != 0)
-                rc = c->dberr;
-        }
-        /* Out of rounds, or an evaluator waits for nothing we can get. */
-        if (rc == HV_OK && pending > 0 &&
-            (round >= RESOLVE_MAX_ROUNDS || c->nmiss == 0 || c->res == NULL)) {
-            for (size_t i = 0; i < n && rc == HV_OK; i++) {
-                if (jobs[i].done)
-                    continue;
-                rc = write_capped(c, kind, &jobs[i]);
-                jobs[i].done = true;
-                c->done++;
-            }
-            pending = 0;
-        }
-        if (rc != HV_OK) {
-            store_rollback(c->st);
-            break;
-        }
-        if (store_commit(c->st) != HV_OK) {
-            rc = HV_EDB;
-            break;
-        }
-        progress(c, false);
-        if (pending == 0)
-            break;
-        if (resolve_stop) {
-            rc = HV_EINTR;
-            break;
-        }
-        rc = fetch(c);
-        if (rc == HV_OK && resolve_stop)
-            rc = HV_EINTR;
+    c->kind = kind;
+    c->jobs = jobs;
+    c->njobs = n;
+    c->nready = 0;
+    c->jobrc = HV_OK;
+    if (store_begin(c->st) != HV_OK) {
+        rc = HV_EDB;
+        goto out;
     }
-    free(dr);
+    for (size_t i = n; i > 0; i--)
+        schedule(c, i - 1); /* drained last-in first: keeps the order */
+    drain(c);
+    for (size_t i = 0; i < n; i++)
+        pending = pending || !jobs[i].done;
+    if (pending && c->res != NULL && c->jobrc == HV_OK &&
+        resolver_run(c->res, &resolve_stop) != 0)
+        rc = HV_EDNS;
+    if (rc == HV_OK)
+        rc = c->jobrc;
+    /* Nothing more can come for what is still pending: defer it, unless
+     * the run is being stopped (then the next run does it). */
+    for (size_t i = 0; rc == HV_OK && !resolve_stop && i < n; i++) {
+        if (jobs[i].done)
+            continue;
+        rc = write_capped(c, kind, &jobs[i]) == 0 ? HV_OK : HV_EDB;
+        jobs[i].done = true;
+        c->done++;
+    }
+    if (rc == HV_OK || rc == HV_EDNS) {
+        if (store_commit(c->st) != HV_OK)
+            rc = HV_EDB;
+    } else {
+        store_rollback(c->st);
+    }
+    if (rc == HV_OK && resolve_stop)
+        rc = HV_EINTR;
+out:
+    c->jobs = NULL;
+    c->njobs = 0;
     if (rc == HV_EDB && *err == NULL)
         *err = db_err(sqlite3_errmsg(c->db));
     else if (rc == HV_EDNS && *err == NULL)
@@ -585,8 +629,12 @@ static int run_chunk(struct ctx *c, enum job_kind kind, struct job *jobs,
 
 /* ==== the work list ==== */
 
-#define FRESH(t) " AND " t ".expires_at > ?4 AND (?5 < 0 OR " t \
-                 ".evaluated_at + ?5 > ?4)"
+/* A stored result is fresh until its expiry; with --max-age (?5 >= 0)
+ * for max_age seconds after its evaluation, except a defer, which also
+ * needs its own (short) expiry. */
+#define FRESH(t) " AND ((?5 < 0 AND " t ".expires_at > ?4) OR (?5 >= 0 AND " \
+                 t ".evaluated_at + ?5 > ?4 AND (" t ".status != 'defer'" \
+                 " OR " t ".expires_at > ?4)))"
 
 static const char sql_pairs[] =
     "SELECT s.helo, s.ip FROM sessions s"
@@ -954,6 +1002,8 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
     c.dopts.trust_listed = o->trust_listed;
     c.tabsize = 4096;
     c.tab = xcalloc(c.tabsize, sizeof *c.tab);
+    c.cur = -1;
+    c.dr = xcalloc(1, sizeof *c.dr);
     clock_gettime(CLOCK_MONOTONIC, &c.t0);
     c.last_progress = c.t0;
 
@@ -1020,7 +1070,8 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
     sqlite3_finalize(c.put_dnares);
     map_clear(&c);
     free(c.tab);
-    free(c.miss);
+    free(c.ready);
+    free(c.dr);
     resolver_free(c.res);
     dnscache_close(c.cache);
     zonefile_free(c.zf);

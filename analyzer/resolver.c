@@ -62,6 +62,7 @@ struct resolver {
     struct timespec last_refill;
     struct resolver_stats st;
     bool failed;                  /* epoll_ctl failure seen */
+    bool pumping;                 /* pump() is on the stack */
 };
 
 static int ares_users;
@@ -232,6 +233,8 @@ static void finish(struct resolver *r, struct rq *q, enum resolver_outcome oc,
 
 /* ==== c-ares callback and sending ==== */
 
+static void pump(struct resolver *r);
+
 /* on_answer - ares_send callback: retry or finish (owns the rq). */
 static void on_answer(void *arg, int status, int timeouts,
                       unsigned char *abuf, int alen)
@@ -251,6 +254,7 @@ static void on_answer(void *arg, int status, int timeouts,
             retry = true;
         if (!retry) {
             finish(r, q, RESOLVER_ANSWER, abuf, (size_t)alen);
+            pump(r); /* keep the server busy while we read */
             return;
         }
     } else if (q->attempts < r->tries) {
@@ -259,6 +263,7 @@ static void on_answer(void *arg, int status, int timeouts,
     if (retry) {
         r->st.retries++;
         enqueue(r, q, true);
+        pump(r);
         return;
     }
     finish(r, q, status == ARES_ETIMEOUT ? RESOLVER_TIMEOUT : RESOLVER_ERROR,
@@ -303,9 +308,14 @@ static void send_one(struct resolver *r, struct rq *q)
     ares_free_string(buf);
 }
 
-/* pump - send queued queries while the caps allow. */
+/* pump - send queued queries while the caps allow. Called from the event
+ * loop and from the answer callback (so the next query leaves as soon as a
+ * slot frees); never re-entered. */
 static void pump(struct resolver *r)
 {
+    if (r->pumping || r->qhead == NULL)
+        return;
+    r->pumping = true;
     refill(r);
     while (r->qhead != NULL && r->inflight < r->concurrency) {
         struct rq *q;
@@ -320,6 +330,7 @@ static void pump(struct resolver *r)
             r->qtail = NULL;
         send_one(r, q);
     }
+    r->pumping = false;
 }
 
 /* ==== public ==== */
@@ -510,6 +521,11 @@ int resolver_run(struct resolver *r, volatile sig_atomic_t *stop)
         if (n == 0)
             ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
     }
+}
+
+void resolver_flush(struct resolver *r)
+{
+    pump(r);
 }
 
 void resolver_get_stats(const struct resolver *r, struct resolver_stats *s)

@@ -68,6 +68,11 @@ void resolver_free(struct resolver *r);
 int resolver_submit(struct resolver *r, const char *qname, int qtype,
                     resolver_cb cb, void *arg);
 
+/* resolver_flush - send what is queued, as far as the concurrency and
+ * rate caps allow, without waiting for anything (answers are read by
+ * resolver_run). Lets a caller overlap its own work with the network. */
+void resolver_flush(struct resolver *r);
+
 /* resolver_run - drive the event loop until every submitted query has
  * ended, or until *stop becomes non-zero (then what is left is cancelled
  * and its callbacks get RESOLVER_CANCELLED). Returns 0, or -1 on an

@@ -295,6 +295,21 @@ static const struct hv_format *detect_format(const unsigned char *head, size_t n
     return hv_format_detect(lines, nl);
 }
 
+/* is_single_message - a Maildir message (in cur/ or new/) or an .eml file:
+ * one message even when its first line looks like an mbox From_ line. */
+static int is_single_message(const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 4 && strcmp(path + n - 4, ".eml") == 0)
+        return 1;
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL || slash - path < 3)
+        return 0;
+    return (slash - path >= 4 && memcmp(slash - 4, "/cur", 4) == 0) ||
+           (slash - path >= 4 && memcmp(slash - 4, "/new", 4) == 0) ||
+           (slash - path == 3 && (memcmp(path, "cur", 3) == 0 || memcmp(path, "new", 3) == 0));
+}
+
 /* commit_batch - commit the sessions so far and start a new transaction. */
 static int commit_batch(struct file_ctx *fc)
 {
@@ -499,7 +514,7 @@ static int scan_file(struct store *st, const struct scan_opts *o,
     }
     struct hv_clock clock;
     hv_clock_init(&clock, o->year, in->mtime);
-    struct hv_parse_opts popts = {&clock, &o->trusted, 0};
+    struct hv_parse_opts popts = {&clock, &o->trusted, is_single_message(in->path)};
     struct hv_parser *p = fmt->open(&popts, on_session, &fc);
     progress_file(pg, in->path, in->size, lineio_is_gzip(r));
 

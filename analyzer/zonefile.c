@@ -124,6 +124,7 @@ int zonefile_load(struct zonefile *zf, const char *path, char **err)
     }
     while (!feof(fp)) {
         ldns_rr *rr = NULL;
+        int start = line; /* ldns counts the newline it consumed */
         ldns_status s = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &origin, &prev,
                                              &line);
         if (s == LDNS_STATUS_OK) {
@@ -139,7 +140,7 @@ int zonefile_load(struct zonefile *zf, const char *path, char **err)
         {
             size_t n = strlen(path) + 160;
             *err = xmalloc(n);
-            snprintf(*err, n, "%s:%d: %s", path, line,
+            snprintf(*err, n, "%s:%d: %s", path, start,
                      s == LDNS_STATUS_SYNTAX_INCLUDE
                          ? "$INCLUDE is not supported"
                          : ldns_get_errorstr_by_id(s));

@@ -8,6 +8,7 @@
  */
 #include "exim.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,18 +93,21 @@ struct hv_smap {
     void *arg;
 };
 
-/* key_hash - FNV-1a over the key's meaningful bytes. */
+/* key_hash - mix the key's words (multiply-xorshift). */
 static uint32_t key_hash(const struct hv_smap_key *k)
 {
-    uint32_t h = 2166136261u;
-    for (int i = 0; i < 16; i++)
-        h = (h ^ k->addr[i]) * 16777619u;
-    h = (h ^ k->family) * 16777619u;
-    for (int i = 0; i < 4; i++)
-        h = (h ^ ((k->port >> (8 * i)) & 0xff)) * 16777619u;
-    for (int i = 0; i < 8; i++)
-        h = (h ^ (uint32_t)((k->pid >> (8 * i)) & 0xff)) * 16777619u;
-    return h;
+    uint64_t a, b;
+    memcpy(&a, k->addr, 8);
+    memcpy(&b, k->addr + 8, 8);
+    uint64_t h = a * 0x9e3779b97f4a7c15ull;
+    h ^= (b + k->family) * 0xc2b2ae3d27d4eb4full;
+    h ^= ((uint64_t)k->port << 32 | (k->pid & 0xffffffffu)) *
+         0x165667b19e3779f9ull;
+    h ^= (k->pid >> 32) * 0x27d4eb2f165667c5ull;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 32;
+    return (uint32_t)h;
 }
 
 /* key_eq - same key. */
@@ -216,6 +220,21 @@ struct hv_session *hv_smap_find(struct hv_smap *m, const struct hv_smap_key *k)
     return NULL;
 }
 
+/* session_clear - hv_session_reset without writing the whole 1.7 KB text
+ * buffers: every field zero, every string empty (bytes after a string's
+ * NUL are left as they were; the entries are calloc'd, never garbage). */
+static void session_clear(struct hv_session *s)
+{
+    memset(s, 0, offsetof(struct hv_session, helo));
+    s->helo[0] = '\0';
+    s->rdns[0] = '\0';
+    memset(&s->messages, 0,
+           offsetof(struct hv_session, qids) -
+               offsetof(struct hv_session, messages));
+    for (int i = 0; i < HV_SESSION_QIDS; i++)
+        s->qids[i][0] = '\0';
+}
+
 struct hv_session *hv_smap_open(struct hv_smap *m, const struct hv_smap_key *k,
                                 int64_t ts)
 {
@@ -229,7 +248,7 @@ struct hv_session *hv_smap_open(struct hv_smap *m, const struct hv_smap_key *k,
         i = m->fresh++;
     }
     struct smap_ent *e = &m->e[i];
-    hv_session_reset(&e->s);
+    session_clear(&e->s);
     e->key = *k;
     e->last = ts;
     e->used = true;
@@ -269,6 +288,56 @@ void hv_smap_flush(struct hv_smap *m)
         drop(m, m->head);
 }
 
+/* ==== Addresses ==== */
+
+bool hv_smap_addr_parse(const char *p, size_t len, struct hv_addr *a)
+{
+    uint8_t q[4];
+    size_t i = 0;
+    int oct;
+    for (oct = 0; oct < 4; oct++) {
+        if (i >= len || !is_digit(p[i]))
+            break;
+        unsigned v = 0;
+        size_t st = i;
+        while (i < len && is_digit(p[i]) && i - st < 3)
+            v = v * 10 + (unsigned)(p[i++] - '0');
+        if (v > 255 || (p[st] == '0' && i - st > 1))
+            break;
+        q[oct] = (uint8_t)v;
+        if (oct < 3) {
+            if (i >= len || p[i] != '.')
+                break;
+            i++;
+        }
+    }
+    if (oct == 4 && i == len) {
+        memset(a, 0, sizeof(*a));
+        a->family = 4;
+        memcpy(a->b, q, 4);
+        return true;
+    }
+    return hv_addr_parse(p, len, a);
+}
+
+void hv_smap_addr_format(const struct hv_addr *a, char out[46])
+{
+    if (a->family != 4) {
+        hv_addr_format(a, out);
+        return;
+    }
+    size_t o = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = a->b[i];
+        if (v >= 100)
+            out[o++] = (char)('0' + v / 100);
+        if (v >= 10)
+            out[o++] = (char)('0' + v / 10 % 10);
+        out[o++] = (char)('0' + v % 10);
+        out[o++] = i < 3 ? '.' : '\0';
+    }
+}
+
 /* ==== Exim host fields ==== */
 
 bool hv_exim_host_parse(const char *p, size_t len, struct hv_exim_host *h)
@@ -280,7 +349,7 @@ bool hv_exim_host_parse(const char *p, size_t len, struct hv_exim_host *h)
         if (rb == NULL)
             return false;
         size_t j = (size_t)(rb - p);
-        if (!hv_addr_parse(p + i + 1, j - i - 1, &h->addr))
+        if (!hv_smap_addr_parse(p + i + 1, j - i - 1, &h->addr))
             continue;
         size_t k = j + 1;
         uint32_t port = 0;
@@ -522,7 +591,8 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
         else if (STARTS(b, bn, "F=")) {
             while (off < bn && b[off] != ' ')
                 off++;
-            off++;
+            if (off < bn)
+                off++;
         }
         if (STARTS(b + off, bn - off, "H=")) {
             if (!host_at(b, bn, off, x) || !inbound_after(b, bn, x->h.end))
@@ -609,7 +679,8 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
         if (STARTS(b + o, bn - o, "Ci=")) {
             while (o < bn && b[o] != ' ')
                 o++;
-            o++;
+            if (o < bn)
+                o++;
         }
         if (!STARTS(b + o, bn - o, "from ") || !host_at(b, bn, o + 5, x))
             return false;
@@ -721,7 +792,7 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
         size_t vl = bn - 34;
         while (vl > 0 && b[34 + vl - 1] == ' ')
             vl--;
-        if (!hv_addr_parse(v, vl, &x->h.addr))
+        if (!hv_smap_addr_parse(v, vl, &x->h.addr))
             return false;
         x->h.port = 0;
         x->h.name = x->h.helo = NULL;
@@ -744,6 +815,12 @@ static bool skip_tag(const char **p, size_t *n, uint64_t *pid)
 {
     const char *s = *p;
     size_t len = *n < 256 ? *n : 256;
+    /* cheap test first: "exim" starts the first or the second word */
+    if (!STARTS(s, len, "exim")) {
+        const char *sp = memchr(s, ' ', len < 128 ? len : 128);
+        if (sp == NULL || !STARTS(sp + 1, len - (size_t)(sp + 1 - s), "exim"))
+            return false;
+    }
     const char *colon = FIND(s, len, "]: ");
     if (colon == NULL)
         return false;
@@ -828,7 +905,7 @@ static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
         s->ts = ts;
         s->line = line->lineno;
         s->offset = line->offset;
-        hv_addr_format(&x->h.addr, s->ip);
+        hv_smap_addr_format(&x->h.addr, s->ip);
     }
     hv_smap_touch(p->map, s, ts);
     if (helo != NULL && !s->has_helo)
@@ -957,12 +1034,14 @@ static int exim_probe(const char *line, size_t len)
     const char *s = line;
     size_t n = len;
     uint64_t pid = 0;
+    bool tagged = false;
     if (!exim_stamp(s, n)) {
         struct hv_syslog sl;
         if (hv_syslog_split(s, n, NULL, &sl) == HV_SYSLOG_OK)
             return sl.prog_len >= 4 && memcmp(sl.prog, "exim", 4) == 0 ? 90 : 0;
         if (!skip_tag(&s, &n, &pid) || !exim_stamp(s, n))
             return 0;
+        tagged = true;   /* "host exim[pid]: <exim stamp>" */
     }
     int64_t ts;
     size_t k = tstamp_exim(s, n, &ts);
@@ -970,7 +1049,7 @@ static int exim_probe(const char *line, size_t len)
         return 0;
     s += k;
     n -= k;
-    if (skip_tag(&s, &n, &pid))
+    if (tagged || skip_tag(&s, &n, &pid))
         return 90;
     if (n > 2 && s[0] == '[' && is_digit(s[1])) {
         const char *rb = memchr(s, ']', n < 24 ? n : 24);

@@ -87,6 +87,13 @@ size_t hv_smap_count(const struct hv_smap *m);
 /* hv_smap_free - free the map without emitting (NULL is a no-op). */
 void hv_smap_free(struct hv_smap *m);
 
+/* hv_smap_addr_parse / hv_smap_addr_format - hv_addr_parse and
+ * hv_addr_format (netaddr.h) with a fast path for dotted-quad IPv4 (the
+ * common case, parsed and printed without inet_pton/inet_ntop); other
+ * forms go to netaddr. Same results. */
+bool hv_smap_addr_parse(const char *p, size_t len, struct hv_addr *a);
+void hv_smap_addr_format(const struct hv_addr *a, char out[46]);
+
 /* ==== Exim host fields ==== */
 
 /* One parsed host field; spans point into the parsed text. */

@@ -72,7 +72,8 @@ static struct span trim_trailing(struct span s, const char *set)
 static void copy_field(char *out, size_t cap, struct span s)
 {
     size_t n = s.len < cap - 1 ? s.len : cap - 1;
-    memcpy(out, s.p, n);
+    if (n > 0)
+        memcpy(out, s.p, n);
     out[n] = '\0';
 }
 
@@ -683,7 +684,10 @@ static void interpret_from(const struct scan *sc, struct hv_hop *hop)
     }
 
     bool name_bracketed = name_addr && name_ai.bracketed;
-    bool name_host = name.len > 0 && !name_addr && !unknownish(name);
+    /* "user@host" after from is a sender or local user, never a HELO */
+    bool name_user = name.len > 0 && memchr(name.p, '@', name.len) != NULL;
+    bool name_host = name.len > 0 && !name_addr && !unknownish(name) &&
+                     !name_user;
     bool smap = have_ac && ac_attached && !ac.ai.bracketed;
     bool exim3 = have_plain && top_ip;
 
@@ -694,7 +698,7 @@ static void interpret_from(const struct scan *sc, struct hv_hop *hop)
         ;   /* smap: "RDNS(IP)"; the HELO only as "claiming to be" */
     else if (exim3)
         set_helo(hop, plain_before, HV_HELO_COMMENT);
-    else if (name.len == 0 || unknownish(name))
+    else if (name.len == 0 || unknownish(name) || name_user)
         ;
     else if (name_addr) {
         if (!have_ac && !top_ip && !name_bracketed)

@@ -67,7 +67,8 @@ struct hv_hop {
     char ip[HV_IP_MAX + 1];           /* canonical (inet_ntop) text */
     bool has_helo;                    /* helo is set and not empty */
     bool helo_too_long;               /* a HELO over HV_HELO_MAX was dropped */
-    enum hv_helo_src helo_src;
+    enum hv_helo_src helo_src;        /* EXPLICIT with has_helo false: an
+                                         explicit empty "(HELO )" */
     char helo[HV_HELO_MAX + 1];       /* as the client sent it, as written */
     char rdns[HV_HOST_MAX + 1];       /* "" when none / unknown */
     char from[HV_HOST_MAX + 1];       /* the name after "from" as written */

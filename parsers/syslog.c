@@ -90,8 +90,10 @@ void hv_syslog_prog_base(const char *prog, size_t prog_len, const char **base,
  * true, or false when p does not start with a tag. */
 static bool split_tag(const char *p, size_t len, struct hv_syslog *out)
 {
-    size_t k = 0;
-    while (k < len && p[k] != '[' && p[k] != ':' && p[k] != ' ' && k < 256)
+    /* bytes that end a tag: '[', ':', ' ' (table: one test per byte) */
+    static const bool stop[256] = {[' '] = true, [':'] = true, ['['] = true};
+    size_t k = 0, lim = len < 256 ? len : 256;
+    while (k < lim && !stop[(unsigned char)p[k]])
         k++;
     if (k == 0 || k >= len || p[k] == ' ')
         return false;
@@ -126,8 +128,46 @@ static bool split_tag(const char *p, size_t len, struct hv_syslog *out)
     return true;
 }
 
+/* split - hv_syslog_split, with an optional minute cache. */
+static int split(const char *line, size_t len, struct hv_clock *clock,
+                 struct hv_syslog_cache *cache, struct hv_syslog *out);
+
 int hv_syslog_split(const char *line, size_t len, struct hv_clock *clock,
                     struct hv_syslog *out)
+{
+    return split(line, len, clock, NULL, out);
+}
+
+int hv_syslog_split_cached(const char *line, size_t len,
+                           struct hv_clock *clock,
+                           struct hv_syslog_cache *cache,
+                           struct hv_syslog *out)
+{
+    return split(line, len, clock, cache, out);
+}
+
+/* cached_3164 - the stamp from the cache when line starts with the cached
+ * minute and the clock is where it was; returns bytes used or 0. */
+static size_t cached_3164(const char *p, size_t len, const struct hv_clock *c,
+                          const struct hv_syslog_cache *cache, int64_t *ts)
+{
+    if (!cache->valid || len < 16 || memcmp(p, cache->prefix, 12) != 0 ||
+        p[12] != ':' || !is_digit((unsigned char)p[13]) ||
+        !is_digit((unsigned char)p[14]) || p[15] != ' ' ||
+        c->year != cache->year || c->last_month != cache->month)
+        return 0;
+    int sec = (p[13] - '0') * 10 + (p[14] - '0');
+    if (sec > 60)
+        return 0;
+    /* an inferred year could flip inside the minute at ref_time + 1 day */
+    if (!c->explicit_year && cache->base + 61 > c->ref_time + 86400)
+        return 0;
+    *ts = cache->base + sec;
+    return 16;
+}
+
+static int split(const char *line, size_t len, struct hv_clock *clock,
+                 struct hv_syslog_cache *cache, struct hv_syslog *out)
 {
     const unsigned char *u = (const unsigned char *)line;
     struct hv_clock fixed;
@@ -154,9 +194,22 @@ int hv_syslog_split(const char *line, size_t len, struct hv_clock *clock,
         clock = &fixed;
     }
     if (k < len && is_alpha(u[k])) {
-        if (!looks_3164(u + k, len - k))
-            return k > 0 ? HV_SYSLOG_BADSTAMP : HV_SYSLOG_NOPREFIX;
-        n = stamp_3164(line + k, len - k, clock, &out->ts);
+        if (cache != NULL)
+            n = cached_3164(line + k, len - k, clock, cache, &out->ts);
+        if (n == 0) {
+            if (!looks_3164(u + k, len - k))
+                return k > 0 ? HV_SYSLOG_BADSTAMP : HV_SYSLOG_NOPREFIX;
+            n = stamp_3164(line + k, len - k, clock, &out->ts);
+            if (cache != NULL && n >= 16 && line[k + 15] == ' ' &&
+                line[k + 12] == ':') {
+                int sec = (line[k + 13] - '0') * 10 + (line[k + 14] - '0');
+                memcpy(cache->prefix, line + k, 12);
+                cache->base = out->ts - sec;
+                cache->year = clock->year;
+                cache->month = clock->last_month;
+                cache->valid = true;
+            }
+        }
     } else if (k < len && is_digit(u[k])) {
         if (!looks_3339(u + k, len - k))
             return k > 0 ? HV_SYSLOG_BADSTAMP : HV_SYSLOG_NOPREFIX;
@@ -175,9 +228,8 @@ int hv_syslog_split(const char *line, size_t len, struct hv_clock *clock,
     out->msg_len = len - k;
 
     /* HOST, unless the daemon left it out and the tag follows directly */
-    size_t h = k;
-    while (h < len && line[h] != ' ')
-        h++;
+    const char *sp = memchr(line + k, ' ', len - k);
+    size_t h = sp != NULL ? (size_t)(sp - line) : len;
     bool host_is_tag = h > k && (line[h - 1] == ':' || line[h - 1] == ']');
     if (!host_is_tag) {
         out->host = line + k;

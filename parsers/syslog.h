@@ -65,6 +65,26 @@ int hv_syslog_split(const char *line, size_t len, struct hv_clock *clock,
                     struct hv_syslog *out);
 
 /*
+ * hv_syslog_split_cached - hv_syslog_split with a per-stream cache of the
+ * last RFC 3164 minute ("Nov  1 00:00"): lines of the same minute skip the
+ * date arithmetic. Same results as hv_syslog_split as long as every line
+ * of the stream goes through the same cache and clock. The cache is the
+ * caller's (zero it before the first line); no allocation.
+ */
+struct hv_syslog_cache {
+    char prefix[12];      /* "Mmm dd hh:mm" of the cached minute */
+    bool valid;
+    int64_t base;         /* epoch seconds of that minute, seconds = 0 */
+    int year;             /* clock->year when cached */
+    int month;            /* clock->last_month when cached */
+};
+
+int hv_syslog_split_cached(const char *line, size_t len,
+                           struct hv_clock *clock,
+                           struct hv_syslog_cache *cache,
+                           struct hv_syslog *out);
+
+/*
  * hv_syslog_prog_base - the last '/'-separated part of a tag
  * ("postfix-in/smtpd" -> "smtpd", "exim" -> "exim"), as a span into prog.
  */

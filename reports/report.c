@@ -363,9 +363,25 @@ static sqlite3_stmt *prep(struct ctx *c, const char *sql)
     return q;
 }
 
+/* timing - with HV_REPORT_TIMING set in the environment, print how long
+ * each step took to stderr (a benchmark aid; off by default). */
+static void timing(const char *what, struct timespec *t0)
+{
+    struct timespec t1;
+    if (getenv("HV_REPORT_TIMING") == NULL)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    fprintf(stderr, "report: %-28s %.3f s\n", what,
+            (double)(t1.tv_sec - t0->tv_sec) +
+                (double)(t1.tv_nsec - t0->tv_nsec) / 1e9);
+    *t0 = t1;
+}
+
 /* fill - run sql; every result row becomes a row of t (columns in order). */
 static int fill(struct ctx *c, struct rtable *t, const char *sql)
 {
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     sqlite3_stmt *q = prep(c, sql);
     int rc;
     if (q == NULL)
@@ -376,6 +392,7 @@ static int fill(struct ctx *c, struct rtable *t, const char *sql)
             cell_set(&row[i], t->types[i], q, (int)i);
     }
     sqlite3_finalize(q);
+    timing(t->key, &t0);
     if (rc != SQLITE_DONE)
         return report_errf(c->err, "report query failed: %s",
                            sqlite3_errmsg(c->db));
@@ -386,6 +403,8 @@ static int fill(struct ctx *c, struct rtable *t, const char *sql)
  * of the kv table t, named after the column, typed by its SQL value. */
 static int kv_fill(struct ctx *c, struct rtable *t, const char *sql)
 {
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     sqlite3_stmt *q = prep(c, sql);
     if (q == NULL)
         return -1;
@@ -408,6 +427,7 @@ static int kv_fill(struct ctx *c, struct rtable *t, const char *sql)
         rc = SQLITE_DONE;
     }
     sqlite3_finalize(q);
+    timing(t->key, &t0);
     if (rc != SQLITE_DONE)
         return report_errf(c->err, "report query failed: %s",
                            sqlite3_errmsg(c->db));
@@ -522,7 +542,10 @@ static int make_work(struct ctx *c)
     else if (c->o->until != LLONG_MAX)
         fmt_buf_printf(&sql, " WHERE s.ts < %lld", c->o->until);
     fmt_buf_puts(&sql, ");");
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = exec(c, fmt_buf_str(&sql));
+    timing("work table", &t0);
     fmt_buf_free(&sql);
     return rc;
 }

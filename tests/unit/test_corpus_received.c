@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check.h"
 #include "netaddr.h"
@@ -197,6 +198,33 @@ static bool ip_in_text(const char *text, size_t len, const char *ip)
     return false;
 }
 
+/* from_address - the address written right after "from" ("[IP]",
+ * "[IP]:PORT", "IP"), canonical, or "" (stalwart's "address only" rows
+ * report it as the from host instead of from_ip). */
+static void from_address(const char *rec, size_t len, char out[46])
+{
+    out[0] = '\0';
+    const char *end = rec + len;
+    const char *p = rec;
+    while (p + 5 <= end && strncasecmp(p, "from ", 5) != 0)
+        p++;
+    if (p + 5 > end)
+        return;
+    p += 5;
+    while (p < end && *p == ' ')
+        p++;
+    const char *q = p;
+    while (q < end && *q != ' ' && *q != '(' && *q != '\n')
+        q++;
+    if (q > p && *p == '[') {
+        const char *c = memchr(p, ']', (size_t)(q - p));
+        if (c != NULL)
+            q = c + 1;
+    }
+    if (!hv_ip_canon(p, (size_t)(q - p), out))
+        out[0] = '\0';
+}
+
 /* ==== Exceptions ==== */
 
 /* One documented difference: in set, record rec, heloval gives `ours` for
@@ -210,6 +238,66 @@ struct exc {
 };
 
 static const struct exc exceptions[] = {
+    {"spamassassin", 46, "helo", "[127.0.0.1]",
+     "ecelerity \"from [IP] ([IP:PORT])\": heloval keeps a bracketed from-name as the HELO literal, as SpamAssassin itself does for \"from [IP] by\" (record 126); its ecelerity rule drops it"},
+    {"rspamd", 6, "ip", "148.251.238.35",
+     "forged header \"from [A] (HELLO B) (B)\": heloval takes the parenthesised address the receiver wrote, rspamd the from-name literal"},
+    {"stalwart", 26, "helo", "",
+     "\"with mapi\": an Outlook/MAPI submission, not SMTP: no HELO"},
+    {"stalwart", 158, "helo", "",
+     "\"with mapi\": an Outlook/MAPI submission, not SMTP: no HELO"},
+    {"stalwart", 44, "ip", "10.0.8.6",
+     "Exim 3 \"from RDNS (HELO) [IP.port]\": SpamAssassin record 40 labels ip=10.0.8.6; stalwart reads no address"},
+    {"stalwart", 44, "helo", "helene.cats.ms",
+     "Exim 3 \"from RDNS (HELO) [IP.port]\": SpamAssassin record 40 labels helo=helene.cats.ms"},
+    {"stalwart", 48, "helo", "",
+     "\"with HTTP\": a webmail client, no SMTP HELO (SpamAssassin records 53, 125, 141 give no helo)"},
+    {"stalwart", 69, "helo", "",
+     "\"with HTTP\": a webmail client, no SMTP HELO (SpamAssassin records 53, 125, 141 give no helo)"},
+    {"stalwart", 65, "ip", "213.228.0.169",
+     "qmail/Sendmail (ident@IP): the address after the last @ is the client, as SpamAssassin labels it (records 37, 58, 59, 143); stalwart does not split ident@IP"},
+    {"stalwart", 87, "ip", "207.213.27.129",
+     "qmail/Sendmail (ident@IP): the address after the last @ is the client, as SpamAssassin labels it (records 37, 58, 59, 143); stalwart does not split ident@IP"},
+    {"stalwart", 88, "ip", "80.167.158.170",
+     "qmail/Sendmail (ident@IP): the address after the last @ is the client, as SpamAssassin labels it (records 37, 58, 59, 143); stalwart does not split ident@IP"},
+    {"stalwart", 98, "ip", "200.69.254.217",
+     "qmail/Sendmail (ident@IP): the address after the last @ is the client, as SpamAssassin labels it (records 37, 58, 59, 143); stalwart does not split ident@IP"},
+    {"stalwart", 117, "ip", "64.253.199.166",
+     "qmail/Sendmail (ident@IP): the address after the last @ is the client, as SpamAssassin labels it (records 37, 58, 59, 143); stalwart does not split ident@IP"},
+    {"stalwart", 120, "ip", "93.124.107.183",
+     "qmail/Sendmail (ident@IP): the address after the last @ is the client, as SpamAssassin labels it (records 37, 58, 59, 143); stalwart does not split ident@IP"},
+    {"stalwart", 82, "ip", "63.251.66.24",
+     "\"[IP.port]\" (port after a dot): SpamAssassin record 35 labels ip=63.251.66.24"},
+    {"stalwart", 84, "ip", "",
+     "fetchmail IMAP pseudo-hop: no SMTP client (SpamAssassin records 6, 8, 9 ignore these)"},
+    {"stalwart", 85, "ip", "",
+     "\"with POP3\": a mailbox fetch, not an SMTP client (like fetchmail, SpamAssassin record 8)"},
+    {"stalwart", 128, "ip", "",
+     "\"with local\" and \"(uid 500)\": local submission, no SMTP client"},
+    {"stalwart", 137, "ip", "",
+     "qmail-scanner hop: no SMTP client (SpamAssassin record 10 ignores the same header)"},
+    {"stalwart", 90, "helo", "",
+     "smap/csmap \"from RDNS(IP)\": the name is the reverse name; the HELO is only shown as claiming to be (SpamAssassin record 110 gives no helo)"},
+    {"stalwart", 111, "helo", "",
+     "smap/csmap \"from RDNS(IP)\": the name is the reverse name; the HELO is only shown as claiming to be (SpamAssassin record 110 gives no helo)"},
+    {"stalwart", 118, "helo", "",
+     "smap/csmap \"from RDNS(IP)\": the name is the reverse name; the HELO is only shown as claiming to be (SpamAssassin record 110 gives no helo)"},
+    {"stalwart", 119, "helo", "foo.woas.net",
+     "smap \"claiming to be\" names the HELO (SpamAssassin record 111)"},
+    {"stalwart", 124, "helo", "",
+     "\"from user@host\": a sender or local user, never a HELO (rspamd record 12, exhaustive, has no from_hostname for \"(from asterisk@localhost)\")"},
+    {"stalwart", 125, "helo", "",
+     "\"from user@host\": a sender or local user, never a HELO (rspamd record 12, exhaustive, has no from_hostname for \"(from asterisk@localhost)\")"},
+    {"stalwart", 163, "helo", "",
+     "\"from user@host\": a sender or local user, never a HELO (rspamd record 12, exhaustive, has no from_hostname for \"(from asterisk@localhost)\")"},
+    {"stalwart", 164, "helo", "",
+     "\"from user@host\": a sender or local user, never a HELO (rspamd record 12, exhaustive, has no from_hostname for \"(from asterisk@localhost)\")"},
+    {"stalwart", 126, "helo", "",
+     "\"from Unknown/Local ([?.?.?.?])\": a placeholder for an unknown client, not a HELO"},
+    {"stalwart", 166, "helo", "",
+     "\"(qmail N invoked from network)\": a qmail queue comment without a client; \"network\" is not a HELO"},
+    {"stalwart", 172, "helo", "",
+     "\"by HOST (Postfix, from userid N)\": local submission; \"userid\" is not a HELO"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -310,6 +398,8 @@ static void test_spamassassin(void)
         expect(set, rec, "helo", hop.helo, row->col[1]);
         expect(set, rec, "rdns", hop.rdns, row->col[3]);
     }
+    free(r.file.p);
+    free(t.file.p);
 }
 
 static void test_rspamd(void)
@@ -359,6 +449,8 @@ static void test_rspamd(void)
             continue;   /* Lua row without from_hostname: helo unchecked */
         expect(set, rec, "helo", helo, row->col[1]);
     }
+    free(r.file.p);
+    free(t.file.p);
 }
 
 static void test_stalwart(void)
@@ -379,7 +471,7 @@ static void test_stalwart(void)
         char want_ip[46], helo[HV_HELO_MAX + 1];
         const char *note = row->col[5];
         if (row->col[2][0] == '\0' && strstr(note, "address only") != NULL)
-            canon(row->col[1], want_ip);   /* the address after "from" */
+            from_address(r.p[rec - 1], r.len[rec - 1], want_ip);
         else
             canon(row->col[2], want_ip);
         expect(set, rec, "ip", hop.ip, want_ip);
@@ -394,6 +486,8 @@ static void test_stalwart(void)
         }
         expect(set, rec, "helo", helo, row->col[1]);
     }
+    free(r.file.p);
+    free(t.file.p);
 }
 
 /* ==== The unlabelled sets ==== */
@@ -460,6 +554,11 @@ int main(void)
     test_unlabelled("sisimai-set-of-emails-received");
     test_unlabelled("rspamd-functional-messages-received");
     test_unlabelled("spamscope-mail-parser-received");
+    int n_exc = 0;
+    for (const struct exc *e = exceptions; e->set != NULL; e++)
+        n_exc++;
+    /* every documented exception still applies to a record */
+    CHECK_INTEQ(n_exc_used, n_exc);
     printf("%d documented exceptions checked\n", n_exc_used);
     return CHECK_DONE();
 }

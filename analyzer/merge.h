@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * merge - combine heloval databases scanned (and maybe resolved) on several
+ * machines into one, without double counting: sources are matched by their
+ * content fingerprint, sessions by (source, line), cached DNS answers and
+ * CSA/DNA results by their keys (the newest wins).
+ */
+#ifndef HV_MERGE_H
+#define HV_MERGE_H
+
+#include "store.h"
+
+/* merge_stats - what one merge added. */
+struct merge_stats {
+    long long sources_added, sources_shared, sessions_added;
+};
+
+/* merge_from - merge the database at path into st (which is open for
+ * writing). One transaction per input. HV_OK or HV_EDB with a malloc'ed
+ * message in *err. */
+int merge_from(struct store *st, const char *path, struct merge_stats *ms, char **err);
+
+#endif

@@ -1,0 +1,77 @@
+#!/bin/sh
+# bench-report.sh - time `heloval report` in each format, and the exports,
+# over BENCH_REPORT_SESSIONS (default 1,000,000) synthetic sessions inserted
+# by SQL into a database created by `heloval scan` (faster than generating
+# and parsing a log: this measures the report, not the scan). 50,000
+# distinct HELOs, about 60,000 CSA results, DNA for a tenth of the names,
+# 30 days. Not part of `make test`; run from the repo top after `make`.
+# Prints one line per measurement: "report <format> <seconds> s".
+set -e
+HELOVAL=${HELOVAL:-$PWD/heloval}
+N=${BENCH_REPORT_SESSIONS:-1000000}
+D=$(mktemp -d /tmp/heloval-bench-report.XXXXXX)
+trap 'rm -rf "$D"' EXIT
+export LC_ALL=C TZ=UTC
+
+now() { date +%s.%N; }
+elapsed() { echo "$1 $2" | awk '{printf "%.2f", $2 - $1}'; }
+
+: > "$D/empty.log"
+"$HELOVAL" scan --db "$D/b.db" --format postfix --year 2026 -q --no-progress "$D/empty.log"
+t0=$(now)
+sqlite3 "$D/b.db" <<EOF
+PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;
+BEGIN;
+INSERT INTO sources(id,path,fingerprint,fp_len,format,lines_read)
+  VALUES(1000,'bench/mail.log','bench',4096,'postfix',$N * 6);
+INSERT INTO source_skips VALUES(1000,'malformed',17);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N),
+ k AS (SELECT i, (i * 7919) % 50000 AS h FROM n)
+INSERT INTO sessions(source_id,line,ts,mta,ip,helo,helo_from,rdns,disposition,messages)
+SELECT 1000, i * 6, 1793491200 + (i * 2592000) / $N, 'postfix',
+  CASE WHEN h % 9 = 0 THEN printf('2001:db8:%x::%x', h % 4096, i % 3)
+       ELSE printf('198.%d.%d.%d', h % 200, (h / 200) % 256, i % 3) END,
+  CASE WHEN h % 20 = 0 THEN NULL WHEN h % 20 = 1 THEN printf('WIN-%d', h)
+       WHEN h % 20 = 2 THEN printf('[192.0.2.%d]', h % 256)
+       ELSE printf('mail%d.d%d.example', h, h % 5000) END,
+  CASE WHEN h % 20 = 0 THEN NULL ELSE 'log' END, '',
+  CASE i % 10 WHEN 0 THEN 'rejected' WHEN 1 THEN 'deferred' WHEN 2 THEN 'lost'
+       WHEN 3 THEN 'unknown' ELSE 'accepted' END,
+  CASE WHEN i % 10 >= 4 THEN 1 + i % 3 ELSE 0 END
+FROM k;
+INSERT INTO csa(helo,ip,status,reason,record,evaluated_at,expires_at)
+SELECT helo, ip,
+  CASE x WHEN 0 THEN 'ok' WHEN 1 THEN 'fail' WHEN 2 THEN 'unknown' ELSE 'defer' END,
+  CASE x WHEN 0 THEN 'authorized' WHEN 1 THEN 'mismatch' WHEN 2 THEN 'no-record'
+       ELSE 'srv-lookup-failed' END,
+  CASE WHEN x < 2 THEN '_client._smtp.' || helo || '. SRV 1 2 0 ' || helo || '.' END,
+  0, 0
+FROM (SELECT DISTINCT COALESCE(helo,'') AS helo, ip,
+      (length(helo) + length(ip)) % 5 AS x FROM sessions WHERE source_id = 1000)
+WHERE x < 4;
+INSERT INTO dna_result(helo,status,grade,service,evaluated_at,expires_at)
+SELECT helo, CASE WHEN length(helo) % 2 THEN 'recommended' ELSE 'not-recommended' END,
+  CASE WHEN length(helo) % 2 THEN 'A' ELSE 'D' END, 'dna.example', 0, 0
+FROM (SELECT DISTINCT helo FROM csa WHERE helo LIKE 'mail%0.%');
+COMMIT;
+EOF
+t1=$(now)
+echo "bench-report: $N sessions, $(sqlite3 "$D/b.db" 'SELECT count(*) FROM csa') CSA rows" \
+     "inserted in $(elapsed "$t0" "$t1") s"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+for f in text csv json html; do
+    t0=$(now)
+    "$HELOVAL" report --db "$D/b.db" --format $f -o "$D/r.$f"
+    t1=$(now)
+    echo "report $f $(elapsed "$t0" "$t1") s ($(wc -c < "$D/r.$f") bytes)"
+done
+t0=$(now)
+"$HELOVAL" report --db "$D/b.db" --format json --since 2026-11-10 --until 2026-11-12 -o "$D/r2.json"
+t1=$(now)
+echo "report json --since/--until (2 of 30 days) $(elapsed "$t0" "$t1") s"
+for w in sessions verdicts; do
+    t0=$(now)
+    "$HELOVAL" export $w --db "$D/b.db" --format tsv -o "$D/e.tsv"
+    t1=$(now)
+    echo "export $w tsv $(elapsed "$t0" "$t1") s ($(wc -l < "$D/e.tsv") lines)"
+done

@@ -1,0 +1,288 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# bench.sh - `make bench`: heloval's speed against references measured in the
+# same run, on the same input (DESIGN.md "Performance targets").
+#
+#   scan    `heloval scan --db fresh.db --year 2026 FILE` on a mklog Postfix log
+#           (200,000 sessions, about 1.2 M lines) and an Exim log (200,000
+#           sessions) against `grep -c 'helo='` / `grep -c 'H='` (target: at
+#           most 4x) and against pflogsumm / eximstats (target: at least 20x
+#           faster);
+#   memory  peak RSS of the Postfix scan at 50,000 and 200,000 sessions
+#           (/usr/bin/time -f %M): streaming means it should barely grow;
+#   resolve tests/bench-resolve.sh and report tests/bench-report.sh when
+#           present (other scripts; their lines are printed as they come).
+# Short runs take the best of 3 (the machine is shared and noisy); a run over
+# 20 s is taken once. Everything runs under LC_ALL=C (grep is fastest there,
+# so the grep ratio is the strict one). A missing piece prints "n/a (why)"
+# and never fails the script. The table goes to stdout and, as Markdown, to
+# $B/bench.md (default build/bench.md).
+#
+# Environment: BENCH_SCALE=small (20,000 sessions; a quick look), HELOVAL
+# (default ./heloval), MKLOG (default ../shared/tools/mklog), BENCH_KEEP=DIR
+# (keep the generated inputs there), B (build directory).
+#
+# eximstats ships in Debian's exim4-base, which depends on systemd-sysv and
+# cron; when it is not installed, the script fetches the package with
+# `apt-get download` and runs eximstats from the unpacked .deb instead of
+# installing it (nothing is configured, no service can start).
+set -u
+export LC_ALL=C TZ=UTC
+TOP=$(pwd)
+B=${B:-build}
+HELOVAL=${HELOVAL:-$TOP/heloval}
+MKLOG=${MKLOG:-}
+if [ -z "$MKLOG" ]; then
+    for m in "$TOP/../shared/tools/mklog" /work/shared/tools/mklog; do
+        [ -f "$m" ] && { MKLOG=$m; break; }
+    done
+fi
+case ${BENCH_SCALE:-full} in
+    small) N=20000 NMEM=5000 ;;
+    *) N=200000 NMEM=50000 ;;
+esac
+if [ -n "${BENCH_KEEP:-}" ]; then
+    D=$BENCH_KEEP
+    mkdir -p "$D"
+else
+    D=$(mktemp -d /tmp/heloval-bench.XXXXXX)
+    trap 'rm -rf "$D"' EXIT INT TERM
+fi
+mkdir -p "$B"
+MD=$B/bench.md
+ROWS=$D/rows.txt
+: > "$ROWS"
+
+note() { printf '%s\n' "bench: $*" >&2; }
+
+# now - wall clock in seconds with nanoseconds.
+now() { date +%s.%N; }
+
+# calc EXPR - floating point through awk.
+calc() { awk "BEGIN { printf \"%.3f\", ($1) }"; }
+
+# calc1 EXPR / calc0 EXPR - the same, one or no decimal.
+calc1() { awk "BEGIN { printf \"%.1f\", ($1) }"; }
+calc0() { awk "BEGIN { printf \"%.0f\", ($1) }"; }
+
+# row MEASURE HELOVAL REFERENCE RATIO TARGET VERDICT - one table line.
+row() { printf '%s|%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "$5" "$6" >> "$ROWS"; }
+
+# best3 OUTVAR PREP CMD... - run "PREP; CMD" up to three times (once when a
+# run takes over 20 s), stdout/stderr of CMD to $D/last.out; set OUTVAR to
+# the best wall time in seconds, or "" when CMD failed.
+best3() {
+    _var=$1 _prep=$2
+    shift 2
+    _best=""
+    _i=0
+    while [ $_i -lt 3 ]; do
+        _i=$((_i + 1))
+        eval "$_prep"
+        _t0=$(now)
+        if ! "$@" > "$D/last.out" 2>&1; then
+            note "failed: $* (see below)"
+            sed -n '1,5p' "$D/last.out" >&2
+            eval "$_var=''"
+            return 1
+        fi
+        _t1=$(now)
+        _dt=$(calc "$_t1 - $_t0")
+        if [ -z "$_best" ] || [ "$(calc "$_dt < $_best")" = "1.000" ]; then
+            _best=$_dt
+        fi
+        [ "$(calc "$_dt > 20")" = "1.000" ] && break
+    done
+    eval "$_var=\$_best"
+}
+
+# verdict VALUE OP LIMIT - "ok" or "MISSED".
+verdict() {
+    if [ "$(calc "$1 $2 $3")" = "1.000" ]; then echo ok; else echo MISSED; fi
+}
+
+# ==== machine ================================================================
+CPU=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/null | head -n 1)
+[ -n "$CPU" ] || CPU=unknown
+NPROC=$(nproc 2>/dev/null || echo "?")
+MEM=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)
+WHEN=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+VERSION=$("$HELOVAL" --version 2>/dev/null | head -n 1)
+[ -n "$VERSION" ] || VERSION="heloval (version unknown)"
+
+# ==== inputs =================================================================
+HAVE_HELOVAL=1
+if ! "$HELOVAL" --version > /dev/null 2>&1 && ! "$HELOVAL" --help > /dev/null 2>&1; then
+    HAVE_HELOVAL=0
+    note "$HELOVAL does not run (make first); heloval figures will be n/a"
+fi
+GEN=1
+if [ -z "$MKLOG" ] || ! command -v python3 > /dev/null 2>&1; then
+    GEN=0
+    note "mklog or python3 missing: no inputs"
+else
+    note "generating inputs with mklog ($N sessions each) in $D"
+    [ -s "$D/pf.log" ] || python3 "$MKLOG" --format postfix --sessions "$N" > "$D/pf.log"
+    [ -s "$D/ex.log" ] || python3 "$MKLOG" --format exim --sessions "$N" > "$D/ex.log"
+    [ -s "$D/pf-small.log" ] ||
+        python3 "$MKLOG" --format postfix --sessions "$NMEM" > "$D/pf-small.log"
+    cat "$D/pf.log" "$D/ex.log" "$D/pf-small.log" > /dev/null   # page cache
+fi
+lines() { wc -l < "$1" | tr -d ' '; }
+
+# scan_once FILE - one fresh-database scan (for best3).
+scan_once() {
+    rm -f "$D/fresh.db" "$D/fresh.db-wal" "$D/fresh.db-shm"
+    "$HELOVAL" scan --db "$D/fresh.db" --year 2026 --no-progress "$1"
+}
+
+# ==== reference tools ========================================================
+PFLOGSUMM=$(command -v pflogsumm || true)
+EXIMSTATS=$(command -v eximstats || true)
+EXIMSTATS_WHY=""
+if [ -z "$EXIMSTATS" ]; then
+    if command -v apt-get > /dev/null 2>&1 && command -v dpkg-deb > /dev/null 2>&1; then
+        mkdir -p "$D/deb"
+        if (cd "$D/deb" && apt-get download exim4-base > /dev/null 2>&1) &&
+            dpkg-deb -x "$D"/deb/exim4-base_*.deb "$D/deb/root" 2> /dev/null &&
+            [ -f "$D/deb/root/usr/sbin/eximstats" ]; then
+            EXIMSTATS="perl $D/deb/root/usr/sbin/eximstats"
+            note "eximstats taken from the exim4-base package (unpacked, not installed)"
+        else
+            EXIMSTATS_WHY="eximstats not installed and exim4-base could not be fetched"
+        fi
+    else
+        EXIMSTATS_WHY="eximstats not installed (package exim4-base)"
+    fi
+fi
+
+# ==== scan: Postfix and Exim ================================================
+# bench_scan NAME FILE PATTERN REFTOOL REFNAME WHY
+bench_scan() {
+    name=$1 file=$2 pat=$3 reftool=$4 refname=$5 why=$6
+    if [ $GEN = 0 ]; then
+        row "scan $name" "n/a (no input)" "" "" "" ""
+        return
+    fi
+    nl=$(lines "$file")
+    best3 tg ":" grep -c "$pat" "$file"
+    th=""
+    if [ $HAVE_HELOVAL = 1 ]; then
+        best3 th ":" scan_once "$file"
+        [ -n "$th" ] &&
+            sessions=$(sed -n 's/.*sessions in these files: \([0-9]*\).*/\1/p' "$D/last.out")
+    fi
+    if [ -z "$th" ]; then
+        row "scan $name ($nl lines) vs grep -c '$pat'" "n/a (scan failed or not built)" \
+            "${tg:-n/a} s" "" "<= 4x" ""
+    elif [ -z "$tg" ]; then
+        row "scan $name ($nl lines) vs grep -c '$pat'" "$th s" "n/a (grep failed)" "" \
+            "<= 4x" ""
+    else
+        r=$(calc1 "$th / $tg")
+        row "scan $name ($nl lines, ${sessions:-?} sessions) vs grep -c '$pat'" "$th s" \
+            "$tg s" "${r}x" "<= 4x" "$(verdict "$r" "<=" 4)"
+        row "scan $name: lines per second" "$(calc0 "$nl / $th / 1000") k/s" \
+            "$(calc0 "$nl / $tg / 1000") k/s" "" "" ""
+    fi
+    if [ -z "$reftool" ]; then
+        row "scan $name vs $refname" "${th:+$th s}" "n/a ($why)" "" ">= 20x faster" ""
+        return
+    fi
+    # shellcheck disable=SC2086
+    best3 tr ":" $reftool "$file"
+    if [ -z "$tr" ]; then
+        row "scan $name vs $refname" "${th:+$th s}" "n/a ($refname failed)" "" \
+            ">= 20x faster" ""
+    elif [ -z "$th" ]; then
+        row "scan $name vs $refname" "n/a" "$tr s" "" ">= 20x faster" ""
+    else
+        r=$(calc1 "$tr / $th")
+        row "scan $name vs $refname" "$th s" "$tr s" "${r}x faster" ">= 20x faster" \
+            "$(verdict "$r" ">=" 20)"
+    fi
+}
+
+note "scan: Postfix"
+bench_scan postfix "$D/pf.log" "helo=" "$PFLOGSUMM" pflogsumm "pflogsumm not installed"
+note "scan: Exim"
+bench_scan exim "$D/ex.log" "H=" "$EXIMSTATS" eximstats "$EXIMSTATS_WHY"
+
+# ==== memory =================================================================
+note "memory: peak RSS at $NMEM and $N sessions"
+if [ $GEN = 0 ] || [ $HAVE_HELOVAL = 0 ]; then
+    row "peak RSS, scan postfix" "n/a (no input or no heloval)" "" "" "" ""
+elif [ ! -x /usr/bin/time ]; then
+    row "peak RSS, scan postfix" "n/a (/usr/bin/time missing: apt-get install time)" \
+        "" "" "" ""
+else
+    rm -f "$D/fresh.db"*
+    /usr/bin/time -f %M -o "$D/rss.small" "$HELOVAL" scan --db "$D/fresh.db" \
+        --year 2026 -q --no-progress "$D/pf-small.log" > /dev/null 2>&1
+    rm -f "$D/fresh.db"*
+    /usr/bin/time -f %M -o "$D/rss.big" "$HELOVAL" scan --db "$D/fresh.db" \
+        --year 2026 -q --no-progress "$D/pf.log" > /dev/null 2>&1
+    ks=$(tail -n 1 "$D/rss.small" 2>/dev/null)
+    kb=$(tail -n 1 "$D/rss.big" 2>/dev/null)
+    case "$ks$kb" in
+        *[!0-9]* | "")
+            row "peak RSS, scan postfix" "n/a (time output: $ks / $kb)" "" "" "" "" ;;
+        *)
+            r=$(calc "$kb / $ks")
+            row "peak RSS, scan postfix $NMEM -> $N sessions" \
+                "$(calc1 "$ks / 1024") -> $(calc1 "$kb / 1024") MiB" "" "${r}x" \
+                "about 1x (streaming)" "$(verdict "$r" "<=" 1.5)" ;;
+    esac
+fi
+
+# ==== resolve and report (other helpers' scripts) ============================
+EXTRA=$D/extra.txt
+: > "$EXTRA"
+for part in resolve report; do
+    s=tests/bench-$part.sh
+    if [ ! -f "$s" ]; then
+        row "$part" "n/a ($s not present)" "" "" "" ""
+        continue
+    fi
+    if [ $HAVE_HELOVAL = 0 ]; then
+        row "$part" "n/a (heloval not built)" "" "" "" ""
+        continue
+    fi
+    note "$part: running $s"
+    if [ "${BENCH_SCALE:-full}" = small ]; then
+        export BENCH_REPORT_SESSIONS=${BENCH_REPORT_SESSIONS:-100000}
+        export BENCH_RESOLVE_NAMES=${BENCH_RESOLVE_NAMES:-2000}
+    fi
+    if HELOVAL=$HELOVAL sh "$s" > "$D/$part.out" 2>&1; then
+        st=ok
+    else
+        st="exit $?"
+    fi
+    {
+        echo "$part ($s, $st):"
+        sed 's/^/    /' "$D/$part.out"
+    } >> "$EXTRA"
+    row "$part" "see below ($s: $st)" "" "" "" ""
+done
+
+# ==== output =================================================================
+{
+    echo "## Benchmark ($WHEN)"
+    echo
+    echo "Machine: $NPROC CPU(s), $CPU, ${MEM:-? GiB}; $VERSION; inputs from mklog,"
+    echo "$N sessions per log (BENCH_SCALE=${BENCH_SCALE:-full}); best of 3 for short runs;"
+    echo "LC_ALL=C."
+    echo
+    echo "| measure | heloval | reference | ratio | target | |"
+    echo "|---|---|---|---|---|---|"
+    awk -F'|' '{ printf "|"; for (i = 1; i <= 6; i++) printf " %s |", $i; print "" }' "$ROWS"
+    if [ -s "$EXTRA" ]; then
+        echo
+        echo '```'
+        cat "$EXTRA"
+        echo '```'
+    fi
+} > "$MD"
+cat "$MD"
+note "written to $MD"
+exit 0

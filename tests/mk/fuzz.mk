@@ -1,0 +1,54 @@
+# fuzz.mk - libFuzzer targets and their replay under the normal build.
+#
+# Every target is a tests/fuzz/fuzz_*.c entry point (LLVMFuzzerTestOneInput).
+# `make test` builds each with tests/fuzz/replay.c (gcc, no libFuzzer) and
+# replays tests/fuzz/corpus/<name>/ (seeds and every crash kept as a
+# regression case). `make fuzz` builds them with clang -fsanitize=fuzzer and
+# runs each for FUZZ_SECONDS.
+
+FUZZ_SECONDS ?= 60
+FUZZ_PARSERS := postfix exim sendmail mbox
+FUZZ_OTHER   := $(patsubst tests/fuzz/fuzz_%.c,%,$(filter-out tests/fuzz/fuzz_parser.c,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_NAMES   := $(FUZZ_PARSERS) $(FUZZ_OTHER)
+FUZZ_LIBOBJ  := $(LIB_OBJ) $(PARSER_OBJ)
+
+REPLAY_BINS := $(patsubst %,$(B)/fuzz/replay_%,$(FUZZ_NAMES))
+EXTRA_TEST_BINS += $(REPLAY_BINS)
+
+$(B)/fuzz/replay_%: tests/fuzz/fuzz_parser.c tests/fuzz/replay.c $(FUZZ_LIBOBJ)
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	@$(CC) $(ALL_CFLAGS) -DFUZZ_FORMAT=hv_format_$* -o $@ $(filter %.c,$^) $(FUZZ_LIBOBJ) $(LDLIBS)
+
+define fuzz_other_rule
+$(B)/fuzz/replay_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/replay.c $$(FUZZ_LIBOBJ)
+	@mkdir -p $$(@D)
+	@echo "  FUZZ    $$@"
+	@$$(CC) $$(ALL_CFLAGS) -o $$@ tests/fuzz/fuzz_$(1).c tests/fuzz/replay.c $$(FUZZ_LIBOBJ) $$(LDLIBS)
+endef
+$(foreach f,$(FUZZ_OTHER),$(eval $(call fuzz_other_rule,$(f))))
+
+FUZZ_CC     ?= clang
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+               -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+FUZZ_SRC    = $(filter-out analyzer/main.c,$(ANALYZER_SRC)) $(REPORT_SRC) $(PARSER_SRC)
+
+# fuzz - build every target with libFuzzer and run it FUZZ_SECONDS each.
+fuzz: $(DEPS_STAMP)
+	@sh tests/ensure-debs.sh clang libclang-rt-14-dev
+	@mkdir -p $(B)/libfuzzer
+	@set -e; for n in $(FUZZ_NAMES); do \
+	    case " $(FUZZ_PARSERS) " in \
+	    *" $$n "*) src="tests/fuzz/fuzz_parser.c -DFUZZ_FORMAT=hv_format_$$n" ;; \
+	    *) src="tests/fuzz/fuzz_$$n.c" ;; esac; \
+	    echo "fuzz: building $$n"; \
+	    $(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(FUZZ_CFLAGS) \
+	        -Ianalyzer -Iparsers -Ireports $(PKG_CFLAGS) -o $(B)/libfuzzer/fuzz_$$n \
+	        $$src $(FUZZ_SRC) $(LDLIBS); \
+	    mkdir -p tests/fuzz/corpus/$$n $(B)/libfuzzer/new-$$n; \
+	    echo "fuzz: running $$n for $(FUZZ_SECONDS)s"; \
+	    $(B)/libfuzzer/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        -rss_limit_mb=2048 -artifact_prefix=$(B)/libfuzzer/crash-$$n- \
+	        $(B)/libfuzzer/new-$$n tests/fuzz/corpus/$$n; \
+	done
+	@echo "fuzz: no crash. New inputs are in $(B)/libfuzzer/new-*; crashes would be in $(B)/libfuzzer/crash-*"

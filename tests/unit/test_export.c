@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_export - export_db and the report model over a real SQLite file made
+ * by store_open, filled with hostile sessions by plain SQL: column names,
+ * order, escaping per format, verdict columns, the aggregation tables, the
+ * renderers (no ESC in text, no raw tag in HTML) and report_parse_time.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "export.h"
+#include "report.h"
+#include "store.h"
+
+static const char fill_sql[] =
+    "INSERT INTO sources(id,path,fingerprint,fp_len,format,lines_read)"
+    " VALUES(1,'logs/mail.log','aa',4096,'postfix',100),"
+    " (2,'logs/a.log','bb',4096,'exim',50);"
+    "INSERT INTO source_skips VALUES(1,'malformed',3),(2,'malformed',1),"
+    " (2,'too-long',2);"
+    "INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
+    " disposition,messages) VALUES"
+    " (1,1,10,1793491201,'postfix','192.0.2.1','mail.example.com','log',"
+    "  'mail.example.com','accepted',2),"
+    " (2,1,5,1793494801,'postfix','192.0.2.77','<script>alert(1)</script>',"
+    "  'log','','accepted',1),"
+    " (3,1,20,1793498401,'postfix','198.51.100.5','bad.example.net','log',"
+    "  '','accepted',3),"
+    " (4,2,1,1793498402,'exim','2001:db8:1:2::5','=HYPERLINK(\"http://x\")',"
+    "  'log','','rejected',0),"
+    " (5,2,2,1793498403,'exim','203.0.113.9',NULL,NULL,'','lost',0),"
+    " (6,2,3,1793498404,'exim','203.0.113.10',"
+    "  char(27)||'[31mred'||char(9)||'Tab\\','received','','deferred',0),"
+    " (7,1,30,1793498405,'postfix','198.51.100.6','ok.example.co.uk','log',"
+    "  '','rejected',0),"
+    " (8,1,31,1793498406,'postfix','198.51.100.7',"
+    "  CAST(X'78ff2e6578616d706c65' AS TEXT),'log','','unknown',0);"
+    "INSERT INTO csa(helo,ip,status,reason,record,evaluated_at,expires_at)"
+    " VALUES('mail.example.com','192.0.2.1','ok','authorized',"
+    "  '_client._smtp.mail.example.com. SRV 1 2 0 mail.example.com.',0,0),"
+    " ('<script>alert(1)</script>','192.0.2.77','unknown','invalid-helo',"
+    "  '',0,0),"
+    " ('bad.example.net','198.51.100.5','fail','mismatch',"
+    "  '_client._smtp.bad.example.net. SRV 1 2 0 x.example.net.',0,0),"
+    " ('=HYPERLINK(\"http://x\")','2001:db8:1:2::5','unknown',"
+    "  'invalid-helo','',0,0),"
+    " ('','203.0.113.9','unknown','no-helo','',0,0),"
+    " ('ok.example.co.uk','198.51.100.6','ok','authorized','r',0,0),"
+    " (CAST(X'78ff2e6578616d706c65' AS TEXT),'198.51.100.7','unknown',"
+    "  'invalid-helo','',0,0);"
+    "INSERT INTO dna_result VALUES('mail.example.com','recommended','B',"
+    " 'dna.example',0,0),('ok.example.co.uk','recommended','A',"
+    " 'dna.example',0,0);";
+
+/* capture - run export_db into a string (malloc'ed), rc in *rc. */
+static char *capture(sqlite3 *db, const char *what, const char *fmt, int *rc)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    char *err = NULL;
+    FILE *f = open_memstream(&buf, &len);
+    *rc = export_db(db, what, fmt, "mx1.example.org", f, &err);
+    fclose(f);
+    if (*rc != 0)
+        printf("export error: %s\n", err ? err : "?");
+    free(err);
+    return buf;
+}
+
+/* line_n - copy of the n-th (0-based) line of s, without its end. */
+static char *line_n(const char *s, int n)
+{
+    for (int i = 0; i < n && s != NULL; i++) {
+        s = strchr(s, '\n');
+        if (s != NULL)
+            s++;
+    }
+    if (s == NULL)
+        return strdup("");
+    size_t k = strcspn(s, "\r\n");
+    return strndup(s, k);
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static void test_export(sqlite3 *db)
+{
+    int rc;
+    char *s = capture(db, "sessions", "tsv", &rc);
+    CHECK_INTEQ(rc, 0);
+    char *l = line_n(s, 0);
+    CHECK_STREQ(l, "source\tline\ttime\tmta\tip\thelo\trdns\tdisposition\tmessages");
+    free(l);
+    /* a.log sorts before mail.log; lines in order */
+    l = line_n(s, 1);
+    CHECK_STREQ(l, "logs/a.log\t1\t2026-11-01T02:00:02Z\texim\t2001:db8:1:2::5"
+                   "\t=HYPERLINK(\"http://x\")\t\trejected\t0");
+    free(l);
+    l = line_n(s, 2);
+    CHECK_STREQ(l, "logs/a.log\t2\t2026-11-01T02:00:03Z\texim\t203.0.113.9\t\t"
+                   "\tlost\t0");
+    free(l);
+    l = line_n(s, 3);
+    CHECK_STREQ(l, "logs/a.log\t3\t2026-11-01T02:00:04Z\texim\t203.0.113.10\t"
+                   "\x1b[31mred\\tTab\\\\\t\tdeferred\t0");
+    free(l);
+    l = line_n(s, 4);
+    CHECK(strncmp(l, "logs/mail.log\t5\t", 16) == 0);
+    free(l);
+    CHECK_INTEQ(count_lines(s), 9);
+    free(s);
+
+    s = capture(db, "sessions", "csv", &rc);
+    CHECK_INTEQ(rc, 0);
+    CHECK(strstr(s, "source,line,time,mta,ip,helo,rdns,disposition,messages"
+                    "\r\n") == s);
+    CHECK(strstr(s, ",\"'=HYPERLINK(\"\"http://x\"\")\",") != NULL);
+    CHECK(strstr(s, "=HYPERLINK(\"\"http") != NULL);
+    CHECK(strstr(s, ",=HYPERLINK") == NULL);
+    free(s);
+
+    s = capture(db, "sessions", "jsonl", &rc);
+    CHECK_INTEQ(rc, 0);
+    CHECK_INTEQ(count_lines(s), 8);
+    l = line_n(s, 2);
+    CHECK_STREQ(l, "{\"source\": \"logs/a.log\", \"line\": 3, \"time\": "
+                   "\"2026-11-01T02:00:04Z\", \"mta\": \"exim\", \"ip\": "
+                   "\"203.0.113.10\", \"helo\": \"\\u001b[31mred\\tTab\\\\\", "
+                   "\"rdns\": \"\", \"disposition\": \"deferred\", "
+                   "\"messages\": 0}");
+    free(l);
+    CHECK(strstr(s, "\"helo\": \"x\\u00ff.example\"") != NULL);
+    CHECK(memchr(s, 0x1b, strlen(s)) == NULL);
+    free(s);
+
+    s = capture(db, "verdicts", "tsv", &rc);
+    CHECK_INTEQ(rc, 0);
+    l = line_n(s, 0);
+    CHECK_STREQ(l, "source\tline\ttime\tmta\tip\thelo\trdns\tdisposition\t"
+                   "messages\tcsa_status\tcsa_reason\tcsa_record\tdna_status\t"
+                   "dna_grade\tdna_service\tverdict\tsmtp_reply");
+    free(l);
+    /* the unresolved session: CSA columns, verdict and reply empty */
+    l = line_n(s, 3);
+    CHECK(strstr(l, "\tdeferred\t0\t\t\t\tunknown\t\t\t\t") != NULL);
+    free(l);
+    CHECK(strstr(s, "\tfail\tmismatch\t_client._smtp.bad.example.net. SRV 1 2 0"
+                    " x.example.net.\tunknown\t\t\treject\t550 5.7.1 Client "
+                    "SMTP authorization failed (mismatch)\n") != NULL);
+    CHECK(strstr(s, "\tok\tauthorized\t_client._smtp.mail.example.com. SRV 1 "
+                    "2 0 mail.example.com.\trecommended\tB\tdna.example\t"
+                    "accept\t\n") != NULL);
+    CHECK(strstr(s, "mark\tAuthentication-Results: mx1.example.org; "
+                    "x-csa=unknown") != NULL);
+    free(s);
+
+    s = capture(db, "verdicts", "jsonl", &rc);
+    CHECK_INTEQ(rc, 0);
+    CHECK(strstr(s, "\"verdict\": \"reject\", \"smtp_reply\": \"550 5.7.1 "
+                    "Client SMTP authorization failed (mismatch)\"}") != NULL);
+    free(s);
+
+    s = capture(db, "verdicts", "xml", &rc);
+    CHECK_INTEQ(rc, -1);
+    free(s);
+    s = capture(db, "nothing", "tsv", &rc);
+    CHECK_INTEQ(rc, -1);
+    free(s);
+}
+
+/* find_row - row index of t whose column col equals val, or -1. */
+static int find_row(const struct rtable *t, const char *col, const char *val)
+{
+    int j = report_col(t, col);
+    if (j < 0)
+        return -1;
+    for (size_t i = 0; i < t->nrows; i++) {
+        const struct rcell *c = report_cell(t, i, (size_t)j);
+        if (c->s != NULL && strcmp(c->s, val) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* num - integer cell (row, column name) or -999. */
+static long long num(const struct rtable *t, int row, const char *col)
+{
+    int j = report_col(t, col);
+    if (t == NULL || row < 0 || j < 0)
+        return -999;
+    return report_cell(t, (size_t)row, (size_t)j)->i;
+}
+
+/* str - text cell or "". */
+static const char *str(const struct rtable *t, int row, const char *col)
+{
+    int j = report_col(t, col);
+    if (t == NULL || row < 0 || j < 0)
+        return "";
+    const char *s = report_cell(t, (size_t)row, (size_t)j)->s;
+    return s ? s : "";
+}
+
+/* kv - integer item of the summary. */
+static long long kv(const struct report *r, const char *item)
+{
+    const struct rtable *t = report_find(r, "summary");
+    int i = t ? find_row(t, "item", item) : -1;
+    return i < 0 ? -999 : report_cell(t, (size_t)i, 1)->i;
+}
+
+static void test_report(sqlite3 *db)
+{
+    struct report_opts o;
+    struct report r;
+    char *err = NULL;
+    report_opts_init(&o);
+    o.authserv_id = "mx1.example.org";
+    CHECK_INTEQ(report_build(db, &o, &r, &err), 0);
+    if (err != NULL)
+        printf("report error: %s\n", err);
+    CHECK_INTEQ(kv(&r, "sessions"), 8);
+    CHECK_INTEQ(kv(&r, "messages"), 6);
+    CHECK_INTEQ(kv(&r, "files"), 2);
+    CHECK_INTEQ(kv(&r, "lines"), 150);
+    CHECK_INTEQ(kv(&r, "lines_skipped"), 6);
+    CHECK_INTEQ(kv(&r, "helo_known"), 7);
+    CHECK_INTEQ(kv(&r, "helo_from_received"), 1);
+    CHECK_INTEQ(kv(&r, "helo_from_log"), 6);
+    CHECK_INTEQ(kv(&r, "resolved_sessions"), 7);
+    CHECK_INTEQ(kv(&r, "distinct_ips"), 8);
+
+    const struct rtable *t = report_find(&r, "verdicts");
+    CHECK(t != NULL && t->nrows == 5);
+    CHECK_INTEQ(num(t, find_row(t, "verdict", "accept"), "sessions"), 2);
+    CHECK_INTEQ(num(t, find_row(t, "verdict", "accept"), "messages"), 2);
+    CHECK_INTEQ(num(t, find_row(t, "verdict", "reject"), "sessions"), 1);
+    CHECK_INTEQ(num(t, find_row(t, "verdict", "mark"), "sessions"), 4);
+    CHECK_INTEQ(num(t, find_row(t, "verdict", "unresolved"), "sessions"), 1);
+    CHECK_INTEQ(num(t, find_row(t, "verdict", "tempfail"), "sessions"), 0);
+
+    t = report_find(&r, "impact");
+    int row = find_row(t, "verdict", "accept");
+    CHECK_INTEQ(num(t, row, "accepted"), 1);
+    CHECK_INTEQ(num(t, row, "rejected"), 1);
+    row = find_row(t, "verdict", "mark");
+    CHECK_INTEQ(num(t, row, "accepted"), 1);
+    CHECK_INTEQ(num(t, row, "rejected"), 1);
+    CHECK_INTEQ(num(t, row, "lost"), 1);
+    CHECK_INTEQ(num(t, row, "unknown"), 1);
+
+    t = report_find(&r, "at_risk");
+    CHECK(t != NULL && t->nrows == 1);
+    CHECK_STREQ(str(t, 0, "domain"), "example.net");
+    CHECK_STREQ(str(t, 0, "reason"), "mismatch");
+    CHECK_STREQ(str(t, 0, "example"), "logs/mail.log:20");
+    CHECK_INTEQ(num(t, 0, "messages"), 3);
+    t = report_find(&r, "mta_rejected_csv_accepted");
+    CHECK(t != NULL && t->nrows == 1);
+    CHECK_STREQ(str(t, 0, "domain"), "example.co.uk");
+
+    t = report_find(&r, "helo_quality");
+    CHECK_INTEQ(num(t, find_row(t, "class", "fqdn"), "sessions"), 3);
+    CHECK_INTEQ(num(t, find_row(t, "class", "invalid"), "sessions"), 4);
+    CHECK_INTEQ(num(t, find_row(t, "class", "none"), "sessions"), 1);
+
+    t = report_find(&r, "top_networks");
+    CHECK(find_row(t, "network", "2001:db8:1::/48") >= 0);
+    CHECK(find_row(t, "network", "198.51.100.0/24") >= 0);
+    t = report_find(&r, "top_domains");
+    CHECK(find_row(t, "domain", "example.com") >= 0);
+    CHECK(find_row(t, "domain", "<script>alert(1)</script>") >= 0);
+
+    t = report_find(&r, "publishing");
+    row = find_row(t, "scope", "sessions");
+    CHECK_INTEQ(num(t, row, "total"), 7);
+    CHECK_INTEQ(num(t, row, "publishing"), 3);
+    row = find_row(t, "scope", "domains");
+    CHECK_INTEQ(num(t, row, "total"), 3);
+    CHECK_INTEQ(num(t, row, "publishing"), 3);
+
+    t = report_find(&r, "timeseries");
+    CHECK_STREQ(r.bucket, "hour");
+    CHECK(t != NULL && t->nrows == 3);
+    CHECK_STREQ(str(t, 0, "time"), "2026-11-01T00:00Z");
+    CHECK_INTEQ(num(t, 0, "accept"), 1);
+    CHECK_INTEQ(num(t, 2, "sessions"), 6);
+
+    t = report_find(&r, "replies");
+    CHECK(t != NULL && find_row(t, "reply", "550 5.7.1 Client SMTP "
+                                            "authorization failed "
+                                            "(mismatch)") >= 0);
+
+    /* renderers: nothing raw from the data */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK_INTEQ(report_render_text(&r, f, false, &err), 0);
+    fclose(f);
+    CHECK(memchr(buf, 0x1b, len) == NULL);
+    CHECK(strstr(buf, "\\x1b[31mred\\x09Tab\\\\") != NULL ||
+          strstr(buf, "example.net") != NULL);
+    CHECK(strstr(buf, "x\\xff.example") != NULL);
+    free(buf);
+    f = open_memstream(&buf, &len);
+    CHECK_INTEQ(report_render_html(&r, f, &err), 0);
+    fclose(f);
+    CHECK(strstr(buf, "<script") == NULL);
+    CHECK(strstr(buf, "&lt;script&gt;alert(1)&lt;/script&gt;") != NULL);
+    CHECK(strstr(buf, "<svg") != NULL);
+    free(buf);
+    f = open_memstream(&buf, &len);
+    CHECK_INTEQ(report_render_csv(&r, f, "at_risk", &err), 0);
+    fclose(f);
+    CHECK_STREQ(buf, "domain,ips,sessions,messages,reason,example\r\n"
+                     "example.net,1,1,3,mismatch,logs/mail.log:20\r\n");
+    free(buf);
+    report_free(&r);
+
+    /* time filter: since inclusive, until exclusive */
+    report_opts_init(&o);
+    o.since = 1793494801;
+    o.until = 1793498402;
+    CHECK_INTEQ(report_build(db, &o, &r, &err), 0);
+    CHECK_INTEQ(kv(&r, "sessions"), 2);
+    report_free(&r);
+
+    /* a policy file for this report only */
+    char pf[] = "/tmp/hv-policy-XXXXXX";
+    int fd = mkstemp(pf);
+    CHECK(fd >= 0);
+    const char pol[] = "fail * mark\nunknown * reject\n";
+    CHECK(write(fd, pol, sizeof(pol) - 1) == (ssize_t)(sizeof(pol) - 1));
+    close(fd);
+    report_opts_init(&o);
+    o.policy_file = pf;
+    CHECK_INTEQ(report_build(db, &o, &r, &err), 0);
+    t = report_find(&r, "verdicts");
+    CHECK_INTEQ(num(t, find_row(t, "verdict", "reject"), "sessions"), 4);
+    CHECK_INTEQ(num(t, find_row(t, "verdict", "mark"), "sessions"), 1);
+    report_free(&r);
+    unlink(pf);
+    sqlite3_stmt *q;
+    CHECK(sqlite3_prepare_v2(db, "SELECT action FROM policy WHERE "
+                                 "csa_status='fail' AND dna_status='unknown'",
+                             -1, &q, NULL) == SQLITE_OK);
+    CHECK(sqlite3_step(q) == SQLITE_ROW &&
+          strcmp((const char *)sqlite3_column_text(q, 0), "reject") == 0);
+    sqlite3_finalize(q);
+
+    report_opts_init(&o);
+    o.policy_file = "/nonexistent/policy";
+    CHECK_INTEQ(report_build(db, &o, &r, &err), -1);
+    CHECK(err != NULL);
+    free(err);
+    err = NULL;
+    report_free(&r);
+}
+
+static void test_parse_time(void)
+{
+    long long t = 0, now = 1793534400; /* 2026-11-01T12:00:00Z */
+    CHECK(report_parse_time("2026-11-01", now, &t));
+    CHECK_INTEQ(t, 1793491200);
+    CHECK(report_parse_time("2026-11-01T10:00:00Z", now, &t));
+    CHECK_INTEQ(t, 1793491200 + 36000);
+    CHECK(report_parse_time("2026-11-01 10:30", now, &t));
+    CHECK_INTEQ(t, 1793491200 + 37800);
+    CHECK(report_parse_time("today", now, &t));
+    CHECK_INTEQ(t, 1793491200);
+    CHECK(report_parse_time("yesterday", now, &t));
+    CHECK_INTEQ(t, 1793491200 - 86400);
+    CHECK(report_parse_time("-7d", now, &t));
+    CHECK_INTEQ(t, now - 7 * 86400);
+    CHECK(report_parse_time("-12h", now, &t));
+    CHECK_INTEQ(t, now - 12 * 3600);
+    CHECK(report_parse_time("1793491200", now, &t));
+    CHECK_INTEQ(t, 1793491200);
+    CHECK(report_parse_time("2024-02-29", now, &t));
+    CHECK(!report_parse_time("2026-02-29", now, &t));
+    CHECK(!report_parse_time("2026-13-01", now, &t));
+    CHECK(!report_parse_time("2026-11-01T25:00:00Z", now, &t));
+    CHECK(!report_parse_time("2026-11-01Tjunk", now, &t));
+    CHECK(!report_parse_time("last week", now, &t));
+    CHECK(!report_parse_time("-7x", now, &t));
+    CHECK(!report_parse_time("-d", now, &t));
+    CHECK(!report_parse_time("", now, &t));
+    CHECK(report_parse_time("1970-01-01", now, &t));
+    CHECK_INTEQ(t, 0);
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/hv-test-export-XXXXXX";
+    char path[256];
+    struct store *st = NULL;
+    char *err = NULL;
+    if (mkdtemp(dir) == NULL) {
+        CHECK(0);
+        return CHECK_DONE();
+    }
+    snprintf(path, sizeof(path), "%s/t.db", dir);
+    CHECK_INTEQ(store_open(path, 0, &st, &err), HV_OK);
+    if (st == NULL) {
+        printf("store_open: %s\n", err ? err : "?");
+        free(err);
+        return CHECK_DONE();
+    }
+    CHECK_INTEQ(store_exec(st, fill_sql), HV_OK);
+    test_export(store_db(st));
+    test_report(store_db(st));
+    test_parse_time();
+    store_close(st);
+    snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+    CHECK(system(path) == 0);
+    return CHECK_DONE();
+}
