@@ -19,7 +19,7 @@ DEPS_STAMP := $(B)/.deps-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
-             $(CFLAGS) -MMD -MP -Ianalyzer -Iparsers -Ireports $(PKG_CFLAGS)
+             $(CFLAGS) -Ianalyzer -Iparsers -Ireports $(PKG_CFLAGS)
 LDLIBS    += $(PKG_LIBS) -lm
 
 PARSER_SRC   := $(wildcard parsers/*.c)
@@ -30,6 +30,10 @@ LIB_OBJ      := $(patsubst %.c,$(B)/%.o,$(filter-out analyzer/main.c,$(ANALYZER_
 MAIN_OBJ     := $(B)/analyzer/main.o
 
 PREFIX ?= /usr/local
+
+# header dependencies of programs linked straight from a .c file (tests,
+# fuzz replays) live in $(B)/deps, out of reach of the pattern rules
+DEPS_OF = -MMD -MP -MF $(B)/deps/$(notdir $@).d
 
 .PHONY: all deps test check run bench asan valgrind fuzz clean install lint
 
@@ -51,7 +55,7 @@ heloval-bin: $(MAIN_OBJ) $(LIB_OBJ) $(PARSER_OBJ)
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 # Unit-test programs: tests/unit/test_<name>.c links every library object.
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -59,7 +63,8 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 $(B)/tests/%: tests/unit/%.c $(LIB_OBJ) $(PARSER_OBJ)
 	@mkdir -p $(@D)
 	@echo "  TEST    $@"
-	@$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB_OBJ) $(PARSER_OBJ) $(LDLIBS)
+	@mkdir -p $(B)/deps
+	@$(CC) $(ALL_CFLAGS) $(DEPS_OF) -Itests -o $@ $< $(LIB_OBJ) $(PARSER_OBJ) $(LDLIBS)
 
 include $(wildcard tests/mk/*.mk)
 

@@ -34,21 +34,17 @@ static const char *const merge_sql[] = {
     " SELECT i.dst_id, k.reason, k.count FROM src.source_skips k"
     " JOIN temp.idmap i ON i.src_id = k.source_id WHERE true"
     " ON CONFLICT(source_id,reason) DO UPDATE SET count = MAX(count, excluded.count)",
-    "INSERT INTO main.sessions(source_id,line,ts,mta,ip,helo,helo_from,rdns,"
-    " disposition,messages)"
-    " SELECT i.dst_id,s.line,s.ts,s.mta,s.ip,s.helo,s.helo_from,s.rdns,s.disposition,"
-    " s.messages FROM src.sessions s JOIN temp.idmap i ON i.src_id = s.source_id WHERE true"
-    " ON CONFLICT(source_id,line) DO UPDATE SET"
+    "INSERT INTO main.sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
+    " disposition,messages,qids)"
+    " SELECT (i.dst_id << 32) | s.line,i.dst_id,s.line,s.ts,s.mta,s.ip,s.helo,s.helo_from,s.rdns,s.disposition,"
+    " s.messages,s.qids FROM src.sessions s JOIN temp.idmap i ON i.src_id = s.source_id WHERE true"
+    " ON CONFLICT(id) DO UPDATE SET"
     " helo = COALESCE(sessions.helo, excluded.helo),"
     " helo_from = COALESCE(sessions.helo_from, excluded.helo_from),"
     " disposition = CASE WHEN sessions.disposition = 'unknown'"
     "  THEN excluded.disposition ELSE sessions.disposition END,"
-    " messages = MAX(sessions.messages, excluded.messages)",
-    "INSERT OR IGNORE INTO main.session_qids(qid, session_id)"
-    " SELECT q.qid, m.id FROM src.session_qids q"
-    " JOIN src.sessions s ON s.id = q.session_id"
-    " JOIN temp.idmap i ON i.src_id = s.source_id"
-    " JOIN main.sessions m ON m.source_id = i.dst_id AND m.line = s.line",
+    " messages = MAX(sessions.messages, excluded.messages),"
+    " qids = COALESCE(sessions.qids, excluded.qids)",
     "INSERT INTO main.dns_cache SELECT * FROM src.dns_cache WHERE true"
     " ON CONFLICT(qname,qtype) DO UPDATE SET status=excluded.status,"
     " rcode=excluded.rcode, answer=excluded.answer, ttl=excluded.ttl,"

@@ -80,6 +80,8 @@ struct ctx {
     int depth;                /* evaluations on the stack */
     int jobrc;                /* first error from a callback */
     struct dna_result *dr;    /* scratch for dna_evaluate */
+    char *last_helo;          /* of the last CSA result written */
+    long long csa_names;      /* distinct HELOs in the CSA pass */
     sqlite3_stmt *put_csa, *del_dna, *put_dna, *put_dnares;
     struct resolve_stats stats;
     long long done, total;
@@ -437,6 +439,13 @@ static int write_csa(struct ctx *c, const struct job *j,
     sqlite3_bind_int64(s, 6, c->now);
     sqlite3_bind_int64(s, 7, c->now + result_ttl(c, defer, r->ttl));
     c->stats.pairs++;
+    if (j->helo != NULL &&
+        (c->last_helo == NULL || strcmp(c->last_helo, j->helo) != 0)) {
+        /* Jobs come sorted by HELO: a new name. */
+        free(c->last_helo);
+        c->last_helo = xstrdup(j->helo);
+        c->csa_names++;
+    }
     return step_reset(s);
 }
 
@@ -666,7 +675,7 @@ static const char sql_count[] =
     "  WHERE s.helo IS NULL AND NOT EXISTS (SELECT 1 FROM csa c"
     "  WHERE c.helo = '' AND c.ip = s.ip" FRESH("c") ")))"
     " + (SELECT COUNT(*) FROM (SELECT DISTINCT s.helo FROM sessions s"
-    "  WHERE s.helo IS NOT NULL"
+    "  WHERE ?6 AND s.helo IS NOT NULL"
     "  AND NOT EXISTS (SELECT 1 FROM dna_result d WHERE d.helo = s.helo"
     FRESH("d") ")))";
 
@@ -933,6 +942,7 @@ static long long count_work(struct ctx *c)
     if (sqlite3_prepare_v2(c->db, sql_count, -1, &s, NULL) != SQLITE_OK)
         return 0;
     bind_fresh(c, s);
+    sqlite3_bind_int(s, 6, c->o->naccreditors > 0 || c->o->trust_listed);
     if (sqlite3_step(s) == SQLITE_ROW)
         n = sqlite3_column_int64(s, 0);
     sqlite3_finalize(s);
@@ -1036,7 +1046,10 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
         rc = run_pass(&c, sql_pairs, JOB_CSA, false, err);
     if (rc == HV_OK)
         rc = run_pass(&c, sql_nohelo, JOB_CSA, true, err);
-    if (rc == HV_OK)
+    /* Without any accreditation service DNA is "unknown" for every HELO
+     * without a query, which is what a missing dna_result row means too
+     * (the verdicts view): skip the pass. */
+    if (rc == HV_OK && (o->naccreditors > 0 || o->trust_listed))
         rc = run_pass(&c, sql_helos, JOB_DNA, false, err);
     if (c.progress_shown)
         progress(&c, true);
@@ -1046,6 +1059,8 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
         resolver_get_stats(c.res, &rs);
         c.stats.queries = rs.sent;
     }
+    if (c.csa_names > c.stats.names)
+        c.stats.names = c.csa_names; /* DNA skipped or fresh */
     c.stats.elapsed = mono() - t0;
     if (run_id != 0 && run_row(&c, &run_id) != HV_OK && rc == HV_OK) {
         *err = db_err(sqlite3_errmsg(c.db));
@@ -1072,6 +1087,7 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
     free(c.tab);
     free(c.ready);
     free(c.dr);
+    free(c.last_helo);
     resolver_free(c.res);
     dnscache_close(c.cache);
     zonefile_free(c.zf);

@@ -25,7 +25,7 @@ const char *const schema_migrations[] = {
     "  count INTEGER NOT NULL,"
     "  PRIMARY KEY(source_id, reason)) WITHOUT ROWID;"
     "CREATE TABLE sessions("
-    "  id INTEGER PRIMARY KEY,"
+    "  id INTEGER PRIMARY KEY,"        /* source_id << 32 | line */
     "  source_id INTEGER NOT NULL REFERENCES sources(id),"
     "  line INTEGER NOT NULL,"
     "  ts INTEGER,"                    /* UTC epoch seconds */
@@ -36,14 +36,8 @@ const char *const schema_migrations[] = {
     "  rdns TEXT NOT NULL DEFAULT '',"
     "  disposition TEXT NOT NULL,"
     "  messages INTEGER NOT NULL DEFAULT 0,"
-    "  UNIQUE(source_id, line));"
+    "  qids TEXT);"                    /* JSON array of queue IDs, or NULL */
     "CREATE INDEX sessions_ts ON sessions(ts);"
-    "CREATE INDEX sessions_helo_ip ON sessions(helo, ip);"
-    "CREATE TABLE session_qids("
-    "  qid TEXT NOT NULL,"
-    "  session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
-    "  PRIMARY KEY(qid, session_id)) WITHOUT ROWID;"
-    "CREATE INDEX session_qids_session ON session_qids(session_id);"
     /* resolver: raw answers with their TTLs (negative answers included) */
     "CREATE TABLE dns_cache("
     "  qname TEXT NOT NULL,"

@@ -21,8 +21,6 @@
 
 enum stmt_id {
     ST_PUT_SESSION,
-    ST_PUT_SESSION_ID,
-    ST_PUT_QID,
     ST_FIND_SOURCE,
     ST_INSERT_SOURCE,
     ST_UPDATE_SOURCE,
@@ -32,25 +30,14 @@ enum stmt_id {
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_PUT_SESSION] =
-        "INSERT INTO sessions(source_id,line,ts,mta,ip,helo,helo_from,rdns,"
-        "disposition,messages) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
-        " ON CONFLICT(source_id,line) DO UPDATE SET ts=excluded.ts,"
+        "INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
+        "disposition,messages,qids) VALUES((?1 << 32) | ?2,?1,?2,?3,?4,?5,?6,?7,?8,"
+        "?9,?10,?11) ON CONFLICT(id) DO UPDATE SET ts=excluded.ts,"
         " mta=excluded.mta, ip=excluded.ip,"
         " helo=COALESCE(excluded.helo, sessions.helo),"
         " helo_from=COALESCE(excluded.helo_from, sessions.helo_from),"
         " rdns=excluded.rdns, disposition=excluded.disposition,"
-        " messages=excluded.messages",
-    [ST_PUT_SESSION_ID] =
-        "INSERT INTO sessions(source_id,line,ts,mta,ip,helo,helo_from,rdns,"
-        "disposition,messages) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
-        " ON CONFLICT(source_id,line) DO UPDATE SET ts=excluded.ts,"
-        " mta=excluded.mta, ip=excluded.ip,"
-        " helo=COALESCE(excluded.helo, sessions.helo),"
-        " helo_from=COALESCE(excluded.helo_from, sessions.helo_from),"
-        " rdns=excluded.rdns, disposition=excluded.disposition,"
-        " messages=excluded.messages RETURNING id",
-    [ST_PUT_QID] =
-        "INSERT OR IGNORE INTO session_qids(qid, session_id) VALUES(?1,?2)",
+        " messages=excluded.messages, qids=COALESCE(excluded.qids, sessions.qids)",
     [ST_FIND_SOURCE] =
         "SELECT id,size,mtime,compressed,bytes_read,lines_read,last_offset,"
         "last_line,COALESCE(format,'') FROM sources"
@@ -116,12 +103,13 @@ static int take_lock(struct store *st, const char *path)
             pid[r] = '\0';
             pid[strcspn(pid, "\n")] = '\0';
         }
-        set_err(st, HV_EBUSY,
-                "database %s is in use by another heloval run%s%s; "
-                "runs on one database are serialised: try again when it ends",
-                path, pid[0] ? " (pid " : "", pid[0] ? pid : "");
+        char who[48] = "";
         if (pid[0])
-            strncat(st->errbuf, ")", sizeof(st->errbuf) - strlen(st->errbuf) - 1);
+            snprintf(who, sizeof(who), " (pid %s)", pid);
+        set_err(st, HV_EBUSY,
+                "database %s is in use by another heloval run%s; runs on one "
+                "database are serialised: try again when it ends",
+                path, who);
         free(lp);
         return HV_EBUSY;
     }
@@ -187,7 +175,8 @@ int store_open(const char *path, int flags, struct store **out, char **err)
     sqlite3_extended_result_codes(st->db, 1);
     if (!ro) {
         if (sqlite3_exec(st->db,
-                         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                         "PRAGMA page_size=8192; PRAGMA journal_mode=WAL;"
+                         "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=8192;"
                          "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"
                          "PRAGMA temp_store=MEMORY",
                          NULL, NULL, NULL) != SQLITE_OK) {
@@ -399,8 +388,7 @@ int store_add_skips(struct store *st, int64_t source_id, const char *reason,
 int store_put_session(struct store *st, int64_t source_id,
                       const struct hv_session *s)
 {
-    bool want_id = s->nqids > 0;
-    sqlite3_stmt *q = st->st[want_id ? ST_PUT_SESSION_ID : ST_PUT_SESSION];
+    sqlite3_stmt *q = st->st[ST_PUT_SESSION];
     const char *mta = hv_mta_name(s->mta);
     const char *disp = hv_disposition_name(hv_session_disposition(s));
     sqlite3_bind_int64(q, 1, source_id);
@@ -415,49 +403,63 @@ int store_put_session(struct store *st, int64_t source_id,
     sqlite3_bind_text(q, 8, s->rdns, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 9, disp, -1, SQLITE_STATIC);
     sqlite3_bind_int(q, 10, (int)s->messages);
-    int rc = sqlite3_step(q);
-    sqlite3_int64 id = 0;
-    if (rc == SQLITE_ROW) {
-        id = sqlite3_column_int64(q, 0);
-        rc = sqlite3_step(q);
+    if (s->nqids > 0) {
+        /* queue IDs are [0-9A-Za-z] in every MTA; anything else is dropped
+         * so the JSON needs no escaping */
+        char json[HV_SESSION_QIDS * (HV_QID_MAX + 3) + 3];
+        size_t o = 0;
+        json[o++] = '[';
+        for (unsigned i = 0; i < s->nqids; i++) {
+            const char *id = s->qids[i];
+            bool clean = id[0] != '\0';
+            for (const char *c = id; *c; c++)
+                if (!((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') ||
+                      (*c >= 'a' && *c <= 'z') || *c == '-' || *c == '_' || *c == '.'))
+                    clean = false;
+            if (!clean)
+                continue;
+            if (o > 1)
+                json[o++] = ',';
+            json[o++] = '"';
+            size_t n = strlen(id);
+            memcpy(json + o, id, n);
+            o += n;
+            json[o++] = '"';
+        }
+        json[o++] = ']';
+        if (o > 2)
+            sqlite3_bind_text(q, 11, json, (int)o, SQLITE_TRANSIENT);
     }
-    sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
-    if (rc != SQLITE_DONE)
-        return db_err(st, "storing session");
-    if (!want_id)
-        return HV_OK;
-    sqlite3_stmt *qq = st->st[ST_PUT_QID];
-    for (unsigned i = 0; i < s->nqids; i++) {
-        sqlite3_bind_text(qq, 1, s->qids[i], -1, SQLITE_STATIC);
-        sqlite3_bind_int64(qq, 2, id);
-        int r = step_done(st, qq, "storing queue id");
-        if (r != HV_OK)
-            return r;
-    }
-    return HV_OK;
+    return step_done(st, q, "storing session");
 }
 
 int store_join_received_helo(struct store *st, int64_t *joined)
 {
-    static const char sql[] =
-        "UPDATE sessions SET helo_from='received', helo=("
-        "  SELECT m.helo FROM session_qids a"
-        "  JOIN session_qids b ON b.qid = a.qid AND b.session_id <> a.session_id"
-        "  JOIN sessions m ON m.id = b.session_id"
-        "  WHERE a.session_id = sessions.id AND m.mta = 'mbox'"
-        "    AND m.ip = sessions.ip AND m.helo IS NOT NULL"
-        "  ORDER BY m.id LIMIT 1)"
-        " WHERE helo IS NULL AND mta <> 'mbox'"
-        "  AND id IN (SELECT session_id FROM session_qids)"
-        "  AND EXISTS (SELECT 1 FROM session_qids a"
-        "  JOIN session_qids b ON b.qid = a.qid AND b.session_id <> a.session_id"
-        "  JOIN sessions m ON m.id = b.session_id"
-        "  WHERE a.session_id = sessions.id AND m.mta = 'mbox'"
-        "    AND m.ip = sessions.ip AND m.helo IS NOT NULL)";
+    /* mbox sessions are few next to log sessions: index their queue IDs in
+     * a temp table and look each HELO-less log session's IDs up in it */
+    static const char *const steps[] = {
+        "DROP TABLE IF EXISTS temp.mbox_qids",
+        "CREATE TEMP TABLE mbox_qids(qid TEXT NOT NULL, ip TEXT NOT NULL,"
+        " helo TEXT NOT NULL, id INTEGER NOT NULL)",
+        "INSERT INTO temp.mbox_qids SELECT j.value, m.ip, m.helo, m.id"
+        " FROM sessions m, json_each(m.qids) j"
+        " WHERE m.mta = 'mbox' AND m.qids IS NOT NULL AND m.helo IS NOT NULL",
+        "CREATE INDEX temp.mbox_qids_qid ON mbox_qids(qid, ip)",
+        "UPDATE sessions SET helo_from = 'received', helo = ("
+        "  SELECT q.helo FROM json_each(sessions.qids) j"
+        "  JOIN temp.mbox_qids q ON q.qid = j.value AND q.ip = sessions.ip"
+        "  ORDER BY q.id LIMIT 1)"
+        " WHERE helo IS NULL AND mta <> 'mbox' AND qids IS NOT NULL"
+        "  AND EXISTS (SELECT 1 FROM json_each(sessions.qids) j"
+        "  JOIN temp.mbox_qids q ON q.qid = j.value AND q.ip = sessions.ip)",
+    };
     *joined = 0;
-    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return db_err(st, "joining Received HELOs");
-    *joined = sqlite3_changes64(st->db);
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        if (sqlite3_exec(st->db, steps[i], NULL, NULL, NULL) != SQLITE_OK)
+            return db_err(st, "joining Received HELOs");
+        if (i == sizeof(steps) / sizeof(steps[0]) - 1)
+            *joined = sqlite3_changes64(st->db);
+    }
+    sqlite3_exec(st->db, "DROP TABLE IF EXISTS temp.mbox_qids", NULL, NULL, NULL);
     return HV_OK;
 }

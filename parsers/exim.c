@@ -192,11 +192,10 @@ static void list_append(struct hv_smap *m, uint32_t i)
     m->tail = i;
 }
 
-/* drop - emit entry i and return it to the free list. */
-static void drop(struct hv_smap *m, uint32_t i)
+/* forget - return entry i to the free list. */
+static void forget(struct hv_smap *m, uint32_t i)
 {
     struct smap_ent *e = &m->e[i];
-    m->emit(m->arg, &e->s);
     list_unlink(m, i);
     uint32_t *pp = &m->bucket[key_hash(&e->key) & (m->nbucket - 1)];
     while (*pp != NIL && *pp != i)
@@ -207,6 +206,18 @@ static void drop(struct hv_smap *m, uint32_t i)
     e->next = m->freelist;
     m->freelist = i;
     m->n--;
+}
+
+/* drop - emit entry i and forget it. */
+static void drop(struct hv_smap *m, uint32_t i)
+{
+    m->emit(m->arg, &m->e[i].s);
+    forget(m, i);
+}
+
+void hv_smap_discard(struct hv_smap *m, struct hv_session *s)
+{
+    forget(m, ent_of(m, s));
 }
 
 struct hv_session *hv_smap_find(struct hv_smap *m, const struct hv_smap_key *k)
@@ -462,7 +473,7 @@ static bool host_token(const char *b, size_t bn, const char *c, struct hit *x)
     return true;
 }
 
-/* last_host - the last " H=" (or line-initial "H=") whose host field
+/* last_host - the last " H=" after b+from whose host field
  * parses: for lines where client text comes before Exim's own field
  * ("SMTP protocol error in "AUTH x H=(evil) [8.8.8.8]" H=(real) [ip] ...").
  * The field must be followed by the end, a space or ':'; a forged field
@@ -484,7 +495,7 @@ static bool last_host(const char *b, size_t bn, size_t from, struct hit *x)
     return false;
 }
 
-/* word_after - the text after the host field starts with an inbound token:
+/* inbound_after - the text after the host field starts with an inbound token:
  * a KEY= field (I= U= F= P= X= CV= SNI= Ci=...), or one of the ACL verbs.
  * Delivery errors ("H=mx [ip]: SMTP error", "H=mx [ip] Connection refused")
  * fail this test. */
@@ -887,7 +898,10 @@ static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
     memcpy(k.addr, x->h.addr.b, 16);
     k.family = (uint8_t)x->h.addr.family;
     k.port = x->h.port;
-    k.pid = k.port != 0 ? 0 : pid;
+    /* the pid tells connections apart only when no port is logged; the
+     * "connection count" line comes from the listening daemon, whose pid
+     * is not the connection's */
+    k.pid = k.port != 0 || x->start ? 0 : pid;
     struct hv_session *s = hv_smap_find(p->map, &k);
     if (s != NULL && x->start) {
         hv_smap_close(p->map, s);
@@ -900,11 +914,27 @@ static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
         s = NULL;
     }
     if (s == NULL) {
+        /* a bare "connection count" session of this IP (daemon pid, no
+         * port) is the start of this pid's connection: take it over */
+        int64_t first_ts = ts;
+        uint64_t first_line = line->lineno, first_off = line->offset;
+        if (k.pid != 0) {
+            struct hv_smap_key k0 = k;
+            k0.pid = 0;
+            struct hv_session *b = hv_smap_find(p->map, &k0);
+            if (b != NULL && !b->has_helo && b->messages == 0 &&
+                b->replies_5xx == 0 && b->replies_4xx == 0 && !b->lost) {
+                first_ts = b->ts;
+                first_line = b->line;
+                first_off = b->offset;
+                hv_smap_discard(p->map, b);
+            }
+        }
         s = hv_smap_open(p->map, &k, ts);
         s->mta = HV_MTA_EXIM;
-        s->ts = ts;
-        s->line = line->lineno;
-        s->offset = line->offset;
+        s->ts = first_ts;
+        s->line = first_line;
+        s->offset = first_off;
         hv_smap_addr_format(&x->h.addr, s->ip);
     }
     hv_smap_touch(p->map, s, ts);

@@ -74,6 +74,9 @@ void hv_smap_touch(struct hv_smap *m, struct hv_session *s, int64_t ts);
 /* hv_smap_close - emit s and forget it. */
 void hv_smap_close(struct hv_smap *m, struct hv_session *s);
 
+/* hv_smap_discard - forget s without emitting it. */
+void hv_smap_discard(struct hv_smap *m, struct hv_session *s);
+
 /* hv_smap_expire - emit and forget every session last active before
  * now - idle. */
 void hv_smap_expire(struct hv_smap *m, int64_t now);

@@ -75,6 +75,7 @@ struct pf_info {
     int reply;            /* 4 or 5 for a rejection, else 0 */
     bool uncount;         /* the message qid was rejected after client= */
     bool lost;            /* lost connection / timeout */
+    bool preconnect;      /* smtpd logs it before "connect from" */
 };
 
 /* The parts of one line that identify its process. */
@@ -107,7 +108,8 @@ struct pf_sess {
     uint64_t last_act;         /* activity stamp (line count) */
     bool in_use;
     bool connected;            /* its "connect from" was seen */
-    uint8_t uncounted;         /* bit i: message qids[i] was rejected */
+    bool pre_only;             /* only pre-connect warnings so far */
+    uint32_t qhead;            /* its queue IDs (qmap entries, index + 1) */
     char rawip[HV_IP_MAX + 1]; /* client address as logged */
     char key[PF_KEY_MAX];
 };
@@ -116,7 +118,7 @@ struct pf_sess {
 struct pf_closed {
     struct hv_session s;
     uint64_t serial;           /* 0: empty */
-    uint8_t uncounted;
+    uint32_t qhead;            /* its queue IDs (qmap entries, index + 1) */
 };
 
 /* A postscreen connection handed to smtpd (dropped unless revived). */
@@ -141,7 +143,9 @@ struct pf_qent {
     uint8_t where;             /* Q_OPEN, Q_CLOSED, 0 when free */
     uint32_t idx;
     uint64_t serial;
-    uint32_t hnext;            /* chain / free list (index + 1) */
+    uint32_t hnext;            /* hash chain / free list (index + 1) */
+    uint32_t snext;            /* next queue ID of the same session */
+    bool uncounted;            /* its message was rejected after client= */
 };
 
 struct hv_parser {
@@ -279,7 +283,8 @@ static uint32_t fnv(uint32_t h, const char *p, size_t n)
     }
     if (n > 0) {
         uint64_t w = 0;
-        memcpy(&w, p, n);
+        for (size_t i = 0; i < n; i++)
+            w = (w << 8) | (unsigned char)p[i];
         x = (x ^ w) * 0xc4ceb9fe1a85ec53ull;
         x ^= x >> 29;
     }
@@ -545,6 +550,7 @@ static void smtpd_warning(const char *r, const char *end, struct pf_info *in)
                 in->ip = ip;
                 in->ip_len = (size_t)(e - ip);
             }
+            in->preconnect = in->ip != NULL;
             return;
         }
     }
@@ -559,6 +565,7 @@ static void smtpd_warning(const char *r, const char *end, struct pf_info *in)
             hv_addr_parse(r, (size_t)(c - r), &a)) {
             in->ip = r;
             in->ip_len = (size_t)(c - r);
+            in->preconnect = true;
             return;
         }
     }
@@ -935,75 +942,93 @@ static void grow_qbuckets(struct hv_parser *p)
     p->nqbuckets = nb;
 }
 
-/* qmap_lookup - the entry of qid (with its chain predecessor), or NULL. */
+/* qmap_lookup - the newest entry of qid, or NULL. */
 static struct pf_qent *qmap_lookup(const struct hv_parser *p, const char *qid,
-                                   size_t len, uint32_t **link)
+                                   size_t len)
 {
+    if (len == 0 || len > HV_QID_MAX)
+        return NULL;
+    struct pf_qent *best = NULL;
     uint32_t h = fnv(2166136261u, qid, len) & (p->nqbuckets - 1);
-    uint32_t *l = &p->qbuckets[h];
-    while (*l != PF_NONE) {
-        struct pf_qent *e = qslot(p, *l);
-        if (e->len == len && memcmp(e->qid, qid, len) == 0) {
-            if (link != NULL)
-                *link = l;
-            return e;
-        }
-        l = &e->hnext;
+    for (uint32_t i = p->qbuckets[h]; i != PF_NONE;) {
+        struct pf_qent *e = qslot(p, i);
+        if (e->len == len && memcmp(e->qid, qid, len) == 0 &&
+            (best == NULL || e->serial > best->serial))
+            best = e;
+        i = e->hnext;
     }
-    return NULL;
+    return best;
 }
 
-/* qmap_put - point qid at (where, idx, serial), adding it when new. */
-static void qmap_put(struct hv_parser *p, const char *qid, size_t len,
-                     int where, uint32_t idx, uint64_t serial)
+/* qmap_add - a new entry qid -> (where, idx, serial), linked into the
+ * session's list *head. A queue ID seen again (reuse) shadows the old
+ * entry, which leaves with its own session. */
+static void qmap_add(struct hv_parser *p, const char *qid, size_t len,
+                     int where, uint32_t idx, uint64_t serial, uint32_t *head)
 {
     if (len == 0 || len > HV_QID_MAX)
         return;
-    struct pf_qent *e = qmap_lookup(p, qid, len, NULL);
-    if (e == NULL) {
-        if (p->qfree == PF_NONE) {
-            size_t c = p->nqchunks++;
-            p->qchunks = xrealloc(p->qchunks, p->nqchunks * sizeof(*p->qchunks));
-            p->qchunks[c] = xcalloc(PF_CHUNK, sizeof(struct pf_qent));
-            for (uint32_t k = PF_CHUNK; k > 0; k--) {
-                uint32_t i = (uint32_t)(c * PF_CHUNK + k);
-                qslot(p, i)->hnext = p->qfree;
-                p->qfree = i;
-            }
-            p->nqslots += PF_CHUNK;
+    if (p->qfree == PF_NONE) {
+        size_t c = p->nqchunks++;
+        p->qchunks = xrealloc(p->qchunks, p->nqchunks * sizeof(*p->qchunks));
+        p->qchunks[c] = xcalloc(PF_CHUNK, sizeof(struct pf_qent));
+        for (uint32_t k = PF_CHUNK; k > 0; k--) {
+            uint32_t i = (uint32_t)(c * PF_CHUNK + k);
+            qslot(p, i)->hnext = p->qfree;
+            p->qfree = i;
         }
-        if (p->nq + 1 > p->nqbuckets)
-            grow_qbuckets(p);
-        uint32_t i = p->qfree;
-        e = qslot(p, i);
-        p->qfree = e->hnext;
-        memcpy(e->qid, qid, len);
-        e->qid[len] = '\0';
-        e->len = (uint8_t)len;
-        uint32_t h = fnv(2166136261u, qid, len) & (p->nqbuckets - 1);
-        e->hnext = p->qbuckets[h];
-        p->qbuckets[h] = i;
-        p->nq++;
+        p->nqslots += PF_CHUNK;
     }
+    if (p->nq + 1 > p->nqbuckets)
+        grow_qbuckets(p);
+    uint32_t i = p->qfree;
+    struct pf_qent *e = qslot(p, i);
+    p->qfree = e->hnext;
+    memcpy(e->qid, qid, len);
+    e->qid[len] = '\0';
+    e->len = (uint8_t)len;
     e->where = (uint8_t)where;
     e->idx = idx;
     e->serial = serial;
+    e->uncounted = false;
+    uint32_t h = fnv(2166136261u, qid, len) & (p->nqbuckets - 1);
+    e->hnext = p->qbuckets[h];
+    p->qbuckets[h] = i;
+    e->snext = *head;
+    *head = i;
+    p->nq++;
 }
 
-/* qmap_del - forget qid when it still points at (where, idx, serial). */
-static void qmap_del(struct hv_parser *p, const char *qid, size_t len,
-                     int where, uint32_t idx, uint64_t serial)
+/* qmap_drop_list - free every entry of a session's list. */
+static void qmap_drop_list(struct hv_parser *p, uint32_t *head)
 {
-    uint32_t *link = NULL;
-    struct pf_qent *e = qmap_lookup(p, qid, len, &link);
-    if (e == NULL || e->where != where || e->idx != idx || e->serial != serial)
-        return;
-    uint32_t i = *link;
-    *link = e->hnext;
-    e->where = 0;
-    e->hnext = p->qfree;
-    p->qfree = i;
-    p->nq--;
+    uint32_t i = *head;
+    while (i != PF_NONE) {
+        struct pf_qent *e = qslot(p, i);
+        uint32_t next = e->snext;
+        uint32_t *l = &p->qbuckets[fnv(2166136261u, e->qid, e->len) &
+                                   (p->nqbuckets - 1)];
+        while (*l != PF_NONE && *l != i)
+            l = &qslot(p, *l)->hnext;
+        if (*l == i)
+            *l = e->hnext;
+        e->where = 0;
+        e->hnext = p->qfree;
+        p->qfree = i;
+        p->nq--;
+        i = next;
+    }
+    *head = PF_NONE;
+}
+
+/* qmap_move_list - point every entry of a list at (where, idx). */
+static void qmap_move_list(struct hv_parser *p, uint32_t head, int where,
+                           uint32_t idx)
+{
+    for (uint32_t i = head; i != PF_NONE; i = qslot(p, i)->snext) {
+        qslot(p, i)->where = (uint8_t)where;
+        qslot(p, i)->idx = idx;
+    }
 }
 
 /* ==== Session life ==== */
@@ -1051,23 +1076,23 @@ static void emit(struct hv_parser *p, const struct hv_session *s)
 }
 
 /* closed_put - keep a copy of a finished session with queue IDs, so late
- * cleanup lines can still update it; the entry it replaces is forgotten. */
+ * cleanup lines can still update it; takes over its queue-ID list *qhead.
+ * The entry it replaces is forgotten with its queue IDs. */
 static void closed_put(struct hv_parser *p, const struct hv_session *s,
-                       uint8_t uncounted, uint64_t serial)
+                       uint32_t *qhead, uint64_t serial)
 {
+    if (p->closed == NULL)
+        p->closed = xcalloc(p->closed_n, sizeof(*p->closed));
     size_t i = p->closed_pos;
     struct pf_closed *c = &p->closed[i];
     p->closed_pos = (i + 1) % p->closed_n;
     if (c->serial != 0)
-        for (unsigned q = 0; q < c->s.nqids; q++)
-            qmap_del(p, c->s.qids[q], strlen(c->s.qids[q]), Q_CLOSED,
-                     (uint32_t)i, c->serial);
+        qmap_drop_list(p, &c->qhead);
     sess_copy(&c->s, s);
     c->serial = serial;
-    c->uncounted = uncounted;
-    for (unsigned q = 0; q < s->nqids; q++)
-        qmap_put(p, s->qids[q], strlen(s->qids[q]), Q_CLOSED, (uint32_t)i,
-                 serial);
+    c->qhead = *qhead;
+    *qhead = PF_NONE;
+    qmap_move_list(p, c->qhead, Q_CLOSED, (uint32_t)i);
 }
 
 /* sess_release - take ps out of the table (no emit). */
@@ -1085,9 +1110,7 @@ static void sess_release(struct hv_parser *p, struct pf_sess *ps)
     if (*l == i)
         *l = ps->pnext;
     lru_unlink(p, ps, i);
-    for (unsigned q = 0; q < ps->s.nqids; q++)
-        qmap_del(p, ps->s.qids[q], strlen(ps->s.qids[q]), Q_OPEN, i,
-                 ps->serial);
+    qmap_drop_list(p, &ps->qhead);
     ps->in_use = false;
     ps->hnext = p->free_head;
     p->free_head = i;
@@ -1100,8 +1123,8 @@ static void sess_close(struct hv_parser *p, struct pf_sess *ps, bool complete)
 {
     ps->s.complete = complete;
     emit(p, &ps->s);
-    if (ps->s.nqids > 0)
-        closed_put(p, &ps->s, ps->uncounted, ps->serial);
+    if (ps->qhead != PF_NONE)
+        closed_put(p, &ps->s, &ps->qhead, ps->serial);
     sess_release(p, ps);
 }
 
@@ -1142,7 +1165,8 @@ static struct pf_sess *sess_new(struct hv_parser *p, const struct pf_ctx *cx,
     memcpy(ps->key, key, keylen);
     ps->in_use = true;
     ps->connected = false;
-    ps->uncounted = 0;
+    ps->pre_only = true;
+    ps->qhead = PF_NONE;
     ps->rawip[0] = '\0';
     ps->hnext = p->buckets[hash & (p->nbuckets - 1)];
     p->buckets[hash & (p->nbuckets - 1)] = i;
@@ -1176,11 +1200,11 @@ static void set_ip(struct hv_session *s, char *rawip, const char *ip,
     }
 }
 
-/* apply - fold what a line says into a session. Returns true when the
- * session changed (so a closed one must be emitted again); *too_long is
- * set when the HELO could not be kept. */
-static bool apply(struct hv_session *s, uint8_t *uncounted, char *rawip,
-                  const struct pf_info *in, bool *too_long)
+/* apply - fold what a line says into a session (queue IDs aside).
+ * Returns true when the session changed (so a closed one must be emitted
+ * again); *too_long is set when the HELO could not be kept. */
+static bool apply(struct hv_session *s, char *rawip, const struct pf_info *in,
+                  bool *too_long)
 {
     bool changed = false;
     if (in->ip != NULL && s->ip[0] == '\0') {
@@ -1212,30 +1236,32 @@ static bool apply(struct hv_session *s, uint8_t *uncounted, char *rawip,
         s->lost = true;
         changed = true;
     }
-    if (in->kind == K_CLIENT && in->qid != NULL) {
-        bool known = false;
-        for (unsigned q = 0; q < s->nqids; q++)
-            if (strlen(s->qids[q]) == in->qid_len &&
-                memcmp(s->qids[q], in->qid, in->qid_len) == 0)
-                known = true;
-        if (!known) {
-            hv_session_add_qid(s, in->qid, in->qid_len);
-            s->messages++;
-            changed = true;
-        }
-    }
-    if (in->uncount && in->qid != NULL) {
-        for (unsigned q = 0; q < s->nqids; q++) {
-            if (strlen(s->qids[q]) == in->qid_len &&
-                memcmp(s->qids[q], in->qid, in->qid_len) == 0 &&
-                !(*uncounted & (1u << q)) && s->messages > 0) {
-                *uncounted |= (uint8_t)(1u << q);
-                s->messages--;
-                changed = true;
-            }
-        }
-    }
     return changed;
+}
+
+/* add_message - a "QID: client=" line: count the message once and map its
+ * queue ID to the session (all of them, not only the HV_SESSION_QIDS the
+ * session struct lists). */
+static void add_message(struct hv_parser *p, struct hv_session *s,
+                        uint32_t *qhead, int where, uint32_t idx,
+                        uint64_t serial, const char *qid, size_t len)
+{
+    const struct pf_qent *e = qmap_lookup(p, qid, len);
+    if (e != NULL && e->serial == serial)
+        return;
+    s->messages++;
+    hv_session_add_qid(s, qid, len);
+    qmap_add(p, qid, len, where, idx, serial, qhead);
+}
+
+/* uncount - the message of entry e was rejected after its client= line. */
+static bool uncount(struct hv_session *s, struct pf_qent *e)
+{
+    if (e == NULL || e->uncounted || s->messages == 0)
+        return false;
+    e->uncounted = true;
+    s->messages--;
+    return true;
 }
 
 /* ==== postscreen hand-off ring ==== */
@@ -1254,6 +1280,8 @@ static void handoff_unlink(struct hv_parser *p, uint32_t i)
 
 static void handoff_put(struct hv_parser *p, const struct pf_sess *ps)
 {
+    if (p->handoff == NULL)
+        p->handoff = xcalloc(p->handoff_n, sizeof(*p->handoff));
     uint32_t i = (uint32_t)p->handoff_pos + 1;
     struct pf_handoff *h = &p->handoff[p->handoff_pos];
     p->handoff_pos = (p->handoff_pos + 1) % p->handoff_n;
@@ -1326,7 +1354,10 @@ static int on_session_line(struct hv_parser *p, const struct pf_ctx *cx,
         return HV_PARSE_OK;
     }
     if (in->kind == K_CONNECT) {
-        if (ps != NULL && ps->connected) {
+        /* the same process and client again: the old session ended unseen
+         * (log gap), unless all it had were smtpd's pre-connect warnings
+         * (hostname verification), which belong to this connection */
+        if (ps != NULL && (ps->connected || !ps->pre_only)) {
             sess_close(p, ps, false);
             ps = NULL;
         }
@@ -1354,13 +1385,15 @@ static int on_session_line(struct hv_parser *p, const struct pf_ctx *cx,
     }
     if (in->kind == K_CONNECT)
         ps->connected = true;
-    apply(&ps->s, &ps->uncounted, ps->rawip, in, &too_long);
-    if (in->kind == K_CLIENT && in->qid != NULL) {
-        for (unsigned q = 0; q < ps->s.nqids; q++)
-            if (strlen(ps->s.qids[q]) == in->qid_len &&
-                memcmp(ps->s.qids[q], in->qid, in->qid_len) == 0)
-                qmap_put(p, in->qid, in->qid_len, Q_OPEN, slot_index(p, ps),
-                         ps->serial);
+    ps->pre_only = ps->pre_only && in->preconnect;
+    apply(&ps->s, ps->rawip, in, &too_long);
+    if (in->kind == K_CLIENT && in->qid != NULL)
+        add_message(p, &ps->s, &ps->qhead, Q_OPEN, slot_index(p, ps),
+                    ps->serial, in->qid, in->qid_len);
+    if (in->uncount && in->qid != NULL) {
+        struct pf_qent *e = qmap_lookup(p, in->qid, in->qid_len);
+        if (e != NULL && e->serial == ps->serial)
+            uncount(&ps->s, e);
     }
     if (in->kind == K_DISCONNECT)
         sess_close(p, ps, true);
@@ -1378,36 +1411,43 @@ static int on_cleanup_line(struct hv_parser *p, const struct pf_ctx *cx,
                            const struct pf_info *in, const char **reason)
 {
     bool too_long = false;
-    struct pf_qent *e = qmap_lookup(p, in->qid, in->qid_len, NULL);
+    struct pf_qent *e = qmap_lookup(p, in->qid, in->qid_len);
     if (e != NULL && e->where == Q_OPEN && e->idx >= 1 &&
         e->idx <= p->nslots && slot(p, e->idx)->in_use &&
         slot(p, e->idx)->serial == e->serial) {
         struct pf_sess *ps = slot(p, e->idx);
-        apply(&ps->s, &ps->uncounted, ps->rawip, in, &too_long);
+        apply(&ps->s, ps->rawip, in, &too_long);
+        if (in->uncount)
+            uncount(&ps->s, e);
         sess_touch(p, ps);
         p->st.linked++;
     } else if (e != NULL && e->where == Q_CLOSED && e->idx < p->closed_n &&
-               p->closed[e->idx].serial == e->serial) {
+               p->closed != NULL && p->closed[e->idx].serial == e->serial) {
         struct pf_closed *c = &p->closed[e->idx];
         p->st.linked++;
-        if (apply(&c->s, &c->uncounted, NULL, in, &too_long)) {
+        bool changed = apply(&c->s, NULL, in, &too_long);
+        if (in->uncount)
+            changed |= uncount(&c->s, e);
+        if (changed) {
             p->st.reemitted++;
             emit(p, &c->s);
         }
     } else if (in->ip != NULL) {
         struct hv_session s;
-        uint8_t unc = 0;
-        struct pf_info ci = *in;
+        uint32_t qhead = PF_NONE;
+        uint64_t serial = ++p->next_serial;
         sess_clear(&s);
         s.ts = cx->ts;
         s.line = cx->lineno;
         s.offset = cx->offset;
+        apply(&s, NULL, in, &too_long);
         /* the queue file exists, so smtpd accepted a MAIL transaction */
-        ci.kind = K_CLIENT;
-        apply(&s, &unc, NULL, &ci, &too_long);
+        add_message(p, &s, &qhead, Q_CLOSED, 0, serial, in->qid, in->qid_len);
+        if (in->uncount)
+            uncount(&s, qmap_lookup(p, in->qid, in->qid_len));
         p->st.opened++;
         emit(p, &s);
-        closed_put(p, &s, unc, ++p->next_serial);
+        closed_put(p, &s, &qhead, serial);
     }
     if (too_long) {
         *reason = "helo-too-long";
@@ -1431,7 +1471,12 @@ static int dispatch(struct hv_parser *p, const struct pf_ctx *cx,
     if (bl < 5 || bl > 10 || (base[0] != 's' && base[0] != 'p' &&
                               base[0] != 'c'))
         return HV_PARSE_OK;
-    memset(&in, 0, sizeof(in));
+    /* field by field: cheaper than a memset of the whole struct */
+    in.kind = K_NONE;
+    in.name = in.ip = in.helo = in.qid = NULL;
+    in.name_len = in.ip_len = in.helo_len = in.qid_len = 0;
+    in.ip_is_canon = in.uncount = in.lost = in.preconnect = false;
+    in.reply = 0;
     if (bl == 5 && memcmp(base, "smtpd", 5) == 0) {
         smtpd_line(m, n, &in);
         if (in.kind == K_NONE)
@@ -1510,9 +1555,7 @@ static struct hv_parser *pf_open(const struct hv_parse_opts *opts,
     p->pbuckets = xcalloc(p->nbuckets, sizeof(*p->pbuckets));
     p->nqbuckets = 1024;
     p->qbuckets = xcalloc(p->nqbuckets, sizeof(*p->qbuckets));
-    p->closed = xcalloc(p->closed_n, sizeof(*p->closed));
-    p->handoff = xcalloc(p->handoff_n, sizeof(*p->handoff));
-    handoff_buckets(p);
+    handoff_buckets(p);   /* the rings themselves are made on first use */
     return p;
 }
 
@@ -1521,17 +1564,11 @@ void postfix_set_limits(struct hv_parser *p, size_t max_open,
 {
     if (max_open > 0)
         p->max_open = max_open;
-    if (closed_ring > 0 && closed_ring != p->closed_n) {
-        free(p->closed);
+    if (closed_ring > 0 && closed_ring != p->closed_n && p->closed == NULL)
         p->closed_n = closed_ring;
-        p->closed = xcalloc(p->closed_n, sizeof(*p->closed));
-        p->closed_pos = 0;
-    }
-    if (handoff_ring > 0 && handoff_ring != p->handoff_n) {
-        free(p->handoff);
+    if (handoff_ring > 0 && handoff_ring != p->handoff_n &&
+        p->handoff == NULL) {
         p->handoff_n = handoff_ring;
-        p->handoff = xcalloc(p->handoff_n, sizeof(*p->handoff));
-        p->handoff_pos = 0;
         handoff_buckets(p);
     }
 }
@@ -1583,7 +1620,7 @@ static void pf_finish(struct hv_parser *p)
 {
     while (p->lru_head != PF_NONE)
         sess_close(p, slot(p, p->lru_head), false);
-    for (size_t i = 0; i < p->handoff_n; i++)
+    for (size_t i = 0; p->handoff != NULL && i < p->handoff_n; i++)
         if (p->handoff[i].used)
             handoff_unlink(p, (uint32_t)i + 1);
 }

@@ -338,6 +338,9 @@ struct ctx {
     struct report *r;
     const struct report_opts *o;
     char **err;
+    bool has_span;          /* any session with a time in range */
+    long long first, last;  /* its first and last session time */
+    long long step;         /* time series bucket: 3600 or 86400 */
 };
 
 /* prep - prepare sql and bind :top, :since, :until, :auth when present. */
@@ -360,6 +363,15 @@ static sqlite3_stmt *prep(struct ctx *c, const char *sql)
     i = sqlite3_bind_parameter_index(q, ":auth");
     if (i > 0)
         sqlite3_bind_text(q, i, c->r->authserv_id, -1, SQLITE_STATIC);
+    i = sqlite3_bind_parameter_index(q, ":w");
+    if (i > 0)
+        sqlite3_bind_int64(q, i, c->step);
+    i = sqlite3_bind_parameter_index(q, ":first");
+    if (i > 0 && c->has_span)
+        sqlite3_bind_int64(q, i, c->first);
+    i = sqlite3_bind_parameter_index(q, ":last");
+    if (i > 0 && c->has_span)
+        sqlite3_bind_int64(q, i, c->last);
     return q;
 }
 
@@ -489,8 +501,31 @@ static const char *load_policy(struct ctx *c)
     return "temp.hv_policy";
 }
 
-/* make_work - TEMP table hv_r: one row per session in range with all that
- * the aggregations need, computed once. */
+/* range_where - " WHERE s.ts >= A AND s.ts < B" (or less) for the filter;
+ * integers only, formatted here, never text from outside. */
+static void range_where(struct ctx *c, struct fmt_buf *b, bool and_ts)
+{
+    const char *w = " WHERE";
+    if (c->o->since != LLONG_MIN) {
+        fmt_buf_printf(b, "%s s.ts >= %lld", w, c->o->since);
+        w = " AND";
+    }
+    if (c->o->until != LLONG_MAX) {
+        fmt_buf_printf(b, "%s s.ts < %lld", w, c->o->until);
+        w = " AND";
+    }
+    if (and_ts)
+        fmt_buf_printf(b, "%s s.ts IS NOT NULL", w);
+}
+
+/* make_work - the work tables, so that no aggregation has to touch every
+ * session again:
+ *   hv_p  one row per distinct (HELO, client IP) in range, with its CSA,
+ *         DNA, verdict (policy), HELO class, domain and network, computed
+ *         once per pair;
+ *   hv_a  the sessions in range counted per (pair, disposition, HELO
+ *         provenance, source): n sessions, m messages, ex an example id;
+ *   hv_r  a view joining the two, which the report queries read. */
 static int make_work(struct ctx *c)
 {
     const char *pt = load_policy(c);
@@ -500,21 +535,19 @@ static int make_work(struct ctx *c)
     fmt_buf_init(&sql);
     fmt_buf_puts(
         &sql,
-        "DROP TABLE IF EXISTS temp.hv_r;"
-        "CREATE TEMP TABLE hv_r(id INTEGER PRIMARY KEY, source_id INTEGER,"
-        " line INTEGER, ts INTEGER, ip TEXT, helo TEXT, helo_from TEXT,"
-        " disposition TEXT, messages INTEGER, csa_status TEXT,"
-        " csa_reason TEXT, publishes INTEGER, dna_status TEXT,"
-        " dna_grade TEXT, dna_service TEXT, verdict TEXT, why TEXT,"
-        " cls TEXT, domain TEXT, net TEXT);"
-        "INSERT INTO temp.hv_r SELECT id, source_id, line, ts, ip, helo,"
-        " helo_from, disposition, messages, csa_status, csa_reason,"
+        "DROP VIEW IF EXISTS temp.hv_r;"
+        "DROP TABLE IF EXISTS temp.hv_a;"
+        "DROP TABLE IF EXISTS temp.hv_p;"
+        "CREATE TEMP TABLE hv_p(pid INTEGER PRIMARY KEY, helo TEXT, ip TEXT,"
+        " csa_status TEXT, csa_reason TEXT, publishes INTEGER,"
+        " dna_status TEXT, dna_grade TEXT, dna_service TEXT, verdict TEXT,"
+        " why TEXT, cls TEXT, domain TEXT, net TEXT, UNIQUE(helo, ip));"
+        "INSERT OR IGNORE INTO temp.hv_p(helo, ip, csa_status, csa_reason,"
         " publishes, dna_status, dna_grade, dna_service, verdict, why, cls,"
-        " hv_rdomain(helo, cls), hv_net(ip) FROM (SELECT s.id AS id,"
-        " s.source_id AS source_id, s.line AS line, s.ts AS ts, s.ip AS ip,"
-        " COALESCE(s.helo,'') AS helo, s.helo_from AS helo_from,"
-        " s.disposition AS disposition, s.messages AS messages,"
-        " c.status AS csa_status, c.reason AS csa_reason,"
+        " domain, net) SELECT helo, ip, csa_status, csa_reason, publishes,"
+        " dna_status, dna_grade, dna_service, verdict, why, cls,"
+        " hv_rdomain(helo, cls), hv_net(ip) FROM (SELECT q.helo AS helo,"
+        " q.ip AS ip, c.status AS csa_status, c.reason AS csa_reason,"
         " (c.status IS NOT NULL AND (COALESCE(c.record,'') <> '' OR"
         "  c.reason NOT IN ('no-record','invalid-helo','no-helo')))"
         "  AS publishes,"
@@ -526,28 +559,55 @@ static int make_work(struct ctx *c)
         "  WHEN c.status IN ('ok','unknown') AND d.status IN"
         "  ('not-recommended','defer') THEN 'dna-' || d.status"
         "  ELSE c.reason END AS why,"
-        " hv_helo_class(s.helo) AS cls"
-        " FROM sessions s"
-        " LEFT JOIN csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
-        " LEFT JOIN dna_result d ON d.helo = COALESCE(s.helo,'')"
-        " LEFT JOIN ");
+        " hv_helo_class(NULLIF(q.helo,'')) AS cls"
+        " FROM (SELECT DISTINCT COALESCE(s.helo,'') AS helo, s.ip AS ip"
+        "  FROM sessions s");
+    range_where(c, &sql, false);
+    fmt_buf_puts(&sql, ") q"
+                       " LEFT JOIN csa c ON c.helo = q.helo AND c.ip = q.ip"
+                       " LEFT JOIN dna_result d ON d.helo = q.helo"
+                       " LEFT JOIN ");
     fmt_buf_puts(&sql, pt);
-    fmt_buf_puts(&sql, " p ON p.csa_status = c.status"
-                       " AND p.dna_status = COALESCE(d.status,'unknown')");
-    if (c->o->since != LLONG_MIN && c->o->until != LLONG_MAX)
-        fmt_buf_printf(&sql, " WHERE s.ts >= %lld AND s.ts < %lld",
-                       c->o->since, c->o->until);
-    else if (c->o->since != LLONG_MIN)
-        fmt_buf_printf(&sql, " WHERE s.ts >= %lld", c->o->since);
-    else if (c->o->until != LLONG_MAX)
-        fmt_buf_printf(&sql, " WHERE s.ts < %lld", c->o->until);
-    fmt_buf_puts(&sql, ");");
+    fmt_buf_puts(&sql,
+                 " p ON p.csa_status = c.status"
+                 " AND p.dna_status = COALESCE(d.status,'unknown'));"
+                 "CREATE TEMP TABLE hv_a(pid INTEGER, disposition TEXT,"
+                 " helo_from TEXT, source_id INTEGER, n INTEGER, m INTEGER,"
+                 " ex INTEGER);"
+                 "INSERT INTO temp.hv_a SELECT p.pid, s.disposition,"
+                 " s.helo_from, s.source_id, count(*), sum(s.messages),"
+                 " min(s.id) FROM sessions s JOIN temp.hv_p p"
+                 " ON p.helo = COALESCE(s.helo,'') AND p.ip = s.ip");
+    range_where(c, &sql, false);
+    fmt_buf_puts(&sql,
+                 " GROUP BY 1, 2, 3, 4;"
+                 "CREATE TEMP VIEW hv_r AS SELECT a.pid AS pid,"
+                 " a.disposition AS disposition, a.helo_from AS helo_from,"
+                 " a.source_id AS source_id, a.n AS n, a.m AS m, a.ex AS ex,"
+                 " p.helo AS helo, p.ip AS ip, p.csa_status AS csa_status,"
+                 " p.csa_reason AS csa_reason, p.publishes AS publishes,"
+                 " p.dna_status AS dna_status, p.dna_grade AS dna_grade,"
+                 " p.dna_service AS dna_service, p.verdict AS verdict,"
+                 " p.why AS why, p.cls AS cls, p.domain AS domain,"
+                 " p.net AS net"
+                 " FROM temp.hv_a a JOIN temp.hv_p p ON p.pid = a.pid;");
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = exec(c, fmt_buf_str(&sql));
-    timing("work table", &t0);
+    timing("work tables", &t0);
     fmt_buf_free(&sql);
     return rc;
+}
+
+/* drop_work - remove the TEMP objects (also after a failure). */
+static void drop_work(sqlite3 *db)
+{
+    sqlite3_exec(db,
+                 "DROP VIEW IF EXISTS temp.hv_r;"
+                 "DROP TABLE IF EXISTS temp.hv_a;"
+                 "DROP TABLE IF EXISTS temp.hv_p;"
+                 "DROP TABLE IF EXISTS temp.hv_policy",
+                 NULL, NULL, NULL);
 }
 
 /* ==== The tables of the report ==== */
@@ -562,20 +622,22 @@ static const char sql_summary[] =
     " (SELECT count(*) FROM sources) AS files,"
     " (SELECT COALESCE(sum(lines_read),0) FROM sources) AS lines,"
     " (SELECT COALESCE(sum(count),0) FROM source_skips) AS lines_skipped,"
-    " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', min(ts), 'unixepoch'),'')"
+    " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', :first, 'unixepoch'),'')"
     "  AS first_session,"
-    " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', max(ts), 'unixepoch'),'')"
+    " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', :last, 'unixepoch'),'')"
     "  AS last_session,"
-    " count(*) AS sessions, COALESCE(sum(messages),0) AS messages,"
-    " count(DISTINCT ip) AS distinct_ips,"
-    " count(DISTINCT CASE WHEN helo <> '' THEN helo END) AS distinct_helos,"
-    " COALESCE(sum(helo <> ''),0) AS helo_known,"
-    " COALESCE(sum(helo <> '' AND COALESCE(helo_from,'log') = 'log'),0)"
-    "  AS helo_from_log,"
-    " COALESCE(sum(helo <> '' AND helo_from = 'received'),0)"
-    "  AS helo_from_received,"
-    " COALESCE(sum(helo = ''),0) AS helo_unknown,"
-    " COALESCE(sum(csa_status IS NOT NULL),0) AS resolved_sessions,"
+    " COALESCE(sum(n),0) AS sessions, COALESCE(sum(m),0) AS messages,"
+    " (SELECT count(DISTINCT ip) FROM temp.hv_p) AS distinct_ips,"
+    " (SELECT count(DISTINCT helo) FROM temp.hv_p WHERE helo <> '')"
+    "  AS distinct_helos,"
+    " COALESCE(sum(CASE WHEN helo <> '' THEN n END),0) AS helo_known,"
+    " COALESCE(sum(CASE WHEN helo <> '' AND COALESCE(helo_from,'log') ="
+    "  'log' THEN n END),0) AS helo_from_log,"
+    " COALESCE(sum(CASE WHEN helo <> '' AND helo_from = 'received'"
+    "  THEN n END),0) AS helo_from_received,"
+    " COALESCE(sum(CASE WHEN helo = '' THEN n END),0) AS helo_unknown,"
+    " COALESCE(sum(CASE WHEN csa_status IS NOT NULL THEN n END),0)"
+    "  AS resolved_sessions,"
     " (SELECT count(*) FROM resolve_runs) AS dns_runs,"
     " (SELECT COALESCE(sum(names),0) FROM resolve_runs) AS dns_names,"
     " (SELECT COALESCE(sum(queries),0) FROM resolve_runs) AS dns_queries,"
@@ -594,16 +656,16 @@ static const char sql_sources[] =
     " (SELECT COALESCE(sum(count),0) FROM source_skips k"
     "  WHERE k.source_id = src.id),"
     " COALESCE(w.n, 0)"
-    " FROM sources src LEFT JOIN (SELECT source_id, count(*) AS n"
-    "  FROM temp.hv_r GROUP BY source_id) w ON w.source_id = src.id"
+    " FROM sources src LEFT JOIN (SELECT source_id, sum(n) AS n"
+    "  FROM temp.hv_a GROUP BY source_id) w ON w.source_id = src.id"
     " ORDER BY src.path, src.id";
 
 static const char sql_verdicts[] =
     "WITH " VERDICT_ORDER ","
-    " a AS (SELECT verdict, count(*) AS n, sum(messages) AS m"
+    " a AS (SELECT verdict, sum(n) AS n, sum(m) AS m"
     "  FROM temp.hv_r GROUP BY verdict),"
-    " t AS (SELECT count(*) AS n, COALESCE(sum(messages),0) AS m"
-    "  FROM temp.hv_r)"
+    " t AS (SELECT COALESCE(sum(n),0) AS n, COALESCE(sum(m),0) AS m"
+    "  FROM temp.hv_a)"
     " SELECT v.verdict, COALESCE(a.n,0),"
     "  round(100.0 * COALESCE(a.n,0) / max(t.n,1), 1), COALESCE(a.m,0),"
     "  round(100.0 * COALESCE(a.m,0) / max(t.m,1), 1)"
@@ -611,29 +673,31 @@ static const char sql_verdicts[] =
 
 static const char sql_csa[] =
     "SELECT COALESCE(csa_status,'unresolved'), COALESCE(csa_reason,''),"
-    " count(*), sum(messages) FROM temp.hv_r GROUP BY 1, 2"
+    " sum(n), sum(m) FROM temp.hv_r GROUP BY 1, 2"
     " ORDER BY 3 DESC, 1, 2";
 
 static const char sql_dna[] =
-    "SELECT dna_status, COALESCE(dna_grade,''), count(*), sum(messages)"
+    "SELECT dna_status, COALESCE(dna_grade,''), sum(n), sum(m)"
     " FROM temp.hv_r GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2";
 
 static const char sql_helo_quality[] =
     "WITH k(cls, ord) AS (VALUES('fqdn',1),('address-literal',2),"
     " ('bare-ip',3),('bare-name',4),('invalid',5),('none',6)),"
-    " a AS (SELECT cls, count(*) AS n, count(DISTINCT NULLIF(helo,'')) AS h,"
-    "  sum(messages) AS m FROM temp.hv_r GROUP BY cls)"
+    " a AS (SELECT cls, sum(n) AS n, count(DISTINCT NULLIF(helo,'')) AS h,"
+    "  sum(m) AS m FROM temp.hv_r GROUP BY cls)"
     " SELECT k.cls, COALESCE(a.n,0), COALESCE(a.h,0), COALESCE(a.m,0)"
     " FROM k LEFT JOIN a ON a.cls = k.cls ORDER BY k.ord";
 
 static const char sql_impact[] =
     "WITH " VERDICT_ORDER ","
-    " a AS (SELECT verdict, sum(disposition = 'accepted') AS acc,"
-    "  sum(disposition = 'rejected') AS rej,"
-    "  sum(disposition = 'deferred') AS def,"
-    "  sum(disposition = 'lost') AS lost,"
-    "  sum(disposition NOT IN ('accepted','rejected','deferred','lost'))"
-    "  AS unk, count(*) AS n FROM temp.hv_r GROUP BY verdict)"
+    " a AS (SELECT verdict,"
+    "  sum(CASE WHEN disposition = 'accepted' THEN n ELSE 0 END) AS acc,"
+    "  sum(CASE WHEN disposition = 'rejected' THEN n ELSE 0 END) AS rej,"
+    "  sum(CASE WHEN disposition = 'deferred' THEN n ELSE 0 END) AS def,"
+    "  sum(CASE WHEN disposition = 'lost' THEN n ELSE 0 END) AS lost,"
+    "  sum(CASE WHEN disposition NOT IN ('accepted','rejected','deferred',"
+    "  'lost') THEN n ELSE 0 END) AS unk, sum(n) AS n"
+    "  FROM temp.hv_r GROUP BY verdict)"
     " SELECT v.verdict, COALESCE(a.acc,0), COALESCE(a.rej,0),"
     "  COALESCE(a.def,0), COALESCE(a.lost,0), COALESCE(a.unk,0),"
     "  COALESCE(a.n,0)"
@@ -644,9 +708,9 @@ static const char sql_impact[] =
     "SELECT g.domain, g.ips, g.sessions, g.messages, g.why,"                  \
     " src.path || ':' || r.line"                                              \
     " FROM (SELECT domain, why, count(DISTINCT ip) AS ips,"                   \
-    "  count(*) AS sessions, sum(messages) AS messages, min(id) AS ex"        \
+    "  sum(n) AS sessions, sum(m) AS messages, min(ex) AS ex"                 \
     "  FROM temp.hv_r WHERE " cond " GROUP BY domain, why) g"                 \
-    " JOIN temp.hv_r r ON r.id = g.ex"                                        \
+    " JOIN sessions r ON r.id = g.ex"                                         \
     " JOIN sources src ON src.id = r.source_id"                               \
     " ORDER BY g.messages DESC, g.sessions DESC, g.domain, g.why"             \
     " LIMIT :top"
@@ -659,10 +723,10 @@ static const char sql_rescued[] =
 /* top N per verdict of a grouping expression */
 #define SQL_TOP(expr, extra)                                                  \
     "WITH " VERDICT_ORDER ","                                                 \
-    " a AS (SELECT verdict, " expr " AS k, count(*) AS n,"                    \
-    "  sum(messages) AS m, " extra " AS x,"                                   \
+    " a AS (SELECT verdict, " expr " AS k, sum(n) AS n,"                      \
+    "  sum(m) AS m, " extra " AS x,"                                          \
     "  row_number() OVER (PARTITION BY verdict"                               \
-    "   ORDER BY count(*) DESC, sum(messages) DESC, " expr ") AS rn"          \
+    "   ORDER BY sum(n) DESC, sum(m) DESC, " expr ") AS rn"                   \
     "  FROM temp.hv_r GROUP BY verdict, " expr ")"                            \
     " SELECT a.verdict, a.k, a.n, a.m, a.x FROM a"                            \
     " JOIN v ON v.verdict = a.verdict WHERE a.rn <= :top"                     \
@@ -674,13 +738,15 @@ static const char sql_top_networks[] =
     SQL_TOP("net", "count(DISTINCT helo)");
 
 static const char sql_publishing[] =
-    "SELECT 'sessions', count(*), COALESCE(sum(publishes),0),"
-    "  round(100.0 * COALESCE(sum(publishes),0) / max(count(*),1), 1)"
+    "SELECT 'sessions', COALESCE(sum(n),0),"
+    "  COALESCE(sum(CASE WHEN publishes THEN n END),0),"
+    "  round(100.0 * COALESCE(sum(CASE WHEN publishes THEN n END),0)"
+    "  / max(COALESCE(sum(n),0),1), 1)"
     "  FROM temp.hv_r WHERE csa_status IS NOT NULL"
     " UNION ALL "
     "SELECT 'domains', count(*), COALESCE(sum(p),0),"
     "  round(100.0 * COALESCE(sum(p),0) / max(count(*),1), 1)"
-    "  FROM (SELECT domain, max(publishes) AS p FROM temp.hv_r"
+    "  FROM (SELECT domain, max(publishes) AS p FROM temp.hv_p"
     "  WHERE cls = 'fqdn' AND csa_status IS NOT NULL GROUP BY domain)";
 
 /* replies: the mark header is shown per CSA status with a placeholder for
@@ -689,47 +755,65 @@ static const char sql_replies[] =
     "WITH " VERDICT_ORDER ","
     " a AS (SELECT verdict, hv_smtp_reply(verdict, csa_status, csa_reason,"
     "  dna_status, dna_service, CASE WHEN verdict = 'mark' THEN 'HELO'"
-    "  ELSE helo END, :auth) AS reply, count(*) AS n, sum(messages) AS m"
+    "  ELSE helo END, :auth) AS reply, sum(n) AS n, sum(m) AS m"
     "  FROM temp.hv_r WHERE verdict IN ('reject','tempfail','mark')"
     "  GROUP BY 1, 2)"
     " SELECT a.verdict, a.reply, a.n, a.m FROM a"
     " JOIN v ON v.verdict = a.verdict ORDER BY v.ord, a.n DESC, a.reply";
 
-/* time series: buckets from the first to the last, empty ones included */
-static const char sql_series[] =
-    "WITH RECURSIVE lim AS (SELECT min(ts) AS lo, max(ts) AS hi FROM"
-    "  temp.hv_r WHERE ts IS NOT NULL),"
-    " step AS (SELECT CASE WHEN hi - lo < 3 * 86400 THEN 3600 ELSE 86400"
-    "  END AS w, lo, hi FROM lim WHERE lo IS NOT NULL),"
-    " b(t) AS (SELECT lo - lo % w FROM step UNION ALL"
-    "  SELECT t + (SELECT w FROM step) FROM b"
-    "  WHERE t + (SELECT w FROM step) <= (SELECT hi FROM step)"
-    "  LIMIT 20000),"
-    " a AS (SELECT ts - ts % (SELECT w FROM step) AS t,"
-    "  sum(verdict = 'accept') AS acc, sum(verdict = 'mark') AS mark,"
-    "  sum(verdict = 'reject') AS rej, sum(verdict = 'tempfail') AS tf,"
-    "  sum(verdict = 'unresolved') AS unr, count(*) AS n"
-    "  FROM temp.hv_r WHERE ts IS NOT NULL GROUP BY 1)"
-    " SELECT CASE WHEN (SELECT w FROM step) = 3600"
-    "  THEN strftime('%Y-%m-%dT%H:00Z', b.t, 'unixepoch')"
-    "  ELSE strftime('%Y-%m-%d', b.t, 'unixepoch') END,"
-    "  COALESCE(acc,0), COALESCE(mark,0), COALESCE(rej,0), COALESCE(tf,0),"
-    "  COALESCE(unr,0), COALESCE(n,0)"
-    " FROM b LEFT JOIN a ON a.t = b.t ORDER BY b.t";
-
-/* series_step - "hour" or "day" for the span of hv_r. */
-static const char *series_step(struct ctx *c)
+/* time series: buckets of :w seconds from :first to :last, empty ones
+ * included; the counts come from one more pass over the sessions. */
+static void sql_series(struct ctx *c, struct fmt_buf *b)
 {
-    sqlite3_stmt *q = prep(c, "SELECT max(ts) - min(ts) FROM temp.hv_r");
-    const char *step = "day";
+    fmt_buf_puts(
+        b,
+        "WITH RECURSIVE"
+        " bk(t) AS (SELECT :first - :first % :w WHERE :first IS NOT NULL"
+        "  UNION ALL SELECT t + :w FROM bk WHERE t + :w <= :last"
+        "  LIMIT 20000),"
+        " raw AS (SELECT s.ts - s.ts % :w AS t, p.verdict AS verdict,"
+        "  count(*) AS n FROM sessions s JOIN temp.hv_p p"
+        "  ON p.helo = COALESCE(s.helo,'') AND p.ip = s.ip");
+    range_where(c, b, true);
+    fmt_buf_puts(
+        b,
+        "  GROUP BY 1, 2),"
+        " a AS (SELECT t, sum(CASE WHEN verdict = 'accept' THEN n END) AS acc,"
+        "  sum(CASE WHEN verdict = 'mark' THEN n END) AS mark,"
+        "  sum(CASE WHEN verdict = 'reject' THEN n END) AS rej,"
+        "  sum(CASE WHEN verdict = 'tempfail' THEN n END) AS tf,"
+        "  sum(CASE WHEN verdict = 'unresolved' THEN n END) AS unr,"
+        "  sum(n) AS n FROM raw GROUP BY t)"
+        " SELECT CASE WHEN :w = 3600"
+        "  THEN strftime('%Y-%m-%dT%H:00Z', bk.t, 'unixepoch')"
+        "  ELSE strftime('%Y-%m-%d', bk.t, 'unixepoch') END,"
+        "  COALESCE(acc,0), COALESCE(mark,0), COALESCE(rej,0), COALESCE(tf,0),"
+        "  COALESCE(unr,0), COALESCE(n,0)"
+        " FROM bk LEFT JOIN a ON a.t = bk.t ORDER BY bk.t");
+}
+
+/* time_span - first and last session time in range (the ts index makes
+ * this two seeks), and the series step: an hour under 3 days, else a day. */
+static void time_span(struct ctx *c)
+{
+    struct fmt_buf sql;
+    fmt_buf_init(&sql);
+    fmt_buf_puts(&sql, "SELECT min(s.ts), max(s.ts) FROM sessions s");
+    range_where(c, &sql, false);
+    sqlite3_stmt *q = prep(c, fmt_buf_str(&sql));
+    fmt_buf_free(&sql);
+    c->has_span = false;
     if (q == NULL)
-        return step;
+        return;
     if (sqlite3_step(q) == SQLITE_ROW &&
-        sqlite3_column_type(q, 0) != SQLITE_NULL &&
-        sqlite3_column_int64(q, 0) < 3 * 86400)
-        step = "hour";
+        sqlite3_column_type(q, 0) != SQLITE_NULL) {
+        c->has_span = true;
+        c->first = sqlite3_column_int64(q, 0);
+        c->last = sqlite3_column_int64(q, 1);
+    }
     sqlite3_finalize(q);
-    return step;
+    c->step = c->has_span && c->last - c->first < 3 * 86400 ? 3600 : 86400;
+    c->r->bucket = c->step == 3600 ? "hour" : "day";
 }
 
 /* have_function - true when name(args) can be prepared on db. */
@@ -741,10 +825,89 @@ static bool have_function(sqlite3 *db, const char *sql)
     return ok;
 }
 
+/* The tables of the report, in display order. */
+struct tdef {
+    const char *key;
+    const char *title;
+    const char *cols;  /* comma list */
+    const char *types; /* t text, i int, p percentage */
+    const char *sql;   /* NULL: built by code */
+};
+
+static const struct tdef tdefs[] = {
+    {"summary", "Summary", "item,value", "tt", sql_summary},
+    {"sources", "Inputs", "source,format,lines,skipped,sessions", "ttiii",
+     sql_sources},
+    {"skips", "Lines skipped", "reason,lines", "ti", sql_skips},
+    {"verdicts", "Verdicts",
+     "verdict,sessions,sessions_pct,messages,messages_pct", "tipip",
+     sql_verdicts},
+    {"impact", "Impact: CSV verdict x MTA disposition (sessions)",
+     "verdict,accepted,rejected,deferred,lost,unknown,sessions", "tiiiiii",
+     sql_impact},
+    {"at_risk", "Senders at risk: accepted by the MTA, rejected by CSV",
+     "domain,ips,sessions,messages,reason,example", "tiiitt", sql_at_risk},
+    {"mta_rejected_csv_accepted", "Rejected by the MTA, accepted by CSV",
+     "domain,ips,sessions,messages,reason,example", "tiiitt", sql_rescued},
+    {"csa", "CSA status and reason", "status,reason,sessions,messages",
+     "ttii", sql_csa},
+    {"dna", "DNA status and grade", "status,grade,sessions,messages", "ttii",
+     sql_dna},
+    {"helo_quality", "HELO quality", "class,sessions,helos,messages", "tiii",
+     sql_helo_quality},
+    {"publishing", "CSA publishing coverage (resolved sessions)",
+     "scope,total,publishing,publishing_pct", "tiip", sql_publishing},
+    {"replies", "Replies CSV would have sent",
+     "verdict,reply,sessions,messages", "ttii", sql_replies},
+    {"top_domains", "Top HELO domains per verdict",
+     "verdict,domain,sessions,messages,ips", "ttiii", sql_top_domains},
+    {"top_networks", "Top client networks per verdict",
+     "verdict,network,sessions,messages,helos", "ttiii", sql_top_networks},
+    {"timeseries", NULL,
+     "time,accept,mark,reject,tempfail,unresolved,sessions", "tiiiiii", NULL},
+};
+
+/* build_tables - every table of tdefs into c->r. */
+static int build_tables(struct ctx *c)
+{
+    bool replies = have_function(c->db, "SELECT hv_smtp_reply('reject',"
+                                        "'fail','x','unknown','','h','a')");
+    for (size_t k = 0; k < sizeof(tdefs) / sizeof(tdefs[0]); k++) {
+        const struct tdef *d = &tdefs[k];
+        if (strcmp(d->key, "replies") == 0 && !replies)
+            continue;
+        const char *title = d->title;
+        if (title == NULL)
+            title = c->step == 3600 ? "Verdicts per hour" : "Verdicts per day";
+        struct rtable *t = rt_new(c->r, d->key, title, d->cols, d->types);
+        int rc;
+        if (strcmp(d->key, "summary") == 0) {
+            t->kv = true;
+            rc = kv_fill(c, t, d->sql);
+        } else if (d->sql != NULL) {
+            rc = fill(c, t, d->sql);
+        } else {
+            struct fmt_buf sql;
+            fmt_buf_init(&sql);
+            sql_series(c, &sql);
+            rc = fill(c, t, fmt_buf_str(&sql));
+            fmt_buf_free(&sql);
+        }
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
                  char **err)
 {
-    struct ctx c = {db, r, o, err};
+    struct ctx c;
+    memset(&c, 0, sizeof(c));
+    c.db = db;
+    c.r = r;
+    c.o = o;
+    c.err = err;
     memset(r, 0, sizeof(*r));
     r->since = o->since;
     r->until = o->until;
@@ -763,82 +926,14 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
         sqlite3_create_function(db, "hv_net", 1, fl, NULL, sql_net, NULL,
                                 NULL) != SQLITE_OK)
         return report_errf(err, "report: %s", sqlite3_errmsg(db));
-    if (make_work(&c) != 0)
-        return -1;
-
-    struct rtable *t;
-    t = rt_new(r, "summary", "Summary", "item,value", "tt");
-    t->kv = true;
-    if (kv_fill(&c, t, sql_summary) != 0)
-        return -1;
-    t = rt_new(r, "sources", "Inputs", "source,format,lines,skipped,sessions",
-               "ttiii");
-    if (fill(&c, t, sql_sources) != 0)
-        return -1;
-    t = rt_new(r, "skips", "Lines skipped", "reason,lines", "ti");
-    if (fill(&c, t, sql_skips) != 0)
-        return -1;
-    t = rt_new(r, "verdicts", "Verdicts",
-               "verdict,sessions,sessions_pct,messages,messages_pct", "tipip");
-    if (fill(&c, t, sql_verdicts) != 0)
-        return -1;
-    t = rt_new(r, "impact", "Impact: CSV verdict x MTA disposition (sessions)",
-               "verdict,accepted,rejected,deferred,lost,unknown,sessions",
-               "tiiiiii");
-    if (fill(&c, t, sql_impact) != 0)
-        return -1;
-    t = rt_new(r, "at_risk",
-               "Senders at risk: accepted by the MTA, rejected by CSV",
-               "domain,ips,sessions,messages,reason,example", "tiiitt");
-    if (fill(&c, t, sql_at_risk) != 0)
-        return -1;
-    t = rt_new(r, "mta_rejected_csv_accepted",
-               "Rejected by the MTA, accepted by CSV",
-               "domain,ips,sessions,messages,reason,example", "tiiitt");
-    if (fill(&c, t, sql_rescued) != 0)
-        return -1;
-    t = rt_new(r, "csa", "CSA status and reason",
-               "status,reason,sessions,messages", "ttii");
-    if (fill(&c, t, sql_csa) != 0)
-        return -1;
-    t = rt_new(r, "dna", "DNA status and grade",
-               "status,grade,sessions,messages", "ttii");
-    if (fill(&c, t, sql_dna) != 0)
-        return -1;
-    t = rt_new(r, "helo_quality", "HELO quality",
-               "class,sessions,helos,messages", "tiii");
-    if (fill(&c, t, sql_helo_quality) != 0)
-        return -1;
-    t = rt_new(r, "publishing", "CSA publishing coverage (resolved sessions)",
-               "scope,total,publishing,publishing_pct", "tiip");
-    if (fill(&c, t, sql_publishing) != 0)
-        return -1;
-    if (have_function(db, "SELECT hv_smtp_reply('reject','fail','x',"
-                          "'unknown','','h','a')")) {
-        t = rt_new(r, "replies", "Replies CSV would have sent",
-                   "verdict,reply,sessions,messages", "ttii");
-        if (fill(&c, t, sql_replies) != 0)
-            return -1;
-    }
-    t = rt_new(r, "top_domains", "Top HELO domains per verdict",
-               "verdict,domain,sessions,messages,ips", "ttiii");
-    if (fill(&c, t, sql_top_domains) != 0)
-        return -1;
-    t = rt_new(r, "top_networks", "Top client networks per verdict",
-               "verdict,network,sessions,messages,helos", "ttiii");
-    if (fill(&c, t, sql_top_networks) != 0)
-        return -1;
-    r->bucket = series_step(&c);
-    t = rt_new(r, "timeseries",
-               strcmp(r->bucket, "hour") == 0 ? "Verdicts per hour"
-                                              : "Verdicts per day",
-               "time,accept,mark,reject,tempfail,unresolved,sessions",
-               "tiiiiii");
-    if (fill(&c, t, sql_series) != 0)
-        return -1;
-    exec(&c, "DROP TABLE IF EXISTS temp.hv_r;"
-             "DROP TABLE IF EXISTS temp.hv_policy");
-    return 0;
+    /* the work tables are scratch: keep them in memory, not in a file */
+    sqlite3_exec(db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
+    time_span(&c);
+    int rc = make_work(&c);
+    if (rc == 0)
+        rc = build_tables(&c);
+    drop_work(db);
+    return rc;
 }
 
 void report_free(struct report *r)
@@ -886,8 +981,6 @@ int report_run(struct store *st, const struct report_opts *o, char **err)
     struct report r;
     int rc = report_build(store_db(st), o, &r, err);
     if (rc != 0) {
-        sqlite3_exec(store_db(st), "DROP TABLE IF EXISTS temp.hv_r", NULL,
-                     NULL, NULL);
         report_free(&r);
         return -1;
     }

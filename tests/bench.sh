@@ -18,7 +18,8 @@
 # and never fails the script. The table goes to stdout and, as Markdown, to
 # $B/bench.md (default build/bench.md).
 #
-# Environment: BENCH_SCALE=small (20,000 sessions; a quick look), HELOVAL
+# Environment: BENCH_SCALE=small (20,000 sessions; a quick look),
+# BENCH_PARTS (default "scan memory resolve report": any subset), HELOVAL
 # (default ./heloval), MKLOG (default ../shared/tools/mklog), BENCH_KEEP=DIR
 # (keep the generated inputs there), B (build directory).
 #
@@ -49,6 +50,8 @@ else
     trap 'rm -rf "$D"' EXIT INT TERM
 fi
 mkdir -p "$B"
+PARTS=${BENCH_PARTS:-scan memory resolve report}
+want() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 MD=$B/bench.md
 ROWS=$D/rows.txt
 : > "$ROWS"
@@ -111,13 +114,19 @@ VERSION=$("$HELOVAL" --version 2>/dev/null | head -n 1)
 [ -n "$VERSION" ] || VERSION="heloval (version unknown)"
 
 # ==== inputs =================================================================
+# Run a private copy: a rebuild of ./heloval during the run must not break it.
 HAVE_HELOVAL=1
+if [ -x "$HELOVAL" ] && cp "$HELOVAL" "$D/heloval.bin" 2> /dev/null; then
+    HELOVAL=$D/heloval.bin
+fi
 if ! "$HELOVAL" --version > /dev/null 2>&1 && ! "$HELOVAL" --help > /dev/null 2>&1; then
     HAVE_HELOVAL=0
     note "$HELOVAL does not run (make first); heloval figures will be n/a"
 fi
 GEN=1
-if [ -z "$MKLOG" ] || ! command -v python3 > /dev/null 2>&1; then
+if ! want scan && ! want memory; then
+    GEN=0
+elif [ -z "$MKLOG" ] || ! command -v python3 > /dev/null 2>&1; then
     GEN=0
     note "mklog or python3 missing: no inputs"
 else
@@ -140,7 +149,7 @@ scan_once() {
 PFLOGSUMM=$(command -v pflogsumm || true)
 EXIMSTATS=$(command -v eximstats || true)
 EXIMSTATS_WHY=""
-if [ -z "$EXIMSTATS" ]; then
+if [ -z "$EXIMSTATS" ] && want scan; then
     if command -v apt-get > /dev/null 2>&1 && command -v dpkg-deb > /dev/null 2>&1; then
         mkdir -p "$D/deb"
         if (cd "$D/deb" && apt-get download exim4-base > /dev/null 2>&1) &&
@@ -203,19 +212,23 @@ bench_scan() {
     fi
 }
 
-note "scan: Postfix"
-bench_scan postfix "$D/pf.log" "helo=" "$PFLOGSUMM" pflogsumm "pflogsumm not installed"
-note "scan: Exim"
-bench_scan exim "$D/ex.log" "H=" "$EXIMSTATS" eximstats "$EXIMSTATS_WHY"
+if want scan; then
+    note "scan: Postfix"
+    bench_scan postfix "$D/pf.log" "helo=" "$PFLOGSUMM" pflogsumm "pflogsumm not installed"
+    note "scan: Exim"
+    bench_scan exim "$D/ex.log" "H=" "$EXIMSTATS" eximstats "$EXIMSTATS_WHY"
+fi
 
 # ==== memory =================================================================
-note "memory: peak RSS at $NMEM and $N sessions"
-if [ $GEN = 0 ] || [ $HAVE_HELOVAL = 0 ]; then
+if ! want memory; then
+    :
+elif [ $GEN = 0 ] || [ $HAVE_HELOVAL = 0 ]; then
     row "peak RSS, scan postfix" "n/a (no input or no heloval)" "" "" "" ""
 elif [ ! -x /usr/bin/time ]; then
     row "peak RSS, scan postfix" "n/a (/usr/bin/time missing: apt-get install time)" \
         "" "" "" ""
 else
+    note "memory: peak RSS at $NMEM and $N sessions"
     rm -f "$D/fresh.db"*
     /usr/bin/time -f %M -o "$D/rss.small" "$HELOVAL" scan --db "$D/fresh.db" \
         --year 2026 -q --no-progress "$D/pf-small.log" > /dev/null 2>&1
@@ -239,6 +252,7 @@ fi
 EXTRA=$D/extra.txt
 : > "$EXTRA"
 for part in resolve report; do
+    want $part || continue
     s=tests/bench-$part.sh
     if [ ! -f "$s" ]; then
         row "$part" "n/a ($s not present)" "" "" "" ""

@@ -18,13 +18,15 @@ EXTRA_TEST_BINS += $(REPLAY_BINS)
 $(B)/fuzz/replay_%: tests/fuzz/fuzz_parser.c tests/fuzz/replay.c $(FUZZ_LIBOBJ)
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
-	@$(CC) $(ALL_CFLAGS) -DFUZZ_FORMAT=hv_format_$* -o $@ $(filter %.c,$^) $(FUZZ_LIBOBJ) $(LDLIBS)
+	@mkdir -p $(B)/deps
+	@$(CC) $(ALL_CFLAGS) $(DEPS_OF) -DFUZZ_FORMAT=hv_format_$* -o $@ $(filter %.c,$^) $(FUZZ_LIBOBJ) $(LDLIBS)
 
 define fuzz_other_rule
 $(B)/fuzz/replay_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/replay.c $$(FUZZ_LIBOBJ)
 	@mkdir -p $$(@D)
 	@echo "  FUZZ    $$@"
-	@$$(CC) $$(ALL_CFLAGS) -o $$@ tests/fuzz/fuzz_$(1).c tests/fuzz/replay.c $$(FUZZ_LIBOBJ) $$(LDLIBS)
+	@mkdir -p $$(B)/deps
+	@$$(CC) $$(ALL_CFLAGS) $$(DEPS_OF) -o $$@ tests/fuzz/fuzz_$(1).c tests/fuzz/replay.c $$(FUZZ_LIBOBJ) $$(LDLIBS)
 endef
 $(foreach f,$(FUZZ_OTHER),$(eval $(call fuzz_other_rule,$(f))))
 

@@ -499,6 +499,25 @@ static void test_merge(void)
     CHECK_INTEQ(g.s[1].line, 2);
     CHECK(!g.s[1].complete);
 
+    /* +pid without ports: the "connection count" line carries the
+     * daemon's pid; the connection's own pid takes that session over */
+    const char *d2[] = {
+        "2016-04-01 11:08:38 [100] SMTP connection from [192.0.2.1] "
+        "(TCP/IP connection count = 1)",
+        "2016-04-01 11:08:39 [18643] H=(a) [192.0.2.1] F=<a@b> rejected RCPT <c>",
+        "2016-04-01 11:08:40 [18643] no MAIL in SMTP connection from (a) "
+        "[192.0.2.1] D=1s C=EHLO,QUIT",
+        "2016-04-01 11:08:41 [100] SMTP connection from [192.0.2.1] "
+        "(TCP/IP connection count = 1)",
+        NULL};
+    run(d2, &g, NULL);
+    CHECK_INTEQ(g.n, 2);
+    CHECK_INTEQ(g.s[0].line, 1);
+    CHECK_STREQ(g.s[0].helo, "a");
+    CHECK(g.s[0].complete);
+    CHECK_INTEQ(g.s[1].line, 4);
+    CHECK(!g.s[1].complete);
+
     /* idle window: 5 minutes of log time */
     const char *e[] = {
         "2026-11-01 00:00:00 H=(h) [192.0.2.1] F=<a@b> rejected RCPT <c@d>",
@@ -554,6 +573,10 @@ static void test_smap(void)
     CHECK_INTEQ(g.s[1].line, 1);
     hv_smap_close(m, s3);
     CHECK_INTEQ(g.n, 3);
+    struct hv_session *s4 = hv_smap_open(m, &k3, 120);
+    hv_smap_discard(m, s4);          /* forgotten, not emitted */
+    CHECK_INTEQ(g.n, 3);
+    CHECK(hv_smap_find(m, &k3) == NULL);
     CHECK_INTEQ(hv_smap_count(m), 0);
     /* reuse after free, then flush */
     for (uint64_t i = 10; i < 14; i++) {
@@ -622,6 +645,50 @@ static void test_probe(void)
     CHECK(hv_format_find("exim") == &hv_format_exim);
 }
 
+/* ==== Truncated input ==== */
+
+/* Every prefix and suffix of every table line, each in a heap block of its
+ * exact size (so ASan/valgrind see any read past the end), through one
+ * parser: no crash, and whatever comes out has an address. */
+static void test_truncated(void)
+{
+    struct hv_clock clock;
+    hv_clock_init(&clock, 2026, 0);
+    struct hv_parse_opts opts = {&clock, NULL, 0};
+    struct got g;
+    memset(&g, 0, sizeof(g));
+    struct hv_parser *p = hv_format_exim.open(&opts, collect, &g);
+    uint64_t lineno = 0;
+    size_t bad = 0, fed = 0;
+    for (size_t i = 0; i < sizeof(ones) / sizeof(ones[0]); i++) {
+        size_t len = strlen(ones[i].line);
+        for (size_t k = 0; k <= 2 * len; k++) {
+            size_t from = k <= len ? 0 : k - len;
+            size_t n = k <= len ? k : len - from;
+            char *b = malloc(n + 1);
+            if (b == NULL)
+                abort();
+            memcpy(b, ones[i].line + from, n);
+            b[n] = '\0';
+            struct hv_line ln = {b, n, ++lineno, 0};
+            const char *r;
+            size_t before = g.n;
+            hv_format_exim.feed(p, &ln, &r);
+            for (size_t j = before; j < g.n && j < MAXS; j++)
+                if (g.s[j].ip[0] == '\0')
+                    bad++;
+            if (g.n >= MAXS)
+                g.n = 0;
+            free(b);
+            fed++;
+        }
+    }
+    hv_format_exim.finish(p);
+    hv_format_exim.close(p);
+    CHECK_INTEQ(bad, 0);
+    CHECK(fed > 1000);
+}
+
 int main(void)
 {
     test_host_parse();
@@ -632,5 +699,6 @@ int main(void)
     test_smap();
     test_many();
     test_probe();
+    test_truncated();
     return CHECK_DONE();
 }

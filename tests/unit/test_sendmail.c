@@ -159,6 +159,12 @@ static const struct one ones[] = {
     {"Feb 22 14:02:44 batman sm-mta[4030]: s1MD2hsd004030: rrcs.rr.com "
      "[24.73.201.194]: EXPN root [rejected]",
      "24.73.201.194", "rrcs.rr.com", NULL, 0, 1, 0, HV_DISP_REJECTED, NULL},
+    /* a relay= inside the reply text that is not followed by ',' or the
+     * end is not Sendmail's */
+    {"Feb 23 07:57:28 pm sm-mta[6519]: s1N7vR47006519: ruleset=check_rcpt, "
+     "arg1=<c@c.pt>, relay=[192.0.2.15], reject=550 5.7.1 <c@c.pt>... "
+     "Rejected, relay=[8.8.8.8] is not you",
+     "192.0.2.15", "", NULL, 0, 1, 0, HV_DISP_REJECTED, NULL},
     /* injection: a forged relay= inside user= */
     {"Feb 25 04:02:28 relay1 sendmail[16665]: 06I02CNi016765: AUTH failure "
      "(LOGIN): authentication failure (-13) SASL(-13): authentication "
@@ -333,7 +339,8 @@ static void test_skips(void)
     const char *b[] = {"Nov 41 00:00:01 mx sm-mta[1]: s0QQQQQQ000001: [192.0.2.1] did "
                        "not issue MAIL/EXPN/VRFY/ETRN during connection to MTA",
                        NULL};
-    run(b, &g, &reason);
+    CHECK_INTEQ(run(b, &g, &reason), 1);
+    CHECK_STREQ(reason, "bad-timestamp");
     CHECK_INTEQ(g.n, 0);
     /* HELO over HV_HELO_MAX */
     static char big[HV_HELO_MAX + 256];
@@ -383,6 +390,50 @@ static void test_probe(void)
     CHECK(hv_format_find("sendmail") == &hv_format_sendmail);
 }
 
+/* ==== Truncated input ==== */
+
+/* Every prefix and suffix of every table line, each in a heap block of its
+ * exact size (so ASan/valgrind see any read past the end), through one
+ * parser: no crash, and whatever comes out has an address. */
+static void test_truncated(void)
+{
+    struct hv_clock clock;
+    hv_clock_init(&clock, 2026, 0);
+    struct hv_parse_opts opts = {&clock, NULL, 0};
+    struct got g;
+    memset(&g, 0, sizeof(g));
+    struct hv_parser *p = hv_format_sendmail.open(&opts, collect, &g);
+    uint64_t lineno = 0;
+    size_t bad = 0, fed = 0;
+    for (size_t i = 0; i < sizeof(ones) / sizeof(ones[0]); i++) {
+        size_t len = strlen(ones[i].line);
+        for (size_t k = 0; k <= 2 * len; k++) {
+            size_t from = k <= len ? 0 : k - len;
+            size_t n = k <= len ? k : len - from;
+            char *b = malloc(n + 1);
+            if (b == NULL)
+                abort();
+            memcpy(b, ones[i].line + from, n);
+            b[n] = '\0';
+            struct hv_line ln = {b, n, ++lineno, 0};
+            const char *r;
+            size_t before = g.n;
+            hv_format_sendmail.feed(p, &ln, &r);
+            for (size_t j = before; j < g.n && j < MAXS; j++)
+                if (g.s[j].ip[0] == '\0')
+                    bad++;
+            if (g.n >= MAXS)
+                g.n = 0;
+            free(b);
+            fed++;
+        }
+    }
+    hv_format_sendmail.finish(p);
+    hv_format_sendmail.close(p);
+    CHECK_INTEQ(bad, 0);
+    CHECK(fed > 1000);
+}
+
 int main(void)
 {
     test_client_parse();
@@ -390,5 +441,6 @@ int main(void)
     test_merge();
     test_skips();
     test_probe();
+    test_truncated();
     return CHECK_DONE();
 }
