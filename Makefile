@@ -76,7 +76,8 @@ test check: $(DEPS_STAMP)
 test-bins: $(UNIT_BIN) $(EXTRA_TEST_BINS)
 
 run: heloval
-	./heloval run --db $(B)/sample.db --year 2026 \
+	@rm -f $(B)/sample.db $(B)/sample.db-wal $(B)/sample.db-shm
+	./heloval run --db $(B)/sample.db --year 2026 --accreditor dna.example \
 	    --dns-zone sample-logs/dns-snapshot.zone -o report.html sample-logs
 
 install: heloval

@@ -55,6 +55,7 @@ struct job {
     char *ip;     /* NULL for DNA jobs */
     bool done;
     int evals;    /* evaluator calls so far (capped: RESOLVE_MAX_ROUNDS) */
+    int waiting;  /* answers it waits for; evaluated again at 0 */
 };
 
 enum job_kind { JOB_CSA, JOB_DNA };
@@ -312,6 +313,7 @@ static bool lookup(void *arg, const char *q, int qtype,
                                       a->capwait * sizeof *a->waiters);
             }
             a->waiters[a->nwait++] = (size_t)c->cur;
+            c->jobs[c->cur].waiting++;
         }
         return false;
     }
@@ -356,8 +358,13 @@ static void on_fetched(void *arg, const char *q, int qtype,
                      dnscache_ttl(st, ttl), c->now) != 0 &&
         c->dberr == 0)
         c->dberr = HV_EDB;
-    for (size_t i = 0; i < a->nwait; i++)
-        schedule(c, a->waiters[i]);
+    /* A job is evaluated again once every answer it asked for is in:
+     * one evaluation per round of lookups, as RESOLVE_MAX_ROUNDS counts. */
+    for (size_t i = 0; i < a->nwait; i++) {
+        struct job *j = &c->jobs[a->waiters[i]];
+        if (--j->waiting == 0)
+            schedule(c, a->waiters[i]);
+    }
     a->nwait = 0;
     drain(c);
 }
@@ -807,6 +814,29 @@ static int meta_sync(struct ctx *c, const char *key, const char *value,
     return rc;
 }
 
+/* ensure_index - the work list walks sessions in (helo, ip) order: make
+ * sure an index leads with those columns (created once, then kept up to
+ * date by SQLite). HV_OK or HV_EDB. */
+static int ensure_index(struct ctx *c)
+{
+    static const char find[] =
+        "SELECT 1 FROM pragma_index_list('sessions') l"
+        " WHERE (SELECT name FROM pragma_index_info(l.name) WHERE seqno = 0)"
+        " = 'helo' AND (SELECT name FROM pragma_index_info(l.name)"
+        " WHERE seqno = 1) = 'ip'";
+    sqlite3_stmt *s = NULL;
+    bool have = false;
+
+    if (sqlite3_prepare_v2(c->db, find, -1, &s, NULL) != SQLITE_OK)
+        return HV_EDB;
+    have = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    if (have)
+        return HV_OK;
+    return store_exec(c->st, "CREATE INDEX IF NOT EXISTS resolve_helo_ip"
+                             " ON sessions(helo, ip)");
+}
+
 /* join - "a,b,c" of n strings (malloc'ed). */
 static char *join(const char **v, size_t n)
 {
@@ -838,7 +868,8 @@ static int setup_meta(struct ctx *c, char **err)
     char *sig = xmalloc(n);
     int rc;
 
-    if (store_begin(c->st) != HV_OK) {
+    if (ensure_index(c) != HV_OK || store_begin(c->st) != HV_OK) {
+        *err = db_err(sqlite3_errmsg(c->db));
         rc = HV_EDB;
         goto out;
     }

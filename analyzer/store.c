@@ -177,7 +177,7 @@ int store_open(const char *path, int flags, struct store **out, char **err)
         if (sqlite3_exec(st->db,
                          "PRAGMA page_size=8192; PRAGMA journal_mode=WAL;"
                          "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=8192;"
-                         "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"
+                         "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192;"
                          "PRAGMA temp_store=MEMORY",
                          NULL, NULL, NULL) != SQLITE_OK) {
             rc = set_err(st, HV_EDB, "%s: not a usable database: %s", path,

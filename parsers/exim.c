@@ -640,6 +640,7 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
     /* "SMTP protocol error in "CMD" H=host ..." and other lines with the
      * client's text before Exim's field: the last field wins. */
     if (STARTS(b, bn, "SMTP protocol error in ") ||
+        STARTS(b, bn, "SMTP syntax error in ") ||
         STARTS(b, bn, "VRFY failed for ") || STARTS(b, bn, "ignoring AUTH=") ||
         STARTS(b, bn, "rejected from <") ||
         STARTS(b, bn, "SMTP connection lost after")) {
@@ -649,6 +650,7 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
             x->lost = true;
             x->complete = true;
         } else if (STARTS(b, bn, "SMTP protocol error in ") ||
+                   STARTS(b, bn, "SMTP syntax error in ") ||
                    STARTS(b, bn, "rejected from <")) {
             x->r5++;
         }
@@ -769,6 +771,16 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
         return true;
     }
 
+    /* "Connection from [ip] refused: too many connections from that IP
+     * address" (daemon.c: 421, connection closed) */
+    if (STARTS(b, bn, "Connection from ")) {
+        if (!host_at(b, bn, 16, x) || FIND(b, bn, " refused") == NULL)
+            return false;
+        x->r4++;
+        x->complete = true;
+        return true;
+    }
+
     /* "refused connection from [ip] (host_reject_connection)" */
     if (STARTS(b, bn, "refused connection from ")) {
         if (!host_at(b, bn, 24, x))
@@ -818,6 +830,7 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
 struct hv_parser {
     struct hv_smap *map;
     struct hv_clock *clock;
+    struct hv_syslog_cache stamp_cache;   /* last syslog minute */
 };
 
 /* skip_tag - "host exim[pid]: " or "exim[pid]: " (a program whose name
@@ -978,7 +991,8 @@ static int exim_feed(struct hv_parser *p, const struct hv_line *line,
         skip_tag(&s, &n, &pid);
     } else {
         struct hv_syslog sl;
-        int st = hv_syslog_split(s, n, p->clock, &sl);
+        int st = hv_syslog_split_cached(s, n, p->clock, &p->stamp_cache,
+                                        &sl);
         if (st == HV_SYSLOG_BADSTAMP) {
             *reason = "bad-timestamp";
             return HV_PARSE_SKIP;

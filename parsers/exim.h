@@ -11,11 +11,15 @@
  * the SMTP *client* (deliveries => -> >> *> ** ==, delivery errors, callouts,
  * cutthrough, client-side AUTH, "delivering unencrypted to") are not
  * sessions. Lines of one connection are merged: by client IP and port when
- * the port is logged, else by IP and Exim pid ("[pid]" or the syslog pid),
- * else by IP alone, a different HELO starting a new session. A merged session
- * is emitted when its end is logged, when it has been idle for
- * HV_SMAP_IDLE seconds of log time, when the map is full (the oldest goes,
- * complete=false) or at finish().
+ * the port is logged (+incoming_port), else by IP and Exim pid ("[pid]" of
+ * +pid, or the syslog pid; the daemon's "connection count" line is taken
+ * over by the first line of the connection's own pid), else by IP alone
+ * while the HELO stays the same (a line with another HELO starts a new
+ * session, a line without one joins). A merged session is emitted when its
+ * end is logged (closed by, lost, no MAIL, timeouts, dropped, connect-time
+ * rejects), when it has been idle for HV_SMAP_IDLE seconds of log time,
+ * when the map is full (the least recently active goes, complete=false) or
+ * at finish(). The HELO kept is the first one seen.
  *
  * Trust: everything in a line is attacker text except the host field that
  * Exim wrote; where a client-chosen string precedes or follows that field

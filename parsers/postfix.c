@@ -89,6 +89,8 @@ struct pf_ctx {
     size_t prog_len;
     const char *pid;
     size_t pid_len;
+    const char *base;     /* daemon name: last part of prog */
+    size_t base_len;
 };
 
 /* ==== State ==== */
@@ -110,7 +112,6 @@ struct pf_sess {
     bool connected;            /* its "connect from" was seen */
     bool pre_only;             /* only pre-connect warnings so far */
     uint32_t qhead;            /* its queue IDs (qmap entries, index + 1) */
-    char rawip[HV_IP_MAX + 1]; /* client address as logged */
     char key[PF_KEY_MAX];
 };
 
@@ -130,7 +131,6 @@ struct pf_handoff {
     int64_t ts;
     uint64_t line, offset;
     char ip[HV_IP_MAX + 1];
-    char rawip[HV_IP_MAX + 1];
     char key[PF_KEY_MAX];
 };
 
@@ -145,6 +145,7 @@ struct pf_qent {
     uint64_t serial;
     uint32_t hnext;            /* hash chain / free list (index + 1) */
     uint32_t snext;            /* next queue ID of the same session */
+    uint32_t qhash;            /* hash of qid */
     bool uncounted;            /* its message was rejected after client= */
 };
 
@@ -195,6 +196,7 @@ static inline bool has_prefix(const char *p, size_t n, const char *s,
 }
 #define HAS(p, n, lit) has_prefix((p), (n), lit, sizeof(lit) - 1)
 
+/* is_digit / is_alnum - ASCII classes, no locale. */
 static inline bool is_digit(unsigned char c)
 {
     return c >= '0' && c <= '9';
@@ -222,26 +224,32 @@ static const bool namech[256] = {
     ['y'] = 1, ['z'] = 1,
 };
 
+/* is_namech - byte of a logged client name (see namech[]). */
 static inline bool is_namech(unsigned char c)
 {
     return namech[c];
 }
 
 /* find - first occurrence of needle in [p, p+n), or NULL (memmem is a
- * GNU extension, not in the POSIX feature set the build uses). */
+ * GNU extension, not in the POSIX feature set the build uses). memchr runs
+ * on the needle's first byte that is not a space: spaces are everywhere in
+ * log text, so anchoring " from " on 'f' saves most false starts. */
 static const char *find(const char *p, size_t n, const char *needle,
                         size_t nl)
 {
     if (nl == 0 || n < nl)
         return NULL;
-    const char *end = p + n - nl + 1;
-    while (p < end) {
-        const char *c = memchr(p, needle[0], (size_t)(end - p));
+    size_t k = 0;
+    while (k + 1 < nl && needle[k] == ' ')
+        k++;
+    const char *q = p + k, *end = p + n - nl + k + 1;
+    while (q < end) {
+        const char *c = memchr(q, needle[k], (size_t)(end - q));
         if (c == NULL)
             return NULL;
-        if (memcmp(c, needle, nl) == 0)
-            return c;
-        p = c + 1;
+        if (memcmp(c - k, needle, nl) == 0)
+            return c - k;
+        q = c + 1;
     }
     return NULL;
 }
@@ -299,29 +307,22 @@ static bool ip4_canonical(const char *p, size_t n)
 {
     if (n < 7 || n > 15)
         return false;
-    const unsigned char *u = (const unsigned char *)p, *end = u + n;
-    for (int part = 0; part < 4; part++) {
-        unsigned d0 = (unsigned)u[0] - '0';
-        if (d0 > 9)
-            return false;
-        unsigned v = d0;
-        int nd = 1;
-        while (u + nd < end && (unsigned)u[nd] - '0' <= 9) {
-            if (nd == 3 || d0 == 0)
+    unsigned v = 0, dots = 0, nd = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = (unsigned char)p[i];
+        if (c == '.') {
+            if (nd == 0 || v > 255 || ++dots > 3)
                 return false;
-            v = v * 10 + ((unsigned)u[nd] - '0');
+            v = nd = 0;
+        } else {
+            c -= '0';
+            if (c > 9 || (nd == 1 && v == 0))   /* not a digit, or "01" */
+                return false;
+            v = v * 10 + c;   /* at most 9 digits in a row: no overflow */
             nd++;
         }
-        if (v > 255)
-            return false;
-        u += nd;
-        if (part < 3) {
-            if (u + 1 >= end || *u != '.')
-                return false;
-            u++;
-        }
     }
-    return u == end;
+    return dots == 3 && nd > 0 && v <= 255;
 }
 
 /* ip_canon - canonical text of an address into out (46 bytes). */
@@ -347,7 +348,10 @@ static const char *scan_client(const char *p, const char *end,
     if (q >= end || *q != '[')
         return NULL;
     const char *ip = q + 1;
-    const char *cb = memchr(ip, ']', (size_t)(end - ip));
+    /* bounded: an address is short, and a hostile line may hold many
+     * "from x[" without a ']' (this keeps every scan linear) */
+    size_t lim = (size_t)(end - ip) < 64 ? (size_t)(end - ip) : 64;
+    const char *cb = memchr(ip, ']', lim);
     if (cb == NULL || cb == ip || cb - ip > 60)
         return NULL;
     bool canon4 = ip4_canonical(ip, (size_t)(cb - ip));
@@ -531,6 +535,7 @@ static void smtpd_warning(const char *r, const char *end, struct pf_info *in)
     if (after != NULL && after < end && *after == ':')
         return;
     in->ip = NULL;
+    in->ip_is_canon = false;
     in->name = NULL;
     in->name_len = 0;
     if (HAS(r, (size_t)(end - r), "hostname ")) {
@@ -717,7 +722,8 @@ static void cleanup_client(const char *m, const char *lim, struct pf_info *in)
         size_t tl = (size_t)(lim - t);
         if (tl == 0 || HAS(t, tl, " from=<") || HAS(t, tl, " to=<") ||
             HAS(t, tl, " proto=") || HAS(t, tl, " helo=<")) {
-            const char *o = rchr(m, (size_t)(s - m), '[');
+            const char *w = s - m > 64 ? s - 64 : m;
+            const char *o = rchr(w, (size_t)(s - w), '[');
             if (o != NULL) {
                 const char *nm = o;
                 while (nm > m && is_namech((unsigned char)nm[-1]))
@@ -791,6 +797,7 @@ static inline struct pf_sess *slot(const struct hv_parser *p, uint32_t i)
     return &p->chunks[(i - 1) / PF_CHUNK][(i - 1) % PF_CHUNK];
 }
 
+/* slot_index - the index + 1 of an open-session slot. */
 static inline uint32_t slot_index(const struct hv_parser *p,
                                   const struct pf_sess *ps)
 {
@@ -846,6 +853,7 @@ static struct pf_sess *sess_find_proc(const struct hv_parser *p,
     return best;
 }
 
+/* sess_find - the open session of a full key, or NULL. */
 static struct pf_sess *sess_find(const struct hv_parser *p, const char *key,
                                  uint16_t keylen, uint32_t hash)
 {
@@ -920,11 +928,13 @@ static void grow_buckets(struct hv_parser *p)
 
 /* ==== Queue-ID map ==== */
 
+/* qslot - the queue-ID entry of index + 1 i. */
 static inline struct pf_qent *qslot(const struct hv_parser *p, uint32_t i)
 {
     return &p->qchunks[(i - 1) / PF_CHUNK][(i - 1) % PF_CHUNK];
 }
 
+/* grow_qbuckets - double the queue-ID hash when it is fuller than 1. */
 static void grow_qbuckets(struct hv_parser *p)
 {
     uint32_t nb = p->nqbuckets * 2;
@@ -933,7 +943,7 @@ static void grow_qbuckets(struct hv_parser *p)
         struct pf_qent *e = qslot(p, c);
         if (e->where == 0)
             continue;
-        uint32_t h = fnv(2166136261u, e->qid, e->len) & (nb - 1);
+        uint32_t h = e->qhash & (nb - 1);
         e->hnext = b[h];
         b[h] = c;
     }
@@ -991,7 +1001,8 @@ static void qmap_add(struct hv_parser *p, const char *qid, size_t len,
     e->idx = idx;
     e->serial = serial;
     e->uncounted = false;
-    uint32_t h = fnv(2166136261u, qid, len) & (p->nqbuckets - 1);
+    e->qhash = fnv(2166136261u, qid, len);
+    uint32_t h = e->qhash & (p->nqbuckets - 1);
     e->hnext = p->qbuckets[h];
     p->qbuckets[h] = i;
     e->snext = *head;
@@ -1006,8 +1017,7 @@ static void qmap_drop_list(struct hv_parser *p, uint32_t *head)
     while (i != PF_NONE) {
         struct pf_qent *e = qslot(p, i);
         uint32_t next = e->snext;
-        uint32_t *l = &p->qbuckets[fnv(2166136261u, e->qid, e->len) &
-                                   (p->nqbuckets - 1)];
+        uint32_t *l = &p->qbuckets[e->qhash & (p->nqbuckets - 1)];
         while (*l != PF_NONE && *l != i)
             l = &qslot(p, *l)->hnext;
         if (*l == i)
@@ -1167,7 +1177,6 @@ static struct pf_sess *sess_new(struct hv_parser *p, const struct pf_ctx *cx,
     ps->connected = false;
     ps->pre_only = true;
     ps->qhead = PF_NONE;
-    ps->rawip[0] = '\0';
     ps->hnext = p->buckets[hash & (p->nbuckets - 1)];
     p->buckets[hash & (p->nbuckets - 1)] = i;
     ps->pklen = pklen;
@@ -1181,9 +1190,9 @@ static struct pf_sess *sess_new(struct hv_parser *p, const struct pf_ctx *cx,
     return ps;
 }
 
-/* set_ip - record the client address (canonical and as logged). */
-static void set_ip(struct hv_session *s, char *rawip, const char *ip,
-                   size_t len, bool is_canon)
+/* set_ip - record the client address in canonical form (once). */
+static void set_ip(struct hv_session *s, const char *ip, size_t len,
+                   bool is_canon)
 {
     if (s->ip[0] != '\0')
         return;
@@ -1192,23 +1201,18 @@ static void set_ip(struct hv_session *s, char *rawip, const char *ip,
         s->ip[len] = '\0';
     } else if (!ip_canon(ip, len, s->ip)) {
         s->ip[0] = '\0';
-        return;
-    }
-    if (rawip != NULL && len <= HV_IP_MAX) {
-        memcpy(rawip, ip, len);
-        rawip[len] = '\0';
     }
 }
 
 /* apply - fold what a line says into a session (queue IDs aside).
  * Returns true when the session changed (so a closed one must be emitted
  * again); *too_long is set when the HELO could not be kept. */
-static bool apply(struct hv_session *s, char *rawip, const struct pf_info *in,
+static bool apply(struct hv_session *s, const struct pf_info *in,
                   bool *too_long)
 {
     bool changed = false;
     if (in->ip != NULL && s->ip[0] == '\0') {
-        set_ip(s, rawip, in->ip, in->ip_len, in->ip_is_canon);
+        set_ip(s, in->ip, in->ip_len, in->ip_is_canon);
         changed = true;
     }
     if (in->name != NULL && in->name_len > 0 && s->rdns[0] == '\0' &&
@@ -1278,6 +1282,8 @@ static void handoff_unlink(struct hv_parser *p, uint32_t i)
     h->used = false;
 }
 
+/* handoff_put - remember a postscreen connection passed to smtpd (the
+ * oldest record is overwritten: its connection is simply dropped). */
 static void handoff_put(struct hv_parser *p, const struct pf_sess *ps)
 {
     if (p->handoff == NULL)
@@ -1297,7 +1303,6 @@ static void handoff_put(struct hv_parser *p, const struct pf_sess *ps)
     h->line = ps->s.line;
     h->offset = ps->s.offset;
     memcpy(h->ip, ps->s.ip, sizeof(h->ip));
-    memcpy(h->rawip, ps->rawip, sizeof(h->rawip));
 }
 
 /* handoff_take - the hand-off record of key (removed), or NULL. */
@@ -1321,7 +1326,7 @@ static struct pf_handoff *handoff_take(struct hv_parser *p, const char *key,
 /* on_session_line - smtpd and postscreen: find or open the session of the
  * line's process and fold the line in. */
 static int on_session_line(struct hv_parser *p, const struct pf_ctx *cx,
-                           const struct pf_info *in, bool postscreen,
+                           struct pf_info *in, bool postscreen,
                            const char **reason)
 {
     char key[PF_KEY_MAX];
@@ -1375,7 +1380,6 @@ static int on_session_line(struct hv_parser *p, const struct pf_ctx *cx,
             hc.offset = h->offset;
             ps = sess_new(p, &hc, key, keylen, hash, pklen);
             memcpy(ps->s.ip, h->ip, sizeof(h->ip));
-            memcpy(ps->rawip, h->rawip, sizeof(h->rawip));
             ps->connected = true;
         } else {
             ps = sess_new(p, cx, key, keylen, hash, pklen);
@@ -1386,7 +1390,7 @@ static int on_session_line(struct hv_parser *p, const struct pf_ctx *cx,
     if (in->kind == K_CONNECT)
         ps->connected = true;
     ps->pre_only = ps->pre_only && in->preconnect;
-    apply(&ps->s, ps->rawip, in, &too_long);
+    apply(&ps->s, in, &too_long);
     if (in->kind == K_CLIENT && in->qid != NULL)
         add_message(p, &ps->s, &ps->qhead, Q_OPEN, slot_index(p, ps),
                     ps->serial, in->qid, in->qid_len);
@@ -1408,7 +1412,7 @@ static int on_session_line(struct hv_parser *p, const struct pf_ctx *cx,
  * an open session, re-emit a closed one, or (queue ID never seen: the log
  * started after its client= line) start a session from the line itself. */
 static int on_cleanup_line(struct hv_parser *p, const struct pf_ctx *cx,
-                           const struct pf_info *in, const char **reason)
+                           struct pf_info *in, const char **reason)
 {
     bool too_long = false;
     struct pf_qent *e = qmap_lookup(p, in->qid, in->qid_len);
@@ -1416,7 +1420,7 @@ static int on_cleanup_line(struct hv_parser *p, const struct pf_ctx *cx,
         e->idx <= p->nslots && slot(p, e->idx)->in_use &&
         slot(p, e->idx)->serial == e->serial) {
         struct pf_sess *ps = slot(p, e->idx);
-        apply(&ps->s, ps->rawip, in, &too_long);
+        apply(&ps->s, in, &too_long);
         if (in->uncount)
             uncount(&ps->s, e);
         sess_touch(p, ps);
@@ -1425,7 +1429,7 @@ static int on_cleanup_line(struct hv_parser *p, const struct pf_ctx *cx,
                p->closed != NULL && p->closed[e->idx].serial == e->serial) {
         struct pf_closed *c = &p->closed[e->idx];
         p->st.linked++;
-        bool changed = apply(&c->s, NULL, in, &too_long);
+        bool changed = apply(&c->s, in, &too_long);
         if (in->uncount)
             changed |= uncount(&c->s, e);
         if (changed) {
@@ -1440,7 +1444,7 @@ static int on_cleanup_line(struct hv_parser *p, const struct pf_ctx *cx,
         s.ts = cx->ts;
         s.line = cx->lineno;
         s.offset = cx->offset;
-        apply(&s, NULL, in, &too_long);
+        apply(&s, in, &too_long);
         /* the queue file exists, so smtpd accepted a MAIL transaction */
         add_message(p, &s, &qhead, Q_CLOSED, 0, serial, in->qid, in->qid_len);
         if (in->uncount)
@@ -1462,9 +1466,8 @@ static int on_cleanup_line(struct hv_parser *p, const struct pf_ctx *cx,
 static int dispatch(struct hv_parser *p, const struct pf_ctx *cx,
                     const char *m, size_t n, bool loose, const char **reason)
 {
-    const char *base;
-    size_t bl;
-    hv_syslog_prog_base(cx->prog, cx->prog_len, &base, &bl);
+    const char *base = cx->base;
+    size_t bl = cx->base_len;
     if (!loose && bl == cx->prog_len)
         return HV_PARSE_OK;
     struct pf_info in;
@@ -1535,6 +1538,7 @@ static void handoff_buckets(struct hv_parser *p)
     p->nhbuckets = nb;
 }
 
+/* pf_open - hv_format.open: an empty parser with the default bounds. */
 static struct hv_parser *pf_open(const struct hv_parse_opts *opts,
                                  hv_emit_fn emit_fn, void *arg)
 {
@@ -1583,6 +1587,7 @@ void postfix_get_stats(const struct hv_parser *p, struct postfix_stats *st)
     *st = p->st;
 }
 
+/* pf_feed - hv_format.feed: split the syslog prefix, route the message. */
 static int pf_feed(struct hv_parser *p, const struct hv_line *line,
                    const char **reason)
 {
@@ -1603,7 +1608,7 @@ static int pf_feed(struct hv_parser *p, const struct hv_line *line,
         return HV_PARSE_OK;   /* "-- MARK --" and other tagless lines */
     struct pf_ctx cx = {sl.ts, line->lineno, line->offset, sl.host,
                         sl.host_len, sl.prog, sl.prog_len, sl.pid,
-                        sl.pid_len};
+                        sl.pid_len, sl.base, sl.base_len};
     return dispatch(p, &cx, sl.msg, sl.msg_len, false, reason);
 }
 
@@ -1612,10 +1617,13 @@ int postfix_feed_message(struct hv_parser *p, const char *prog,
                          const char **reason)
 {
     struct pf_ctx cx = {0, line->lineno, line->offset, "", 0, prog, prog_len,
-                        "", 0};
+                        "", 0, NULL, 0};
+    hv_syslog_prog_base(prog, prog_len, &cx.base, &cx.base_len);
     return dispatch(p, &cx, line->p, line->len, true, reason);
 }
 
+/* pf_finish - hv_format.finish: emit every open session as incomplete;
+ * postscreen connections handed to smtpd are dropped. */
 static void pf_finish(struct hv_parser *p)
 {
     while (p->lru_head != PF_NONE)
@@ -1625,6 +1633,7 @@ static void pf_finish(struct hv_parser *p)
             handoff_unlink(p, (uint32_t)i + 1);
 }
 
+/* pf_close - hv_format.close: free everything (NULL is a no-op). */
 static void pf_close(struct hv_parser *p)
 {
     if (p == NULL)

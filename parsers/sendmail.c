@@ -224,6 +224,26 @@ static bool classify(const char *b, size_t bn, struct hit *x)
         x->complete = true;
         return true;
     }
+    /* "connect from RDNS [IP]" (LogLevel > 9) */
+    if (STARTS(b, bn, "connect from "))
+        return hv_sendmail_client_parse(b + 13, bn - 13, &x->c);
+    /* "tcpwrappers (RDNS, IP) rejection": refused at connect */
+    if (STARTS(b, bn, "tcpwrappers (")) {
+        const char *cm = FIND(b, bn, ", ");
+        const char *cp = cm != NULL ? memchr(cm, ')', bn - (size_t)(cm - b))
+                                    : NULL;
+        if (cp == NULL ||
+            !hv_smap_addr_parse(cm + 2, (size_t)(cp - cm - 2), &x->c.addr))
+            return false;
+        size_t nl = (size_t)(cm - b) - 13;
+        x->c.rdns = nl > 0 && !(nl == 7 && memcmp(b + 13, "unknown", 7) == 0)
+                        ? b + 13
+                        : NULL;
+        x->c.rdns_len = x->c.rdns != NULL ? nl : 0;
+        x->r5++;
+        x->complete = true;
+        return true;
+    }
     /* "invalid domain name (HELO) from RDNS [IP]" (LogLevel > 9): the
      * HELO is the client's text, the last ") from " is Sendmail's. */
     if (STARTS(b, bn, "invalid domain name (")) {
@@ -263,6 +283,7 @@ static bool classify(const char *b, size_t bn, struct hit *x)
 struct hv_parser {
     struct hv_smap *map;
     struct hv_clock *clock;
+    struct hv_syslog_cache stamp_cache;   /* last syslog minute */
 };
 
 /* split_tag - "HOST PROG[PID]: " at *p when the syslog splitter stopped
@@ -338,7 +359,8 @@ static int sendmail_feed(struct hv_parser *p, const struct hv_line *line,
                          const char **reason)
 {
     struct hv_syslog sl;
-    int st = hv_syslog_split(line->p, line->len, p->clock, &sl);
+    int st = hv_syslog_split_cached(line->p, line->len, p->clock,
+                                    &p->stamp_cache, &sl);
     if (st == HV_SYSLOG_BADSTAMP) {
         *reason = "bad-timestamp";
         return HV_PARSE_SKIP;
@@ -373,6 +395,9 @@ static int sendmail_feed(struct hv_parser *p, const struct hv_line *line,
             qlen = i;
             b += i + 2;
             bn -= i + 2;
+        } else if (STARTS(b, bn, "NOQUEUE: ")) {
+            b += 9;
+            bn -= 9;
         }
     }
 

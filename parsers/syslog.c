@@ -90,11 +90,17 @@ void hv_syslog_prog_base(const char *prog, size_t prog_len, const char **base,
  * true, or false when p does not start with a tag. */
 static bool split_tag(const char *p, size_t len, struct hv_syslog *out)
 {
-    /* bytes that end a tag: '[', ':', ' ' (table: one test per byte) */
-    static const bool stop[256] = {[' '] = true, [':'] = true, ['['] = true};
-    size_t k = 0, lim = len < 256 ? len : 256;
-    while (k < lim && !stop[(unsigned char)p[k]])
-        k++;
+    /* bytes that end a tag: '[', ':', ' ' (1); '/' starts a part (2) */
+    static const unsigned char cls[256] = {[' '] = 1, [':'] = 1, ['['] = 1,
+                                           ['/'] = 2};
+    size_t k = 0, lim = len < 256 ? len : 256, base = 0;
+    for (; k < lim; k++) {
+        unsigned char c = cls[(unsigned char)p[k]];
+        if (c == 1)
+            break;
+        if (c == 2)
+            base = k + 1;
+    }
     if (k == 0 || k >= len || p[k] == ' ')
         return false;
     size_t tag_len = k;
@@ -120,7 +126,76 @@ static bool split_tag(const char *p, size_t len, struct hv_syslog *out)
         k++;
     out->prog = p;
     out->prog_len = tag_len;
+    out->base = p + base;
+    out->base_len = tag_len - base;
     out->pid = pid != NULL ? pid : p + tag_len;
+    out->pid_len = pid_len;
+    out->pidnum = pidnum;
+    out->msg = p + k;
+    out->msg_len = len - k;
+    return true;
+}
+
+/* token - the run of non-space bytes at p; its length. */
+static size_t token(const char *p, size_t len)
+{
+    const char *sp = memchr(p, ' ', len);
+    return sp != NULL ? (size_t)(sp - p) : len;
+}
+
+/* split_5424 - "APP PROCID MSGID SD MSG" after the host of an RFC 5424
+ * line ("-" for absent parts, SD "[id k="v"]..." with \] escapes, a BOM
+ * before MSG dropped). Fills the tag, pid and message; false when the
+ * parts are not there. */
+static bool split_5424(const char *p, size_t len, struct hv_syslog *out)
+{
+    size_t k = 0, n = token(p, len);
+    if (n == 0 || n >= len)
+        return false;
+    const char *app = p;
+    size_t app_len = n == 1 && p[0] == '-' ? 0 : n;
+    k = n + 1;
+    n = token(p + k, len - k);            /* PROCID */
+    const char *pid = p + k;
+    size_t pid_len = 0;
+    unsigned long pidnum = 0;
+    while (pid_len < n && pid_len < 12 && is_digit((unsigned char)pid[pid_len])) {
+        pidnum = pidnum * 10 + (unsigned long)(pid[pid_len] - '0');
+        pid_len++;
+    }
+    if (pid_len != n)
+        pid_len = 0, pidnum = 0;
+    k += n;
+    if (k >= len)
+        return false;
+    k++;
+    k += token(p + k, len - k);           /* MSGID */
+    if (k >= len)
+        return false;
+    k++;
+    if (p[k] == '-') {                    /* STRUCTURED-DATA */
+        k++;
+    } else {
+        while (k < len && p[k] == '[') {
+            k++;
+            while (k < len && p[k] != ']') {
+                if (p[k] == '\\' && k + 1 < len)
+                    k++;
+                k++;
+            }
+            if (k >= len)
+                return false;
+            k++;
+        }
+    }
+    if (k < len && p[k] == ' ')
+        k++;
+    if (len - k >= 3 && memcmp(p + k, "\xEF\xBB\xBF", 3) == 0)
+        k += 3;
+    out->prog = app;
+    out->prog_len = app_len;
+    hv_syslog_prog_base(app, app_len, &out->base, &out->base_len);
+    out->pid = pid;
     out->pid_len = pid_len;
     out->pidnum = pidnum;
     out->msg = p + k;
@@ -166,6 +241,7 @@ static size_t cached_3164(const char *p, size_t len, const struct hv_clock *c,
     return 16;
 }
 
+/* split - see the forward declaration above. */
 static int split(const char *line, size_t len, struct hv_clock *clock,
                  struct hv_syslog_cache *cache, struct hv_syslog *out)
 {
@@ -174,19 +250,22 @@ static int split(const char *line, size_t len, struct hv_clock *clock,
     size_t k = 0, n = 0;
 
     memset(out, 0, sizeof(*out));
-    out->host = out->prog = out->pid = line;
+    out->host = out->prog = out->pid = out->base = line;
     out->msg = line;
     out->msg_len = len;
 
     /* "<PRI>" and the RFC 5424 version digit */
+    bool v5424 = false;
     if (len > 3 && u[0] == '<') {
         size_t j = 1;
         while (j < len && j < 5 && is_digit(u[j]))
             j++;
         if (j > 1 && j < len && u[j] == '>') {
             k = j + 1;
-            if (k + 1 < len && u[k] == '1' && u[k + 1] == ' ')
+            if (k + 1 < len && u[k] == '1' && u[k + 1] == ' ') {
                 k += 2;
+                v5424 = true;
+            }
         }
     }
     if (clock == NULL) {
@@ -226,6 +305,22 @@ static int split(const char *line, size_t len, struct hv_clock *clock,
         k++;
     out->msg = line + k;
     out->msg_len = len - k;
+
+    if (v5424) {
+        size_t h = token(line + k, len - k);
+        out->host = line + k;
+        out->host_len = h == 1 && line[k] == '-' ? 0 : h;
+        k += h;
+        if (k < len)
+            k++;
+        if (!split_5424(line + k, len - k, out)) {
+            out->prog = out->pid = out->base = line + k;
+            out->msg = line + k;
+            out->msg_len = len - k;
+            return HV_SYSLOG_NOTAG;
+        }
+        return HV_SYSLOG_OK;
+    }
 
     /* HOST, unless the daemon left it out and the tag follows directly */
     const char *sp = memchr(line + k, ' ', len - k);

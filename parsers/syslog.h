@@ -4,6 +4,7 @@
  * read syslog files (postfix, exim via syslog, sendmail).
  *
  *   [<PRI>]STAMP HOST TAG[PID]: MESSAGE
+ *   <PRI>1 STAMP HOST APP PROCID MSGID SD MESSAGE         (RFC 5424)
  *
  * STAMP is RFC 3164 ("Nov  1 00:00:01", day space- or un-padded, year from
  * the hv_clock) or RFC 3339 ("2026-11-01T00:00:01.123+01:00", as rsyslog
@@ -45,6 +46,8 @@ struct hv_syslog {
     size_t host_len;
     const char *prog;     /* tag without "[pid]" and ":" */
     size_t prog_len;
+    const char *base;     /* last '/'-separated part of the tag ("smtpd") */
+    size_t base_len;
     const char *pid;      /* decimal digits of the pid, or length 0 */
     size_t pid_len;
     unsigned long pidnum; /* pid as a number, 0 when absent */

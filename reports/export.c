@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * export - sessions and verdicts as tsv, csv or jsonl (contract in
- * export.h). An outer statement walks the distinct source paths in order;
- * an inner one streams that path's sessions by line through the
- * UNIQUE(source_id, line) index, so no sort of the whole table is needed.
- * Verdict columns come from the `verdicts` view and hv_smtp_reply().
+ * export.h). An outer statement walks the sources by path; an inner one
+ * streams each source's sessions by line through the UNIQUE(source_id,
+ * line) index, so no sort of the whole table is needed. Verdict columns
+ * are those of the `verdicts` view, and hv_smtp_reply().
  */
 #include "export.h"
 
@@ -24,18 +24,29 @@ static const char *const session_cols[] = {
 #define NCOLS_SESSIONS 9
 #define NCOLS_VERDICTS 17
 
+/* One source at a time through the UNIQUE(source_id, line) index: rows
+ * come out in line order without a sort. */
 static const char sql_sessions[] =
     "SELECT src.path, s.line, s.ts, s.mta, s.ip, COALESCE(s.helo,''),"
     " s.rdns, s.disposition, s.messages"
-    " FROM sources src JOIN sessions s ON s.source_id = src.id"
-    " WHERE src.path = ?1 ORDER BY s.line, s.id";
+    " FROM sessions s JOIN sources src ON src.id = s.source_id"
+    " WHERE s.source_id = ?1 ORDER BY s.line";
 
+/* The joins of the `verdicts` view (analyzer/schema.c), restricted to one
+ * source: the view itself cannot be filtered by source id through the
+ * index. Keep the two in step. */
 static const char sql_verdicts[] =
-    "SELECT source, line, ts, mta, ip, helo, rdns, disposition, messages,"
-    " csa_status, csa_reason, csa_record, dna_status, dna_grade, dna_service,"
-    " verdict, COALESCE(hv_smtp_reply(verdict, csa_status, csa_reason,"
-    " dna_status, dna_service, helo, ?2),'')"
-    " FROM verdicts WHERE source = ?1 ORDER BY line, session_id";
+    "SELECT src.path, s.line, s.ts, s.mta, s.ip, COALESCE(s.helo,''),"
+    " s.rdns, s.disposition, s.messages, c.status, c.reason, c.record,"
+    " COALESCE(d.status,'unknown'), d.grade, d.service, p.action,"
+    " COALESCE(hv_smtp_reply(p.action, c.status, c.reason,"
+    " COALESCE(d.status,'unknown'), d.service, COALESCE(s.helo,''), ?2),'')"
+    " FROM sessions s JOIN sources src ON src.id = s.source_id"
+    " LEFT JOIN csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
+    " LEFT JOIN dna_result d ON d.helo = COALESCE(s.helo,'')"
+    " LEFT JOIN policy p ON p.csa_status = c.status"
+    "  AND p.dna_status = COALESCE(d.status,'unknown')"
+    " WHERE s.source_id = ?1 ORDER BY s.line";
 
 /* put_value - one value of column i (0-based) from q into b. */
 static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q, int i)
@@ -120,7 +131,7 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     struct fmt_buf b;
     int rc = 0;
     fmt_buf_init(&b);
-    if (sqlite3_prepare_v2(db, "SELECT DISTINCT path FROM sources ORDER BY path",
+    if (sqlite3_prepare_v2(db, "SELECT id FROM sources ORDER BY path, id",
                            -1, &paths, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
         rc = report_errf(err, "export: %s", sqlite3_errmsg(db));

@@ -518,14 +518,11 @@ static void range_where(struct ctx *c, struct fmt_buf *b, bool and_ts)
         fmt_buf_printf(b, "%s s.ts IS NOT NULL", w);
 }
 
-/* make_work - the work tables, so that no aggregation has to touch every
- * session again:
- *   hv_p  one row per distinct (HELO, client IP) in range, with its CSA,
- *         DNA, verdict (policy), HELO class, domain and network, computed
- *         once per pair;
- *   hv_a  the sessions in range counted per (pair, disposition, HELO
- *         provenance, source): n sessions, m messages, ex an example id;
- *   hv_r  a view joining the two, which the report queries read. */
+/* make_work - the work table hv_p: one row per distinct (HELO, client IP)
+ * in range, with its CSA, DNA, verdict (policy), HELO class, domain and
+ * network computed once per pair, and its sessions counted per MTA
+ * disposition and HELO provenance in the same single pass over the sessions
+ * (one GROUP BY). Every table but the time series reads only hv_p. */
 static int make_work(struct ctx *c)
 {
     const char *pt = load_policy(c);
@@ -535,19 +532,23 @@ static int make_work(struct ctx *c)
     fmt_buf_init(&sql);
     fmt_buf_puts(
         &sql,
-        "DROP VIEW IF EXISTS temp.hv_r;"
-        "DROP TABLE IF EXISTS temp.hv_a;"
         "DROP TABLE IF EXISTS temp.hv_p;"
         "CREATE TEMP TABLE hv_p(pid INTEGER PRIMARY KEY, helo TEXT, ip TEXT,"
+        " n INTEGER, m INTEGER, ex INTEGER,"       /* sessions, messages, example */
+        " n_acc INTEGER, n_rej INTEGER, n_def INTEGER, n_lost INTEGER,"
+        " n_unk INTEGER, ex_acc INTEGER, ex_rej INTEGER, n_recv INTEGER,"
         " csa_status TEXT, csa_reason TEXT, publishes INTEGER,"
         " dna_status TEXT, dna_grade TEXT, dna_service TEXT, verdict TEXT,"
-        " why TEXT, cls TEXT, domain TEXT, net TEXT, UNIQUE(helo, ip));"
-        "INSERT OR IGNORE INTO temp.hv_p(helo, ip, csa_status, csa_reason,"
+        " why TEXT, cls TEXT, domain TEXT, net TEXT);"
+        "INSERT INTO temp.hv_p(helo, ip, n, m, ex, n_acc, n_rej, n_def,"
+        " n_lost, n_unk, ex_acc, ex_rej, n_recv, csa_status, csa_reason,"
         " publishes, dna_status, dna_grade, dna_service, verdict, why, cls,"
-        " domain, net) SELECT helo, ip, csa_status, csa_reason, publishes,"
+        " domain, net)"
+        " SELECT helo, ip, n, m, ex, n_acc, n_rej, n_def, n_lost, n_unk,"
+        " ex_acc, ex_rej, n_recv, csa_status, csa_reason, publishes,"
         " dna_status, dna_grade, dna_service, verdict, why, cls,"
-        " hv_rdomain(helo, cls), hv_net(ip) FROM (SELECT q.helo AS helo,"
-        " q.ip AS ip, c.status AS csa_status, c.reason AS csa_reason,"
+        " hv_rdomain(helo, cls), hv_net(ip) FROM (SELECT q.*,"
+        " c.status AS csa_status, c.reason AS csa_reason,"
         " (c.status IS NOT NULL AND (COALESCE(c.record,'') <> '' OR"
         "  c.reason NOT IN ('no-record','invalid-helo','no-helo')))"
         "  AS publishes,"
@@ -560,41 +561,31 @@ static int make_work(struct ctx *c)
         "  ('not-recommended','defer') THEN 'dna-' || d.status"
         "  ELSE c.reason END AS why,"
         " hv_helo_class(NULLIF(q.helo,'')) AS cls"
-        " FROM (SELECT DISTINCT COALESCE(s.helo,'') AS helo, s.ip AS ip"
+        " FROM (SELECT COALESCE(s.helo,'') AS helo, s.ip AS ip,"
+        "  count(*) AS n, sum(s.messages) AS m, min(s.id) AS ex,"
+        "  sum(s.disposition = 'accepted') AS n_acc,"
+        "  sum(s.disposition = 'rejected') AS n_rej,"
+        "  sum(s.disposition = 'deferred') AS n_def,"
+        "  sum(s.disposition = 'lost') AS n_lost,"
+        "  sum(s.disposition NOT IN ('accepted','rejected','deferred','lost'))"
+        "  AS n_unk,"
+        "  min(CASE WHEN s.disposition = 'accepted' THEN s.id END) AS ex_acc,"
+        "  min(CASE WHEN s.disposition = 'rejected' THEN s.id END) AS ex_rej,"
+        "  sum(s.helo_from = 'received') AS n_recv"
         "  FROM sessions s");
     range_where(c, &sql, false);
-    fmt_buf_puts(&sql, ") q"
+    fmt_buf_puts(&sql, " GROUP BY 1, 2) q"
                        " LEFT JOIN csa c ON c.helo = q.helo AND c.ip = q.ip"
                        " LEFT JOIN dna_result d ON d.helo = q.helo"
                        " LEFT JOIN ");
     fmt_buf_puts(&sql, pt);
-    fmt_buf_puts(&sql,
-                 " p ON p.csa_status = c.status"
-                 " AND p.dna_status = COALESCE(d.status,'unknown'));"
-                 "CREATE TEMP TABLE hv_a(pid INTEGER, disposition TEXT,"
-                 " helo_from TEXT, source_id INTEGER, n INTEGER, m INTEGER,"
-                 " ex INTEGER);"
-                 "INSERT INTO temp.hv_a SELECT p.pid, s.disposition,"
-                 " s.helo_from, s.source_id, count(*), sum(s.messages),"
-                 " min(s.id) FROM sessions s JOIN temp.hv_p p"
-                 " ON p.helo = COALESCE(s.helo,'') AND p.ip = s.ip");
-    range_where(c, &sql, false);
-    fmt_buf_puts(&sql,
-                 " GROUP BY 1, 2, 3, 4;"
-                 "CREATE TEMP VIEW hv_r AS SELECT a.pid AS pid,"
-                 " a.disposition AS disposition, a.helo_from AS helo_from,"
-                 " a.source_id AS source_id, a.n AS n, a.m AS m, a.ex AS ex,"
-                 " p.helo AS helo, p.ip AS ip, p.csa_status AS csa_status,"
-                 " p.csa_reason AS csa_reason, p.publishes AS publishes,"
-                 " p.dna_status AS dna_status, p.dna_grade AS dna_grade,"
-                 " p.dna_service AS dna_service, p.verdict AS verdict,"
-                 " p.why AS why, p.cls AS cls, p.domain AS domain,"
-                 " p.net AS net"
-                 " FROM temp.hv_a a JOIN temp.hv_p p ON p.pid = a.pid;");
+    fmt_buf_puts(&sql, " p ON p.csa_status = c.status"
+                       " AND p.dna_status = COALESCE(d.status,'unknown'));"
+                       "CREATE INDEX temp.hv_p_pair ON hv_p(helo, ip, verdict);");
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = exec(c, fmt_buf_str(&sql));
-    timing("work tables", &t0);
+    timing("work table", &t0);
     fmt_buf_free(&sql);
     return rc;
 }
@@ -603,8 +594,6 @@ static int make_work(struct ctx *c)
 static void drop_work(sqlite3 *db)
 {
     sqlite3_exec(db,
-                 "DROP VIEW IF EXISTS temp.hv_r;"
-                 "DROP TABLE IF EXISTS temp.hv_a;"
                  "DROP TABLE IF EXISTS temp.hv_p;"
                  "DROP TABLE IF EXISTS temp.hv_policy",
                  NULL, NULL, NULL);
@@ -627,14 +616,13 @@ static const char sql_summary[] =
     " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', :last, 'unixepoch'),'')"
     "  AS last_session,"
     " COALESCE(sum(n),0) AS sessions, COALESCE(sum(m),0) AS messages,"
-    " (SELECT count(DISTINCT ip) FROM temp.hv_p) AS distinct_ips,"
-    " (SELECT count(DISTINCT helo) FROM temp.hv_p WHERE helo <> '')"
-    "  AS distinct_helos,"
+    " count(DISTINCT ip) AS distinct_ips,"
+    " count(DISTINCT NULLIF(helo,'')) AS distinct_helos,"
     " COALESCE(sum(CASE WHEN helo <> '' THEN n END),0) AS helo_known,"
-    " COALESCE(sum(CASE WHEN helo <> '' AND COALESCE(helo_from,'log') ="
-    "  'log' THEN n END),0) AS helo_from_log,"
-    " COALESCE(sum(CASE WHEN helo <> '' AND helo_from = 'received'"
-    "  THEN n END),0) AS helo_from_received,"
+    " COALESCE(sum(CASE WHEN helo <> '' THEN n - n_recv END),0)"
+    "  AS helo_from_log,"
+    " COALESCE(sum(CASE WHEN helo <> '' THEN n_recv END),0)"
+    "  AS helo_from_received,"
     " COALESCE(sum(CASE WHEN helo = '' THEN n END),0) AS helo_unknown,"
     " COALESCE(sum(CASE WHEN csa_status IS NOT NULL THEN n END),0)"
     "  AS resolved_sessions,"
@@ -645,27 +633,32 @@ static const char sql_summary[] =
     "  AS dns_cache_hits,"
     " (SELECT COALESCE(sum(timeouts),0) FROM resolve_runs) AS dns_timeouts,"
     " (SELECT COALESCE(sum(failures),0) FROM resolve_runs) AS dns_failures"
-    " FROM temp.hv_r";
+    " FROM temp.hv_p";
 
 static const char sql_skips[] =
     "SELECT reason, sum(count) FROM source_skips GROUP BY reason"
     " ORDER BY reason";
 
-static const char sql_sources[] =
-    "SELECT src.path, COALESCE(src.format,''), src.lines_read,"
-    " (SELECT COALESCE(sum(count),0) FROM source_skips k"
-    "  WHERE k.source_id = src.id),"
-    " COALESCE(w.n, 0)"
-    " FROM sources src LEFT JOIN (SELECT source_id, sum(n) AS n"
-    "  FROM temp.hv_a GROUP BY source_id) w ON w.source_id = src.id"
-    " ORDER BY src.path, src.id";
+/* sessions per source: the UNIQUE(source_id, line) index, no sort */
+static void sql_sources(struct ctx *c, struct fmt_buf *b)
+{
+    fmt_buf_puts(b, "SELECT src.path, COALESCE(src.format,''), src.lines_read,"
+                    " (SELECT COALESCE(sum(count),0) FROM source_skips k"
+                    "  WHERE k.source_id = src.id),"
+                    " COALESCE(w.n, 0)"
+                    " FROM sources src LEFT JOIN (SELECT s.source_id AS id,"
+                    "  count(*) AS n FROM sessions s");
+    range_where(c, b, false);
+    fmt_buf_puts(b, " GROUP BY s.source_id) w ON w.id = src.id"
+                    " ORDER BY src.path, src.id");
+}
 
 static const char sql_verdicts[] =
     "WITH " VERDICT_ORDER ","
     " a AS (SELECT verdict, sum(n) AS n, sum(m) AS m"
-    "  FROM temp.hv_r GROUP BY verdict),"
+    "  FROM temp.hv_p GROUP BY verdict),"
     " t AS (SELECT COALESCE(sum(n),0) AS n, COALESCE(sum(m),0) AS m"
-    "  FROM temp.hv_a)"
+    "  FROM temp.hv_p)"
     " SELECT v.verdict, COALESCE(a.n,0),"
     "  round(100.0 * COALESCE(a.n,0) / max(t.n,1), 1), COALESCE(a.m,0),"
     "  round(100.0 * COALESCE(a.m,0) / max(t.m,1), 1)"
@@ -673,52 +666,49 @@ static const char sql_verdicts[] =
 
 static const char sql_csa[] =
     "SELECT COALESCE(csa_status,'unresolved'), COALESCE(csa_reason,''),"
-    " sum(n), sum(m) FROM temp.hv_r GROUP BY 1, 2"
+    " sum(n), sum(m) FROM temp.hv_p GROUP BY 1, 2"
     " ORDER BY 3 DESC, 1, 2";
 
 static const char sql_dna[] =
     "SELECT dna_status, COALESCE(dna_grade,''), sum(n), sum(m)"
-    " FROM temp.hv_r GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2";
+    " FROM temp.hv_p GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2";
 
 static const char sql_helo_quality[] =
     "WITH k(cls, ord) AS (VALUES('fqdn',1),('address-literal',2),"
     " ('bare-ip',3),('bare-name',4),('invalid',5),('none',6)),"
     " a AS (SELECT cls, sum(n) AS n, count(DISTINCT NULLIF(helo,'')) AS h,"
-    "  sum(m) AS m FROM temp.hv_r GROUP BY cls)"
+    "  sum(m) AS m FROM temp.hv_p GROUP BY cls)"
     " SELECT k.cls, COALESCE(a.n,0), COALESCE(a.h,0), COALESCE(a.m,0)"
     " FROM k LEFT JOIN a ON a.cls = k.cls ORDER BY k.ord";
 
 static const char sql_impact[] =
     "WITH " VERDICT_ORDER ","
-    " a AS (SELECT verdict,"
-    "  sum(CASE WHEN disposition = 'accepted' THEN n ELSE 0 END) AS acc,"
-    "  sum(CASE WHEN disposition = 'rejected' THEN n ELSE 0 END) AS rej,"
-    "  sum(CASE WHEN disposition = 'deferred' THEN n ELSE 0 END) AS def,"
-    "  sum(CASE WHEN disposition = 'lost' THEN n ELSE 0 END) AS lost,"
-    "  sum(CASE WHEN disposition NOT IN ('accepted','rejected','deferred',"
-    "  'lost') THEN n ELSE 0 END) AS unk, sum(n) AS n"
-    "  FROM temp.hv_r GROUP BY verdict)"
+    " a AS (SELECT verdict, sum(n_acc) AS acc, sum(n_rej) AS rej,"
+    "  sum(n_def) AS def, sum(n_lost) AS lost, sum(n_unk) AS unk,"
+    "  sum(n) AS n FROM temp.hv_p GROUP BY verdict)"
     " SELECT v.verdict, COALESCE(a.acc,0), COALESCE(a.rej,0),"
     "  COALESCE(a.def,0), COALESCE(a.lost,0), COALESCE(a.unk,0),"
     "  COALESCE(a.n,0)"
     " FROM v LEFT JOIN a ON a.verdict = v.verdict ORDER BY v.ord";
 
-/* ranked list of senders under a condition on hv_r */
-#define SQL_SENDERS(cond)                                                     \
+/* ranked list of senders: a verdict, and the sessions of one disposition
+ * (messages are only ever counted in accepted sessions) */
+#define SQL_SENDERS(verdict, nsess, msgs, ex)                                 \
     "SELECT g.domain, g.ips, g.sessions, g.messages, g.why,"                  \
     " src.path || ':' || r.line"                                              \
     " FROM (SELECT domain, why, count(DISTINCT ip) AS ips,"                   \
-    "  sum(n) AS sessions, sum(m) AS messages, min(ex) AS ex"                 \
-    "  FROM temp.hv_r WHERE " cond " GROUP BY domain, why) g"                 \
+    "  sum(" nsess ") AS sessions, " msgs " AS messages, min(" ex ") AS ex"   \
+    "  FROM temp.hv_p WHERE verdict = '" verdict "' AND " nsess " > 0"        \
+    "  GROUP BY domain, why) g"                                               \
     " JOIN sessions r ON r.id = g.ex"                                         \
     " JOIN sources src ON src.id = r.source_id"                               \
     " ORDER BY g.messages DESC, g.sessions DESC, g.domain, g.why"             \
     " LIMIT :top"
 
 static const char sql_at_risk[] =
-    SQL_SENDERS("disposition = 'accepted' AND verdict = 'reject'");
+    SQL_SENDERS("reject", "n_acc", "sum(m)", "ex_acc");
 static const char sql_rescued[] =
-    SQL_SENDERS("disposition = 'rejected' AND verdict = 'accept'");
+    SQL_SENDERS("accept", "n_rej", "0", "ex_rej");
 
 /* top N per verdict of a grouping expression */
 #define SQL_TOP(expr, extra)                                                  \
@@ -727,7 +717,7 @@ static const char sql_rescued[] =
     "  sum(m) AS m, " extra " AS x,"                                          \
     "  row_number() OVER (PARTITION BY verdict"                               \
     "   ORDER BY sum(n) DESC, sum(m) DESC, " expr ") AS rn"                   \
-    "  FROM temp.hv_r GROUP BY verdict, " expr ")"                            \
+    "  FROM temp.hv_p GROUP BY verdict, " expr ")"                            \
     " SELECT a.verdict, a.k, a.n, a.m, a.x FROM a"                            \
     " JOIN v ON v.verdict = a.verdict WHERE a.rn <= :top"                     \
     " ORDER BY v.ord, a.rn"
@@ -742,7 +732,7 @@ static const char sql_publishing[] =
     "  COALESCE(sum(CASE WHEN publishes THEN n END),0),"
     "  round(100.0 * COALESCE(sum(CASE WHEN publishes THEN n END),0)"
     "  / max(COALESCE(sum(n),0),1), 1)"
-    "  FROM temp.hv_r WHERE csa_status IS NOT NULL"
+    "  FROM temp.hv_p WHERE csa_status IS NOT NULL"
     " UNION ALL "
     "SELECT 'domains', count(*), COALESCE(sum(p),0),"
     "  round(100.0 * COALESCE(sum(p),0) / max(count(*),1), 1)"
@@ -756,40 +746,59 @@ static const char sql_replies[] =
     " a AS (SELECT verdict, hv_smtp_reply(verdict, csa_status, csa_reason,"
     "  dna_status, dna_service, CASE WHEN verdict = 'mark' THEN 'HELO'"
     "  ELSE helo END, :auth) AS reply, sum(n) AS n, sum(m) AS m"
-    "  FROM temp.hv_r WHERE verdict IN ('reject','tempfail','mark')"
+    "  FROM temp.hv_p WHERE verdict IN ('reject','tempfail','mark')"
     "  GROUP BY 1, 2)"
     " SELECT a.verdict, a.reply, a.n, a.m FROM a"
     " JOIN v ON v.verdict = a.verdict ORDER BY v.ord, a.n DESC, a.reply";
 
-/* time series: buckets of :w seconds from :first to :last, empty ones
- * included; the counts come from one more pass over the sessions. */
-static void sql_series(struct ctx *c, struct fmt_buf *b)
+/* fill_series - the time series: one plain aggregate per bucket over the
+ * sessions_ts index (no sort of the whole range), empty buckets kept. */
+static int fill_series(struct ctx *c, struct rtable *t)
 {
-    fmt_buf_puts(
-        b,
-        "WITH RECURSIVE"
-        " bk(t) AS (SELECT :first - :first % :w WHERE :first IS NOT NULL"
-        "  UNION ALL SELECT t + :w FROM bk WHERE t + :w <= :last"
-        "  LIMIT 20000),"
-        " raw AS (SELECT s.ts - s.ts % :w AS t, p.verdict AS verdict,"
-        "  count(*) AS n FROM sessions s JOIN temp.hv_p p"
-        "  ON p.helo = COALESCE(s.helo,'') AND p.ip = s.ip");
-    range_where(c, b, true);
-    fmt_buf_puts(
-        b,
-        "  GROUP BY 1, 2),"
-        " a AS (SELECT t, sum(CASE WHEN verdict = 'accept' THEN n END) AS acc,"
-        "  sum(CASE WHEN verdict = 'mark' THEN n END) AS mark,"
-        "  sum(CASE WHEN verdict = 'reject' THEN n END) AS rej,"
-        "  sum(CASE WHEN verdict = 'tempfail' THEN n END) AS tf,"
-        "  sum(CASE WHEN verdict = 'unresolved' THEN n END) AS unr,"
-        "  sum(n) AS n FROM raw GROUP BY t)"
-        " SELECT CASE WHEN :w = 3600"
-        "  THEN strftime('%Y-%m-%dT%H:00Z', bk.t, 'unixepoch')"
-        "  ELSE strftime('%Y-%m-%d', bk.t, 'unixepoch') END,"
-        "  COALESCE(acc,0), COALESCE(mark,0), COALESCE(rej,0), COALESCE(tf,0),"
-        "  COALESCE(unr,0), COALESCE(n,0)"
-        " FROM bk LEFT JOIN a ON a.t = bk.t ORDER BY bk.t");
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (!c->has_span)
+        return 0;
+    sqlite3_stmt *q = prep(
+        c, "SELECT CASE WHEN :w = 3600"
+           "  THEN strftime('%Y-%m-%dT%H:00Z', :b, 'unixepoch')"
+           "  ELSE strftime('%Y-%m-%d', :b, 'unixepoch') END,"
+           " COALESCE(sum(p.verdict = 'accept'),0),"
+           " COALESCE(sum(p.verdict = 'mark'),0),"
+           " COALESCE(sum(p.verdict = 'reject'),0),"
+           " COALESCE(sum(p.verdict = 'tempfail'),0),"
+           " COALESCE(sum(p.verdict = 'unresolved'),0), count(*)"
+           " FROM sessions s JOIN temp.hv_p p"
+           " ON p.helo = COALESCE(s.helo,'') AND p.ip = s.ip"
+           " WHERE s.ts >= :lo AND s.ts < :hi");
+    if (q == NULL)
+        return -1;
+    long long b0 = c->first - ((c->first % c->step) + c->step) % c->step;
+    int rc = SQLITE_DONE;
+    for (long long b = b0, k = 0; b <= c->last && k < 20000; b += c->step, k++) {
+        long long lo = b, hi = b + c->step;
+        if (c->o->since != LLONG_MIN && lo < c->o->since)
+            lo = c->o->since;
+        if (c->o->until != LLONG_MAX && hi > c->o->until)
+            hi = c->o->until;
+        sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":b"), b);
+        sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":lo"), lo);
+        sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":hi"), hi);
+        rc = sqlite3_step(q);
+        if (rc != SQLITE_ROW)
+            break;
+        struct rcell *row = rt_row(t);
+        for (size_t i = 0; i < t->ncols; i++)
+            cell_set(&row[i], t->types[i], q, (int)i);
+        rc = SQLITE_DONE;
+        sqlite3_reset(q);
+    }
+    sqlite3_finalize(q);
+    timing(t->key, &t0);
+    if (rc != SQLITE_DONE)
+        return report_errf(c->err, "report query failed: %s",
+                           sqlite3_errmsg(c->db));
+    return 0;
 }
 
 /* time_span - first and last session time in range (the ts index makes
@@ -837,7 +846,7 @@ struct tdef {
 static const struct tdef tdefs[] = {
     {"summary", "Summary", "item,value", "tt", sql_summary},
     {"sources", "Inputs", "source,format,lines,skipped,sessions", "ttiii",
-     sql_sources},
+     NULL},
     {"skips", "Lines skipped", "reason,lines", "ti", sql_skips},
     {"verdicts", "Verdicts",
      "verdict,sessions,sessions_pct,messages,messages_pct", "tipip",
@@ -886,12 +895,14 @@ static int build_tables(struct ctx *c)
             rc = kv_fill(c, t, d->sql);
         } else if (d->sql != NULL) {
             rc = fill(c, t, d->sql);
-        } else {
+        } else if (strcmp(d->key, "sources") == 0) {
             struct fmt_buf sql;
             fmt_buf_init(&sql);
-            sql_series(c, &sql);
+            sql_sources(c, &sql);
             rc = fill(c, t, fmt_buf_str(&sql));
             fmt_buf_free(&sql);
+        } else {
+            rc = fill_series(c, t);
         }
         if (rc != 0)
             return -1;

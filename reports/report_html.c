@@ -36,6 +36,7 @@ static const char css[] =
     ".none{color:#6e7781;font-style:italic}"
     "svg{display:block;margin:8px 0;max-width:100%;height:auto}"
     "svg text{font:12px system-ui,sans-serif;fill:#1d2329}"
+    "summary{cursor:pointer;color:#0969da;margin:4px 0}"
     "footer{color:#6e7781;margin-top:32px;font-size:12px}";
 
 struct colour {
@@ -284,10 +285,18 @@ static void html_table(struct fmt_buf *b, const struct rtable *t)
     fmt_buf_puts(b, "</h2>\n");
     if (strcmp(t->key, "verdicts") == 0)
         chart_verdicts(b, t);
-    else if (strcmp(t->key, "impact") == 0)
+    else if (strcmp(t->key, "impact") == 0) {
+        fmt_buf_puts(b, "<p class=\"meta\">One bar per CSV verdict; its"
+                        " colours say what the MTA actually did with those"
+                        " sessions.</p>\n");
         chart_impact(b, t);
+    }
     else if (strcmp(t->key, "timeseries") == 0 && t->nrows > 0)
         chart_series(b, t);
+    bool fold = strcmp(t->key, "timeseries") == 0 && t->nrows > 0;
+    if (fold)
+        fmt_buf_printf(b, "<details><summary>Table (%zu rows)</summary>\n",
+                       t->nrows);
     fmt_buf_printf(b, "<table class=\"data\" id=\"table-%s\">\n", t->key);
     if (!t->kv) {
         fmt_buf_puts(b, "<thead><tr>");
@@ -314,7 +323,10 @@ static void html_table(struct fmt_buf *b, const struct rtable *t)
         }
         fmt_buf_puts(b, "</tr>\n");
     }
-    fmt_buf_puts(b, "</tbody>\n</table>\n</section>\n");
+    fmt_buf_puts(b, "</tbody>\n</table>\n");
+    if (fold)
+        fmt_buf_puts(b, "</details>\n");
+    fmt_buf_puts(b, "</section>\n");
 }
 
 int report_render_html(const struct report *r, FILE *out, char **err)

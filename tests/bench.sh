@@ -204,7 +204,7 @@ bench_scan() {
         row "scan $name vs $refname" "${th:+$th s}" "n/a ($refname failed)" "" \
             ">= 20x faster" ""
     elif [ -z "$th" ]; then
-        row "scan $name vs $refname" "n/a" "$tr s" "" ">= 20x faster" ""
+        row "scan $name vs $refname" "n/a (no heloval figure)" "$tr s" "" ">= 20x faster" ""
     else
         r=$(calc1 "$tr / $th")
         row "scan $name vs $refname" "$th s" "$tr s" "${r}x faster" ">= 20x faster" \

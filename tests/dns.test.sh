@@ -289,6 +289,17 @@ check_eq "conc1 bigsrv" "$(csa "$T_TMP/slow.db" bigsrv.test.ex 10.4.4.4)" ok/aut
 check_eq "conc1 literal" "$(csa "$T_TMP/slow.db" '[192.0.2.99]' 192.0.2.99)" fail/explicit-required
 check_eq "conc1 deep" "$(csa "$T_TMP/slow.db" h.l4.l3.l2.l1.test.ex 10.0.0.1)" fail/explicit-required
 
+# fourteen accreditors: one evaluation per round of answers, not per answer
+newdb many
+printf '10.0.0.2 gradea.test.ex\n10.0.0.2 graded.test.ex\n' | add "$T_TMP/many.db"
+acc="--accreditor dna.ex"
+for k in 1 2 3 4 5 6 7 8 9 10 11 12 13; do acc="$acc --accreditor acc$k.test.ex"; done
+hv resolve --db "$T_TMP/many.db" --dns-server "127.0.0.1:$NSD_PORT" $acc -q
+check_eq "14 services: A wins" "$(q "$T_TMP/many.db" "SELECT status || grade FROM dna_result WHERE helo = 'gradea.test.ex'")" recommendedA
+check_eq "14 services: D" "$(q "$T_TMP/many.db" "SELECT status || grade FROM dna_result WHERE helo = 'graded.test.ex'")" not-recommendedD
+check_eq "14 services: rows" "$(q "$T_TMP/many.db" "SELECT COUNT(*) FROM dna WHERE helo = 'gradea.test.ex'")" 14
+check_eq "14 services: none deferred" "$(q "$T_TMP/many.db" "SELECT COUNT(*) FROM dna WHERE status = 'defer'")" 0
+
 # progress bar on request
 newdb prog
 printf '10.9.8.7 csa1.test.ex\n' | add "$T_TMP/prog.db"
@@ -426,3 +437,20 @@ check_eq "resumed: only the rest asked" "$(last_run "$IDB" queries)" $((300 - go
 check_eq "interrupted + resumed queries = what the responder saw" \
     "$(q "$IDB" 'SELECT SUM(queries) FROM resolve_runs')" \
     "$(grep -c ' 33 _client._smtp.s[0-9]*.auth.fault.ex$' "$T_TMP/fault.log")"
+
+# SIGTERM: the same clean stop
+newdb term
+TDB="$T_TMP/term.db"
+i=0
+while [ $i -lt 200 ]; do echo "10.5.5.5 t$i.auth.fault.ex"; i=$((i + 1)); done | add "$TDB"
+$HELOVAL_WRAP "$HELOVAL" resolve --db "$TDB" --dns-server "127.0.0.1:$FAULT_PORT" --qps 100 -q 2>/dev/null &
+BG_PID=$!
+sleep 1
+kill -TERM "$BG_PID"
+wait "$BG_PID"
+st=$?
+BG_PID=""
+if [ "$st" != 0 ]; then ok sigterm-exit; else fail sigterm-exit "exit 0"; fi
+check_eq "sigterm integrity" "$(q "$TDB" 'PRAGMA integrity_check')" ok
+got=$(q "$TDB" "SELECT COUNT(*) FROM csa WHERE status = 'ok'")
+if [ "$got" -gt 0 ] && [ "$got" -lt 200 ]; then ok sigterm-partial; else fail sigterm-partial "$got done"; fi

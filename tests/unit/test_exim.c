@@ -236,6 +236,12 @@ static const struct one ones[] = {
     {"2017-11-28 14:14:32 SMTP protocol error in \"aUtH lOgIn\" H=(test) "
      "[8.8.8.8]\" H=(roxzgj) [192.0.2.6] AUTH command used when not advertised",
      "192.0.2.6", "roxzgj", "", 0, 1, 0, HV_DISP_REJECTED, NULL},
+    {"2026-11-01 00:00:05 SMTP syntax error in \"\\033[8.8.8.8] H=(e) "
+     "[8.8.8.8]\" H=(syn.example) [192.0.2.8] unrecognized command",
+     "192.0.2.8", "syn.example", "", 0, 1, 0, HV_DISP_REJECTED, NULL},
+    {"2026-11-01 00:00:05 Connection from [192.0.2.43] refused: too many "
+     "connections from that IP address",
+     "192.0.2.43", NULL, "", 0, 0, 1, HV_DISP_DEFERRED, NULL},
     {"2017-11-28 14:14:32 SMTP protocol error in \"AUTH H=(test) [8.8.8.8] x\" "
      "H=(roxzgj) [192.0.2.7] AUTH command used when not advertised",
      "192.0.2.7", "roxzgj", "", 0, 1, 0, HV_DISP_REJECTED, NULL},

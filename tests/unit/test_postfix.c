@@ -254,6 +254,9 @@ static const struct shape shapes[] = {
     {"2026-11-01T00:00:01.123456+01:00 mx1 postfix/smtpd[5]: connect from "
      "x.example[192.0.2.12]", 1, "192.0.2.12", NULL, "x.example", 0, 0, 0,
      false, NULL},
+    {"<22>1 2026-11-01T00:00:01Z mx1 postfix/smtpd 5 - - connect from "
+     "x.example[192.0.2.14]", 1, "192.0.2.14", NULL, "x.example", 0, 0, 0,
+     false, NULL},
     /* OpenSMTPD also logs as "smtpd": not Postfix */
     {"Nov  1 00:00:01 mx1 smtpd[100]: connect from x.example[192.0.2.13]", 0,
      NULL, NULL, NULL, 0, 0, 0, false, NULL},
@@ -605,6 +608,49 @@ static void test_assembly(void)
     CHECK_INTEQ(R.n, 2);
     CHECK(at_line(1) != NULL && !at_line(1)->complete);
     CHECK(at_line(2) != NULL && at_line(2)->complete);
+
+    /* the log starts mid-session: the orphan lines are a session, and the
+     * next connect of the same client starts another */
+    static const char *const g[] = {
+        PF "NOQUEUE: reject: RCPT from a[192.0.2.41]: 550 5.7.1 No; from=<> "
+           "to=<a@b> proto=ESMTP helo=<old.example>",
+        PF "connect from a[192.0.2.41]",
+        PF "disconnect from a[192.0.2.41]",
+        NULL,
+    };
+    p = open_p();
+    feed_all(p, g);
+    hv_format_postfix.finish(p);
+    hv_format_postfix.close(p);
+    CHECK_INTEQ(R.n, 2);
+    CHECK(at_line(1) != NULL && !at_line(1)->complete &&
+          at_line(1)->replies_5xx == 1);
+    CHECK(at_line(2) != NULL && at_line(2)->complete &&
+          !at_line(2)->has_helo);
+
+    /* more messages than hv_session lists queue IDs: all of them still
+     * link their cleanup lines, after the disconnect too */
+    char line[300];
+    p = open_p();
+    uint64_t n = 0;
+    feed(p, PF "connect from bulk.example[192.0.2.42]", ++n, NULL);
+    for (int i = 0; i < 10; i++) {
+        snprintf(line, sizeof(line), PF "%010X: client=bulk.example"
+                 "[192.0.2.42]", 0xA0000 + i);
+        feed(p, line, ++n, NULL);
+    }
+    feed(p, PF "disconnect from bulk.example[192.0.2.42]", ++n, NULL);
+    snprintf(line, sizeof(line), CU "%010X: warning: header Subject: x from "
+             "bulk.example[192.0.2.42]; from=<a@b> to=<c@d> proto=ESMTP "
+             "helo=<bulk.helo>", 0xA0000 + 9);
+    feed(p, line, ++n, NULL);
+    hv_format_postfix.finish(p);
+    hv_format_postfix.close(p);
+    CHECK_INTEQ(R.n, 1);
+    CHECK_INTEQ(R.emits, 2);
+    s = at_line(1);
+    CHECK(s != NULL && s->messages == 10 && s->nqids == HV_SESSION_QIDS);
+    CHECK(s != NULL && s->has_helo && strcmp(s->helo, "bulk.helo") == 0);
 }
 
 /* ==== postscreen ==== */
@@ -771,6 +817,16 @@ static void test_syslog(void)
     CHECK_INTEQ(hv_syslog_split(l2, strlen(l2), NULL, &sl), HV_SYSLOG_OK);
     CHECK(sl.ts == tstamp_days_from_civil(2026, 11, 1) * 86400 + 36000);
     CHECK(sl.prog_len == 4 && sl.pidnum == 7);
+    const char *l2b = "<22>1 2026-11-01T10:00:00.003Z mx3 postfix/smtpd 4711 "
+                      "- - connect from a[192.0.2.1]";
+    CHECK_INTEQ(hv_syslog_split(l2b, strlen(l2b), NULL, &sl), HV_SYSLOG_OK);
+    CHECK(sl.host_len == 3 && sl.prog_len == 13 && sl.pidnum == 4711 &&
+          sl.base_len == 5 && memcmp(sl.base, "smtpd", 5) == 0);
+    CHECK(sl.msg_len == 25 && memcmp(sl.msg, "connect from a[192.0.2.1]", 25) == 0);
+    const char *l2c = "<22>1 2026-11-01T10:00:00Z mx3 postfix/smtpd - ID47 "
+                      "[ex@32473 a=\"x\\]y\"][b@1 c=\"d\"] \xEF\xBB\xBFhello";
+    CHECK_INTEQ(hv_syslog_split(l2c, strlen(l2c), NULL, &sl), HV_SYSLOG_OK);
+    CHECK(sl.pid_len == 0 && sl.msg_len == 5 && memcmp(sl.msg, "hello", 5) == 0);
     const char *l3 = "Nov  1 00:00:01 sendmail: no pid here";
     CHECK_INTEQ(hv_syslog_split(l3, strlen(l3), &c, &sl), HV_SYSLOG_OK);
     CHECK(sl.host_len == 0 && sl.prog_len == 8 && sl.pid_len == 0);

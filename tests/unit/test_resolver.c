@@ -154,6 +154,7 @@ static void *server(void *arg)
             if (c >= 0) {
                 p[np].fd = c;
                 p[np].events = POLLIN;
+                p[np].revents = 0;
                 np++;
             }
         }

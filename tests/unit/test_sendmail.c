@@ -187,6 +187,18 @@ static const struct one ones[] = {
     {"Jan  1 00:00:00 mx sm-mta[9]: s0ABCDEF000009: timeout waiting for input from "
      "c.example [192.0.2.14] during server cmd read",
      "192.0.2.14", "c.example", NULL, 0, 0, 0, HV_DISP_LOST, NULL},
+    {"Jan  1 00:00:00 mx sm-mta[9]: NOQUEUE: connect from c.example "
+     "[192.0.2.16]",
+     "192.0.2.16", "c.example", NULL, 0, 0, 0, HV_DISP_UNKNOWN, NULL},
+    {"Jan  1 00:00:00 mx sm-mta[9]: NOQUEUE: [192.0.2.17]: possible SMTP "
+     "attack: command=AUTH, count=5",
+     "192.0.2.17", "", NULL, 0, 0, 0, HV_DISP_UNKNOWN, NULL},
+    {"Jan  1 00:00:00 mx sm-mta[9]: NOQUEUE: tcpwrappers (bad.example, "
+     "192.0.2.18) rejection",
+     "192.0.2.18", "bad.example", NULL, 0, 1, 0, HV_DISP_REJECTED, NULL},
+    {"Jan  1 00:00:00 mx sm-mta[9]: NOQUEUE: tcpwrappers (unknown, "
+     "2001:db8::18) rejection",
+     "2001:db8::18", "", NULL, 0, 1, 0, HV_DISP_REJECTED, NULL},
     /* not sessions */
     {"Jan  1 00:00:00 mx sm-mta[9]: s0ABCDEF000009: timeout waiting for input from "
      "mx.remote. during client greeting",

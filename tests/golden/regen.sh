@@ -1,0 +1,31 @@
+#!/bin/sh
+# regen.sh [DIR] - run the whole pipeline over sample-logs/ (offline, with
+# its DNS snapshot) and write the report in every format and both exports
+# into DIR (default tests/golden: rewrites the golden files; review the
+# diff before committing). tests/report-golden.test.sh calls it with a
+# temporary DIR and diffs the result against tests/golden/. Run from the
+# repository top: source paths in the outputs are relative to it. Nothing
+# in the outputs depends on the clock or the machine.
+set -e
+OUT=${1:-tests/golden}
+HELOVAL=${HELOVAL:-$PWD/heloval}
+export LC_ALL=C TZ=UTC NO_COLOR=1
+W=$(mktemp -d /tmp/heloval-golden.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+DB="$W/sample.db"
+$HELOVAL_WRAP "$HELOVAL" run --db "$DB" --year 2026 --accreditor dna.example \
+    --dns-zone sample-logs/dns-snapshot.zone --no-progress -q sample-logs > /dev/null
+mkdir -p "$OUT"
+R="report --db $DB --authserv-id mx1.example.org"
+$HELOVAL_WRAP "$HELOVAL" $R --format text -o "$OUT/report.txt"
+$HELOVAL_WRAP "$HELOVAL" $R --format csv -o "$OUT/report.csv"
+$HELOVAL_WRAP "$HELOVAL" $R --format json -o "$OUT/report.json"
+$HELOVAL_WRAP "$HELOVAL" $R --format html -o "$OUT/report.html"
+$HELOVAL_WRAP "$HELOVAL" $R --format json --top 3 --since 2026-11-02 \
+    --until 2026-11-03 -o "$OUT/report-nov2.json"
+$HELOVAL_WRAP "$HELOVAL" $R --format csv --table at_risk -o "$OUT/at_risk.csv"
+X="export --db $DB"
+$HELOVAL_WRAP "$HELOVAL" $X sessions --format tsv -o "$OUT/sessions.tsv"
+$HELOVAL_WRAP "$HELOVAL" $X verdicts --format tsv -o "$OUT/verdicts.tsv"
+$HELOVAL_WRAP "$HELOVAL" $X verdicts --format csv -o "$OUT/verdicts.csv"
+$HELOVAL_WRAP "$HELOVAL" $X sessions --format jsonl -o "$OUT/sessions.jsonl"

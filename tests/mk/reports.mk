@@ -1,0 +1,10 @@
+# reports.mk - extra targets for reports/ (included by the Makefile).
+# `make regen-golden` rewrites tests/golden/ from sample-logs/ (review the
+# diff); `make bench-report` times the report on 1,000,000 sessions.
+.PHONY: regen-golden bench-report
+
+regen-golden: heloval
+	sh tests/golden/regen.sh
+
+bench-report: heloval
+	sh tests/bench-report.sh
