@@ -20,6 +20,7 @@
 #include "xmem.h"
 
 enum stmt_id {
+    ST_INSERT_SESSION,
     ST_PUT_SESSION,
     ST_FIND_SOURCE,
     ST_INSERT_SOURCE,
@@ -29,6 +30,12 @@ enum stmt_id {
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
+    /* the common case, a session seen once: a plain insert (cheaper than
+     * the upsert below, which runs only when the row exists already) */
+    [ST_INSERT_SESSION] =
+        "INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
+        "disposition,messages,qids) VALUES((?1 << 32) | ?2,?1,?2,?3,?4,?5,?6,?7,?8,"
+        "?9,?10,?11)",
     [ST_PUT_SESSION] =
         "INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
         "disposition,messages,qids) VALUES((?1 << 32) | ?2,?1,?2,?3,?4,?5,?6,?7,?8,"
@@ -165,7 +172,14 @@ int store_open(const char *path, int flags, struct store **out, char **err)
         if (rc != HV_OK)
             goto fail;
     }
-    int oflags = ro ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    /* heloval is single-threaded: no mutexes, no memory statistics */
+    static bool configured;
+    if (!configured) {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        configured = true;
+    }
+    int oflags = SQLITE_OPEN_NOMUTEX |
+                 (ro ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
     if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
         rc = set_err(st, HV_EDB, "cannot open database %s: %s", path,
                      st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -385,10 +399,28 @@ int store_add_skips(struct store *st, int64_t source_id, const char *reason,
     return step_done(st, q, "counting skipped lines");
 }
 
+/* bind_session - bind the 11 parameters of both session statements. */
+static void bind_session(sqlite3_stmt *q, int64_t source_id, const struct hv_session *s);
+
 int store_put_session(struct store *st, int64_t source_id,
                       const struct hv_session *s)
 {
-    sqlite3_stmt *q = st->st[ST_PUT_SESSION];
+    sqlite3_stmt *q = st->st[ST_INSERT_SESSION];
+    bind_session(q, source_id, s);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc == SQLITE_DONE)
+        return HV_OK;
+    if (rc != SQLITE_CONSTRAINT_PRIMARYKEY)
+        return db_err(st, "storing session");
+    /* emitted again (an update): merge into the stored row */
+    q = st->st[ST_PUT_SESSION];
+    bind_session(q, source_id, s);
+    return step_done(st, q, "storing session");
+}
+
+static void bind_session(sqlite3_stmt *q, int64_t source_id, const struct hv_session *s)
+{
     const char *mta = hv_mta_name(s->mta);
     const char *disp = hv_disposition_name(hv_session_disposition(s));
     sqlite3_bind_int64(q, 1, source_id);
@@ -429,8 +461,15 @@ int store_put_session(struct store *st, int64_t source_id,
         json[o++] = ']';
         if (o > 2)
             sqlite3_bind_text(q, 11, json, (int)o, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(q, 11);
+    } else {
+        sqlite3_bind_null(q, 11);
     }
-    return step_done(st, q, "storing session");
+    if (!s->has_helo) {
+        sqlite3_bind_null(q, 6);
+        sqlite3_bind_null(q, 7);
+    }
 }
 
 int store_join_received_helo(struct store *st, int64_t *joined)

@@ -4,9 +4,11 @@
  * few extra entry points its tests and benchmark use.
  *
  * Sessions: one per smtpd connection, keyed by (host, syslog tag such as
- * "postfix-in/smtpd", pid), from "connect from" to "disconnect from". Any
- * line of the process that names the client opens a session when none is
- * open (logs that start mid-session, single lines). cleanup lines are tied
+ * "postfix-in/smtpd", pid, client address), from "connect from" to
+ * "disconnect from"; lines that name no client (proxy-accept, "disconnect
+ * from unknown[unknown]") go to the process's latest session. Any line
+ * that names the client opens a session when none is open (logs that
+ * start mid-session, single lines). cleanup lines are tied
  * to the session by queue ID ("QID: client=" links them), also after the
  * disconnect (the session is then emitted again with the HELO; a bounded
  * ring remembers recently closed sessions). postscreen connections are
