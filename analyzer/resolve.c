@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * resolve - the resolve stage: work list from SQLite in chunks, rounds of
- * evaluation and concurrent fetching, results in SQLite. See resolve.h.
+ * resolve - the resolve stage: work list from SQLite in chunks, event-driven
+ * evaluation over the network, results in SQLite. See resolve.h.
  *
  * Per chunk: a hash map of every (qname, qtype) the evaluators asked for
  * holds the known answers (from the map itself, the zone files, dns_cache
- * or the network) and marks the missing ones; one round evaluates every
- * unfinished job (writing the finished ones), then fetches all misses at
- * once through the resolver and stores them in dns_cache. The map is
- * dropped after each chunk: across chunks, dns_cache deduplicates.
+ * or the network) and, for a missing one, the jobs waiting for it. A miss
+ * is submitted to the resolver at once; when its answer arrives (on_fetched)
+ * it is stored in dns_cache and every job whose last missing answer it was
+ * is evaluated again (schedule/drain, never nested). The map is dropped
+ * after each chunk: across chunks, dns_cache deduplicates.
  */
 #include "resolve.h"
 
@@ -517,7 +518,7 @@ static int write_capped(struct ctx *c, enum job_kind kind,
     }
 }
 
-/* ==== rounds ==== */
+/* ==== evaluation ==== */
 
 /* eval_job - run the evaluator once; write the result when done. Returns
  * EVAL_DONE, EVAL_PENDING or HV_EDB. */

@@ -4,13 +4,17 @@
  * distinct (HELO, client IP) and DNA for every distinct HELO whose stored
  * result is missing or expired, fetching what the evaluators (csa.h,
  * dna.h) need from the SQLite cache (dnscache.h), from --dns-zone master
- * files (zonefile.h) or from the network (resolver.h), in rounds:
- * evaluate, collect the misses (deduplicated), fetch them concurrently,
- * store, evaluate again; at most RESOLVE_MAX_ROUNDS rounds, then defer.
- * The work list is streamed from SQLite in chunks, so memory follows the
- * queries in flight, not the number of names. Results and answers are
- * written in one transaction per round; SIGINT/SIGTERM stop the run
- * cleanly (what is done stays committed; the next run continues).
+ * files (zonefile.h) or from the network (resolver.h). The work list is
+ * streamed from SQLite in chunks (sorted by HELO, so each distinct name is
+ * asked once per chunk; dns_cache deduplicates across chunks); memory
+ * follows the chunk and the queries in flight, not the number of names.
+ * In a chunk every job is evaluated; the answers it lacks are sent at once
+ * (deduplicated) and it is evaluated again as soon as all of them are in,
+ * inside the resolver's callbacks, so evaluation overlaps the network. A
+ * job still pending after RESOLVE_MAX_ROUNDS evaluations is deferred.
+ * Each chunk is one transaction; results are written as they are decided;
+ * SIGINT/SIGTERM stop the run cleanly (what is done stays committed; the
+ * next run continues).
  *
  * Database effects: csa, dna, dna_result, dns_cache rows; policy (when
  * policy_file is given); meta keys "authserv_id", "csa_opts" and

@@ -2,9 +2,9 @@
 /*
  * export - sessions and verdicts as tsv, csv or jsonl (contract in
  * export.h). An outer statement walks the sources by path; an inner one
- * streams each source's sessions by line through the UNIQUE(source_id,
- * line) index, so no sort of the whole table is needed. Verdict columns
- * are those of the `verdicts` view, and hv_smtp_reply().
+ * streams each source's sessions by line as one rowid range, so no sort of
+ * the whole table is needed. Verdict columns are those of the `verdicts`
+ * view, and hv_smtp_reply().
  */
 #include "export.h"
 
@@ -24,13 +24,16 @@ static const char *const session_cols[] = {
 #define NCOLS_SESSIONS 9
 #define NCOLS_VERDICTS 17
 
-/* One source at a time through the UNIQUE(source_id, line) index: rows
- * come out in line order without a sort. */
+/* One source at a time: a session's id is (source_id << 32) | line
+ * (analyzer/schema.c), so a source's sessions are one rowid range, read in
+ * line order without a sort. */
+#define SOURCE_RANGE " WHERE s.id >= (?1 << 32) AND s.id < ((?1 + 1) << 32)"
+
 static const char sql_sessions[] =
     "SELECT src.path, s.line, s.ts, s.mta, s.ip, COALESCE(s.helo,''),"
     " s.rdns, s.disposition, s.messages"
     " FROM sessions s JOIN sources src ON src.id = s.source_id"
-    " WHERE s.source_id = ?1 ORDER BY s.line";
+    SOURCE_RANGE " ORDER BY s.id";
 
 /* The joins of the `verdicts` view (analyzer/schema.c), restricted to one
  * source: the view itself cannot be filtered by source id through the
@@ -46,7 +49,7 @@ static const char sql_verdicts[] =
     " LEFT JOIN dna_result d ON d.helo = COALESCE(s.helo,'')"
     " LEFT JOIN policy p ON p.csa_status = c.status"
     "  AND p.dna_status = COALESCE(d.status,'unknown')"
-    " WHERE s.source_id = ?1 ORDER BY s.line";
+    SOURCE_RANGE " ORDER BY s.id";
 
 /* put_value - one value of column i (0-based) from q into b. */
 static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q, int i)

@@ -578,9 +578,9 @@ static int make_work(struct ctx *c)
         "  sum(s.helo_from = 'received') AS n_recv"
         "  FROM sessions s");
     range_where(c, &sql, false);
-    /* grouping by the raw columns lets SQLite walk sessions_helo_ip in
-     * order instead of sorting every session; NULL and '' HELOs meet in
-     * the outer GROUP BY, which only sees one row per pair */
+    /* the inner GROUP BY sees every session and carries few expressions;
+     * NULL and '' HELOs meet in the outer one, which sees one row per
+     * pair */
     fmt_buf_puts(&sql, " GROUP BY s.helo, s.ip) GROUP BY 1, 2) q"
                        " LEFT JOIN csa c ON c.helo = q.helo AND c.ip = q.ip"
                        " LEFT JOIN dna_result d ON d.helo = q.helo"
@@ -646,18 +646,20 @@ static const char sql_skips[] =
     "SELECT reason, sum(count) FROM source_skips GROUP BY reason"
     " ORDER BY reason";
 
-/* sessions per source: the UNIQUE(source_id, line) index, no sort */
+/* sessions per source: a session id is (source_id << 32) | line, so each
+ * source's sessions are one rowid range (no sort of the sessions) */
 static void sql_sources(struct ctx *c, struct fmt_buf *b)
 {
     fmt_buf_puts(b, "SELECT src.path, COALESCE(src.format,''), src.lines_read,"
                     " (SELECT COALESCE(sum(count),0) FROM source_skips k"
                     "  WHERE k.source_id = src.id),"
-                    " COALESCE(w.n, 0)"
-                    " FROM sources src LEFT JOIN (SELECT s.source_id AS id,"
-                    "  count(*) AS n FROM sessions s");
-    range_where(c, b, false);
-    fmt_buf_puts(b, " GROUP BY s.source_id) w ON w.id = src.id"
-                    " ORDER BY src.path, src.id");
+                    " (SELECT count(*) FROM sessions s WHERE"
+                    "  s.id >= (src.id << 32) AND s.id < ((src.id + 1) << 32)");
+    if (c->o->since != LLONG_MIN)
+        fmt_buf_printf(b, " AND s.ts >= %lld", c->o->since);
+    if (c->o->until != LLONG_MAX)
+        fmt_buf_printf(b, " AND s.ts < %lld", c->o->until);
+    fmt_buf_puts(b, ") FROM sources src ORDER BY src.path, src.id");
 }
 
 static const char sql_verdicts[] =

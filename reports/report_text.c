@@ -12,6 +12,10 @@
 #include "report.h"
 #include "xmem.h"
 
+/* A longer cell does not widen its column: it overflows its own row only,
+ * so one hostile 1000-byte HELO cannot push every other row off screen. */
+#define TEXT_COL_CAP 72
+
 #define C_BOLD "\x1b[1m"
 #define C_OFF "\x1b[0m"
 
@@ -67,6 +71,8 @@ static bool render_table(const struct rtable *t, FILE *out, bool color)
             struct fmt_buf *b = &cells[i * nc + j];
             cell_text(b, report_cell(t, i, j));
             size_t w = fmt_width(b->p, b->len);
+            if (w > TEXT_COL_CAP)
+                w = TEXT_COL_CAP;
             if (w > width[j])
                 width[j] = w;
         }
@@ -87,7 +93,8 @@ static bool render_table(const struct rtable *t, FILE *out, bool color)
         fputs(" ", out);
         for (size_t j = 0; j < nc; j++) {
             const struct fmt_buf *b = &cells[i * nc + j];
-            size_t pad = width[j] - fmt_width(b->p, b->len);
+            size_t w = fmt_width(b->p, b->len);
+            size_t pad = w < width[j] ? width[j] - w : 0;
             bool r = t->kv ? report_cell(t, i, j)->type != RCOL_TEXT : right[j];
             bool last = j + 1 == nc;
             const char *col = color && vcol[j] ? verdict_color(b->p) : NULL;

@@ -15,11 +15,24 @@ export LC_ALL=C TZ=UTC
 
 now() { date +%s.%N; }
 elapsed() { echo "$1 $2" | awk '{printf "%.2f", $2 - $1}'; }
+# timed LABEL CMD... - run CMD and print wall and CPU seconds and peak RSS
+# (/usr/bin/time, package `time`; wall time only without it).
+timed() {
+    label=$1; shift
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f "%e %U %S %M" -o "$D/time" "$@"
+        read -r wall usr sys rss < "$D/time"
+        echo "$label: $wall s wall, $(echo "$usr $sys" | awk '{printf "%.2f", $1 + $2}') s CPU, $((rss / 1024)) MB peak RSS"
+    else
+        t0=$(now); "$@"; t1=$(now)
+        echo "$label: $(elapsed "$t0" "$t1") s wall"
+    fi
+}
 
 : > "$D/empty.log"
 "$HELOVAL" scan --db "$D/b.db" --format postfix --year 2026 -q --no-progress "$D/empty.log"
 t0=$(now)
-sqlite3 "$D/b.db" <<EOF
+sqlite3 "$D/b.db" > /dev/null <<EOF
 PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;
 BEGIN;
 INSERT INTO sources(id,path,fingerprint,fp_len,format,lines_read)
@@ -27,8 +40,8 @@ INSERT INTO sources(id,path,fingerprint,fp_len,format,lines_read)
 INSERT INTO source_skips VALUES(1000,'malformed',17);
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N),
  k AS (SELECT i, (i * 7919) % 50000 AS h FROM n)
-INSERT INTO sessions(source_id,line,ts,mta,ip,helo,helo_from,rdns,disposition,messages)
-SELECT 1000, i * 6, 1793491200 + (i * 2592000) / $N, 'postfix',
+INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,disposition,messages)
+SELECT (1000 << 32) | (i * 6), 1000, i * 6, 1793491200 + (i * 2592000) / $N, 'postfix',
   CASE WHEN h % 9 = 0 THEN printf('2001:db8:%x::%x', h % 4096, i % 3)
        ELSE printf('198.%d.%d.%d', h % 200, (h / 200) % 256, i % 3) END,
   CASE WHEN h % 20 = 0 THEN NULL WHEN h % 20 = 1 THEN printf('WIN-%d', h)
@@ -59,19 +72,13 @@ t1=$(now)
 echo "bench-report: $N sessions, $(sqlite3 "$D/b.db" 'SELECT count(*) FROM csa') CSA rows" \
      "inserted in $(elapsed "$t0" "$t1") s"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for f in text csv json html; do
-    t0=$(now)
-    "$HELOVAL" report --db "$D/b.db" --format $f -o "$D/r.$f"
-    t1=$(now)
-    echo "report $f $(elapsed "$t0" "$t1") s ($(wc -c < "$D/r.$f") bytes)"
+    timed "report --format $f" "$HELOVAL" report --db "$D/b.db" --format $f -o "$D/r.$f"
 done
-t0=$(now)
-"$HELOVAL" report --db "$D/b.db" --format json --since 2026-11-10 --until 2026-11-12 -o "$D/r2.json"
-t1=$(now)
-echo "report json --since/--until (2 of 30 days) $(elapsed "$t0" "$t1") s"
+timed "report --format json --since/--until (2 of 30 days)" "$HELOVAL" report \
+    --db "$D/b.db" --format json --since 2026-11-10 --until 2026-11-12 -o "$D/r2.json"
 for w in sessions verdicts; do
-    t0=$(now)
-    "$HELOVAL" export $w --db "$D/b.db" --format tsv -o "$D/e.tsv"
-    t1=$(now)
-    echo "export $w tsv $(elapsed "$t0" "$t1") s ($(wc -l < "$D/e.tsv") lines)"
+    timed "export $w --format tsv ($N rows)" "$HELOVAL" export $w --db "$D/b.db" \
+        --format tsv -o "$D/e.tsv"
 done

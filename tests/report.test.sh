@@ -62,6 +62,8 @@ cur.execute("INSERT INTO dna_result VALUES('mail.example.com','recommended','A',
 cur.execute("INSERT INTO sessions(source_id,line,ts,mta,ip,helo,helo_from,rdns,"
             "disposition,messages) VALUES(100,901,?,'postfix','198.51.100.2',"
             "NULL,NULL,'','lost',0)", (ts + 86400 * 4,))
+# the store's session id: (source_id << 32) | line
+cur.execute("UPDATE sessions SET id = (source_id << 32) | line")
 db.commit()
 with open(sys.argv[2], "wb") as f:
     for h in hostile:

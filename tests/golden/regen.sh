@@ -24,6 +24,10 @@ $HELOVAL_WRAP "$HELOVAL" $R --format html -o "$OUT/report.html"
 $HELOVAL_WRAP "$HELOVAL" $R --format json --top 3 --since 2026-11-02 \
     --until 2026-11-03 -o "$OUT/report-nov2.json"
 $HELOVAL_WRAP "$HELOVAL" $R --format csv --table at_risk -o "$OUT/at_risk.csv"
+# a stricter policy for this report only: unknown CSA is rejected too
+printf '# strict\nunknown * reject\nunknown recommended mark\n' > "$W/strict.policy"
+$HELOVAL_WRAP "$HELOVAL" $R --format csv --table impact --policy "$W/strict.policy" \
+    -o "$OUT/impact-strict.csv"
 X="export --db $DB"
 $HELOVAL_WRAP "$HELOVAL" $X sessions --format tsv -o "$OUT/sessions.tsv"
 $HELOVAL_WRAP "$HELOVAL" $X verdicts --format tsv -o "$OUT/verdicts.tsv"

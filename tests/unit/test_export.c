@@ -50,6 +50,8 @@ static const char fill_sql[] =
     " ('ok.example.co.uk','198.51.100.6','ok','authorized','r',0,0),"
     " (CAST(X'78ff2e6578616d706c65' AS TEXT),'198.51.100.7','unknown',"
     "  'invalid-helo','',0,0);"
+    /* the store's session id: (source_id << 32) | line */
+    "UPDATE sessions SET id = (source_id << 32) | line;"
     "INSERT INTO dna_result VALUES('mail.example.com','recommended','B',"
     " 'dna.example',0,0),('ok.example.co.uk','recommended','A',"
     " 'dna.example',0,0);";
