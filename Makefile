@@ -20,7 +20,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
              $(CFLAGS) -Ianalyzer -Iparsers -Ireports $(PKG_CFLAGS)
-LDLIBS    += $(PKG_LIBS) -lm
+LDLIBS    += $(PKG_LIBS) -lpthread -lm
 
 PARSER_SRC   := $(wildcard parsers/*.c)
 ANALYZER_SRC := $(wildcard analyzer/*.c)
@@ -30,6 +30,10 @@ LIB_OBJ      := $(patsubst %.c,$(B)/%.o,$(filter-out analyzer/main.c,$(ANALYZER_
 MAIN_OBJ     := $(B)/analyzer/main.o
 
 PREFIX ?= /usr/local
+
+# the program heloval-bin links: ./heloval, or build-asan/heloval for `make
+# asan` so the instrumented build never replaces the plain ./heloval
+HELOVAL_BIN ?= heloval
 
 # header dependencies of programs linked straight from a .c file (tests,
 # fuzz replays) live in $(B)/deps, out of reach of the pattern rules
@@ -49,8 +53,8 @@ heloval: $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory heloval-bin
 
 heloval-bin: $(MAIN_OBJ) $(LIB_OBJ) $(PARSER_OBJ)
-	@echo "  LD      heloval"
-	@$(CC) $(ALL_CFLAGS) -o heloval $^ $(LDLIBS)
+	@echo "  LD      $(HELOVAL_BIN)"
+	@$(CC) $(ALL_CFLAGS) -o $(HELOVAL_BIN) $^ $(LDLIBS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -71,7 +75,7 @@ include $(wildcard tests/mk/*.mk)
 test check: $(DEPS_STAMP)
 	@sh tests/ensure-debs.sh $(TEST_DEBS)
 	@$(MAKE) --no-print-directory heloval-bin test-bins
-	@B=$(B) sh tests/run-tests.sh
+	@B=$(B) HELOVAL=$(abspath $(HELOVAL_BIN)) sh tests/run-tests.sh
 
 test-bins: $(UNIT_BIN) $(EXTRA_TEST_BINS)
 
@@ -86,11 +90,11 @@ install: heloval
 	install -m 644 heloval.1 $(DESTDIR)$(PREFIX)/share/man/man1/heloval.1
 
 asan:
-	$(MAKE) B=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" test
+	$(MAKE) B=build-asan HELOVAL_BIN=build-asan/heloval CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" test
 
 valgrind: $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory heloval-bin test-bins
-	@B=$(B) VALGRIND=1 sh tests/run-tests.sh
+	@B=$(B) HELOVAL=$(abspath $(HELOVAL_BIN)) VALGRIND=1 sh tests/run-tests.sh
 
 bench: heloval
 	sh tests/bench.sh

@@ -24,6 +24,7 @@
 #include "parser.h"
 #include "progress.h"
 #include "session_json.h"
+#include "squeue.h"
 #include "xmem.h"
 
 #define BATCH_LINES 250000   /* commit sessions this often inside a file */
@@ -172,6 +173,7 @@ struct reason_count {
 
 struct file_ctx {
     struct store *st;
+    struct squeue *sq;          /* writer thread, or NULL: store directly */
     const struct scan_opts *o;
     struct scan_stats *stats;
     int64_t source_id;
@@ -227,7 +229,10 @@ static void on_session(void *arg, const struct hv_session *s)
     }
     if (fc->db_rc != HV_OK)
         return;
-    fc->db_rc = store_put_session(fc->st, fc->source_id, s);
+    if (fc->sq != NULL)
+        squeue_push(fc->sq, fc->source_id, s);
+    else
+        fc->db_rc = store_put_session(fc->st, fc->source_id, s);
 }
 
 /* fnv_hex - FNV-1a 64 of p[0..n) as 16 hex digits. */
@@ -310,12 +315,21 @@ static int is_single_message(const char *path)
            (slash - path == 3 && (memcmp(path, "cur", 3) == 0 || memcmp(path, "new", 3) == 0));
 }
 
+/* drain - wait for the writer thread; its first error, if any. */
+static int drain(struct file_ctx *fc)
+{
+    return fc->sq != NULL ? squeue_drain(fc->sq) : HV_OK;
+}
+
 /* commit_batch - commit the sessions so far and start a new transaction. */
 static int commit_batch(struct file_ctx *fc)
 {
     if (fc->o->emit_jsonl != NULL)
         return HV_OK;
-    int rc = store_commit(fc->st);
+    int rc = drain(fc);
+    if (rc != HV_OK)
+        return rc;
+    rc = store_commit(fc->st);
     if (rc == HV_OK)
         rc = store_begin(fc->st);
     return rc;
@@ -376,7 +390,7 @@ static void count_session_rows(struct store *st, int64_t source_id, int64_t *n,
 
 /* scan_file - one input. Returns HV_OK, 1 for an input problem (counted),
  * or a negative store error. */
-static int scan_file(struct store *st, const struct scan_opts *o,
+static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts *o,
                      const struct input *in, struct scan_stats *stats,
                      struct progress *pg)
 {
@@ -461,6 +475,7 @@ static int scan_file(struct store *st, const struct scan_opts *o,
     struct file_ctx fc;
     memset(&fc, 0, sizeof(fc));
     fc.st = st;
+    fc.sq = sq;
     fc.o = o;
     fc.stats = stats;
     fc.path = in->path;
@@ -573,6 +588,9 @@ static int scan_file(struct store *st, const struct scan_opts *o,
         fc.finishing = false;
     }
     fmt->close(p);
+    int drc = drain(&fc);
+    if (fc.db_rc == HV_OK)
+        fc.db_rc = drc;
     if (fc.db_rc == HV_OK && interrupted && k == LINEIO_OK) {
         /* stopped mid-file: keep what is stored, leave the resume point */
         stats->interrupted = true;
@@ -641,8 +659,13 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
     qsort(in.v, in.n, sizeof(*in.v), cmp_time);
     struct progress *pg = progress_new("scan", o->progress, in.n);
     int64_t started = (int64_t)time(NULL);
+    /* parse on this core, store on the other */
+    struct squeue *sq = NULL;
+    if (st != NULL && o->emit_jsonl == NULL && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+        getenv("HELOVAL_NO_THREADS") == NULL)
+        sq = squeue_new(st);
     for (size_t i = 0; i < in.n && !interrupted; i++) {
-        int r = scan_file(st, o, &in.v[i], stats, pg);
+        int r = scan_file(st, sq, o, &in.v[i], stats, pg);
         if (r < 0) {
             rc = r;
             *err = xstrdup(store_errmsg(st));
@@ -650,6 +673,7 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
         }
         problems |= r;
     }
+    squeue_free(sq);
     progress_free(pg);
     if (interrupted)
         stats->interrupted = true;

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * squeue - hands sessions from the parsing thread to a writer thread that
+ * stores them, so parsing and SQLite inserts use both cores. Bounded (the
+ * parser waits when the writer is behind). The store handle is used by one
+ * thread at a time: the caller must call squeue_drain() before touching the
+ * store itself, and the writer only touches it between drains.
+ */
+#ifndef HV_SQUEUE_H
+#define HV_SQUEUE_H
+
+#include <stdint.h>
+
+#include "session.h"
+#include "store.h"
+
+struct squeue;
+
+/* squeue_new - start the writer thread for st; NULL when threads are not
+ * available (the caller then stores directly). Freed by squeue_free. */
+struct squeue *squeue_new(struct store *st);
+
+/* squeue_push - queue a copy of s for source_id (blocks when full). */
+void squeue_push(struct squeue *q, int64_t source_id, const struct hv_session *s);
+
+/* squeue_drain - wait until every queued session is stored. Returns HV_OK
+ * or the first store error since the last drain. */
+int squeue_drain(struct squeue *q);
+
+/* squeue_free - drain, stop the thread, free; NULL is a no-op. */
+void squeue_free(struct squeue *q);
+
+#endif
