@@ -412,7 +412,7 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
     if (!emit) {
         if (head_len == LINEIO_HEAD) {
             rc = store_find_source(st, fp, (int)head_len, &src);
-        } else {
+        } else if (head_len > 0) {   /* no content: nothing to know it by */
             struct head_arg ha = {head, head_len, ""};
             rc = store_find_source_prefix(st, head_hash, &ha, &src);
         }
@@ -451,13 +451,33 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
     if (fmt == NULL)
         fmt = detect_format(head, head_len, head_len < LINEIO_HEAD);
     if (fmt == NULL || fmt->open == NULL) {
-        if (head_len == 0)
+        /* no content: empty, or a gzip stream broken before its first byte */
+        int broken = 0;
+        if (head_len == 0) {
+            struct hv_line l0;
+            unsigned f0;
+            broken = lineio_next(r, &l0, &f0);
+            broken = broken < 0 ? broken : 0;
+        }
+        const char *why = broken == LINEIO_ETRUNC ? "truncated-gzip"
+                          : broken == LINEIO_ECORRUPT ? "corrupt-gzip"
+                          : broken < 0 ? "read-error" : "unrecognised-format";
+        if (broken < 0)
+            msg_warn("%s: %s before the first line; nothing read", in->path,
+                     lineio_strerror(broken));
+        else if (head_len == 0)
             msg_info("%s: empty, nothing to read", in->path);
         else
             msg_warn("%s: not a Postfix, Exim or Sendmail log nor a mail file;"
                      " skipped (use --format to force one)", in->path);
-        stats->files_failed += head_len > 0;
-        if (!emit && head_len > 0) {
+        bool problem = head_len > 0 || broken < 0;
+        stats->files_failed += problem;
+        if (!emit && problem && head_len == 0) {
+            /* a broken gzip without content: known by its path (fp_len 0) */
+            fnv_hex((const unsigned char *)in->path, strlen(in->path), fp);
+            rc = store_find_source(st, fp, 0, &src);
+        }
+        if (!emit && problem && rc == HV_OK) {
             /* count it so the report shows the unreadable input */
             snprintf(src.format, sizeof(src.format), "%s", "");
             src.size = in->size;
@@ -466,10 +486,10 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
                 rc = store_save_source(st, &src, in->path, fp, (int)head_len,
                                        INT64_MIN, INT64_MIN);
                 if (rc == HV_OK)
-                    rc = store_add_skips(st, src.id, "unrecognised-format", 1);
+                    rc = store_add_skips(st, src.id, why, 1);
             }
         }
-        input_problem = head_len > 0;
+        input_problem = problem;
         goto out;
     }
     struct file_ctx fc;

@@ -238,6 +238,11 @@ static int decide(struct hv_parser *p, const char **reason)
     s->messages = 1;
     s->complete = true;
     p->emit(p->arg, s);
+    if (h->helo_too_long) {
+        /* kept without its HELO, like the log parsers do */
+        *reason = "helo-too-long";
+        return HV_PARSE_SKIP;
+    }
     return HV_PARSE_OK;
 }
 

@@ -29,7 +29,10 @@
  *  - "too-many-received": more than MBOX_MAX_RECEIVED Received headers; the
  *    rest are ignored; reported on the first ignored one, once per message;
  *  - "header-too-long": an unfolded Received or Date header over
- *    MBOX_MAX_HEADER bytes is cut there; reported once per header.
+ *    MBOX_MAX_HEADER bytes is cut there; reported once per header;
+ *  - "helo-too-long": the border hop's HELO is over HV_HELO_MAX bytes; the
+ *    session is emitted without a HELO; reported on the line that ends the
+ *    header section.
  * The body is not stored: each body line costs one byte comparison unless
  * it follows an empty line.
  */

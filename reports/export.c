@@ -54,7 +54,6 @@ static const char sql_verdicts[] =
 /* put_value - one value of column i (0-based) from q into b. */
 static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q, int i)
 {
-    const char *name = session_cols[i];
     if (i == 1 || i == 8) { /* line, messages */
         fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, i));
         return;
@@ -75,7 +74,6 @@ static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q, int i)
             n = 0;
         }
     }
-    (void)name;
     switch (f) {
     case XF_TSV: fmt_tsv(b, s, n); break;
     case XF_CSV: fmt_csv(b, s, n); break;

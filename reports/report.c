@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * report - the report's data model: one TEMP work table of the sessions in
- * range (joined once with csa, dna_result and the policy), then one GROUP BY
- * query per table of the model. Renderers live in report_<format>.c.
+ * report - the report's data model. One pass over the sessions in range
+ * (one GROUP BY) fills a TEMP work table with one row per distinct (HELO,
+ * client IP) pair: its session counts per MTA disposition, and its CSA,
+ * DNA, verdict, HELO class, domain and network, looked up or computed once
+ * per pair. Every table of the model is then one small GROUP BY over the
+ * pairs, except the time series (one indexed aggregate per time bucket).
+ * Renderers live in report_<format>.c.
  *
  * Heuristics (documented in the README):
  *  - "domain" of a HELO: for an FQDN the last two labels, or three when the
@@ -189,7 +193,8 @@ static bool is_cc_registry(const char *l, size_t n)
 static const char *regdomain(const char *name)
 {
     size_t len = strlen(name);
-    const char *dots[3] = {NULL, NULL, NULL}; /* last three dots, nearest first */
+    /* the last three dots, nearest first */
+    const char *dots[3] = {NULL, NULL, NULL};
     int nd = 0;
     for (size_t i = len; i-- > 0 && nd < 3;)
         if (name[i] == '.')
@@ -534,7 +539,8 @@ static int make_work(struct ctx *c)
         &sql,
         "DROP TABLE IF EXISTS temp.hv_p;"
         "CREATE TEMP TABLE hv_p(pid INTEGER PRIMARY KEY, helo TEXT, ip TEXT,"
-        " n INTEGER, m INTEGER, ex INTEGER,"       /* sessions, messages, example */
+        /* sessions, messages, an example session id */
+        " n INTEGER, m INTEGER, ex INTEGER,"
         " n_acc INTEGER, n_rej INTEGER, n_def INTEGER, n_lost INTEGER,"
         " n_unk INTEGER, ex_acc INTEGER, ex_rej INTEGER, n_recv INTEGER,"
         " csa_status TEXT, csa_reason TEXT, publishes INTEGER,"
@@ -588,7 +594,8 @@ static int make_work(struct ctx *c)
     fmt_buf_puts(&sql, pt);
     fmt_buf_puts(&sql, " p ON p.csa_status = c.status"
                        " AND p.dna_status = COALESCE(d.status,'unknown'));"
-                       "CREATE INDEX temp.hv_p_pair ON hv_p(helo, ip, verdict);");
+                       "CREATE INDEX temp.hv_p_pair"
+                       " ON hv_p(helo, ip, verdict);");
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = exec(c, fmt_buf_str(&sql));
@@ -784,7 +791,8 @@ static int fill_series(struct ctx *c, struct rtable *t)
         return -1;
     long long b0 = c->first - ((c->first % c->step) + c->step) % c->step;
     int rc = SQLITE_DONE;
-    for (long long b = b0, k = 0; b <= c->last && k < 20000; b += c->step, k++) {
+    for (long long b = b0, k = 0; b <= c->last && k < 20000;
+         b += c->step, k++) {
         long long lo = b, hi = b + c->step;
         if (c->o->since != LLONG_MIN && lo < c->o->since)
             lo = c->o->since;

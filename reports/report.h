@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * report - `heloval report`: what CSV would have done, aggregated over the
- * store in SQL (GROUP BY over one temporary table of the sessions in range)
- * into a format-neutral model of named tables, then rendered as text, csv,
- * json or html by report_text.c, report_csv.c, report_json.c and
- * report_html.c. The store is only read: the work table lives in the
- * connection's TEMP schema and is dropped before returning; a --policy file
- * is loaded into a TEMP table too and never written to the database.
+ * store in SQL (one GROUP BY pass over the sessions in range into a
+ * temporary table of (HELO, IP) pairs, then GROUP BYs over the pairs) into
+ * a format-neutral model of named tables, rendered as text, csv, json or
+ * html by report_text.c, report_csv.c, report_json.c and report_html.c.
+ * The store is only read: the work table lives in the connection's TEMP
+ * schema (in memory: PRAGMA temp_store=MEMORY, cache_size 64 MiB are set
+ * on the connection) and is dropped before returning; a --policy file is
+ * loaded into a TEMP table too and never written to the database.
  *
  * Every string taken from the store is attacker-controlled and is escaped
  * by the renderers through fmt.h; the model holds raw bytes.

@@ -267,7 +267,9 @@ static void html_cell(struct fmt_buf *b, const struct rtable *t, size_t j,
         }
         break;
     case RCOL_INT: fmt_buf_printf(b, "<td class=\"n\">%lld</td>", c->i); break;
-    case RCOL_PCT: fmt_buf_printf(b, "<td class=\"n\">%.1f%%</td>", c->d); break;
+    case RCOL_PCT:
+        fmt_buf_printf(b, "<td class=\"n\">%.1f%%</td>", c->d);
+        break;
     case RCOL_TIME:
         tbuf[0] = '\0';
         if (!c->null)

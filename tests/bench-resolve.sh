@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench-resolve.sh - resolve-stage benchmark (not part of `make test`):
-# N distinct HELO names (default 20000, BENCH_NAMES=...) with CSA records in
+# N distinct HELO names (default 20000; BENCH_RESOLVE_NAMES or BENCH_NAMES) with CSA records in
 # an NSD zone on 127.0.0.1; heloval resolves one session per name against
 # it, then dnsperf runs the same SRV query list against the same server in
 # the same run (`dnsperf -s 127.0.0.1 -p PORT -d querylist -l 10`). Prints
@@ -10,7 +10,7 @@
 set -u
 export LC_ALL=C TZ=UTC
 HELOVAL=${HELOVAL:-$PWD/heloval}
-N=${BENCH_NAMES:-20000}
+N=${BENCH_RESOLVE_NAMES:-${BENCH_NAMES:-20000}}
 DNS="$PWD/tests/dns"
 TMP=$(mktemp -d /tmp/heloval-bench.XXXXXX)
 NSD_PID=""
@@ -19,7 +19,7 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 for tool in nsd dnsperf sqlite3 python3 /usr/bin/time; do
     command -v "$tool" >/dev/null 2>&1 || { echo "bench-resolve: $tool missing" >&2; exit 1; }

@@ -62,11 +62,11 @@ note() { printf '%s\n' "bench: $*" >&2; }
 now() { date +%s.%N; }
 
 # calc EXPR - floating point through awk.
-calc() { awk "BEGIN { printf \"%.3f\", ($1) }"; }
+calc() { awk "BEGIN { v = ($1); printf \"%.3f\", v }"; }
 
 # calc1 EXPR / calc0 EXPR - the same, one or no decimal.
-calc1() { awk "BEGIN { printf \"%.1f\", ($1) }"; }
-calc0() { awk "BEGIN { printf \"%.0f\", ($1) }"; }
+calc1() { awk "BEGIN { v = ($1); printf \"%.1f\", v }"; }
+calc0() { awk "BEGIN { v = ($1); printf \"%.0f\", v }"; }
 
 # row MEASURE HELOVAL REFERENCE RATIO TARGET VERDICT - one table line.
 row() { printf '%s|%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "$5" "$6" >> "$ROWS"; }

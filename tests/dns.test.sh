@@ -25,7 +25,7 @@ cleanup() {
     NSD_PID="" FAULT_PID="" BG_PID=""
 }
 trap 'cleanup; t_finish; exit $?' EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

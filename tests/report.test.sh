@@ -78,6 +78,14 @@ for f in text csv json html; do
 done
 check_cmd "report text to a pipe" sh -c "'$HELOVAL' report --db '$D/h.db' --top 50 > '$D/pipe.txt'"
 check_cmd "report text --color" hv report --db "$D/h.db" --top 50 --color -o "$D/color.txt"
+# colour on a terminal only, and never with NO_COLOR set (script(1) gives a pty)
+if command -v script >/dev/null 2>&1; then
+    env -u NO_COLOR script -qec "'$HELOVAL' report --db '$D/h.db'" /dev/null > "$D/tty.txt" 2>&1
+    if grep -q "$(printf '\033')\[" "$D/tty.txt"; then ok "tty colour"; else fail "tty colour" "no SGR on a tty"; fi
+    NO_COLOR=1 script -qec "'$HELOVAL' report --db '$D/h.db'" /dev/null > "$D/tty-nc.txt" 2>&1
+    if grep -q "$(printf '\033')" "$D/tty-nc.txt"; then fail "NO_COLOR" "ESC with NO_COLOR"; else ok "NO_COLOR"; fi
+    if grep -q "$(printf '\033')" "$D/pipe.txt"; then fail "pipe colour" "ESC in a pipe"; else ok "pipe colour"; fi
+fi
 check_cmd "report csv --table" hv report --db "$D/h.db" --format csv --table at_risk \
     --top 50 -o "$D/at_risk.csv"
 for w in sessions verdicts; do

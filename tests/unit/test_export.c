@@ -99,7 +99,8 @@ static void test_export(sqlite3 *db)
     char *s = capture(db, "sessions", "tsv", &rc);
     CHECK_INTEQ(rc, 0);
     char *l = line_n(s, 0);
-    CHECK_STREQ(l, "source\tline\ttime\tmta\tip\thelo\trdns\tdisposition\tmessages");
+    CHECK_STREQ(l, "source\tline\ttime\tmta\tip\thelo\trdns\tdisposition"
+                   "\tmessages");
     free(l);
     /* a.log sorts before mail.log; lines in order */
     l = line_n(s, 1);
@@ -367,6 +368,49 @@ static void test_report(sqlite3 *db)
     report_free(&r);
 }
 
+/* sql1 - the text of a one-value query (static buffer). */
+static const char *sql1(sqlite3 *db, const char *sql)
+{
+    static char buf[256];
+    sqlite3_stmt *q = NULL;
+    buf[0] = '\0';
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0) != NULL)
+        snprintf(buf, sizeof(buf), "%s",
+                 (const char *)sqlite3_column_text(q, 0));
+    else
+        snprintf(buf, sizeof(buf), "(error: %s)", sqlite3_errmsg(db));
+    sqlite3_finalize(q);
+    return buf;
+}
+
+/* test_heuristics - hv_rdomain and hv_net, registered by report_build. */
+static void test_heuristics(sqlite3 *db)
+{
+    static const struct {
+        const char *sql, *want;
+    } t[] = {
+        {"SELECT hv_rdomain('mail.example.com','fqdn')", "example.com"},
+        {"SELECT hv_rdomain('Mail.Example.COM.','fqdn')", "example.com"},
+        {"SELECT hv_rdomain('a.b.mail.example.co.uk','fqdn')", "example.co.uk"},
+        {"SELECT hv_rdomain('mx.example.com.au','fqdn')", "example.com.au"},
+        {"SELECT hv_rdomain('example.co.uk','fqdn')", "example.co.uk"},
+        {"SELECT hv_rdomain('mx.example.org.xyz','fqdn')", "org.xyz"},
+        {"SELECT hv_rdomain('example.com','fqdn')", "example.com"},
+        {"SELECT hv_rdomain('WIN-3RT9Q7A0D1K','bare-name')", "win-3rt9q7a0d1k"},
+        {"SELECT hv_rdomain('[192.0.2.1]','address-literal')", "[192.0.2.1]"},
+        {"SELECT hv_rdomain('','none')", ""},
+        {"SELECT hv_rdomain(NULL,'none')", ""},
+        {"SELECT hv_net('192.0.2.77')", "192.0.2.0/24"},
+        {"SELECT hv_net('2001:db8:1:2::5')", "2001:db8:1::/48"},
+        {"SELECT hv_net('::ffff:192.0.2.1')", "::/48"},
+        {"SELECT hv_net('not-an-ip')", "not-an-ip"},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        CHECK_MSG(strcmp(sql1(db, t[i].sql), t[i].want) == 0, "%s: got %s",
+                  t[i].sql, sql1(db, t[i].sql));
+}
+
 static void test_parse_time(void)
 {
     long long t = 0, now = 1793534400; /* 2026-11-01T12:00:00Z */
@@ -419,6 +463,7 @@ int main(void)
     CHECK_INTEQ(store_exec(st, fill_sql), HV_OK);
     test_export(store_db(st));
     test_report(store_db(st));
+    test_heuristics(store_db(st));
     test_parse_time();
     store_close(st);
     snprintf(path, sizeof(path), "rm -rf '%s'", dir);
