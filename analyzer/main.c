@@ -491,7 +491,7 @@ static int do_export(struct cli *c, struct store *st)
         }
     }
     const char *fmt = c->report_format ? c->report_format : "tsv";
-    if (export_run(st, c->export_what, fmt, out, &err) != 0) {
+    if (export_db(store_db(st), c->export_what, fmt, c->rp.authserv_id, out, &err) != 0) {
         msg_error("export failed: %s", err ? err : "unknown error");
         free(err);
         rc = EXIT_FAIL;
@@ -523,8 +523,10 @@ static int do_merge(struct cli *c)
             rc = EXIT_FAIL;
             continue;
         }
-        msg_info("merge: %s: %lld new source(s), %lld already present, %lld new session(s)",
-                 c->paths[i], ms.sources_added, ms.sources_shared, ms.sessions_added);
+        msg_info("merge: %s: %lld new source(s), %lld already present, %lld new session(s),"
+                 " %lld HELO(s) joined from Received headers",
+                 c->paths[i], ms.sources_added, ms.sources_shared, ms.sessions_added,
+                 ms.helo_joined);
     }
     store_close(st);
     return rc;

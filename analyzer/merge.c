@@ -50,6 +50,10 @@ static const char *const merge_sql[] = {
     " rcode=excluded.rcode, answer=excluded.answer, ttl=excluded.ttl,"
     " fetched_at=excluded.fetched_at, expires_at=excluded.expires_at"
     " WHERE excluded.fetched_at > dns_cache.fetched_at",
+    /* the resolve options the results were made with (csa_opts, dna_opts,
+     * authserv_id): a target without its own takes the input's, so the next
+     * resolve with the same options keeps the merged results */
+    "INSERT OR IGNORE INTO main.meta(key, value) SELECT key, value FROM src.meta",
     "INSERT INTO main.csa SELECT * FROM src.csa WHERE true"
     " ON CONFLICT(helo,ip) DO UPDATE SET status=excluded.status,"
     " reason=excluded.reason, record=excluded.record,"
@@ -134,6 +138,12 @@ int merge_from(struct store *st, const char *path, struct merge_stats *ms, char 
     ms->sources_added = count(db, "SELECT count(*) FROM main.sources") - sources_before;
     ms->sources_shared = src_sources - ms->sources_added;
     ms->sessions_added = count(db, "SELECT count(*) FROM main.sessions") - sessions_before;
+    /* an mbox scanned on one machine names the HELO of a log session
+     * scanned on another: join them here as scan does */
+    int64_t joined = 0;
+    if (store_join_received_helo(st, &joined) != HV_OK)
+        return fail(db, path, err, true);
+    ms->helo_joined = joined;
     if (sqlite3_exec(db, "DROP TABLE temp.idmap", NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         return fail(db, path, err, true);

@@ -183,6 +183,11 @@ struct file_ctx {
     uint64_t resume_offset, resume_line;
     int64_t first_ts, last_ts;
     int64_t count_from_line;    /* lines up to this were counted before */
+    /* resuming: sessions keyed at lines up to known_upto were stored by an
+     * earlier run; known[] holds those lines (sorted) from the resume point */
+    int64_t known_upto;
+    int64_t *known;
+    size_t nknown;
     struct reason_count reasons[24];
     int nreasons;
 };
@@ -202,6 +207,53 @@ static void count_reason(struct file_ctx *fc, const char *reason, int64_t n)
     } else {
         count_reason(fc, "other", n);
     }
+}
+
+/* is_known - was a session keyed at this line stored by an earlier run? */
+static bool is_known(const struct file_ctx *fc, int64_t line)
+{
+    size_t lo = 0, hi = fc->nknown;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (fc->known[mid] == line)
+            return true;
+        if (fc->known[mid] < line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+/* load_known - resuming at line after_line of a source read up to
+ * upto_line: remember which of the lines in between start a stored
+ * session. Re-reading from the resume point (the first line of the earliest
+ * session open at the old end) also meets the later lines of sessions that
+ * began before it and were stored whole; the parser would take those for
+ * sessions of their own. HV_OK or HV_EDB. */
+static int load_known(struct file_ctx *fc, int64_t after_line, int64_t upto_line)
+{
+    sqlite3_stmt *q;
+    size_t cap = 0;
+    fc->known_upto = upto_line;
+    if (sqlite3_prepare_v2(store_db(fc->st),
+                           "SELECT line FROM sessions WHERE id > (?1 << 32) | ?2"
+                           " AND id <= (?1 << 32) | ?3 ORDER BY id",
+                           -1, &q, NULL) != SQLITE_OK)
+        return HV_EDB;
+    sqlite3_bind_int64(q, 1, fc->source_id);
+    sqlite3_bind_int64(q, 2, after_line);
+    sqlite3_bind_int64(q, 3, upto_line);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (fc->nknown == cap) {
+            cap = cap ? cap * 2 : 64;
+            fc->known = xrealloc(fc->known, cap * sizeof(*fc->known));
+        }
+        fc->known[fc->nknown++] = sqlite3_column_int64(q, 0);
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? HV_OK : HV_EDB;
 }
 
 /* on_session - parser callback: store (or print) one session. */
@@ -229,6 +281,8 @@ static void on_session(void *arg, const struct hv_session *s)
     }
     if (fc->db_rc != HV_OK)
         return;
+    if ((int64_t)s->line <= fc->known_upto && !is_known(fc, (int64_t)s->line))
+        return;   /* the tail of a session stored whole before the resume point */
     if (fc->sq != NULL)
         squeue_push(fc->sq, fc->source_id, s);
     else
@@ -547,6 +601,14 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
             fc.count_from_line = 0;
         }
     }
+    if (start_off > 0 && !emit && src.lines_read > (int64_t)start_line) {
+        rc = load_known(&fc, (int64_t)start_line, src.lines_read);
+        if (rc != HV_OK) {
+            store_rollback(st);
+            free(fc.known);
+            goto out;
+        }
+    }
     struct hv_clock clock;
     hv_clock_init(&clock, o->year, in->mtime);
     struct hv_parse_opts popts = {&clock, &o->trusted, is_single_message(in->path)};
@@ -608,6 +670,8 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
         fc.finishing = false;
     }
     fmt->close(p);
+    free(fc.known);
+    fc.known = NULL;
     int drc = drain(&fc);
     if (fc.db_rc == HV_OK)
         fc.db_rc = drc;

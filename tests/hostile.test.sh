@@ -31,7 +31,7 @@ fi
 run() {
     name=$1; shift
     if [ -x /usr/bin/time ]; then
-        $HELOVAL_WRAP /usr/bin/time -f %M -o "$D/$name.rss" "$HELOVAL" "$@" \
+        /usr/bin/time -f %M -o "$D/$name.rss" $HELOVAL_WRAP "$HELOVAL" "$@" \
             >"$D/$name.out" 2>"$D/$name.err"
         RC=$?
     else
@@ -69,7 +69,10 @@ scan_case() {
     else
         check_eq "$name-exit" "$RC" "$want"
     fi
-    [ "$PEAK" -lt $MAXRSS_KB ] && ok "$name-rss" || fail "$name-rss" "peak RSS $PEAK KB"
+    # (under valgrind the peak is valgrind's own: not checked)
+    if [ -z "$HELOVAL_WRAP" ]; then
+        [ "$PEAK" -lt $MAXRSS_KB ] && ok "$name-rss" || fail "$name-rss" "peak RSS $PEAK KB"
+    fi
     check_eq "$name-integrity" "$(q "$DB" 'pragma integrity_check')" ok
     check_eq "$name-good-kept" "$(q "$DB" "select count(*), sum(length(coalesce(helo,''))), group_concat(ip) from (select * from sessions where source_id = 1 order by id)" | cksum)" "$GOOD_SUM"
     SRC=$(q "$DB" 'select max(id) from sources')
