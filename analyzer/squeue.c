@@ -9,7 +9,8 @@
 
 #include "xmem.h"
 
-#define SQ_SLOTS 1024
+#define SQ_SLOTS 4096
+#define SQ_BATCH 256     /* sessions handed to the store per call */
 
 struct sq_item {
     int64_t source_id;
@@ -28,6 +29,8 @@ struct squeue {
     bool stop;
     bool writer_waiting;      /* the writer sleeps on not_empty */
     bool producer_waiting;    /* the parser sleeps on not_full */
+    int64_t ids[SQ_BATCH];    /* writer's scratch: one batch */
+    const struct hv_session *ptrs[SQ_BATCH];
 };
 
 /* count - queued items. */
@@ -49,22 +52,33 @@ static void *writer(void *arg)
         }
         if (count(q) == 0 && q->stop)
             break;
+        /* take one batch, not everything: the parser refills the rest of
+         * the ring while this batch is stored */
         size_t from = q->head, n = count(q);
+        if (n > SQ_BATCH)
+            n = SQ_BATCH;
         q->busy = n;
         pthread_mutex_unlock(&q->mu);
         int err = HV_OK;
-        for (size_t i = 0; i < n; i++) {
-            struct sq_item *it = &q->items[(from + i) % SQ_SLOTS];
-            int rc = store_put_session(q->st, it->source_id, &it->s);
+        for (size_t i = 0; i < n;) {
+            size_t k = 0;
+            while (k < SQ_BATCH && i + k < n) {
+                struct sq_item *it = &q->items[(from + i + k) % SQ_SLOTS];
+                q->ids[k] = it->source_id;
+                q->ptrs[k] = &it->s;
+                k++;
+            }
+            int rc = store_put_sessions(q->st, q->ids, q->ptrs, k);
             if (rc != HV_OK && err == HV_OK)
                 err = rc;
+            i += k;
         }
         pthread_mutex_lock(&q->mu);
         q->head += n;
         q->busy = 0;
         if (err != HV_OK && q->error == HV_OK)
             q->error = err;
-        if (q->producer_waiting)
+        if (q->producer_waiting && count(q) <= SQ_SLOTS - SQ_BATCH)
             pthread_cond_signal(&q->not_full);
         if (count(q) == 0)
             pthread_cond_broadcast(&q->drained);
@@ -98,6 +112,8 @@ void squeue_push(struct squeue *q, int64_t source_id, const struct hv_session *s
 {
     pthread_mutex_lock(&q->mu);
     while (count(q) >= SQ_SLOTS) {
+        if (q->writer_waiting)
+            pthread_cond_signal(&q->not_empty);
         q->producer_waiting = true;
         pthread_cond_wait(&q->not_full, &q->mu);
         q->producer_waiting = false;

@@ -26,8 +26,11 @@ enum stmt_id {
     ST_INSERT_SOURCE,
     ST_UPDATE_SOURCE,
     ST_ADD_SKIPS,
+    ST_PUT_BATCH,
     ST_COUNT
 };
+
+#define PUT_BATCH 32   /* sessions per multi-row statement */
 
 static const char *const stmt_sql[ST_COUNT] = {
     /* the common case, a session seen once: a plain insert (cheaper than
@@ -129,6 +132,32 @@ static int take_lock(struct store *st, const char *path)
     return HV_OK;
 }
 
+/* put_batch_sql - the upsert of PUT_BATCH sessions in one statement
+ * (malloc'ed): parameters 11*k+1 .. 11*k+11 for row k, as ST_PUT_SESSION. */
+static char *put_batch_sql(void)
+{
+    size_t cap = 512 + PUT_BATCH * 128, used = 0;
+    char *sql = xmalloc(cap);
+    used += (size_t)snprintf(sql, cap,
+                             "INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,"
+                             "rdns,disposition,messages,qids) VALUES");
+    for (int k = 0; k < PUT_BATCH; k++) {
+        int b = 11 * k;
+        used += (size_t)snprintf(sql + used, cap - used,
+                                 "%s((?%d << 32) | ?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d)",
+                                 k ? "," : "", b + 1, b + 2, b + 1, b + 2, b + 3, b + 4, b + 5,
+                                 b + 6, b + 7, b + 8, b + 9, b + 10, b + 11);
+    }
+    snprintf(sql + used, cap - used,
+             " ON CONFLICT(id) DO UPDATE SET ts=excluded.ts,"
+             " mta=excluded.mta, ip=excluded.ip,"
+             " helo=COALESCE(excluded.helo, sessions.helo),"
+             " helo_from=COALESCE(excluded.helo_from, sessions.helo_from),"
+             " rdns=excluded.rdns, disposition=excluded.disposition,"
+             " messages=excluded.messages, qids=COALESCE(excluded.qids, sessions.qids)");
+    return sql;
+}
+
 /* migrate - bring user_version up to schema_version. */
 static int migrate(struct store *st)
 {
@@ -216,15 +245,19 @@ int store_open(const char *path, int flags, struct store **out, char **err)
             goto fail;
         }
     }
+    char *batch_sql = ro ? NULL : put_batch_sql();
     for (int i = 0; i < ST_COUNT; i++) {
         if (ro)
             break;
-        if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+        const char *sql = i == ST_PUT_BATCH ? batch_sql : stmt_sql[i];
+        if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
                                &st->st[i], NULL) != SQLITE_OK) {
             rc = db_err(st, "preparing statement");
+            free(batch_sql);
             goto fail;
         }
     }
+    free(batch_sql);
     *out = st;
     return HV_OK;
 fail:
@@ -400,13 +433,14 @@ int store_add_skips(struct store *st, int64_t source_id, const char *reason,
 }
 
 /* bind_session - bind the 11 parameters of both session statements. */
-static void bind_session(sqlite3_stmt *q, int64_t source_id, const struct hv_session *s);
+static void bind_session(sqlite3_stmt *q, int base, int64_t source_id,
+                         const struct hv_session *s);
 
 int store_put_session(struct store *st, int64_t source_id,
                       const struct hv_session *s)
 {
     sqlite3_stmt *q = st->st[ST_INSERT_SESSION];
-    bind_session(q, source_id, s);
+    bind_session(q, 0, source_id, s);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     if (rc == SQLITE_DONE)
@@ -415,26 +449,27 @@ int store_put_session(struct store *st, int64_t source_id,
         return db_err(st, "storing session");
     /* emitted again (an update): merge into the stored row */
     q = st->st[ST_PUT_SESSION];
-    bind_session(q, source_id, s);
+    bind_session(q, 0, source_id, s);
     return step_done(st, q, "storing session");
 }
 
-static void bind_session(sqlite3_stmt *q, int64_t source_id, const struct hv_session *s)
+static void bind_session(sqlite3_stmt *q, int base, int64_t source_id,
+                         const struct hv_session *s)
 {
     const char *mta = hv_mta_name(s->mta);
     const char *disp = hv_disposition_name(hv_session_disposition(s));
-    sqlite3_bind_int64(q, 1, source_id);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)s->line);
-    sqlite3_bind_int64(q, 3, s->ts);
-    sqlite3_bind_text(q, 4, mta, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 5, s->ip, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, base + 1, source_id);
+    sqlite3_bind_int64(q, base + 2, (sqlite3_int64)s->line);
+    sqlite3_bind_int64(q, base + 3, s->ts);
+    sqlite3_bind_text(q, base + 4, mta, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, base + 5, s->ip, -1, SQLITE_STATIC);
     if (s->has_helo) {
-        sqlite3_bind_text(q, 6, s->helo, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 7, "log", 3, SQLITE_STATIC);
+        sqlite3_bind_text(q, base + 6, s->helo, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, base + 7, "log", 3, SQLITE_STATIC);
     }
-    sqlite3_bind_text(q, 8, s->rdns, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 9, disp, -1, SQLITE_STATIC);
-    sqlite3_bind_int(q, 10, (int)s->messages);
+    sqlite3_bind_text(q, base + 8, s->rdns, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, base + 9, disp, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, base + 10, (int)s->messages);
     if (s->nqids > 0) {
         /* queue IDs are [0-9A-Za-z] in every MTA; anything else is dropped
          * so the JSON needs no escaping */
@@ -460,16 +495,36 @@ static void bind_session(sqlite3_stmt *q, int64_t source_id, const struct hv_ses
         }
         json[o++] = ']';
         if (o > 2)
-            sqlite3_bind_text(q, 11, json, (int)o, SQLITE_TRANSIENT);
+            sqlite3_bind_text(q, base + 11, json, (int)o, SQLITE_TRANSIENT);
         else
-            sqlite3_bind_null(q, 11);
+            sqlite3_bind_null(q, base + 11);
     } else {
-        sqlite3_bind_null(q, 11);
+        sqlite3_bind_null(q, base + 11);
     }
     if (!s->has_helo) {
-        sqlite3_bind_null(q, 6);
-        sqlite3_bind_null(q, 7);
+        sqlite3_bind_null(q, base + 6);
+        sqlite3_bind_null(q, base + 7);
     }
+}
+
+int store_put_sessions(struct store *st, const int64_t *source_ids,
+                       const struct hv_session *const *s, size_t n)
+{
+    size_t i = 0;
+    sqlite3_stmt *q = st->st[ST_PUT_BATCH];
+    for (; i + PUT_BATCH <= n; i += PUT_BATCH) {
+        for (int k = 0; k < PUT_BATCH; k++)
+            bind_session(q, 11 * k, source_ids[i + (size_t)k], s[i + (size_t)k]);
+        int rc = step_done(st, q, "storing sessions");
+        if (rc != HV_OK)
+            return rc;
+    }
+    for (; i < n; i++) {
+        int rc = store_put_session(st, source_ids[i], s[i]);
+        if (rc != HV_OK)
+            return rc;
+    }
+    return HV_OK;
 }
 
 int store_join_received_helo(struct store *st, int64_t *joined)

@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "session.h"
@@ -84,6 +85,11 @@ int store_add_skips(struct store *st, int64_t source_id, const char *reason,
  * and its queue IDs. HELO provenance is 'log'. */
 int store_put_session(struct store *st, int64_t source_id,
                       const struct hv_session *s);
+
+/* store_put_sessions - store_put_session for n sessions at once (multi-row
+ * statements: cheaper per session). source_ids[i] goes with s[i]. */
+int store_put_sessions(struct store *st, const int64_t *source_ids,
+                       const struct hv_session *const *s, size_t n);
 
 /* store_join_received_helo - give sessions without a HELO the HELO of the
  * mbox session (border Received hop) with the same queue ID and client IP.

@@ -130,3 +130,14 @@ hv scan --bogus x 2>/dev/null; check_eq usage-option $? 2
 hv frobnicate 2>/dev/null; check_eq usage-command $? 2
 hv scan 2>/dev/null; check_eq usage-nopath $? 2
 hv scan --year abc x 2>/dev/null; check_eq usage-year $? 2
+
+# 13. the writer thread stores exactly what a single-threaded scan stores
+$MKLOG --format exim --sessions 20000 --seed 5 > "$D/ex.log"
+for f in "$D/int.log" "$D/ex.log"; do
+    rm -f "$D/t1.db" "$D/t2.db"
+    hv scan --db "$D/t1.db" -q --year 2026 "$f"
+    HELOVAL_NO_THREADS=1 hv scan --db "$D/t2.db" -q --year 2026 "$f"
+    sum() { q "$1" "select count(*), count(helo), total(messages), group_concat(disposition, '') from (select * from sessions order by id)" | md5sum; }
+    check_eq "threads-same-$(basename "$f")" "$(sum "$D/t1.db")" "$(sum "$D/t2.db")"
+    check_eq "threads-diff-$(basename "$f")" "$(q "$D/t1.db" "attach '$D/t2.db' as b; select count(*) from sessions a left join b.sessions b on b.id = a.id where b.id is null or a.helo is not b.helo or a.ip is not b.ip or a.rdns is not b.rdns or a.qids is not b.qids or a.ts is not b.ts or a.helo_from is not b.helo_from")" 0
+done
