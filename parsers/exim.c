@@ -13,40 +13,11 @@
 #include <string.h>
 
 #include "syslog.h"
+#include "textscan.h"
 #include "tstamp.h"
 
 /* ==== Small scanning helpers ==== */
 
-/* find - first occurrence of needle (nlen > 0) in p[0..len), or NULL. */
-static const char *find(const char *p, size_t len, const char *needle,
-                        size_t nlen)
-{
-    const char *end = p + len;
-    while ((size_t)(end - p) >= nlen) {
-        const char *c = memchr(p, needle[0], (size_t)(end - p) - nlen + 1);
-        if (c == NULL)
-            return NULL;
-        if (memcmp(c, needle, nlen) == 0)
-            return c;
-        p = c + 1;
-    }
-    return NULL;
-}
-
-/* rfind - last occurrence of needle in p[0..len), or NULL. */
-static const char *rfind(const char *p, size_t len, const char *needle,
-                         size_t nlen)
-{
-    if (len < nlen)
-        return NULL;
-    for (size_t i = len - nlen + 1; i-- > 0;)
-        if (p[i] == needle[0] && memcmp(p + i, needle, nlen) == 0)
-            return p + i;
-    return NULL;
-}
-
-#define FIND(p, len, lit) find((p), (len), (lit), sizeof(lit) - 1)
-#define RFIND(p, len, lit) rfind((p), (len), (lit), sizeof(lit) - 1)
 
 /* starts - p[0..len) begins with the literal. */
 static bool starts(const char *p, size_t len, const char *lit, size_t n)
@@ -482,7 +453,7 @@ static bool last_host(const char *b, size_t bn, size_t from, struct hit *x)
 {
     size_t lim = bn;
     while (lim > from) {
-        const char *c = rfind(b + from, lim - from, " H=", 3);
+        const char *c = hv_rfind(b + from, lim - from, " H=", 3);
         if (c == NULL)
             return false;
         if (host_token(b, bn, c, x)) {
@@ -628,7 +599,7 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
         } else {
             const char *ni = RFIND(b, bn, " next input=");
             size_t lim = ni != NULL ? (size_t)(ni - b) : bn;
-            const char *h = rfind(b, lim, " H=", 3);
+            const char *h = hv_rfind(b, lim, " H=", 3);
             if (h == NULL || !host_token(b, bn, h, x))
                 return false;
         }

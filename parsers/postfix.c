@@ -43,6 +43,7 @@
 #include <time.h>
 
 #include "syslog.h"
+#include "textscan.h"
 #include "xmem.h"
 
 #define PF_KEY_MAX 200   /* host, tag, pid (and postscreen client) */
@@ -230,43 +231,6 @@ static inline bool is_namech(unsigned char c)
     return namech[c];
 }
 
-/* find - first occurrence of needle in [p, p+n), or NULL (memmem is a
- * GNU extension, not in the POSIX feature set the build uses). memchr runs
- * on the needle's first byte that is not a space: spaces are everywhere in
- * log text, so anchoring " from " on 'f' saves most false starts. */
-static const char *find(const char *p, size_t n, const char *needle,
-                        size_t nl)
-{
-    if (nl == 0 || n < nl)
-        return NULL;
-    size_t k = 0;
-    while (k + 1 < nl && needle[k] == ' ')
-        k++;
-    const char *q = p + k, *end = p + n - nl + k + 1;
-    while (q < end) {
-        const char *c = memchr(q, needle[k], (size_t)(end - q));
-        if (c == NULL)
-            return NULL;
-        if (memcmp(c - k, needle, nl) == 0)
-            return c - k;
-        q = c + 1;
-    }
-    return NULL;
-}
-
-/* rfind - last occurrence of needle in [p, p+n), or NULL. */
-static const char *rfind(const char *p, size_t n, const char *needle,
-                         size_t nl)
-{
-    if (nl == 0 || n < nl)
-        return NULL;
-    for (size_t i = n - nl + 1; i-- > 0;) {
-        if (p[i] == needle[0] && memcmp(p + i, needle, nl) == 0)
-            return p + i;
-    }
-    return NULL;
-}
-
 /* rchr - last c in [p, p+n), or NULL. */
 static const char *rchr(const char *p, size_t n, char c)
 {
@@ -384,7 +348,7 @@ static const char *find_from_client(const char *p, const char *end,
             return r;
     }
     while (q < end) {
-        const char *f = find(q, (size_t)(end - q), " from ", 6);
+        const char *f = hv_find(q, (size_t)(end - q), " from ", 6);
         if (f == NULL)
             return NULL;
         const char *r = scan_client(f + 6, end, in);
@@ -442,7 +406,7 @@ static bool find_helo(const char *m, size_t n, bool cleanup,
 {
     const char *end = m + n;
     const char *h = NULL;
-    const char *pr = rfind(m, n, " proto=", 7);
+    const char *pr = hv_rfind(m, n, " proto=", 7);
     if (pr != NULL) {
         const char *q = pr + 7;
         while (q < end && *q != ' ' && *q != ',')
@@ -454,7 +418,7 @@ static bool find_helo(const char *m, size_t n, bool cleanup,
         if (HAS(q, (size_t)(end - q), "helo=<"))
             h = q + 6;
     } else {
-        const char *q = rfind(m, n, " helo=<", 7);
+        const char *q = hv_rfind(m, n, " helo=<", 7);
         if (q != NULL)
             h = q + 7;
     }
@@ -462,7 +426,7 @@ static bool find_helo(const char *m, size_t n, bool cleanup,
         return false;
     const char *e = NULL;
     if (cleanup)
-        e = find(h, (size_t)(end - h), ">: ", 3);
+        e = hv_find(h, (size_t)(end - h), ">: ", 3);
     if (e == NULL)
         e = rchr(h, (size_t)(end - h), '>');
     if (e == NULL)
@@ -539,13 +503,13 @@ static void smtpd_warning(const char *r, const char *end, struct pf_info *in)
     in->name = NULL;
     in->name_len = 0;
     if (HAS(r, (size_t)(end - r), "hostname ")) {
-        const char *f = find(r, (size_t)(end - r), " does not resolve to address ", 29);
+        const char *f = hv_find(r, (size_t)(end - r), " does not resolve to address ", 29);
         if (f != NULL) {
             const char *ip = f + 29, *q = ip;
             while (q < end && *q != ':' && *q != ' ')
                 q++;
             /* IPv6 has colons: take up to ": " or the end instead */
-            const char *c = find(ip, (size_t)(end - ip), ": ", 2);
+            const char *c = hv_find(ip, (size_t)(end - ip), ": ", 2);
             const char *e = c != NULL ? c : end;
             struct hv_addr a;
             if (hv_addr_parse(ip, (size_t)(q - ip), &a)) {
@@ -559,14 +523,14 @@ static void smtpd_warning(const char *r, const char *end, struct pf_info *in)
             return;
         }
     }
-    const char *c = find(r, (size_t)(end - r), ": ", 2);
+    const char *c = hv_find(r, (size_t)(end - r), ": ", 2);
     if (c != NULL && c - r <= 45) {
         const char *rest = c + 2;
         size_t rl = (size_t)(end - rest);
         struct hv_addr a;
         if ((HAS(rest, rl, "address not listed for hostname ") ||
              (HAS(rest, rl, "hostname ") &&
-              find(rest, rl, " verification failed", 20) != NULL)) &&
+              hv_find(rest, rl, " verification failed", 20) != NULL)) &&
             hv_addr_parse(r, (size_t)(c - r), &a)) {
             in->ip = r;
             in->ip_len = (size_t)(c - r);
@@ -627,7 +591,7 @@ static void smtpd_line(const char *m, size_t n, struct pf_info *in)
             /* smtpd_proxy_filter: HELO and reply, but no client address */
             in->kind = K_OTHER;
             if (m[6] == 'r') {
-                const char *c = find(m + 14, n - 14, ": ", 2);
+                const char *c = hv_find(m + 14, n - 14, ": ", 2);
                 int cl = c != NULL ? reply_class(c + 2, end) : 0;
                 in->reply = cl == 4 || cl == 5 ? cl : (cl == 0 ? 5 : 0);
             }
@@ -715,7 +679,7 @@ static void cleanup_client(const char *m, const char *lim, struct pf_info *in)
 {
     const char *q = lim;
     while (q > m) {
-        const char *s = rfind(m, (size_t)(q - m), "];", 2);
+        const char *s = hv_rfind(m, (size_t)(q - m), "];", 2);
         if (s == NULL)
             return;
         const char *t = s + 2;
@@ -768,7 +732,7 @@ static void cleanup_line(const char *m, size_t n, struct pf_info *in)
         if (code != 0) {
             int c = 0;
             const char *t = helo ? in->helo + in->helo_len : r;
-            const char *x = find(t, (size_t)(end - t), ": ", 2);
+            const char *x = hv_find(t, (size_t)(end - t), ": ", 2);
             if (x != NULL)
                 c = reply_class(x + 2, end);
             in->reply = c == 4 || c == 5 ? c : (c == 0 ? code : 0);

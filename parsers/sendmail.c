@@ -13,39 +13,10 @@
 #include "exim.h"
 #include "parser.h"
 #include "syslog.h"
+#include "textscan.h"
 
 /* ==== Small scanning helpers ==== */
 
-/* find - first occurrence of needle (nlen > 0) in p[0..len), or NULL. */
-static const char *find(const char *p, size_t len, const char *needle,
-                        size_t nlen)
-{
-    const char *end = p + len;
-    while ((size_t)(end - p) >= nlen) {
-        const char *c = memchr(p, needle[0], (size_t)(end - p) - nlen + 1);
-        if (c == NULL)
-            return NULL;
-        if (memcmp(c, needle, nlen) == 0)
-            return c;
-        p = c + 1;
-    }
-    return NULL;
-}
-
-/* rfind - last occurrence of needle in p[0..len), or NULL. */
-static const char *rfind(const char *p, size_t len, const char *needle,
-                         size_t nlen)
-{
-    if (len < nlen)
-        return NULL;
-    for (size_t i = len - nlen + 1; i-- > 0;)
-        if (p[i] == needle[0] && memcmp(p + i, needle, nlen) == 0)
-            return p + i;
-    return NULL;
-}
-
-#define FIND(p, len, lit) find((p), (len), (lit), sizeof(lit) - 1)
-#define RFIND(p, len, lit) rfind((p), (len), (lit), sizeof(lit) - 1)
 #define STARTS(p, len, lit)                                                  \
     ((len) >= sizeof(lit) - 1 && memcmp((p), (lit), sizeof(lit) - 1) == 0)
 
@@ -141,7 +112,7 @@ static bool last_relay(const char *b, size_t bn, struct hit *x, size_t *at)
 {
     size_t lim = bn;
     for (;;) {
-        const char *r = rfind(b, lim, "relay=", 6);
+        const char *r = hv_rfind(b, lim, "relay=", 6);
         if (r == NULL)
             return false;
         size_t o = (size_t)(r - b);
@@ -185,7 +156,7 @@ static bool classify(const char *b, size_t bn, struct hit *x)
     if (last_relay(b, bn, x, &at)) {
         if (STARTS(b, bn, "from=")) {
             /* nrcpts=0: the transaction was abandoned, no message */
-            const char *n = rfind(b, at, ", nrcpts=", 9);
+            const char *n = hv_rfind(b, at, ", nrcpts=", 9);
             if (n != NULL && (size_t)(n - b) + 9 < at && is_digit(n[9]) &&
                 !(n[9] == '0' && !is_digit(n[10])))
                 x->messages = 1;
