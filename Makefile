@@ -13,7 +13,7 @@ PKGS   := sqlite3 libpcre2-8 libcares zlib ldns
 # Debian packages the build, the tests and the benchmark need.
 BUILD_DEBS := build-essential pkgconf libsqlite3-dev libpcre2-dev \
               libc-ares-dev zlib1g-dev libldns-dev
-TEST_DEBS  := nsd ldnsutils sqlite3 python3 gzip
+TEST_DEBS  := nsd ldnsutils sqlite3 python3 gzip time chromium
 DEPS_STAMP := $(B)/.deps-ok
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -39,7 +39,7 @@ HELOVAL_BIN ?= heloval
 # fuzz replays) live in $(B)/deps, out of reach of the pattern rules
 DEPS_OF = -MMD -MP -MF $(B)/deps/$(notdir $@).d
 
-.PHONY: all deps test check run bench asan valgrind fuzz clean install lint
+.PHONY: all deps test check run bench asan valgrind fuzz clean install lint test-bins heloval-bin
 
 all: heloval
 
@@ -72,10 +72,17 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJ) $(PARSER_OBJ)
 
 include $(wildcard tests/mk/*.mk)
 
-test check: $(DEPS_STAMP)
+# check - the whole suite once, on the normal build (the quick loop).
+check: $(DEPS_STAMP)
 	@sh tests/ensure-debs.sh $(TEST_DEBS)
 	@$(MAKE) --no-print-directory heloval-bin test-bins
 	@B=$(B) HELOVAL=$(abspath $(HELOVAL_BIN)) sh tests/run-tests.sh
+
+# test - the README's test command and CI's: the suite on the normal build,
+# again under ASan+UBSan, again under valgrind; one total at the end.
+test: $(DEPS_STAMP)
+	@sh tests/ensure-debs.sh valgrind $(TEST_DEBS)
+	@sh tests/test-all.sh
 
 test-bins: $(UNIT_BIN) $(EXTRA_TEST_BINS)
 
@@ -90,9 +97,10 @@ install: heloval
 	install -m 644 heloval.1 $(DESTDIR)$(PREFIX)/share/man/man1/heloval.1
 
 asan:
-	$(MAKE) B=build-asan HELOVAL_BIN=build-asan/heloval CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" test
+	@$(MAKE) --no-print-directory B=build-asan HELOVAL_BIN=build-asan/heloval CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" check
 
 valgrind: $(DEPS_STAMP)
+	@sh tests/ensure-debs.sh valgrind $(TEST_DEBS)
 	@$(MAKE) --no-print-directory heloval-bin test-bins
 	@B=$(B) HELOVAL=$(abspath $(HELOVAL_BIN)) VALGRIND=1 sh tests/run-tests.sh
 

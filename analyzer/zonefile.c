@@ -241,7 +241,8 @@ static void index_build(struct zonefile *zf)
     free(zf->names);
     zf->names = NULL;
 
-    qsort(zf->recs, zf->nrecs, sizeof *zf->recs, cmp_rec);
+    if (zf->nrecs > 1) /* an empty file leaves recs NULL: qsort(NULL) is UB */
+        qsort(zf->recs, zf->nrecs, sizeof *zf->recs, cmp_rec);
     for (size_t i = 0; i < zf->nrecs; i++) {
         if (ldns_rr_get_type(zf->recs[i].rr) != LDNS_RR_TYPE_SOA)
             continue;

@@ -1,0 +1,29 @@
+#!/bin/sh
+# test-all.sh - `make test`: the suite on the normal build (make check), under
+# AddressSanitizer + UndefinedBehaviorSanitizer (make asan) and under valgrind
+# (make valgrind). Each pass prints its own "N passed, N failed"; this script
+# adds them up, prints the total as the last line and fails if any pass
+# failed. HELOVAL_TEST_PASSES (default "check asan valgrind") picks passes.
+passes=${HELOVAL_TEST_PASSES:-check asan valgrind}
+total_p=0
+total_f=0
+status=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for pass in $passes; do
+    echo "==== make $pass"
+    make --no-print-directory "$pass" 2>&1 | tee "$log"
+    rc=$(tail -n 1 "$log" | grep -c 'passed, 0 failed$')
+    last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    p=$(echo "${last:-0 passed, 1 failed}" | cut -d' ' -f1)
+    f=$(echo "${last:-0 passed, 1 failed}" | cut -d' ' -f3)
+    if [ "$rc" != 1 ] && [ "$f" = 0 ]; then
+        f=1   # the pass broke before or after its tests
+    fi
+    [ "$f" != 0 ] && status=1
+    echo "==== make $pass: $p passed, $f failed"
+    total_p=$((total_p + p))
+    total_f=$((total_f + f))
+done
+echo "$total_p passed, $total_f failed"
+exit $status
