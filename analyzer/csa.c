@@ -12,7 +12,9 @@
 
 #include "heloname.h"
 
-#define CSA_MAX_SRV 64  /* SRV records looked at per answer */
+/* SRV records looked at per answer: all that dnsmsg keeps, so a record
+ * after hundreds of unusable ones still decides, as in Exim. */
+#define CSA_MAX_SRV DNSMSG_MAX_RR
 #define CSA_MAX_LABELS 128
 
 void csa_opts_init(struct csa_opts *o)

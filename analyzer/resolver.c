@@ -29,6 +29,8 @@
 
 #define RCODE_SERVFAIL 2
 #define QNAME_MAX 255
+#define CONN_FREE_MAX 64 /* connection failures not counted as tries */
+#define CONN_FREE_ANYWAY 3 /* of which free even without progress */
 
 struct waiter {
     resolver_cb cb;
@@ -42,6 +44,8 @@ struct rq {
     int qtype;
     unsigned hash;
     int attempts;          /* ares_send calls so far */
+    int conn_free;         /* connection failures not counted (conn_retry) */
+    long long conn_mark;   /* answers seen at the last such failure */
     struct waiter *waiters, **wtail;
     struct rq *hnext;      /* merge-table chain */
     struct rq *qnext;      /* send queue */
@@ -235,6 +239,26 @@ static void finish(struct resolver *r, struct rq *q, enum resolver_outcome oc,
 
 static void pump(struct resolver *r);
 
+/* conn_retry - whether a failure that is not a timeout (c-ares dropped the
+ * connection the query was on: refused, closed or reset by the server)
+ * gives a retry that does not count as one of the query's tries. c-ares
+ * fails every query in flight to a server when one of its connections
+ * breaks, so this query may be an innocent bystander (another query's TCP
+ * side broke, or the server answers one query per TCP connection). Free
+ * the first CONN_FREE_ANYWAY times, then only while the server makes
+ * progress (an answer arrived since this query's previous connection
+ * failure), at most CONN_FREE_MAX times: a dead server still ends after
+ * tries + CONN_FREE_ANYWAY quick attempts. */
+static bool conn_retry(struct resolver *r, struct rq *q)
+{
+    if (q->conn_free >= CONN_FREE_MAX ||
+        (q->conn_free >= CONN_FREE_ANYWAY && r->st.answered == q->conn_mark))
+        return false;
+    q->conn_free++;
+    q->conn_mark = r->st.answered;
+    return true;
+}
+
 /* on_answer - ares_send callback: retry or finish (owns the rq). */
 static void on_answer(void *arg, int status, int timeouts,
                       unsigned char *abuf, int alen)
@@ -257,6 +281,9 @@ static void on_answer(void *arg, int status, int timeouts,
             pump(r); /* keep the server busy while we read */
             return;
         }
+    } else if (status != ARES_ETIMEOUT && conn_retry(r, q)) {
+        q->attempts--; /* not this query's try */
+        retry = true;
     } else if (q->attempts < r->tries) {
         retry = true;
     }

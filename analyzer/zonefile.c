@@ -282,7 +282,8 @@ static void index_build(struct zonefile *zf)
         zf->zones[zf->nzones].soa = NULL;
         zf->nzones++;
     }
-    qsort(zf->names, zf->nnames, sizeof *zf->names, cmp_str);
+    if (zf->nnames > 1)
+        qsort(zf->names, zf->nnames, sizeof *zf->names, cmp_str);
     {
         size_t w = 0;
         for (size_t i = 0; i < zf->nnames; i++) {
