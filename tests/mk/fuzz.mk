@@ -4,7 +4,10 @@
 # `make test` builds each with tests/fuzz/replay.c (gcc, no libFuzzer) and
 # replays tests/fuzz/corpus/<name>/ (seeds and every crash kept as a
 # regression case). `make fuzz` builds them with clang -fsanitize=fuzzer and
-# runs each for FUZZ_SECONDS.
+# runs each for FUZZ_SECONDS; a crash, leak, timeout or OOM in one target does
+# not stop the others, but makes `make fuzz` fail at the end and name them.
+# Logs go to $(B)/libfuzzer/log-<name>.txt, new inputs to new-<name>/,
+# failing inputs to crash-<name>-*.
 
 FUZZ_SECONDS ?= 60
 FUZZ_PARSERS := postfix exim sendmail mbox
@@ -35,22 +38,28 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
                -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 FUZZ_SRC    = $(filter-out analyzer/main.c,$(ANALYZER_SRC)) $(REPORT_SRC) $(PARSER_SRC)
 
-# fuzz - build every target with libFuzzer and run it FUZZ_SECONDS each.
+# fuzz - build every target with libFuzzer and run it FUZZ_SECONDS each
+# (progress lines are kept in the log, not on the terminal).
 fuzz: $(DEPS_STAMP)
 	@sh tests/ensure-debs.sh clang libclang-rt-14-dev
 	@mkdir -p $(B)/libfuzzer
-	@set -e; for n in $(FUZZ_NAMES); do \
+	@failed=""; for n in $(FUZZ_NAMES); do \
 	    case " $(FUZZ_PARSERS) " in \
 	    *" $$n "*) src="tests/fuzz/fuzz_parser.c -DFUZZ_FORMAT=hv_format_$$n" ;; \
 	    *) src="tests/fuzz/fuzz_$$n.c" ;; esac; \
 	    echo "fuzz: building $$n"; \
 	    $(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(FUZZ_CFLAGS) \
 	        -Ianalyzer -Iparsers -Ireports $(PKG_CFLAGS) -o $(B)/libfuzzer/fuzz_$$n \
-	        $$src $(FUZZ_SRC) $(LDLIBS); \
+	        $$src $(FUZZ_SRC) $(LDLIBS) || exit 1; \
 	    mkdir -p tests/fuzz/corpus/$$n $(B)/libfuzzer/new-$$n; \
 	    echo "fuzz: running $$n for $(FUZZ_SECONDS)s"; \
 	    $(B)/libfuzzer/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	        -rss_limit_mb=2048 -artifact_prefix=$(B)/libfuzzer/crash-$$n- \
-	        $(B)/libfuzzer/new-$$n tests/fuzz/corpus/$$n; \
-	done
-	@echo "fuzz: no crash. New inputs are in $(B)/libfuzzer/new-*; crashes would be in $(B)/libfuzzer/crash-*"
+	        $(B)/libfuzzer/new-$$n tests/fuzz/corpus/$$n \
+	        2>&1 | tee $(B)/libfuzzer/log-$$n.txt | grep -v -e '^#[0-9]*[[:space:]]*\(NEW\|REDUCE\|pulse\)' ; \
+	    grep -q -e '^==[0-9]*== ERROR: libFuzzer' -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' \
+	        -e 'runtime error:' -e 'Test unit written' $(B)/libfuzzer/log-$$n.txt && failed="$$failed $$n"; \
+	done; \
+	echo "fuzz: new inputs are in $(B)/libfuzzer/new-*, logs in $(B)/libfuzzer/log-*.txt"; \
+	if [ -n "$$failed" ]; then echo "fuzz: FAILED:$$failed (inputs in $(B)/libfuzzer/crash-*)"; exit 1; fi; \
+	echo "fuzz: no crash"
