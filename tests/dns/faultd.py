@@ -20,41 +20,10 @@ import struct
 import sys
 import threading
 
+from dnswire import name_wire, parse_query
+
 LOCK = threading.Lock()
 SEEN = {}
-
-
-def parse_query(data):
-    if len(data) < 12:
-        return None
-    qid, flags, qd = struct.unpack("!HHH", data[:6])
-    if qd != 1:
-        return None
-    pos, labels = 12, []
-    while True:
-        if pos >= len(data):
-            return None
-        n = data[pos]
-        pos += 1
-        if n == 0:
-            break
-        if n & 0xC0 or pos + n > len(data):
-            return None
-        labels.append(data[pos:pos + n].decode("latin-1"))
-        pos += n
-    if pos + 4 > len(data):
-        return None
-    qtype, qclass = struct.unpack("!HH", data[pos:pos + 4])
-    return qid, flags, labels, qtype, data[12:pos + 4]
-
-
-def name_wire(name):
-    out = b""
-    for label in name.strip(".").split("."):
-        if label:
-            b = label.encode("latin-1")
-            out += bytes([len(b)]) + b
-    return out + b"\0"
 
 
 def rr(name, rtype, ttl, rdata):
