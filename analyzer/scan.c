@@ -182,6 +182,7 @@ struct file_ctx {
     bool finishing;             /* inside parser finish() */
     uint64_t resume_offset, resume_line;
     int64_t first_ts, last_ts;
+    int64_t stored, stored_helo;  /* distinct sessions stored, with a HELO */
     int64_t count_from_line;    /* lines up to this were counted before */
     /* resuming: sessions keyed at lines up to known_upto were stored by an
      * earlier run; known[] holds those lines (sorted) from the resume point */
@@ -283,6 +284,10 @@ static void on_session(void *arg, const struct hv_session *s)
         return;
     if ((int64_t)s->line <= fc->known_upto && !is_known(fc, (int64_t)s->line))
         return;   /* the tail of a session stored whole before the resume point */
+    if (!s->again)
+        fc->stored++;
+    if (s->has_helo && !(s->again && s->had_helo))
+        fc->stored_helo++;
     if (fc->sq != NULL)
         squeue_push(fc->sq, fc->source_id, s);
     else
@@ -425,7 +430,7 @@ static void count_session_rows(struct store *st, int64_t source_id, int64_t *n,
     *n = *with_helo = 0;
     if (sqlite3_prepare_v2(store_db(st),
                            "SELECT count(*), count(helo), min(mta) FROM sessions"
-                           " WHERE source_id=?1",
+                           " WHERE id >= (?1 << 32) AND id < ((?1 + 1) << 32)",
                            -1, &q, NULL) != SQLITE_OK)
         return;
     sqlite3_bind_int64(q, 1, source_id);
@@ -557,6 +562,7 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
     fc.count_from_line = src.lines_read;
 
     uint64_t start_off = 0, start_line = 0;
+    bool resumed = src.id != 0;
     bool restart = src.id != 0 && !lineio_is_gzip(r) && in->size >= 0 &&
                    in->size < src.bytes_read;
     if (src.id != 0 && !restart) {
@@ -696,7 +702,16 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
                                      fc.last_ts);
         if (fc.db_rc == HV_OK)
             fc.db_rc = store_commit(st);
-        count_session_rows(st, src.id, &after_n, &after_h, &mta);
+        if (resumed) {
+            /* earlier runs stored part of this file: count its rows */
+            count_session_rows(st, src.id, &after_n, &after_h, &mta);
+        } else {
+            after_n = fc.stored;
+            after_h = fc.stored_helo;
+            for (int m = 0; m < 4; m++)
+                if (strcmp(fmt->name, hv_mta_name((enum hv_mta)m)) == 0)
+                    mta = m;
+        }
         stats->sessions_by_mta[mta] += after_n;
         stats->sessions += after_n;
         stats->sessions_with_helo += after_h;
@@ -745,6 +760,14 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
     int64_t started = (int64_t)time(NULL);
     /* parse on this core, store on the other */
     struct squeue *sq = NULL;
+    if (st != NULL && o->emit_jsonl == NULL && store_bulk_begin(st) != HV_OK) {
+        *err = xstrdup(store_errmsg(st));
+        progress_free(pg);
+        for (size_t i = 0; i < in.n; i++)
+            free(in.v[i].path);
+        free(in.v);
+        return HV_EDB;
+    }
     if (st != NULL && o->emit_jsonl == NULL && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
         getenv("HELOVAL_NO_THREADS") == NULL)
         sq = squeue_new(st);
@@ -783,6 +806,10 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
                 sqlite3_finalize(q);
             }
         }
+    }
+    if (st != NULL && o->emit_jsonl == NULL && store_bulk_end(st) != HV_OK && rc == HV_OK) {
+        rc = HV_EDB;
+        *err = xstrdup(store_errmsg(st));
     }
     for (size_t i = 0; i < in.n; i++)
         free(in.v[i].path);

@@ -527,6 +527,39 @@ int store_put_sessions(struct store *st, const int64_t *source_ids,
     return HV_OK;
 }
 
+/* query_int - the first column of the first row of sql, or fallback. */
+static int64_t query_int(struct store *st, const char *sql, int64_t fallback)
+{
+    sqlite3_stmt *q;
+    int64_t v = fallback;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return fallback;
+    if (sqlite3_step(q) == SQLITE_ROW)
+        v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return v;
+}
+
+int store_bulk_begin(struct store *st)
+{
+    if (sqlite3_exec(st->db, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL) != SQLITE_OK)
+        return db_err(st, "preparing the scan");
+    if (query_int(st, "SELECT EXISTS(SELECT 1 FROM sessions)", 1) == 0) {
+        /* a first load: nobody has anything to read yet. If another
+         * connection has the file open the switch fails and WAL stays. */
+        sqlite3_exec(st->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+    }
+    return HV_OK;
+}
+
+int store_bulk_end(struct store *st)
+{
+    sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    if (sqlite3_exec(st->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) != SQLITE_OK)
+        return db_err(st, "finishing the scan");
+    return HV_OK;
+}
+
 int store_join_received_helo(struct store *st, int64_t *joined)
 {
     /* mbox sessions are few next to log sessions: index their queue IDs in
@@ -548,6 +581,9 @@ int store_join_received_helo(struct store *st, int64_t *joined)
         "  JOIN temp.mbox_qids q ON q.qid = j.value AND q.ip = sessions.ip)",
     };
     *joined = 0;
+    /* the join reads every session: skip it when no mbox was ever scanned */
+    if (query_int(st, "SELECT EXISTS(SELECT 1 FROM sources WHERE format = 'mbox')", 1) == 0)
+        return HV_OK;
     for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
         if (sqlite3_exec(st->db, steps[i], NULL, NULL, NULL) != SQLITE_OK)
             return db_err(st, "joining Received HELOs");

@@ -46,6 +46,19 @@ int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
 
+/* store_bulk_begin - ready the database for a scan's bulk load, outside any
+ * transaction: foreign-key checks off (the scan writes only source ids it
+ * has just stored) and, when the sessions table is still empty (a first
+ * load), the rollback journal in place of the WAL, so every page is written
+ * once instead of twice (WAL, then checkpoint). A database another
+ * connection has open stays in WAL mode. HV_OK or HV_EDB. */
+int store_bulk_begin(struct store *st);
+
+/* store_bulk_end - undo store_bulk_begin: foreign keys on, WAL mode again
+ * (when another connection has the file open, the next store_open does it).
+ * HV_OK or HV_EDB. */
+int store_bulk_end(struct store *st);
+
 /* What the store knows about one input, matched by content fingerprint. */
 struct store_source {
     int64_t id;              /* 0: not known yet */
@@ -93,7 +106,8 @@ int store_put_sessions(struct store *st, const int64_t *source_ids,
 
 /* store_join_received_helo - give sessions without a HELO the HELO of the
  * mbox session (border Received hop) with the same queue ID and client IP.
- * *joined receives the number of sessions updated. */
+ * *joined receives the number of sessions updated. A database with no mbox
+ * source has nothing to join from: it returns at once with *joined 0. */
 int store_join_received_helo(struct store *st, int64_t *joined);
 
 #endif

@@ -1017,7 +1017,7 @@ static void sess_clear(struct hv_session *s)
     s->ip[0] = s->helo[0] = s->rdns[0] = '\0';
     s->has_helo = false;
     s->messages = s->replies_5xx = s->replies_4xx = 0;
-    s->lost = s->complete = false;
+    s->lost = s->complete = s->again = s->had_helo = false;
     s->nqids = 0;
 }
 
@@ -1393,11 +1393,14 @@ static int on_cleanup_line(struct hv_parser *p, const struct pf_ctx *cx,
                p->closed != NULL && p->closed[e->idx].serial == e->serial) {
         struct pf_closed *c = &p->closed[e->idx];
         p->st.linked++;
+        bool had_helo = c->s.has_helo;
         bool changed = apply(&c->s, in, &too_long);
         if (in->uncount)
             changed |= uncount(&c->s, e);
         if (changed) {
             p->st.reemitted++;
+            c->s.again = true;
+            c->s.had_helo = had_helo;
             emit(p, &c->s);
         }
     } else if (in->ip != NULL) {

@@ -47,6 +47,9 @@ struct hv_session {
     unsigned replies_4xx;            /* temporary rejections seen */
     bool lost;                       /* connection lost / timed out */
     bool complete;                   /* the session's end was seen */
+    bool again;                      /* emitted before: an update of the
+                                        session that starts at this line */
+    bool had_helo;                   /* (again) the earlier emission had one */
     unsigned nqids;                  /* entries used in qids */
     char qids[HV_SESSION_QIDS][HV_QID_MAX + 1]; /* queue IDs of its messages */
 };
