@@ -41,7 +41,8 @@ DEPS_OF = -MMD -MP -MF $(B)/deps/$(notdir $@).d
 
 .PHONY: all deps test check run bench asan valgrind fuzz clean install lint test-bins heloval-bin
 
-all: heloval
+all: $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory heloval-bin
 
 # deps - install missing Debian packages when root; otherwise explain.
 deps: $(DEPS_STAMP)
@@ -49,10 +50,10 @@ $(DEPS_STAMP):
 	@sh tests/ensure-debs.sh $(BUILD_DEBS)
 	@mkdir -p $(@D) && touch $@
 
-heloval: $(DEPS_STAMP)
-	@$(MAKE) --no-print-directory heloval-bin
-
-heloval-bin: $(MAIN_OBJ) $(LIB_OBJ) $(PARSER_OBJ)
+# heloval-bin - the program, relinked when an object changed
+heloval-bin: $(HELOVAL_BIN)
+$(HELOVAL_BIN): $(MAIN_OBJ) $(LIB_OBJ) $(PARSER_OBJ)
+	@mkdir -p $(@D)
 	@echo "  LD      $(HELOVAL_BIN)"
 	@$(CC) $(ALL_CFLAGS) -o $(HELOVAL_BIN) $^ $(LDLIBS)
 
@@ -86,12 +87,13 @@ test: $(DEPS_STAMP)
 
 test-bins: $(UNIT_BIN) $(EXTRA_TEST_BINS)
 
-run: heloval
+run: all
 	@rm -f $(B)/sample.db $(B)/sample.db-wal $(B)/sample.db-shm
 	./heloval run --db $(B)/sample.db --year 2026 --accreditor dna.example \
 	    --dns-zone sample-logs/dns-snapshot.zone -o report.html sample-logs
 
-install: heloval
+install: $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory heloval-bin
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 heloval $(DESTDIR)$(PREFIX)/bin/heloval
 	install -m 644 heloval.1 $(DESTDIR)$(PREFIX)/share/man/man1/heloval.1
@@ -104,7 +106,7 @@ valgrind: $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory heloval-bin test-bins
 	@B=$(B) HELOVAL=$(abspath $(HELOVAL_BIN)) VALGRIND=1 sh tests/run-tests.sh
 
-bench: heloval
+bench: all
 	sh tests/bench.sh
 
 clean:

@@ -816,8 +816,9 @@ static int meta_sync(struct ctx *c, const char *key, const char *value,
 }
 
 /* ensure_index - the work list walks sessions in (helo, ip) order: make
- * sure an index leads with those columns (created once, then kept up to
- * date by SQLite). HV_OK or HV_EDB. */
+ * sure an index leads with those columns; and give the report's time
+ * windows their sessions(ts) index. Both are created once, after the first
+ * scan's bulk load, then kept up to date by SQLite. HV_OK or HV_EDB. */
 static int ensure_index(struct ctx *c)
 {
     static const char find[] =
@@ -828,6 +829,8 @@ static int ensure_index(struct ctx *c)
     sqlite3_stmt *s = NULL;
     bool have = false;
 
+    if (store_exec(c->st, "CREATE INDEX IF NOT EXISTS sessions_ts ON sessions(ts)") != HV_OK)
+        return HV_EDB;
     if (sqlite3_prepare_v2(c->db, find, -1, &s, NULL) != SQLITE_OK)
         return HV_EDB;
     have = sqlite3_step(s) == SQLITE_ROW;

@@ -37,7 +37,8 @@ const char *const schema_migrations[] = {
     "  disposition TEXT NOT NULL,"
     "  messages INTEGER NOT NULL DEFAULT 0,"
     "  qids TEXT);"                    /* JSON array of queue IDs, or NULL */
-    "CREATE INDEX sessions_ts ON sessions(ts);"
+    /* no index on sessions here: the scan only appends; resolve adds
+     * sessions(helo, ip) and sessions(ts) before anything reads them */
     /* resolver: raw answers with their TTLs (negative answers included) */
     "CREATE TABLE dns_cache("
     "  qname TEXT NOT NULL,"

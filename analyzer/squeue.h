@@ -20,7 +20,8 @@ struct squeue;
  * available (the caller then stores directly). Freed by squeue_free. */
 struct squeue *squeue_new(struct store *st);
 
-/* squeue_push - queue a copy of s for source_id (blocks when full). */
+/* squeue_push - queue a flattened copy of s for source_id; the writer gets
+ * it with the next full chunk or squeue_drain (blocks when all are full). */
 void squeue_push(struct squeue *q, int64_t source_id, const struct hv_session *s);
 
 /* squeue_drain - wait until every queued session is stored. Returns HV_OK

@@ -132,8 +132,10 @@ static int take_lock(struct store *st, const char *path)
     return HV_OK;
 }
 
-/* put_batch_sql - the upsert of PUT_BATCH sessions in one statement
- * (malloc'ed): parameters 11*k+1 .. 11*k+11 for row k, as ST_PUT_SESSION. */
+/* put_batch_sql - the plain insert of PUT_BATCH new sessions in one
+ * statement (malloc'ed): parameters 11*k+1 .. 11*k+11 for row k, as
+ * ST_INSERT_SESSION. A row that exists already fails the whole statement,
+ * which SQLite undoes; the caller then goes row by row. */
 static char *put_batch_sql(void)
 {
     size_t cap = 512 + PUT_BATCH * 128, used = 0;
@@ -148,13 +150,6 @@ static char *put_batch_sql(void)
                                  k ? "," : "", b + 1, b + 2, b + 1, b + 2, b + 3, b + 4, b + 5,
                                  b + 6, b + 7, b + 8, b + 9, b + 10, b + 11);
     }
-    snprintf(sql + used, cap - used,
-             " ON CONFLICT(id) DO UPDATE SET ts=excluded.ts,"
-             " mta=excluded.mta, ip=excluded.ip,"
-             " helo=COALESCE(excluded.helo, sessions.helo),"
-             " helo_from=COALESCE(excluded.helo_from, sessions.helo_from),"
-             " rdns=excluded.rdns, disposition=excluded.disposition,"
-             " messages=excluded.messages, qids=COALESCE(excluded.qids, sessions.qids)");
     return sql;
 }
 
@@ -432,98 +427,171 @@ int store_add_skips(struct store *st, int64_t source_id, const char *reason,
     return step_done(st, q, "counting skipped lines");
 }
 
-/* bind_session - bind the 11 parameters of both session statements. */
-static void bind_session(sqlite3_stmt *q, int base, int64_t source_id,
-                         const struct hv_session *s);
-
-int store_put_session(struct store *st, int64_t source_id,
-                      const struct hv_session *s)
+/* put_text - append n bytes and a NUL at buf + *used; returns the copy. */
+static const char *put_text(char *buf, size_t *used, const char *p, size_t n)
 {
-    sqlite3_stmt *q = st->st[ST_INSERT_SESSION];
-    bind_session(q, 0, source_id, s);
+    char *d = buf + *used;
+    memcpy(d, p, n);
+    d[n] = '\0';
+    *used += n + 1;
+    return d;
+}
+
+size_t store_row_pack(struct store_row *row, int64_t source_id,
+                      const struct hv_session *s, char *buf)
+{
+    size_t used = 0, n;
+    row->source_id = source_id;
+    row->line = (int64_t)s->line;
+    row->ts = s->ts;
+    row->mta = hv_mta_name(s->mta);
+    row->disposition = hv_disposition_name(hv_session_disposition(s));
+    row->messages = s->messages;
+    row->again = s->again;
+    n = strnlen(s->ip, HV_IP_MAX);
+    row->ip = put_text(buf, &used, s->ip, n);
+    row->ip_len = (int)n;
+    row->helo = NULL;
+    row->helo_len = 0;
+    if (s->has_helo) {
+        n = strnlen(s->helo, HV_HELO_MAX);
+        row->helo = put_text(buf, &used, s->helo, n);
+        row->helo_len = (int)n;
+    }
+    n = strnlen(s->rdns, HV_HOST_MAX);
+    row->rdns = put_text(buf, &used, s->rdns, n);
+    row->rdns_len = (int)n;
+    /* queue IDs are [0-9A-Za-z] in every MTA; anything else is dropped so
+     * the JSON array needs no escaping */
+    char *json = buf + used;
+    size_t o = 0;
+    json[o++] = '[';
+    for (unsigned i = 0; i < s->nqids && i < HV_SESSION_QIDS; i++) {
+        const char *id = s->qids[i];
+        size_t len = strnlen(id, HV_QID_MAX);
+        bool clean = len > 0;
+        for (size_t j = 0; j < len && clean; j++) {
+            char c = id[j];
+            clean = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+                    (c >= 'a' && c <= 'z') || c == '-' || c == '_' || c == '.';
+        }
+        if (!clean)
+            continue;
+        if (o > 1)
+            json[o++] = ',';
+        json[o++] = '"';
+        memcpy(json + o, id, len);
+        o += len;
+        json[o++] = '"';
+    }
+    json[o++] = ']';
+    if (o > 2) {
+        json[o] = '\0';
+        row->qids = json;
+        row->qids_len = (int)o;
+        used += o + 1;
+    } else {
+        row->qids = NULL;
+        row->qids_len = 0;
+    }
+    return used;
+}
+
+/* bind_row - bind the 11 parameters of a session statement from base + 1;
+ * the text stays the caller's (SQLITE_STATIC) until the statement is reset. */
+static void bind_row(sqlite3_stmt *q, int base, const struct store_row *r)
+{
+    sqlite3_bind_int64(q, base + 1, r->source_id);
+    sqlite3_bind_int64(q, base + 2, r->line);
+    sqlite3_bind_int64(q, base + 3, r->ts);
+    sqlite3_bind_text(q, base + 4, r->mta, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, base + 5, r->ip, r->ip_len, SQLITE_STATIC);
+    if (r->helo != NULL) {
+        sqlite3_bind_text(q, base + 6, r->helo, r->helo_len, SQLITE_STATIC);
+        sqlite3_bind_text(q, base + 7, "log", 3, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(q, base + 6);
+        sqlite3_bind_null(q, base + 7);
+    }
+    sqlite3_bind_text(q, base + 8, r->rdns, r->rdns_len, SQLITE_STATIC);
+    sqlite3_bind_text(q, base + 9, r->disposition, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, base + 10, (sqlite3_int64)r->messages);
+    if (r->qids != NULL)
+        sqlite3_bind_text(q, base + 11, r->qids, r->qids_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, base + 11);
+}
+
+/* put_one - insert a row, or merge it into the stored row of the same
+ * source and line (an update, or a line stored by an earlier run). */
+static int put_one(struct store *st, const struct store_row *r)
+{
+    sqlite3_stmt *q = st->st[r->again ? ST_PUT_SESSION : ST_INSERT_SESSION];
+    bind_row(q, 0, r);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc == SQLITE_DONE)
+        return HV_OK;
+    if (r->again || rc != SQLITE_CONSTRAINT_PRIMARYKEY)
+        return db_err(st, "storing session");
+    q = st->st[ST_PUT_SESSION];
+    bind_row(q, 0, r);
+    return step_done(st, q, "storing session");
+}
+
+/* put_batch - PUT_BATCH new rows in one statement, or one by one when one
+ * of them is stored already. */
+static int put_batch(struct store *st, const struct store_row *const *rows)
+{
+    sqlite3_stmt *q = st->st[ST_PUT_BATCH];
+    for (int k = 0; k < PUT_BATCH; k++)
+        bind_row(q, 11 * k, rows[k]);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     if (rc == SQLITE_DONE)
         return HV_OK;
     if (rc != SQLITE_CONSTRAINT_PRIMARYKEY)
-        return db_err(st, "storing session");
-    /* emitted again (an update): merge into the stored row */
-    q = st->st[ST_PUT_SESSION];
-    bind_session(q, 0, source_id, s);
-    return step_done(st, q, "storing session");
+        return db_err(st, "storing sessions");
+    for (int k = 0; k < PUT_BATCH; k++) {
+        int r = put_one(st, rows[k]);
+        if (r != HV_OK)
+            return r;
+    }
+    return HV_OK;
 }
 
-static void bind_session(sqlite3_stmt *q, int base, int64_t source_id,
-                         const struct hv_session *s)
+int store_put_session(struct store *st, int64_t source_id,
+                      const struct hv_session *s)
 {
-    const char *mta = hv_mta_name(s->mta);
-    const char *disp = hv_disposition_name(hv_session_disposition(s));
-    sqlite3_bind_int64(q, base + 1, source_id);
-    sqlite3_bind_int64(q, base + 2, (sqlite3_int64)s->line);
-    sqlite3_bind_int64(q, base + 3, s->ts);
-    sqlite3_bind_text(q, base + 4, mta, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, base + 5, s->ip, -1, SQLITE_STATIC);
-    if (s->has_helo) {
-        sqlite3_bind_text(q, base + 6, s->helo, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, base + 7, "log", 3, SQLITE_STATIC);
-    }
-    sqlite3_bind_text(q, base + 8, s->rdns, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, base + 9, disp, -1, SQLITE_STATIC);
-    sqlite3_bind_int(q, base + 10, (int)s->messages);
-    if (s->nqids > 0) {
-        /* queue IDs are [0-9A-Za-z] in every MTA; anything else is dropped
-         * so the JSON needs no escaping */
-        char json[HV_SESSION_QIDS * (HV_QID_MAX + 3) + 3];
-        size_t o = 0;
-        json[o++] = '[';
-        for (unsigned i = 0; i < s->nqids; i++) {
-            const char *id = s->qids[i];
-            bool clean = id[0] != '\0';
-            for (const char *c = id; *c; c++)
-                if (!((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') ||
-                      (*c >= 'a' && *c <= 'z') || *c == '-' || *c == '_' || *c == '.'))
-                    clean = false;
-            if (!clean)
-                continue;
-            if (o > 1)
-                json[o++] = ',';
-            json[o++] = '"';
-            size_t n = strlen(id);
-            memcpy(json + o, id, n);
-            o += n;
-            json[o++] = '"';
+    char text[STORE_ROW_TEXT_MAX];
+    struct store_row row;
+    store_row_pack(&row, source_id, s, text);
+    return put_one(st, &row);
+}
+
+int store_put_rows(struct store *st, const struct store_row *rows, size_t n)
+{
+    const struct store_row *batch[PUT_BATCH];
+    size_t k = 0;
+    int rc;
+    /* new sessions first, PUT_BATCH to a statement */
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].again)
+            continue;
+        batch[k++] = &rows[i];
+        if (k == PUT_BATCH) {
+            if ((rc = put_batch(st, batch)) != HV_OK)
+                return rc;
+            k = 0;
         }
-        json[o++] = ']';
-        if (o > 2)
-            sqlite3_bind_text(q, base + 11, json, (int)o, SQLITE_TRANSIENT);
-        else
-            sqlite3_bind_null(q, base + 11);
-    } else {
-        sqlite3_bind_null(q, base + 11);
     }
-    if (!s->has_helo) {
-        sqlite3_bind_null(q, base + 6);
-        sqlite3_bind_null(q, base + 7);
-    }
-}
-
-int store_put_sessions(struct store *st, const int64_t *source_ids,
-                       const struct hv_session *const *s, size_t n)
-{
-    size_t i = 0;
-    sqlite3_stmt *q = st->st[ST_PUT_BATCH];
-    for (; i + PUT_BATCH <= n; i += PUT_BATCH) {
-        for (int k = 0; k < PUT_BATCH; k++)
-            bind_session(q, 11 * k, source_ids[i + (size_t)k], s[i + (size_t)k]);
-        int rc = step_done(st, q, "storing sessions");
-        if (rc != HV_OK)
+    for (size_t i = 0; i < k; i++)
+        if ((rc = put_one(st, batch[i])) != HV_OK)
             return rc;
-    }
-    for (; i < n; i++) {
-        int rc = store_put_session(st, source_ids[i], s[i]);
-        if (rc != HV_OK)
+    /* then the updates, in order: the rows they update are stored by now */
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].again && (rc = put_one(st, &rows[i])) != HV_OK)
             return rc;
-    }
     return HV_OK;
 }
 

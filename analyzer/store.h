@@ -94,15 +94,45 @@ int store_save_source(struct store *st, struct store_source *src,
 int store_add_skips(struct store *st, int64_t source_id, const char *reason,
                     int64_t n);
 
-/* store_put_session - insert or update (same source and line) one session
- * and its queue IDs. HELO provenance is 'log'. */
+/* One session flattened for storing. The text lives in a buffer of the
+ * caller's (see store_row_pack) and must outlive the store_put_rows call. */
+struct store_row {
+    int64_t source_id;
+    int64_t line;
+    int64_t ts;
+    const char *mta;          /* static vocabulary ("postfix", ...) */
+    const char *disposition;  /* static vocabulary ("accepted", ...) */
+    const char *ip;
+    const char *helo;         /* NULL: the log never showed it */
+    const char *rdns;
+    const char *qids;         /* JSON array of queue IDs, NULL: none */
+    int ip_len, helo_len, rdns_len, qids_len;
+    unsigned messages;
+    bool again;               /* an update of a session emitted before */
+};
+
+/* the most text one row carries: ip, helo, rdns (each with a NUL) and the
+ * queue-ID array */
+#define STORE_ROW_TEXT_MAX                                                  \
+    (HV_IP_MAX + HV_HELO_MAX + HV_HOST_MAX + 3 +                            \
+     HV_SESSION_QIDS * (HV_QID_MAX + 3) + 3)
+
+/* store_row_pack - flatten s (of source_id) into *row, copying its text
+ * into buf, which has room for STORE_ROW_TEXT_MAX bytes. Returns the bytes
+ * of buf used. Queue IDs with characters outside [0-9A-Za-z._-] are left
+ * out. */
+size_t store_row_pack(struct store_row *row, int64_t source_id,
+                      const struct hv_session *s, char *buf);
+
+/* store_put_rows - store n rows in order: new sessions are inserted
+ * (several to a statement), updates (again) and rows whose source line is
+ * stored already are merged into the stored row (a HELO or queue IDs are
+ * never replaced by none). HV_OK or HV_EDB. */
+int store_put_rows(struct store *st, const struct store_row *rows, size_t n);
+
+/* store_put_session - store_put_rows for one session. */
 int store_put_session(struct store *st, int64_t source_id,
                       const struct hv_session *s);
-
-/* store_put_sessions - store_put_session for n sessions at once (multi-row
- * statements: cheaper per session). source_ids[i] goes with s[i]. */
-int store_put_sessions(struct store *st, const int64_t *source_ids,
-                       const struct hv_session *const *s, size_t n);
 
 /* store_join_received_helo - give sessions without a HELO the HELO of the
  * mbox session (border Received hop) with the same queue ID and client IP.

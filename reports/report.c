@@ -767,49 +767,60 @@ static const char sql_replies[] =
     " SELECT a.verdict, a.reply, a.n, a.m FROM a"
     " JOIN v ON v.verdict = a.verdict ORDER BY v.ord, a.n DESC, a.reply";
 
-/* fill_series - the time series: one plain aggregate per bucket over the
- * sessions_ts index (no sort of the whole range), empty buckets kept. */
+/* fill_series - the time series: one pass over the sessions in range,
+ * grouped by bucket (no index needed), then every bucket from the first to
+ * the last in order, empty ones as zero rows. */
 static int fill_series(struct ctx *c, struct rtable *t)
 {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (!c->has_span)
         return 0;
-    sqlite3_stmt *q = prep(
-        c, "SELECT CASE WHEN :w = 3600"
-           "  THEN strftime('%Y-%m-%dT%H:00Z', :b, 'unixepoch')"
-           "  ELSE strftime('%Y-%m-%d', :b, 'unixepoch') END,"
-           " COALESCE(sum(p.verdict = 'accept'),0),"
-           " COALESCE(sum(p.verdict = 'mark'),0),"
-           " COALESCE(sum(p.verdict = 'reject'),0),"
-           " COALESCE(sum(p.verdict = 'tempfail'),0),"
-           " COALESCE(sum(p.verdict = 'unresolved'),0), count(*)"
-           " FROM sessions s JOIN temp.hv_p p"
-           " ON p.helo = COALESCE(s.helo,'') AND p.ip = s.ip"
-           " WHERE s.ts >= :lo AND s.ts < :hi");
+    long long b0 = c->first - ((c->first % c->step) + c->step) % c->step;
+    struct fmt_buf sql;
+    fmt_buf_init(&sql);
+    fmt_buf_printf(&sql,
+                   "SELECT (s.ts - %lld) / %lld,"
+                   " COALESCE(sum(p.verdict = 'accept'),0),"
+                   " COALESCE(sum(p.verdict = 'mark'),0),"
+                   " COALESCE(sum(p.verdict = 'reject'),0),"
+                   " COALESCE(sum(p.verdict = 'tempfail'),0),"
+                   " COALESCE(sum(p.verdict = 'unresolved'),0), count(*)"
+                   " FROM sessions s JOIN temp.hv_p p"
+                   " ON p.helo = COALESCE(s.helo,'') AND p.ip = s.ip",
+                   b0, c->step);
+    range_where(c, &sql, true);
+    fmt_buf_puts(&sql, " GROUP BY 1 ORDER BY 1");
+    sqlite3_stmt *q = prep(c, fmt_buf_str(&sql));
+    fmt_buf_free(&sql);
     if (q == NULL)
         return -1;
-    long long b0 = c->first - ((c->first % c->step) + c->step) % c->step;
-    int rc = SQLITE_DONE;
-    for (long long b = b0, k = 0; b <= c->last && k < 20000;
-         b += c->step, k++) {
-        long long lo = b, hi = b + c->step;
-        if (c->o->since != LLONG_MIN && lo < c->o->since)
-            lo = c->o->since;
-        if (c->o->until != LLONG_MAX && hi > c->o->until)
-            hi = c->o->until;
-        sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":b"), b);
-        sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":lo"), lo);
-        sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":hi"), hi);
-        rc = sqlite3_step(q);
-        if (rc != SQLITE_ROW)
-            break;
+    int rc = sqlite3_step(q);
+    for (long long b = b0, k = 0; b <= c->last && k < 20000; b += c->step, k++) {
+        while (rc == SQLITE_ROW && sqlite3_column_int64(q, 0) < k)
+            rc = sqlite3_step(q);
+        bool have = rc == SQLITE_ROW && sqlite3_column_int64(q, 0) == k;
         struct rcell *row = rt_row(t);
-        for (size_t i = 0; i < t->ncols; i++)
-            cell_set(&row[i], t->types[i], q, (int)i);
-        rc = SQLITE_DONE;
-        sqlite3_reset(q);
+        char label[32];
+        time_t when = (time_t)b;
+        struct tm tm;
+        gmtime_r(&when, &tm);
+        strftime(label, sizeof(label), c->step == 3600 ? "%Y-%m-%dT%H:00Z" : "%Y-%m-%d",
+                 &tm);
+        row[0].type = t->types[0];
+        row[0].n = strlen(label);
+        row[0].s = xmemdup0(label, row[0].n);
+        for (size_t i = 1; i < t->ncols; i++) {
+            if (have) {
+                cell_set(&row[i], t->types[i], q, (int)i);
+            } else {
+                row[i].type = t->types[i];
+                row[i].i = 0;
+            }
+        }
     }
+    if (rc == SQLITE_ROW)
+        rc = SQLITE_DONE;
     sqlite3_finalize(q);
     timing(t->key, &t0);
     if (rc != SQLITE_DONE)

@@ -66,6 +66,9 @@ INSERT INTO dna_result(helo,status,grade,service,evaluated_at,expires_at)
 SELECT helo, CASE WHEN length(helo) % 2 THEN 'recommended' ELSE 'not-recommended' END,
   CASE WHEN length(helo) % 2 THEN 'A' ELSE 'D' END, 'dna.example', 0, 0
 FROM (SELECT DISTINCT helo FROM csa WHERE helo LIKE 'mail%0.%');
+-- the indexes heloval resolve adds before any report
+CREATE INDEX IF NOT EXISTS sessions_ts ON sessions(ts);
+CREATE INDEX IF NOT EXISTS resolve_helo_ip ON sessions(helo, ip);
 COMMIT;
 EOF
 t1=$(now)
