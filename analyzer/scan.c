@@ -784,6 +784,12 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
     progress_free(pg);
     if (interrupted)
         stats->interrupted = true;
+    /* back to WAL before the bookkeeping below: its commits then cost no
+     * sync of their own */
+    if (st != NULL && o->emit_jsonl == NULL && store_bulk_end(st) != HV_OK && rc == HV_OK) {
+        rc = HV_EDB;
+        *err = xstrdup(store_errmsg(st));
+    }
     if (rc == HV_OK && o->emit_jsonl == NULL) {
         if (store_join_received_helo(st, &stats->helo_joined) != HV_OK) {
             rc = HV_EDB;
@@ -806,10 +812,6 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
                 sqlite3_finalize(q);
             }
         }
-    }
-    if (st != NULL && o->emit_jsonl == NULL && store_bulk_end(st) != HV_OK && rc == HV_OK) {
-        rc = HV_EDB;
-        *err = xstrdup(store_errmsg(st));
     }
     for (size_t i = 0; i < in.n; i++)
         free(in.v[i].path);

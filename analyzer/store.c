@@ -30,7 +30,7 @@ enum stmt_id {
     ST_COUNT
 };
 
-#define PUT_BATCH 32   /* sessions per multi-row statement */
+#define PUT_BATCH 64   /* sessions per multi-row statement */
 
 static const char *const stmt_sql[ST_COUNT] = {
     /* the common case, a session seen once: a plain insert (cheaper than
@@ -134,15 +134,17 @@ static int take_lock(struct store *st, const char *path)
 
 /* put_batch_sql - the plain insert of PUT_BATCH new sessions in one
  * statement (malloc'ed): parameters 11*k+1 .. 11*k+11 for row k, as
- * ST_INSERT_SESSION. A row that exists already fails the whole statement,
- * which SQLite undoes; the caller then goes row by row. */
+ * ST_INSERT_SESSION. OR FAIL: a row that exists already stops the
+ * statement, keeping the rows before it (no statement journal needed); the
+ * caller then stores all of them row by row, which merges the ones already
+ * in with themselves. */
 static char *put_batch_sql(void)
 {
     size_t cap = 512 + PUT_BATCH * 128, used = 0;
     char *sql = xmalloc(cap);
     used += (size_t)snprintf(sql, cap,
-                             "INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,"
-                             "rdns,disposition,messages,qids) VALUES");
+                             "INSERT OR FAIL INTO sessions(id,source_id,line,ts,mta,ip,helo,"
+                             "helo_from,rdns,disposition,messages,qids) VALUES");
     for (int k = 0; k < PUT_BATCH; k++) {
         int b = 11 * k;
         used += (size_t)snprintf(sql + used, cap - used,
