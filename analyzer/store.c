@@ -242,19 +242,17 @@ int store_open(const char *path, int flags, struct store **out, char **err)
             goto fail;
         }
     }
-    char *batch_sql = ro ? NULL : put_batch_sql();
     for (int i = 0; i < ST_COUNT; i++) {
         if (ro)
             break;
-        const char *sql = i == ST_PUT_BATCH ? batch_sql : stmt_sql[i];
-        if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+        if (i == ST_PUT_BATCH)
+            continue;   /* long: prepared on first use (scans only) */
+        if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                &st->st[i], NULL) != SQLITE_OK) {
             rc = db_err(st, "preparing statement");
-            free(batch_sql);
             goto fail;
         }
     }
-    free(batch_sql);
     *out = st;
     return HV_OK;
 fail:
@@ -546,6 +544,15 @@ static int put_one(struct store *st, const struct store_row *r)
 static int put_batch(struct store *st, const struct store_row *const *rows)
 {
     sqlite3_stmt *q = st->st[ST_PUT_BATCH];
+    if (q == NULL) {
+        char *sql = put_batch_sql();
+        int prc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                     &st->st[ST_PUT_BATCH], NULL);
+        free(sql);
+        if (prc != SQLITE_OK)
+            return db_err(st, "preparing statement");
+        q = st->st[ST_PUT_BATCH];
+    }
     for (int k = 0; k < PUT_BATCH; k++)
         bind_row(q, 11 * k, rows[k]);
     int rc = sqlite3_step(q);
