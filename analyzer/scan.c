@@ -385,6 +385,10 @@ static int commit_batch(struct file_ctx *fc)
 {
     if (fc->o->emit_jsonl != NULL)
         return HV_OK;
+    if (fc->sq != NULL) {
+        squeue_commit(fc->sq);   /* the writer commits; parsing goes on */
+        return HV_OK;
+    }
     int rc = drain(fc);
     if (rc != HV_OK)
         return rc;

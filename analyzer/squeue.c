@@ -20,6 +20,7 @@ struct sq_chunk {
     size_t n;
     char text[SQ_TEXT];
     size_t used;
+    bool commit_after;      /* then commit and open the next transaction */
 };
 
 struct squeue {
@@ -31,6 +32,7 @@ struct squeue {
     size_t head, tail;        /* chunks[head..tail) mod SQ_CHUNKS are queued;
                                  the producer fills chunks[tail] */
     int error;                /* first store error since the last drain */
+    unsigned stored_chunks;   /* writer's count, for store_writeback */
     bool stop;
 };
 
@@ -47,9 +49,17 @@ static void *writer(void *arg)
         struct sq_chunk *c = &q->chunks[q->head % SQ_CHUNKS];
         pthread_mutex_unlock(&q->mu);
         int err = store_put_rows(q->st, c->rows, c->n);
+        if ((++q->stored_chunks & 63) == 0)
+            store_writeback(q->st);
+        if (err == HV_OK && c->commit_after) {
+            err = store_commit(q->st);
+            if (err == HV_OK)
+                err = store_begin(q->st);
+        }
         pthread_mutex_lock(&q->mu);
         c->n = 0;
         c->used = 0;
+        c->commit_after = false;
         q->head++;
         if (err != HV_OK && q->error == HV_OK)
             q->error = err;
@@ -108,6 +118,12 @@ void squeue_push(struct squeue *q, int64_t source_id, const struct hv_session *s
     c->n++;
     if (c->n == SQ_ROWS || SQ_TEXT - c->used < STORE_ROW_TEXT_MAX)
         publish(q);
+}
+
+void squeue_commit(struct squeue *q)
+{
+    q->chunks[q->tail % SQ_CHUNKS].commit_after = true;
+    publish(q);
 }
 
 int squeue_drain(struct squeue *q)

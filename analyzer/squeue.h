@@ -24,6 +24,11 @@ struct squeue *squeue_new(struct store *st);
  * it with the next full chunk or squeue_drain (blocks when all are full). */
 void squeue_push(struct squeue *q, int64_t source_id, const struct hv_session *s);
 
+/* squeue_commit - have the writer commit the open transaction (and begin
+ * the next) once what is queued so far is stored, without waiting for it;
+ * a failure is returned by the next squeue_drain. */
+void squeue_commit(struct squeue *q);
+
 /* squeue_drain - wait until every queued session is stored. Returns HV_OK
  * or the first store error since the last drain. */
 int squeue_drain(struct squeue *q);

@@ -5,6 +5,7 @@
  * two heloval runs on one database are serialised with a clear message
  * instead of fighting over SQLite's locks mid-run.
  */
+#define _GNU_SOURCE 1   /* sync_file_range */
 #include "store.h"
 
 #include <errno.h>
@@ -73,6 +74,8 @@ struct store {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
     int lock_fd;
+    bool first_load;     /* inside store_bulk_begin/end of an empty database */
+    int wb_fd;           /* the file again, to start its write-back early */
     char errbuf[512];
 };
 
@@ -186,19 +189,23 @@ static int migrate(struct store *st)
     return HV_OK;
 }
 
+static int check_first_load(struct store *st, const char *path, bool ro);
+
 int store_open(const char *path, int flags, struct store **out, char **err)
 {
     struct store *st = xcalloc(1, sizeof(*st));
     int rc = HV_OK;
     bool ro = (flags & STORE_READONLY) != 0;
     st->lock_fd = -1;
+    st->wb_fd = -1;
     *out = NULL;
     if (!ro) {
         rc = take_lock(st, path);
         if (rc != HV_OK)
             goto fail;
     }
-    /* heloval is single-threaded: no mutexes, no memory statistics */
+    /* one thread at a time uses a connection (see squeue.h): no SQLite
+     * mutexes, no memory statistics */
     static bool configured;
     if (!configured) {
         sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
@@ -242,6 +249,9 @@ int store_open(const char *path, int flags, struct store **out, char **err)
             goto fail;
         }
     }
+    rc = check_first_load(st, path, ro);
+    if (rc != HV_OK)
+        goto fail;
     for (int i = 0; i < ST_COUNT; i++) {
         if (ro)
             break;
@@ -271,6 +281,8 @@ void store_close(struct store *st)
         sqlite3_close(st->db);
     if (st->lock_fd >= 0)
         close(st->lock_fd);
+    if (st->wb_fd >= 0)
+        close(st->wb_fd);
     free(st);
 }
 
@@ -617,23 +629,107 @@ static int64_t query_int(struct store *st, const char *sql, int64_t fallback)
     return v;
 }
 
+/* The first load of an empty database runs without fsync (synchronous=OFF):
+ * a crash of heloval loses nothing (the kernel has the writes), but a power
+ * loss or kernel crash could leave the file damaged. So the load is fenced by
+ * a durable mark in meta: written and synced before the load, removed by the
+ * synced commit that ends it. An open that finds the mark checks the file. */
+#define FIRST_LOAD_KEY "first_load"
+
 int store_bulk_begin(struct store *st)
 {
     if (sqlite3_exec(st->db, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL) != SQLITE_OK)
         return db_err(st, "preparing the scan");
-    if (query_int(st, "SELECT EXISTS(SELECT 1 FROM sessions)", 1) == 0) {
-        /* a first load: nobody has anything to read yet. If another
-         * connection has the file open the switch fails and WAL stays. */
-        sqlite3_exec(st->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
-    }
+    if (query_int(st, "SELECT EXISTS(SELECT 1 FROM sessions)", 1) != 0)
+        return HV_OK;
+    /* a first load: nobody has anything to read yet. The rollback journal
+     * writes each page once (WAL writes it twice: log, then checkpoint). If
+     * another connection has the file open the switch fails; WAL stays. */
+    sqlite3_exec(st->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+    if (sqlite3_exec(st->db,
+                     "PRAGMA synchronous=FULL;"
+                     "INSERT OR REPLACE INTO meta(key,value)"
+                     " VALUES('" FIRST_LOAD_KEY "', strftime('%s','now'));"
+                     "PRAGMA synchronous=OFF",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return db_err(st, "preparing the first load");
+    st->first_load = true;
+    const char *file = sqlite3_db_filename(st->db, "main");
+    if (file != NULL && file[0] != '\0')
+        st->wb_fd = open(file, O_RDONLY | O_CLOEXEC);
     return HV_OK;
+}
+
+void store_writeback(struct store *st)
+{
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
+    if (st->wb_fd >= 0)
+        (void)sync_file_range(st->wb_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)st;
+#endif
 }
 
 int store_bulk_end(struct store *st)
 {
+    int rc = HV_OK;
+    if (st->first_load) {
+        /* the synced commit that removes the mark also flushes the load */
+        if (sqlite3_exec(st->db,
+                         "PRAGMA synchronous=FULL;"
+                         "DELETE FROM meta WHERE key = '" FIRST_LOAD_KEY "';"
+                         "PRAGMA synchronous=NORMAL",
+                         NULL, NULL, NULL) != SQLITE_OK)
+            rc = db_err(st, "finishing the first load");
+        else
+            st->first_load = false;
+    }
+    if (st->wb_fd >= 0) {
+        close(st->wb_fd);
+        st->wb_fd = -1;
+    }
     sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
-    if (sqlite3_exec(st->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) != SQLITE_OK)
-        return db_err(st, "finishing the scan");
+    if (sqlite3_exec(st->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) != SQLITE_OK &&
+        rc == HV_OK)
+        rc = db_err(st, "finishing the scan");
+    return rc;
+}
+
+/* check_first_load - an earlier first load that never ended (heloval killed,
+ * or the machine went down) left its mark: use the file only if SQLite's
+ * check finds it sound, then drop the mark (a scan resumes the load).
+ * HV_OK or HV_EDB with the reason. */
+static int check_first_load(struct store *st, const char *path, bool ro)
+{
+    sqlite3_stmt *q;
+    bool marked = false;
+    if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM meta WHERE key = '" FIRST_LOAD_KEY "'",
+                           -1, &q, NULL) != SQLITE_OK)
+        return HV_OK;   /* no meta table: not a database of ours yet */
+    int src = sqlite3_step(q);
+    marked = src == SQLITE_ROW;
+    sqlite3_finalize(q);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return set_err(st, HV_EDB, "%s: cannot read it: %s", path, sqlite3_errmsg(st->db));
+    if (!marked)
+        return HV_OK;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &q, NULL) != SQLITE_OK)
+        return db_err(st, "checking the database");
+    int rc = sqlite3_step(q);
+    bool sound = rc == SQLITE_ROW &&
+                 strcmp((const char *)sqlite3_column_text(q, 0), "ok") == 0;
+    sqlite3_finalize(q);
+    if (!sound)
+        return set_err(st, HV_EDB,
+                       "%s: its first scan was cut off (crash or power loss) and the"
+                       " file is damaged; delete it and scan again", path);
+    if (ro)
+        return set_err(st, HV_EDB,
+                       "%s: its first scan is still running or was cut off; let it"
+                       " finish, or run the scan again to continue it", path);
+    if (sqlite3_exec(st->db, "DELETE FROM meta WHERE key = '" FIRST_LOAD_KEY "'", NULL,
+                     NULL, NULL) != SQLITE_OK)
+        return db_err(st, "checking the database");
     return HV_OK;
 }
 

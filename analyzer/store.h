@@ -54,6 +54,11 @@ void store_rollback(struct store *st);
  * connection has open stays in WAL mode. HV_OK or HV_EDB. */
 int store_bulk_begin(struct store *st);
 
+/* store_writeback - during a first load (which does not sync), ask the
+ * kernel to start writing the file out now, so the sync that ends the load
+ * has little left to wait for. Cheap; a no-op elsewhere. */
+void store_writeback(struct store *st);
+
 /* store_bulk_end - undo store_bulk_begin: foreign keys on, WAL mode again
  * (when another connection has the file open, the next store_open does it).
  * HV_OK or HV_EDB. */

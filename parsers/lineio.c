@@ -13,6 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "xmem.h"
 
@@ -36,6 +39,8 @@ struct lineio {
     uint64_t offset;     /* content offset of buf[start] */
     uint64_t lineno;
     bool discarding;     /* inside an over-long line */
+    size_t plain_end;    /* buf[start..plain_end) holds no NUL and no byte
+                            >= 0x80: its lines need no NUL or UTF-8 check */
     unsigned char head[LINEIO_HEAD];
     size_t head_len;
 };
@@ -126,6 +131,7 @@ static size_t fill(struct lineio *r)
         r->start = 0;
     }
     size_t before = r->end;
+    r->plain_end = r->start;
     if (r->gzip) {
         fill_gzip(r, BUF_SIZE);
     } else {
@@ -239,6 +245,26 @@ uint64_t lineio_raw_offset(const struct lineio *r)
     return r->raw_read;
 }
 
+/* plain_run - length of the run of bytes at p (at most n) that are neither
+ * NUL nor >= 0x80; 16 at a time where SSE2 is there (every x86-64). */
+static size_t plain_run(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i zero = _mm_setzero_si128();
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        unsigned m = (unsigned)(_mm_movemask_epi8(v) |
+                                _mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)));
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < n && p[i] != 0 && p[i] < 0x80)
+        i++;
+    return i;
+}
+
 /* utf8_valid - strict UTF-8 check (no overlongs, no surrogates). */
 static bool utf8_valid(const unsigned char *s, size_t n)
 {
@@ -342,16 +368,28 @@ int lineio_next(struct lineio *r, struct hv_line *line, unsigned *flags)
             len--;
             f |= LINE_CRLF;
         }
-        if (memchr(base, '\0', len) != NULL) {
+        /* most logs are plain ASCII: find the next odd byte once, ahead of
+         * the lines, and check only the lines that hold one */
+        size_t line_start = (size_t)(base - r->buf);
+        if (r->plain_end < line_start)
+            r->plain_end = line_start;
+        if (r->plain_end < line_start + len && r->plain_end < r->end)
+            r->plain_end += plain_run((const unsigned char *)r->buf + r->plain_end,
+                                      r->end - r->plain_end);
+        if (r->plain_end >= line_start + len) {
+            /* plain */
+        } else if (memchr(base, '\0', len) != NULL) {
             size_t o = 0;
             for (size_t i = 0; i < len; i++)
                 if (base[i] != '\0')
                     base[o++] = base[i];
             len = o;
             f |= LINE_NUL;
-        }
-        if (!utf8_valid((const unsigned char *)base, len))
+            if (!utf8_valid((const unsigned char *)base, len))
+                f |= LINE_BAD_UTF8;
+        } else if (!utf8_valid((const unsigned char *)base, len)) {
             f |= LINE_BAD_UTF8;
+        }
         base[len] = '\0';
         line->p = base;
         line->len = len;
@@ -367,7 +405,7 @@ int lineio_skip_to(struct lineio *r, uint64_t offset, uint64_t lineno)
     if (!r->gzip && r->close_fd && r->offset == 0 && r->start == 0) {
         /* plain file: seek instead of reading */
         if (lseek(r->fd, (off_t)offset, SEEK_SET) == (off_t)offset) {
-            r->start = r->end = 0;
+            r->start = r->end = r->plain_end = 0;
             r->eof = false;
             r->error = 0;
             r->offset = offset;

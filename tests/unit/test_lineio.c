@@ -201,6 +201,47 @@ int main(void)
     CHECK_INTEQ(read_all("empty", buf, sizeof(buf), &flags, &n), LINEIO_EOF);
     CHECK_INTEQ(n, 0);
 
+    /* per-line flags across buffer refills: plain lines are not checked one
+     * by one (a look-ahead finds the next NUL or non-ASCII byte), so every
+     * odd line must still be flagged, and only it */
+    {
+        enum { NL = 150000 };
+        size_t cap = (size_t)NL * 48, mused = 0;
+        char *mtext = malloc(cap);
+        for (int i = 0; i < NL; i++) {
+            const char *odd = i % 1000 == 7 ? "n\0l" : i % 777 == 5 ? "\xc3\xa9" :
+                              i % 1313 == 3 ? "\xff" : i % 901 == 1 ? "x\r" : "";
+            size_t olen = i % 1000 == 7 ? 3 : strlen(odd);
+            mused += (size_t)snprintf(mtext + mused, cap - mused, "line %06d padding ", i);
+            memcpy(mtext + mused, odd, olen);
+            mused += olen;
+            mtext[mused++] = '\n';
+        }
+        write_file("mixed", mtext, mused);
+        free(mtext);
+        char merr[256];
+        struct lineio *r = lineio_open(path_of("mixed"), merr, sizeof(merr));
+        CHECK(r != NULL);
+        struct hv_line l;
+        unsigned mf;
+        int i = 0, bad = 0;
+        while (r != NULL && lineio_next(r, &l, &mf) == LINEIO_OK) {
+            unsigned want = i % 1000 == 7 ? LINE_NUL : i % 777 == 5 ? 0 :
+                            i % 1313 == 3 ? LINE_BAD_UTF8 : i % 901 == 1 ? LINE_CRLF : 0;
+            char head[32];
+            snprintf(head, sizeof(head), "line %06d padding ", i);
+            if (mf != want || strncmp(l.p, head, strlen(head)) != 0 ||
+                (i % 777 == 5 && i % 1000 != 7 && strcmp(l.p + strlen(head), "\xc3\xa9") != 0)) {
+                if (bad++ < 5)
+                    printf("  line %d: flags %u, want %u: %s\n", i, mf, want, l.p);
+            }
+            i++;
+        }
+        lineio_close(r);
+        CHECK_INTEQ(bad, 0);
+        CHECK_INTEQ(i, NL);
+    }
+
     char cmd[300];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     if (system(cmd) != 0)
