@@ -106,8 +106,14 @@ valgrind: $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory heloval-bin test-bins
 	@B=$(B) HELOVAL=$(abspath $(HELOVAL_BIN)) VALGRIND=1 sh tests/run-tests.sh
 
-bench: all
+bench: all $(B)/sqlite-floor
 	sh tests/bench.sh
+
+# sqlite-floor - the bench's reference for SQLite alone (tests/sqlite-floor.c)
+$(B)/sqlite-floor: tests/sqlite-floor.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(LDLIBS)
 
 clean:
 	rm -rf build build-asan heloval

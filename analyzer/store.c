@@ -38,12 +38,10 @@ static const char *const stmt_sql[ST_COUNT] = {
      * the upsert below, which runs only when the row exists already) */
     [ST_INSERT_SESSION] =
         "INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
-        "disposition,messages,qids) VALUES((?1 << 32) | ?2,?1,?2,?3,?4,?5,?6,?7,?8,"
-        "?9,?10,?11)",
+        "disposition,messages,qids) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_PUT_SESSION] =
         "INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
-        "disposition,messages,qids) VALUES((?1 << 32) | ?2,?1,?2,?3,?4,?5,?6,?7,?8,"
-        "?9,?10,?11) ON CONFLICT(id) DO UPDATE SET ts=excluded.ts,"
+        "disposition,messages,qids) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET ts=excluded.ts,"
         " mta=excluded.mta, ip=excluded.ip,"
         " helo=COALESCE(excluded.helo, sessions.helo),"
         " helo_from=COALESCE(excluded.helo_from, sessions.helo_from),"
@@ -136,7 +134,7 @@ static int take_lock(struct store *st, const char *path)
 }
 
 /* put_batch_sql - the plain insert of PUT_BATCH new sessions in one
- * statement (malloc'ed): parameters 11*k+1 .. 11*k+11 for row k, as
+ * statement (malloc'ed): parameters 12*k+1 .. 12*k+12 for row k, as
  * ST_INSERT_SESSION. OR FAIL: a row that exists already stops the
  * statement, keeping the rows before it (no statement journal needed); the
  * caller then stores all of them row by row, which merges the ones already
@@ -148,13 +146,9 @@ static char *put_batch_sql(void)
     used += (size_t)snprintf(sql, cap,
                              "INSERT OR FAIL INTO sessions(id,source_id,line,ts,mta,ip,helo,"
                              "helo_from,rdns,disposition,messages,qids) VALUES");
-    for (int k = 0; k < PUT_BATCH; k++) {
-        int b = 11 * k;
-        used += (size_t)snprintf(sql + used, cap - used,
-                                 "%s((?%d << 32) | ?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d)",
-                                 k ? "," : "", b + 1, b + 2, b + 1, b + 2, b + 3, b + 4, b + 5,
-                                 b + 6, b + 7, b + 8, b + 9, b + 10, b + 11);
-    }
+    for (int k = 0; k < PUT_BATCH; k++)
+        used += (size_t)snprintf(sql + used, cap - used, "%s(?,?,?,?,?,?,?,?,?,?,?,?)",
+                                 k ? "," : "");
     return sql;
 }
 
@@ -509,29 +503,33 @@ size_t store_row_pack(struct store_row *row, int64_t source_id,
     return used;
 }
 
-/* bind_row - bind the 11 parameters of a session statement from base + 1;
- * the text stays the caller's (SQLITE_STATIC) until the statement is reset. */
+/* bind_row - bind the 12 parameters of a session statement from base + 1
+ * (the columns in the order of the INSERTs above; the id is
+ * source_id << 32 | line); the text stays the caller's (SQLITE_STATIC)
+ * until the statement is reset. */
 static void bind_row(sqlite3_stmt *q, int base, const struct store_row *r)
 {
-    sqlite3_bind_int64(q, base + 1, r->source_id);
-    sqlite3_bind_int64(q, base + 2, r->line);
-    sqlite3_bind_int64(q, base + 3, r->ts);
-    sqlite3_bind_text(q, base + 4, r->mta, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, base + 5, r->ip, r->ip_len, SQLITE_STATIC);
+    sqlite3_bind_int64(q, base + 1, (sqlite3_int64)(((uint64_t)r->source_id << 32) |
+                                                    (uint64_t)r->line));
+    sqlite3_bind_int64(q, base + 2, r->source_id);
+    sqlite3_bind_int64(q, base + 3, r->line);
+    sqlite3_bind_int64(q, base + 4, r->ts);
+    sqlite3_bind_text(q, base + 5, r->mta, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, base + 6, r->ip, r->ip_len, SQLITE_STATIC);
     if (r->helo != NULL) {
-        sqlite3_bind_text(q, base + 6, r->helo, r->helo_len, SQLITE_STATIC);
-        sqlite3_bind_text(q, base + 7, "log", 3, SQLITE_STATIC);
+        sqlite3_bind_text(q, base + 7, r->helo, r->helo_len, SQLITE_STATIC);
+        sqlite3_bind_text(q, base + 8, "log", 3, SQLITE_STATIC);
     } else {
-        sqlite3_bind_null(q, base + 6);
         sqlite3_bind_null(q, base + 7);
+        sqlite3_bind_null(q, base + 8);
     }
-    sqlite3_bind_text(q, base + 8, r->rdns, r->rdns_len, SQLITE_STATIC);
-    sqlite3_bind_text(q, base + 9, r->disposition, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, base + 10, (sqlite3_int64)r->messages);
+    sqlite3_bind_text(q, base + 9, r->rdns, r->rdns_len, SQLITE_STATIC);
+    sqlite3_bind_text(q, base + 10, r->disposition, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, base + 11, (sqlite3_int64)r->messages);
     if (r->qids != NULL)
-        sqlite3_bind_text(q, base + 11, r->qids, r->qids_len, SQLITE_STATIC);
+        sqlite3_bind_text(q, base + 12, r->qids, r->qids_len, SQLITE_STATIC);
     else
-        sqlite3_bind_null(q, base + 11);
+        sqlite3_bind_null(q, base + 12);
 }
 
 /* put_one - insert a row, or merge it into the stored row of the same
@@ -566,7 +564,7 @@ static int put_batch(struct store *st, const struct store_row *const *rows)
         q = st->st[ST_PUT_BATCH];
     }
     for (int k = 0; k < PUT_BATCH; k++)
-        bind_row(q, 11 * k, rows[k]);
+        bind_row(q, 12 * k, rows[k]);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     if (rc == SQLITE_DONE)
