@@ -1037,6 +1037,8 @@ static void sess_copy(struct hv_session *dst, const struct hv_session *src)
     dst->replies_4xx = src->replies_4xx;
     dst->lost = src->lost;
     dst->complete = src->complete;
+    dst->again = src->again;
+    dst->had_helo = src->had_helo;
     dst->nqids = src->nqids;
     for (unsigned q = 0; q < src->nqids && q < HV_SESSION_QIDS; q++)
         memcpy(dst->qids[q], src->qids[q], strlen(src->qids[q]) + 1);
