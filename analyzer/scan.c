@@ -451,6 +451,13 @@ static void count_session_rows(struct store *st, int64_t source_id, int64_t *n,
     sqlite3_finalize(q);
 }
 
+/* threads_ok - more than one core, and HELOVAL_NO_THREADS not set: the
+ * writer thread and read-ahead are worth their threads. */
+static bool threads_ok(void)
+{
+    return sysconf(_SC_NPROCESSORS_ONLN) > 1 && getenv("HELOVAL_NO_THREADS") == NULL;
+}
+
 /* scan_file - one input. Returns HV_OK, 1 for an input problem (counted),
  * or a negative store error. */
 static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts *o,
@@ -619,6 +626,8 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
             goto out;
         }
     }
+    if (threads_ok())
+        (void)lineio_prefetch(r);   /* read and inflate on the other core */
     struct hv_clock clock;
     hv_clock_init(&clock, o->year, in->mtime);
     struct hv_parse_opts popts = {&clock, &o->trusted, is_single_message(in->path)};
@@ -772,8 +781,7 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
         free(in.v);
         return HV_EDB;
     }
-    if (st != NULL && o->emit_jsonl == NULL && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
-        getenv("HELOVAL_NO_THREADS") == NULL)
+    if (st != NULL && o->emit_jsonl == NULL && threads_ok())
         sq = squeue_new(st);
     for (size_t i = 0; i < in.n && !interrupted; i++) {
         int r = scan_file(st, sq, o, &in.v[i], stats, pg);

@@ -2,11 +2,16 @@
 /*
  * lineio - buffered line reader with transparent gzip. Plain input is read
  * with read(2) straight into the line buffer (no zlib copy on the hot path).
+ * With prefetch on (lineio_prefetch), a thread reads and inflates the next
+ * buffers while the caller frames and parses the current one; the buffers
+ * change hands under a mutex and the partial line at the end of one buffer
+ * is copied to the head room in front of the next.
  */
 #include "lineio.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,26 +26,60 @@
 
 #define BUF_SIZE (1024 * 1024)   /* >= 2 * LINEIO_MAX */
 #define ZIN_SIZE (256 * 1024)
+#define HEAD_ROOM (LINEIO_MAX + 64)   /* room for a partial line (prefetch) */
+#define BUF_ALLOC (HEAD_ROOM + BUF_SIZE + 1)
+#define PF_BLOCKS 2              /* buffers the prefetch thread may fill ahead */
 
-struct lineio {
+/* The producer half: the file and its decompression. Owned by the caller's
+ * thread, or by the prefetch thread once that runs. */
+struct lsrc {
     int fd;
     bool close_fd;
     bool gzip;
-    bool eof;            /* no more content will arrive */
-    int error;           /* pending LINEIO_E* after the buffered lines */
+    bool eof;            /* no more content will come */
+    int error;           /* LINEIO_E* at the end, or 0 */
     z_stream z;
     bool z_live;
     unsigned char *zin;  /* compressed input buffer */
+    uint64_t raw_read;   /* bytes of the file read */
+};
+
+/* One buffer filled by the prefetch thread: content at mem + HEAD_ROOM. */
+struct pf_block {
+    char *mem;
+    size_t n;
+    bool eof;
+    int error;
     uint64_t raw_read;
+};
+
+struct prefetch {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct pf_block ready[PF_BLOCKS];
+    size_t head, tail;          /* ready[head..tail) mod PF_BLOCKS */
+    char *spare[PF_BLOCKS];     /* empty buffers for the thread */
+    int nspare;
+    bool stop;                  /* lineio_close: end the thread */
+};
+
+struct lineio {
+    struct lsrc src;
     bool have_isize;
     uint32_t isize;
-    char *buf;           /* content buffer, +1 for a NUL */
+    bool eof;            /* the consumer's view: content ends after buf */
+    int error;           /* pending LINEIO_E* after the buffered lines */
+    uint64_t raw_read;
+    char *buf;           /* content buffer (BUF_ALLOC bytes) */
     size_t start, end;   /* unread content is buf[start..end) */
     uint64_t offset;     /* content offset of buf[start] */
     uint64_t lineno;
     bool discarding;     /* inside an over-long line */
     size_t plain_end;    /* buf[start..plain_end) holds no NUL and no byte
                             >= 0x80: its lines need no NUL or UTF-8 check */
+    bool want_prefetch;  /* start the thread at the next refill */
+    struct prefetch *pf; /* the running prefetch, or NULL */
     unsigned char head[LINEIO_HEAD];
     size_t head_len;
 };
@@ -60,12 +99,12 @@ const char *lineio_strerror(int code)
 }
 
 /* read_raw - read(2) with EINTR retry; -1 on error. */
-static ssize_t read_raw(struct lineio *r, void *p, size_t n)
+static ssize_t read_raw(struct lsrc *src, void *p, size_t n)
 {
     for (;;) {
-        ssize_t k = read(r->fd, p, n);
+        ssize_t k = read(src->fd, p, n);
         if (k >= 0) {
-            r->raw_read += (uint64_t)k;
+            src->raw_read += (uint64_t)k;
             return k;
         }
         if (errno != EINTR)
@@ -73,50 +112,162 @@ static ssize_t read_raw(struct lineio *r, void *p, size_t n)
     }
 }
 
-/* fill_gzip - inflate into buf[end..cap); sets eof/error at the end. */
-static void fill_gzip(struct lineio *r, size_t cap)
+/* produce_gzip - inflate up to cap bytes into dst; sets eof/error at the
+ * end. Returns the bytes produced. */
+static size_t produce_gzip(struct lsrc *src, char *dst, size_t cap)
 {
-    r->z.next_out = (unsigned char *)r->buf + r->end;
-    r->z.avail_out = (uInt)(cap - r->end);
-    while (r->z.avail_out > 0 && !r->eof) {
-        if (r->z.avail_in == 0) {
-            ssize_t k = read_raw(r, r->zin, ZIN_SIZE);
+    src->z.next_out = (unsigned char *)dst;
+    src->z.avail_out = (uInt)cap;
+    while (src->z.avail_out > 0 && !src->eof) {
+        if (src->z.avail_in == 0) {
+            ssize_t k = read_raw(src, src->zin, ZIN_SIZE);
             if (k < 0) {
-                r->error = LINEIO_EIO;
-                r->eof = true;
+                src->error = LINEIO_EIO;
+                src->eof = true;
                 break;
             }
             if (k == 0) {
                 /* input ended inside a member (or a member ended exactly) */
-                if (r->z_live)
-                    r->error = LINEIO_ETRUNC;
-                r->eof = true;
+                if (src->z_live)
+                    src->error = LINEIO_ETRUNC;
+                src->eof = true;
                 break;
             }
-            r->z.next_in = r->zin;
-            r->z.avail_in = (uInt)k;
+            src->z.next_in = src->zin;
+            src->z.avail_in = (uInt)k;
         }
-        if (!r->z_live) {
+        if (!src->z_live) {
             /* a new member must start with the gzip magic; else trailing junk */
-            if (r->z.avail_in >= 1 && r->z.next_in[0] != 0x1f) {
-                r->eof = true;
+            if (src->z.avail_in >= 1 && src->z.next_in[0] != 0x1f) {
+                src->eof = true;
                 break;
             }
-            inflateReset(&r->z);
-            r->z_live = true;
+            inflateReset(&src->z);
+            src->z_live = true;
         }
-        int zr = inflate(&r->z, Z_NO_FLUSH);
+        int zr = inflate(&src->z, Z_NO_FLUSH);
         if (zr == Z_STREAM_END) {
-            r->z_live = false;
+            src->z_live = false;
         } else if (zr == Z_BUF_ERROR) {
             continue;
         } else if (zr != Z_OK) {
-            r->error = LINEIO_ECORRUPT;
-            r->eof = true;
+            src->error = LINEIO_ECORRUPT;
+            src->eof = true;
             break;
         }
     }
-    r->end = cap - r->z.avail_out;
+    return cap - src->z.avail_out;
+}
+
+/* produce - up to cap bytes of content into dst (one read, or inflate until
+ * full); sets eof/error at the end. Returns the bytes produced. */
+static size_t produce(struct lsrc *src, char *dst, size_t cap)
+{
+    if (src->eof)
+        return 0;
+    if (src->gzip)
+        return produce_gzip(src, dst, cap);
+    ssize_t k = read_raw(src, dst, cap);
+    if (k < 0) {
+        src->error = LINEIO_EIO;
+        src->eof = true;
+        return 0;
+    }
+    if (k == 0)
+        src->eof = true;
+    return (size_t)k;
+}
+
+/* prefetcher - the prefetch thread: fill spare buffers until the content
+ * ends or lineio_close says stop. */
+static void *prefetcher(void *arg)
+{
+    struct lineio *r = arg;
+    struct prefetch *pf = r->pf;
+    pthread_mutex_lock(&pf->mu);
+    for (;;) {
+        while (!pf->stop && (pf->nspare == 0 || pf->tail - pf->head >= PF_BLOCKS))
+            pthread_cond_wait(&pf->cv, &pf->mu);
+        if (pf->stop)
+            break;
+        char *mem = pf->spare[--pf->nspare];
+        pthread_mutex_unlock(&pf->mu);
+        size_t n = produce(&r->src, mem + HEAD_ROOM, BUF_SIZE);
+        pthread_mutex_lock(&pf->mu);
+        struct pf_block *b = &pf->ready[pf->tail % PF_BLOCKS];
+        b->mem = mem;
+        b->n = n;
+        b->eof = r->src.eof;
+        b->error = r->src.error;
+        b->raw_read = r->src.raw_read;
+        pf->tail++;
+        pthread_cond_broadcast(&pf->cv);
+        if (b->eof)
+            break;
+    }
+    pthread_mutex_unlock(&pf->mu);
+    return NULL;
+}
+
+/* start_prefetch - hand the producer to a new thread; false (and reading
+ * stays in this thread) when it cannot start. */
+static bool start_prefetch(struct lineio *r)
+{
+    struct prefetch *pf = xcalloc(1, sizeof(*pf));
+    pthread_mutex_init(&pf->mu, NULL);
+    pthread_cond_init(&pf->cv, NULL);
+    for (int i = 0; i < PF_BLOCKS; i++)
+        pf->spare[pf->nspare++] = xmalloc(BUF_ALLOC);
+    r->pf = pf;
+    if (pthread_create(&pf->thread, NULL, prefetcher, r) != 0) {
+        r->pf = NULL;
+        for (int i = 0; i < pf->nspare; i++)
+            free(pf->spare[i]);
+        pthread_mutex_destroy(&pf->mu);
+        pthread_cond_destroy(&pf->cv);
+        free(pf);
+        return false;
+    }
+    return true;
+}
+
+/* fill_prefetched - take the next buffer from the thread, with the partial
+ * line (at most LINEIO_MAX bytes: lineio_next discards longer ones) copied
+ * in front of it. Returns bytes added (0 at EOF/error). */
+static size_t fill_prefetched(struct lineio *r)
+{
+    struct prefetch *pf = r->pf;
+    size_t rem = r->end - r->start;
+    if (rem > HEAD_ROOM - 1) {
+        /* cannot happen (see above); drop the fragment rather than overrun */
+        r->offset += rem;
+        r->start = r->end;
+        r->discarding = true;
+        rem = 0;
+    }
+    pthread_mutex_lock(&pf->mu);
+    while (pf->head == pf->tail)
+        pthread_cond_wait(&pf->cv, &pf->mu);
+    struct pf_block b = pf->ready[pf->head % PF_BLOCKS];
+    pf->head++;
+    pthread_mutex_unlock(&pf->mu);
+
+    char *start = b.mem + HEAD_ROOM - rem;
+    memcpy(start, r->buf + r->start, rem);
+    char *old = r->buf;
+    r->buf = b.mem;
+    r->start = HEAD_ROOM - rem;
+    r->end = HEAD_ROOM + b.n;
+    r->plain_end = r->start;
+    r->eof = b.eof;
+    r->error = b.error;
+    r->raw_read = b.raw_read;
+
+    pthread_mutex_lock(&pf->mu);
+    pf->spare[pf->nspare++] = old;
+    pthread_cond_broadcast(&pf->cv);
+    pthread_mutex_unlock(&pf->mu);
+    return b.n;
 }
 
 /* fill - get more content after buf[end], compacting first. Returns bytes
@@ -125,95 +276,106 @@ static size_t fill(struct lineio *r)
 {
     if (r->eof)
         return 0;
+    if (r->pf == NULL && r->want_prefetch) {
+        r->want_prefetch = false;
+        (void)start_prefetch(r);
+    }
+    if (r->pf != NULL)
+        return fill_prefetched(r);
     if (r->start > 0) {
         memmove(r->buf, r->buf + r->start, r->end - r->start);
         r->end -= r->start;
         r->start = 0;
     }
-    size_t before = r->end;
     r->plain_end = r->start;
-    if (r->gzip) {
-        fill_gzip(r, BUF_SIZE);
-    } else {
-        ssize_t k = read_raw(r, r->buf + r->end, BUF_SIZE - r->end);
-        if (k < 0) {
-            r->error = LINEIO_EIO;
-            r->eof = true;
-        } else if (k == 0) {
-            r->eof = true;
-        } else {
-            r->end += (size_t)k;
-        }
-    }
-    return r->end - before;
+    size_t n = produce(&r->src, r->buf + r->end, BUF_SIZE - r->end);
+    r->end += n;
+    r->eof = r->src.eof;
+    r->error = r->src.error;
+    r->raw_read = r->src.raw_read;
+    return n;
 }
 
 struct lineio *lineio_open(const char *path, char *err, size_t errlen)
 {
     struct lineio *r = xcalloc(1, sizeof(*r));
+    struct lsrc *src = &r->src;
     if (strcmp(path, "-") == 0) {
-        r->fd = 0;
+        src->fd = 0;
     } else {
-        r->fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (r->fd < 0) {
+        src->fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (src->fd < 0) {
             snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
             free(r);
             return NULL;
         }
-        r->close_fd = true;
+        src->close_fd = true;
         struct stat sb;
-        if (fstat(r->fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        if (fstat(src->fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
             snprintf(err, errlen, "%s is a directory", path);
-            close(r->fd);
+            close(src->fd);
             free(r);
             return NULL;
         }
     }
-    r->buf = xmalloc(BUF_SIZE + 1);
+    r->buf = xmalloc(BUF_ALLOC);
     /* sniff the magic with the first raw read (no bigger than the zlib
      * input buffer, so a gzip stream never needs a rewind) */
-    ssize_t k = read_raw(r, r->buf, ZIN_SIZE);
+    ssize_t k = read_raw(src, r->buf, ZIN_SIZE);
     if (k < 0) {
         snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
         lineio_close(r);
         return NULL;
     }
     if (k >= 2 && (unsigned char)r->buf[0] == 0x1f && (unsigned char)r->buf[1] == 0x8b) {
-        r->gzip = true;
-        r->zin = xmalloc(ZIN_SIZE);
-        if (inflateInit2(&r->z, 16 + MAX_WBITS) != Z_OK) {
+        src->gzip = true;
+        src->zin = xmalloc(ZIN_SIZE);
+        if (inflateInit2(&src->z, 16 + MAX_WBITS) != Z_OK) {
             snprintf(err, errlen, "%s: cannot initialise zlib", path);
             lineio_close(r);
             return NULL;
         }
-        r->z_live = true;
-        memcpy(r->zin, r->buf, (size_t)k);
-        r->z.next_in = r->zin;
-        r->z.avail_in = (uInt)k;
+        src->z_live = true;
+        memcpy(src->zin, r->buf, (size_t)k);
+        src->z.next_in = src->zin;
+        src->z.avail_in = (uInt)k;
         /* ISIZE: last 4 bytes of a regular file */
         struct stat sb;
-        if (r->close_fd && fstat(r->fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        if (src->close_fd && fstat(src->fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
             sb.st_size >= 18) {
             unsigned char t[4];
-            if (pread(r->fd, t, 4, sb.st_size - 4) == 4) {
+            if (pread(src->fd, t, 4, sb.st_size - 4) == 4) {
                 r->isize = (uint32_t)t[0] | (uint32_t)t[1] << 8 |
                            (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
                 r->have_isize = true;
             }
         }
-        r->end = 0;
-        fill_gzip(r, BUF_SIZE);
+        r->end = produce(src, r->buf, BUF_SIZE);
     } else {
         r->end = (size_t)k;
         if (k == 0)
-            r->eof = true;
+            src->eof = true;
     }
+    r->eof = src->eof;
+    r->error = src->error;
+    r->raw_read = src->raw_read;
     /* the head: enough content for the fingerprint */
     while (r->end < LINEIO_HEAD && fill(r) > 0)
         ;
     r->head_len = r->end < LINEIO_HEAD ? r->end : LINEIO_HEAD;
     memcpy(r->head, r->buf, r->head_len);
     return r;
+}
+
+bool lineio_prefetch(struct lineio *r)
+{
+    struct stat sb;
+    if (r->pf != NULL || r->want_prefetch)
+        return true;
+    if (r->eof || fstat(r->src.fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return false;
+    r->want_prefetch = true;
+    return true;
 }
 
 const unsigned char *lineio_head(struct lineio *r, size_t *len)
@@ -224,7 +386,7 @@ const unsigned char *lineio_head(struct lineio *r, size_t *len)
 
 bool lineio_is_gzip(const struct lineio *r)
 {
-    return r->gzip;
+    return r->src.gzip;
 }
 
 bool lineio_gzip_isize(const struct lineio *r, uint32_t *isize)
@@ -402,15 +564,16 @@ int lineio_next(struct lineio *r, struct hv_line *line, unsigned *flags)
 
 int lineio_skip_to(struct lineio *r, uint64_t offset, uint64_t lineno)
 {
-    if (!r->gzip && r->close_fd && r->offset == 0 && r->start == 0) {
+    if (!r->src.gzip && r->src.close_fd && r->pf == NULL && r->offset == 0 &&
+        r->start == 0) {
         /* plain file: seek instead of reading */
-        if (lseek(r->fd, (off_t)offset, SEEK_SET) == (off_t)offset) {
+        if (lseek(r->src.fd, (off_t)offset, SEEK_SET) == (off_t)offset) {
             r->start = r->end = r->plain_end = 0;
-            r->eof = false;
-            r->error = 0;
+            r->src.eof = r->eof = false;
+            r->src.error = r->error = 0;
             r->offset = offset;
             r->lineno = lineno;
-            r->raw_read = offset;
+            r->src.raw_read = r->raw_read = offset;
             return LINEIO_OK;
         }
     }
@@ -434,11 +597,26 @@ void lineio_close(struct lineio *r)
 {
     if (r == NULL)
         return;
-    if (r->gzip)
-        inflateEnd(&r->z);
-    if (r->close_fd)
-        close(r->fd);
-    free(r->zin);
+    struct prefetch *pf = r->pf;
+    if (pf != NULL) {
+        pthread_mutex_lock(&pf->mu);
+        pf->stop = true;
+        pthread_cond_broadcast(&pf->cv);
+        pthread_mutex_unlock(&pf->mu);
+        pthread_join(pf->thread, NULL);
+        for (size_t i = pf->head; i != pf->tail; i++)
+            free(pf->ready[i % PF_BLOCKS].mem);
+        for (int i = 0; i < pf->nspare; i++)
+            free(pf->spare[i]);
+        pthread_mutex_destroy(&pf->mu);
+        pthread_cond_destroy(&pf->cv);
+        free(pf);
+    }
+    if (r->src.gzip)
+        inflateEnd(&r->src.z);
+    if (r->src.close_fd)
+        close(r->src.fd);
+    free(r->src.zin);
     free(r->buf);
     free(r);
 }

@@ -37,6 +37,12 @@ struct lineio;
  * writes a message into err. The returned reader is freed by lineio_close. */
 struct lineio *lineio_open(const char *path, char *err, size_t errlen);
 
+/* lineio_prefetch - read (and inflate) ahead in a thread of its own from the
+ * next refill on, for a regular file; call before the first lineio_next.
+ * Returns whether it is on (false for stdin and pipes: a thread blocked in
+ * read(2) there could hold up lineio_close). Lines come back the same. */
+bool lineio_prefetch(struct lineio *r);
+
 /* lineio_head - the first bytes of the (decompressed) content, up to
  * LINEIO_HEAD; borrowed, valid until lineio_close. */
 const unsigned char *lineio_head(struct lineio *r, size_t *len);

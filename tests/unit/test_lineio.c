@@ -51,12 +51,25 @@ static void write_gz(const char *name, const char *data, size_t n, int members)
     fclose(out);
 }
 
+/* every check runs twice: reading in the caller's thread, then with the
+ * read-ahead thread (lineio_prefetch) */
+static bool prefetch_on;
+
+/* open_in - lineio_open, with read-ahead when prefetch_on. */
+static struct lineio *open_in(const char *path, char *err, size_t errlen)
+{
+    struct lineio *r = lineio_open(path, err, errlen);
+    if (r != NULL && prefetch_on)
+        (void)lineio_prefetch(r);   /* off when open read it all */
+    return r;
+}
+
 /* read_all - lines joined with '|', flags OR-ed, final status. */
 static int read_all(const char *name, char *out, size_t cap, unsigned *all_flags,
                     unsigned long *nlines)
 {
     char err[256];
-    struct lineio *r = lineio_open(path_of(name), err, sizeof(err));
+    struct lineio *r = open_in(path_of(name), err, sizeof(err));
     if (r == NULL)
         return 99;
     struct hv_line l;
@@ -80,13 +93,12 @@ static int read_all(const char *name, char *out, size_t cap, unsigned *all_flags
     return k;
 }
 
-int main(void)
+/* suite - every check, in the current mode. */
+static void suite(void)
 {
     char buf[4096];
     unsigned flags;
     unsigned long n;
-    if (mkdtemp(dir) == NULL)
-        return 1;
 
     { static const char pl[] = "a\nbb\r\nc\0c\n\xff\xfe\nlast"; write_file("plain", pl, sizeof(pl) - 1); }
     CHECK_INTEQ(read_all("plain", buf, sizeof(buf), &flags, &n), LINEIO_EOF);
@@ -135,7 +147,7 @@ int main(void)
     CHECK_STREQ(buf, "one|two|three|four|five|");
     {
         char err[128];
-        struct lineio *r = lineio_open(path_of("t.gz"), err, sizeof(err));
+        struct lineio *r = open_in(path_of("t.gz"), err, sizeof(err));
         uint32_t isz = 0;
         CHECK(r != NULL && lineio_is_gzip(r));
         CHECK(r != NULL && lineio_gzip_isize(r, &isz) && isz == strlen(text));
@@ -172,7 +184,7 @@ int main(void)
     const char *names[] = {"lines", "big.gz"};
     for (int i = 0; i < 2; i++) {
         char err[128];
-        struct lineio *r = lineio_open(path_of(names[i]), err, sizeof(err));
+        struct lineio *r = open_in(path_of(names[i]), err, sizeof(err));
         struct hv_line l;
         unsigned fl;
         CHECK(r != NULL);
@@ -192,9 +204,9 @@ int main(void)
 
     /* missing file and directory */
     char err[256];
-    CHECK(lineio_open(path_of("nope"), err, sizeof(err)) == NULL);
+    CHECK(open_in(path_of("nope"), err, sizeof(err)) == NULL);
     CHECK(strstr(err, "cannot open") != NULL);
-    CHECK(lineio_open(dir, err, sizeof(err)) == NULL);
+    CHECK(open_in(dir, err, sizeof(err)) == NULL);
 
     /* empty file */
     write_file("empty", "", 0);
@@ -220,8 +232,9 @@ int main(void)
         write_file("mixed", mtext, mused);
         free(mtext);
         char merr[256];
-        struct lineio *r = lineio_open(path_of("mixed"), merr, sizeof(merr));
+        struct lineio *r = open_in(path_of("mixed"), merr, sizeof(merr));
         CHECK(r != NULL);
+        CHECK(r == NULL || !prefetch_on || lineio_prefetch(r));
         struct hv_line l;
         unsigned mf;
         int i = 0, bad = 0;
@@ -241,6 +254,16 @@ int main(void)
         CHECK_INTEQ(bad, 0);
         CHECK_INTEQ(i, NL);
     }
+
+}
+
+int main(void)
+{
+    if (mkdtemp(dir) == NULL)
+        return 1;
+    suite();
+    prefetch_on = true;
+    suite();
 
     char cmd[300];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
