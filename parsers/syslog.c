@@ -6,6 +6,10 @@
  */
 #include "syslog.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <string.h>
 
 /* is_digit / is_alpha - ASCII classes without <ctype.h> and its locale. */
@@ -94,6 +98,28 @@ static bool split_tag(const char *p, size_t len, struct hv_syslog *out)
     static const unsigned char cls[256] = {[' '] = 1, [':'] = 1, ['['] = 1,
                                            ['/'] = 2};
     size_t k = 0, lim = len < 256 ? len : 256, base = 0;
+#if defined(__SSE2__)
+    /* 16 bytes at a time: the first end byte, and the last '/' before it */
+    const __m128i sp = _mm_set1_epi8(' '), co = _mm_set1_epi8(':'),
+                  br = _mm_set1_epi8('['), sl = _mm_set1_epi8('/');
+    for (; k + 16 <= lim; k += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + k));
+        unsigned end = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, co)),
+                         _mm_cmpeq_epi8(v, br)));
+        unsigned slash = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sl));
+        if (end != 0) {
+            unsigned at = (unsigned)__builtin_ctz(end);
+            slash &= (1u << at) - 1;
+            if (slash != 0)
+                base = k + (size_t)(31 - __builtin_clz(slash)) + 1;
+            k += at;
+            goto found;
+        }
+        if (slash != 0)
+            base = k + (size_t)(31 - __builtin_clz(slash)) + 1;
+    }
+#endif
     for (; k < lim; k++) {
         unsigned char c = cls[(unsigned char)p[k]];
         if (c == 1)
@@ -101,6 +127,9 @@ static bool split_tag(const char *p, size_t len, struct hv_syslog *out)
         if (c == 2)
             base = k + 1;
     }
+#if defined(__SSE2__)
+found:
+#endif
     if (k == 0 || k >= len || p[k] == ' ')
         return false;
     size_t tag_len = k;
