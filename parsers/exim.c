@@ -872,9 +872,12 @@ static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
 {
     const char *helo = x->helo != NULL ? x->helo : x->h.helo;
     size_t helo_len = x->helo != NULL ? x->helo_len : x->h.helo_len;
-    if (helo != NULL && helo_len > HV_HELO_MAX) {
-        *reason = "helo-too-long";
-        return HV_PARSE_SKIP;
+    /* a HELO too long to keep: the session is kept without it (as in the
+     * other parsers) and the line is counted */
+    bool too_long = helo != NULL && helo_len > HV_HELO_MAX;
+    if (too_long) {
+        helo = NULL;
+        helo_len = 0;
     }
     hv_smap_expire(p->map, ts);
     struct hv_smap_key k;
@@ -936,6 +939,10 @@ static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
     if (x->complete) {
         s->complete = true;
         hv_smap_close(p->map, s);
+    }
+    if (too_long) {
+        *reason = "helo-too-long";
+        return HV_PARSE_SKIP;
     }
     return HV_PARSE_OK;
 }

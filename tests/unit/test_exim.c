@@ -372,7 +372,10 @@ static void test_stamps(void)
     reason = NULL;
     CHECK_INTEQ(run(f, &g, &reason), 1);
     CHECK_STREQ(reason, "helo-too-long");
-    CHECK_INTEQ(g.n, 0);
+    /* the session stays, without the HELO */
+    CHECK_INTEQ(g.n, 1);
+    CHECK(g.n == 1 && !g.s[0].has_helo && strcmp(g.s[0].ip, "192.0.2.1") == 0 &&
+          g.s[0].replies_5xx == 1);
     /* exactly HV_HELO_MAX is fine */
     n = snprintf(big, sizeof(big), "2026-11-01 00:00:01 H=(");
     memset(big + n, 'b', HV_HELO_MAX);
