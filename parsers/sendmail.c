@@ -3,14 +3,14 @@
  * sendmail - the Sendmail syslog parser. See sendmail.h for the contract.
  * Line shapes are those of sendmail 8.x (contrib/sendmail/src srvrsmtp.c,
  * main.c; corpus README "Sendmail"). Hand scanning only, nothing allocated
- * per line; the open sessions live in the hv_smap of exim.h.
+ * per line; the open sessions live in an hv_smap (smap.h).
  */
 #include "sendmail.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "exim.h"
+#include "smap.h"
 #include "parser.h"
 #include "syslog.h"
 #include "textscan.h"
