@@ -271,22 +271,29 @@ static bool ip4_canonical(const char *p, size_t n)
 {
     if (n < 7 || n > 15)
         return false;
-    unsigned v = 0, dots = 0, nd = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned c = (unsigned char)p[i];
-        if (c == '.') {
-            if (nd == 0 || v > 255 || ++dots > 3)
+    const unsigned char *s = (const unsigned char *)p, *e = s + n;
+    /* four parts of 1-3 digits, no leading zero, at most 255, dots between */
+    for (int part = 0; part < 4; part++) {
+        if (s >= e || !is_digit(*s))
+            return false;
+        unsigned v = (unsigned)(*s++ - '0');
+        if (s < e && is_digit(*s)) {
+            if (v == 0)
                 return false;
-            v = nd = 0;
-        } else {
-            c -= '0';
-            if (c > 9 || (nd == 1 && v == 0))   /* not a digit, or "01" */
+            v = v * 10 + (unsigned)(*s++ - '0');
+            if (s < e && is_digit(*s)) {
+                v = v * 10 + (unsigned)(*s++ - '0');
+                if (v > 255)
+                    return false;
+            }
+        }
+        if (part < 3) {
+            if (s >= e || *s != '.')
                 return false;
-            v = v * 10 + c;   /* at most 9 digits in a row: no overflow */
-            nd++;
+            s++;
         }
     }
-    return dots == 3 && nd > 0 && v <= 255;
+    return s == e;
 }
 
 /* ip_canon - canonical text of an address into out (46 bytes). */
