@@ -394,6 +394,19 @@ static void timing(const char *what, struct timespec *t0)
     *t0 = t1;
 }
 
+/* fill_done - end a table query: finalize q, report its time, and turn a
+ * last step result other than SQLITE_DONE into the report error. 0 or -1. */
+static int fill_done(struct ctx *c, const struct rtable *t, sqlite3_stmt *q, int rc,
+                     struct timespec *t0)
+{
+    sqlite3_finalize(q);
+    timing(t->key, t0);
+    if (rc != SQLITE_DONE)
+        return report_errf(c->err, "report query failed: %s",
+                           sqlite3_errmsg(c->db));
+    return 0;
+}
+
 /* fill - run sql; every result row becomes a row of t (columns in order). */
 static int fill(struct ctx *c, struct rtable *t, const char *sql)
 {
@@ -408,12 +421,7 @@ static int fill(struct ctx *c, struct rtable *t, const char *sql)
         for (size_t i = 0; i < t->ncols; i++)
             cell_set(&row[i], t->types[i], q, (int)i);
     }
-    sqlite3_finalize(q);
-    timing(t->key, &t0);
-    if (rc != SQLITE_DONE)
-        return report_errf(c->err, "report query failed: %s",
-                           sqlite3_errmsg(c->db));
-    return 0;
+    return fill_done(c, t, q, rc, &t0);
 }
 
 /* kv_fill - run sql returning one row; each result column becomes an item
@@ -443,12 +451,7 @@ static int kv_fill(struct ctx *c, struct rtable *t, const char *sql)
         }
         rc = SQLITE_DONE;
     }
-    sqlite3_finalize(q);
-    timing(t->key, &t0);
-    if (rc != SQLITE_DONE)
-        return report_errf(c->err, "report query failed: %s",
-                           sqlite3_errmsg(c->db));
-    return 0;
+    return fill_done(c, t, q, rc, &t0);
 }
 
 /* exec - run statements without results. */
@@ -821,12 +824,7 @@ static int fill_series(struct ctx *c, struct rtable *t)
     }
     if (rc == SQLITE_ROW)
         rc = SQLITE_DONE;
-    sqlite3_finalize(q);
-    timing(t->key, &t0);
-    if (rc != SQLITE_DONE)
-        return report_errf(c->err, "report query failed: %s",
-                           sqlite3_errmsg(c->db));
-    return 0;
+    return fill_done(c, t, q, rc, &t0);
 }
 
 /* time_span - first and last session time in range (the ts index makes
