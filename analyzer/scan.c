@@ -426,6 +426,15 @@ static int flush_reasons(struct file_ctx *fc)
     return HV_OK;
 }
 
+/* mta_index - the hv_mta whose name (as stored) is name, or -1. */
+static int mta_index(const char *name)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, hv_mta_name((enum hv_mta)i)) == 0)
+            return i;
+    return -1;
+}
+
 /* count_session_rows - sessions (and those with a HELO) of one source. */
 static void count_session_rows(struct store *st, int64_t source_id, int64_t *n,
                                int64_t *with_helo, int *mta)
@@ -442,11 +451,9 @@ static void count_session_rows(struct store *st, int64_t source_id, int64_t *n,
         *n = sqlite3_column_int64(q, 0);
         *with_helo = sqlite3_column_int64(q, 1);
         const char *m = (const char *)sqlite3_column_text(q, 2);
-        if (m != NULL && mta != NULL) {
-            for (int i = 0; i < 4; i++)
-                if (strcmp(m, hv_mta_name((enum hv_mta)i)) == 0)
-                    *mta = i;
-        }
+        int k = m != NULL ? mta_index(m) : -1;
+        if (k >= 0 && mta != NULL)
+            *mta = k;
     }
     sqlite3_finalize(q);
 }
@@ -574,7 +581,7 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
 
     uint64_t start_off = 0, start_line = 0;
     bool resumed = src.id != 0;
-    bool restart = src.id != 0 && !lineio_is_gzip(r) && in->size >= 0 &&
+    bool restart = resumed && !lineio_is_gzip(r) && in->size >= 0 &&
                    in->size < src.bytes_read;
     if (src.id != 0 && !restart) {
         start_off = (uint64_t)src.last_offset;
@@ -721,9 +728,9 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
         } else {
             after_n = fc.stored;
             after_h = fc.stored_helo;
-            for (int m = 0; m < 4; m++)
-                if (strcmp(fmt->name, hv_mta_name((enum hv_mta)m)) == 0)
-                    mta = m;
+            int fmt_mta = mta_index(fmt->name);
+            if (fmt_mta >= 0)
+                mta = fmt_mta;
         }
         stats->sessions_by_mta[mta] += after_n;
         stats->sessions += after_n;
@@ -771,19 +778,16 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
     qsort(in.v, in.n, sizeof(*in.v), cmp_time);
     struct progress *pg = progress_new("scan", o->progress, in.n);
     int64_t started = (int64_t)time(NULL);
+    bool storing = st != NULL && o->emit_jsonl == NULL;
+    if (storing && store_bulk_begin(st) != HV_OK) {
+        rc = HV_EDB;
+        *err = xstrdup(store_errmsg(st));
+    }
     /* parse on this core, store on the other */
     struct squeue *sq = NULL;
-    if (st != NULL && o->emit_jsonl == NULL && store_bulk_begin(st) != HV_OK) {
-        *err = xstrdup(store_errmsg(st));
-        progress_free(pg);
-        for (size_t i = 0; i < in.n; i++)
-            free(in.v[i].path);
-        free(in.v);
-        return HV_EDB;
-    }
-    if (st != NULL && o->emit_jsonl == NULL && threads_ok())
+    if (storing && rc == HV_OK && threads_ok())
         sq = squeue_new(st);
-    for (size_t i = 0; i < in.n && !interrupted; i++) {
+    for (size_t i = 0; i < in.n && !interrupted && rc == HV_OK; i++) {
         int r = scan_file(st, sq, o, &in.v[i], stats, pg);
         if (r < 0) {
             rc = r;
@@ -798,11 +802,11 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
         stats->interrupted = true;
     /* back to WAL before the bookkeeping below: its commits then cost no
      * sync of their own */
-    if (st != NULL && o->emit_jsonl == NULL && store_bulk_end(st) != HV_OK && rc == HV_OK) {
+    if (storing && store_bulk_end(st) != HV_OK && rc == HV_OK) {
         rc = HV_EDB;
         *err = xstrdup(store_errmsg(st));
     }
-    if (rc == HV_OK && o->emit_jsonl == NULL) {
+    if (rc == HV_OK && storing) {
         if (store_join_received_helo(st, &stats->helo_joined) != HV_OK) {
             rc = HV_EDB;
             *err = xstrdup(store_errmsg(st));
