@@ -41,7 +41,8 @@ static const char *const stmt_sql[ST_COUNT] = {
         "disposition,messages,qids) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_PUT_SESSION] =
         "INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
-        "disposition,messages,qids) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET ts=excluded.ts,"
+        "disposition,messages,qids) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
+        " ON CONFLICT(id) DO UPDATE SET ts=excluded.ts,"
         " mta=excluded.mta, ip=excluded.ip,"
         " helo=COALESCE(excluded.helo, sessions.helo),"
         " helo_from=COALESCE(excluded.helo_from, sessions.helo_from),"
