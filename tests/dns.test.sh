@@ -27,31 +27,6 @@ cleanup() {
 trap 'cleanup; t_finish; exit $?' EXIT
 trap 'exit 1' INT TERM HUP PIPE
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# wait_udp PORT - until something answers DNS on 127.0.0.1:PORT (10 s).
-wait_udp() {
-    python3 - "$1" <<'EOF'
-import socket, struct, sys, time
-port = int(sys.argv[1])
-q = struct.pack("!HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\x02ex\x00\x00\x06\x00\x01"
-for _ in range(100):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(0.1)
-    try:
-        s.sendto(q, ("127.0.0.1", port))
-        s.recvfrom(512)
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-    finally:
-        s.close()
-sys.exit(1)
-EOF
-}
-
 start_nsd() {
     d="$T_TMP/nsd"
     mkdir -p "$d"
@@ -89,12 +64,7 @@ start_faultd() {
     python3 "$DNS/faultd.py" --log "$T_TMP/fault.log" \
         --portfile "$T_TMP/fault.port" 2>"$T_TMP/fault.err" &
     FAULT_PID=$!
-    i=0
-    while [ ! -s "$T_TMP/fault.port" ] && [ $i -lt 100 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    FAULT_PORT=$(cat "$T_TMP/fault.port" 2>/dev/null)
+    FAULT_PORT=$(read_portfile "$T_TMP/fault.port")
     if [ -n "$FAULT_PORT" ] && wait_udp "$FAULT_PORT"; then ok faultd-start
     else fail faultd-start "$(cat "$T_TMP/fault.err")"; exit 1; fi
 }

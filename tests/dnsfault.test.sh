@@ -30,12 +30,7 @@ start_chaosd() {
     python3 "$DNS/chaosd.py" --log "$T_TMP/$n.log" \
         --portfile "$T_TMP/$n.port" "$@" 2>"$T_TMP/$n.err" &
     CH_PIDS="$CH_PIDS $!"
-    i=0
-    while [ ! -s "$T_TMP/$n.port" ] && [ $i -lt 100 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    PORT=$(cat "$T_TMP/$n.port" 2>/dev/null)
+    PORT=$(read_portfile "$T_TMP/$n.port")
     if [ -n "$PORT" ]; then ok "chaosd-$n"; else
         fail "chaosd-$n" "$(cat "$T_TMP/$n.err")"; exit 1; fi
 }

@@ -37,3 +37,41 @@ q() { sqlite3 -batch -noheader "$1" "$2"; }
 
 # hv ARGS... - run heloval (under valgrind when HELOVAL_WRAP is set).
 hv() { $HELOVAL_WRAP "$HELOVAL" "$@"; }
+
+# free_port - a TCP port on 127.0.0.1 that was free a moment ago.
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_udp PORT - until something answers DNS on 127.0.0.1:PORT (10 s);
+# the exit status says whether it did.
+wait_udp() {
+    python3 - "$1" <<'EOF'
+import socket, struct, sys, time
+port = int(sys.argv[1])
+q = struct.pack("!HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\x02ex\x00\x00\x06\x00\x01"
+for _ in range(100):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(0.1)
+    try:
+        s.sendto(q, ("127.0.0.1", port))
+        s.recvfrom(512)
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+    finally:
+        s.close()
+sys.exit(1)
+EOF
+}
+
+# read_portfile FILE - the port a test responder wrote to FILE, once it is
+# there (10 s); nothing when it never came.
+read_portfile() {
+    _i=0
+    while [ ! -s "$1" ] && [ $_i -lt 100 ]; do
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    cat "$1" 2>/dev/null
+}

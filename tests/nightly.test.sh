@@ -52,9 +52,6 @@ lines() { wc -l < "$1" | tr -d ' '; }
 
 # ==== a real NSD, authoritative for the root: every name gets an answer
 # (NXDOMAIN with the root SOA, so negative answers are cached a day)
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 start_nsd() {
     d="$D/nsd"
     mkdir -p "$d"
@@ -92,22 +89,7 @@ zone:
 EOF
     nsd -d -c "$d/nsd.conf" >"$d/stderr" 2>&1 &
     NSD_PID=$!
-    python3 - "$NSD_PORT" <<'EOF'
-import socket, struct, sys, time
-q = struct.pack("!HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\x00\x00\x06\x00\x01"
-for _ in range(100):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(0.1)
-    try:
-        s.sendto(q, ("127.0.0.1", int(sys.argv[1])))
-        s.recvfrom(512)
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-    finally:
-        s.close()
-sys.exit(1)
-EOF
+    wait_udp "$NSD_PORT"
 }
 if ! command -v nsd >/dev/null 2>&1; then
     fail nsd "nsd is not installed (make test installs it when root)"

@@ -57,7 +57,7 @@ import struct
 import sys
 import threading
 
-from dnswire import name_wire, parse_query
+from dnswire import name_wire, parse_query, serve_tcp
 
 LOCK = threading.Lock()
 RNG = random.Random(1)
@@ -303,12 +303,6 @@ def tcp_conn(conn):
         conn.close()
 
 
-def tcp_loop(sock):
-    while True:
-        conn, _ = sock.accept()
-        threading.Thread(target=tcp_conn, args=(conn,), daemon=True).start()
-
-
 def main():
     global ARGS, RNG
     p = argparse.ArgumentParser()
@@ -341,7 +335,7 @@ def main():
     open(ARGS.log, "a").close()
     if t is not None:
         t.listen(64)
-        threading.Thread(target=tcp_loop, args=(t,), daemon=True).start()
+        threading.Thread(target=serve_tcp, args=(t, tcp_conn), daemon=True).start()
     tmp = ARGS.portfile + ".tmp"
     with open(tmp, "w") as f:
         f.write("%d\n" % port)

@@ -3,6 +3,7 @@
 chaosd.py (Python stdlib only; the responders import it from their own
 directory)."""
 import struct
+import threading
 
 
 def parse_query(data):
@@ -39,3 +40,11 @@ def name_wire(name):
             b = label.encode("latin-1")
             out += bytes([len(b)]) + b
     return out + b"\0"
+
+
+def serve_tcp(sock, handle):
+    """Accept connections on sock for ever, each handled by handle(conn) in
+    a daemon thread of its own."""
+    while True:
+        conn, _ = sock.accept()
+        threading.Thread(target=handle, args=(conn,), daemon=True).start()

@@ -20,7 +20,7 @@ import struct
 import sys
 import threading
 
-from dnswire import name_wire, parse_query
+from dnswire import name_wire, parse_query, serve_tcp
 
 LOCK = threading.Lock()
 SEEN = {}
@@ -120,12 +120,6 @@ def tcp_conn(conn):
         conn.close()
 
 
-def tcp_loop(sock):
-    while True:
-        conn, _ = sock.accept()
-        threading.Thread(target=tcp_conn, args=(conn,), daemon=True).start()
-
-
 def main():
     global ARGS
     p = argparse.ArgumentParser()
@@ -149,7 +143,7 @@ def main():
         sys.exit("faultd: no free port")
     t.listen(64)
     open(ARGS.log, "a").close()
-    threading.Thread(target=tcp_loop, args=(t,), daemon=True).start()
+    threading.Thread(target=serve_tcp, args=(t, tcp_conn), daemon=True).start()
     tmp = ARGS.portfile + ".tmp"
     with open(tmp, "w") as f:
         f.write("%d\n" % port)
