@@ -2,16 +2,136 @@
 /* netaddr - IP address parsing, formatting and CIDR lists. */
 #include "netaddr.h"
 
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "xmem.h"
 
+/* The parsers and the formatter below follow inet_pton and inet_ntop (as
+ * glibc has them) byte for byte, tests/unit/test_netaddr.c compares them on
+ * generated input; they exist because the libc calls need a NUL-terminated
+ * copy and format through sprintf, and they run on every client address of
+ * a log. */
+
+/* pton4 - inet_pton(AF_INET) of exactly [p, e): four decimal parts, each at
+ * most 255 and without a leading zero. */
+static bool pton4(const char *p, const char *e, uint8_t out[4])
+{
+    uint8_t tmp[4] = {0};
+    int octets = 0;
+    bool saw_digit = false;
+    while (p < e) {
+        unsigned char c = (unsigned char)*p++;
+        if (c >= '0' && c <= '9') {
+            unsigned v = (unsigned)(c - '0');
+            if (!saw_digit) {
+                if (++octets > 4)
+                    return false;
+                saw_digit = true;
+            } else {
+                if (tmp[octets - 1] == 0)
+                    return false;   /* a leading zero */
+                v += tmp[octets - 1] * 10u;
+                if (v > 255)
+                    return false;
+            }
+            tmp[octets - 1] = (uint8_t)v;
+        } else if (c == '.' && saw_digit) {
+            if (octets == 4)
+                return false;
+            saw_digit = false;
+        } else {
+            return false;
+        }
+    }
+    if (octets < 4 || !saw_digit)
+        return false;
+    memcpy(out, tmp, 4);
+    return true;
+}
+
+/* hexval - the value of a hex digit, or -1. */
+static inline int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20;
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* pton6 - inet_pton(AF_INET6) of exactly [p, e): up to eight groups of one
+ * to four hex digits, one "::", an optional dotted quad at the end. */
+static bool pton6(const char *p, const char *e, uint8_t out[16])
+{
+    uint8_t tmp[16] = {0};
+    size_t tp = 0, colonp = SIZE_MAX;
+    if (p == e)
+        return false;
+    if (*p == ':') {
+        p++;
+        if (p == e || *p != ':')
+            return false;
+    }
+    const char *curtok = p;
+    unsigned xdigits = 0, val = 0;
+    while (p < e) {
+        unsigned char c = (unsigned char)*p++;
+        int d = hexval(c);
+        if (d >= 0) {
+            if (xdigits == 4)
+                return false;
+            val = (val << 4) | (unsigned)d;
+            xdigits++;
+            continue;
+        }
+        if (c == ':') {
+            curtok = p;
+            if (xdigits == 0) {
+                if (colonp != SIZE_MAX)
+                    return false;
+                colonp = tp;
+                continue;
+            }
+            if (p == e || tp + 2 > 16)
+                return false;
+            tmp[tp++] = (uint8_t)(val >> 8);
+            tmp[tp++] = (uint8_t)val;
+            xdigits = 0;
+            val = 0;
+            continue;
+        }
+        if (c == '.' && tp + 4 <= 16 && pton4(curtok, e, tmp + tp)) {
+            tp += 4;
+            xdigits = 0;
+            break;
+        }
+        return false;
+    }
+    if (xdigits > 0) {
+        if (tp + 2 > 16)
+            return false;
+        tmp[tp++] = (uint8_t)(val >> 8);
+        tmp[tp++] = (uint8_t)val;
+    }
+    if (colonp != SIZE_MAX) {
+        if (tp == 16)
+            return false;   /* "::" would stand for no group at all */
+        size_t n = tp - colonp;
+        memmove(tmp + 16 - n, tmp + colonp, n);
+        memset(tmp + colonp, 0, 16 - n - colonp);
+        tp = 16;
+    }
+    if (tp != 16)
+        return false;
+    memcpy(out, tmp, 16);
+    return true;
+}
+
 bool hv_addr_parse(const char *p, size_t len, struct hv_addr *a)
 {
-    char buf[64];
     if (len >= 2 && p[0] == '[' && p[len - 1] == ']') {
         p++;
         len -= 2;
@@ -20,21 +140,17 @@ bool hv_addr_parse(const char *p, size_t len, struct hv_addr *a)
         p += 5;
         len -= 5;
     }
-    if (len == 0 || len >= sizeof(buf))
+    if (len == 0 || len >= 64)
         return false;
-    memcpy(buf, p, len);
-    buf[len] = '\0';
     memset(a, 0, sizeof(*a));
-    if (memchr(buf, ':', len) == NULL) {
-        if (inet_pton(AF_INET, buf, a->b) != 1)
+    if (memchr(p, ':', len) == NULL) {
+        if (!pton4(p, p + len, a->b))
             return false;
         a->family = 4;
         return true;
     }
-    char *pct = strchr(buf, '%');
-    if (pct != NULL)
-        *pct = '\0';
-    if (inet_pton(AF_INET6, buf, a->b) != 1)
+    const char *pct = memchr(p, '%', len);
+    if (!pton6(p, pct != NULL ? pct : p + len, a->b))
         return false;
     a->family = 6;
     static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
@@ -46,10 +162,78 @@ bool hv_addr_parse(const char *p, size_t len, struct hv_addr *a)
     return true;
 }
 
+/* ntop4 - "a.b.c.d" at out; returns the bytes written (no NUL). */
+static size_t ntop4(const uint8_t b[4], char *out)
+{
+    size_t k = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = b[i];
+        if (i > 0)
+            out[k++] = '.';
+        if (v >= 100)
+            out[k++] = (char)('0' + v / 100);
+        if (v >= 10)
+            out[k++] = (char)('0' + v / 10 % 10);
+        out[k++] = (char)('0' + v % 10);
+    }
+    return k;
+}
+
 void hv_addr_format(const struct hv_addr *a, char out[46])
 {
-    if (inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->b, out, 46) == NULL)
+    static const char hex[] = "0123456789abcdef";
+    if (a->family == 4) {
+        out[ntop4(a->b, out)] = '\0';
+        return;
+    }
+    if (a->family != 6) {
         out[0] = '\0';
+        return;
+    }
+    unsigned w[8];
+    for (int i = 0; i < 8; i++)
+        w[i] = (unsigned)a->b[2 * i] << 8 | a->b[2 * i + 1];
+    /* the first longest run of two or more zero groups becomes "::" */
+    int best = -1, best_len = 0, cur = -1, cur_len = 0;
+    for (int i = 0; i <= 8; i++) {
+        if (i < 8 && w[i] == 0) {
+            if (cur < 0)
+                cur = i, cur_len = 0;
+            cur_len++;
+        } else if (cur >= 0) {
+            if (cur_len > best_len)
+                best = cur, best_len = cur_len;
+            cur = -1;
+        }
+    }
+    if (best_len < 2)
+        best = -1;
+    size_t k = 0;
+    for (int i = 0; i < 8; i++) {
+        if (best >= 0 && i >= best && i < best + best_len) {
+            if (i == best)
+                out[k++] = ':';
+            continue;
+        }
+        if (i != 0)
+            out[k++] = ':';
+        /* ::a.b.c.d and ::ffff:a.b.c.d end in a dotted quad */
+        if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
+            k += ntop4(a->b + 12, out + k);
+            break;
+        }
+        bool lead = true;
+        for (int sh = 12; sh >= 0; sh -= 4) {
+            unsigned d = (w[i] >> sh) & 15;
+            if (d == 0 && lead && sh > 0)
+                continue;
+            lead = false;
+            out[k++] = hex[d];
+        }
+    }
+    if (best >= 0 && best + best_len == 8)
+        out[k++] = ':';
+    out[k] = '\0';
 }
 
 bool hv_addr_equal(const struct hv_addr *a, const struct hv_addr *b)

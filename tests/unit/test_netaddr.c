@@ -1,9 +1,174 @@
 /* SPDX-License-Identifier: MIT */
 /* test_netaddr - address parsing, canonical form and CIDR membership. */
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check.h"
 #include "netaddr.h"
+
+/* rnd - a fixed xorshift sequence: the generated cases are the same on
+ * every run. */
+static uint64_t rnd_state = 0x9E3779B97F4A7C15ull;
+static unsigned rnd(unsigned n)
+{
+    rnd_state ^= rnd_state << 13;
+    rnd_state ^= rnd_state >> 7;
+    rnd_state ^= rnd_state << 17;
+    return (unsigned)(rnd_state % n);
+}
+
+/* random_addr - 16 bytes with whole groups often zero (so every shape of
+ * "::" run turns up), sometimes an IPv4-mapped or -compatible prefix. */
+static void random_addr(uint8_t b[16])
+{
+    for (int i = 0; i < 16; i += 2) {
+        unsigned w = rnd(2) ? 0 : rnd(4) == 0 ? rnd(16) : rnd(65536);
+        b[i] = (uint8_t)(w >> 8);
+        b[i + 1] = (uint8_t)w;
+    }
+    if (rnd(8) == 0) {
+        memset(b, 0, 10);
+        b[10] = b[11] = rnd(2) ? 0xff : 0;
+    }
+}
+
+/* spell - one of the many texts of the address b: inet_ntop's, or the
+ * groups written out with random leading zeros, case and "::" placement,
+ * sometimes with a dotted-quad tail. */
+static void spell(const uint8_t b[16], char *out, size_t cap)
+{
+    if (rnd(3) == 0) {
+        inet_ntop(AF_INET6, b, out, (socklen_t)cap);
+        return;
+    }
+    unsigned w[8];
+    for (int i = 0; i < 8; i++)
+        w[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+    int groups = rnd(4) == 0 ? 6 : 8;   /* 6: a dotted quad follows */
+    int zs = -1, ze = -1;               /* groups [zs, ze) written as "::" */
+    if (rnd(2)) {
+        zs = (int)rnd((unsigned)groups);
+        ze = zs;
+        while (ze < groups && w[ze] == 0)
+            ze++;
+    }
+    size_t k = 0;
+    for (int i = 0; i < groups && k + 12 < cap; i++) {
+        if (i == zs) {
+            k += (size_t)snprintf(out + k, cap - k, "%s", i == 0 ? "::" : ":");
+            if (ze == zs)
+                k += (size_t)snprintf(out + k, cap - k, "0%s", ze + 1 < groups ? ":" : "");
+            i = (ze > zs ? ze : zs + 1) - 1;
+            continue;
+        }
+        unsigned style = rnd(12);
+        if (style < 3)
+            k += (size_t)snprintf(out + k, cap - k, "%04X", w[i]);
+        else if (style < 6)
+            k += (size_t)snprintf(out + k, cap - k, "%02x", w[i]);
+        else
+            k += (size_t)snprintf(out + k, cap - k, "%x", w[i]);
+        if (i + 1 < groups)
+            out[k++] = ':';
+    }
+    if (groups == 6 && k + 20 < cap) {
+        if (k > 0 && out[k - 1] != ':')
+            out[k++] = ':';
+        k += (size_t)snprintf(out + k, cap - k, "%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
+    }
+    out[k] = '\0';
+}
+
+/* mutate - change, drop or insert a byte of s a few times, from the bytes
+ * addresses are made of. */
+static void mutate(char *s, size_t cap)
+{
+    static const char alphabet[] = "0123456789abcdefABCDEFg:.%";
+    for (unsigned m = rnd(3) + 1; m > 0; m--) {
+        size_t n = strlen(s), at = n ? rnd((unsigned)n + 1) : 0;
+        char c = alphabet[rnd(sizeof(alphabet) - 1)];
+        switch (rnd(3)) {
+        case 0:
+            if (at < n)
+                s[at] = c;
+            break;
+        case 1:
+            if (at < n)
+                memmove(s + at, s + at + 1, n - at);
+            break;
+        default:
+            if (n + 1 < cap) {
+                memmove(s + at + 1, s + at, n - at + 1);
+                s[at] = c;
+            }
+        }
+    }
+}
+
+/* libc_parse - what hv_addr_parse should make of s (no brackets, no tag),
+ * by inet_pton: 4, 6, or 0 when it is not an address. */
+static int libc_parse(const char *s, uint8_t b[16])
+{
+    char buf[64];
+    snprintf(buf, sizeof(buf), "%s", s);
+    memset(b, 0, 16);
+    if (strchr(buf, ':') == NULL)
+        return inet_pton(AF_INET, buf, b) == 1 ? 4 : 0;
+    char *pct = strchr(buf, '%');
+    if (pct != NULL)
+        *pct = '\0';
+    if (inet_pton(AF_INET6, buf, b) != 1)
+        return 0;
+    static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (memcmp(b, mapped, 12) == 0) {
+        memmove(b, b + 12, 4);
+        memset(b + 4, 0, 12);
+        return 4;
+    }
+    return 6;
+}
+
+/* differential - hv_addr_parse and hv_addr_format against inet_pton and
+ * inet_ntop on generated addresses and near-addresses. */
+static void differential(void)
+{
+    int parse_bad = 0, format_bad = 0, valid = 0;
+    for (int n = 0; n < 200000; n++) {
+        uint8_t b[16], want[16];
+        char text[80], libc[64], ours[46];
+        random_addr(b);
+        if (rnd(4) == 0)
+            snprintf(text, sizeof(text), "%u.%u.%u.%u", rnd(300), rnd(256), rnd(256), rnd(256));
+        else
+            spell(b, text, sizeof(text));
+        if (rnd(2))
+            mutate(text, sizeof(text));
+        int fam = libc_parse(text, want);
+        struct hv_addr a;
+        bool ok = hv_addr_parse(text, strlen(text), &a);
+        valid += fam != 0;
+        if (ok != (fam != 0) || (ok && (a.family != fam || memcmp(a.b, want, 16) != 0))) {
+            if (parse_bad++ < 5)
+                CHECK_MSG(0, "parse \"%s\": ours %s, inet_pton %s", text,
+                          ok ? "an address" : "no address", fam ? "an address" : "no address");
+        }
+        /* formatting: any 16 bytes (mapped ones included, as inet_ntop
+         * prints them) and the 4 bytes of an IPv4 address */
+        a.family = rnd(5) == 0 ? 4 : 6;
+        memcpy(a.b, b, 16);
+        hv_addr_format(&a, ours);
+        inet_ntop(a.family == 4 ? AF_INET : AF_INET6, b, libc, sizeof(libc));
+        if (strcmp(ours, libc) != 0 && format_bad++ < 5)
+            CHECK_MSG(0, "format: ours \"%s\", inet_ntop \"%s\"", ours, libc);
+    }
+    CHECK_INTEQ(parse_bad, 0);
+    CHECK_INTEQ(format_bad, 0);
+    /* the generator must reach both outcomes often, or it tests little */
+    CHECK_MSG(valid > 50000 && valid < 180000, "%d of 200000 generated texts were addresses",
+              valid);
+}
 
 /* canon - canonical text of s, or "" when it is not an address. */
 static const char *canon(const char *s)
@@ -40,6 +205,27 @@ int main(void)
     CHECK_STREQ(canon(""), "");
     CHECK_STREQ(canon("[]"), "");
     CHECK_STREQ(canon("1.2.3.4.5"), "");
+    CHECK_STREQ(canon("01.2.3.4"), "");
+    CHECK_STREQ(canon("1.2.3.4."), "");
+    CHECK_STREQ(canon("0.0.0.0"), "0.0.0.0");
+    CHECK_STREQ(canon("255.255.255.255"), "255.255.255.255");
+    CHECK_STREQ(canon("::"), "::");
+    CHECK_STREQ(canon("::1"), "::1");
+    CHECK_STREQ(canon("1::"), "1::");
+    CHECK_STREQ(canon("::192.0.2.1"), "::192.0.2.1");
+    CHECK_STREQ(canon("2001:db8:0:1:0:0:0:1"), "2001:db8:0:1::1");
+    CHECK_STREQ(canon("2001:0:0:1:0:0:0:1"), "2001:0:0:1::1");
+    CHECK_STREQ(canon("2001:db8:1:2:3:4:5:0"), "2001:db8:1:2:3:4:5:0");
+    CHECK_STREQ(canon("1:2:3:4:5:6:7::"), "1:2:3:4:5:6:7:0");
+    CHECK_STREQ(canon("1:2:3:4:5:6:7:8::"), "");   /* "::" for no group */
+    CHECK_STREQ(canon("1:2:3:4:5:6:7:8:9"), "");
+    CHECK_STREQ(canon("1::2::3"), "");
+    CHECK_STREQ(canon("12345::1"), "");
+    CHECK_STREQ(canon(":1::2"), "");
+    CHECK_STREQ(canon("1:2:3:4:5:6:1.2.3.4"), "1:2:3:4:5:6:102:304");
+    /* exactly len bytes: a NUL inside is not the end of the address */
+    CHECK(!hv_ip_canon("192.0.2.1\0junk", 14, (char[46]){0}));
+    differential();
 
     struct hv_addr a, b;
     CHECK(hv_addr_parse("::ffff:10.0.0.1", 15, &a) && hv_addr_parse("10.0.0.1", 8, &b));
