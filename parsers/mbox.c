@@ -387,5 +387,5 @@ static void mbox_close(struct hv_parser *p)
 }
 
 const struct hv_format hv_format_mbox = {
-    "mbox", mbox_probe, mbox_open, mbox_feed, mbox_finish, mbox_close,
+    "mbox", mbox_probe, mbox_open, mbox_feed, mbox_finish, mbox_close, true,
 };

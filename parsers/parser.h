@@ -13,6 +13,7 @@
 #ifndef HV_PARSER_H
 #define HV_PARSER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,6 +59,9 @@ struct hv_format {
     void (*finish)(struct hv_parser *p);
     /* close - free the parser (NULL is a no-op). */
     void (*close)(struct hv_parser *p);
+    /* a mail file starts with its format (From_ line or header): detection
+     * takes no file whose first line the probe does not know */
+    bool first_line_decides;
 };
 
 extern const struct hv_format hv_format_postfix;

@@ -29,7 +29,13 @@ const struct hv_format *hv_format_detect(const struct hv_line *lines, size_t n)
         long score = 0;
         for (size_t i = 0; i < n; i++) {
             int s = formats[f]->probe(lines[i].p, lines[i].len);
-            /* the first line of a mail file decides for mbox/.eml */
+            /* the first line of a mail file decides for mbox/.eml: a strong
+             * yes counts four times, a no rules the format out (a header-like
+             * line deep inside binary junk is not a mail file) */
+            if (i == 0 && s == 0 && formats[f]->first_line_decides) {
+                score = 0;
+                break;
+            }
             if (i == 0 && s >= 90)
                 s *= 4;
             score += s;

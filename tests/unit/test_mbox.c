@@ -731,8 +731,51 @@ static void test_sample(void)
     printf("sample-logs: %zu mbox/Maildir sessions compared\n", rows);
 }
 
+/* detect - the format hv_format_detect picks for the lines of text, or
+ * "none". */
+static const char *detect(const char *text)
+{
+    static char copy[4096];
+    struct hv_line lines[20];
+    size_t n = 0;
+    snprintf(copy, sizeof(copy), "%s", text);
+    for (char *p = copy; *p != '\0' && n < 20;) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+        lines[n].p = p;
+        lines[n].len = len;
+        lines[n].lineno = n + 1;
+        lines[n].offset = (uint64_t)(p - copy);
+        n++;
+        if (nl == NULL)
+            break;
+        p = nl + 1;
+    }
+    const struct hv_format *f = hv_format_detect(lines, n);
+    return f != NULL ? f->name : "none";
+}
+
+/* test_detect - a mail file is known by its first line; a header-like line
+ * inside junk does not make one (random bytes were taken for mbox). */
+static void test_detect(void)
+{
+    CHECK_STREQ(detect("From alice@example.org Mon Nov  2 09:00:00 2026\n"
+                       "Received: from a.example (a.example [192.0.2.1])\n"), "mbox");
+    CHECK_STREQ(detect("Return-Path: <a@example.org>\nReceived: from x\n"
+                       "\tby mx.example.net\nSubject: hi\n"), "mbox");
+    CHECK_STREQ(detect("\x01\xfe\x88 junk\n\x7f\x80\n"
+                       "Ab: \x90\x91\n\x02\x03\n"), "none");
+    CHECK_STREQ(detect("\x01\xfe\x88 junk\nSubject: a header after junk\n"), "none");
+    /* a log that starts with a cut line is still a log */
+    CHECK_STREQ(detect("ed line\n"
+                       "Nov  2 09:00:00 mx1 postfix/smtpd[1]: connect from a.example[192.0.2.1]\n"
+                       "Nov  2 09:00:01 mx1 postfix/smtpd[1]: disconnect from a.example[192.0.2.1]\n"),
+                "postfix");
+}
+
 int main(void)
 {
+    test_detect();
     test_framing();
     test_border();
     test_bounds();
