@@ -254,9 +254,17 @@ static uint32_t fnv(uint32_t h, const char *p, size_t n)
         n -= 8;
     }
     if (n > 0) {
-        uint64_t w = 0;
-        for (size_t i = 0; i < n; i++)
-            w = (w << 8) | (unsigned char)p[i];
+        /* the last 1-7 bytes in two loads that may overlap */
+        uint64_t w;
+        if (n >= 4) {
+            uint32_t lo, hi;
+            memcpy(&lo, p, 4);
+            memcpy(&hi, p + n - 4, 4);
+            w = (uint64_t)hi << 32 | lo;
+        } else {
+            w = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
+                (uint64_t)(unsigned char)p[n - 1] << 16;
+        }
         x = (x ^ w) * 0xc4ceb9fe1a85ec53ull;
         x ^= x >> 29;
     }
