@@ -31,7 +31,7 @@ enum stmt_id {
     ST_COUNT
 };
 
-#define PUT_BATCH 64   /* sessions per multi-row statement */
+#define PUT_BATCH STORE_PUT_BATCH
 
 static const char *const stmt_sql[ST_COUNT] = {
     /* the common case, a session seen once: a plain insert (cheaper than
@@ -75,6 +75,8 @@ struct store {
     int lock_fd;
     bool first_load;     /* inside store_bulk_begin/end of an empty database */
     int wb_fd;           /* the file again, to start its write-back early */
+    int64_t batch_source;     /* bound to the PUT_BATCH statement's source, */
+    const char *batch_mta;    /* ... and MTA parameters (static text) */
     char errbuf[512];
 };
 
@@ -134,22 +136,37 @@ static int take_lock(struct store *st, const char *path)
     return HV_OK;
 }
 
-/* put_batch_sql - the plain insert of PUT_BATCH new sessions in one
- * statement (malloc'ed): parameters 12*k+1 .. 12*k+12 for row k, as
- * ST_INSERT_SESSION. OR FAIL: a row that exists already stops the
- * statement, keeping the rows before it (no statement journal needed); the
- * caller then stores all of them row by row, which merges the ones already
- * in with themselves. */
+/* Parameters of the PUT_BATCH statement: the source and MTA are the same
+ * for every row of a batch and bound once (bindings outlive a reset); each
+ * row has BATCH_ROW_PARAMS of its own from BATCH_FIRST_ROW_PARAM. */
+#define BATCH_SOURCE_PARAM 1
+#define BATCH_MTA_PARAM 2
+#define BATCH_FIRST_ROW_PARAM 3
+#define BATCH_ROW_PARAMS 8   /* line, ts, ip, helo, rdns, disposition, messages, qids */
+
+/* put_batch_sql - the plain insert of PUT_BATCH new sessions of one source
+ * and MTA in one statement (malloc'ed). The id (source_id << 32 | line) and
+ * helo_from ('log' when there is a HELO) are computed from the parameters.
+ * OR FAIL: a row that exists already stops the statement, keeping the rows
+ * before it (no statement journal needed); the caller then stores all of
+ * them row by row, which merges the ones already in with themselves. */
 static char *put_batch_sql(void)
 {
-    size_t cap = 512 + PUT_BATCH * 128, used = 0;
+    size_t cap = 512 + PUT_BATCH * 160, used = 0;
     char *sql = xmalloc(cap);
     used += (size_t)snprintf(sql, cap,
                              "INSERT OR FAIL INTO sessions(id,source_id,line,ts,mta,ip,helo,"
                              "helo_from,rdns,disposition,messages,qids) VALUES");
-    for (int k = 0; k < PUT_BATCH; k++)
-        used += (size_t)snprintf(sql + used, cap - used, "%s(?,?,?,?,?,?,?,?,?,?,?,?)",
-                                 k ? "," : "");
+    for (int k = 0; k < PUT_BATCH; k++) {
+        int b = BATCH_FIRST_ROW_PARAM + BATCH_ROW_PARAMS * k;
+        used += (size_t)snprintf(sql + used, cap - used,
+                                 "%s((?%d<<32)|?%d,?%d,?%d,?%d,?%d,?%d,?%d,"
+                                 "CASE WHEN ?%d IS NULL THEN NULL ELSE 'log' END,"
+                                 "?%d,?%d,?%d,?%d)",
+                                 k ? "," : "", BATCH_SOURCE_PARAM, b, BATCH_SOURCE_PARAM, b,
+                                 b + 1, BATCH_MTA_PARAM, b + 2, b + 3, b + 3, b + 4, b + 5,
+                                 b + 6, b + 7);
+    }
     return sql;
 }
 
@@ -550,8 +567,29 @@ static int put_one(struct store *st, const struct store_row *r)
     return step_done(st, q, "storing session");
 }
 
+/* bind_batch_row - the BATCH_ROW_PARAMS parameters of row k of the
+ * PUT_BATCH statement (text stays the caller's, SQLITE_STATIC). */
+static void bind_batch_row(sqlite3_stmt *q, int k, const struct store_row *r)
+{
+    int b = BATCH_FIRST_ROW_PARAM + BATCH_ROW_PARAMS * k;
+    sqlite3_bind_int64(q, b, r->line);
+    sqlite3_bind_int64(q, b + 1, r->ts);
+    sqlite3_bind_text(q, b + 2, r->ip, r->ip_len, SQLITE_STATIC);
+    if (r->helo != NULL)
+        sqlite3_bind_text(q, b + 3, r->helo, r->helo_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, b + 3);
+    sqlite3_bind_text(q, b + 4, r->rdns, r->rdns_len, SQLITE_STATIC);
+    sqlite3_bind_text(q, b + 5, r->disposition, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, b + 6, (sqlite3_int64)r->messages);
+    if (r->qids != NULL)
+        sqlite3_bind_text(q, b + 7, r->qids, r->qids_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, b + 7);
+}
+
 /* put_batch - PUT_BATCH new rows in one statement, or one by one when one
- * of them is stored already. */
+ * of them is stored already or they are not all of one source and MTA. */
 static int put_batch(struct store *st, const struct store_row *const *rows)
 {
     sqlite3_stmt *q = st->st[ST_PUT_BATCH];
@@ -563,15 +601,31 @@ static int put_batch(struct store *st, const struct store_row *const *rows)
         if (prc != SQLITE_OK)
             return db_err(st, "preparing statement");
         q = st->st[ST_PUT_BATCH];
+        st->batch_source = -1;
+        st->batch_mta = NULL;
     }
-    for (int k = 0; k < PUT_BATCH; k++)
-        bind_row(q, 12 * k, rows[k]);
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (rc == SQLITE_DONE)
-        return HV_OK;
-    if (rc != SQLITE_CONSTRAINT_PRIMARYKEY)
-        return db_err(st, "storing sessions");
+    bool one_kind = true;
+    for (int k = 1; k < PUT_BATCH && one_kind; k++)
+        one_kind = rows[k]->source_id == rows[0]->source_id && rows[k]->mta == rows[0]->mta;
+    int rc = SQLITE_CONSTRAINT_PRIMARYKEY;
+    if (one_kind) {
+        if (rows[0]->source_id != st->batch_source) {
+            sqlite3_bind_int64(q, BATCH_SOURCE_PARAM, rows[0]->source_id);
+            st->batch_source = rows[0]->source_id;
+        }
+        if (rows[0]->mta != st->batch_mta) {
+            sqlite3_bind_text(q, BATCH_MTA_PARAM, rows[0]->mta, -1, SQLITE_STATIC);
+            st->batch_mta = rows[0]->mta;
+        }
+        for (int k = 0; k < PUT_BATCH; k++)
+            bind_batch_row(q, k, rows[k]);
+        rc = sqlite3_step(q);
+        sqlite3_reset(q);
+        if (rc == SQLITE_DONE)
+            return HV_OK;
+        if (rc != SQLITE_CONSTRAINT_PRIMARYKEY)
+            return db_err(st, "storing sessions");
+    }
     for (int k = 0; k < PUT_BATCH; k++) {
         int r = put_one(st, rows[k]);
         if (r != HV_OK)

@@ -129,6 +129,10 @@ struct store_row {
 size_t store_row_pack(struct store_row *row, int64_t source_id,
                       const struct hv_session *s, char *buf);
 
+/* new rows store_put_rows inserts with one statement; a smaller rest is
+ * inserted row by row */
+#define STORE_PUT_BATCH 64
+
 /* store_put_rows - store n rows in order: new sessions are inserted
  * (several to a statement), updates (again) and rows whose source line is
  * stored already are merged into the stored row (a HELO or queue IDs are
