@@ -5,6 +5,11 @@
  * parser waits when the writer is behind). The store handle is used by one
  * thread at a time: the caller must call squeue_drain() before touching the
  * store itself, and the writer only touches it between drains.
+ *
+ * The writer holds back the newest few hundred new sessions and stores
+ * sessions in id order (rowsort.h); an update (again) is stored after every
+ * session pushed before it. Everything pushed is stored by squeue_drain, and
+ * by a squeue_commit's commit.
  */
 #ifndef HV_SQUEUE_H
 #define HV_SQUEUE_H
