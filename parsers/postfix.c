@@ -784,12 +784,32 @@ static inline uint32_t slot_index(const struct hv_parser *p,
     return ps->self;
 }
 
-/* make_key - "host\x1ftag\x1fpid[\x1fclient]" into key; returns length. */
+/* make_key - "host\x1ftag\x1fpid\x1f[client]" into key; returns length.
+ * When the line holds host, tag and pid as "host tag[pid" (the usual
+ * syslog layout) that span is taken whole, with its ' ' and '[' for
+ * separators: no host holds a space and no tag a '[', so keys of either
+ * shape never meet. */
 static uint16_t make_key(const struct pf_ctx *cx, const char *client,
                          size_t client_len, char key[PF_KEY_MAX],
                          uint32_t *hash, uint16_t *pklen)
 {
     size_t k = 0;
+    const char *end = cx->pid + cx->pid_len;
+    if (cx->host_len > 0 && cx->prog == cx->host + cx->host_len + 1 &&
+        cx->host[cx->host_len] == ' ' && cx->pid == cx->prog + cx->prog_len + 1 &&
+        cx->prog[cx->prog_len] == '[' && (size_t)(end - cx->host) < PF_KEY_MAX / 2) {
+        k = (size_t)(end - cx->host);
+        memcpy(key, cx->host, k);
+        key[k++] = '\x1f';
+        *pklen = (uint16_t)k;
+        if (client != NULL) {
+            size_t n = client_len < PF_KEY_MAX - 1 - k ? client_len : PF_KEY_MAX - 1 - k;
+            memcpy(key + k, client, n);
+            k += n;
+        }
+        *hash = fnv(2166136261u, key, k);
+        return (uint16_t)k;
+    }
     const struct {
         const char *p;
         size_t n;
