@@ -139,11 +139,13 @@ found:
     if (p[k] == '[') {
         k++;
         pid = p + k;
-        while (k < len && is_digit((unsigned char)p[k]) && pid_len < 12) {
-            pidnum = pidnum * 10 + (unsigned long)(p[k] - '0');
-            k++;
+        size_t lim_pid = len - k < 12 ? len - k : 12;
+        const unsigned char *d = (const unsigned char *)pid;
+        while (pid_len < lim_pid && (unsigned)(d[pid_len] - '0') <= 9) {
+            pidnum = pidnum * 10 + (unsigned long)(d[pid_len] - '0');
             pid_len++;
         }
+        k += pid_len;
         if (k >= len || p[k] != ']')
             return false;
         k++;
