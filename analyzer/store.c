@@ -75,6 +75,7 @@ struct store {
     int lock_fd;
     bool first_load;     /* inside store_bulk_begin/end of an empty database */
     int wb_fd;           /* the file again, to start its write-back early */
+    bool wal_pending;    /* a new file, not yet switched to WAL */
     int64_t batch_source;     /* bound to the PUT_BATCH statement's source, */
     const char *batch_mta;    /* ... and MTA parameters (static text) */
     char errbuf[512];
@@ -170,6 +171,19 @@ static char *put_batch_sql(void)
     return sql;
 }
 
+/* query_int - the first column of the first row of sql, or fallback. */
+static int64_t query_int(struct store *st, const char *sql, int64_t fallback)
+{
+    sqlite3_stmt *q;
+    int64_t v = fallback;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return fallback;
+    if (sqlite3_step(q) == SQLITE_ROW)
+        v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return v;
+}
+
 /* migrate - bring user_version up to schema_version. */
 static int migrate(struct store *st)
 {
@@ -233,8 +247,15 @@ int store_open(const char *path, int flags, struct store **out, char **err)
     sqlite3_busy_timeout(st->db, 10000);
     sqlite3_extended_result_codes(st->db, 1);
     if (!ro) {
+        /* a new file stays in rollback mode until store_bulk_end or
+         * store_close: turning an empty file to WAL costs four syncs, and a
+         * first scan would turn it back at once */
+        st->wal_pending = query_int(st, "PRAGMA page_count", -1) == 0;
         if (sqlite3_exec(st->db,
-                         "PRAGMA page_size=8192; PRAGMA journal_mode=WAL;"
+                         st->wal_pending ? "PRAGMA page_size=8192;"
+                                         : "PRAGMA page_size=8192; PRAGMA journal_mode=WAL;",
+                         NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(st->db,
                          "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=8192;"
                          "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192;"
                          "PRAGMA temp_store=MEMORY",
@@ -289,6 +310,8 @@ void store_close(struct store *st)
         return;
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(st->st[i]);
+    if (st->wal_pending && st->db != NULL)
+        sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     if (st->db != NULL)
         sqlite3_close(st->db);
     if (st->lock_fd >= 0)
@@ -669,18 +692,6 @@ int store_put_rows(struct store *st, const struct store_row *rows, size_t n)
     return HV_OK;
 }
 
-/* query_int - the first column of the first row of sql, or fallback. */
-static int64_t query_int(struct store *st, const char *sql, int64_t fallback)
-{
-    sqlite3_stmt *q;
-    int64_t v = fallback;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return fallback;
-    if (sqlite3_step(q) == SQLITE_ROW)
-        v = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    return v;
-}
 
 /* The first load of an empty database runs without fsync (synchronous=OFF):
  * a crash of heloval loses nothing (the kernel has the writes), but a power
@@ -741,7 +752,8 @@ int store_bulk_end(struct store *st)
         close(st->wb_fd);
         st->wb_fd = -1;
     }
-    sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    if (sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) == SQLITE_OK)
+        st->wal_pending = false;
     if (sqlite3_exec(st->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) != SQLITE_OK &&
         rc == HV_OK)
         rc = db_err(st, "finishing the scan");

@@ -148,6 +148,13 @@ done
 # on; a damaged file left by a cut-off load is refused with what to do.
 check_eq first-mark-gone "$(q "$D/a.db" "select count(*) from meta where key='first_load'")" 0
 check_eq first-wal "$(q "$D/a.db" 'pragma journal_mode')" wal
+# a new file stays in rollback mode while it is filled; every command that
+# creates one leaves it in WAL (scan at the end of the load, the others when
+# they close it)
+check_cmd first-resolve hv resolve --db "$D/new-r.db" -q --dns-zone "$PWD/tests/dns/zones/ex.zone"
+check_eq first-resolve-wal "$(q "$D/new-r.db" 'pragma journal_mode')" wal
+check_cmd first-empty-scan hv scan --db "$D/new-e.db" -q /dev/null
+check_eq first-empty-wal "$(q "$D/new-e.db" 'pragma journal_mode')" wal
 mkfifo "$D/k.fifo"
 $HELOVAL scan --db "$D/k.db" -q --year 2026 - < "$D/k.fifo" & pid=$!
 exec 4> "$D/k.fifo"
