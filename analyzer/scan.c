@@ -800,12 +800,9 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
     progress_free(pg);
     if (interrupted)
         stats->interrupted = true;
-    /* back to WAL before the bookkeeping below: its commits then cost no
-     * sync of their own */
-    if (storing && store_bulk_end(st) != HV_OK && rc == HV_OK) {
-        rc = HV_EDB;
-        *err = xstrdup(store_errmsg(st));
-    }
+    /* the join and the run's record belong to the load: a first load's
+     * synced end (store_bulk_end) then covers them, and nothing is left for
+     * the WAL to checkpoint when the file is closed */
     if (rc == HV_OK && storing) {
         if (store_join_received_helo(st, &stats->helo_joined) != HV_OK) {
             rc = HV_EDB;
@@ -828,6 +825,10 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
                 sqlite3_finalize(q);
             }
         }
+    }
+    if (storing && store_bulk_end(st) != HV_OK && rc == HV_OK) {
+        rc = HV_EDB;
+        *err = xstrdup(store_errmsg(st));
     }
     for (size_t i = 0; i < in.n; i++)
         free(in.v[i].path);
