@@ -776,6 +776,31 @@ static inline struct pf_sess *slot(const struct hv_parser *p, uint32_t i)
     return &p->chunks[(i - 1) / PF_CHUNK][(i - 1) % PF_CHUNK];
 }
 
+/* key_hash - hash of a session key (or its process prefix): every byte,
+ * 16 at a time in two independent lanes (the last 16 may overlap the block
+ * before them); short keys go through fnv. */
+static uint32_t key_hash(const char *p, size_t n)
+{
+    if (n < 16)
+        return fnv(2166136261u, p, n);
+    uint64_t x = (uint64_t)n * 0x9E3779B97F4A7C15ull, y = ~x, a, b;
+    for (size_t i = 0; i + 16 < n; i += 16) {
+        memcpy(&a, p + i, 8);
+        memcpy(&b, p + i + 8, 8);
+        x = (x ^ a) * 0xff51afd7ed558ccdull;
+        y = (y ^ b) * 0xc4ceb9fe1a85ec53ull;
+        x ^= x >> 29;
+        y ^= y >> 31;
+    }
+    memcpy(&a, p + n - 16, 8);
+    memcpy(&b, p + n - 8, 8);
+    x = (x ^ a) * 0xff51afd7ed558ccdull;
+    y = (y ^ b) * 0xc4ceb9fe1a85ec53ull;
+    x ^= y ^ (y >> 29);
+    x *= 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(x >> 32);
+}
+
 /* slot_index - the index + 1 of an open-session slot. */
 static inline uint32_t slot_index(const struct hv_parser *p,
                                   const struct pf_sess *ps)
@@ -807,7 +832,7 @@ static uint16_t make_key(const struct pf_ctx *cx, const char *client,
             memcpy(key + k, client, n);
             k += n;
         }
-        *hash = fnv(2166136261u, key, k);
+        *hash = key_hash(key, k);
         return (uint16_t)k;
     }
     const struct {
@@ -830,7 +855,7 @@ static uint16_t make_key(const struct pf_ctx *cx, const char *client,
         if (i == 2)
             *pklen = (uint16_t)k;
     }
-    *hash = fnv(2166136261u, key, k);
+    *hash = key_hash(key, k);
     return (uint16_t)k;
 }
 
@@ -1181,7 +1206,7 @@ static struct pf_sess *sess_new(struct hv_parser *p, const struct pf_ctx *cx,
     ps->hnext = p->buckets[hash & (p->nbuckets - 1)];
     p->buckets[hash & (p->nbuckets - 1)] = i;
     ps->pklen = pklen;
-    ps->pkhash = fnv(2166136261u, key, pklen);
+    ps->pkhash = key_hash(key, pklen);
     ps->pnext = p->pbuckets[ps->pkhash & (p->nbuckets - 1)];
     p->pbuckets[ps->pkhash & (p->nbuckets - 1)] = i;
     ps->last_act = ++p->act;
@@ -1346,7 +1371,7 @@ static int on_session_line(struct hv_parser *p, const struct pf_ctx *cx,
     } else {
         /* nothing names the client: attach to the process's latest session
          * (proxy-accept, "disconnect from unknown[unknown]"), or drop */
-        ps = sess_find_proc(p, key, pklen, fnv(2166136261u, key, pklen));
+        ps = sess_find_proc(p, key, pklen, key_hash(key, pklen));
         if (ps == NULL)
             return HV_PARSE_OK;
     }
