@@ -698,7 +698,7 @@ static int exim_feed(struct hv_parser *p, const struct hv_line *line,
                 return HV_PARSE_OK;
             ts = sl.ts;
             have_ts = true;
-            pid = sl.pidnum;
+            pid = hv_syslog_pidnum(&sl);
             s = sl.msg;
             n = sl.msg_len;
         } else if (st == HV_SYSLOG_NOTAG) {

@@ -340,7 +340,7 @@ static int sendmail_feed(struct hv_parser *p, const struct hv_line *line,
     size_t bn = sl.msg_len;
     const char *prog = sl.prog;
     size_t prog_len = sl.prog_len;
-    unsigned long pid = sl.pidnum;
+    unsigned long pid = hv_syslog_pidnum(&sl);
     bool have_ts = st == HV_SYSLOG_OK || st == HV_SYSLOG_NOTAG;
     if (st == HV_SYSLOG_NOTAG &&
         !split_tag(&b, &bn, &prog, &prog_len, &pid))

@@ -10,6 +10,7 @@
 #include <emmintrin.h>
 #endif
 
+#include <stdint.h>
 #include <string.h>
 
 /* is_digit / is_alpha - ASCII classes without <ctype.h> and its locale. */
@@ -90,6 +91,43 @@ void hv_syslog_prog_base(const char *prog, size_t prog_len, const char **base,
     *base_len = prog_len - i;
 }
 
+/* digit_run - how many of the first n bytes at p (n <= 12) are ASCII
+ * digits before the first that is not; eight at a time when there are eight
+ * to read. */
+static size_t digit_run(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    while (i + 8 <= n) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        /* a byte is a digit when its high nibble is 3 and its low one <= 9 */
+        uint64_t bad = ((v & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull) |
+                       (((v & 0x0F0F0F0F0F0F0F0Full) + 0x0606060606060606ull) &
+                        0xF0F0F0F0F0F0F0F0ull);
+        if (bad != 0) {
+            /* the lowest address is the lowest byte on little-endian x86;
+             * elsewhere count byte by byte */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return i + (size_t)__builtin_ctzll(bad) / 8;
+#else
+            break;
+#endif
+        }
+        i += 8;
+    }
+    while (i < n && is_digit(p[i]))
+        i++;
+    return i;
+}
+
+unsigned long hv_syslog_pidnum(const struct hv_syslog *sl)
+{
+    unsigned long v = 0;
+    for (size_t i = 0; i < sl->pid_len; i++)
+        v = v * 10 + (unsigned long)(sl->pid[i] - '0');
+    return v;
+}
+
 /* split_tag - parse "TAG[PID]: " or "TAG: " at p; fills out and returns
  * true, or false when p does not start with a tag. */
 static bool split_tag(const char *p, size_t len, struct hv_syslog *out)
@@ -135,16 +173,10 @@ found:
     size_t tag_len = k;
     const char *pid = NULL;
     size_t pid_len = 0;
-    unsigned long pidnum = 0;
     if (p[k] == '[') {
         k++;
         pid = p + k;
-        size_t lim_pid = len - k < 12 ? len - k : 12;
-        const unsigned char *d = (const unsigned char *)pid;
-        while (pid_len < lim_pid && (unsigned)(d[pid_len] - '0') <= 9) {
-            pidnum = pidnum * 10 + (unsigned long)(d[pid_len] - '0');
-            pid_len++;
-        }
+        pid_len = digit_run((const unsigned char *)pid, len - k < 12 ? len - k : 12);
         k += pid_len;
         if (k >= len || p[k] != ']')
             return false;
@@ -161,7 +193,6 @@ found:
     out->base_len = tag_len - base;
     out->pid = pid != NULL ? pid : p + tag_len;
     out->pid_len = pid_len;
-    out->pidnum = pidnum;
     out->msg = p + k;
     out->msg_len = len - k;
     return true;
@@ -189,13 +220,10 @@ static bool split_5424(const char *p, size_t len, struct hv_syslog *out)
     n = token(p + k, len - k);            /* PROCID */
     const char *pid = p + k;
     size_t pid_len = 0;
-    unsigned long pidnum = 0;
-    while (pid_len < n && pid_len < 12 && is_digit((unsigned char)pid[pid_len])) {
-        pidnum = pidnum * 10 + (unsigned long)(pid[pid_len] - '0');
+    while (pid_len < n && pid_len < 12 && is_digit((unsigned char)pid[pid_len]))
         pid_len++;
-    }
     if (pid_len != n)
-        pid_len = 0, pidnum = 0;
+        pid_len = 0;
     k += n;
     if (k >= len)
         return false;
@@ -228,7 +256,6 @@ static bool split_5424(const char *p, size_t len, struct hv_syslog *out)
     hv_syslog_prog_base(app, app_len, &out->base, &out->base_len);
     out->pid = pid;
     out->pid_len = pid_len;
-    out->pidnum = pidnum;
     out->msg = p + k;
     out->msg_len = len - k;
     return true;
@@ -284,7 +311,6 @@ static int split(const char *line, size_t len, struct hv_clock *clock,
     out->ts = 0;
     out->host = out->prog = out->pid = out->base = line;
     out->host_len = out->prog_len = out->pid_len = out->base_len = 0;
-    out->pidnum = 0;
     out->msg = line;
     out->msg_len = len;
 

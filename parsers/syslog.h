@@ -49,8 +49,7 @@ struct hv_syslog {
     const char *base;     /* last '/'-separated part of the tag ("smtpd") */
     size_t base_len;
     const char *pid;      /* decimal digits of the pid, or length 0 */
-    size_t pid_len;
-    unsigned long pidnum; /* pid as a number, 0 when absent */
+    size_t pid_len;       /* (hv_syslog_pidnum gives the number) */
     const char *msg;      /* message text after "TAG[PID]: " */
     size_t msg_len;
 };
@@ -93,5 +92,8 @@ int hv_syslog_split_cached(const char *line, size_t len,
  */
 void hv_syslog_prog_base(const char *prog, size_t prog_len, const char **base,
                          size_t *base_len);
+
+/* hv_syslog_pidnum - the pid of a split line as a number, 0 when absent. */
+unsigned long hv_syslog_pidnum(const struct hv_syslog *sl);
 
 #endif

@@ -806,21 +806,40 @@ static void test_syslog(void)
     CHECK_INTEQ(hv_syslog_split(l1, strlen(l1), &c, &sl), HV_SYSLOG_OK);
     CHECK(sl.host_len == 3 && memcmp(sl.host, "mx1", 3) == 0);
     CHECK(sl.prog_len == 16 && memcmp(sl.prog, "postfix-in/smtpd", 16) == 0);
-    CHECK(sl.pid_len == 4 && sl.pidnum == 4242);
+    CHECK(sl.pid_len == 4 && hv_syslog_pidnum(&sl) == 4242);
     CHECK(sl.msg_len == 11 && memcmp(sl.msg, "hello there", 11) == 0);
     const char *base;
     size_t bl;
     hv_syslog_prog_base(sl.prog, sl.prog_len, &base, &bl);
     CHECK(bl == 5 && memcmp(base, "smtpd", 5) == 0);
 
+    /* pids of every length up to 12 digits (eight are read at once), and
+     * bytes next to the digits in ASCII (':' '/' '[') that are no digits */
+    const char *pids[] = {"1", "12", "1234567", "12345678", "123456789",
+                          "123456789012"};
+    for (size_t i = 0; i < sizeof(pids) / sizeof(pids[0]); i++) {
+        char line[128];
+        snprintf(line, sizeof(line), "Nov  1 00:00:01 mx1 postfix/smtpd[%s]: m", pids[i]);
+        CHECK_INTEQ(hv_syslog_split(line, strlen(line), &c, &sl), HV_SYSLOG_OK);
+        CHECK_MSG(sl.pid_len == strlen(pids[i]) && memcmp(sl.pid, pids[i], sl.pid_len) == 0 &&
+                      hv_syslog_pidnum(&sl) == strtoul(pids[i], NULL, 10),
+                  "pid %s: got %zu digits", pids[i], sl.pid_len);
+    }
+    const char *notpid[] = {"Nov  1 00:00:01 mx1 postfix/smtpd[12:4]: m",
+                            "Nov  1 00:00:01 mx1 postfix/smtpd[1234567/9]: m",
+                            "Nov  1 00:00:01 mx1 postfix/smtpd[1234567890123]: m",
+                            "Nov  1 00:00:01 mx1 postfix/smtpd[123456789;]: m"};
+    for (size_t i = 0; i < sizeof(notpid) / sizeof(notpid[0]); i++)
+        CHECK_MSG(hv_syslog_split(notpid[i], strlen(notpid[i]), &c, &sl) == HV_SYSLOG_NOTAG,
+                  "%s: taken for a tag with a pid", notpid[i]);
     const char *l2 = "<22>2026-11-01T10:00:00Z mx2 exim[7]: 2026-11-01 x";
     CHECK_INTEQ(hv_syslog_split(l2, strlen(l2), NULL, &sl), HV_SYSLOG_OK);
     CHECK(sl.ts == tstamp_days_from_civil(2026, 11, 1) * 86400 + 36000);
-    CHECK(sl.prog_len == 4 && sl.pidnum == 7);
+    CHECK(sl.prog_len == 4 && hv_syslog_pidnum(&sl) == 7);
     const char *l2b = "<22>1 2026-11-01T10:00:00.003Z mx3 postfix/smtpd 4711 "
                       "- - connect from a[192.0.2.1]";
     CHECK_INTEQ(hv_syslog_split(l2b, strlen(l2b), NULL, &sl), HV_SYSLOG_OK);
-    CHECK(sl.host_len == 3 && sl.prog_len == 13 && sl.pidnum == 4711 &&
+    CHECK(sl.host_len == 3 && sl.prog_len == 13 && hv_syslog_pidnum(&sl) == 4711 &&
           sl.base_len == 5 && memcmp(sl.base, "smtpd", 5) == 0);
     CHECK(sl.msg_len == 25 && memcmp(sl.msg, "connect from a[192.0.2.1]", 25) == 0);
     const char *l2c = "<22>1 2026-11-01T10:00:00Z mx3 postfix/smtpd - ID47 "
