@@ -40,6 +40,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <time.h>
 
 #include "syslog.h"
@@ -231,6 +234,34 @@ static inline bool is_namech(unsigned char c)
     return namech[c];
 }
 
+/* namech_end - the first byte in [p, end) that is not a name byte (or
+ * end); 16 at a time with SSE2. */
+static const char *namech_end(const char *p, const char *end)
+{
+#if defined(__SSE2__)
+    const __m128i a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1),
+                  d1 = _mm_set1_epi8('0' - 1), n1 = _mm_set1_epi8('9' + 1),
+                  lc = _mm_set1_epi8(0x20), dash = _mm_set1_epi8('-'),
+                  dot = _mm_set1_epi8('.'), us = _mm_set1_epi8('_');
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i lo = _mm_or_si128(v, lc);   /* bytes >= 0x80 stay negative */
+        __m128i ok = _mm_and_si128(_mm_cmpgt_epi8(lo, a1), _mm_cmpgt_epi8(z1, lo));
+        ok = _mm_or_si128(ok, _mm_and_si128(_mm_cmpgt_epi8(v, d1), _mm_cmpgt_epi8(n1, v)));
+        ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(v, dash),
+                                           _mm_or_si128(_mm_cmpeq_epi8(v, dot),
+                                                        _mm_cmpeq_epi8(v, us))));
+        unsigned bad = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFFu;
+        if (bad != 0)
+            return p + __builtin_ctz(bad);
+        p += 16;
+    }
+#endif
+    while (p < end && is_namech((unsigned char)*p))
+        p++;
+    return p;
+}
+
 /* rchr - last c in [p, p+n), or NULL. */
 static const char *rchr(const char *p, size_t n, char c)
 {
@@ -322,8 +353,7 @@ static const char *scan_client(const char *p, const char *end,
                                struct pf_info *in)
 {
     const char *q = p;
-    while (q < end && is_namech((unsigned char)*q))
-        q++;
+    q = namech_end(q, end);
     if (q >= end || *q != '[')
         return NULL;
     const char *ip = q + 1;
