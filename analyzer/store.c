@@ -33,15 +33,31 @@ enum stmt_id {
 
 #define PUT_BATCH STORE_PUT_BATCH
 
+/* Parameters of the session statements: the source and MTA (bound once
+ * for a whole batch: bindings outlive a reset), then BATCH_ROW_PARAMS per
+ * row from BATCH_FIRST_ROW_PARAM. The id (source_id << 32 | line) and
+ * helo_from ('log' when there is a HELO) are computed from them. */
+#define BATCH_SOURCE_PARAM 1
+#define BATCH_MTA_PARAM 2
+#define BATCH_FIRST_ROW_PARAM 3
+#define BATCH_ROW_PARAMS 8   /* line, ts, ip, helo, rdns, disposition, messages, qids */
+#define SESSION_ROW_FMT                                                     \
+    "((?%d<<32)|?%d,?%d,?%d,?%d,?%d,?%d,?%d,"                               \
+    "CASE WHEN ?%d IS NULL THEN NULL ELSE 'log' END,?%d,?%d,?%d,?%d)"
+/* SESSION_ROW_FMT for the first row, as a literal */
+#define SESSION_ROW0                                                        \
+    "((?1<<32)|?3,?1,?3,?4,?2,?5,?6,CASE WHEN ?6 IS NULL THEN NULL ELSE 'log' END,"  \
+    "?7,?8,?9,?10)"
+
 static const char *const stmt_sql[ST_COUNT] = {
     /* the common case, a session seen once: a plain insert (cheaper than
      * the upsert below, which runs only when the row exists already) */
     [ST_INSERT_SESSION] =
         "INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
-        "disposition,messages,qids) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+        "disposition,messages,qids) VALUES" SESSION_ROW0,
     [ST_PUT_SESSION] =
         "INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
-        "disposition,messages,qids) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
+        "disposition,messages,qids) VALUES" SESSION_ROW0
         " ON CONFLICT(id) DO UPDATE SET ts=excluded.ts,"
         " mta=excluded.mta, ip=excluded.ip,"
         " helo=COALESCE(excluded.helo, sessions.helo),"
@@ -137,14 +153,6 @@ static int take_lock(struct store *st, const char *path)
     return HV_OK;
 }
 
-/* Parameters of the PUT_BATCH statement: the source and MTA are the same
- * for every row of a batch and bound once (bindings outlive a reset); each
- * row has BATCH_ROW_PARAMS of its own from BATCH_FIRST_ROW_PARAM. */
-#define BATCH_SOURCE_PARAM 1
-#define BATCH_MTA_PARAM 2
-#define BATCH_FIRST_ROW_PARAM 3
-#define BATCH_ROW_PARAMS 8   /* line, ts, ip, helo, rdns, disposition, messages, qids */
-
 /* put_batch_sql - the plain insert of PUT_BATCH new sessions of one source
  * and MTA in one statement (malloc'ed). The id (source_id << 32 | line) and
  * helo_from ('log' when there is a HELO) are computed from the parameters.
@@ -160,13 +168,11 @@ static char *put_batch_sql(void)
                              "helo_from,rdns,disposition,messages,qids) VALUES");
     for (int k = 0; k < PUT_BATCH; k++) {
         int b = BATCH_FIRST_ROW_PARAM + BATCH_ROW_PARAMS * k;
-        used += (size_t)snprintf(sql + used, cap - used,
-                                 "%s((?%d<<32)|?%d,?%d,?%d,?%d,?%d,?%d,?%d,"
-                                 "CASE WHEN ?%d IS NULL THEN NULL ELSE 'log' END,"
-                                 "?%d,?%d,?%d,?%d)",
-                                 k ? "," : "", BATCH_SOURCE_PARAM, b, BATCH_SOURCE_PARAM, b,
-                                 b + 1, BATCH_MTA_PARAM, b + 2, b + 3, b + 3, b + 4, b + 5,
-                                 b + 6, b + 7);
+        if (k > 0)
+            sql[used++] = ',';
+        used += (size_t)snprintf(sql + used, cap - used, SESSION_ROW_FMT, BATCH_SOURCE_PARAM,
+                                 b, BATCH_SOURCE_PARAM, b, b + 1, BATCH_MTA_PARAM, b + 2,
+                                 b + 3, b + 3, b + 4, b + 5, b + 6, b + 7);
     }
     return sql;
 }
@@ -544,52 +550,6 @@ size_t store_row_pack(struct store_row *row, int64_t source_id,
     return used;
 }
 
-/* bind_row - bind the 12 parameters of a session statement from base + 1
- * (the columns in the order of the INSERTs above; the id is
- * source_id << 32 | line); the text stays the caller's (SQLITE_STATIC)
- * until the statement is reset. */
-static void bind_row(sqlite3_stmt *q, int base, const struct store_row *r)
-{
-    sqlite3_bind_int64(q, base + 1, (sqlite3_int64)(((uint64_t)r->source_id << 32) |
-                                                    (uint64_t)r->line));
-    sqlite3_bind_int64(q, base + 2, r->source_id);
-    sqlite3_bind_int64(q, base + 3, r->line);
-    sqlite3_bind_int64(q, base + 4, r->ts);
-    sqlite3_bind_text(q, base + 5, r->mta, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, base + 6, r->ip, r->ip_len, SQLITE_STATIC);
-    if (r->helo != NULL) {
-        sqlite3_bind_text(q, base + 7, r->helo, r->helo_len, SQLITE_STATIC);
-        sqlite3_bind_text(q, base + 8, "log", 3, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_null(q, base + 7);
-        sqlite3_bind_null(q, base + 8);
-    }
-    sqlite3_bind_text(q, base + 9, r->rdns, r->rdns_len, SQLITE_STATIC);
-    sqlite3_bind_text(q, base + 10, r->disposition, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, base + 11, (sqlite3_int64)r->messages);
-    if (r->qids != NULL)
-        sqlite3_bind_text(q, base + 12, r->qids, r->qids_len, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(q, base + 12);
-}
-
-/* put_one - insert a row, or merge it into the stored row of the same
- * source and line (an update, or a line stored by an earlier run). */
-static int put_one(struct store *st, const struct store_row *r)
-{
-    sqlite3_stmt *q = st->st[r->again ? ST_PUT_SESSION : ST_INSERT_SESSION];
-    bind_row(q, 0, r);
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (rc == SQLITE_DONE)
-        return HV_OK;
-    if (r->again || rc != SQLITE_CONSTRAINT_PRIMARYKEY)
-        return db_err(st, "storing session");
-    q = st->st[ST_PUT_SESSION];
-    bind_row(q, 0, r);
-    return step_done(st, q, "storing session");
-}
-
 /* bind_batch_row - the BATCH_ROW_PARAMS parameters of row k of the
  * PUT_BATCH statement (text stays the caller's, SQLITE_STATIC). */
 static void bind_batch_row(sqlite3_stmt *q, int k, const struct store_row *r)
@@ -609,6 +569,31 @@ static void bind_batch_row(sqlite3_stmt *q, int k, const struct store_row *r)
         sqlite3_bind_text(q, b + 7, r->qids, r->qids_len, SQLITE_STATIC);
     else
         sqlite3_bind_null(q, b + 7);
+}
+
+/* bind_one - every parameter of a single-row session statement. */
+static void bind_one(sqlite3_stmt *q, const struct store_row *r)
+{
+    sqlite3_bind_int64(q, BATCH_SOURCE_PARAM, r->source_id);
+    sqlite3_bind_text(q, BATCH_MTA_PARAM, r->mta, -1, SQLITE_STATIC);
+    bind_batch_row(q, 0, r);
+}
+
+/* put_one - insert a row, or merge it into the stored row of the same
+ * source and line (an update, or a line stored by an earlier run). */
+static int put_one(struct store *st, const struct store_row *r)
+{
+    sqlite3_stmt *q = st->st[r->again ? ST_PUT_SESSION : ST_INSERT_SESSION];
+    bind_one(q, r);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc == SQLITE_DONE)
+        return HV_OK;
+    if (r->again || rc != SQLITE_CONSTRAINT_PRIMARYKEY)
+        return db_err(st, "storing session");
+    q = st->st[ST_PUT_SESSION];
+    bind_one(q, r);
+    return step_done(st, q, "storing session");
 }
 
 /* put_batch - PUT_BATCH new rows in one statement, or one by one when one
