@@ -37,6 +37,8 @@ struct rowsort *rowsort_new(void)
 /* release_taken - the slots of the last rowsort_take become spare. */
 static void release_taken(struct rowsort *w)
 {
+    if (w->nspare_next == 0)
+        return;
     memcpy(w->spare + w->nspare, w->spare_next, w->nspare_next * sizeof(*w->spare));
     w->nspare += w->nspare_next;
     w->nspare_next = 0;
@@ -117,6 +119,8 @@ const struct store_row *rowsort_take(struct rowsort *w, size_t k)
     release_taken(w);
     if (k > w->n)
         k = w->n;
+    if (k == 0)
+        return w->out;
     if (k > w->out_cap) {
         w->out_cap = k;
         w->out = xrealloc(w->out, k * sizeof(*w->out));

@@ -111,7 +111,7 @@ static void mutate(char *s, size_t cap)
  * by inet_pton: 4, 6, or 0 when it is not an address. */
 static int libc_parse(const char *s, uint8_t b[16])
 {
-    char buf[64];
+    char buf[96];   /* texts are made in 80 bytes */
     snprintf(buf, sizeof(buf), "%s", s);
     memset(b, 0, 16);
     if (strchr(buf, ':') == NULL)

@@ -110,8 +110,24 @@ static void test_equal_ids(void)
     rowsort_free(NULL);
 }
 
+/* test_empty - taking from an empty window, and nothing from a full one. */
+static void test_empty(void)
+{
+    struct rowsort *w = rowsort_new();
+    (void)rowsort_take(w, 0);
+    (void)rowsort_take(w, 5);
+    CHECK_INTEQ((long long)rowsort_count(w), 0);
+    char buf[32];
+    struct store_row r = make_row(1, 1, buf, sizeof(buf), NULL);
+    rowsort_add(w, &r);
+    (void)rowsort_take(w, 0);
+    CHECK_INTEQ((long long)rowsort_count(w), 1);
+    rowsort_free(w);
+}
+
 int main(void)
 {
+    test_empty();
     test_order();
     test_equal_ids();
     return CHECK_DONE();
