@@ -65,7 +65,19 @@ enum pf_kind {
 };
 
 /* What one line says; spans point into the line. */
+/* Client addresses seen lately and found valid: a session names its client
+ * on most of its lines, so most checks are answered here. Direct-mapped,
+ * texts of 8 to 16 bytes (every dotted quad but the shortest, most IPv6),
+ * compared whole. */
+#define PF_ADDR_CACHE 256
+struct pf_addr_seen {
+    uint64_t head, tail;       /* the first and the last 8 bytes */
+    uint8_t len;               /* 0: empty */
+    bool canon4;               /* a canonical dotted quad */
+};
+
 struct pf_info {
+    struct pf_addr_seen *seen; /* the parser's address cache */
     enum pf_kind kind;
     const char *name;     /* client name as logged ("unknown" included) */
     size_t name_len;
@@ -156,6 +168,7 @@ struct pf_qent {
 struct hv_parser {
     hv_emit_fn emit;
     void *arg;
+    struct pf_addr_seen seen[PF_ADDR_CACHE];
     struct hv_clock own_clock;
     struct hv_clock *clock;
     size_t max_open, closed_n, handoff_n;
@@ -346,6 +359,35 @@ static bool ip_canon(const char *p, size_t n, char out[46])
     return hv_ip_canon(p, n, out);
 }
 
+/* addr_valid - whether the n bytes at p are an address, and a canonical
+ * dotted quad (*canon4); seen (may be NULL) remembers valid ones. */
+static bool addr_valid(struct pf_addr_seen *seen, const char *p, size_t n, bool *canon4)
+{
+    struct pf_addr_seen *e = NULL;
+    uint64_t head = 0, tail = 0;
+    if (seen != NULL && n >= 8 && n <= 16) {
+        memcpy(&head, p, 8);
+        memcpy(&tail, p + n - 8, 8);
+        uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail * 0xc4ceb9fe1a85ec53ull) ^ n;
+        e = &seen[(h >> 32) % PF_ADDR_CACHE];
+        if (e->len == n && e->head == head && e->tail == tail) {
+            *canon4 = e->canon4;
+            return true;
+        }
+    }
+    *canon4 = ip4_canonical(p, n);
+    struct hv_addr a;
+    if (!*canon4 && !hv_addr_parse(p, n, &a))
+        return false;
+    if (e != NULL) {
+        e->head = head;
+        e->tail = tail;
+        e->len = (uint8_t)n;
+        e->canon4 = *canon4;
+    }
+    return true;
+}
+
 /* scan_client - "NAME[IP]" (NAME may be empty) at p, optionally followed by
  * ":PORT". Returns the byte after it, or NULL (info untouched) when p does
  * not hold that shape or IP is not an address. */
@@ -363,9 +405,8 @@ static const char *scan_client(const char *p, const char *end,
     const char *cb = memchr(ip, ']', lim);
     if (cb == NULL || cb == ip || cb - ip > 60)
         return NULL;
-    bool canon4 = ip4_canonical(ip, (size_t)(cb - ip));
-    struct hv_addr a;
-    if (!canon4 && !hv_addr_parse(ip, (size_t)(cb - ip), &a))
+    bool canon4;
+    if (!addr_valid(in->seen, ip, (size_t)(cb - ip), &canon4))
         return NULL;
     in->name = p;
     in->name_len = (size_t)(q - p);
@@ -1534,6 +1575,7 @@ static int dispatch(struct hv_parser *p, const struct pf_ctx *cx,
                               base[0] != 'c'))
         return HV_PARSE_OK;
     /* field by field: cheaper than a memset of the whole struct */
+    in.seen = p->seen;
     in.kind = K_NONE;
     in.name = in.ip = in.helo = in.qid = NULL;
     in.name_len = in.ip_len = in.helo_len = in.qid_len = 0;

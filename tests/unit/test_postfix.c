@@ -429,6 +429,39 @@ static void test_stamps_and_limits(void)
 
 /* ==== Session assembly ==== */
 
+/* test_address_cache - a client address checked once is remembered: the
+ * same text again is taken, an IPv6 text is still made canonical, and an
+ * invalid text of the same length (or one that differs in one byte) is
+ * still refused. */
+static void test_address_cache(void)
+{
+    static const char *const a[] = {
+        "Nov  1 00:00:01 mx1 postfix/smtpd[1]: connect from a.example[192.0.2.20]",
+        "Nov  1 00:00:01 mx1 postfix/smtpd[2]: connect from b.example[2001:DB8::A]",
+        "Nov  1 00:00:01 mx1 postfix/smtpd[3]: connect from c.example[192.0.2.29]",
+        "Nov  1 00:00:01 mx1 postfix/smtpd[4]: connect from d.example[192.0.2.2x]",
+        "Nov  1 00:00:01 mx1 postfix/smtpd[5]: connect from e.example[192.0.2.020]",
+        "Nov  1 00:00:02 mx1 postfix/smtpd[1]: disconnect from a.example[192.0.2.20]",
+        "Nov  1 00:00:02 mx1 postfix/smtpd[2]: disconnect from b.example[2001:DB8::A]",
+        "Nov  1 00:00:02 mx1 postfix/smtpd[3]: disconnect from c.example[192.0.2.29]",
+        "Nov  1 00:00:02 mx1 postfix/smtpd[6]: connect from f.example[192.0.2.20]",
+        "Nov  1 00:00:03 mx1 postfix/smtpd[6]: disconnect from f.example[192.0.2.20]",
+        NULL,
+    };
+    struct hv_parser *p = open_p();
+    for (uint64_t i = 0; a[i] != NULL; i++)
+        (void)feed(p, a[i], i + 1, NULL);
+    hv_format_postfix.finish(p);
+    hv_format_postfix.close(p);
+    CHECK_INTEQ(R.n, 4);   /* lines 4 and 5 name no address */
+    const struct hv_session *s;
+    CHECK((s = at_line(1)) != NULL && strcmp(s->ip, "192.0.2.20") == 0 && s->complete);
+    CHECK((s = at_line(2)) != NULL && strcmp(s->ip, "2001:db8::a") == 0 && s->complete);
+    CHECK((s = at_line(3)) != NULL && strcmp(s->ip, "192.0.2.29") == 0 && s->complete);
+    CHECK(at_line(4) == NULL && at_line(5) == NULL);
+    CHECK((s = at_line(9)) != NULL && strcmp(s->ip, "192.0.2.20") == 0 && s->complete);
+}
+
 static void test_assembly(void)
 {
     /* connect, reject, client=, cleanup warning, disconnect: one session */
@@ -1058,6 +1091,7 @@ int main(void)
 {
     test_shapes();
     test_stamps_and_limits();
+    test_address_cache();
     test_assembly();
     test_postscreen();
     test_eviction();
