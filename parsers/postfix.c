@@ -467,14 +467,31 @@ static int reply_class(const char *p, const char *end)
  * neither. */
 static size_t scan_qid(const char *p, size_t n)
 {
-    size_t k = 0;
-    bool digit = false, hex = true;
-    while (k < n && k <= HV_QID_MAX && is_alnum((unsigned char)p[k])) {
-        unsigned char c = (unsigned char)p[k];
-        digit |= is_digit(c);
-        hex &= is_digit(c) || (c >= 'A' && c <= 'F');
-        k++;
+    /* 1: letter or digit; 2: digit; 4: digit or A-F */
+    static const unsigned char cls[256] = {
+        ['0'] = 7, ['1'] = 7, ['2'] = 7, ['3'] = 7, ['4'] = 7,
+        ['5'] = 7, ['6'] = 7, ['7'] = 7, ['8'] = 7, ['9'] = 7,
+        ['A'] = 5, ['B'] = 5, ['C'] = 5, ['D'] = 5, ['E'] = 5, ['F'] = 5,
+        ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+        ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+        ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+        ['Y'] = 1, ['Z'] = 1,
+        ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+        ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+        ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+        ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+        ['y'] = 1, ['z'] = 1,
+    };
+    size_t k = 0, lim = n < HV_QID_MAX + 1 ? n : HV_QID_MAX + 1;
+    unsigned any = 0, all = 7;
+    for (; k < lim; k++) {
+        unsigned c = cls[(unsigned char)p[k]];
+        if (c == 0)
+            break;
+        any |= c;
+        all &= c;
     }
+    bool digit = (any & 2) != 0, hex = (all & 4) != 0;
     if (k < 5 || k > HV_QID_MAX || !(digit || hex) || k + 1 >= n ||
         p[k] != ':' || p[k + 1] != ' ')
         return 0;
