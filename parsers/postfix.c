@@ -67,13 +67,15 @@ enum pf_kind {
 /* What one line says; spans point into the line. */
 /* Client addresses seen lately and found valid: a session names its client
  * on most of its lines, so most checks are answered here. Direct-mapped,
- * texts of 8 to 16 bytes (every dotted quad but the shortest, most IPv6),
- * compared whole. */
+ * texts of 8 to PF_ADDR_SEEN_MAX bytes (every dotted quad but the shortest,
+ * IPv6), compared whole. */
 #define PF_ADDR_CACHE 256
+#define PF_ADDR_SEEN_MAX 46
 struct pf_addr_seen {
     uint64_t head, tail;       /* the first and the last 8 bytes */
     uint8_t len;               /* 0: empty */
     bool canon4;               /* a canonical dotted quad */
+    char mid[PF_ADDR_SEEN_MAX - 16];   /* the bytes between, if any */
 };
 
 struct pf_info {
@@ -365,12 +367,13 @@ static bool addr_valid(struct pf_addr_seen *seen, const char *p, size_t n, bool 
 {
     struct pf_addr_seen *e = NULL;
     uint64_t head = 0, tail = 0;
-    if (seen != NULL && n >= 8 && n <= 16) {
+    if (seen != NULL && n >= 8 && n <= PF_ADDR_SEEN_MAX) {
         memcpy(&head, p, 8);
         memcpy(&tail, p + n - 8, 8);
         uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail * 0xc4ceb9fe1a85ec53ull) ^ n;
         e = &seen[(h >> 32) % PF_ADDR_CACHE];
-        if (e->len == n && e->head == head && e->tail == tail) {
+        if (e->len == n && e->head == head && e->tail == tail &&
+            (n <= 16 || memcmp(e->mid, p + 8, n - 16) == 0)) {
             *canon4 = e->canon4;
             return true;
         }
@@ -384,6 +387,8 @@ static bool addr_valid(struct pf_addr_seen *seen, const char *p, size_t n, bool 
         e->tail = tail;
         e->len = (uint8_t)n;
         e->canon4 = *canon4;
+        if (n > 16)
+            memcpy(e->mid, p + 8, n - 16);
     }
     return true;
 }

@@ -446,6 +446,10 @@ static void test_address_cache(void)
         "Nov  1 00:00:02 mx1 postfix/smtpd[3]: disconnect from c.example[192.0.2.29]",
         "Nov  1 00:00:02 mx1 postfix/smtpd[6]: connect from f.example[192.0.2.20]",
         "Nov  1 00:00:03 mx1 postfix/smtpd[6]: disconnect from f.example[192.0.2.20]",
+        /* same length, first and last 8 bytes as line 11: only the middle
+         * tells them apart (and the second is no address) */
+        "Nov  1 00:00:04 mx1 postfix/smtpd[7]: connect from g.example[2001:db8:1:2:3:4:5:6]",
+        "Nov  1 00:00:04 mx1 postfix/smtpd[8]: connect from h.example[2001:db8:1:x:3:4:5:6]",
         NULL,
     };
     struct hv_parser *p = open_p();
@@ -453,13 +457,15 @@ static void test_address_cache(void)
         (void)feed(p, a[i], i + 1, NULL);
     hv_format_postfix.finish(p);
     hv_format_postfix.close(p);
-    CHECK_INTEQ(R.n, 4);   /* lines 4 and 5 name no address */
+    CHECK_INTEQ(R.n, 5);   /* lines 4, 5 and 12 name no address */
     const struct hv_session *s;
     CHECK((s = at_line(1)) != NULL && strcmp(s->ip, "192.0.2.20") == 0 && s->complete);
     CHECK((s = at_line(2)) != NULL && strcmp(s->ip, "2001:db8::a") == 0 && s->complete);
     CHECK((s = at_line(3)) != NULL && strcmp(s->ip, "192.0.2.29") == 0 && s->complete);
     CHECK(at_line(4) == NULL && at_line(5) == NULL);
     CHECK((s = at_line(9)) != NULL && strcmp(s->ip, "192.0.2.20") == 0 && s->complete);
+    CHECK((s = at_line(11)) != NULL && strcmp(s->ip, "2001:db8:1:2:3:4:5:6") == 0);
+    CHECK(at_line(12) == NULL);
 }
 
 static void test_assembly(void)
