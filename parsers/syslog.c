@@ -5,6 +5,7 @@
  * locale. See syslog.h for the contract.
  */
 #include "syslog.h"
+#include "textscan.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -383,7 +384,7 @@ static int split(const char *line, size_t len, struct hv_clock *clock,
     }
 
     /* HOST, unless the daemon left it out and the tag follows directly */
-    const char *sp = memchr(line + k, ' ', len - k);
+    const char *sp = hv_find_near(line + k, len - k, ' ');
     size_t h = sp != NULL ? (size_t)(sp - line) : len;
     bool host_is_tag = h > k && (line[h - 1] == ':' || line[h - 1] == ']');
     if (!host_is_tag) {

@@ -9,6 +9,25 @@
 
 #include <stddef.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* hv_find_near - first byte c in [p, p+n), or NULL: memchr, with a look at
+ * the first 16 bytes (SSE2) before it for the short fields (a host, an
+ * address in brackets) where it is mostly found at once. */
+static inline const char *hv_find_near(const char *p, size_t n, char c)
+{
+#if defined(__SSE2__)
+    if (n >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+        if (m != 0)
+            return p + __builtin_ctz(m);
+    }
+#endif
+    return memchr(p, c, n);
+}
 
 /* hv_find - first occurrence of needle (nl bytes) in [p, p+n), or NULL.
  * memchr runs on the needle's first byte that is not a space: spaces are
