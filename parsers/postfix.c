@@ -226,27 +226,33 @@ static inline bool is_alnum(unsigned char c)
     return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
-/* is_namech - a byte of a host name as Postfix logs it (valid_hostname). */
-static const bool namech[256] = {
-    ['-'] = 1, ['.'] = 1, ['_'] = 1,
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-    ['Y'] = 1, ['Z'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-    ['y'] = 1, ['z'] = 1,
+/* Byte classes: CLS_ALNUM letter or digit, CLS_DIGIT digit, CLS_HEX digit
+ * or A-F (queue IDs), CLS_NAME a byte of a host name as Postfix logs it
+ * (valid_hostname: letters, digits, '-', '.', '_'). */
+enum { CLS_ALNUM = 1, CLS_DIGIT = 2, CLS_HEX = 4, CLS_NAME = 8 };
+#define CLS_D (CLS_ALNUM | CLS_DIGIT | CLS_HEX | CLS_NAME)
+#define CLS_X (CLS_ALNUM | CLS_HEX | CLS_NAME)
+#define CLS_L (CLS_ALNUM | CLS_NAME)
+static const unsigned char cls[256] = {
+    ['-'] = CLS_NAME, ['.'] = CLS_NAME, ['_'] = CLS_NAME,
+    ['0'] = CLS_D, ['1'] = CLS_D, ['2'] = CLS_D, ['3'] = CLS_D, ['4'] = CLS_D,
+    ['5'] = CLS_D, ['6'] = CLS_D, ['7'] = CLS_D, ['8'] = CLS_D, ['9'] = CLS_D,
+    ['A'] = CLS_X, ['B'] = CLS_X, ['C'] = CLS_X, ['D'] = CLS_X, ['E'] = CLS_X, ['F'] = CLS_X,
+    ['G'] = CLS_L, ['H'] = CLS_L, ['I'] = CLS_L, ['J'] = CLS_L, ['K'] = CLS_L, ['L'] = CLS_L,
+    ['M'] = CLS_L, ['N'] = CLS_L, ['O'] = CLS_L, ['P'] = CLS_L, ['Q'] = CLS_L, ['R'] = CLS_L,
+    ['S'] = CLS_L, ['T'] = CLS_L, ['U'] = CLS_L, ['V'] = CLS_L, ['W'] = CLS_L, ['X'] = CLS_L,
+    ['Y'] = CLS_L, ['Z'] = CLS_L,
+    ['a'] = CLS_L, ['b'] = CLS_L, ['c'] = CLS_L, ['d'] = CLS_L, ['e'] = CLS_L, ['f'] = CLS_L,
+    ['g'] = CLS_L, ['h'] = CLS_L, ['i'] = CLS_L, ['j'] = CLS_L, ['k'] = CLS_L, ['l'] = CLS_L,
+    ['m'] = CLS_L, ['n'] = CLS_L, ['o'] = CLS_L, ['p'] = CLS_L, ['q'] = CLS_L, ['r'] = CLS_L,
+    ['s'] = CLS_L, ['t'] = CLS_L, ['u'] = CLS_L, ['v'] = CLS_L, ['w'] = CLS_L, ['x'] = CLS_L,
+    ['y'] = CLS_L, ['z'] = CLS_L,
 };
 
-/* is_namech - byte of a logged client name (see namech[]). */
+/* is_namech - byte of a logged client name (CLS_NAME). */
 static inline bool is_namech(unsigned char c)
 {
-    return namech[c];
+    return (cls[c] & CLS_NAME) != 0;
 }
 
 /* namech_end - the first byte in [p, end) that is not a name byte (or
@@ -472,31 +478,16 @@ static int reply_class(const char *p, const char *end)
  * neither. */
 static size_t scan_qid(const char *p, size_t n)
 {
-    /* 1: letter or digit; 2: digit; 4: digit or A-F */
-    static const unsigned char cls[256] = {
-        ['0'] = 7, ['1'] = 7, ['2'] = 7, ['3'] = 7, ['4'] = 7,
-        ['5'] = 7, ['6'] = 7, ['7'] = 7, ['8'] = 7, ['9'] = 7,
-        ['A'] = 5, ['B'] = 5, ['C'] = 5, ['D'] = 5, ['E'] = 5, ['F'] = 5,
-        ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-        ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-        ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-        ['Y'] = 1, ['Z'] = 1,
-        ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-        ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-        ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-        ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-        ['y'] = 1, ['z'] = 1,
-    };
     size_t k = 0, lim = n < HV_QID_MAX + 1 ? n : HV_QID_MAX + 1;
-    unsigned any = 0, all = 7;
+    unsigned any = 0, all = CLS_DIGIT | CLS_HEX;
     for (; k < lim; k++) {
         unsigned c = cls[(unsigned char)p[k]];
-        if (c == 0)
+        if (!(c & CLS_ALNUM))
             break;
         any |= c;
         all &= c;
     }
-    bool digit = (any & 2) != 0, hex = (all & 4) != 0;
+    bool digit = (any & CLS_DIGIT) != 0, hex = (all & CLS_HEX) != 0;
     if (k < 5 || k > HV_QID_MAX || !(digit || hex) || k + 1 >= n ||
         p[k] != ':' || p[k + 1] != ' ')
         return 0;
