@@ -64,7 +64,6 @@ enum pf_kind {
     K_OTHER,       /* any other line naming the client or a HELO */
 };
 
-/* What one line says; spans point into the line. */
 /* Client addresses seen lately and found valid: a session names its client
  * on most of its lines, so most checks are answered here. Direct-mapped,
  * texts of 8 to PF_ADDR_SEEN_MAX bytes (every dotted quad but the shortest,
@@ -78,6 +77,7 @@ struct pf_addr_seen {
     char mid[PF_ADDR_SEEN_MAX - 16];   /* the bytes between, if any */
 };
 
+/* What one line says; spans point into the line. */
 struct pf_info {
     struct pf_addr_seen *seen; /* the parser's address cache */
     enum pf_kind kind;
