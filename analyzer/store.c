@@ -31,8 +31,6 @@ enum stmt_id {
     ST_COUNT
 };
 
-#define PUT_BATCH STORE_PUT_BATCH
-
 /* Parameters of the session statements: the source and MTA (bound once
  * for a whole batch: bindings outlive a reset), then BATCH_ROW_PARAMS per
  * row from BATCH_FIRST_ROW_PARAM. The id (source_id << 32 | line) and
@@ -44,26 +42,20 @@ enum stmt_id {
 #define SESSION_ROW_FMT                                                     \
     "((?%d<<32)|?%d,?%d,?%d,?%d,?%d,?%d,?%d,"                               \
     "CASE WHEN ?%d IS NULL THEN NULL ELSE 'log' END,?%d,?%d,?%d,?%d)"
-/* SESSION_ROW_FMT for the first row, as a literal */
-#define SESSION_ROW0                                                        \
-    "((?1<<32)|?3,?1,?3,?4,?2,?5,?6,CASE WHEN ?6 IS NULL THEN NULL ELSE 'log' END,"  \
-    "?7,?8,?9,?10)"
+/* what ST_PUT_SESSION adds to a one-row insert: merge into the stored row */
+static const char session_upsert[] =
+    " ON CONFLICT(id) DO UPDATE SET ts=excluded.ts,"
+    " mta=excluded.mta, ip=excluded.ip,"
+    " helo=COALESCE(excluded.helo, sessions.helo),"
+    " helo_from=COALESCE(excluded.helo_from, sessions.helo_from),"
+    " rdns=excluded.rdns, disposition=excluded.disposition,"
+    " messages=excluded.messages, qids=COALESCE(excluded.qids, sessions.qids)";
 
 static const char *const stmt_sql[ST_COUNT] = {
-    /* the common case, a session seen once: a plain insert (cheaper than
-     * the upsert below, which runs only when the row exists already) */
-    [ST_INSERT_SESSION] =
-        "INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
-        "disposition,messages,qids) VALUES" SESSION_ROW0,
-    [ST_PUT_SESSION] =
-        "INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
-        "disposition,messages,qids) VALUES" SESSION_ROW0
-        " ON CONFLICT(id) DO UPDATE SET ts=excluded.ts,"
-        " mta=excluded.mta, ip=excluded.ip,"
-        " helo=COALESCE(excluded.helo, sessions.helo),"
-        " helo_from=COALESCE(excluded.helo_from, sessions.helo_from),"
-        " rdns=excluded.rdns, disposition=excluded.disposition,"
-        " messages=excluded.messages, qids=COALESCE(excluded.qids, sessions.qids)",
+    /* the session statements (ST_INSERT_SESSION: the common case, a
+     * session seen once, a plain insert, cheaper than the upsert of
+     * ST_PUT_SESSION, which runs only when the row exists already; and
+     * ST_PUT_BATCH) are made by session_insert_sql */
     [ST_FIND_SOURCE] =
         "SELECT id,size,mtime,compressed,bytes_read,lines_read,last_offset,"
         "last_line,COALESCE(format,'') FROM sources"
@@ -92,7 +84,7 @@ struct store {
     bool first_load;     /* inside store_bulk_begin/end of an empty database */
     int wb_fd;           /* the file again, to start its write-back early */
     bool wal_pending;    /* a new file, not yet switched to WAL */
-    int64_t batch_source;     /* bound to the PUT_BATCH statement's source, */
+    int64_t batch_source;     /* bound to the ST_PUT_BATCH statement's source, */
     const char *batch_mta;    /* ... and MTA parameters (static text) */
     char errbuf[512];
 };
@@ -153,20 +145,22 @@ static int take_lock(struct store *st, const char *path)
     return HV_OK;
 }
 
-/* put_batch_sql - the plain insert of PUT_BATCH new sessions of one source
- * and MTA in one statement (malloc'ed). The id (source_id << 32 | line) and
- * helo_from ('log' when there is a HELO) are computed from the parameters.
- * OR FAIL: a row that exists already stops the statement, keeping the rows
- * before it (no statement journal needed); the caller then stores all of
- * them row by row, which merges the ones already in with themselves. */
-static char *put_batch_sql(void)
+/* session_insert_sql - "VERB INTO sessions(...) VALUES" with rows row
+ * tuples, then tail (malloc'ed). The rows share the source and MTA
+ * parameters; the id (source_id << 32 | line) and helo_from ('log' when
+ * there is a HELO) are computed from the parameters. For ST_PUT_BATCH,
+ * INSERT OR FAIL: a row that exists already stops the statement, keeping
+ * the rows before it (no statement journal needed); the caller then stores
+ * all of them row by row, which merges the ones already in with
+ * themselves. */
+static char *session_insert_sql(const char *verb, int rows, const char *tail)
 {
-    size_t cap = 512 + PUT_BATCH * 160, used = 0;
+    size_t cap = 512 + strlen(tail) + (size_t)rows * 160, used = 0;
     char *sql = xmalloc(cap);
     used += (size_t)snprintf(sql, cap,
-                             "INSERT OR FAIL INTO sessions(id,source_id,line,ts,mta,ip,helo,"
-                             "helo_from,rdns,disposition,messages,qids) VALUES");
-    for (int k = 0; k < PUT_BATCH; k++) {
+                             "%s INTO sessions(id,source_id,line,ts,mta,ip,helo,"
+                             "helo_from,rdns,disposition,messages,qids) VALUES", verb);
+    for (int k = 0; k < rows; k++) {
         int b = BATCH_FIRST_ROW_PARAM + BATCH_ROW_PARAMS * k;
         if (k > 0)
             sql[used++] = ',';
@@ -174,6 +168,7 @@ static char *put_batch_sql(void)
                                  b, BATCH_SOURCE_PARAM, b, b + 1, BATCH_MTA_PARAM, b + 2,
                                  b + 3, b + 3, b + 4, b + 5, b + 6, b + 7);
     }
+    snprintf(sql + used, cap - used, "%s", tail);
     return sql;
 }
 
@@ -296,8 +291,13 @@ int store_open(const char *path, int flags, struct store **out, char **err)
             break;
         if (i == ST_PUT_BATCH)
             continue;   /* long: prepared on first use (scans only) */
-        if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-                               &st->st[i], NULL) != SQLITE_OK) {
+        char *made = i == ST_INSERT_SESSION ? session_insert_sql("INSERT", 1, "")
+                     : i == ST_PUT_SESSION  ? session_insert_sql("INSERT", 1, session_upsert)
+                                            : NULL;
+        int prc = sqlite3_prepare_v3(st->db, made != NULL ? made : stmt_sql[i], -1,
+                                     SQLITE_PREPARE_PERSISTENT, &st->st[i], NULL);
+        free(made);
+        if (prc != SQLITE_OK) {
             rc = db_err(st, "preparing statement");
             goto fail;
         }
@@ -551,7 +551,7 @@ size_t store_row_pack(struct store_row *row, int64_t source_id,
 }
 
 /* bind_batch_row - the BATCH_ROW_PARAMS parameters of row k of the
- * PUT_BATCH statement (text stays the caller's, SQLITE_STATIC). */
+ * ST_PUT_BATCH statement (text stays the caller's, SQLITE_STATIC). */
 static void bind_batch_row(sqlite3_stmt *q, int k, const struct store_row *r)
 {
     int b = BATCH_FIRST_ROW_PARAM + BATCH_ROW_PARAMS * k;
@@ -596,13 +596,13 @@ static int put_one(struct store *st, const struct store_row *r)
     return step_done(st, q, "storing session");
 }
 
-/* put_batch - PUT_BATCH new rows in one statement, or one by one when one
+/* put_batch - STORE_PUT_BATCH new rows in one statement, or one by one when one
  * of them is stored already or they are not all of one source and MTA. */
 static int put_batch(struct store *st, const struct store_row *const *rows)
 {
     sqlite3_stmt *q = st->st[ST_PUT_BATCH];
     if (q == NULL) {
-        char *sql = put_batch_sql();
+        char *sql = session_insert_sql("INSERT OR FAIL", STORE_PUT_BATCH, "");
         int prc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
                                      &st->st[ST_PUT_BATCH], NULL);
         free(sql);
@@ -613,7 +613,7 @@ static int put_batch(struct store *st, const struct store_row *const *rows)
         st->batch_mta = NULL;
     }
     bool one_kind = true;
-    for (int k = 1; k < PUT_BATCH && one_kind; k++)
+    for (int k = 1; k < STORE_PUT_BATCH && one_kind; k++)
         one_kind = rows[k]->source_id == rows[0]->source_id && rows[k]->mta == rows[0]->mta;
     int rc = SQLITE_CONSTRAINT_PRIMARYKEY;
     if (one_kind) {
@@ -625,7 +625,7 @@ static int put_batch(struct store *st, const struct store_row *const *rows)
             sqlite3_bind_text(q, BATCH_MTA_PARAM, rows[0]->mta, -1, SQLITE_STATIC);
             st->batch_mta = rows[0]->mta;
         }
-        for (int k = 0; k < PUT_BATCH; k++)
+        for (int k = 0; k < STORE_PUT_BATCH; k++)
             bind_batch_row(q, k, rows[k]);
         rc = sqlite3_step(q);
         sqlite3_reset(q);
@@ -634,7 +634,7 @@ static int put_batch(struct store *st, const struct store_row *const *rows)
         if (rc != SQLITE_CONSTRAINT_PRIMARYKEY)
             return db_err(st, "storing sessions");
     }
-    for (int k = 0; k < PUT_BATCH; k++) {
+    for (int k = 0; k < STORE_PUT_BATCH; k++) {
         int r = put_one(st, rows[k]);
         if (r != HV_OK)
             return r;
@@ -653,15 +653,15 @@ int store_put_session(struct store *st, int64_t source_id,
 
 int store_put_rows(struct store *st, const struct store_row *rows, size_t n)
 {
-    const struct store_row *batch[PUT_BATCH];
+    const struct store_row *batch[STORE_PUT_BATCH];
     size_t k = 0;
     int rc;
-    /* new sessions first, PUT_BATCH to a statement */
+    /* new sessions first, STORE_PUT_BATCH to a statement */
     for (size_t i = 0; i < n; i++) {
         if (rows[i].again)
             continue;
         batch[k++] = &rows[i];
-        if (k == PUT_BATCH) {
+        if (k == STORE_PUT_BATCH) {
             if ((rc = put_batch(st, batch)) != HV_OK)
                 return rc;
             k = 0;
