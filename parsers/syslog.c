@@ -220,9 +220,7 @@ static bool split_5424(const char *p, size_t len, struct hv_syslog *out)
     k = n + 1;
     n = token(p + k, len - k);            /* PROCID */
     const char *pid = p + k;
-    size_t pid_len = 0;
-    while (pid_len < n && pid_len < 12 && is_digit((unsigned char)pid[pid_len]))
-        pid_len++;
+    size_t pid_len = digit_run((const unsigned char *)pid, n < 12 ? n : 12);
     if (pid_len != n)
         pid_len = 0;
     k += n;
