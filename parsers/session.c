@@ -45,6 +45,7 @@ bool hv_session_set_helo(struct hv_session *s, const char *helo, size_t len)
     memcpy(s->helo, helo, len);
     s->helo[len] = '\0';
     s->has_helo = true;
+    s->helo_origin = HV_HELO_LOGGED;
     return true;
 }
 

@@ -25,6 +25,22 @@ enum hv_mta {
     HV_MTA_MBOX,
 };
 
+/* Where a session's HELO comes from. The default (zero) is UNOBSERVED: the
+ * client may well have sent one, but nothing read shows it (a Postfix
+ * session accepted without a logged action line, every Sendmail session).
+ * NONE is kept for sessions that provably sent none (Postfix "disconnect
+ * ... commands=" without helo=/ehlo=, Exim lines before any HELO). LOGGED:
+ * helo[] is what the log or header wrote. IMPLIED: helo[] follows from the
+ * MTA's format rule (Exim's H=name [ip] after a HELO was given: the HELO
+ * equals the verified name, or [ip] for H=[ip]). has_helo is true exactly
+ * for LOGGED and IMPLIED. */
+enum hv_helo_origin {
+    HV_HELO_UNOBSERVED = 0,
+    HV_HELO_ABSENT,
+    HV_HELO_LOGGED,
+    HV_HELO_IMPLIED,
+};
+
 enum hv_disposition {
     HV_DISP_UNKNOWN,   /* the log cannot tell (session still open at EOF) */
     HV_DISP_ACCEPTED,  /* at least one message accepted */
@@ -39,7 +55,8 @@ struct hv_session {
     uint64_t line;                   /* 1-based line of the first line */
     uint64_t offset;                 /* byte offset of the first line */
     char ip[HV_IP_MAX + 1];          /* canonical text (inet_ntop form) */
-    bool has_helo;                   /* false: the log never showed it */
+    bool has_helo;                   /* helo[] is set (LOGGED or IMPLIED) */
+    enum hv_helo_origin helo_origin; /* see enum hv_helo_origin */
     char helo[HV_HELO_MAX + 1];      /* exactly as the client sent it */
     char rdns[HV_HOST_MAX + 1];      /* "" when unknown/unverified */
     unsigned messages;               /* messages the MTA accepted */
