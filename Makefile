@@ -39,7 +39,7 @@ HELOVAL_BIN ?= heloval
 # fuzz replays) live in $(B)/deps, out of reach of the pattern rules
 DEPS_OF = -MMD -MP -MF $(B)/deps/$(notdir $@).d
 
-.PHONY: all deps test check run bench asan valgrind fuzz clean install lint test-bins heloval-bin
+.PHONY: all deps test check check-clone run bench asan valgrind fuzz clean install lint test-bins heloval-bin
 
 all: $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory heloval-bin
@@ -71,13 +71,31 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJ) $(PARSER_OBJ)
 	@mkdir -p $(B)/deps
 	@$(CC) $(ALL_CFLAGS) $(DEPS_OF) -Itests -o $@ $< $(LIB_OBJ) $(PARSER_OBJ) $(LDLIBS)
 
+# Corpus replays: tests/corpus/test_<name>.c, built as $(B)/corpus/test_<name>.
+# They read the public corpus outside the repository (../shared/corpus) and
+# run as one suite, only where that corpus is present (tests/corpus/suite.sh).
+CORPUS_SRC := $(wildcard tests/corpus/test_*.c)
+CORPUS_BIN := $(patsubst tests/corpus/%.c,$(B)/corpus/%,$(CORPUS_SRC))
+$(B)/corpus/%: tests/corpus/%.c $(LIB_OBJ) $(PARSER_OBJ)
+	@mkdir -p $(@D) $(B)/deps
+	@echo "  TEST    $@"
+	@$(CC) $(ALL_CFLAGS) $(DEPS_OF) -Itests -Itests/unit -o $@ $< $(LIB_OBJ) $(PARSER_OBJ) $(LDLIBS)
+
 include $(wildcard tests/mk/*.mk)
 
 # check - the whole suite once, on the normal build (the quick loop).
+# T=NAME runs only the tests whose name contains NAME (make check T=csa:
+# test_csa and any *csa*.test.sh; T=corpus: the corpus suite).
 check: $(DEPS_STAMP)
 	@sh tests/ensure-debs.sh $(TEST_DEBS)
 	@$(MAKE) --no-print-directory heloval-bin test-bins
-	@B=$(B) HELOVAL=$(abspath $(HELOVAL_BIN)) sh tests/run-tests.sh
+	@B=$(B) T="$(T)" HELOVAL=$(abspath $(HELOVAL_BIN)) sh tests/run-tests.sh
+
+# check-clone - prove the suite needs nothing outside the repository: clone
+# HEAD into an empty temporary directory (no ../shared beside it) and run
+# `make check` there; the corpus suite must report itself skipped.
+check-clone:
+	@sh tests/clone-check.sh
 
 # test - the README's test command and CI's: the suite on the normal build,
 # again under ASan+UBSan, again under valgrind; one total at the end.
@@ -85,7 +103,7 @@ test: $(DEPS_STAMP)
 	@sh tests/ensure-debs.sh valgrind $(TEST_DEBS)
 	@sh tests/test-all.sh
 
-test-bins: $(UNIT_BIN) $(EXTRA_TEST_BINS)
+test-bins: $(UNIT_BIN) $(CORPUS_BIN) $(EXTRA_TEST_BINS)
 
 run: all
 	@rm -f $(B)/sample.db $(B)/sample.db-wal $(B)/sample.db-shm
@@ -104,7 +122,7 @@ asan:
 valgrind: $(DEPS_STAMP)
 	@sh tests/ensure-debs.sh valgrind $(TEST_DEBS)
 	@$(MAKE) --no-print-directory heloval-bin test-bins
-	@B=$(B) HELOVAL=$(abspath $(HELOVAL_BIN)) VALGRIND=1 sh tests/run-tests.sh
+	@B=$(B) T="$(T)" HELOVAL=$(abspath $(HELOVAL_BIN)) VALGRIND=1 sh tests/run-tests.sh
 
 bench: all $(B)/sqlite-floor
 	sh tests/bench.sh

@@ -36,6 +36,12 @@ if [ -z "$HELOVAL" ]; then
     if [ -x "$B/heloval" ]; then HELOVAL="$PWD/$B/heloval"; else HELOVAL="$PWD/heloval"; fi
 fi
 export HELOVAL TOP="$PWD" B
+# T=NAME (make check T=csa) runs only the tests whose name contains NAME
+T=${T:-}
+# the public corpus lives outside the repository; the corpus suite runs when
+# it is there (CI), is reported skipped otherwise, and is required when
+# HV_REQUIRE_CORPUS=1 (.ci/run)
+CORPUS=${HV_CORPUS:-$TOP/../shared/corpus}
 mc=$(mktemp -d /tmp/heloval-memcheck.XXXXXX)
 # sanitizer builds: every error and every leak is fatal, with a stack, and
 # the report goes to $mc (plain builds ignore these variables)
@@ -45,6 +51,7 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_st
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=0:second_deadlock_stack=1}:log_path=$mc/tsan"
 passed=0
 failed=0
+skipped=0
 log=$(mktemp)
 trap 'rm -rf "$log" "$mc"' EXIT
 
@@ -97,15 +104,49 @@ account() {
     echo "  $name: $last"
 }
 
+# wanted NAME - true when NAME is selected by T (every name when T is empty).
+wanted() {
+    case $1 in *"$T"*) return 0 ;; esac
+    return 1
+}
+
 for t in "$B"/tests/test_*; do
     [ -x "$t" ] || continue
+    wanted "$(basename "$t")" || continue
     $vg "$t" > "$log" 2>&1
     account "$(basename "$t")" $?
 done
 for t in tests/*.test.sh; do
     [ -f "$t" ] || continue
+    wanted "$(basename "$t")" || continue
     sh "$t" > "$log" 2>&1
     account "$(basename "$t")" $?
 done
-echo "$passed passed, $failed failed"
+
+# The corpus suite: the replays of the public corpus (tests/corpus/), one
+# suite that runs only where the corpus is present.
+if wanted corpus; then
+    if [ -f "$CORPUS/logs.expected.tsv" ] && [ -d "$CORPUS/realworld" ]; then
+        export HV_CORPUS="$CORPUS"
+        for t in "$B"/corpus/test_*; do
+            [ -x "$t" ] || continue
+            $vg "$t" > "$log" 2>&1
+            account "corpus/$(basename "$t")" $?
+        done
+        # check.py runs heloval itself: through a wrapper under valgrind
+        wrap=$(mktemp /tmp/heloval-wrap.XXXXXX)
+        printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$HELOVAL_WRAP" "$HELOVAL" > "$wrap"
+        chmod +x "$wrap"
+        python3 tests/corpus/realworld.py "$CORPUS" "$wrap" > "$log" 2>&1
+        account corpus/realworld $?
+        rm -f "$wrap"
+    elif [ "${HV_REQUIRE_CORPUS:-0}" = 1 ]; then
+        echo "FAIL corpus suite: the public corpus is required here (HV_REQUIRE_CORPUS=1) and is missing at $CORPUS"
+        failed=$((failed + 1))
+    else
+        echo "  corpus suite: skipped (the public corpus is not at $CORPUS; it lives outside the repository, set HV_CORPUS to run it)"
+        skipped=$((skipped + 1))
+    fi
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
