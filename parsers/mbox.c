@@ -230,17 +230,20 @@ static int decide(struct hv_parser *p, const char **reason)
     s->offset = p->msg_off;
     memcpy(s->ip, h->ip, sizeof(s->ip));
     s->ip[HV_IP_MAX] = '\0';
-    if (h->has_helo)
+    if (h->has_helo) {
         hv_session_set_helo(s, h->helo, strlen(h->helo));
+        if (h->helo_src == HV_HELO_HIDDEN)
+            s->helo_origin = HV_HELO_IMPLIED;   /* Exim/qmail from RDNS */
+    }
     hv_session_set_rdns(s, h->rdns, strlen(h->rdns));
     if (h->id[0] != '\0')
         hv_session_add_qid(s, h->id, strlen(h->id));
     s->messages = 1;
     s->complete = true;
     p->emit(p->arg, s);
-    if (h->helo_too_long) {
-        /* kept without its HELO, like the log parsers do */
-        *reason = "helo-too-long";
+    if (h->helo_truncated) {
+        /* kept with its HELO cut to HV_HELO_MAX bytes, and counted */
+        *reason = "helo-truncated";
         return HV_PARSE_SKIP;
     }
     return HV_PARSE_OK;

@@ -312,8 +312,8 @@ void hv_netlist_default_trusted(struct hv_netlist *l)
 {
     static const char *const nets[] = {
         "127.0.0.0/8", "10.0.0.0/8",   "172.16.0.0/12", "192.168.0.0/16",
-        "169.254.0.0/16", "100.64.0.0/10", "0.0.0.0/32", "::1",
-        "::/128",      "fc00::/7",     "fe80::/10",
+        "169.254.0.0/16", "100.64.0.0/10", "::1",
+        "fc00::/7",       "fe80::/10",
     };
     for (size_t i = 0; i < sizeof(nets) / sizeof(nets[0]); i++)
         hv_netlist_add(l, nets[i], strlen(nets[i]));

@@ -91,7 +91,6 @@ struct lex {
     const char *p;
     size_t len;
     size_t pos;
-    size_t no_close;   /* no ']' at or after this offset (len+1: unknown) */
 };
 
 /* lex_init - a lexer over p[0..len). */
@@ -100,20 +99,38 @@ static void lex_init(struct lex *lx, const char *p, size_t len)
     lx->p = p;
     lx->len = len;
     lx->pos = 0;
-    lx->no_close = len + 1;
 }
 
-/* find_close - offset of the first ']' at or after i, or len. */
-static size_t find_close(struct lex *lx, size_t i)
+/* quote_end - offset just after the '"' closing the quote that opens at i,
+ * or i when none closes before a parenthesis or the end (the '"' is then
+ * an ordinary byte, as in a HELO "ab). The scan stops at the first '"',
+ * '(' or ')', so quotes cost linear time all together. */
+static size_t quote_end(const struct lex *lx, size_t i)
 {
-    if (lx->no_close <= lx->len && i >= lx->no_close)
-        return lx->len;
-    const char *q = memchr(lx->p + i, ']', lx->len - i);
-    if (q == NULL) {
-        lx->no_close = i;
-        return lx->len;
+    for (size_t k = i + 1; k < lx->len; k++) {
+        char c = lx->p[k];
+        if (c == '"')
+            return k + 1;
+        if (c == '(' || c == ')')
+            break;
     }
-    return (size_t)(q - lx->p);
+    return i;
+}
+
+/* bracket_end - offset just after the ']' closing the '[' at i, or i when
+ * whitespace or another '[' comes first (the '[' is then an ordinary
+ * byte, as in a HELO a[b). Each byte is looked at a bounded number of
+ * times, so "[[[[..." stays linear. */
+static size_t bracket_end(const struct lex *lx, size_t i)
+{
+    for (size_t k = i + 1; k < lx->len; k++) {
+        unsigned char c = (unsigned char)lx->p[k];
+        if (c == ']')
+            return k + 1;
+        if (c == '[' || is_ws(c))
+            break;
+    }
+    return i;
 }
 
 /* lex_next - the next token; T_END at the end. */
@@ -164,18 +181,16 @@ static struct tok lex_next(struct lex *lx)
         return t;
     }
     size_t j = i;
-    if (p[j] == '"') {
-        const char *q = memchr(p + j + 1, '"', len - j - 1);
-        j = q == NULL ? len : (size_t)(q - p) + 1;
-    }
+    if (p[j] == '"')
+        j = quote_end(lx, j);
     while (j < len) {
         unsigned char c = (unsigned char)p[j];
         if (is_ws(c) || c == '(' || c == ')' || c == ';')
             break;
         if (c == '[') {
-            size_t k = find_close(lx, j + 1);
-            if (k < len) {
-                j = k + 1;
+            size_t k = bracket_end(lx, j);
+            if (k > j) {
+                j = k;
                 continue;
             }
         }
@@ -297,6 +312,7 @@ struct cinfo {
     bool has_helo;             /* HELO x / EHLO x / LHLO x / helo=x seen */
     struct span helo;
     bool verified;             /* CommuniGate "[IP] verified" */
+    bool forged;               /* Sendmail "(RDNS [IP] (may be forged))" */
     bool leading_space;        /* "( 1.2.3.4)" (Scalix) */
     bool plain;                /* a single word, no address */
     struct span word;          /* that word */
@@ -306,6 +322,26 @@ struct cinfo {
 static bool is_helo_kw(struct span w)
 {
     return span_eq(w, "HELO") || span_eq(w, "EHLO") || span_eq(w, "LHLO");
+}
+
+/* quoted_helo - ZMailer's "EHLO x" (one quoted word, maybe folded): true
+ * with *arg set to x (empty when none) when w is such a word. */
+static bool quoted_helo(struct span w, struct span *arg)
+{
+    if (w.len < 6 || w.p[0] != '"' || w.p[w.len - 1] != '"')
+        return false;
+    struct span in = {w.p + 1, w.len - 2};
+    struct span kw = {in.p, 4};
+    if (!is_helo_kw(kw) || (in.len > 4 && !is_ws((unsigned char)in.p[4])))
+        return false;
+    size_t k = 4;
+    while (k < in.len && is_ws((unsigned char)in.p[k]))
+        k++;
+    arg->p = in.p + k;
+    arg->len = in.len - k;
+    while (arg->len > 0 && is_ws((unsigned char)arg->p[arg->len - 1]))
+        arg->len--;
+    return true;
 }
 
 /* analyze_comment - what one parenthesised comment of the from clause
@@ -327,6 +363,8 @@ static void analyze_comment(struct span c, struct cinfo *ci)
         struct tok t = lex_next(&lx);
         if (t.type == T_END)
             break;
+        if (t.type == T_COMMENT && span_eq(t.s, "may be forged"))
+            ci->forged = true;
         if (t.type != T_WORD) {
             prev.p = NULL;
             prev.len = 0;
@@ -355,6 +393,16 @@ static void analyze_comment(struct span c, struct cinfo *ci)
                     ci->helo = trim_trailing(a.s, ",");
             }
             nwords++;
+            prev.p = NULL;
+            prev.len = 0;
+            continue;
+        }
+        struct span qarg;
+        if (quoted_helo(w, &qarg)) {
+            if (!ci->has_helo) {
+                ci->has_helo = true;
+                ci->helo = qarg;
+            }
             prev.p = NULL;
             prev.len = 0;
             continue;
@@ -454,6 +502,10 @@ struct scan {
     size_t nfrom;
     bool have_from;
     bool exim;        /* an "(Exim ...)" comment outside the from clause */
+    bool from_after_by; /* Smail "by HOST (Smail) from NAME (IP)" */
+    bool from_comment;  /* a comment was kept in the from clause */
+    size_t semi_until;  /* semi_in_name's answer holds up to here */
+    bool semi_answer;
     bool fetchmail;   /* "(fetchmail-x.y)" */
     bool by_uid;      /* qmail-scanner "by uid N" */
     bool via_http;    /* "(via HTTP)" */
@@ -481,6 +533,56 @@ static struct span clean_rdns(struct span s)
     return s;
 }
 
+/* from_add - keep one token of the from clause. Words and ';' before the
+ * first comment past half of FROM_TOKENS are merged into the last kept
+ * token (one span over the bytes between), so a very long junk HELO still
+ * leaves room for the comment that holds the address. */
+static void from_add(struct scan *sc, struct tok t)
+{
+    if (t.type != T_COMMENT && !sc->from_comment &&
+        sc->nfrom >= FROM_TOKENS / 2 &&
+        sc->from[sc->nfrom - 1].type != T_COMMENT) {
+        struct tok *last = &sc->from[sc->nfrom - 1];
+        last->type = T_WORD;
+        last->s.len = (size_t)(t.s.p + t.s.len - last->s.p);
+        return;
+    }
+    if (sc->nfrom < FROM_TOKENS)
+        sc->from[sc->nfrom++] = t;
+    if (t.type == T_COMMENT)
+        sc->from_comment = true;
+}
+
+/* semi_in_name - a ';' met in the from clause before any comment belongs
+ * to the name (a HELO such as "a;b", "a; b" or "a;b;c") when a comment
+ * follows before a keyword or the end: "from a;b (unknown [IP]) by". The
+ * look ahead runs on a copy of the lexer; its answer holds for every ';'
+ * up to where it stopped (sc->semi_until), so each byte is looked at
+ * once more at most. */
+static bool semi_in_name(struct scan *sc, const struct lex *lx)
+{
+    if (lx->pos <= sc->semi_until)
+        return sc->semi_answer;
+    struct lex ahead = *lx;
+    bool found = false;
+    for (;;) {
+        size_t at = ahead.pos;
+        struct tok u = lex_next(&ahead);
+        if (u.type == T_COMMENT) {
+            found = true;
+            break;
+        }
+        if (u.type == T_END ||
+            (u.type == T_WORD && keyword(u.s) != C_NONE)) {
+            ahead.pos = at;
+            break;
+        }
+    }
+    sc->semi_until = ahead.pos;
+    sc->semi_answer = found;
+    return found;
+}
+
 /* scan_tokens - sort the top-level tokens into clauses. */
 static void scan_tokens(const char *val, size_t len, struct scan *sc)
 {
@@ -498,6 +600,11 @@ static void scan_tokens(const char *val, size_t len, struct scan *sc)
         bool was_first = first;
         first = false;
         if (t.type == T_SEMI) {
+            if (cl == C_FROM && !sc->from_comment && sc->nfrom > 0 &&
+                semi_in_name(sc, &lx)) {
+                from_add(sc, t);
+                continue;
+            }
             sc->last_semi = (size_t)(t.s.p - val) + 1;
             if (cl == C_FROM)
                 cl = C_NONE;
@@ -521,8 +628,7 @@ static void scan_tokens(const char *val, size_t len, struct scan *sc)
                 continue;
             }
             if (cl == C_FROM) {
-                if (sc->nfrom < FROM_TOKENS)
-                    sc->from[sc->nfrom++] = t;
+                from_add(sc, t);
                 continue;
             }
             if (span_prefix(t.s, "Exim ") || span_contains(t.s, "/exim)") ||
@@ -535,8 +641,9 @@ static void scan_tokens(const char *val, size_t len, struct scan *sc)
             continue;
         }
         enum clause k = keyword(t.s);
-        if (k == C_FROM && !sc->have_from && !seen_by) {
+        if (k == C_FROM && !sc->have_from) {
             sc->have_from = true;
+            sc->from_after_by = seen_by;
             cl = C_FROM;
             pending = false;
             continue;
@@ -558,8 +665,7 @@ static void scan_tokens(const char *val, size_t len, struct scan *sc)
             continue;
         }
         if (cl == C_FROM) {
-            if (sc->nfrom < FROM_TOKENS)
-                sc->from[sc->nfrom++] = t;
+            from_add(sc, t);
             continue;
         }
         if (pending) {
@@ -589,8 +695,8 @@ static void set_helo(struct hv_hop *hop, struct span h, enum hv_helo_src src)
         return;
     }
     if (h.len > HV_HELO_MAX) {
-        hop->helo_too_long = true;
-        return;
+        h.len = HV_HELO_MAX;   /* kept, cut, and flagged */
+        hop->helo_truncated = true;
     }
     memcpy(hop->helo, h.p, h.len);
     hop->helo[h.len] = '\0';
@@ -601,7 +707,8 @@ static void set_helo(struct hv_hop *hop, struct span h, enum hv_helo_src src)
 /* is_local_proto - protocols of pickups and local submission. */
 static bool is_local_proto(struct span w)
 {
-    return span_prefix(w, "local") || span_eq(w, "IMAP") ||
+    return span_prefix(w, "local") || span_prefix(w, "LMTP") ||
+           span_eq(w, "IMAP") ||
            span_eq(w, "IMAP4") || span_eq(w, "IMAPS") || span_eq(w, "POP") ||
            span_eq(w, "POP3") || span_eq(w, "POP3S") ||
            span_prefix(w, "qmail-scanner") || span_eq(w, "spamassassin");
@@ -614,17 +721,84 @@ static bool is_other_proto(struct span w)
            span_eq(w, "NNFMP") || span_eq(w, "QMQP");
 }
 
+/* base62_run - n bytes of [0-9A-Za-z]. */
+static bool base62_run(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+            return false;
+    }
+    return true;
+}
+
+/* is_exim_id - an Exim message ID: 6-6-2 base-62 characters, or 6-11-4
+ * (Exim 4.97 and later). */
+static bool is_exim_id(struct span s)
+{
+    if (s.len == 16)
+        return base62_run(s.p, 6) && s.p[6] == '-' && base62_run(s.p + 7, 6) &&
+               s.p[13] == '-' && base62_run(s.p + 14, 2);
+    if (s.len == 23)
+        return base62_run(s.p, 6) && s.p[6] == '-' && base62_run(s.p + 7, 11) &&
+               s.p[18] == '-' && base62_run(s.p + 19, 4);
+    return false;
+}
+
+/* exim_proto - Exim's received_protocol words are lower case ("smtp",
+ * "esmtp", "esmtps", "esmtpa", "esmtpsa"); Postfix and Sendmail write
+ * "SMTP"/"ESMTP". Case-sensitive on purpose. */
+static bool exim_proto(struct span w)
+{
+    return (w.len >= 4 && strncmp(w.p, "smtp", 4) == 0) ||
+           (w.len >= 5 && strncmp(w.p, "esmtp", 5) == 0);
+}
+
+/* from_name - the name after "from": the first word, or, when words (and
+ * ';') follow it up to a comment that holds the address, all of them with
+ * the bytes between (Postfix prints a HELO "a b" or "a;b" as sent).
+ * *next is the index of the first token after the name; *multi says the
+ * name is more than one token. */
+static struct span from_name(const struct scan *sc, size_t *next, bool *multi)
+{
+    struct span name = {NULL, 0};
+    *next = 0;
+    *multi = false;
+    if (sc->nfrom == 0 || sc->from[0].type != T_WORD)
+        return name;
+    name = trim_trailing(sc->from[0].s, ",");
+    *next = 1;
+    size_t j = 1;
+    while (j < sc->nfrom && sc->from[j].type != T_COMMENT) {
+        struct addr_info ai;
+        struct span w = sc->from[j].s;
+        if (sc->from[j].type == T_WORD &&
+            (span_eq(w, "claiming") || parse_addr_word(w, false, &ai)))
+            return name;
+        j++;
+    }
+    if (j == 1 || j == sc->nfrom)
+        return name;
+    struct cinfo ci;
+    analyze_comment(sc->from[j].s, &ci);
+    if (!ci.has_ip)
+        return name;
+    const struct tok *last = &sc->from[j - 1];
+    name.len = (size_t)(last->s.p + last->s.len - name.p);
+    *next = j;
+    *multi = true;
+    return name;
+}
+
 /* interpret_from - fill ip/helo/rdns from the from clause tokens. */
 static void interpret_from(const struct scan *sc, struct hv_hop *hop)
 {
-    struct span name = {NULL, 0};
-    size_t i = 0;
-    if (sc->nfrom > 0 && sc->from[0].type == T_WORD) {
-        name = trim_trailing(sc->from[0].s, ",");
-        i = 1;
-    }
+    size_t i;
+    bool name_multi;
+    struct span name = from_name(sc, &i, &name_multi);
     struct addr_info name_ai, top_ai, ip_ai;
-    bool name_addr = name.len > 0 && parse_addr_word(name, false, &name_ai);
+    bool name_addr = name.len > 0 && !name_multi &&
+                     parse_addr_word(name, false, &name_ai);
     bool top_ip = false;
     struct cinfo ac, ci;
     bool have_ac = false, ac_attached = false;
@@ -654,6 +828,8 @@ static void interpret_from(const struct scan *sc, struct hv_hop *hop)
             }
             continue;
         }
+        if (t->type != T_WORD)
+            continue;
         struct span w = trim_trailing(t->s, ",");
         if (!top_ip && !have_ac && parse_addr_word(w, false, &top_ai)) {
             top_ip = true;
@@ -686,10 +862,23 @@ static void interpret_from(const struct scan *sc, struct hv_hop *hop)
     bool name_bracketed = name_addr && name_ai.bracketed;
     /* "user@host" after from is a sender or local user, never a HELO */
     bool name_user = name.len > 0 && memchr(name.p, '@', name.len) != NULL;
+    /* a name that can be a reverse name: one word, not an address */
     bool name_host = name.len > 0 && !name_addr && !unknownish(name) &&
-                     !name_user;
+                     !name_user && !name_multi;
     bool smap = have_ac && ac_attached && !ac.ai.bracketed;
     bool exim3 = have_plain && top_ip;
+    /* Exim: its comment after by, its message ID, or "([IP]:port)" with
+     * one of its lower-case protocol names (not XMail's "with [XMail") */
+    bool exim = sc->exim || is_exim_id(sc->id) ||
+                (have_ac && ac.ai.bracketed && ac.ai.port &&
+                 ac.rdns.len == 0 && exim_proto(sc->with));
+    /* qmail "from RDNS (IP)": not Exchange's "from HELO (IP)" (with
+     * Microsoft SMTP Server), not Smail's "by X from HELO (IP)", not XMail
+     * "(IP:PORT)", not Scalix "( IP)", not an address as the name */
+    bool qmail = have_ac && !smap && !exim3 && !ac.ai.bracketed &&
+                 ac.rdns.len == 0 && !ac.ai.port && !ac.leading_space &&
+                 name_host && !span_eq(sc->with, "Microsoft") &&
+                 !sc->from_after_by;
 
     /* the HELO */
     if (explicit_helo)
@@ -703,13 +892,16 @@ static void interpret_from(const struct scan *sc, struct hv_hop *hop)
     else if (name_addr) {
         if (!have_ac && !top_ip && !name_bracketed)
             ;   /* "from 1.2.3.4 by": an address, not a HELO */
-        else if (sc->exim && !have_ac && !top_ip)
+        else if (exim && !have_ac && !top_ip)
             ;   /* Exim "from [IP]": neither name nor HELO */
         else
             set_helo(hop, name, HV_HELO_FROM);
     } else {
-        bool hidden = sc->exim && have_ac && ac.ai.bracketed &&
-                      ac.rdns.len == 0;
+        /* Exim "from RDNS ([IP])" and qmail "from RDNS (IP)" print the
+         * HELO only when it differs from the verified name */
+        bool hidden = name_host &&
+                      ((exim && have_ac && ac.ai.bracketed && ac.rdns.len == 0) ||
+                       qmail);
         set_helo(hop, name, hidden ? HV_HELO_HIDDEN : HV_HELO_FROM);
     }
 
@@ -721,16 +913,14 @@ static void interpret_from(const struct scan *sc, struct hv_hop *hop)
         if (name_host)
             rd = name;
     } else if (have_ac && !ac.ai.bracketed) {
-        /* qmail "(IP)", "(ident@IP)"; not XMail "(IP:PORT)", not Scalix
-         * "( IP)" */
-        if (!ac.ai.port && !ac.leading_space && name.len > 0 &&
-            !unknownish(name) && !name_bracketed)
+        if (qmail)
             rd = name;
     } else if (have_ac || top_ip) {
-        if ((explicit_helo || sc->exim || (have_ac && ac.verified)) &&
-            name_host)
+        if ((explicit_helo || exim || (have_ac && ac.verified)) && name_host)
             rd = name;
     }
+    if (have_ac && ac.forged)
+        rd.p = NULL;   /* Sendmail: the name does not map back to the IP */
     if (rd.p != NULL)
         copy_field(hop->rdns, sizeof(hop->rdns), clean_rdns(rd));
 }

@@ -66,7 +66,7 @@ struct hv_hop {
     bool has_ip;                      /* ip is set (never for LOCAL/NONE) */
     char ip[HV_IP_MAX + 1];           /* canonical (inet_ntop) text */
     bool has_helo;                    /* helo is set and not empty */
-    bool helo_too_long;               /* a HELO over HV_HELO_MAX was dropped */
+    bool helo_truncated;               /* a HELO over HV_HELO_MAX was dropped */
     enum hv_helo_src helo_src;        /* EXPLICIT with has_helo false: an
                                          explicit empty "(HELO )" */
     char helo[HV_HELO_MAX + 1];       /* as the client sent it, as written */
@@ -86,7 +86,7 @@ struct hv_hop {
  *             leading "Received:" field name is skipped)
  *   hop       OUT: every field reset, then filled (text copied in, truncated
  *             to the field size; a HELO that does not fit is dropped and
- *             helo_too_long set)
+ *             helo_truncated set)
  * Returns hop->kind. Never fails: unknown shapes give HV_HOP_NONE.
  */
 enum hv_hop_kind received_parse(const char *val, size_t len,

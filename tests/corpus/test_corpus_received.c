@@ -238,6 +238,18 @@ struct exc {
 };
 
 static const struct exc exceptions[] = {
+    {"spamassassin", 35, "rdns", "jsoliday.acs.internap.com",
+     "Exim known by its message ID (1GNrLz-000295-00; the version comment is masked): \"from RDNS ([IP.port])\" names the verified reverse name, as SpamAssassin labels it when it sees the (Exim ...) comment (record 93)"},
+    {"spamassassin", 43, "rdns", "",
+     "Sendmail \"(RDNS [IP] (may be forged))\": the reverse name does not map back to the address, so it is no verified name (heloval's rdns is the verified name only)"},
+    {"spamassassin", 104, "rdns", "",
+     "Sendmail \"(RDNS [IP] (may be forged))\": the reverse name does not map back to the address, so it is no verified name (heloval's rdns is the verified name only)"},
+    {"spamassassin", 91, "rdns", "",
+     "qmail-style \"from IP (EHLO x) (IP)\": an address in the name slot is no reverse name"},
+    {"spamassassin", 145, "ip", "",
+     "\"with LMTP\": the internal delivery step to the mailbox server, never the border (no SMTP client)"},
+    {"stalwart", 62, "ip", "",
+     "\"with LMTP\": the internal delivery step to the mailbox server, never the border (no SMTP client)"},
     {"spamassassin", 46, "helo", "[127.0.0.1]",
      "ecelerity \"from [IP] ([IP:PORT])\": heloval keeps a bracketed from-name as the HELO literal, as SpamAssassin itself does for \"from [IP] by\" (record 126); its ecelerity rule drops it"},
     {"rspamd", 6, "ip", "148.251.238.35",

@@ -773,11 +773,116 @@ static void test_detect(void)
                 "postfix");
 }
 
+/* test_helo_origin - hidden HELOs become IMPLIED, written ones LOGGED;
+ * LMTP and 0.0.0.0 hops; junk and over-long HELOs keep the session. */
+static void test_helo_origin(void)
+{
+    struct result r;
+    /* Exim "from RDNS ([IP]:port)": HELO hidden, equal to RDNS */
+    run_str("From a@example.org Mon Nov  2 00:00:13 2026\n"
+            "Received: from out.example.com ([192.0.2.20]:4711)\n"
+            "\tby mx.example.net with esmtp id 1Mp3wA-0007kA-Ic\n"
+            "\tfor <u@example.net>; Mon, 2 Nov 2026 00:00:06 +0000\n"
+            "\n"
+            "body\n",
+            NULL, &r);
+    CHECK_INTEQ(r.nsess, 1);
+    if (r.nsess == 1) {
+        CHECK(r.sess[0].has_helo);
+        CHECK_STREQ(r.sess[0].helo, "out.example.com");
+        CHECK_STREQ(r.sess[0].rdns, "out.example.com");
+        CHECK_INTEQ(r.sess[0].helo_origin, HV_HELO_IMPLIED);
+    }
+    /* qmail "from RDNS (IP)" */
+    run_str("From a@example.org Mon Nov  2 00:00:13 2026\n"
+            "Received: from out.example.com (192.0.2.21)\n"
+            "  by mx.example.net with SMTP; 2 Nov 2026 00:00:06 -0000\n"
+            "\n",
+            NULL, &r);
+    CHECK_INTEQ(r.nsess, 1);
+    if (r.nsess == 1) {
+        CHECK_STREQ(r.sess[0].helo, "out.example.com");
+        CHECK_INTEQ(r.sess[0].helo_origin, HV_HELO_IMPLIED);
+    }
+    /* Postfix writes the HELO: LOGGED */
+    run_str("From a@example.org Mon Nov  2 00:00:13 2026\n"
+            "Received: from helo.example (out.example.com [192.0.2.22])\n"
+            "\tby mx.example.net (Postfix) with ESMTP id P1\n"
+            "\n",
+            NULL, &r);
+    CHECK_INTEQ(r.nsess, 1);
+    if (r.nsess == 1) {
+        CHECK_STREQ(r.sess[0].helo, "helo.example");
+        CHECK_INTEQ(r.sess[0].helo_origin, HV_HELO_LOGGED);
+    }
+    /* an LMTP hop above the border is internal delivery */
+    run_str("From a@example.org Mon Nov  2 00:00:13 2026\n"
+            "Received: from mx.example.net (mx.example.net [203.0.113.50])\n"
+            "\tby store.example.net with LMTP id L1\n"
+            "Received: from out.example.com (out.example.com [192.0.2.23])\n"
+            "\tby mx.example.net (Postfix) with ESMTP id P2\n"
+            "\n",
+            NULL, &r);
+    CHECK_INTEQ(r.nsess, 1);
+    if (r.nsess == 1)
+        CHECK_STREQ(r.sess[0].ip, "192.0.2.23");
+    /* a HELO with ';', spaces and control bytes: the session is kept with
+     * the bytes as sent */
+    run_str("From a@example.org Mon Nov  2 00:00:13 2026\n"
+            "Received: from x;y \001z (unknown [192.0.2.24])\n"
+            "\tby mx.example.net (Postfix) with ESMTP id P3;\n"
+            "\tMon, 2 Nov 2026 00:00:06 +0000\n"
+            "\n",
+            NULL, &r);
+    CHECK_INTEQ(r.nsess, 1);
+    CHECK_INTEQ(r.nskip, 0);
+    if (r.nsess == 1) {
+        CHECK_STREQ(r.sess[0].ip, "192.0.2.24");
+        CHECK_STREQ(r.sess[0].helo, "x;y \001z");
+        CHECK_INTEQ(r.sess[0].ts, rfc_ts("Mon, 2 Nov 2026 00:00:06 +0000"));
+    }
+    /* an over-long HELO: kept cut to HV_HELO_MAX, reported once */
+    size_t big = HV_HELO_MAX + 500;
+    char *m = malloc(big + 256);
+    CHECK(m != NULL);
+    if (m == NULL)
+        return;
+    size_t k = (size_t)snprintf(m, 128, "From a@example.org Mon Nov  2 "
+                                        "00:00:13 2026\nReceived: from ");
+    memset(m + k, 'h', big);
+    k += big;
+    k += (size_t)snprintf(m + k, 128, " (unknown [192.0.2.25])\n"
+                                      "\tby mx.example.net (Postfix) id P4\n"
+                                      "\n");
+    run_text(m, k, NULL, &r);
+    free(m);
+    CHECK_INTEQ(r.nsess, 1);
+    CHECK_INTEQ(r.nskip, 1);
+    CHECK_INTEQ(count_reason(&r, "helo-truncated"), 1);
+    if (r.nsess == 1) {
+        CHECK_STREQ(r.sess[0].ip, "192.0.2.25");
+        CHECK(r.sess[0].has_helo);
+        CHECK_INTEQ(strlen(r.sess[0].helo), HV_HELO_MAX);
+    }
+    /* 0.0.0.0 is not one of our relays: it is the border as written */
+    run_str("From a@example.org Mon Nov  2 00:00:13 2026\n"
+            "Received: from out.example.com (out.example.com [0.0.0.0])\n"
+            "\tby mx.example.net (Postfix) with ESMTP id P5\n"
+            "Received: from inner.example (inner.example [192.0.2.26])\n"
+            "\tby out.example.com (Postfix) with ESMTP id P6\n"
+            "\n",
+            NULL, &r);
+    CHECK_INTEQ(r.nsess, 1);
+    if (r.nsess == 1)
+        CHECK_STREQ(r.sess[0].ip, "0.0.0.0");
+}
+
 int main(void)
 {
     test_detect();
     test_framing();
     test_border();
+    test_helo_origin();
     test_bounds();
     test_single();
     test_probe();

@@ -58,10 +58,12 @@ static const struct rcase cases[] = {
      " 2003 14:02:21 +0100 (CET)",
      "none", "", "", "", "DABBD1BED3", "oak.example.cz"},
     /* ---- Sendmail ---- */
+    /* "(may be forged)": the reverse name does not map back to the
+     * address, so it is no verified name */
     {"from mx56.example.us (rev.example.com [64.119.196.56] (may be forged)) "
      "by mail.example.com (8.13.1/8.13.1) with ESMTP id i8FJcSRZ007847 for "
      "<o@example.com>; Wed, 15 Sep 2004 21:38:31 +0200",
-     "smtp", "64.119.196.56", "mx56.example.us", "rev.example.com",
+     "smtp", "64.119.196.56", "mx56.example.us", "",
      "i8FJcSRZ007847", "mail.example.com"},
     {"from helo.example (ident@rdns.example.com [198.51.100.20]) by "
      "mx.example.com (8.14.7/8.14.7) with ESMTP id t1",
@@ -162,11 +164,12 @@ static const struct rcase cases[] = {
     {"from mail pickup service by hotmail.com with Microsoft SMTPSVC; Tue, 16 "
      "Mar 2004 18:12:31 -0800",
      "none", "", "mail", "", NULL, "hotmail.com"},
+    /* Exchange "from HELO (IP)": the name is the HELO, not a reverse name */
     {"from EXC-DAG-02.example.net (10.45.252.152) by EXC-DAG-03.example.net "
      "(10.45.252.153) with Microsoft SMTP Server (version=TLS1_2) id "
      "15.1.1261.35; Mon, 29 Oct 2018 11:17:19 +0100",
-     "smtp", "10.45.252.152", "EXC-DAG-02.example.net",
-     "EXC-DAG-02.example.net", "15.1.1261.35", "EXC-DAG-03.example.net"},
+     "smtp", "10.45.252.152", "EXC-DAG-02.example.net", "", "15.1.1261.35",
+     "EXC-DAG-03.example.net"},
     {"from AM5PR0402MB2836.example.com ([fe80::19bd:c588:dd17:5226]) by "
      "AM5PR0402MB2836.example.com ([fe80::19bd:c588:dd17:5226%6]) with mapi "
      "id 15.20.1943.023; Wed, 5 Jun 2019 10:17:08 +0000",
@@ -222,10 +225,11 @@ static const struct rcase cases[] = {
     {"from DPLAPTOP ( 72.242.176.162) by mail.example.com (Scalix SMTP Relay "
      "10.0.1.3) via ESMTP; Fri, 23 Jun 2006 16:39:47 -0500 (CDT)",
      "smtp", "72.242.176.162", "DPLAPTOP", "", NULL, NULL},
+    /* LMTP is the last, internal delivery step: never the border */
     {"from mail1-backend.example.com (LHLO mail2-backend.example.com) "
      "(10.2.2.20) by mail3-backend.example.com with LMTP",
-     "smtp", "10.2.2.20", "mail2-backend.example.com",
-     "mail1-backend.example.com", NULL, NULL},
+     "local", "", "mail2-backend.example.com", "mail1-backend.example.com",
+     NULL, NULL},
     /* ---- HTTP and other non-SMTP clients ---- */
     {"from 24.8.231.233 by by1fd.example.com with HTTP; Wed, 17 Mar 2004 "
      "02:12:31 GMT",
@@ -254,6 +258,87 @@ static const struct rcase cases[] = {
     {"from localhost (localhost [127.0.0.1]) (uid 500) by mail with local; "
      "Tue, 07 Jan 2003 11:40:47 -0600",
      "local", "", "localhost", "localhost", NULL, "mail"},
+    /* ---- shapes of issue 10, item 9 ---- */
+    /* ZMailer: from RDNS ([IP]:port "EHLO x" rhost-flags-...) */
+    {"from relay.example.org ([192.0.2.30]:42311 \"EHLO mx.example.org\" "
+     "rhost-flags-OK-OK-OK-OK) by lists.example.net with ESMTP id "
+     "S1030209AbWLOWYn (ORCPT <rfc822;list@example.net>); Fri, 15 Dec 2006 "
+     "17:24:43 -0500",
+     "smtp", "192.0.2.30", "mx.example.org", "relay.example.org",
+     "S1030209AbWLOWYn", "lists.example.net"},
+    /* ZMailer, folded inside the quotes, HELO and no rhost-flags */
+    {"from relay.example.org ([192.0.2.31]:1234 \"HELO\n\trelay.example.org\")"
+     " by lists.example.net with SMTP id S2",
+     "smtp", "192.0.2.31", "relay.example.org", "relay.example.org", "S2",
+     NULL},
+    /* ZMailer without a reverse name */
+    {"from [192.0.2.32] ([192.0.2.32]:5555 \"EHLO client.example\" "
+     "rhost-flags-FAIL-FAIL-OK-FAIL) by lists.example.net with ESMTP id S3",
+     "smtp", "192.0.2.32", "client.example", "", "S3", NULL},
+    /* Exchange over IPv6, with a "via Frontend Transport" */
+    {"from HOST01.corp.example.com (2001:db8:1::23) by HOST02.corp.example.com"
+     " (2001:db8:1::11) with Microsoft SMTP Server (version=TLS1_2, cipher=X)"
+     " id 15.20.6745.18 via Frontend Transport; Thu, 31 Aug 2023 10:06:14 "
+     "+0000",
+     "smtp", "2001:db8:1::23", "HOST01.corp.example.com", "", NULL, NULL},
+    /* an address in the name slot is no reverse name */
+    {"from 127.0.0.1  (EHLO sender.example.com) (198.51.100.41) by "
+     "mta.example.net with SMTP; Fri, 10 Dec 2010 19:20:19 -0800",
+     "smtp", "198.51.100.41", "sender.example.com", "", NULL,
+     "mta.example.net"},
+    /* Smail: by HOST (Smail) from NAME (IP); NAME is the HELO */
+    {"by relay.example.de (Smail3.1.29.1)\n\t  from client.example.de "
+     "(198.51.100.42) with smtp\n\t  id <m0abcde-000AbcC>; Mon, 23 Dec 96 "
+     "00:07 MET",
+     "smtp", "198.51.100.42", "client.example.de", "", "<m0abcde-000AbcC>",
+     "relay.example.de"},
+    /* Exim known by [IP]:port and its message ID, no (Exim x) comment */
+    {"from out.example.com ([198.51.100.43]:39047) by mx.example.net with "
+     "esmtp id 1Mp3wA-0007kA-Ic for <u@example.net>; Sat, 19 Sep 2009 "
+     "21:41:30 +0400",
+     "smtp", "198.51.100.43", "out.example.com", "out.example.com",
+     "1Mp3wA-0007kA-Ic", "mx.example.net"},
+    /* Exim known by its message ID only (version comment masked) */
+    {"from out.example.com ([198.51.100.44]) by mx.example.net with esmtps "
+     "(TLS1.2:X:256) (MTA 2.20) (envelope-from <a@example.com>) id "
+     "1hLICq-00001z-JU for u@example.net; Tue, 30 Apr 2019 02:09:16 +0000",
+     "smtp", "198.51.100.44", "out.example.com", "out.example.com", NULL,
+     NULL},
+    /* Exim 4.97+ message ID (6-11-4) */
+    {"from out.example.com ([198.51.100.48]) by mx.example.net with esmtps "
+     "id 1rhgSx-00000004Bdj-3Ue4; Tue, 30 Apr 2024 02:09:16 +0000",
+     "smtp", "198.51.100.48", "out.example.com", "out.example.com", NULL,
+     NULL},
+    /* not an Exim ID: a bracketed address without a port stays generic */
+    {"from helo.example.com ([198.51.100.49]) by mx.example.net with ESMTP "
+     "id 1Mp3wA-0007kA-I",
+     "smtp", "198.51.100.49", "helo.example.com", "", NULL, NULL},
+    /* LMTP from an outside-looking address: still internal delivery */
+    {"from mx.example.net (mx.example.net [203.0.113.50]) by "
+     "store.example.net (Cyrus v3.4) with LMTPA; Mon, 2 Nov 2026 00:00:00 "
+     "+0000",
+     "local", "", "mx.example.net", "mx.example.net", NULL, NULL},
+    /* ---- HELOs with junk (issue 10, item 5): kept, bytes as sent ---- */
+    {"from BAD HELO (unknown [198.51.100.45]) by mx.example.net (Postfix) "
+     "with SMTP id A1",
+     "smtp", "198.51.100.45", "BAD HELO", "", "A1", NULL},
+    {"from evil;helo (unknown [198.51.100.46]) by mx.example.net (Postfix) "
+     "with ESMTP id A2; Mon, 2 Nov 2026 00:00:00 +0000",
+     "smtp", "198.51.100.46", "evil;helo", "", "A2", "mx.example.net"},
+    {"from evil; helo (unknown [198.51.100.46]) by mx.example.net (Postfix) "
+     "with ESMTP id A3; Mon, 2 Nov 2026 00:00:00 +0000",
+     "smtp", "198.51.100.46", "evil; helo", "", "A3", "mx.example.net"},
+    {"from a\001b\fc (unknown [198.51.100.47]) by mx (Postfix) id A4",
+     "smtp", "198.51.100.47", "a\001b\fc", "", "A4", "mx"},
+    {"from a)b (unknown [198.51.100.47]) by mx (Postfix) id A5",
+     "smtp", "198.51.100.47", "a)b", "", "A5", "mx"},
+    {"from a[b (unknown [198.51.100.47]) by mx (Postfix) id A6",
+     "smtp", "198.51.100.47", "a[b", "", "A6", "mx"},
+    {"from \"ab (unknown [198.51.100.47]) by mx (Postfix) id A7",
+     "smtp", "198.51.100.47", "\"ab", "", "A7", "mx"},
+    /* a name of several words is no reverse name (qmail shape) */
+    {"from two words (198.51.100.47) by mx with SMTP",
+     "smtp", "198.51.100.47", "two words", "", NULL, "mx"},
     /* ---- junk that must not yield a client ---- */
     {"from [Masked] by mailrelay2.example.ca with ESMTP id lxalvkca",
      "none", "", "[Masked]", "", "lxalvkca", NULL},
@@ -342,6 +427,25 @@ static void test_fields(void)
     CHECK_INTEQ(h.helo_src, HV_HELO_HIDDEN);
     CHECK_STREQ(h.helo, "r.example");
     CHECK_STREQ(h.rdns, "r.example");
+    /* qmail "from RDNS (IP)": the HELO is hidden too */
+    v = "from q.example (192.0.2.8) by m with SMTP; 1 Nov 2003 07:05:19 -0000";
+    received_parse(v, strlen(v), &h);
+    CHECK_INTEQ(h.helo_src, HV_HELO_HIDDEN);
+    CHECK_STREQ(h.helo, "q.example");
+    /* Exim known by [IP]:port, and by its message ID */
+    v = "from r.example ([192.0.2.8]:25) by m with esmtp id 1";
+    received_parse(v, strlen(v), &h);
+    CHECK_INTEQ(h.helo_src, HV_HELO_HIDDEN);
+    v = "from r.example ([192.0.2.8]) by m with esmtp id 1Mp3wA-0007kA-Ic";
+    received_parse(v, strlen(v), &h);
+    CHECK_INTEQ(h.helo_src, HV_HELO_HIDDEN);
+    /* an explicit HELO is never hidden, a Postfix one never either */
+    v = "from r.example ([192.0.2.8]:25 \"EHLO r.example\") by m id S1";
+    received_parse(v, strlen(v), &h);
+    CHECK_INTEQ(h.helo_src, HV_HELO_EXPLICIT);
+    v = "from r.example (r.example [192.0.2.8]) by m (Postfix) id Q";
+    received_parse(v, strlen(v), &h);
+    CHECK_INTEQ(h.helo_src, HV_HELO_FROM);
     v = "from r.example (h.example) [192.0.2.8] by m with smtp (Exim 3.3)";
     received_parse(v, strlen(v), &h);
     CHECK_INTEQ(h.helo_src, HV_HELO_COMMENT);
@@ -395,15 +499,41 @@ static void test_hostile(void)
     memset(buf, ']', n);
     received_parse(buf, n, &h);
     CHECK_INTEQ(h.kind, HV_HOP_NONE);
-    /* a HELO longer than HV_HELO_MAX is dropped and flagged */
+    /* a HELO longer than HV_HELO_MAX is kept cut to HV_HELO_MAX, flagged */
     k = (size_t)snprintf(buf, 64, "from ");
     memset(buf + k, 'a', 2000);
     k += 2000;
     k += (size_t)snprintf(buf + k, 64, " (x [192.0.2.12]) by y");
     received_parse(buf, k, &h);
-    CHECK(!h.has_helo);
-    CHECK(h.helo_too_long);
+    CHECK(h.has_helo);
+    CHECK(h.helo_truncated);
+    CHECK_INTEQ(strlen(h.helo), HV_HELO_MAX);
+    CHECK(h.helo[0] == 'a' && h.helo[HV_HELO_MAX - 1] == 'a');
     CHECK_STREQ(h.ip, "192.0.2.12");
+    /* exactly HV_HELO_MAX bytes: kept whole, not flagged */
+    k = (size_t)snprintf(buf, 64, "from ");
+    memset(buf + k, 'b', HV_HELO_MAX);
+    k += HV_HELO_MAX;
+    k += (size_t)snprintf(buf + k, 64, " (x [192.0.2.12]) by y");
+    received_parse(buf, k, &h);
+    CHECK(!h.helo_truncated);
+    CHECK_INTEQ(strlen(h.helo), HV_HELO_MAX);
+    /* many ';' in the from clause: linear, and the HELO is kept */
+    k = (size_t)snprintf(buf, 64, "from ");
+    while (k + 2 < n - 64) {
+        memcpy(buf + k, "a;", 2);
+        k += 2;
+    }
+    k += (size_t)snprintf(buf + k, 64, " (x [192.0.2.14]) by y");
+    received_parse(buf, k, &h);
+    CHECK_STREQ(h.ip, "192.0.2.14");
+    CHECK(h.helo_truncated);
+    /* many '"' and '[' that never close: linear, no client invented */
+    k = (size_t)snprintf(buf, 64, "from ");
+    for (; k + 2 < n; k += 2)
+        memcpy(buf + k, k % 4 ? "\"a" : "[a", 2);
+    received_parse(buf, n, &h);
+    CHECK(!h.has_ip);
     /* NUL bytes and control characters count as separators or text */
     const char nul[] = "from a\0b (c [192.0.2.13])\r\n\tby d";
     received_parse(nul, sizeof(nul) - 1, &h);
