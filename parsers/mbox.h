@@ -30,9 +30,11 @@
  *    rest are ignored; reported on the first ignored one, once per message;
  *  - "header-too-long": an unfolded Received or Date header over
  *    MBOX_MAX_HEADER bytes is cut there; reported once per header;
- *  - "helo-too-long": the border hop's HELO is over HV_HELO_MAX bytes; the
- *    session is emitted without a HELO; reported on the line that ends the
- *    header section.
+ *  - "helo-truncated": the border hop's HELO is over HV_HELO_MAX bytes; the
+ *    session is emitted with its first HV_HELO_MAX bytes; reported on the
+ *    line that ends the header section.
+ * A HELO that is hidden by the MTA (Exim/qmail "from RDNS ([IP])", see
+ * received.h) is set to RDNS with helo_origin HV_HELO_IMPLIED.
  * The body is not stored: each body line costs one byte comparison unless
  * it follows an empty line.
  */

@@ -5,8 +5,9 @@
  *
  * The value is cut into tokens (words, parenthesised comments, ';') by a
  * small lexer that never recurses: a comment is found by counting depth,
- * a bracket literal by looking for the next ']' (remembering where none is
- * left, so "[[[[..." stays linear). Top-level tokens are sorted into the
+ * a bracket literal or quoted word by a bounded look for its closing byte
+ * (a '[' or '"' that does not close is an ordinary byte of the word, so
+ * junk HELOs such as a[b stay one word and "[[[[..." stays linear). Top-level tokens are sorted into the
  * clauses from/by/with/via/id/for; the from clause (at most FROM_TOKENS
  * tokens) is then interpreted, each of its comments lexed once more.
  */

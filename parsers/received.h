@@ -13,21 +13,33 @@
  *  - Postfix/Sendmail/OpenSMTPD `from HELO (RDNS [IP])`: the from-name is
  *    the HELO (Postfix writes the client name there when none was given);
  *    RDNS `unknown` (and `softdnserr`, `unverified`) means none; a trailing
- *    dot (Google) is dropped.
+ *    dot (Google) is dropped; Sendmail's `(RDNS [IP] (may be forged))` is
+ *    no verified name (rdns empty). The HELO is every byte from the name
+ *    to the comment holding the address ("a b", "a;b" as Postfix prints
+ *    them): a HELO never loses the hop its client.
  *  - Exim `from RDNS ([IP]:PORT helo=HELO)`: the helo= value is the HELO.
  *    Exim prints the HELO only when it differs from the verified name, so
  *    Exim's `from RDNS ([IP])` records helo = rdns = RDNS, and Exim's
  *    `from [IP]` (no name, no helo=) has no HELO. Exim is recognised by an
- *    `(Exim ...)` comment after `by`.
+ *    `(Exim ...)` comment after `by`, by its message ID (6-6-2 or 6-11-4
+ *    base-62) or by `([IP]:port)` with a lower-case `with esmtp`/`smtp...`.
+ *    The hidden HELO has helo_src HV_HELO_HIDDEN.
  *  - qmail `from RDNS (HELO x) (ident@IP)`, `from RDNS (IP)`: the name is the
- *    reverse name; without `(HELO x)` it is also the HELO. `unknown` means
- *    no reverse name (and, without `(HELO x)`, no HELO).
+ *    reverse name; without `(HELO x)` it is also the HELO (HV_HELO_HIDDEN).
+ *    `unknown` means no reverse name (and, without `(HELO x)`, no HELO); an
+ *    address as the name (`from 127.0.0.1 (EHLO x) (IP)`, Yahoo) is none.
+ *  - Exchange `from HELO (IP) by ... with Microsoft SMTP Server` and Smail
+ *    `by HOST (Smail) from HELO (IP)` (from after by): the name is the
+ *    HELO, there is no reverse name.
+ *  - ZMailer `from RDNS ([IP]:port "EHLO x" rhost-flags-...)`: the quoted
+ *    word (maybe folded) is the explicit HELO.
  *  - `(HELO x)`, `(EHLO x)`, `(LHLO x)`, `helo=x`, `claiming to be "x"` are
  *    explicit HELOs; `(HELO )` is an explicit empty one (no HELO).
  *  - `from IP by ...` (bare address, nothing else) names a client without
  *    a HELO; `from [IP] by ...` (literal) takes the literal as the HELO.
  *  - Local hops have no SMTP client and no address (kind HV_HOP_LOCAL):
- *    `with local*`, IMAP/POP3 pickups (fetchmail), qmail-scanner,
+ *    `with local*`, `with LMTP*` (the internal delivery to the mailbox
+ *    server, never the border), IMAP/POP3 pickups (fetchmail), qmail-scanner,
  *    `by uid N`. Hops without a from clause (`by HOST (Postfix, from userid
  *    500)`, `(qmail N invoked ...)`) are HV_HOP_NONE.
  *  - HTTP, MAPI, NNFMP and QMQP hops name a client address but the client
@@ -54,7 +66,8 @@ enum hv_helo_src {
     HV_HELO_NONE,      /* no HELO */
     HV_HELO_EXPLICIT,  /* HELO x, EHLO x, LHLO x, helo=x, claiming to be */
     HV_HELO_FROM,      /* the name after "from" (Postfix, Sendmail, ...) */
-    HV_HELO_HIDDEN,    /* Exim from RDNS ([IP]): HELO == RDNS or none */
+    HV_HELO_HIDDEN,    /* Exim from RDNS ([IP]), qmail from RDNS (IP):
+                          HELO == RDNS (or none); helo holds RDNS */
     HV_HELO_COMMENT,   /* Exim 3 from RDNS (HELO) [IP] */
 };
 
@@ -66,7 +79,8 @@ struct hv_hop {
     bool has_ip;                      /* ip is set (never for LOCAL/NONE) */
     char ip[HV_IP_MAX + 1];           /* canonical (inet_ntop) text */
     bool has_helo;                    /* helo is set and not empty */
-    bool helo_truncated;               /* a HELO over HV_HELO_MAX was dropped */
+    bool helo_truncated;              /* a HELO over HV_HELO_MAX was cut to
+                                         HV_HELO_MAX bytes */
     enum hv_helo_src helo_src;        /* EXPLICIT with has_helo false: an
                                          explicit empty "(HELO )" */
     char helo[HV_HELO_MAX + 1];       /* as the client sent it, as written */
@@ -85,8 +99,8 @@ struct hv_hop {
  *             still contain CR/LF/TAB folding, which count as spaces; a
  *             leading "Received:" field name is skipped)
  *   hop       OUT: every field reset, then filled (text copied in, truncated
- *             to the field size; a HELO that does not fit is dropped and
- *             helo_truncated set)
+ *             to the field size; a HELO that does not fit is cut to
+ *             HV_HELO_MAX bytes and helo_truncated set)
  * Returns hop->kind. Never fails: unknown shapes give HV_HOP_NONE.
  */
 enum hv_hop_kind received_parse(const char *val, size_t len,
