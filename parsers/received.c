@@ -7,9 +7,10 @@
  * small lexer that never recurses: a comment is found by counting depth,
  * a bracket literal or quoted word by a bounded look for its closing byte
  * (a '[' or '"' that does not close is an ordinary byte of the word, so
- * junk HELOs such as a[b stay one word and "[[[[..." stays linear). Top-level tokens are sorted into the
- * clauses from/by/with/via/id/for; the from clause (at most FROM_TOKENS
- * tokens) is then interpreted, each of its comments lexed once more.
+ * junk HELOs such as a[b stay one word and "[[[[..." stays linear).
+ * Top-level tokens are sorted into the clauses from/by/with/via/id/for;
+ * the from clause (at most FROM_TOKENS tokens) is then interpreted, each
+ * of its comments lexed once more.
  */
 #include "received.h"
 
@@ -92,6 +93,7 @@ struct lex {
     const char *p;
     size_t len;
     size_t pos;
+    bool open_seen;   /* an unclosed '(' was already taken as a word byte */
 };
 
 /* lex_init - a lexer over p[0..len). */
@@ -100,6 +102,7 @@ static void lex_init(struct lex *lx, const char *p, size_t len)
     lx->p = p;
     lx->len = len;
     lx->pos = 0;
+    lx->open_seen = false;
 }
 
 /* quote_end - offset just after the '"' closing the quote that opens at i,
@@ -168,11 +171,17 @@ static struct tok lex_next(struct lex *lx)
                 depth--;
             j++;
         }
-        t.type = T_COMMENT;
-        t.s.p = p + i + 1;
-        t.s.len = (depth == 0 ? j - 1 : j) - (i + 1);
-        lx->pos = j;
-        return t;
+        if (depth == 0 || lx->open_seen || t.spaced) {
+            t.type = T_COMMENT;
+            t.s.p = p + i + 1;
+            t.s.len = (depth == 0 ? j - 1 : j) - (i + 1);
+            lx->pos = j;
+            return t;
+        }
+        /* the first '(' that never closes, glued to the word before it,
+         * is a byte of that word (a junk HELO "a(b"); later ones run to
+         * the end as before, so "a((((..." is scanned twice at most */
+        lx->open_seen = true;
     }
     if (p[i] == ';') {
         t.type = T_SEMI;
@@ -184,6 +193,8 @@ static struct tok lex_next(struct lex *lx)
     size_t j = i;
     if (p[j] == '"')
         j = quote_end(lx, j);
+    else if (p[j] == '(')
+        j++;   /* the unclosed '(' above */
     while (j < len) {
         unsigned char c = (unsigned char)p[j];
         if (is_ws(c) || c == '(' || c == ')' || c == ';')
@@ -727,7 +738,9 @@ static bool base62_run(const char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
-        if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+        bool digit = c >= '0' && c <= '9';
+        bool letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+        if (!digit && !letter)
             return false;
     }
     return true;
@@ -900,9 +913,9 @@ static void interpret_from(const struct scan *sc, struct hv_hop *hop)
     } else {
         /* Exim "from RDNS ([IP])" and qmail "from RDNS (IP)" print the
          * HELO only when it differs from the verified name */
-        bool hidden = name_host &&
-                      ((exim && have_ac && ac.ai.bracketed && ac.rdns.len == 0) ||
-                       qmail);
+        bool exim_hidden = exim && have_ac && ac.ai.bracketed &&
+                           ac.rdns.len == 0;
+        bool hidden = name_host && (exim_hidden || qmail);
         set_helo(hop, name, hidden ? HV_HELO_HIDDEN : HV_HELO_FROM);
     }
 

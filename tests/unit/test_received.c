@@ -336,6 +336,10 @@ static const struct rcase cases[] = {
      "smtp", "198.51.100.47", "a[b", "", "A6", "mx"},
     {"from \"ab (unknown [198.51.100.47]) by mx (Postfix) id A7",
      "smtp", "198.51.100.47", "\"ab", "", "A7", "mx"},
+    /* an unbalanced '(' glued to the name (the first one only: later ones
+     * stay comments, so "a((((..." costs two passes at most) */
+    {"from a(b (unknown [198.51.100.47]) by mx (Postfix) id A8",
+     "smtp", "198.51.100.47", "a(b", "", "A8", "mx"},
     /* a name of several words is no reverse name (qmail shape) */
     {"from two words (198.51.100.47) by mx with SMTP",
      "smtp", "198.51.100.47", "two words", "", NULL, "mx"},
@@ -528,6 +532,14 @@ static void test_hostile(void)
     received_parse(buf, k, &h);
     CHECK_STREQ(h.ip, "192.0.2.14");
     CHECK(h.helo_truncated);
+    /* "a(a(a(..." with no ')': the first glued '(' is a word byte, the
+     * rest one comment (two passes, not one per '(') */
+    k = (size_t)snprintf(buf, 64, "from ");
+    for (; k + 2 < n; k += 2)
+        memcpy(buf + k, "a(", 2);
+    received_parse(buf, k, &h);
+    CHECK(!h.has_ip);
+    CHECK_STREQ(h.helo, "a");   /* no address follows: the first word */
     /* many '"' and '[' that never close: linear, no client invented */
     k = (size_t)snprintf(buf, 64, "from ");
     for (; k + 2 < n; k += 2)
