@@ -862,7 +862,20 @@ static char *join(const char **v, size_t n)
     return s;
 }
 
-/* setup_meta - options signatures, authserv-id, policy. */
+/* Changed evaluation options make every stored result stale, not absent:
+ * it stays (and reports show it) until this or a later run writes its
+ * replacement, in the same chunk transaction (INSERT OR REPLACE). Only
+ * DNA without any service has no replacement: "unknown" is no row. */
+static const char sql_stale_csa[] =
+    "UPDATE csa SET evaluated_at = 0, expires_at = 0";
+static const char sql_stale_dna[] =
+    "UPDATE dna SET evaluated_at = 0, expires_at = 0;"
+    " UPDATE dna_result SET evaluated_at = 0, expires_at = 0";
+static const char sql_drop_dna[] = "DELETE FROM dna; DELETE FROM dna_result";
+
+/* setup_meta - options signatures, authserv-id, policy. Called only once
+ * the DNS sources are ready (setup_dns), so a setup failure changes
+ * nothing. */
 static int setup_meta(struct ctx *c, char **err)
 {
     const struct resolve_opts *o = c->o;
@@ -880,12 +893,13 @@ static int setup_meta(struct ctx *c, char **err)
     snprintf(sig, n, "reverse=%d parent=%d limit=%d source=%s%s",
              o->use_reverse, o->parent_search, o->search_limit,
              o->nzones ? "zones:" : "dns", zones);
-    rc = meta_sync(c, "csa_opts", sig, "DELETE FROM csa");
+    rc = meta_sync(c, "csa_opts", sig, sql_stale_csa);
     snprintf(sig, n, "trust=%d services=%s source=%s%s", o->trust_listed,
              svcs, o->nzones ? "zones:" : "dns", zones);
     if (rc == HV_OK)
         rc = meta_sync(c, "dna_opts", sig,
-                       "DELETE FROM dna; DELETE FROM dna_result");
+                       o->naccreditors > 0 || o->trust_listed
+                           ? sql_stale_dna : sql_drop_dna);
     if (rc == HV_OK)
         rc = meta_sync(c, "authserv_id",
                        o->authserv_id ? o->authserv_id : "localhost", NULL);
@@ -1059,9 +1073,11 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
 
-    rc = setup_meta(&c, err);
+    /* DNS first: a bad zone file or server list must fail before the
+     * option signatures mark anything stale. */
+    rc = setup_dns(&c, err);
     if (rc == HV_OK)
-        rc = setup_dns(&c, err);
+        rc = setup_meta(&c, err);
     if (rc == HV_OK &&
         (sqlite3_prepare_v2(c.db, sql_put_csa, -1, &c.put_csa, NULL) != 0 ||
          sqlite3_prepare_v2(c.db, sql_del_dna, -1, &c.del_dna, NULL) != 0 ||
