@@ -39,6 +39,7 @@ void report_opts_init(struct report_opts *o)
 {
     o->format = "text";
     o->output = NULL;
+    o->stream = NULL;
     o->since = LLONG_MIN;
     o->until = LLONG_MAX;
     o->top = 10;
@@ -1026,8 +1027,8 @@ int report_run(struct store *st, const struct report_opts *o, char **err)
         report_free(&r);
         return report_errf(err, "unknown report table '%s'", o->table);
     }
-    FILE *out = stdout;
-    if (o->output != NULL && strcmp(o->output, "-") != 0) {
+    FILE *out = o->stream != NULL ? o->stream : stdout;
+    if (o->stream == NULL && o->output != NULL && strcmp(o->output, "-") != 0) {
         out = fopen(o->output, "w");
         if (out == NULL) {
             report_free(&r);
@@ -1056,7 +1057,7 @@ int report_run(struct store *st, const struct report_opts *o, char **err)
                              o->output ? o->output : "stdout",
                              strerror(errno));
     }
-    if (out != stdout && fclose(out) != 0 && rc == 0)
+    if (out != stdout && out != o->stream && fclose(out) != 0 && rc == 0)
         rc = report_errf(err, "cannot write %s: %s", o->output,
                          strerror(errno));
     return rc;

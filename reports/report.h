@@ -26,6 +26,8 @@
 struct report_opts {
     const char *format;      /* text|csv|json|html, default text */
     const char *output;      /* -o FILE, NULL = stdout */
+    FILE *stream;            /* when set: write here (borrowed, not closed);
+                                output only names it */
     long long since, until;  /* epoch seconds, LLONG_MIN/LLONG_MAX when unset;
                                 sessions with since <= ts < until */
     int top;                 /* --top N, default 10 */

@@ -63,3 +63,106 @@ check_eq keep-redo-all-new "$(q "$DB" "SELECT COUNT(*) FROM csa WHERE evaluated_
 # dropping the accreditor: DNA is unknown, its old rows go (nothing replaces them)
 check_cmd keep-no-dna hv resolve --db "$DB" -q --no-reverse --dns-zone "$ZONE"
 check_eq keep-no-dna-rows "$(q "$DB" 'SELECT COUNT(*) FROM dna_result')" 0
+
+# ==== item 12: outputs: temp file + rename, disk full, pipes, signals ====
+A="$D/a.db"
+check_cmd out-db hv run --db "$A" $RUNOPTS --dns-zone "$ZONE" sample-logs
+printf 'previous report\n' > "$D/old.txt"
+check_cmd out-report hv report --db "$A" -o "$D/r.txt"
+check_eq out-no-temp "$(ls "$D" | grep -c '\.tmp\.')" 0
+hv report --db "$A" > "$D/r-stdout.txt"
+check_eq out-same-as-stdout "$(cmp "$D/r.txt" "$D/r-stdout.txt" && echo same)" same
+
+# expect_write_fail NAME WANT_MSG CMD... - exit 1, one message naming the
+# file and the cause, the old file intact, no temporary file left.
+expect_write_fail() {
+    name=$1 want=$2; shift 2
+    "$@" >"$D/out" 2>"$D/err"
+    check_eq "$name: exit" "$?" 1
+    grep -qF "$want" "$D/err" && ok "$name: message" ||
+        fail "$name: message" "want '$want', got '$(cat "$D/err")'"
+}
+# streams: /dev/full as stdout and as -o (a device is written in place)
+expect_write_fail full-stdout "heloval: error: writing stdout: No space left on device" \
+    sh -c '"$0" report --db "$1" > /dev/full' "$HELOVAL" "$A"
+expect_write_fail full-export-stdout "heloval: error: writing stdout: No space left on device" \
+    sh -c '"$0" export verdicts --db "$1" > /dev/full' "$HELOVAL" "$A"
+expect_write_fail full-dev "heloval: error: writing /dev/full: No space left on device" \
+    hv export sessions --db "$A" -o /dev/full
+# a file size limit (EFBIG) on -o: the previous file stays
+cp "$D/old.txt" "$D/x.tsv"
+expect_write_fail efbig "heloval: error: writing $D/x.tsv: File too large" \
+    sh -c 'trap "" XFSZ; ulimit -f 64; exec "$0" export verdicts --format jsonl --db "$1" -o "$2"' \
+    "$HELOVAL" "$A" "$D/x.tsv"
+check_eq efbig-old-kept "$(cat "$D/x.tsv")" "previous report"
+check_eq efbig-no-temp "$(ls "$D" | grep -c '\.tmp\.')" 0
+cp "$D/old.txt" "$D/x.html"
+expect_write_fail efbig-report "heloval: error: writing $D/x.html: File too large" \
+    sh -c 'trap "" XFSZ; ulimit -f 64; exec "$0" report --format html --db "$1" -o "$2"' \
+    "$HELOVAL" "$A" "$D/x.html"
+check_eq efbig-report-old-kept "$(cat "$D/x.html")" "previous report"
+# a full file system (a 64 KiB tmpfs; needs mount, else a counted skip)
+mkdir -p "$D/small"
+if mount -t tmpfs -o size=64k tmpfs "$D/small" 2>/dev/null; then
+    cp "$D/old.txt" "$D/small/v.tsv"
+    expect_write_fail enospc "heloval: error: writing $D/small/v.tsv: No space left on device" \
+        hv export verdicts --db "$A" --format jsonl -o "$D/small/v.tsv"
+    # (the sample export is small: fill the rest of the file system first)
+    dd if=/dev/zero of="$D/small/fill" bs=1k count=200 2>/dev/null
+    expect_write_fail enospc-report "heloval: error: writing $D/small/v.tsv: No space left on device" \
+        hv report --db "$A" --format html -o "$D/small/v.tsv"
+    check_eq enospc-old-kept "$(cat "$D/small/v.tsv")" "previous report"
+    check_eq enospc-no-temp "$(ls "$D/small" | grep -c '\.tmp\.')" 0
+    umount "$D/small"
+else
+    echo "SKIP enospc: cannot mount a tmpfs here (not root?)"
+    ok enospc-skipped-counted
+fi
+
+# a bigger database (about 200,000 sessions) for pipes and signals
+BIG="$D/big.db"
+cp "$A" "$BIG"
+q "$BIG" "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 1000)
+    INSERT INTO sessions(source_id, line, ts, mta, ip, helo, helo_from, rdns, disposition, messages)
+    SELECT s.source_id, s.line + 100000 * k.n, s.ts + k.n, s.mta, s.ip, s.helo, s.helo_from,
+           s.rdns, s.disposition, s.messages FROM sessions s, k"
+# export | head: quiet, status 141 (SIGPIPE's, as cat) or 0 when it was done
+sh -c '"$0" export verdicts --db "$1" 2>"$2"; echo $? > "$3"' "$HELOVAL" "$BIG" "$D/pipe.err" \
+    "$D/pipe.st" | head -1 > "$D/head.out"
+check_eq pipe-head "$(cut -f1-3 "$D/head.out")" "$(printf 'source\tline\ttime')"
+check_eq pipe-quiet "$(cat "$D/pipe.err")" ""
+case "$(cat "$D/pipe.st")" in 0|141) ok pipe-status ;; *) fail pipe-status "$(cat "$D/pipe.st")" ;; esac
+
+# interrupt NAME SIG FILE CMD... - start CMD, wait for FILE's temporary
+# file, send SIG: exit 1 within seconds, "interrupted", FILE as it was.
+interrupt() {
+    name=$1 sig=$2 file=$3; shift 3
+    cp "$D/old.txt" "$file"
+    "$@" 2>"$D/int.err" &
+    pid=$!
+    i=0
+    while [ $i -lt 200 ] && ! ls "$file".tmp.* >/dev/null 2>&1; do sleep 0.02; i=$((i + 1)); done
+    kill -"$sig" "$pid"
+    wait "$pid"
+    check_eq "$name: exit" "$?" 1
+    grep -q "interrupted; $file left as it was" "$D/int.err" && ok "$name: message" ||
+        fail "$name: message" "$(cat "$D/int.err")"
+    check_eq "$name: old kept" "$(cat "$file")" "previous report"
+    check_eq "$name: no temp" "$(ls "$file".tmp.* 2>/dev/null | wc -l)" 0
+}
+interrupt report-term TERM "$D/int.html" timeout 30 "$HELOVAL" report --db "$BIG" -o "$D/int.html"
+interrupt report-int INT "$D/int.json" timeout 30 "$HELOVAL" report --db "$BIG" --format json -o "$D/int.json"
+interrupt export-term TERM "$D/int.tsv" timeout 30 "$HELOVAL" export verdicts --db "$BIG" -o "$D/int.tsv"
+# an export blocked on a pipe nobody reads stops on SIGTERM too
+mkfifo "$D/fifo"
+sleep 30 < "$D/fifo" &
+SLEEPER=$!
+timeout 30 "$HELOVAL" export verdicts --db "$BIG" > "$D/fifo" 2>"$D/int.err" &
+pid=$!
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid"
+check_eq export-blocked-exit "$?" 1
+grep -q "export interrupted" "$D/int.err" && ok export-blocked-msg || fail export-blocked-msg "$(cat "$D/int.err")"
+kill "$SLEEPER" 2>/dev/null
+wait "$SLEEPER" 2>/dev/null
