@@ -460,13 +460,23 @@ static int do_scan(struct cli *c, struct store *st)
     return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
-/* do_resolve - the resolve stage. */
+/* A resolve whose lookups mostly failed: exit 1, but run still reports
+ * (with the warning at its top). */
+#define EXIT_DEGRADED (-EXIT_FAIL)
+
+/* do_resolve - the resolve stage: EXIT_OK, EXIT_FAIL or EXIT_DEGRADED. */
 static int do_resolve(struct cli *c, struct store *st)
 {
     struct resolve_stats rs;
     char *err = NULL;
     c->ro.progress = c->progress;
-    if (resolve_run(st, &c->ro, &rs, &err) != HV_OK) {
+    int rc = resolve_run(st, &c->ro, &rs, &err);
+    if (rc == HV_EDEGRADED) {
+        msg_error("%s", err);
+        free(err);
+        return EXIT_DEGRADED;
+    }
+    if (rc != HV_OK) {
         msg_error("resolve failed: %s", err ? err : "unknown error");
         free(err);
         return EXIT_FAIL;
@@ -708,6 +718,8 @@ int main(int argc, char **argv)
         break;
     case CMD_RESOLVE:
         rc = do_resolve(&c, st);
+        if (rc == EXIT_DEGRADED)
+            rc = EXIT_FAIL;
         break;
     case CMD_REPORT:
         rc = do_report(&c, st, c.report_format ? c.report_format : "text", c.output);
@@ -721,11 +733,14 @@ int main(int argc, char **argv)
             rc = src;
             break;
         }
-        rc = do_resolve(&c, st);
+        int rrc = do_resolve(&c, st);
+        rc = rrc == EXIT_DEGRADED ? EXIT_OK : rrc;
         if (rc == EXIT_OK)
             rc = do_report(&c, st, c.report_format ? c.report_format : "text", NULL);
         if (rc == EXIT_OK && c.output != NULL)
             rc = do_report(&c, st, output_format(c.output), c.output);
+        if (rc == EXIT_OK && rrc == EXIT_DEGRADED)
+            rc = EXIT_FAIL;
         if (rc == EXIT_OK)
             rc = src;
         break;

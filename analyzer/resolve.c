@@ -349,6 +349,7 @@ static void on_fetched(void *arg, const char *q, int qtype,
         st = DNSQ_ERROR;
         break;
     }
+    c->stats.lookups++;
     if (st == DNSQ_TIMEOUT)
         c->stats.timeouts++;
     else if (st != DNSQ_OK && st != DNSQ_NODATA && st != DNSQ_NXDOMAIN)
@@ -1036,6 +1037,61 @@ static int run_row(struct ctx *c, sqlite3_int64 *id)
     return HV_OK;
 }
 
+/* is_degraded - more than half of the network lookups failed. */
+static bool is_degraded(const struct resolve_stats *s)
+{
+    return s->lookups > 0 && (s->timeouts + s->failures) * 2 > s->lookups;
+}
+
+/* health_text - the malloc'ed warning of a degraded run. */
+static char *health_text(const struct ctx *c)
+{
+    const struct resolve_opts *o = c->o;
+    char *servers = join(o->servers, o->nservers);
+    char when[32];
+    time_t t = (time_t)c->now;
+    struct tm tm;
+    size_t n = strlen(servers) + 400;
+    char *s = xmalloc(n);
+
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(s, n,
+             "the resolve of %s failed: %lld of %lld DNS lookups to %s%s"
+             " ended in a timeout (%lld) or an error such as SERVFAIL, REFUSED"
+             " or no route (%lld); the CSA/DNA results they decided are"
+             " 'defer' and are asked again by the next resolve",
+             when, c->stats.timeouts + c->stats.failures, c->stats.lookups,
+             o->nservers ? "" : "the servers of /etc/resolv.conf",
+             servers, c->stats.timeouts, c->stats.failures);
+    free(servers);
+    return s;
+}
+
+/* record_health - keep (degraded) or clear the meta key "resolve_warning"
+ * the reports print at their top. A run that had nothing to do changes
+ * nothing. HV_OK or HV_EDB. */
+static int record_health(struct ctx *c, const char *text)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (c->stats.lookups == 0 && c->stats.pairs == 0 && c->stats.names == 0)
+        return HV_OK;
+    rc = sqlite3_prepare_v2(c->db, text != NULL
+                            ? "INSERT OR REPLACE INTO meta(key, value)"
+                              " VALUES ('resolve_warning', ?1)"
+                            : "DELETE FROM meta WHERE key = 'resolve_warning'",
+                            -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return HV_EDB;
+    if (text != NULL)
+        sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? HV_OK : HV_EDB;
+}
+
 int resolve_run(struct store *st, const struct resolve_opts *o,
                 struct resolve_stats *out, char **err)
 {
@@ -1117,11 +1173,24 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
         *err = db_err(sqlite3_errmsg(c.db));
         rc = HV_EDB;
     }
+    if (rc == HV_OK || rc == HV_EINTR) {
+        char *warn = is_degraded(&c.stats) ? health_text(&c) : NULL;
+        if (record_health(&c, warn) != HV_OK) {
+            free(*err);
+            *err = db_err(sqlite3_errmsg(c.db));
+            rc = HV_EDB;
+        } else if (warn != NULL && rc == HV_OK) {
+            *err = warn;
+            warn = NULL;
+            rc = HV_EDEGRADED;
+        }
+        free(warn);
+    }
     if (rc == HV_EINTR && *err == NULL)
         *err = xstrdup("interrupted; the work done is saved and the next"
                        " run continues");
     *out = c.stats;
-    if (rc == HV_OK || rc == HV_EINTR)
+    if (rc == HV_OK || rc == HV_EINTR || rc == HV_EDEGRADED)
         msg_info("resolve: %lld names, %lld pairs, %lld queries sent, "
                  "%lld answered from cache, %lld timeouts, %lld failures, "
                  "%.1f s", c.stats.names, c.stats.pairs, c.stats.queries,

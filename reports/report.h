@@ -93,6 +93,8 @@ struct report {
     const char *bucket;         /* "day" or "hour": time series step */
     const char *policy;         /* "database" or the --policy file name */
     const char *authserv_id;
+    char *warning;              /* the last resolve's failure (meta key
+                                   "resolve_warning"), owned; NULL: none */
 };
 
 /* report_build - run the aggregation queries on db into r (zeroed first).

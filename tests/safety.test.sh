@@ -166,3 +166,78 @@ check_eq export-blocked-exit "$?" 1
 grep -q "export interrupted" "$D/int.err" && ok export-blocked-msg || fail export-blocked-msg "$(cat "$D/int.err")"
 kill "$SLEEPER" 2>/dev/null
 wait "$SLEEPER" 2>/dev/null
+
+# ==== item 11: a resolve whose lookups mostly fail ====
+# a dead server (nothing listens on the port) and a server that refuses
+# every query: exit 1, a message naming the server and the counts, the
+# fact kept in the database, and every report format warns at its top
+W="$D/w.db"
+cp "$A" "$W"
+DEAD=$(free_port)
+hv resolve --db "$W" --accreditor dna.example -q --dns-server "127.0.0.1:$DEAD" \
+    --timeout 200 --tries 1 >"$D/out" 2>"$D/err"
+check_eq dead-exit "$?" 1
+grep -q "DNS lookups to 127.0.0.1:$DEAD ended in a timeout" "$D/err" && ok dead-msg ||
+    fail dead-msg "$(cat "$D/err")"
+check_eq dead-counts "$(sed -n 's/.*failed: \([0-9]*\) of \([0-9]*\) DNS.*/\1=\2/p' "$D/err" |
+    awk -F= '$1 == $2 && $1 > 0 { print "all" }')" all
+check_eq dead-recorded "$(q "$W" "SELECT COUNT(*) FROM meta WHERE key = 'resolve_warning'")" 1
+[ "$(q "$W" "SELECT COUNT(*) FROM csa WHERE status = 'defer'")" -gt 0 ] && ok dead-defers ||
+    fail dead-defers "no defer stored"
+hv report --db "$W" > "$D/w.txt"
+check_eq warn-text "$(head -1 "$D/w.txt" | cut -c1-26)" "WARNING: the resolve of 20"
+hv report --db "$W" --format csv > "$D/w.csv"
+check_eq warn-csv "$(head -1 "$D/w.csv")" "$(printf '# warning\r')"
+hv report --db "$W" --format csv --table verdicts > "$D/w1.csv"
+check_eq warn-csv-table "$(head -1 "$D/w1.csv")" "$(printf '# warning\r')"
+hv report --db "$W" --format json > "$D/w.json"
+check_eq warn-json "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]));
+print(list(d)[:2], "lookups to 127.0.0.1" in d["warnings"][0])' "$D/w.json")" "['version', 'warnings'] True"
+hv report --db "$W" --format html > "$D/w.html"
+check_eq warn-html "$(grep -c '<body>' "$D/w.html") $(sed -n '/<body>/{n;p;}' "$D/w.html" | cut -c1-18)" \
+    '1 <p class="warning"'
+# run (two minutes later: the defers, kept 60 s, are due again): the
+# report is still written (with the warning), the exit is 1
+HELOVAL_NOW=$(( $(date +%s) + 120 )) hv run --db "$W" $RUNOPTS --dns-server "127.0.0.1:$DEAD" --timeout 200 --tries 1 \
+    -o "$D/run.json" sample-logs >"$D/run.txt" 2>"$D/err"
+check_eq run-dead-exit "$?" 1
+check_eq run-dead-report "$(head -1 "$D/run.txt" | cut -c1-8)" "WARNING:"
+check_eq run-dead-json "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["warnings"]))' \
+    "$D/run.json")" 1
+# a good resolve clears it; reports are as before
+check_cmd good-again hv resolve --db "$W" --accreditor dna.example -q --dns-zone "$ZONE"
+check_eq warn-cleared "$(q "$W" "SELECT COUNT(*) FROM meta WHERE key = 'resolve_warning'")" 0
+hv report --db "$W" > "$D/w2.txt"
+check_eq warn-gone "$(head -1 "$D/w2.txt")" "heloval report"
+
+# a server that answers REFUSED to everything
+RPORT=$(free_port)
+python3 - "$RPORT" "$D/refused.ready" <<'PY' &
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+open(sys.argv[2], "w").write("up\n")
+s.settimeout(30)
+try:
+    while True:
+        q, peer = s.recvfrom(4096)
+        if len(q) < 12:
+            continue
+        qid, flags = struct.unpack("!HH", q[:4])
+        # QR, the opcode and RD copied, RCODE 5 (REFUSED), the question kept
+        s.sendto(struct.pack("!HHHHHH", qid, 0x8000 | (flags & 0x7900) | 5, 1, 0, 0, 0) + q[12:], peer)
+except socket.timeout:
+    pass
+PY
+RPID=$!
+read_portfile "$D/refused.ready" >/dev/null
+R="$D/r.db"
+cp "$A" "$R"
+hv resolve --db "$R" -q --dns-server "127.0.0.1:$RPORT" --tries 1 >"$D/out" 2>"$D/err"
+check_eq refused-exit "$?" 1
+grep -q "DNS lookups to 127.0.0.1:$RPORT ended" "$D/err" && ok refused-msg || fail refused-msg "$(cat "$D/err")"
+hv report --db "$R" --format json > "$D/r.json"
+check_eq refused-json "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("warnings", [])))' \
+    "$D/r.json")" 1
+kill "$RPID" 2>/dev/null
+wait "$RPID" 2>/dev/null
