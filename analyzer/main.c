@@ -2,7 +2,8 @@
 /*
  * main - the heloval command line: one binary, commands scan, resolve,
  * report, export and run. Options may stand before or after the command
- * name. Exit codes: 0 ok, 1 runtime failure, 2 usage error.
+ * name. Exit codes: 0 ok, 1 runtime failure, 2 usage error, 141 report or
+ * export whose reader closed the pipe.
  */
 #include <errno.h>
 #include <limits.h>
@@ -125,7 +126,7 @@ static const char usage_text[] =
     "          (or .json/.csv) report to FILE while the text report goes to stdout\n"
     "\n"
     "exit status: 0 ok, 1 runtime failure (or an input that could not be read),\n"
-    "2 usage error.  See heloval(1) and README.md.\n";
+    "2 usage error, 141 report/export reader went away.  See heloval(1), README.md.\n";
 
 /* Everything the command line says. */
 struct cli {
@@ -169,6 +170,25 @@ static bool parse_int(const char *s, long long lo, long long hi, long long *out)
         return false;
     *out = v;
     return true;
+}
+
+/* server_port_ok - the PORT of a --dns-server ADDR[:PORT] (IPv6:
+ * [ADDR]:PORT; a bare IPv6 address has no port) is absent or 1..65535.
+ * The address itself is c-ares's to judge. */
+static bool server_port_ok(const char *v)
+{
+    const char *port = NULL;
+    long long n;
+    if (v[0] == '[') {
+        const char *end = strchr(v, ']');
+        if (end != NULL && end[1] == ':')
+            port = end + 2;
+    } else {
+        const char *colon = strchr(v, ':');
+        if (colon != NULL && strchr(colon + 1, ':') == NULL)
+            port = colon + 1;
+    }
+    return port == NULL || parse_int(port, 1, 65535, &n);
 }
 
 /* push - append to a growing const char * array. */
@@ -228,6 +248,9 @@ static int apply_opt(struct cli *c, const struct opt_def *d, const char *v)
         c->emit = v;
         break;
     case O_DNS_SERVER:
+        if (!server_port_ok(v))
+            return usage_error("--dns-server '%s': the port must be 1..65535"
+                               " (ADDR, ADDR:PORT or [IPv6]:PORT)", v);
         push(&c->ro.servers, &c->ro.nservers, v);
         break;
     case O_DNS_ZONE:

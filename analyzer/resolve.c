@@ -917,8 +917,8 @@ static int setup_meta(struct ctx *c, char **err)
             rc = HV_EDB;
     }
     if (rc != HV_OK) {
+        *err = db_err(sqlite3_errmsg(c->db)); /* before the rollback resets it */
         store_rollback(c->st);
-        *err = db_err(sqlite3_errmsg(c->db));
         goto out;
     }
     if (store_commit(c->st) != HV_OK) {

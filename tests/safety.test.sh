@@ -241,3 +241,75 @@ check_eq refused-json "$(python3 -c 'import json,sys; print(len(json.load(open(s
     "$D/r.json")" 1
 kill "$RPID" 2>/dev/null
 wait "$RPID" 2>/dev/null
+
+# ==== item 13: messages that name the path and the cause ====
+# expect_msg NAME STATUS WANT CMD... - exit STATUS and WANT in the message.
+expect_msg() {
+    name=$1 want_st=$2 want=$3; shift 3
+    "$@" >"$D/out" 2>"$D/err"
+    check_eq "$name: exit" "$?" "$want_st"
+    grep -qF -- "$want" "$D/err" && ok "$name: message" ||
+        fail "$name: message" "want '$want', got '$(cat "$D/err")'"
+}
+# a truncated database: half of a real one, and a stub shorter than the header
+head -c 50000 "$A" > "$D/trunc.db"
+expect_msg trunc-report 1 "$D/trunc.db: truncated database (50000 bytes; its header says" \
+    hv report --db "$D/trunc.db"
+expect_msg trunc-resolve 1 "$D/trunc.db: truncated database" \
+    hv resolve --db "$D/trunc.db" --dns-zone "$ZONE"
+head -c 50 "$A" > "$D/stub.db"
+expect_msg trunc-stub 1 "$D/stub.db: truncated database (50 bytes, shorter than the 100-byte" \
+    hv export sessions --db "$D/stub.db"
+printf 'hello\n' > "$D/text.db"
+expect_msg not-sqlite 1 "$D/text.db: not a SQLite database" hv report --db "$D/text.db"
+# --db naming a directory or a device
+mkdir -p "$D/dir.db"
+expect_msg db-dir-scan 1 "$D/dir.db: is a directory, not a database file" \
+    hv scan --db "$D/dir.db" -q sample-logs/exim
+expect_msg db-dir-report 1 "$D/dir.db: is a directory, not a database file" hv report --db "$D/dir.db"
+expect_msg db-null-scan 1 "/dev/null: not a regular file (a device or FIFO cannot hold a database)" \
+    hv scan --db /dev/null -q sample-logs/exim
+expect_msg db-null-report 1 "/dev/null: not a regular file" hv report --db /dev/null
+# a --dns-server port over 65535: a usage error, nothing is opened
+expect_msg port-range 2 "--dns-server '127.0.0.1:70000': the port must be 1..65535" \
+    hv resolve --db "$D/none.db" --dns-server 127.0.0.1:70000
+expect_msg port-range-v6 2 "--dns-server '[::1]:65536': the port must be 1..65535" \
+    hv resolve --db "$D/none.db" --dns-server '[::1]:65536'
+check_eq port-range-no-db "$(ls "$D/none.db" 2>/dev/null)" ""
+# merge never creates its inputs
+expect_msg merge-missing 1 "merge: $D/missing.db: No such file or directory" \
+    hv merge "$D/m.db" "$D/missing.db"
+check_eq merge-missing-not-created "$(ls "$D/missing.db" 2>/dev/null)" ""
+expect_msg merge-dir 1 "merge: $D/dir.db: is a directory" hv merge "$D/m.db" "$D/dir.db"
+
+# permissions: as root they mean nothing, so those cases run as nobody
+# (setpriv), or as the caller when the tests do not run as root
+if [ "$(id -u)" = 0 ]; then
+    OTHER="setpriv --reuid=65534 --regid=65534 --clear-groups"
+else
+    OTHER=""
+fi
+P="$D/perm"
+mkdir -p "$P/rodir" "$P/rwdir"
+chmod 755 "$D" "$P"
+cp "$A" "$P/rodir/w.db"        # a WAL database, no -shm beside it yet
+chmod 555 "$P/rodir"
+cp "$A" "$P/rwdir/ro.db"
+chmod 444 "$P/rwdir/ro.db"
+chmod 777 "$P/rwdir"
+if $OTHER "$HELOVAL" --version >/dev/null 2>&1 && ! $OTHER touch "$P/rodir/probe" 2>/dev/null; then
+    expect_msg wal-ro-dir-report 1 "$P/rodir/w.db: cannot read this database: its directory $P/rodir is not writable (Permission denied), and SQLite must create $P/rodir/w.db-shm beside it for a WAL database" \
+        $OTHER "$HELOVAL" report --db "$P/rodir/w.db"
+    expect_msg wal-ro-dir-scan 1 "$P/rodir/w.db: cannot create the lock file $P/rodir/w.db.lock: Permission denied" \
+        $OTHER "$HELOVAL" scan --db "$P/rodir/w.db" -q sample-logs/exim
+    expect_msg ro-db-resolve 1 "$P/rwdir/ro.db: read-only database (Permission denied)" \
+        $OTHER "$HELOVAL" resolve --db "$P/rwdir/ro.db" -q --no-reverse --dns-zone "$ZONE"
+    expect_msg ro-db-scan 1 "$P/rwdir/ro.db: read-only database (Permission denied)" \
+        $OTHER "$HELOVAL" scan --db "$P/rwdir/ro.db" -q sample-logs/exim
+    # reading it is fine
+    check_cmd ro-db-report $OTHER "$HELOVAL" report --db "$P/rwdir/ro.db"
+else
+    echo "SKIP permission cases: cannot run as another user here"
+    ok permission-skipped-counted
+fi
+chmod 755 "$P/rodir"
