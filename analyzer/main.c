@@ -752,8 +752,8 @@ int main(int argc, char **argv)
         break;
     case CMD_RUN: {
         int src = do_scan(&c, st);
-        if (src == EXIT_USAGE) {
-            rc = src;
+        if (src == EXIT_USAGE || stop_requested) {
+            rc = src == EXIT_USAGE ? src : EXIT_FAIL; /* Ctrl-C stops the run */
             break;
         }
         int rrc = do_resolve(&c, st);

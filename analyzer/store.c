@@ -306,18 +306,36 @@ int store_check_file(const char *path, bool may_create, char **err)
                       " SQLite header)", path, n);
         return HV_EDB;
     }
+    return HV_OK;
+}
+
+/* truncated - when SQLite failed on path: is the file shorter than its
+ * header says? Then a message in st. Not checked before opening: a
+ * writer in rollback mode may have written the new page count before
+ * the pages, and only SQLite's locks make that safe to read. */
+static bool truncated(struct store *st, const char *path)
+{
+    struct stat sb;
+    unsigned char h[100];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && fstat(fd, &sb) == 0 &&
+              pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h);
+    if (fd >= 0)
+        close(fd);
+    if (!ok)
+        return false;
     /* the page count at offset 28 is valid when the counter at 92 matches
      * the change counter at 24 (SQLite file format, section 1.3) */
     unsigned long long psize = be16(h + 16) == 1 ? 65536 : be16(h + 16);
     unsigned long long pages = be32(h + 28);
-    if (be32(h + 92) == be32(h + 24) && pages > 0 &&
-        (unsigned long long)sb.st_size < psize * pages) {
-        *err = errdup("%s: truncated database (%lld bytes; its header says %llu pages of"
-                      " %llu bytes): restore it from a copy, or scan again into a new"
-                      " file", path, (long long)sb.st_size, pages, psize);
-        return HV_EDB;
-    }
-    return HV_OK;
+    if (be32(h + 92) != be32(h + 24) || pages == 0 ||
+        (unsigned long long)sb.st_size >= psize * pages)
+        return false;
+    set_err(st, HV_EDB,
+            "%s: truncated database (%lld bytes; its header says %llu pages of %llu"
+            " bytes): restore it from a copy, or scan again into a new file",
+            path, (long long)sb.st_size, pages, psize);
+    return true;
 }
 
 /* explain_open - the message for a database SQLite could not read or
@@ -405,13 +423,17 @@ int store_open(const char *path, int flags, struct store **out, char **err)
                          "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192;"
                          "PRAGMA temp_store=MEMORY",
                          NULL, NULL, NULL) != SQLITE_OK) {
-            rc = set_err(st, HV_EDB, "%s: not a usable database: %s", path,
-                         sqlite3_errmsg(st->db));
+            rc = HV_EDB;
+            if (!truncated(st, path))
+                set_err(st, HV_EDB, "%s: not a usable database: %s", path,
+                        sqlite3_errmsg(st->db));
             goto fail;
         }
         rc = migrate(st);
-        if (rc != HV_OK)
+        if (rc != HV_OK) {
+            truncated(st, path);
             goto fail;
+        }
     } else {
         sqlite3_stmt *q;
         int version = -1;
@@ -421,7 +443,7 @@ int store_open(const char *path, int flags, struct store **out, char **err)
             sqlite3_finalize(q);
         }
         if (version < 0) {
-            rc = explain_open(st, path, true);
+            rc = truncated(st, path) ? HV_EDB : explain_open(st, path, true);
             goto fail;
         }
         if (version != (int)schema_version) {
