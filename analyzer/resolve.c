@@ -649,8 +649,10 @@ out:
 
 /* A stored result is fresh until its expiry; with --max-age (?5 >= 0)
  * for max_age seconds after its evaluation, except a defer, which also
- * needs its own (short) expiry. */
+ * needs its own (short) expiry, and a result marked stale by changed
+ * options (evaluated_at 0, see sql_stale_csa), whatever the age allowed. */
 #define FRESH(t) " AND ((?5 < 0 AND " t ".expires_at > ?4) OR (?5 >= 0 AND " \
+                 t ".evaluated_at > 0 AND " \
                  t ".evaluated_at + ?5 > ?4 AND (" t ".status != 'defer'" \
                  " OR " t ".expires_at > ?4)))"
 

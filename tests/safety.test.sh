@@ -63,6 +63,9 @@ check_eq keep-redo-all-new "$(q "$DB" "SELECT COUNT(*) FROM csa WHERE evaluated_
 # dropping the accreditor: DNA is unknown, its old rows go (nothing replaces them)
 check_cmd keep-no-dna hv resolve --db "$DB" -q --no-reverse --dns-zone "$ZONE"
 check_eq keep-no-dna-rows "$(q "$DB" 'SELECT COUNT(*) FROM dna_result')" 0
+# a stale result is redone however long --max-age would keep a fresh one
+check_cmd keep-redo-max-age hv resolve --db "$DB" -q --max-age 3153600000 --dns-zone "$ZONE"
+check_eq keep-redo-max-age-all-new "$(q "$DB" "SELECT COUNT(*) FROM csa WHERE evaluated_at = 0")" 0
 
 # ==== item 12: outputs: temp file + rename, disk full, pipes, signals ====
 A="$D/a.db"
