@@ -2,7 +2,8 @@
 /*
  * main - the heloval command line: one binary, commands scan, resolve,
  * report, export and run. Options may stand before or after the command
- * name. Exit codes: 0 ok, 1 runtime failure, 2 usage error.
+ * name. Exit codes: 0 ok, 1 runtime failure, 2 usage error, 141 report or
+ * export whose reader closed the pipe.
  */
 #include <errno.h>
 #include <limits.h>
@@ -18,6 +19,7 @@
 #include "export.h"
 #include "merge.h"
 #include "msg.h"
+#include "outfile.h"
 #include "report.h"
 #include "resolve.h"
 #include "scan.h"
@@ -26,7 +28,8 @@
 
 #define HELOVAL_VERSION "0.1.0"
 
-enum exit_code { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+enum exit_code { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2,
+                 EXIT_PIPE = 128 + SIGPIPE /* the reader went away: as cat */ };
 
 enum command { CMD_NONE, CMD_SCAN, CMD_RESOLVE, CMD_REPORT, CMD_EXPORT, CMD_RUN, CMD_MERGE };
 
@@ -123,7 +126,7 @@ static const char usage_text[] =
     "          (or .json/.csv) report to FILE while the text report goes to stdout\n"
     "\n"
     "exit status: 0 ok, 1 runtime failure (or an input that could not be read),\n"
-    "2 usage error.  See heloval(1) and README.md.\n";
+    "2 usage error, 141 report/export reader went away.  See heloval(1), README.md.\n";
 
 /* Everything the command line says. */
 struct cli {
@@ -167,6 +170,25 @@ static bool parse_int(const char *s, long long lo, long long hi, long long *out)
         return false;
     *out = v;
     return true;
+}
+
+/* server_port_ok - the PORT of a --dns-server ADDR[:PORT] (IPv6:
+ * [ADDR]:PORT; a bare IPv6 address has no port) is absent or 1..65535.
+ * The address itself is c-ares's to judge. */
+static bool server_port_ok(const char *v)
+{
+    const char *port = NULL;
+    long long n;
+    if (v[0] == '[') {
+        const char *end = strchr(v, ']');
+        if (end != NULL && end[1] == ':')
+            port = end + 2;
+    } else {
+        const char *colon = strchr(v, ':');
+        if (colon != NULL && strchr(colon + 1, ':') == NULL)
+            port = colon + 1;
+    }
+    return port == NULL || parse_int(port, 1, 65535, &n);
 }
 
 /* push - append to a growing const char * array. */
@@ -226,6 +248,9 @@ static int apply_opt(struct cli *c, const struct opt_def *d, const char *v)
         c->emit = v;
         break;
     case O_DNS_SERVER:
+        if (!server_port_ok(v))
+            return usage_error("--dns-server '%s': the port must be 1..65535"
+                               " (ADDR, ADDR:PORT or [IPv6]:PORT)", v);
         push(&c->ro.servers, &c->ro.nservers, v);
         break;
     case O_DNS_ZONE:
@@ -392,11 +417,20 @@ static int parse_cli(struct cli *c, int argc, char **argv)
     return EXIT_OK;
 }
 
-/* on_signal - stop the running stage at a safe point. */
+static volatile sig_atomic_t stop_requested;
+static sqlite3 *volatile signal_db; /* a query to interrupt (report, export) */
+
+/* on_signal - stop the running stage at a safe point: the scan at its next
+ * line, a report's or export's query at once, their output at its next
+ * write. */
 static void on_signal(int sig)
 {
     (void)sig;
+    stop_requested = 1;
     scan_interrupt();
+    outfile_interrupt();
+    if (signal_db != NULL)
+        sqlite3_interrupt(signal_db);
 }
 
 /* open_store - open the database or explain why not. */
@@ -449,13 +483,23 @@ static int do_scan(struct cli *c, struct store *st)
     return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
-/* do_resolve - the resolve stage. */
+/* A resolve whose lookups mostly failed: exit 1, but run still reports
+ * (with the warning at its top). */
+#define EXIT_DEGRADED (-EXIT_FAIL)
+
+/* do_resolve - the resolve stage: EXIT_OK, EXIT_FAIL or EXIT_DEGRADED. */
 static int do_resolve(struct cli *c, struct store *st)
 {
     struct resolve_stats rs;
     char *err = NULL;
     c->ro.progress = c->progress;
-    if (resolve_run(st, &c->ro, &rs, &err) != HV_OK) {
+    int rc = resolve_run(st, &c->ro, &rs, &err);
+    if (rc == HV_EDEGRADED) {
+        msg_error("%s", err);
+        free(err);
+        return EXIT_DEGRADED;
+    }
+    if (rc != HV_OK) {
         msg_error("resolve failed: %s", err ? err : "unknown error");
         free(err);
         return EXIT_FAIL;
@@ -463,44 +507,101 @@ static int do_resolve(struct cli *c, struct store *st)
     return EXIT_OK;
 }
 
+/* finish_output - end a report or export written to of: commit it when
+ * the command succeeded (rc, err), else drop it, leaving the previous file
+ * as it was. One message naming the output and the cause; a reader that
+ * closed the pipe ends the command quietly (EXIT_PIPE). */
+static int finish_output(struct outfile *of, const char *what, int rc, char *err)
+{
+    char name[512];
+    int e = outfile_errno(of);
+    int werr = 0;
+    char *cerr = NULL;
+
+    snprintf(name, sizeof name, "%s", outfile_name(of));
+    if (stop_requested || e == EINTR) {
+        outfile_abort(of);
+        free(err);
+        if (strcmp(name, "stdout") == 0)
+            msg_error("%s interrupted", what);
+        else
+            msg_error("%s interrupted; %s left as it was", what, name);
+        return EXIT_FAIL;
+    }
+    if (e == 0 && rc == EXIT_OK && outfile_commit(of, &werr, &cerr) == 0)
+        return EXIT_OK;
+    if (e == 0 && rc == EXIT_OK) {
+        e = werr;
+    } else {
+        outfile_abort(of);
+    }
+    if (e == EPIPE && strcmp(name, "stdout") == 0) {
+        rc = EXIT_PIPE;
+    } else if (e != 0) {
+        msg_error("writing %s: %s", name, strerror(e));
+        rc = EXIT_FAIL;
+    } else {
+        msg_error("%s failed: %s", what, err ? err : "unknown error");
+        rc = EXIT_FAIL;
+    }
+    free(err);
+    free(cerr);
+    return rc;
+}
+
+/* auto_color - --color/--no-color, else colour only for a terminal on
+ * stdout with NO_COLOR unset. */
+static int auto_color(int color, const char *output)
+{
+    const char *nc = getenv("NO_COLOR");
+    if (color >= 0)
+        return color;
+    if (output != NULL && strcmp(output, "-") != 0)
+        return 0;
+    return isatty(STDOUT_FILENO) && (nc == NULL || nc[0] == '\0');
+}
+
 /* do_report - one report in the given format to output (NULL = stdout). */
 static int do_report(struct cli *c, struct store *st, const char *format, const char *output)
 {
+    struct report_opts rp = c->rp;
+    struct outfile *of = NULL;
     char *err = NULL;
-    c->rp.format = format;
-    c->rp.output = output;
-    if (report_run(st, &c->rp, &err) != HV_OK) {
-        msg_error("report failed: %s", err ? err : "unknown error");
+    int rc;
+
+    if (outfile_open(output, &of, &err) != 0) {
+        msg_error("%s", err);
         free(err);
         return EXIT_FAIL;
     }
-    return EXIT_OK;
+    rp.format = format;
+    rp.output = output;
+    rp.stream = outfile_stream(of);
+    rp.color = auto_color(rp.color, output);
+    signal_db = store_db(st);
+    rc = report_run(st, &rp, &err) == HV_OK ? EXIT_OK : EXIT_FAIL;
+    signal_db = NULL;
+    return finish_output(of, "report", rc, err);
 }
 
 /* do_export - sessions or verdicts as rows. */
 static int do_export(struct cli *c, struct store *st)
 {
-    FILE *out = stdout;
+    struct outfile *of = NULL;
     char *err = NULL;
-    int rc = EXIT_OK;
-    if (c->output != NULL) {
-        out = fopen(c->output, "w");
-        if (out == NULL) {
-            msg_error("cannot write %s: %s", c->output, strerror(errno));
-            return EXIT_FAIL;
-        }
+    int rc;
+
+    if (outfile_open(c->output, &of, &err) != 0) {
+        msg_error("%s", err);
+        free(err);
+        return EXIT_FAIL;
     }
     const char *fmt = c->report_format ? c->report_format : "tsv";
-    if (export_db(store_db(st), c->export_what, fmt, c->rp.authserv_id, out, &err) != 0) {
-        msg_error("export failed: %s", err ? err : "unknown error");
-        free(err);
-        rc = EXIT_FAIL;
-    }
-    if ((out != stdout ? fclose(out) : fflush(out)) != 0 && rc == EXIT_OK) {
-        msg_error("writing export: %s", strerror(errno));
-        rc = EXIT_FAIL;
-    }
-    return rc;
+    signal_db = store_db(st);
+    rc = export_db(store_db(st), c->export_what, fmt, c->rp.authserv_id,
+                   outfile_stream(of), &err) == 0 ? EXIT_OK : EXIT_FAIL;
+    signal_db = NULL;
+    return finish_output(of, "export", rc, err);
 }
 
 /* do_merge - fold every input database into the first path. */
@@ -640,6 +741,8 @@ int main(int argc, char **argv)
         break;
     case CMD_RESOLVE:
         rc = do_resolve(&c, st);
+        if (rc == EXIT_DEGRADED)
+            rc = EXIT_FAIL;
         break;
     case CMD_REPORT:
         rc = do_report(&c, st, c.report_format ? c.report_format : "text", c.output);
@@ -649,15 +752,18 @@ int main(int argc, char **argv)
         break;
     case CMD_RUN: {
         int src = do_scan(&c, st);
-        if (src == EXIT_USAGE) {
-            rc = src;
+        if (src == EXIT_USAGE || stop_requested) {
+            rc = src == EXIT_USAGE ? src : EXIT_FAIL; /* Ctrl-C stops the run */
             break;
         }
-        rc = do_resolve(&c, st);
+        int rrc = do_resolve(&c, st);
+        rc = rrc == EXIT_DEGRADED ? EXIT_OK : rrc;
         if (rc == EXIT_OK)
             rc = do_report(&c, st, c.report_format ? c.report_format : "text", NULL);
         if (rc == EXIT_OK && c.output != NULL)
             rc = do_report(&c, st, output_format(c.output), c.output);
+        if (rc == EXIT_OK && rrc == EXIT_DEGRADED)
+            rc = EXIT_FAIL;
         if (rc == EXIT_OK)
             rc = src;
         break;

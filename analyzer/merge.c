@@ -108,6 +108,9 @@ int merge_from(struct store *st, const char *path, struct merge_stats *ms, char 
     sqlite3 *db = store_db(st);
     sqlite3_stmt *q;
     memset(ms, 0, sizeof(*ms));
+    /* ATTACH would create a missing file: an input must exist already */
+    if (store_check_file(path, false, err) != HV_OK)
+        return HV_EDB;
     if (sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS src", -1, &q, NULL) != SQLITE_OK)
         return fail(db, "attach", err, false);
     char *uri = xmalloc(strlen(path) + 16);

@@ -349,6 +349,7 @@ static void on_fetched(void *arg, const char *q, int qtype,
         st = DNSQ_ERROR;
         break;
     }
+    c->stats.lookups++;
     if (st == DNSQ_TIMEOUT)
         c->stats.timeouts++;
     else if (st != DNSQ_OK && st != DNSQ_NODATA && st != DNSQ_NXDOMAIN)
@@ -648,8 +649,10 @@ out:
 
 /* A stored result is fresh until its expiry; with --max-age (?5 >= 0)
  * for max_age seconds after its evaluation, except a defer, which also
- * needs its own (short) expiry. */
+ * needs its own (short) expiry, and a result marked stale by changed
+ * options (evaluated_at 0, see sql_stale_csa), whatever the age allowed. */
 #define FRESH(t) " AND ((?5 < 0 AND " t ".expires_at > ?4) OR (?5 >= 0 AND " \
+                 t ".evaluated_at > 0 AND " \
                  t ".evaluated_at + ?5 > ?4 AND (" t ".status != 'defer'" \
                  " OR " t ".expires_at > ?4)))"
 
@@ -862,7 +865,20 @@ static char *join(const char **v, size_t n)
     return s;
 }
 
-/* setup_meta - options signatures, authserv-id, policy. */
+/* Changed evaluation options make every stored result stale, not absent:
+ * it stays (and reports show it) until this or a later run writes its
+ * replacement, in the same chunk transaction (INSERT OR REPLACE). Only
+ * DNA without any service has no replacement: "unknown" is no row. */
+static const char sql_stale_csa[] =
+    "UPDATE csa SET evaluated_at = 0, expires_at = 0";
+static const char sql_stale_dna[] =
+    "UPDATE dna SET evaluated_at = 0, expires_at = 0;"
+    " UPDATE dna_result SET evaluated_at = 0, expires_at = 0";
+static const char sql_drop_dna[] = "DELETE FROM dna; DELETE FROM dna_result";
+
+/* setup_meta - options signatures, authserv-id, policy. Called only once
+ * the DNS sources are ready (setup_dns), so a setup failure changes
+ * nothing. */
 static int setup_meta(struct ctx *c, char **err)
 {
     const struct resolve_opts *o = c->o;
@@ -880,12 +896,13 @@ static int setup_meta(struct ctx *c, char **err)
     snprintf(sig, n, "reverse=%d parent=%d limit=%d source=%s%s",
              o->use_reverse, o->parent_search, o->search_limit,
              o->nzones ? "zones:" : "dns", zones);
-    rc = meta_sync(c, "csa_opts", sig, "DELETE FROM csa");
+    rc = meta_sync(c, "csa_opts", sig, sql_stale_csa);
     snprintf(sig, n, "trust=%d services=%s source=%s%s", o->trust_listed,
              svcs, o->nzones ? "zones:" : "dns", zones);
     if (rc == HV_OK)
         rc = meta_sync(c, "dna_opts", sig,
-                       "DELETE FROM dna; DELETE FROM dna_result");
+                       o->naccreditors > 0 || o->trust_listed
+                           ? sql_stale_dna : sql_drop_dna);
     if (rc == HV_OK)
         rc = meta_sync(c, "authserv_id",
                        o->authserv_id ? o->authserv_id : "localhost", NULL);
@@ -902,8 +919,8 @@ static int setup_meta(struct ctx *c, char **err)
             rc = HV_EDB;
     }
     if (rc != HV_OK) {
+        *err = db_err(sqlite3_errmsg(c->db)); /* before the rollback resets it */
         store_rollback(c->st);
-        *err = db_err(sqlite3_errmsg(c->db));
         goto out;
     }
     if (store_commit(c->st) != HV_OK) {
@@ -1022,6 +1039,61 @@ static int run_row(struct ctx *c, sqlite3_int64 *id)
     return HV_OK;
 }
 
+/* is_degraded - more than half of the network lookups failed. */
+static bool is_degraded(const struct resolve_stats *s)
+{
+    return s->lookups > 0 && (s->timeouts + s->failures) * 2 > s->lookups;
+}
+
+/* health_text - the malloc'ed warning of a degraded run. */
+static char *health_text(const struct ctx *c)
+{
+    const struct resolve_opts *o = c->o;
+    char *servers = join(o->servers, o->nservers);
+    char when[32];
+    time_t t = (time_t)c->now;
+    struct tm tm;
+    size_t n = strlen(servers) + 400;
+    char *s = xmalloc(n);
+
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(s, n,
+             "the resolve of %s failed: %lld of %lld DNS lookups to %s%s"
+             " ended in a timeout (%lld) or an error such as SERVFAIL, REFUSED"
+             " or no route (%lld); the CSA/DNA results they decided are"
+             " 'defer' and are asked again by the next resolve",
+             when, c->stats.timeouts + c->stats.failures, c->stats.lookups,
+             o->nservers ? "" : "the servers of /etc/resolv.conf",
+             servers, c->stats.timeouts, c->stats.failures);
+    free(servers);
+    return s;
+}
+
+/* record_health - keep (degraded) or clear the meta key "resolve_warning"
+ * the reports print at their top. A run that had nothing to do changes
+ * nothing. HV_OK or HV_EDB. */
+static int record_health(struct ctx *c, const char *text)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (c->stats.lookups == 0 && c->stats.pairs == 0 && c->stats.names == 0)
+        return HV_OK;
+    rc = sqlite3_prepare_v2(c->db, text != NULL
+                            ? "INSERT OR REPLACE INTO meta(key, value)"
+                              " VALUES ('resolve_warning', ?1)"
+                            : "DELETE FROM meta WHERE key = 'resolve_warning'",
+                            -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return HV_EDB;
+    if (text != NULL)
+        sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? HV_OK : HV_EDB;
+}
+
 int resolve_run(struct store *st, const struct resolve_opts *o,
                 struct resolve_stats *out, char **err)
 {
@@ -1059,9 +1131,11 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
 
-    rc = setup_meta(&c, err);
+    /* DNS first: a bad zone file or server list must fail before the
+     * option signatures mark anything stale. */
+    rc = setup_dns(&c, err);
     if (rc == HV_OK)
-        rc = setup_dns(&c, err);
+        rc = setup_meta(&c, err);
     if (rc == HV_OK &&
         (sqlite3_prepare_v2(c.db, sql_put_csa, -1, &c.put_csa, NULL) != 0 ||
          sqlite3_prepare_v2(c.db, sql_del_dna, -1, &c.del_dna, NULL) != 0 ||
@@ -1101,11 +1175,24 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
         *err = db_err(sqlite3_errmsg(c.db));
         rc = HV_EDB;
     }
+    if (rc == HV_OK || rc == HV_EINTR) {
+        char *warn = is_degraded(&c.stats) ? health_text(&c) : NULL;
+        if (record_health(&c, warn) != HV_OK) {
+            free(*err);
+            *err = db_err(sqlite3_errmsg(c.db));
+            rc = HV_EDB;
+        } else if (warn != NULL && rc == HV_OK) {
+            *err = warn;
+            warn = NULL;
+            rc = HV_EDEGRADED;
+        }
+        free(warn);
+    }
     if (rc == HV_EINTR && *err == NULL)
         *err = xstrdup("interrupted; the work done is saved and the next"
                        " run continues");
     *out = c.stats;
-    if (rc == HV_OK || rc == HV_EINTR)
+    if (rc == HV_OK || rc == HV_EINTR || rc == HV_EDEGRADED)
         msg_info("resolve: %lld names, %lld pairs, %lld queries sent, "
                  "%lld answered from cache, %lld timeouts, %lld failures, "
                  "%.1f s", c.stats.names, c.stats.pairs, c.stats.queries,

@@ -17,9 +17,10 @@
  * next run continues).
  *
  * Database effects: csa, dna, dna_result, dns_cache rows; policy (when
- * policy_file is given); meta keys "authserv_id", "csa_opts" and
- * "dna_opts" (when the evaluation options differ from the stored ones,
- * the csa resp. dna/dna_result rows are dropped and redone); one
+ * policy_file is given); meta keys "authserv_id", "csa_opts",
+ * "resolve_warning" (see HV_EDEGRADED) and "dna_opts" (when the evaluation options differ from the stored ones,
+ * the csa resp. dna/dna_result rows are marked stale and redone, each
+ * replaced in the transaction that writes its new value); one
  * resolve_runs row per run.
  */
 #ifndef HV_RESOLVE_H
@@ -35,6 +36,10 @@
 #endif
 #ifndef HV_EINTR
 #define HV_EINTR (-4)  /* stopped by SIGINT/SIGTERM; work done is kept */
+#endif
+
+#ifndef HV_EDEGRADED
+#define HV_EDEGRADED (-5) /* most lookups failed: results stored, warning kept */
 #endif
 
 #define RESOLVE_MAX_ROUNDS 12
@@ -60,14 +65,19 @@ struct resolve_opts {
 /* resolve_opts_init - the defaults above (no servers: /etc/resolv.conf). */
 void resolve_opts_init(struct resolve_opts *o);
 
-struct resolve_stats { long long names, pairs, queries, cache_hits, timeouts, failures;
-                       double elapsed; };
+struct resolve_stats { long long names, pairs, queries, cache_hits, timeouts, failures,
+                       lookups; double elapsed; };
 
 /* resolve_run - evaluate every session whose CSA/DNA is missing or expired; HV_OK or an
    error with a malloc'ed message in *err. Prints the progress bar and the summary with
    msg_info (analyzer/msg.h) unless msg_quiet. Errors: HV_EDB (SQLite), HV_EDNS (server
    list, zone file, c-ares/epoll setup, policy file), HV_EINTR (interrupted: *out is still
-   filled, what was finished is committed). names = distinct HELOs evaluated for DNA,
+   filled, what was finished is committed), HV_EDEGRADED (the run finished and stored its
+   results, but more than half of the lookups it sent to the network ended in a timeout,
+   SERVFAIL, REFUSED, a malformed answer or a network error: a dead or refusing server;
+   *err names the servers and the counts, and the same text is kept in meta key
+   "resolve_warning" for the reports until a run whose lookups mostly succeed). lookups =
+   lookups that went to the network and ended (each counted once, however many tries). names = distinct HELOs evaluated for DNA,
    pairs = (HELO, IP) evaluated for CSA, queries = DNS messages sent (retries included),
    cache_hits = answers taken from dns_cache, timeouts/failures = queries that ended so. */
 int resolve_run(struct store *st, const struct resolve_opts *o, struct resolve_stats *out,

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "schema.h"
@@ -107,6 +108,16 @@ static int db_err(struct store *st, const char *what)
     return set_err(st, HV_EDB, "%s: %s", what, sqlite3_errmsg(st->db));
 }
 
+/* dir_of - the directory holding path (malloc'ed). */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *d = xstrdup(slash == NULL ? "." : path);
+    if (slash != NULL)
+        d[slash == path ? 1 : (size_t)(slash - path)] = '\0';
+    return d;
+}
+
 /* take_lock - exclusive advisory lock next to the database file. */
 static int take_lock(struct store *st, const char *path)
 {
@@ -115,7 +126,13 @@ static int take_lock(struct store *st, const char *path)
     snprintf(lp, n, "%s.lock", path);
     st->lock_fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (st->lock_fd < 0) {
-        set_err(st, HV_EDB, "cannot open lock file %s: %s", lp, strerror(errno));
+        int e = errno;
+        char *dir = dir_of(path);
+        set_err(st, HV_EDB,
+                "%s: cannot create the lock file %s: %s (heloval keeps %s.lock, %s-wal"
+                " and %s-shm beside the database: the directory %s must be writable)",
+                path, lp, strerror(e), path, path, path, dir);
+        free(dir);
         free(lp);
         return HV_EDB;
     }
@@ -218,6 +235,140 @@ static int migrate(struct store *st)
 
 static int check_first_load(struct store *st, const char *path, bool ro);
 
+/* ==== Checks with messages that say what is wrong ==== */
+
+/* errdup - a malloc'ed formatted message. */
+static char *errdup(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *errdup(const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    return xstrdup(buf);
+}
+
+/* be16, be32 - big-endian fields of the SQLite header. */
+static unsigned be16(const unsigned char *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+static unsigned long be32(const unsigned char *p)
+{
+    return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 |
+           (unsigned long)p[2] << 8 | p[3];
+}
+
+int store_check_file(const char *path, bool may_create, char **err)
+{
+    struct stat sb;
+    unsigned char h[100];
+
+    *err = NULL;
+    if (stat(path, &sb) != 0) {
+        if (errno == ENOENT && may_create)
+            return HV_OK;
+        *err = errdup("%s: %s", path, strerror(errno));
+        return HV_EDB;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        *err = errdup("%s: is a directory, not a database file (give --db a file name)",
+                      path);
+        return HV_EDB;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        *err = errdup("%s: not a regular file (a device or FIFO cannot hold a database)",
+                      path);
+        return HV_EDB;
+    }
+    if (sb.st_size == 0)
+        return may_create ? HV_OK : (*err = errdup("%s: empty file, not a heloval database",
+                                                   path), HV_EDB);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        *err = errdup("cannot open database %s: %s", path, strerror(errno));
+        return HV_EDB;
+    }
+    ssize_t n = pread(fd, h, sizeof(h), 0);
+    int e = errno;
+    close(fd);
+    if (n < 0) {
+        *err = errdup("cannot read database %s: %s", path, strerror(e));
+        return HV_EDB;
+    }
+    if (memcmp(h, "SQLite format 3", (size_t)n < 16 ? (size_t)n : 16) != 0) {
+        *err = errdup("%s: not a SQLite database (no SQLite header)", path);
+        return HV_EDB;
+    }
+    if ((size_t)n < sizeof(h)) {
+        *err = errdup("%s: truncated database (%zd bytes, shorter than the 100-byte"
+                      " SQLite header)", path, n);
+        return HV_EDB;
+    }
+    return HV_OK;
+}
+
+/* truncated - when SQLite failed on path: is the file shorter than its
+ * header says? Then a message in st. Not checked before opening: a
+ * writer in rollback mode may have written the new page count before
+ * the pages, and only SQLite's locks make that safe to read. */
+static bool truncated(struct store *st, const char *path)
+{
+    struct stat sb;
+    unsigned char h[100];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && fstat(fd, &sb) == 0 &&
+              pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h);
+    if (fd >= 0)
+        close(fd);
+    if (!ok)
+        return false;
+    /* the page count at offset 28 is valid when the counter at 92 matches
+     * the change counter at 24 (SQLite file format, section 1.3) */
+    unsigned long long psize = be16(h + 16) == 1 ? 65536 : be16(h + 16);
+    unsigned long long pages = be32(h + 28);
+    if (be32(h + 92) != be32(h + 24) || pages == 0 ||
+        (unsigned long long)sb.st_size >= psize * pages)
+        return false;
+    set_err(st, HV_EDB,
+            "%s: truncated database (%lld bytes; its header says %llu pages of %llu"
+            " bytes): restore it from a copy, or scan again into a new file",
+            path, (long long)sb.st_size, pages, psize);
+    return true;
+}
+
+/* explain_open - the message for a database SQLite could not read or
+ * write: a WAL database in a directory without write permission (SQLite
+ * must create PATH-shm beside it), a read-only file, or SQLite's text. */
+static int explain_open(struct store *st, const char *path, bool ro)
+{
+    char *dir = dir_of(path);
+    int rc;
+    unsigned char h[20] = { 0 };
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    bool wal = fd >= 0 && pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h) && h[18] == 2;
+    if (fd >= 0)
+        close(fd);
+    if (access(dir, W_OK) != 0) {
+        int e = errno;
+        rc = set_err(st, HV_EDB,
+                     "%s: cannot %s this database: its directory %s is not writable (%s),"
+                     " and SQLite must create %s-%s beside it%s",
+                     path, ro ? "read" : "write", dir, strerror(e), path,
+                     wal ? "shm" : "journal",
+                     wal ? " for a WAL database" : "");
+    } else if (!ro && access(path, W_OK) != 0) {
+        rc = set_err(st, HV_EDB, "%s: read-only database (%s): resolve and scan must write it",
+                     path, strerror(errno));
+    } else {
+        rc = set_err(st, HV_EDB, "%s: cannot use this database: %s", path,
+                     sqlite3_errmsg(st->db));
+    }
+    free(dir);
+    return rc;
+}
+
 int store_open(const char *path, int flags, struct store **out, char **err)
 {
     struct store *st = xcalloc(1, sizeof(*st));
@@ -226,6 +377,12 @@ int store_open(const char *path, int flags, struct store **out, char **err)
     st->lock_fd = -1;
     st->wb_fd = -1;
     *out = NULL;
+    char *cerr = NULL;
+    if (store_check_file(path, !ro, &cerr) != HV_OK) {
+        *err = cerr;
+        free(st);
+        return HV_EDB;
+    }
     if (!ro) {
         rc = take_lock(st, path);
         if (rc != HV_OK)
@@ -247,6 +404,11 @@ int store_open(const char *path, int flags, struct store **out, char **err)
     }
     sqlite3_busy_timeout(st->db, 10000);
     sqlite3_extended_result_codes(st->db, 1);
+    if (!ro && sqlite3_db_readonly(st->db, "main") == 1) {
+        /* SQLite falls back to reading a file it may not write */
+        rc = explain_open(st, path, false);
+        goto fail;
+    }
     if (!ro) {
         /* a new file stays in rollback mode until store_bulk_end or
          * store_close: turning an empty file to WAL costs four syncs, and a
@@ -261,13 +423,17 @@ int store_open(const char *path, int flags, struct store **out, char **err)
                          "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192;"
                          "PRAGMA temp_store=MEMORY",
                          NULL, NULL, NULL) != SQLITE_OK) {
-            rc = set_err(st, HV_EDB, "%s: not a usable database: %s", path,
-                         sqlite3_errmsg(st->db));
+            rc = HV_EDB;
+            if (!truncated(st, path))
+                set_err(st, HV_EDB, "%s: not a usable database: %s", path,
+                        sqlite3_errmsg(st->db));
             goto fail;
         }
         rc = migrate(st);
-        if (rc != HV_OK)
+        if (rc != HV_OK) {
+            truncated(st, path);
             goto fail;
+        }
     } else {
         sqlite3_stmt *q;
         int version = -1;
@@ -275,6 +441,10 @@ int store_open(const char *path, int flags, struct store **out, char **err)
             if (sqlite3_step(q) == SQLITE_ROW)
                 version = sqlite3_column_int(q, 0);
             sqlite3_finalize(q);
+        }
+        if (version < 0) {
+            rc = truncated(st, path) ? HV_EDB : explain_open(st, path, true);
+            goto fail;
         }
         if (version != (int)schema_version) {
             rc = set_err(st, HV_EDB,

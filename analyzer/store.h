@@ -29,6 +29,14 @@ struct store;
  * malloc'ed message the caller frees. */
 int store_open(const char *path, int flags, struct store **out, char **err);
 
+/* store_check_file - before SQLite sees path: a directory, a device or
+ * FIFO (/dev/null), a file too short for the SQLite header or one that is
+ * not SQLite is refused with a malloc'ed message naming path and the cause
+ * in *err. An absent file passes when may_create, else is refused too.
+ * (A file shorter than its header says is diagnosed by store_open when
+ * SQLite fails on it.) HV_OK or HV_EDB. */
+int store_check_file(const char *path, bool may_create, char **err);
+
 /* store_close - finalize statements and close; NULL is a no-op. */
 void store_close(struct store *st);
 

@@ -39,6 +39,7 @@ void report_opts_init(struct report_opts *o)
 {
     o->format = "text";
     o->output = NULL;
+    o->stream = NULL;
     o->since = LLONG_MIN;
     o->until = LLONG_MAX;
     o->top = 10;
@@ -936,6 +937,23 @@ static int build_tables(struct ctx *c)
     return 0;
 }
 
+/* read_warning - the stored note of a resolve whose lookups mostly
+ * failed (malloc'ed), or NULL. */
+static char *read_warning(sqlite3 *db)
+{
+    sqlite3_stmt *s = NULL;
+    char *w = NULL;
+
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta"
+                               " WHERE key = 'resolve_warning'",
+                           -1, &s, NULL) != SQLITE_OK)
+        return NULL;
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) != NULL)
+        w = xstrdup((const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    return w;
+}
+
 int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
                  char **err)
 {
@@ -966,6 +984,7 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
     /* the work tables are scratch: keep them in memory, not in a file */
     sqlite3_exec(db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536",
                  NULL, NULL, NULL);
+    r->warning = read_warning(db);
     time_span(&c);
     int rc = make_work(&c);
     if (rc == 0)
@@ -984,6 +1003,8 @@ void report_free(struct report *r)
         free(t);
     }
     r->ntables = 0;
+    free(r->warning);
+    r->warning = NULL;
 }
 
 const struct rtable *report_find(const struct report *r, const char *key)
@@ -1026,8 +1047,8 @@ int report_run(struct store *st, const struct report_opts *o, char **err)
         report_free(&r);
         return report_errf(err, "unknown report table '%s'", o->table);
     }
-    FILE *out = stdout;
-    if (o->output != NULL && strcmp(o->output, "-") != 0) {
+    FILE *out = o->stream != NULL ? o->stream : stdout;
+    if (o->stream == NULL && o->output != NULL && strcmp(o->output, "-") != 0) {
         out = fopen(o->output, "w");
         if (out == NULL) {
             report_free(&r);
@@ -1056,7 +1077,7 @@ int report_run(struct store *st, const struct report_opts *o, char **err)
                              o->output ? o->output : "stdout",
                              strerror(errno));
     }
-    if (out != stdout && fclose(out) != 0 && rc == 0)
+    if (out != stdout && out != o->stream && fclose(out) != 0 && rc == 0)
         rc = report_errf(err, "cannot write %s: %s", o->output,
                          strerror(errno));
     return rc;

@@ -26,6 +26,8 @@
 struct report_opts {
     const char *format;      /* text|csv|json|html, default text */
     const char *output;      /* -o FILE, NULL = stdout */
+    FILE *stream;            /* when set: write here (borrowed, not closed);
+                                output only names it */
     long long since, until;  /* epoch seconds, LLONG_MIN/LLONG_MAX when unset;
                                 sessions with since <= ts < until */
     int top;                 /* --top N, default 10 */
@@ -91,6 +93,8 @@ struct report {
     const char *bucket;         /* "day" or "hour": time series step */
     const char *policy;         /* "database" or the --policy file name */
     const char *authserv_id;
+    char *warning;              /* the last resolve's failure (meta key
+                                   "resolve_warning"), owned; NULL: none */
 };
 
 /* report_build - run the aggregation queries on db into r (zeroed first).

@@ -53,6 +53,13 @@ int report_render_csv(const struct report *r, FILE *out, const char *table,
     struct fmt_buf b;
     bool ok = true;
     fmt_buf_init(&b);
+    if (r->warning != NULL) {
+        /* a "# warning" record, then the text as one CSV field */
+        fmt_buf_puts(&b, "# warning\r\n");
+        fmt_csv(&b, r->warning, strlen(r->warning));
+        fmt_buf_puts(&b, "\r\n\r\n");
+        ok = fmt_buf_write(&b, out);
+    }
     for (size_t k = 0; k < r->ntables && ok; k++) {
         const struct rtable *t = r->tables[k];
         if (table != NULL && strcmp(table, t->key) != 0)

@@ -351,7 +351,15 @@ int report_render_html(const struct report *r, FILE *out, char **err)
                  "<meta name=\"viewport\" content=\"width=device-width, "
                  "initial-scale=1\">\n<title>heloval report</title>\n<style>");
     fmt_buf_puts(&b, css);
-    fmt_buf_puts(&b, "</style>\n</head>\n<body>\n<h1>heloval report</h1>\n"
+    fmt_buf_puts(&b, "</style>\n</head>\n<body>\n");
+    if (r->warning != NULL) {
+        fmt_buf_puts(&b, "<p class=\"warning\" role=\"alert\" style=\"border:2px"
+                         " solid #cf222e;background:#ffebe9;padding:8px 12px;"
+                         "font-weight:bold\">Warning: ");
+        puts_html(&b, r->warning, strlen(r->warning));
+        fmt_buf_puts(&b, "</p>\n");
+    }
+    fmt_buf_puts(&b, "<h1>heloval report</h1>\n"
                      "<p class=\"meta\">What Certified Server Validation (CSA +"
                      " DNA) would have done with these sessions. Range: ");
     fmt_buf_puts(&b, a[0] ? a : "start");

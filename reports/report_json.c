@@ -83,7 +83,13 @@ int report_render_json(const struct report *r, FILE *out, char **err)
     struct fmt_buf b;
     bool ok;
     fmt_buf_init(&b);
-    fmt_buf_puts(&b, "{\n  \"version\": 1,\n  \"filter\": {\"since\": ");
+    fmt_buf_puts(&b, "{\n  \"version\": 1,\n");
+    if (r->warning != NULL) {
+        fmt_buf_puts(&b, "  \"warnings\": [");
+        fmt_json(&b, r->warning, strlen(r->warning));
+        fmt_buf_puts(&b, "],\n");
+    }
+    fmt_buf_puts(&b, "  \"filter\": {\"since\": ");
     json_time(&b, r->since, LLONG_MIN);
     fmt_buf_puts(&b, ", \"until\": ");
     json_time(&b, r->until, LLONG_MAX);

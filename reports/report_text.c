@@ -129,6 +129,14 @@ int report_render_text(const struct report *r, FILE *out, bool color,
         fmt_iso_time(r->since, a, sizeof(a));
     if (r->until != LLONG_MAX)
         fmt_iso_time(r->until, b, sizeof(b));
+    if (r->warning != NULL) {
+        struct fmt_buf w;
+        fmt_buf_init(&w);
+        fmt_term(&w, r->warning, strlen(r->warning));
+        fprintf(out, "%sWARNING: %s%s\n\n", color ? C_BOLD : "",
+                fmt_buf_str(&w), color ? C_OFF : "");
+        fmt_buf_free(&w);
+    }
     fprintf(out, "%sheloval report%s\n", color ? C_BOLD : "",
             color ? C_OFF : "");
     fprintf(out, "  range: %s .. %s (since inclusive, until exclusive)\n",

@@ -6,8 +6,8 @@
 # queries (seeded); then all of it at once among good names. For each group a
 # small Postfix log is scanned into a fresh database, `heloval resolve` runs
 # under `timeout 60` (a hang guard, not a timing assertion) with short
-# timeouts, and the test checks: exit 0, no crash, every session has a CSA
-# result that is ok/fail/unknown/defer, the exact result where the answer
+# timeouts, and the test checks: exit 0 (1 with its warning when most
+# lookups failed), no crash, every session has a CSA result that is ok/fail/unknown/defer, the exact result where the answer
 # is well defined, what the responder saw (its log), and PRAGMA
 # integrity_check. Everything started here is killed on exit.
 . tests/lib.sh
@@ -48,7 +48,8 @@ mkdb() {
 }
 
 # resolve NAME PORT OPTS... - heloval resolve on $T_TMP/NAME.db under the
-# hang guard; checks exit 0, no crash, integrity, complete valid results.
+# hang guard; checks exit 0 (or 1 with the warning of a run whose lookups
+# mostly failed), no crash, integrity, complete valid results.
 resolve() {
     n=$1 p=$2; shift 2
     timeout 60 "$HELOVAL" resolve --db "$T_TMP/$n.db" --dns-server "127.0.0.1:$p" \
@@ -57,7 +58,15 @@ resolve() {
     if [ "$st" -ge 124 ]; then
         fail "$n: crash or hang" "exit $st: $(head -c 400 "$T_TMP/$n.stderr")"
     else ok "$n: no crash"; fi
-    check_eq "$n: exit" "$st" 0
+    # exit 1 only for a run whose lookups mostly failed (a hostile server
+    # often is one): then it says so, and the database keeps the warning
+    warned=$(q "$T_TMP/$n.db" "SELECT COUNT(*) FROM meta WHERE key = 'resolve_warning'")
+    if [ "$st" = 1 ] && grep -q "DNS lookups to 127.0.0.1:$p ended" "$T_TMP/$n.stderr"; then
+        check_eq "$n: degraded run recorded" "$warned" 1
+    else
+        check_eq "$n: exit" "$st" 0
+        check_eq "$n: no warning recorded" "$warned" 0
+    fi
     check_eq "$n: integrity" "$(q "$T_TMP/$n.db" 'PRAGMA integrity_check')" ok
     check_eq "$n: every pair has a result" \
         "$(q "$T_TMP/$n.db" "SELECT COUNT(*) FROM (SELECT DISTINCT s.helo, s.ip FROM sessions s
