@@ -88,7 +88,7 @@ check_eq stdin-sessions "$(q "$D/s.db" 'select count(*) from sessions')" 3
 check_eq stdin-source "$(q "$D/s.db" 'select path from sources')" "-"
 
 # 7. truncated gzip: what came before the cut is kept, the cut is counted
-$MKLOG --format postfix --sessions 3000 --seed 7 > "$D/big.log"
+$GENLOG --format postfix --sessions 3000 --seed 7 > "$D/big.log"
 gzip -c "$D/big.log" > "$D/big.gz"
 size=$(stat -c %s "$D/big.gz")
 head -c $((size / 2)) "$D/big.gz" > "$D/trunc.gz"
@@ -118,7 +118,7 @@ check_eq huge-sessions "$(q "$D/h.db" 'select count(*) from sessions')" 3
 check_eq huge-counted "$(q "$D/h.db" "select count from source_skips where reason='too-long'")" 1
 
 # 10. interruption leaves a consistent database; the next scan completes
-$MKLOG --format postfix --sessions 60000 --seed 3 > "$D/int.log"
+$GENLOG --format postfix --sessions 60000 --seed 3 > "$D/int.log"
 check_cmd int-ref hv scan --db "$D/ref.db" -q --year 2026 "$D/int.log"
 # the kill lands while heloval waits for the second half of its input
 head -n 100000 "$D/int.log" > "$D/int.a"; tail -n +100001 "$D/int.log" > "$D/int.b"
@@ -155,7 +155,7 @@ hv scan 2>/dev/null; check_eq usage-nopath $? 2
 hv scan --year abc x 2>/dev/null; check_eq usage-year $? 2
 
 # 13. the writer thread stores exactly what a single-threaded scan stores
-$MKLOG --format exim --sessions 20000 --seed 5 > "$D/ex.log"
+$GENLOG --format exim --sessions 20000 --seed 5 > "$D/ex.log"
 for f in "$D/int.log" "$D/ex.log"; do
     rm -f "$D/t1.db" "$D/t2.db"
     hv scan --db "$D/t1.db" -q --year 2026 "$f"
