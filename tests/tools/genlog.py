@@ -379,7 +379,6 @@ class Gen:
         self.exim_pid = args.exim_pid
         self.serial = 0
         self.pids = Pids(self.r, self.r.randint(2000, 9000))
-        self.next_noise = 0.0
 
     def sender(self, c):
         r = self.r
@@ -489,9 +488,6 @@ class Postfix:
         sub = c.kind == "user"
         tag = "postfix/submission/smtpd" if sub else "postfix/smtpd"
         helo = c.helo
-        seen = ""
-        origin = None
-        disp = "lost"
 
         # postscreen in front of port 25
         ps = "%s postfix/postscreen[%d]: " % (OUR_HOST, self.ps_pid)
