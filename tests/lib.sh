@@ -5,6 +5,7 @@ HELOVAL=${HELOVAL:-$PWD/heloval}
 T_PASSED=0
 T_FAILED=0
 T_TMP=$(mktemp -d /tmp/heloval-test.XXXXXX)
+SHARED=${HV_SHARED:-$(cd .. && pwd)/shared}
 TOP=${TOP:-$PWD}
 # GENLOG - the seeded log generator (tests/tools/genlog.py; HV_GENLOG
 # overrides the path)
