@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -188,6 +189,7 @@ struct file_ctx {
      * earlier run; known[] holds those lines (sorted) from the resume point */
     int64_t known_upto;
     int64_t *known;
+    bool *reseen;               /* known[i] was given again by this read */
     size_t nknown;
     struct reason_count reasons[24];
     int nreasons;
@@ -210,20 +212,21 @@ static void count_reason(struct file_ctx *fc, const char *reason, int64_t n)
     }
 }
 
-/* is_known - was a session keyed at this line stored by an earlier run? */
-static bool is_known(const struct file_ctx *fc, int64_t line)
+/* known_index - the index in known[] of a session keyed at this line and
+ * stored by an earlier run, or -1. */
+static ptrdiff_t known_index(const struct file_ctx *fc, int64_t line)
 {
     size_t lo = 0, hi = fc->nknown;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (fc->known[mid] == line)
-            return true;
+            return (ptrdiff_t)mid;
         if (fc->known[mid] < line)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return false;
+    return -1;
 }
 
 /* load_known - resuming at line after_line of a source read up to
@@ -254,6 +257,35 @@ static int load_known(struct file_ctx *fc, int64_t after_line, int64_t upto_line
         fc->known[fc->nknown++] = sqlite3_column_int64(q, 0);
     }
     sqlite3_finalize(q);
+    if (fc->nknown > 0)
+        fc->reseen = xcalloc(fc->nknown, sizeof(*fc->reseen));
+    return rc == SQLITE_DONE ? HV_OK : HV_EDB;
+}
+
+/* drop_vanished - after a whole re-read from the resume point: delete the
+ * rows an earlier run stored for sessions starting after that point which
+ * this read did not give again. They no longer exist: a postscreen
+ * connection still open at the old end, handed to smtpd since, is counted
+ * as the smtpd session. HV_OK or HV_EDB. */
+static int drop_vanished(struct file_ctx *fc)
+{
+    sqlite3_stmt *q;
+    int rc = SQLITE_DONE;
+    if (fc->nknown == 0)
+        return HV_OK;
+    if (sqlite3_prepare_v2(store_db(fc->st),
+                           "DELETE FROM sessions WHERE id = (?1 << 32) | ?2",
+                           -1, &q, NULL) != SQLITE_OK)
+        return HV_EDB;
+    for (size_t i = 0; i < fc->nknown && rc == SQLITE_DONE; i++) {
+        if (fc->reseen[i])
+            continue;
+        sqlite3_bind_int64(q, 1, fc->source_id);
+        sqlite3_bind_int64(q, 2, fc->known[i]);
+        rc = sqlite3_step(q);
+        sqlite3_reset(q);
+    }
+    sqlite3_finalize(q);
     return rc == SQLITE_DONE ? HV_OK : HV_EDB;
 }
 
@@ -282,8 +314,12 @@ static void on_session(void *arg, const struct hv_session *s)
     }
     if (fc->db_rc != HV_OK)
         return;
-    if ((int64_t)s->line <= fc->known_upto && !is_known(fc, (int64_t)s->line))
-        return;   /* the tail of a session stored whole before the resume point */
+    if ((int64_t)s->line <= fc->known_upto) {
+        ptrdiff_t i = known_index(fc, (int64_t)s->line);
+        if (i < 0)
+            return;   /* the tail of a session stored whole before the resume point */
+        fc->reseen[i] = true;
+    }
     if (!s->again)
         fc->stored++;
     if (s->has_helo && !(s->again && s->had_helo))
@@ -630,6 +666,7 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
         if (rc != HV_OK) {
             store_rollback(st);
             free(fc.known);
+            free(fc.reseen);
             goto out;
         }
     }
@@ -696,11 +733,15 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
         fc.finishing = false;
     }
     fmt->close(p);
-    free(fc.known);
-    fc.known = NULL;
     int drc = drain(&fc);
     if (fc.db_rc == HV_OK)
         fc.db_rc = drc;
+    if (fc.db_rc == HV_OK && k == LINEIO_EOF && (int64_t)lines >= fc.known_upto)
+        fc.db_rc = drop_vanished(&fc);
+    free(fc.known);
+    free(fc.reseen);
+    fc.known = NULL;
+    fc.reseen = NULL;
     if (fc.db_rc == HV_OK && interrupted && k == LINEIO_OK) {
         /* stopped mid-file: keep what is stored, leave the resume point */
         stats->interrupted = true;

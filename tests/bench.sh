@@ -3,8 +3,9 @@
 # bench.sh - `make bench`: heloval's speed against references measured in the
 # same run, on the same input (DESIGN.md "Performance targets").
 #
-#   scan    `heloval scan --db fresh.db --year 2026 FILE` on a mklog Postfix log
-#           (200,000 sessions, about 1.2 M lines) and an Exim log (200,000
+#   scan    `heloval scan --db fresh.db --year 2026 FILE` on a Postfix log from
+#           tests/tools/genlog.py (200,000 sessions, about 1.3 M lines) and
+#           an Exim log (200,000
 #           sessions) against `grep -c 'helo='` / `grep -c 'H='` (target: at
 #           most 4x) and against pflogsumm / eximstats (target: at least 20x
 #           faster);
@@ -21,7 +22,8 @@
 #
 # Environment: BENCH_SCALE=small (20,000 sessions; a quick look),
 # BENCH_PARTS (default "scan memory resolve report": any subset), HELOVAL
-# (default ./heloval), MKLOG (default ../shared/tools/mklog), BENCH_KEEP=DIR
+# (default ./heloval), GENLOG (the input generator, default
+# tests/tools/genlog.py), BENCH_KEEP=DIR
 # (keep the generated inputs there), B (build directory).
 #
 # eximstats ships in Debian's exim4-base, which depends on systemd-sysv and
@@ -33,12 +35,7 @@ export LC_ALL=C TZ=UTC
 TOP=$(pwd)
 B=${B:-build}
 HELOVAL=${HELOVAL:-$TOP/heloval}
-MKLOG=${MKLOG:-}
-if [ -z "$MKLOG" ]; then
-    for m in "$TOP/../shared/tools/mklog" /work/shared/tools/mklog; do
-        [ -f "$m" ] && { MKLOG=$m; break; }
-    done
-fi
+GENLOG=${GENLOG:-$TOP/tests/tools/genlog.py}
 case ${BENCH_SCALE:-full} in
     small) N=20000 NMEM=5000 ;;
     *) N=200000 NMEM=50000 ;;
@@ -154,15 +151,15 @@ fi
 GEN=1
 if ! want scan && ! want memory; then
     GEN=0
-elif [ -z "$MKLOG" ] || ! command -v python3 > /dev/null 2>&1; then
+elif [ ! -f "$GENLOG" ] || ! command -v python3 > /dev/null 2>&1; then
     GEN=0
-    note "mklog or python3 missing: no inputs"
+    note "$GENLOG or python3 missing: no inputs"
 else
-    note "generating inputs with mklog ($N sessions each) in $D"
-    [ -s "$D/pf.log" ] || python3 "$MKLOG" --format postfix --sessions "$N" > "$D/pf.log"
-    [ -s "$D/ex.log" ] || python3 "$MKLOG" --format exim --sessions "$N" > "$D/ex.log"
+    note "generating inputs with genlog.py ($N sessions each) in $D"
+    [ -s "$D/pf.log" ] || python3 "$GENLOG" --format postfix --sessions "$N" > "$D/pf.log"
+    [ -s "$D/ex.log" ] || python3 "$GENLOG" --format exim --sessions "$N" > "$D/ex.log"
     [ -s "$D/pf-small.log" ] ||
-        python3 "$MKLOG" --format postfix --sessions "$NMEM" > "$D/pf-small.log"
+        python3 "$GENLOG" --format postfix --sessions "$NMEM" > "$D/pf-small.log"
     cat "$D/pf.log" "$D/ex.log" "$D/pf-small.log" > /dev/null   # page cache
 fi
 lines() { wc -l < "$1" | tr -d ' '; }
@@ -345,7 +342,7 @@ done
 {
     echo "## Benchmark ($WHEN)"
     echo
-    echo "Machine: $NPROC CPU(s), $CPU, ${MEM:-? GiB}; $VERSION; inputs from mklog,"
+    echo "Machine: $NPROC CPU(s), $CPU, ${MEM:-? GiB}; $VERSION; inputs from tests/tools/genlog.py,"
     echo "$N sessions per log (BENCH_SCALE=${BENCH_SCALE:-full}); best of 5 for runs under 2 s, of 3 under 20 s (grep and the scan: best of 9, in turns);"
     echo "LC_ALL=C."
     echo

@@ -124,7 +124,7 @@ skips huge too-long 1
 sessions huge 2
 
 # 5. truncated gzip: what came before the cut is kept, the cut is counted
-$MKLOG --format postfix --sessions 3000 --seed 11 > "$D/mk.log"
+$GENLOG --format postfix --sessions 3000 --seed 11 > "$D/mk.log"
 gzip -c "$D/mk.log" > "$D/mk.gz"
 size=$(stat -c %s "$D/mk.gz")
 head -c $((size / 2)) "$D/mk.gz" > "$D/trunc.gz"

@@ -6,7 +6,10 @@ T_PASSED=0
 T_FAILED=0
 T_TMP=$(mktemp -d /tmp/heloval-test.XXXXXX)
 SHARED=${HV_SHARED:-$(cd .. && pwd)/shared}
-MKLOG="python3 $SHARED/tools/mklog"
+TOP=${TOP:-$PWD}
+# GENLOG - the seeded log generator (tests/tools/genlog.py; HV_GENLOG
+# overrides the path)
+GENLOG="python3 ${HV_GENLOG:-$TOP/tests/tools/genlog.py}"
 
 # t_finish - print the totals; exit 1 on any failure.
 t_finish() {

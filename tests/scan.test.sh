@@ -59,13 +59,36 @@ check_eq grow2-sessions "$(q "$D/r.db" 'select count(*) from sessions')" 3
 check_eq grow2-helo "$(q "$D/r.db" "select helo from sessions where ip='198.51.100.20'")" relay.example.net
 check_eq grow2-lines "$(q "$D/r.db" 'select lines_read from sources')" 10
 
+# 5b. a postscreen connection open at the end of the first read is handed
+# to smtpd after it: one session, the smtpd one (the row stored for the
+# open postscreen connection goes away when the re-read no longer gives it)
+cat > "$D/ps1" <<'LOG'
+Nov  1 11:00:00 mx1 postfix/smtpd[500]: connect from mail.example.com[192.0.2.30]
+Nov  1 11:00:01 mx1 postfix/smtpd[500]: disconnect from mail.example.com[192.0.2.30] ehlo=1 quit=1 commands=2
+Nov  1 11:00:02 mx1 postfix/postscreen[90]: CONNECT from [198.51.100.40]:40000 to [192.0.2.25]:25
+LOG
+cat > "$D/ps2" <<'LOG'
+Nov  1 11:00:08 mx1 postfix/postscreen[90]: PASS NEW [198.51.100.40]:40000
+Nov  1 11:00:08 mx1 postfix/smtpd[501]: connect from unknown[198.51.100.40]
+Nov  1 11:00:09 mx1 postfix/smtpd[501]: NOQUEUE: reject: RCPT from unknown[198.51.100.40]: 554 5.7.1 <x@example.org>: Relay access denied; from=<a@example.net> to=<x@example.org> proto=ESMTP helo=<ps.example.net>
+Nov  1 11:00:10 mx1 postfix/smtpd[501]: disconnect from unknown[198.51.100.40] ehlo=1 mail=1 rcpt=0/1 quit=1 commands=3/4
+LOG
+cp "$D/ps1" "$D/psgrow.log"
+check_cmd psgrow1 hv scan --db "$D/p.db" -q --year 2026 "$D/psgrow.log"
+check_eq psgrow1-open "$(q "$D/p.db" "select disposition from sessions where ip='198.51.100.40'")" unknown
+cat "$D/ps2" >> "$D/psgrow.log"
+check_cmd psgrow2 hv scan --db "$D/p.db" -q --year 2026 "$D/psgrow.log"
+check_eq psgrow2-sessions "$(q "$D/p.db" "select count(*) from sessions where ip='198.51.100.40'")" 1
+check_eq psgrow2-session "$(q "$D/p.db" "select line || ' ' || helo || ' ' || disposition from sessions where ip='198.51.100.40'")" "5 ps.example.net rejected"
+check_eq psgrow2-all "$(q "$D/p.db" 'select count(*) from sessions')" 2
+
 # 6. stdin
 check_cmd stdin hv scan --db "$D/s.db" -q --year 2026 - < "$D/full.log"
 check_eq stdin-sessions "$(q "$D/s.db" 'select count(*) from sessions')" 3
 check_eq stdin-source "$(q "$D/s.db" 'select path from sources')" "-"
 
 # 7. truncated gzip: what came before the cut is kept, the cut is counted
-$MKLOG --format postfix --sessions 3000 --seed 7 > "$D/big.log"
+$GENLOG --format postfix --sessions 3000 --seed 7 > "$D/big.log"
 gzip -c "$D/big.log" > "$D/big.gz"
 size=$(stat -c %s "$D/big.gz")
 head -c $((size / 2)) "$D/big.gz" > "$D/trunc.gz"
@@ -95,7 +118,7 @@ check_eq huge-sessions "$(q "$D/h.db" 'select count(*) from sessions')" 3
 check_eq huge-counted "$(q "$D/h.db" "select count from source_skips where reason='too-long'")" 1
 
 # 10. interruption leaves a consistent database; the next scan completes
-$MKLOG --format postfix --sessions 60000 --seed 3 > "$D/int.log"
+$GENLOG --format postfix --sessions 60000 --seed 3 > "$D/int.log"
 check_cmd int-ref hv scan --db "$D/ref.db" -q --year 2026 "$D/int.log"
 # the kill lands while heloval waits for the second half of its input
 head -n 100000 "$D/int.log" > "$D/int.a"; tail -n +100001 "$D/int.log" > "$D/int.b"
@@ -132,7 +155,7 @@ hv scan 2>/dev/null; check_eq usage-nopath $? 2
 hv scan --year abc x 2>/dev/null; check_eq usage-year $? 2
 
 # 13. the writer thread stores exactly what a single-threaded scan stores
-$MKLOG --format exim --sessions 20000 --seed 5 > "$D/ex.log"
+$GENLOG --format exim --sessions 20000 --seed 5 > "$D/ex.log"
 for f in "$D/int.log" "$D/ex.log"; do
     rm -f "$D/t1.db" "$D/t2.db"
     hv scan --db "$D/t1.db" -q --year 2026 "$f"

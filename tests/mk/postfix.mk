@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: MIT
 # postfix.mk - the Postfix parser's benchmark (not part of `make test`).
-# `make bench-postfix` feeds a 200000-session mklog log through the parser
+# `make bench-postfix` feeds a 200000-session log from tests/tools/genlog.py
+# through the parser
 # alone and prints lines/s next to `grep -c helo=` on the same file.
 PF_BENCH_LOG ?= $(B)/pf-bench.log
 
 .PHONY: bench-postfix
 bench-postfix: $(B)/tests/bench_postfix
-	@test -s $(PF_BENCH_LOG) || python3 ../shared/tools/mklog \
+	@test -s $(PF_BENCH_LOG) || python3 tests/tools/genlog.py \
 	    --format postfix --sessions 200000 > $(PF_BENCH_LOG)
 	$(B)/tests/bench_postfix $(PF_BENCH_LOG)
 	@for i in 1 2 3; do /usr/bin/time -f 'grep -c helo=: %U s user %e s wall' \

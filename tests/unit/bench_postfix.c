@@ -3,7 +3,7 @@
  * bench_postfix - feed a Postfix log through the parser alone (no SQLite)
  * and print lines/s, sessions and MB/s; not run by `make test`.
  *
- *   python3 ../shared/tools/mklog --format postfix --sessions 200000 \
+ *   python3 tests/tools/genlog.py --format postfix --sessions 200000 \
  *       --truth /tmp/pf.truth > /tmp/pf.log
  *   make build/tests/bench_postfix && build/tests/bench_postfix /tmp/pf.log
  *
