@@ -181,14 +181,19 @@ static void rdata_decode(struct dnsmsg *m, const struct rd *r, size_t off,
         memcpy(rr->u.addr.b, r->msg + off, 16);
         break;
     case DNS_T_SRV:
-        if (rr->rdlen < 7)
+        /* The three numbers are read whenever they are there (Exim reads
+         * them from any SRV rdata); the target only when a well-formed
+         * name fills the rest exactly (else NULL). */
+        if (rr->rdlen < 6)
             return;
         rr->u.srv.priority = get16(r->msg + off);
         rr->u.srv.weight = get16(r->msg + off + 2);
         rr->u.srv.port = get16(r->msg + off + 4);
+        rr->u.srv.target = NULL;
         p = off + 6;
-        if (name_dup(m, r, &p, end, &rr->u.srv.target) < 0 || p != end)
-            return;
+        if (p < end &&
+            (name_dup(m, r, &p, end, &rr->u.srv.target) < 0 || p != end))
+            rr->u.srv.target = NULL;
         break;
     case DNS_T_PTR:
     case DNS_T_CNAME:
