@@ -349,6 +349,17 @@ hv resolve --db "$ZDB" $RESOLVE_OPTS --csa-search-limit 0 -q \
     --dns-zone "$DNS/zones/rev4.zone" --dns-zone "$DNS/zones/rev6.zone"
 check_eq "zone: search limit 0: no forward search" "$(csa "$ZDB" h.strict.test.ex 10.0.0.1)" unknown/no-record
 check_eq "zone: search limit 0 keeps the reverse search" "$(csa "$ZDB" '[192.0.2.99]' 192.0.2.99)" fail/explicit-required
+# --trust-listed lets a sender vouch for itself: every report format says
+# so when the DNA results came from such a run, and none does otherwise
+for f in text csv json html; do
+    hv report --db "$ZDB" --format $f --no-color > "$T_TMP/trust.$f" 2>&1
+    if grep -q 'with --trust-listed: services a sender names itself' "$T_TMP/trust.$f"; then
+        ok "trust-listed warning ($f)"; else fail "trust-listed warning ($f)" "$(head -c 300 "$T_TMP/trust.$f")"; fi
+    hv report --db "$T_TMP/slow.db" --format $f --no-color > "$T_TMP/notrust.$f" 2>&1
+    if grep -q 'trust-listed' "$T_TMP/notrust.$f"; then
+        fail "no trust-listed warning ($f)" "$(grep trust-listed "$T_TMP/notrust.$f" | head -c 300)"
+    else ok "no trust-listed warning ($f)"; fi
+done
 if hv resolve --db "$ZDB" --dns-zone "$T_TMP/missing.zone" -q 2>/dev/null; then
     fail missing-zone "accepted"; else ok missing-zone; fi
 
