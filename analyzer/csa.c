@@ -255,9 +255,11 @@ static bool ends_with(const char *name, const char *suffix)
 /* parent_search - Exim 4.52-4.94 dns_special_lookup T_CSA after a NXDOMAIN
  * or NODATA at the exact name: skip when the NXDOMAIN's authority SOA is the
  * root's or the TLD's; then top-down from the second-level domain (the
- * /8 /16 /24 or /16 /32 /48 zones in the reverse trees, limit 3), at most
- * limit steps, never the full name. The first ancestor holding a priority-1
- * record with the Explicit bit (port & 1) gives fail/explicit-required. */
+ * /8 /16 /24 or /16 /32 /48 zones in the reverse trees, limit 3 whatever
+ * o->search_limit says), at most limit steps, never the full name; an
+ * ancestor that cannot be queried (too long) uses up its step, as Exim's
+ * failed lookup does. The first ancestor holding a priority-1 record with
+ * the Explicit bit (port & 1) gives fail/explicit-required. */
 static int parent_search(struct ctx *c, const char *name,
                          enum dnsq_status exact_st, const struct dnsmsg *exact,
                          const struct csa_opts *o)
