@@ -181,9 +181,9 @@ static void rdata_decode(struct dnsmsg *m, const struct rd *r, size_t off,
         memcpy(rr->u.addr.b, r->msg + off, 16);
         break;
     case DNS_T_SRV:
-        /* The three numbers are read whenever they are there (Exim reads
-         * them from any SRV rdata); the target only when a well-formed
-         * name fills the rest exactly (else NULL). */
+        /* Exactly 6 bytes: the three numbers and no target (NULL), read
+         * as Exim reads them; longer: the target must be a well-formed
+         * name filling the rest exactly. */
         if (rr->rdlen < 6)
             return;
         rr->u.srv.priority = get16(r->msg + off);
@@ -193,7 +193,7 @@ static void rdata_decode(struct dnsmsg *m, const struct rd *r, size_t off,
         p = off + 6;
         if (p < end &&
             (name_dup(m, r, &p, end, &rr->u.srv.target) < 0 || p != end))
-            rr->u.srv.target = NULL;
+            return;
         break;
     case DNS_T_PTR:
     case DNS_T_CNAME:

@@ -78,9 +78,9 @@ struct dnsrr {
     bool ok;                    /* rdata decoded (for the types below) */
     union {
         struct {
-            uint16_t priority, weight, port; /* ok: rdata >= 6 bytes */
-            const char *target; /* "" = "."; NULL: none (6-byte rdata)
-                                   or not a well-formed name */
+            uint16_t priority, weight, port;
+            const char *target; /* "" = "."; NULL: none (rdata of
+                                   exactly 6 bytes) */
         } srv;
         struct hv_addr addr; /* A, AAAA */
         struct {
