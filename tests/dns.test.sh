@@ -176,6 +176,17 @@ CSA_CASES="$CSA_CASES
 10.5.5.2 plus.test.ex ok/authorized
 192.0.2.34 mapped.test.ex fail/mismatch
 192.0.2.10 [IPv4:192.0.2.10] ok/authorized"
+# README's deliberate differences from Exim: a trailing dot is the same
+# name (its parent search never asks the TLD), "192.0.2.10." is the bare
+# IP, an untagged IPv6 literal is its own address, any Explicit record of a
+# parent counts, a label starting with "-" is queried as written
+CSA_CASES="$CSA_CASES
+10.9.8.7 csa1.test.ex. ok/authorized
+10.0.0.1 h.strict.test.ex. fail/explicit-required
+192.0.2.10 192.0.2.10. ok/authorized
+2001:db8::10 [2001:db8::10] ok/authorized
+10.0.0.1 h.two.test.ex fail/explicit-required
+10.7.7.7 -edge.test.ex ok/authorized"
 
 DNA_CASES='gradea.test.ex recommended A dna.ex
 gradeb.test.ex recommended B dna.ex
@@ -241,6 +252,8 @@ check_eq "failures = refused answers" "$(last_run "$DB" failures)" \
     "$(q "$DB" "SELECT COUNT(*) FROM dns_cache WHERE status NOT IN ('ok', 'nodata', 'nxdomain')")"
 # every distinct query name was sent once: cached names = queries sent
 check_eq "each name queried once" "$(q "$DB" 'SELECT COUNT(*) FROM dns_cache')" "$n1"
+check_eq "the 2LD asked once" "$(q "$DB" "SELECT COUNT(*) FROM dns_cache WHERE lower(qname) = '_client._smtp.test.ex' AND qtype = 33")" 1
+check_eq "no TLD asked (trailing-dot HELOs included)" "$(q "$DB" "SELECT COUNT(*) FROM dns_cache WHERE lower(qname) IN ('_client._smtp.ex', '_client._smtp.ex.')")" 0
 check_eq "authserv-id stored" "$(q "$DB" "SELECT value FROM meta WHERE key = 'authserv_id'")" localhost
 
 # second run: everything fresh, no query at all
