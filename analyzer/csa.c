@@ -84,7 +84,15 @@ static bool fetch(struct ctx *c, const char *qname, int qtype,
 static void srv_text(struct ctx *c, const struct dnsrr *rr)
 {
     const char *t = rr->u.srv.target;
-    int n = snprintf(c->out->record, sizeof(c->out->record),
+    int n;
+
+    if (t == NULL) /* no target: the RFC 3597 form of the numbers */
+        n = snprintf(c->out->record, sizeof(c->out->record),
+                     "%s. SRV \\# 6 %04x%04x%04x", rr->owner,
+                     (unsigned)rr->u.srv.priority, (unsigned)rr->u.srv.weight,
+                     (unsigned)rr->u.srv.port);
+    else
+        n = snprintf(c->out->record, sizeof(c->out->record),
                      "%s. SRV %u %u %u %s.", rr->owner,
                      (unsigned)rr->u.srv.priority, (unsigned)rr->u.srv.weight,
                      (unsigned)rr->u.srv.port, t); /* root: "" + "." */
@@ -145,9 +153,10 @@ static int check_target(struct ctx *c, const struct dnsmsg *srvmsg,
 
     srv_text(c, rr);
     /* "." is an odd way of saying weight 1: no lookup (keeps load off the
-     * root servers); a target we would never send to DNS has no addresses
-     * we could find either. */
-    if (target[0] == '\0' || !helo_name_valid(target, strlen(target)))
+     * root servers). Any other target is looked up whatever its syntax, as
+     * Exim does. No target at all (6-byte rdata) names no address either
+     * (Exim would read past the rdata). */
+    if (target == NULL || target[0] == '\0')
         return set(c, "fail", "no-addresses");
     r = addr_match(srvmsg, DNSMSG_AR, target, 0, client);
     if (r == 1)
@@ -192,7 +201,7 @@ static int exact_records(struct ctx *c, const struct dnsmsg *m,
         const struct dnsrr *rr = v[i];
 
         if (!rr->ok)
-            continue; /* rdata too short: Exim skips it */
+            continue; /* rdata under 6 bytes: no numbers to read */
         if (first == NULL)
             first = rr;
         if (rr->u.srv.priority != 1 || rr->u.srv.weight > 3)
@@ -246,9 +255,11 @@ static bool ends_with(const char *name, const char *suffix)
 /* parent_search - Exim 4.52-4.94 dns_special_lookup T_CSA after a NXDOMAIN
  * or NODATA at the exact name: skip when the NXDOMAIN's authority SOA is the
  * root's or the TLD's; then top-down from the second-level domain (the
- * /8 /16 /24 or /16 /32 /48 zones in the reverse trees, limit 3), at most
- * limit steps, never the full name. The first ancestor holding a priority-1
- * record with the Explicit bit (port & 1) gives fail/explicit-required. */
+ * /8 /16 /24 or /16 /32 /48 zones in the reverse trees, limit 3 whatever
+ * o->search_limit says), at most limit steps, never the full name; an
+ * ancestor that cannot be queried (too long) uses up its step, as Exim's
+ * failed lookup does. The first ancestor holding a priority-1 record with
+ * the Explicit bit (port & 1) gives fail/explicit-required. */
 static int parent_search(struct ctx *c, const char *name,
                          enum dnsq_status exact_st, const struct dnsmsg *exact,
                          const struct csa_opts *o)
@@ -258,7 +269,7 @@ static int parent_search(struct ctx *c, const char *name,
     size_t tld_labels = 1, step = 1;
     int limit = o->search_limit;
     const char *tld;
-    char qn[HELO_NAME_MAX + 16];
+    char qn[HELO_LONG_MAX + 16];
     bool missing = false;
     size_t k;
 
@@ -293,8 +304,10 @@ static int parent_search(struct ctx *c, const char *name,
             break; /* the full name was the exact query */
         n = snprintf(qn, sizeof(qn), "_client._smtp.%s",
                      name + starts[nl - k]);
-        if (n < 0 || (size_t)n >= sizeof(qn))
-            continue;
+        if (n < 0 || n > 253 ||
+            !helo_name_valid(name + starts[nl - k],
+                             strlen(name + starts[nl - k])))
+            continue; /* cannot be queried: Exim's lookup fails, moves on */
         if (!fetch(c, qn, DNS_T_SRV, &st, &m)) {
             missing = true;
             continue;
@@ -331,16 +344,36 @@ static int parent_search(struct ctx *c, const char *name,
     return set(c, "unknown", "no-record");
 }
 
+/* unqueryable - the name's own SRV query cannot be sent (over 253 bytes
+ * with the prefix, or a label over 63): Exim's lookup fails hard and it
+ * searches the parents, so an Explicit parent still decides. Without one
+ * the result is none_reason (unknown). */
+static int unqueryable(struct ctx *c, const char *name, const char *none_reason,
+                       const struct csa_opts *o)
+{
+    struct dnsmsg none;
+    int rc;
+
+    if (!o->parent_search)
+        return set(c, "unknown", none_reason);
+    memset(&none, 0, sizeof(none));
+    rc = parent_search(c, name, DNSQ_ERROR, &none, o);
+    if (rc == EVAL_DONE && strcmp(c->out->reason, "no-record") == 0)
+        rc = set(c, "unknown", none_reason);
+    return rc;
+}
+
 int csa_evaluate(const char *helo, const char *ip, const struct csa_opts *o,
                  dns_lookup_fn lookup, void *arg, struct csa_result *out)
 {
     struct csa_opts def;
     struct ctx c = { lookup, arg, out, false };
     struct hv_addr client;
-    char name[HELO_NAME_MAX];
-    char qn[HELO_NAME_MAX + 16];
+    char name[HELO_LONG_MAX];
+    char qn[HELO_LONG_MAX + 16];
     enum dnsq_status st;
     struct dnsmsg m;
+    bool overlong = false;
     int n, rc;
 
     memset(out, 0, sizeof(*out));
@@ -364,13 +397,20 @@ int csa_evaluate(const char *helo, const char *ip, const struct csa_opts *o,
             return set(&c, "unknown", "invalid-helo");
         break;
     default:
-        return set(&c, "unknown", "invalid-helo");
+        if (!helo_overlong_name(helo, name, sizeof(name)))
+            return set(&c, "unknown", "invalid-helo");
+        overlong = true; /* a label over 63 or over 253 bytes */
+        break;
     }
     if (ip == NULL || !hv_addr_parse(ip, strlen(ip), &client))
         return set(&c, "unknown", "no-record"); /* Exim: no client IP */
     n = snprintf(qn, sizeof(qn), "_client._smtp.%s", name);
-    if (n < 0 || (size_t)n > 253)
-        return set(&c, "unknown", "no-record"); /* cannot exist in DNS */
+    if (overlong || n < 0 || (size_t)n > 253) {
+        rc = unqueryable(&c, name, overlong ? "invalid-helo" : "no-record", o);
+        if (rc == EVAL_PENDING)
+            memset(out, 0, sizeof(*out));
+        return rc;
+    }
     if (!fetch(&c, qn, DNS_T_SRV, &st, &m))
         return EVAL_PENDING;
     switch (st) {
@@ -379,7 +419,9 @@ int csa_evaluate(const char *helo, const char *ip, const struct csa_opts *o,
         break;
     case DNSQ_NXDOMAIN:
     case DNSQ_NODATA:
-        if (o->parent_search && o->search_limit > 0)
+        /* --csa-search-limit 0 stops the forward search only: the reverse
+         * trees keep their fixed depth of 3 (parent_search) */
+        if (o->parent_search)
             rc = parent_search(&c, name, st, &m, o);
         else
             rc = set(&c, "unknown", "no-record");

@@ -15,11 +15,18 @@
  * unknown/weight-3 and records that are all unusable (priority != 1,
  * weight > 3, short rdata) unknown/unusable-record (Exim: "unknown").
  * An ancestor decides when any of its priority-1 records has the Explicit
- * bit (Exim: its first priority-1 record). Addresses are compared in binary
- * (IPv4-mapped IPv6 equals IPv4); the separate target lookup follows CNAMEs
- * inside the answer. The parent search is Exim 4.52-4.94's (an NXDOMAIN
- * ends it only when the authority SOA is the root's or the TLD's), without
- * the ip6.arpa trailing-dot quirk.
+ * bit (Exim: its first priority-1 record). Addresses are compared in
+ * binary, which gives what Exim's text compare gives: an AAAA record (even
+ * ::ffff:a.b.c.d) never equals an IPv4 client, and a mapped client address
+ * is IPv4 (hv_addr_parse, as Exim's host_ntoa). The separate target lookup
+ * follows CNAMEs inside the answer (Exim: fail/no-addresses). The parent
+ * search is Exim 4.52-4.92's (an NXDOMAIN ends it only when the authority
+ * SOA is the root's or the TLD's), without the ip6.arpa trailing-dot quirk.
+ * As in Exim: a name whose own SRV query cannot be sent (over 253 bytes
+ * with the prefix, a label over 63) still has its queryable parents
+ * searched; SRV targets are looked up whatever their syntax ("." alone
+ * means none); SRV rdata of 6 bytes is read (weight decides; weight 2
+ * without a target: fail/no-addresses). README lists every difference.
  */
 #ifndef HV_CSA_H
 #define HV_CSA_H
@@ -31,8 +38,8 @@
 
 struct csa_opts {
     bool use_reverse;  /* literals/bare IPs -> reverse tree (default true) */
-    int search_limit;  /* parent-search steps (default 5; <= 0: no search;
-                          the reverse trees always use 3) */
+    int search_limit;  /* forward parent-search steps (default 5; <= 0:
+                          none; the reverse trees always use 3) */
     bool parent_search;/* search parents for Explicit (default true) */
 };
 
@@ -52,7 +59,8 @@ struct csa_result {
 };
 
 /* csa_evaluate - CSA for a session that said HELO helo from address ip.
- *   helo   as the client sent it (NULL/"" -> unknown/no-helo, no query)
+ *   helo   as the client sent it (NULL/"" -> unknown/no-helo, no query;
+ *          an overlong name: its parents only, see above)
  *   ip     client address text (an unparsable ip -> unknown/no-record with
  *          no query, as Exim's "no client IP")
  *   o      options (NULL: defaults)

@@ -181,13 +181,18 @@ static void rdata_decode(struct dnsmsg *m, const struct rd *r, size_t off,
         memcpy(rr->u.addr.b, r->msg + off, 16);
         break;
     case DNS_T_SRV:
-        if (rr->rdlen < 7)
+        /* Exactly 6 bytes: the three numbers and no target (NULL), read
+         * as Exim reads them; longer: the target must be a well-formed
+         * name filling the rest exactly. */
+        if (rr->rdlen < 6)
             return;
         rr->u.srv.priority = get16(r->msg + off);
         rr->u.srv.weight = get16(r->msg + off + 2);
         rr->u.srv.port = get16(r->msg + off + 4);
+        rr->u.srv.target = NULL;
         p = off + 6;
-        if (name_dup(m, r, &p, end, &rr->u.srv.target) < 0 || p != end)
+        if (p < end &&
+            (name_dup(m, r, &p, end, &rr->u.srv.target) < 0 || p != end))
             return;
         break;
     case DNS_T_PTR:

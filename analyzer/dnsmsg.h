@@ -79,7 +79,8 @@ struct dnsrr {
     union {
         struct {
             uint16_t priority, weight, port;
-            const char *target; /* "" = "." */
+            const char *target; /* "" = "."; NULL: none (rdata of
+                                   exactly 6 bytes) */
         } srv;
         struct hv_addr addr; /* A, AAAA */
         struct {

@@ -75,8 +75,9 @@ static bool parse_ip(const char *s, size_t len, struct hv_addr *a)
     return false;
 }
 
-/* literal_addr - "[1.2.3.4]", "[IPv6:x::y]" (tag case-insensitive) and,
- * leniently, "[x::y]" without the tag. */
+/* literal_addr - "[1.2.3.4]", "[IPv6:x::y]", "[IPv4:1.2.3.4]" (tags
+ * case-insensitive; Exim's check_helo accepts both) and, leniently, "[x::y]"
+ * without the tag. */
 static bool literal_addr(const char *s, size_t len, struct hv_addr *a)
 {
     if (len < 3 || s[0] != '[' || s[len - 1] != ']')
@@ -85,6 +86,9 @@ static bool literal_addr(const char *s, size_t len, struct hv_addr *a)
     len -= 2;
     if (len > 5 && strncasecmp(s, "IPv6:", 5) == 0) {
         return parse_ip(s + 5, len - 5, a) && a->family == 6;
+    }
+    if (len > 5 && strncasecmp(s, "IPv4:", 5) == 0) {
+        return parse_ip(s + 5, len - 5, a) && a->family == 4;
     }
     return parse_ip(s, len, a);
 }
@@ -110,6 +114,44 @@ enum helo_class helo_classify(const char *helo)
     if (labels == 1)
         return HELO_BARE_NAME;
     return HELO_INVALID;
+}
+
+bool helo_overlong_name(const char *helo, char *out, size_t outlen)
+{
+    size_t len, labels = 0, cur = 0;
+
+    if (out == NULL || outlen == 0)
+        return false;
+    out[0] = '\0';
+    if (helo == NULL || helo_classify(helo) != HELO_INVALID)
+        return false;
+    len = strlen(helo);
+    if (len > 0 && helo[len - 1] == '.')
+        len--;
+    if (len == 0 || len >= outlen || len >= HELO_LONG_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)helo[i];
+
+        if (c == '.') {
+            if (cur == 0)
+                return false;
+            labels++;
+            cur = 0;
+        } else if (is_label_byte(c)) {
+            cur++;
+        } else {
+            return false;
+        }
+    }
+    if (cur == 0 || labels == 0)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)helo[i];
+        out[i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    out[len] = '\0';
+    return true;
 }
 
 const char *helo_class_name(enum helo_class c)

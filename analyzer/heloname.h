@@ -20,7 +20,7 @@
 
 enum helo_class {
     HELO_FQDN,            /* mail.example.com */
-    HELO_ADDRESS_LITERAL, /* [192.0.2.1], [IPv6:2001:db8::1] */
+    HELO_ADDRESS_LITERAL, /* [192.0.2.1], [IPv6:2001:db8::1], [IPv4:...] */
     HELO_BARE_IP,         /* 192.0.2.1, 2001:db8::1 */
     HELO_BARE_NAME,       /* localhost, WIN-3RT9Q7A0D1K: one valid label */
     HELO_INVALID,         /* anything else */
@@ -45,6 +45,17 @@ bool helo_name_valid(const char *s, size_t len);
  * trailing dot into out (outlen >= HELO_NAME_MAX is always enough). Returns
  * false (out = "") for any other class or when out is too small. */
 bool helo_norm_name(const char *helo, char *out, size_t outlen);
+
+/* Longest overlong name helo_overlong_name takes, NUL included. */
+#define HELO_LONG_MAX 1024
+
+/* helo_overlong_name - for an HELO_INVALID helo that is a name of two or
+ * more non-empty labels of label bytes, invalid only because a label is
+ * over 63 bytes or the whole over 253 (Exim's check_helo accepts such a
+ * name; it cannot be queried but its parents can): the lower-cased name
+ * without the trailing dot into out. False (out = "") otherwise, or when it
+ * does not fit out or HELO_LONG_MAX. */
+bool helo_overlong_name(const char *helo, char *out, size_t outlen);
 
 /* helo_literal_addr - for HELO_ADDRESS_LITERAL or HELO_BARE_IP: the address
  * (IPv4-mapped IPv6 stays IPv6 here). False for other classes. */

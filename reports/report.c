@@ -455,6 +455,52 @@ static int kv_fill(struct ctx *c, struct rtable *t, const char *sql)
     return fill_done(c, t, q, rc, &t0);
 }
 
+/* Why --trust-listed results need a warning (DNA-02 section 3). */
+#define TRUST_LISTED_WARNING                                                 \
+    "DNA was resolved with --trust-listed: services a sender names itself "  \
+    "(_VOUCH._SMTP. PTR records at its HELO) were asked too, so a sender "   \
+    "can vouch for itself; draft-ietf-marid-csv-dna-02 section 3 rules "     \
+    "that out for services the receiver cannot rate"
+
+/* warn_trust_listed - when the DNA results in the database came from a
+ * resolve run with --trust-listed (meta dna_opts "trust=1 ..."), a kv table
+ * "warnings" with the item "trust_listed", so that every format shows it.
+ * A database without that meta row (no resolve yet) gets none. 0, or -1
+ * with *c->err set. */
+static int warn_trust_listed(struct ctx *c)
+{
+    sqlite3_stmt *q = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT 1 FROM meta WHERE key = 'dna_opts'"
+                           " AND value LIKE 'trust=1 %'",
+                           -1, &q, NULL) != SQLITE_OK) {
+        sqlite3_finalize(q);
+        return 0; /* no meta table: nothing was resolved */
+    }
+    rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc == SQLITE_ROW) {
+        struct rtable *t = rt_new(c->r, "warnings", "Warnings", "item,value",
+                                  "tt");
+        struct rcell *row = rt_row(t);
+
+        t->kv = true;
+        row[0].type = RCOL_TEXT;
+        row[0].s = xstrdup("trust_listed");
+        row[0].n = strlen(row[0].s);
+        row[1].type = RCOL_TEXT;
+        row[1].s = xstrdup(TRUST_LISTED_WARNING);
+        row[1].n = strlen(row[1].s);
+        return 0;
+    }
+    if (rc != SQLITE_DONE)
+        return report_errf(c->err, "report query failed: %s",
+                           sqlite3_errmsg(c->db));
+    return 0;
+}
+
 /* exec - run statements without results. */
 static int exec(struct ctx *c, const char *sql)
 {
@@ -920,6 +966,8 @@ static int build_tables(struct ctx *c)
         if (strcmp(d->key, "summary") == 0) {
             t->kv = true;
             rc = kv_fill(c, t, d->sql);
+            if (rc == 0)
+                rc = warn_trust_listed(c);
         } else if (d->sql != NULL) {
             rc = fill(c, t, d->sql);
         } else if (strcmp(d->key, "sources") == 0) {

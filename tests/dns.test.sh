@@ -160,6 +160,34 @@ CSA_CASES='10.9.8.7 csa1.test.ex ok/authorized
 10.0.0.1 a..b unknown/invalid-helo
 10.0.0.3 NULL unknown/no-helo'
 
+# Issue 11 (Exim at the edges): HELOs whose own SRV name cannot be queried
+# (a label over 63 bytes; over 253 bytes with "_client._smtp.") still fall
+# under strict.test.ex's Explicit record; SRV targets looked up whatever
+# their syntax; an IPv4-mapped AAAA is not the IPv4 client; [IPv4:...].
+lbl() { printf "%${1}s" "" | tr ' ' "$2"; }
+LONG_LABEL="$(lbl 64 a).strict.test.ex"
+LONG_PREFIXED="$(lbl 63 a).$(lbl 63 b).$(lbl 63 c).$(lbl 40 d).strict.test.ex"
+LONG_NAME="$(lbl 63 a).$(lbl 63 b).$(lbl 63 c).$(lbl 63 d).strict.test.ex"
+CSA_CASES="$CSA_CASES
+10.0.0.1 $LONG_LABEL fail/explicit-required
+10.0.0.1 $LONG_PREFIXED fail/explicit-required
+10.0.0.1 $LONG_NAME fail/explicit-required
+10.5.5.1 tgt1.test.ex ok/authorized
+10.5.5.2 plus.test.ex ok/authorized
+192.0.2.34 mapped.test.ex fail/mismatch
+192.0.2.10 [IPv4:192.0.2.10] ok/authorized"
+# README's deliberate differences from Exim: a trailing dot is the same
+# name (its parent search never asks the TLD), "192.0.2.10." is the bare
+# IP, an untagged IPv6 literal is its own address, any Explicit record of a
+# parent counts, a label starting with "-" is queried as written
+CSA_CASES="$CSA_CASES
+10.9.8.7 csa1.test.ex. ok/authorized
+10.0.0.1 h.strict.test.ex. fail/explicit-required
+192.0.2.10 192.0.2.10. ok/authorized
+2001:db8::10 [2001:db8::10] ok/authorized
+10.0.0.1 h.two.test.ex fail/explicit-required
+10.7.7.7 -edge.test.ex ok/authorized"
+
 DNA_CASES='gradea.test.ex recommended A dna.ex
 gradeb.test.ex recommended B dna.ex
 gradec.test.ex unknown C dna.ex
@@ -224,6 +252,8 @@ check_eq "failures = refused answers" "$(last_run "$DB" failures)" \
     "$(q "$DB" "SELECT COUNT(*) FROM dns_cache WHERE status NOT IN ('ok', 'nodata', 'nxdomain')")"
 # every distinct query name was sent once: cached names = queries sent
 check_eq "each name queried once" "$(q "$DB" 'SELECT COUNT(*) FROM dns_cache')" "$n1"
+check_eq "the 2LD asked once" "$(q "$DB" "SELECT COUNT(*) FROM dns_cache WHERE lower(qname) = '_client._smtp.test.ex' AND qtype = 33")" 1
+check_eq "no TLD asked (trailing-dot HELOs included)" "$(q "$DB" "SELECT COUNT(*) FROM dns_cache WHERE lower(qname) IN ('_client._smtp.ex', '_client._smtp.ex.')")" 0
 check_eq "authserv-id stored" "$(q "$DB" "SELECT value FROM meta WHERE key = 'authserv_id'")" localhost
 
 # second run: everything fresh, no query at all
@@ -257,6 +287,10 @@ check_eq "no parent search" "$(csa "$DB" h.strict.test.ex 10.0.0.1)" unknown/no-
 hv resolve --db "$DB" --dns-server "127.0.0.1:$NSD_PORT" $RESOLVE_OPTS --no-reverse -q
 check_eq "no reverse" "$(csa "$DB" '[192.0.2.10]' 192.0.2.10)" unknown/no-record
 check_eq "no reverse keeps names" "$(csa "$DB" csa1.test.ex 10.9.8.7)" ok/authorized
+# --csa-search-limit 0: no forward search; the reverse tree keeps depth 3
+hv resolve --db "$DB" --dns-server "127.0.0.1:$NSD_PORT" $RESOLVE_OPTS --csa-search-limit 0 -q
+check_eq "search limit 0: no forward search" "$(csa "$DB" h.strict.test.ex 10.0.0.1)" unknown/no-record
+check_eq "search limit 0 keeps the reverse search" "$(csa "$DB" '[192.0.2.99]' 192.0.2.99)" fail/explicit-required
 
 # concurrency 1 and a rate cap give the same verdicts
 newdb slow
@@ -323,6 +357,22 @@ check_eq "zone = nsd (dna_result)" "$(q "$ZDB" "ATTACH '$T_TMP/nsd2.db' AS n;
       EXCEPT SELECT helo, status, grade, service FROM n.dna_result) ;")" 0
 check_eq "zone mode sends nothing" "$(last_run "$ZDB" queries)" 0
 check_eq "zone answers not cached" "$(q "$ZDB" 'SELECT COUNT(*) FROM dns_cache')" 0
+hv resolve --db "$ZDB" $RESOLVE_OPTS --csa-search-limit 0 -q \
+    --dns-zone "$DNS/zones/ex.zone" --dns-zone "$DNS/zones/test.ex.zone" \
+    --dns-zone "$DNS/zones/rev4.zone" --dns-zone "$DNS/zones/rev6.zone"
+check_eq "zone: search limit 0: no forward search" "$(csa "$ZDB" h.strict.test.ex 10.0.0.1)" unknown/no-record
+check_eq "zone: search limit 0 keeps the reverse search" "$(csa "$ZDB" '[192.0.2.99]' 192.0.2.99)" fail/explicit-required
+# --trust-listed lets a sender vouch for itself: every report format says
+# so when the DNA results came from such a run, and none does otherwise
+for f in text csv json html; do
+    hv report --db "$ZDB" --format $f --no-color > "$T_TMP/trust.$f" 2>&1
+    if grep -q 'with --trust-listed: services a sender names itself' "$T_TMP/trust.$f"; then
+        ok "trust-listed warning ($f)"; else fail "trust-listed warning ($f)" "$(head -c 300 "$T_TMP/trust.$f")"; fi
+    hv report --db "$T_TMP/slow.db" --format $f --no-color > "$T_TMP/notrust.$f" 2>&1
+    if grep -q 'trust-listed' "$T_TMP/notrust.$f"; then
+        fail "no trust-listed warning ($f)" "$(grep trust-listed "$T_TMP/notrust.$f" | head -c 300)"
+    else ok "no trust-listed warning ($f)"; fi
+done
 if hv resolve --db "$ZDB" --dns-zone "$T_TMP/missing.zone" -q 2>/dev/null; then
     fail missing-zone "accepted"; else ok missing-zone; fi
 
@@ -378,6 +428,25 @@ HELOVAL_NOW=$(( $(date +%s) + 120 )) timeout 60 "$HELOVAL" resolve --db "$FDB" -
     --accreditor dna.fault.ex --timeout 300 --tries 1 -q
 check_eq "failure retried after 60 s" "$(loglines '^udp 33 _client._smtp.silent.fault.ex$')" 3
 check_eq "positive answer still cached" "$(loglines '^udp 33 _client._smtp.one.auth.fault.ex$')" 1
+
+# SRV rdata of exactly 6 bytes (issue 11): the weight decides. NSD will not
+# load such a record ("bad unknown RDATA"), so the server side is faultd;
+# zone-file mode reads the same records from short6.zone.
+SIX='10.5.5.5 short6.fault.ex fail/not-authorized
+10.5.5.5 h.short6x.fault.ex fail/explicit-required'
+newdb six
+echo "$SIX" | awk '{ print $1, $2 }' | add "$T_TMP/six.db"
+hv resolve --db "$T_TMP/six.db" --dns-server "127.0.0.1:$FAULT_PORT" --timeout 300 -q
+expect_csa "$T_TMP/six.db" "$SIX"
+newdb sixz
+echo "$SIX" | awk '{ print $1, $2 }' | add "$T_TMP/sixz.db"
+hv resolve --db "$T_TMP/sixz.db" --dns-zone "$DNS/zones/short6.zone" -q
+expect_csa "$T_TMP/sixz.db" "$SIX"
+check_eq "6-byte SRV: zone = server" "$(q "$T_TMP/sixz.db" "ATTACH '$T_TMP/six.db' AS n;
+    SELECT COUNT(*) FROM (SELECT helo, ip, status, reason, record FROM csa
+      EXCEPT SELECT helo, ip, status, reason, record FROM n.csa) ;")" 0
+check_eq "6-byte SRV record text" "$(q "$T_TMP/six.db" "SELECT record FROM csa WHERE helo = 'short6.fault.ex'")" \
+    '_client._smtp.short6.fault.ex. SRV \# 6 000100010000'
 
 # zone files and a server together: names in the zones answered offline,
 # the others asked (and cached)

@@ -12,6 +12,10 @@
 # the additional section (with the label noglue: target t.servfail.<name>,
 # whose A query fails, and no additional section); A 10.5.5.5; TXT "MARID,1,B". Every other name:
 # NXDOMAIN with the SOA of "ex" (a TLD) in the authority section.
+# SRV rdata of exactly 6 bytes (no target), as tests/dns/zones/short6.zone
+# has them: _client._smtp.short6.<...> "1 1 0", _client._smtp.short6x.<...>
+# "1 0 1" (Explicit); other names below short6x are NODATA, so that the
+# parent search reaches short6x.
 # Usage: faultd.py --log FILE --portfile FILE [--port N]
 import argparse
 import os
@@ -38,6 +42,20 @@ def txt(*strings):
     return out
 
 
+def short6(qid, flags, question, qname, qtype, lname, first):
+    """The 6-byte SRV records of short6.zone; NODATA for the rest."""
+    an, ns = [], []
+    if qtype == 33 and lname.startswith("_client._smtp.") and first in ("short6", "short6x"):
+        an.append(rr(qname, 33, 300, struct.pack("!HHH", 1, 1, 0) if first == "short6"
+                     else struct.pack("!HHH", 1, 0, 1)))
+    else:
+        ns.append(rr("fault.ex", 6, 300, name_wire("ns.ex") + name_wire("root.ex") +
+                     struct.pack("!IIIII", 1, 3600, 600, 86400, 300)))
+    head = struct.pack("!HHHHHH", qid, 0x8000 | (flags & 0x7900) | 0x0400, 1,
+                       len(an), len(ns), 0)
+    return head + question + b"".join(an + ns)
+
+
 def answer(data, proto):
     q = parse_query(data)
     if q is None:
@@ -57,6 +75,9 @@ def answer(data, proto):
     positive = bool(toks & {"auth", "flaky", "tc", "big"})
     if "silent" in toks:
         return None
+    first = base.split(".")[0]
+    if first in ("short6", "short6x") or "short6x" in toks:
+        return short6(qid, flags, question, qname, qtype, lname, first)
     if "servfail" in toks or ("flaky" in toks and count == 1):
         rcode, positive = 2, False
     elif "refused" in toks:

@@ -433,6 +433,165 @@ static void test_reverse(void)
     EXPECT("2001:db8::1", "2001:db8::1", NULL, "fail", "explicit-required");
 }
 
+/* long_name - "<a x la>.<b x lb>.<c x lc>.<d x ld>.<tail>" into out. */
+static void long_name(char *out, size_t outlen, int la, int lb, int lc,
+                      int ld, const char *tail)
+{
+    const int lens[4] = { la, lb, lc, ld };
+    size_t o = 0;
+
+    for (int i = 0; i < 4; i++) {
+        if (lens[i] == 0)
+            continue;
+        for (int k = 0; k < lens[i] && o + 2 < outlen; k++)
+            out[o++] = (char)('a' + i);
+        out[o++] = '.';
+    }
+    snprintf(out + o, outlen - o, "%s", tail);
+}
+
+/* test_unqueryable - issue 11 item 1: a HELO whose own SRV name cannot be
+ * queried (a label over 63 bytes; over 253 bytes with the prefix) is still
+ * covered by an Explicit parent, as in Exim (its lookup fails hard and it
+ * searches the parents). Without one the result stays what it was. */
+static void test_unqueryable(void)
+{
+    struct csa_opts o;
+    struct wire *w;
+    char helo[400];
+
+    fake_reset(&F, "example.com");
+    w = fake_add(&F, "_client._smtp.example.com", 33, DNSQ_OK);
+    w_srv(w, 1, "_client._smtp.example.com", 600, 1, 1, 1, ".");
+    long_name(helo, sizeof(helo), 64, 0, 0, 0, "sub.example.com");
+    EXPECT(helo, "192.0.2.1", NULL, "fail", "explicit-required");
+    CHECK(fake_asked(&F, "_client._smtp.sub.example.com", 33));
+    CHECK_INTEQ(F.queries, 2); /* the two parents, never the name */
+    /* 241 bytes: the name is fine, "_client._smtp." + name is not */
+    long_name(helo, sizeof(helo), 63, 63, 63, 37, "example.com");
+    CHECK_INTEQ((int)strlen(helo), 241);
+    EXPECT(helo, "192.0.2.1", NULL, "fail", "explicit-required");
+    /* over 253 bytes, labels all under 64 */
+    long_name(helo, sizeof(helo), 63, 63, 63, 63, "sub.example.com");
+    EXPECT(helo, "192.0.2.1", NULL, "fail", "explicit-required");
+    /* upper case and a trailing dot */
+    long_name(helo, sizeof(helo), 70, 0, 0, 0, "Sub.Example.COM.");
+    EXPECT(helo, "192.0.2.1", NULL, "fail", "explicit-required");
+    /* no Explicit parent: as before */
+    fake_reset(&F, "example.com");
+    long_name(helo, sizeof(helo), 64, 0, 0, 0, "sub.example.com");
+    EXPECT(helo, "192.0.2.1", NULL, "unknown", "invalid-helo");
+    long_name(helo, sizeof(helo), 63, 63, 63, 37, "example.com");
+    EXPECT(helo, "192.0.2.1", NULL, "unknown", "no-record");
+    /* a label over 63 in the middle: the parents holding it are skipped */
+    fake_reset(&F, "example.com");
+    w = fake_add(&F, "_client._smtp.example.com", 33, DNSQ_OK);
+    w_srv(w, 1, "_client._smtp.example.com", 600, 1, 2, 0, ".");
+    long_name(helo, sizeof(helo), 3, 64, 0, 0, "example.com");
+    EXPECT(helo, "192.0.2.1", NULL, "unknown", "invalid-helo");
+    CHECK_INTEQ(F.queries, 1);
+    /* parent search off: no query at all */
+    fake_reset(&F, "example.com");
+    csa_opts_init(&o);
+    o.parent_search = false;
+    long_name(helo, sizeof(helo), 64, 0, 0, 0, "sub.example.com");
+    EXPECT(helo, "192.0.2.1", &o, "unknown", "invalid-helo");
+    CHECK_INTEQ(F.lookups, 0);
+    /* junk stays junk: no query */
+    EXPECT("a b.example.com", "192.0.2.1", NULL, "unknown", "invalid-helo");
+    EXPECT("a..example.com", "192.0.2.1", NULL, "unknown", "invalid-helo");
+    CHECK_INTEQ(F.lookups, 0);
+}
+
+/* test_edges - issue 11 items 2-6. */
+static void test_edges(void)
+{
+    struct csa_opts o;
+    struct wire *w;
+
+    /* 2: targets are looked up whatever their syntax; only "." is none */
+    fake_reset(&F, "test.ex");
+    w = fake_add(&F, "_client._smtp.one.test.ex", 33, DNSQ_OK);
+    w_srv(w, 1, "_client._smtp.one.test.ex", 60, 1, 2, 0, "tgt1");
+    w = fake_add(&F, "tgt1", 1, DNSQ_OK);
+    w_addr(w, 1, "tgt1", 60, "192.0.2.1");
+    w = fake_add(&F, "_client._smtp.plus.test.ex", 33, DNSQ_OK);
+    w_srv(w, 1, "_client._smtp.plus.test.ex", 60, 1, 2, 0, "a+b.test.ex");
+    w_addr(w, 3, "a+b.test.ex", 60, "192.0.2.2");
+    EXPECT("one.test.ex", "192.0.2.1", NULL, "ok", "authorized");
+    CHECK(fake_asked(&F, "tgt1", 1));
+    EXPECT("one.test.ex", "192.0.2.9", NULL, "fail", "mismatch");
+    EXPECT("plus.test.ex", "192.0.2.2", NULL, "ok", "authorized");
+    CHECK_STREQ(last.record,
+                "_client._smtp.plus.test.ex. SRV 1 2 0 a+b.test.ex.");
+
+    /* 3: [IPv4:a.b.c.d] is an address literal */
+    fake_reset(&F, "2.0.192.in-addr.arpa");
+    w = fake_add(&F, "_client._smtp.1.2.0.192.in-addr.arpa", 33, DNSQ_OK);
+    w_srv(w, 1, "_client._smtp.1.2.0.192.in-addr.arpa", 60, 1, 2, 0,
+          "mx.test.ex");
+    w_addr(w, 3, "mx.test.ex", 60, "192.0.2.1");
+    EXPECT("[IPv4:192.0.2.1]", "192.0.2.1", NULL, "ok", "authorized");
+    EXPECT("[ipv4:192.0.2.1]", "192.0.2.1", NULL, "ok", "authorized");
+    EXPECT("[IPv4:2001:db8::1]", "192.0.2.1", NULL, "unknown",
+           "invalid-helo");
+
+    /* 4: --csa-search-limit 0 stops the forward search only */
+    csa_opts_init(&o);
+    o.search_limit = 0;
+    fake_reset(&F, "192.in-addr.arpa");
+    w = fake_add(&F, "_client._smtp.0.192.in-addr.arpa", 33, DNSQ_OK);
+    w_srv(w, 1, "_client._smtp.0.192.in-addr.arpa", 60, 1, 1, 1, ".");
+    EXPECT("[192.0.2.5]", "192.0.2.5", &o, "fail", "explicit-required");
+    CHECK_INTEQ(F.queries, 4);
+    fake_reset(&F, "example.com");
+    w = fake_add(&F, "_client._smtp.example.com", 33, DNSQ_OK);
+    w_srv(w, 1, "_client._smtp.example.com", 60, 1, 1, 1, ".");
+    EXPECT("host.example.com", "192.0.2.1", &o, "unknown", "no-record");
+    CHECK_INTEQ(F.queries, 1);
+
+    /* 5: SRV rdata of exactly 6 bytes: the weight decides */
+    fake_reset(&F, "test.ex");
+    static const struct {
+        const char *name;
+        unsigned weight, port;
+    } six[] = { { "s1", 1, 0 }, { "s2", 2, 0 }, { "s3", 3, 0 },
+                { "s6", 6, 0 }, { "sp", 0, 1 } };
+    for (size_t i = 0; i < sizeof(six) / sizeof(six[0]); i++) {
+        char q[80];
+
+        snprintf(q, sizeof(q), "_client._smtp.%s.test.ex", six[i].name);
+        w = fake_add(&F, q, 33, DNSQ_OK);
+        w_rr_begin(w, 1, q, 33, 60);
+        w_u16(w, 1);
+        w_u16(w, six[i].weight);
+        w_u16(w, six[i].port);
+        w_rr_end(w);
+    }
+    EXPECT("s1.test.ex", "192.0.2.1", NULL, "fail", "not-authorized");
+    CHECK_STREQ(last.record,
+                "_client._smtp.s1.test.ex. SRV \\# 6 000100010000");
+    EXPECT("s2.test.ex", "192.0.2.1", NULL, "fail", "no-addresses");
+    EXPECT("s3.test.ex", "192.0.2.1", NULL, "unknown", "weight-3");
+    EXPECT("s6.test.ex", "192.0.2.1", NULL, "unknown", "unusable-record");
+    /* as a parent: the Explicit bit of a 6-byte record counts */
+    EXPECT("h.sp.test.ex", "192.0.2.1", NULL, "fail", "explicit-required");
+    CHECK_STREQ(last.record,
+                "_client._smtp.sp.test.ex. SRV \\# 6 000100000001");
+
+    /* 6: an IPv4-mapped AAAA of the target is not the IPv4 client (Exim
+     * compares the texts "::ffff:192.0.2.34" and "192.0.2.34"); a mapped
+     * client is its IPv4 form (Exim's host_ntoa), so it does not match
+     * either */
+    fake_reset(&F, "test.ex");
+    w = fake_add(&F, "_client._smtp.mapped.test.ex", 33, DNSQ_OK);
+    w_srv(w, 1, "_client._smtp.mapped.test.ex", 60, 1, 2, 0,
+          "mapped.test.ex");
+    w_addr(w, 3, "mapped.test.ex", 60, "::ffff:192.0.2.34");
+    EXPECT("mapped.test.ex", "192.0.2.34", NULL, "fail", "mismatch");
+    EXPECT("mapped.test.ex", "::ffff:192.0.2.34", NULL, "fail", "mismatch");
+}
+
 /* is_vocab - (status, reason) is one of DESIGN.md's pairs. */
 static bool is_vocab(const char *st, const char *rs)
 {
@@ -499,6 +658,8 @@ int main(void)
     test_srv_failures();
     test_parent_search();
     test_reverse();
+    test_unqueryable();
+    test_edges();
     test_mutated_answers();
     return CHECK_DONE();
 }

@@ -287,6 +287,22 @@ static void test_bad_rdata(void)
     CHECK_INTEQ(m.rr[4].rdata[0], 7);
     dnsmsg_free(&m);
 
+    /* SRV of exactly 6 bytes: the numbers, no target (issue 11) */
+    w_init(&W, 0, "_client._smtp.x.test.ex", 33);
+    w_rr_begin(&W, 1, "_client._smtp.x.test.ex", 33, 60);
+    w_u16(&W, 1);
+    w_u16(&W, 3);
+    w_u16(&W, 1);
+    w_rr_end(&W);
+    CHECK_INTEQ(parse_w(&m), 0);
+    CHECK_INTEQ(m.nrr, 1);
+    CHECK(m.rr[0].ok);
+    CHECK_INTEQ(m.rr[0].u.srv.priority, 1);
+    CHECK_INTEQ(m.rr[0].u.srv.weight, 3);
+    CHECK_INTEQ(m.rr[0].u.srv.port, 1);
+    CHECK(m.rr[0].u.srv.target == NULL);
+    dnsmsg_free(&m);
+
     /* TTL with the top bit set counts as 0 (RFC 2181 §8) */
     w_init(&W, 0, "x.test.ex", 1);
     w_addr(&W, 1, "x.test.ex", 0x80000001u, "192.0.2.1");

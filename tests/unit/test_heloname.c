@@ -26,6 +26,8 @@ static const struct {
     { "[ipv6:2001:DB8::1]", HELO_ADDRESS_LITERAL },
     { "[2001:db8::1]", HELO_ADDRESS_LITERAL },
     { "[IPv6:::ffff:192.0.2.1]", HELO_ADDRESS_LITERAL },
+    { "[IPv4:192.0.2.1]", HELO_ADDRESS_LITERAL },
+    { "[ipv4:192.0.2.1]", HELO_ADDRESS_LITERAL },
     { "192.0.2.1", HELO_BARE_IP },
     { "192.0.2.1.", HELO_BARE_IP },
     { "2001:db8::1", HELO_BARE_IP },
@@ -47,6 +49,8 @@ static const struct {
     { "[192.0.2.1", HELO_INVALID },
     { "[192.0.2.256]", HELO_INVALID },
     { "[IPv6:192.0.2.1]", HELO_INVALID },
+    { "[IPv4:2001:db8::1]", HELO_INVALID },
+    { "[IPv4:]", HELO_INVALID },
     { "[]", HELO_INVALID },
     { "[mail.example.com]", HELO_INVALID },
     { "192.0.2.1:25", HELO_INVALID },
@@ -134,6 +138,46 @@ static void test_names(void)
     CHECK(helo_literal_addr("[IPv6:2001:db8::1]", &a));
     CHECK_INTEQ(a.family, 6);
     CHECK(!helo_literal_addr("localhost", &a));
+    CHECK(helo_reverse_name("[IPv4:192.0.2.1]", out, sizeof(out)));
+    CHECK_STREQ(out, "1.2.0.192.in-addr.arpa");
+}
+
+/* test_overlong - names invalid only by their length (issue 11). */
+static void test_overlong(void)
+{
+    char helo[1200], out[HELO_LONG_MAX];
+    char small[8];
+
+    memset(helo, 'A', 64);
+    strcpy(helo + 64, ".Example.COM.");
+    CHECK_INTEQ(helo_classify(helo), HELO_INVALID);
+    CHECK(helo_overlong_name(helo, out, sizeof(out)));
+    CHECK_INTEQ((int)strlen(out), 64 + 12);
+    CHECK(out[0] == 'a');
+    CHECK_STREQ(out + 64, ".example.com");
+    CHECK(!helo_overlong_name(helo, small, sizeof(small)));
+    CHECK_STREQ(small, "");
+    /* 260 bytes of labels under 64 */
+    for (int i = 0; i < 260; i++)
+        helo[i] = i % 50 == 49 ? '.' : 'x';
+    strcpy(helo + 260, ".com");
+    CHECK(helo_overlong_name(helo, out, sizeof(out)));
+    /* not names: a queryable name, junk, one label, empty labels, huge */
+    CHECK(!helo_overlong_name("mail.example.com", out, sizeof(out)));
+    CHECK_STREQ(out, "");
+    memset(helo, 'a', 70);
+    helo[70] = '\0';
+    CHECK(!helo_overlong_name(helo, out, sizeof(out)));
+    strcpy(helo + 70, "..com");
+    CHECK(!helo_overlong_name(helo, out, sizeof(out)));
+    CHECK_STREQ(out, "");
+    strcpy(helo + 70, ".c m");
+    CHECK(!helo_overlong_name(helo, out, sizeof(out)));
+    CHECK_STREQ(out, "");
+    memset(helo, 'a', 1100);
+    strcpy(helo + 1100, ".com");
+    CHECK(!helo_overlong_name(helo, out, sizeof(out)));
+    CHECK(!helo_overlong_name(NULL, out, sizeof(out)));
 }
 
 static void test_sql(void)
@@ -176,6 +220,7 @@ int main(void)
 {
     test_classes();
     test_names();
+    test_overlong();
     test_sql();
     return CHECK_DONE();
 }
