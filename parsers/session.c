@@ -49,6 +49,39 @@ bool hv_session_set_helo(struct hv_session *s, const char *helo, size_t len)
     return true;
 }
 
+void hv_session_imply_helo(struct hv_session *s, const char *helo, size_t len)
+{
+    if (s->helo_origin == HV_HELO_LOGGED)
+        return;
+    if (len > HV_HELO_MAX)
+        len = HV_HELO_MAX;
+    memcpy(s->helo, helo, len);
+    s->helo[len] = '\0';
+    s->has_helo = true;
+    s->helo_origin = HV_HELO_IMPLIED;
+}
+
+void hv_session_note_no_helo(struct hv_session *s)
+{
+    if (s->helo_origin == HV_HELO_UNOBSERVED)
+        s->helo_origin = HV_HELO_ABSENT;
+}
+
+const char *hv_helo_origin_name(enum hv_helo_origin o)
+{
+    switch (o) {
+    case HV_HELO_LOGGED:
+        return "log";
+    case HV_HELO_IMPLIED:
+        return "implied";
+    case HV_HELO_ABSENT:
+        return "none";
+    case HV_HELO_UNOBSERVED:
+        break;
+    }
+    return NULL;
+}
+
 void hv_session_set_rdns(struct hv_session *s, const char *name, size_t len)
 {
     if (len > HV_HOST_MAX)
