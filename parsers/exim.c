@@ -558,6 +558,7 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
 /* ==== The parser ==== */
 
 struct hv_parser {
+    bool ports_seen;                      /* some line gave a client port */
     struct hv_smap *map;
     struct hv_clock *clock;
     struct hv_syslog_cache stamp_cache;   /* last syslog minute */
@@ -664,7 +665,15 @@ static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
      * "connection count" line comes from the listening daemon, whose pid
      * is not the connection's */
     k.pid = k.port != 0 || x->start ? 0 : pid;
-    struct hv_session *s = hv_smap_find(p->map, &k);
+    if (k.port != 0)
+        p->ports_seen = true;
+    struct hv_session *s = NULL;
+    /* in a log that records ports, a line without one ("no host name
+     * found for IP address X") belongs to X's open connection */
+    if (k.port == 0 && p->ports_seen && !x->start)
+        s = hv_smap_find_addr(p->map, k.addr, k.family);
+    if (s == NULL)
+        s = hv_smap_find(p->map, &k);
     if (s != NULL && x->start) {
         hv_smap_close(p->map, s);
         s = NULL;

@@ -567,6 +567,29 @@ static void test_merge(void)
     CHECK_INTEQ(g.s[0].replies_5xx, 2);
     CHECK_INTEQ(g.s[1].line, 3);
 
+    /* a log with ports: a port-less line of an address joins that
+     * address's open connection instead of opening a session of its own */
+    const char *ph[] = {
+        "2023-04-23 03:50:42 SMTP connection from [46.148.40.143]:59474 "
+        "(TCP/IP connection count = 1)",
+        "2023-04-23 03:50:42 no host name found for IP address 46.148.40.143",
+        "2023-04-23 03:50:45 dovecot_login authenticator failed for (localhost) "
+        "[46.148.40.143]:59474: 535 Incorrect authentication data",
+        "2023-04-23 03:50:45 SMTP connection from (localhost) "
+        "[46.148.40.143]:59474 lost D=2s",
+        NULL};
+    run(ph, &g, NULL);
+    CHECK_INTEQ(g.n, 1);
+    CHECK_INTEQ(g.s[0].line, 1);
+    CHECK_STREQ(g.s[0].helo, "localhost");
+    CHECK(g.s[0].complete);
+    /* without ports anywhere, such a line is a session of its own */
+    const char *ph2[] = {
+        "2020-02-22 00:48:41 no host name found for IP address 185.143.223.168",
+        NULL};
+    run(ph2, &g, NULL);
+    CHECK_INTEQ(g.n, 1);
+
     /* a new connection line on an open ip:port ends the old session */
     const char *f[] = {
         "2026-11-01 00:00:00 H=(h) [192.0.2.1]:7 F=<a@b> rejected RCPT <c@d>",
