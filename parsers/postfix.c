@@ -94,6 +94,8 @@ struct pf_info {
     bool uncount;         /* the message qid was rejected after client= */
     bool lost;            /* lost connection / timeout */
     bool preconnect;      /* smtpd logs it before "connect from" */
+    int helo_seen;        /* -1: no HELO given (yet), +1: one was given
+                             (name not shown), 0: the line does not tell */
 };
 
 /* The parts of one line that identify its process. */
@@ -584,8 +586,65 @@ static bool smtpd_action(const char *r, const char *end, struct pf_info *in)
              (cl == 14 && memcmp(cmd, "END-OF-MESSAGE", 14) == 0)))
             in->uncount = in->reply != 0;
     }
-    find_helo(a, (size_t)(end - a), false, in);
+    /* log_whatsup() writes helo=<...> whenever a HELO was given: a
+     * trailer with proto= but without it shows none so far */
+    if (!find_helo(a, (size_t)(end - a), false, in) &&
+        hv_rfind(a, (size_t)(end - a), " proto=", 7) != NULL)
+        in->helo_seen = -1;
     return true;
+}
+
+/* disconnect_counters - "disconnect from C ehlo=1 mail=1 ... commands=5"
+ * (Postfix 3.0+): +1 when helo= or ehlo= counts a HELO, -1 when the
+ * counters are there without one, 0 without counters. */
+static int disconnect_counters(const char *r, const char *end)
+{
+    size_t n = (size_t)(end - r);
+    if (hv_find(r, n, " commands=", 10) == NULL)
+        return 0;
+    return hv_find(r, n, " helo=", 6) != NULL ||
+                   hv_find(r, n, " ehlo=", 6) != NULL
+               ? 1
+               : -1;
+}
+
+/* after_connect - "lost connection after CONNECT", "timeout after
+ * CONNECT": the client left before any command, HELO included. */
+static bool after_connect(const char *r, const char *end)
+{
+    return HAS(r, (size_t)(end - r), "CONNECT ");
+}
+
+/* trace_helo - the verbose trace (debug_peer_list) "< NAME[IP]: HELO arg"
+ * or "EHLO arg": the client and the HELO as sent. */
+static void trace_helo(const char *m, const char *end, struct pf_info *in)
+{
+    const char *after = scan_client(m + 2, end, in);
+    if (after == NULL || end - after < 7 || after[0] != ':' || after[1] != ' ')
+        goto none;
+    const char *c = after + 2;
+    if ((c[0] != 'H' && c[0] != 'h' && c[0] != 'E' && c[0] != 'e') ||
+        (c[1] != 'E' && c[1] != 'e' && c[1] != 'H' && c[1] != 'h') ||
+        (c[2] != 'L' && c[2] != 'l') || (c[3] != 'O' && c[3] != 'o') ||
+        c[4] != ' ')
+        goto none;
+    const char *h = c + 5;
+    while (h < end && *h == ' ')
+        h++;
+    const char *e = end;
+    while (e > h && (e[-1] == ' ' || e[-1] == '\r'))
+        e--;
+    if (e == h)
+        goto none;
+    in->kind = K_OTHER;
+    in->helo = h;
+    in->helo_len = (size_t)(e - h);
+    return;
+none:
+    in->ip = NULL;
+    in->name = NULL;
+    in->name_len = 0;
+    in->ip_is_canon = false;
 }
 
 /* smtpd_warning - client of "warning: ..." lines: "NAME[IP]: SASL ...",
@@ -658,6 +717,7 @@ static void smtpd_line(const char *m, size_t n, struct pf_info *in)
         if (HAS(m, n, "disconnect from ")) {
             in->kind = K_DISCONNECT;
             scan_client(m + 16, end, in);
+            in->helo_seen = disconnect_counters(m + 16, end);
             return;
         }
         break;
@@ -666,6 +726,8 @@ static void smtpd_line(const char *m, size_t n, struct pf_info *in)
             in->lost = true;
             in->kind = K_OTHER;
             find_from_client(m + 22, end, in);
+            if (after_connect(m + 22, end))
+                in->helo_seen = -1;
             return;
         }
         break;
@@ -674,6 +736,8 @@ static void smtpd_line(const char *m, size_t n, struct pf_info *in)
             in->lost = true;
             in->kind = K_OTHER;
             find_from_client(m + 14, end, in);
+            if (after_connect(m + 14, end))
+                in->helo_seen = -1;
             return;
         }
         break;
@@ -695,6 +759,12 @@ static void smtpd_line(const char *m, size_t n, struct pf_info *in)
                 in->reply = cl == 4 || cl == 5 ? cl : (cl == 0 ? 5 : 0);
             }
             find_helo(m, n, false, in);
+            return;
+        }
+        break;
+    case '<':
+        if (m[1] == ' ') {
+            trace_helo(m, end, in);
             return;
         }
         break;
@@ -1160,6 +1230,7 @@ static void sess_clear(struct hv_session *s)
     s->line = s->offset = 0;
     s->ip[0] = s->helo[0] = s->rdns[0] = '\0';
     s->has_helo = false;
+    s->helo_origin = HV_HELO_UNOBSERVED;
     s->messages = s->replies_5xx = s->replies_4xx = 0;
     s->lost = s->complete = s->again = s->had_helo = false;
     s->nqids = 0;
@@ -1174,6 +1245,7 @@ static void sess_copy(struct hv_session *dst, const struct hv_session *src)
     dst->offset = src->offset;
     memcpy(dst->ip, src->ip, strlen(src->ip) + 1);
     dst->has_helo = src->has_helo;
+    dst->helo_origin = src->helo_origin;
     memcpy(dst->helo, src->helo, strlen(src->helo) + 1);
     memcpy(dst->rdns, src->rdns, strlen(src->rdns) + 1);
     dst->messages = src->messages;
@@ -1314,6 +1386,20 @@ static void set_ip(struct hv_session *s, const char *ip, size_t len,
     }
 }
 
+/* note_helo_seen - what a line says about a HELO whose name it does not
+ * show: -1 none given (UNOBSERVED becomes ABSENT), +1 one was given (an
+ * ABSENT reading from an earlier line is withdrawn). Returns true when the
+ * origin changed. */
+static bool note_helo_seen(struct hv_session *s, int seen)
+{
+    enum hv_helo_origin before = s->helo_origin;
+    if (seen < 0)
+        hv_session_note_no_helo(s);
+    else if (seen > 0 && s->helo_origin == HV_HELO_ABSENT)
+        s->helo_origin = HV_HELO_UNOBSERVED;
+    return s->helo_origin != before;
+}
+
 /* apply - fold what a line says into a session (queue IDs aside).
  * Returns true when the session changed (so a closed one must be emitted
  * again); *too_long is set when the HELO could not be kept. */
@@ -1339,6 +1425,7 @@ static bool apply(struct hv_session *s, const struct pf_info *in,
             changed = true;
         }
     }
+    changed |= note_helo_seen(s, in->helo_seen);
     if (in->reply == 5) {
         s->replies_5xx++;
         changed = true;
@@ -1594,6 +1681,7 @@ static int dispatch(struct hv_parser *p, const struct pf_ctx *cx,
     in.name_len = in.ip_len = in.helo_len = in.qid_len = 0;
     in.ip_is_canon = in.uncount = in.lost = in.preconnect = false;
     in.reply = 0;
+    in.helo_seen = 0;
     if (bl == 5 && memcmp(base, "smtpd", 5) == 0) {
         smtpd_line(m, n, &in);
         if (in.kind == K_NONE)
