@@ -831,6 +831,10 @@ static void postscreen_line(const char *m, size_t n, struct pf_info *in)
     } else if (HAS(m, n, "PASS NEW ") || HAS(m, n, "PASS OLD ") ||
                HAS(m, n, "WHITELISTED ") || HAS(m, n, "ALLOWLISTED ")) {
         in->kind = K_PASS;
+    } else if (HAS(m, n, "HANGUP ") || HAS(m, n, "PREGREET ")) {
+        /* before the SMTP handshake: no HELO so far (a later helo=<>
+         * trailer still gives one) */
+        in->helo_seen = -1;
     } else if (HAS(m, n, "NOQUEUE: reject: ")) {
         int c = after < end && *after == ':' ? reply_class(after + 1, end) : 0;
         if (c == 4 || c == 5)
