@@ -648,13 +648,10 @@ static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
 {
     const char *helo = x->helo != NULL ? x->helo : x->h.helo;
     size_t helo_len = x->helo != NULL ? x->helo_len : x->h.helo_len;
-    /* a HELO too long to keep: the session is kept without it (as in the
-     * other parsers) and the line is counted */
+    /* a HELO too long to keep whole: kept truncated to HV_HELO_MAX (as in
+     * the other parsers), compared as kept, and the line is counted */
     bool too_long = helo != NULL && helo_len > HV_HELO_MAX;
-    if (too_long) {
-        helo = NULL;
-        helo_len = 0;
-    }
+    size_t kept_len = too_long ? HV_HELO_MAX : helo_len;
     hv_smap_expire(p->map, ts);
     struct hv_smap_key k;
     memset(&k, 0, sizeof(k));
@@ -680,7 +677,7 @@ static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
     }
     if (s != NULL && k.port == 0 && k.pid == 0 && helo != NULL &&
         s->has_helo &&
-        (strlen(s->helo) != helo_len || memcmp(s->helo, helo, helo_len) != 0)) {
+        (strlen(s->helo) != kept_len || memcmp(s->helo, helo, kept_len) != 0)) {
         hv_smap_close(p->map, s);
         s = NULL;
     }
@@ -711,7 +708,7 @@ static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
     hv_smap_touch(p->map, s, ts);
     if (helo != NULL && s->helo_origin != HV_HELO_LOGGED)
         hv_session_set_helo(s, helo, helo_len);
-    else if (x->helo_given && !s->has_helo && helo == NULL && !too_long)
+    else if (x->helo_given && !s->has_helo && helo == NULL)
         imply_helo(s, &x->h);
     /* no HELO shown and none implied: Exim prints any HELO that differs
      * from the host name, so the session is read as HELO-less */

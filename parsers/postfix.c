@@ -1235,6 +1235,7 @@ static void sess_clear(struct hv_session *s)
     s->ip[0] = s->helo[0] = s->rdns[0] = '\0';
     s->has_helo = false;
     s->helo_origin = HV_HELO_UNOBSERVED;
+    s->helo_truncated = false;
     s->messages = s->replies_5xx = s->replies_4xx = 0;
     s->lost = s->complete = s->again = s->had_helo = false;
     s->nqids = 0;
@@ -1250,6 +1251,7 @@ static void sess_copy(struct hv_session *dst, const struct hv_session *src)
     memcpy(dst->ip, src->ip, strlen(src->ip) + 1);
     dst->has_helo = src->has_helo;
     dst->helo_origin = src->helo_origin;
+    dst->helo_truncated = src->helo_truncated;
     memcpy(dst->helo, src->helo, strlen(src->helo) + 1);
     memcpy(dst->rdns, src->rdns, strlen(src->rdns) + 1);
     dst->messages = src->messages;
@@ -1406,7 +1408,7 @@ static bool note_helo_seen(struct hv_session *s, int seen)
 
 /* apply - fold what a line says into a session (queue IDs aside).
  * Returns true when the session changed (so a closed one must be emitted
- * again); *too_long is set when the HELO could not be kept. */
+ * again); *too_long is set when the HELO was kept only truncated. */
 static bool apply(struct hv_session *s, const struct pf_info *in,
                   bool *too_long)
 {
@@ -1421,10 +1423,14 @@ static bool apply(struct hv_session *s, const struct pf_info *in,
         changed = true;
     }
     if (in->helo != NULL && in->helo_len > 0) {
-        if (in->helo_len > HV_HELO_MAX) {
+        /* one too long to keep whole is kept truncated, and counted */
+        size_t kept = in->helo_len;
+        if (kept > HV_HELO_MAX) {
             *too_long = true;
-        } else if (!s->has_helo || strlen(s->helo) != in->helo_len ||
-                   memcmp(s->helo, in->helo, in->helo_len) != 0) {
+            kept = HV_HELO_MAX;
+        }
+        if (!s->has_helo || strlen(s->helo) != kept ||
+            memcmp(s->helo, in->helo, kept) != 0) {
             hv_session_set_helo(s, in->helo, in->helo_len);
             changed = true;
         }

@@ -40,13 +40,15 @@ bool hv_session_add_qid(struct hv_session *s, const char *qid, size_t len)
 
 bool hv_session_set_helo(struct hv_session *s, const char *helo, size_t len)
 {
-    if (len > HV_HELO_MAX)
-        return false;
+    bool fits = len <= HV_HELO_MAX;
+    if (!fits)
+        len = HV_HELO_MAX;
     memcpy(s->helo, helo, len);
     s->helo[len] = '\0';
     s->has_helo = true;
+    s->helo_truncated = !fits;
     s->helo_origin = HV_HELO_LOGGED;
-    return true;
+    return fits;
 }
 
 void hv_session_imply_helo(struct hv_session *s, const char *helo, size_t len)
@@ -58,6 +60,7 @@ void hv_session_imply_helo(struct hv_session *s, const char *helo, size_t len)
     memcpy(s->helo, helo, len);
     s->helo[len] = '\0';
     s->has_helo = true;
+    s->helo_truncated = false;
     s->helo_origin = HV_HELO_IMPLIED;
 }
 

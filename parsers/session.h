@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define HV_IP_MAX 45          /* INET6_ADDRSTRLEN - 1 */
-#define HV_HELO_MAX 1024      /* longer HELOs are dropped and counted */
+#define HV_HELO_MAX 1024      /* longer HELOs are truncated, flagged, counted */
 #define HV_HOST_MAX 255       /* reverse DNS name */
 #define HV_QID_MAX 31         /* queue ID (Postfix long IDs fit) */
 #define HV_SESSION_QIDS 8     /* queue IDs remembered per session */
@@ -57,6 +57,8 @@ struct hv_session {
     char ip[HV_IP_MAX + 1];          /* canonical text (inet_ntop form) */
     bool has_helo;                   /* helo[] is set (LOGGED or IMPLIED) */
     enum hv_helo_origin helo_origin; /* see enum hv_helo_origin */
+    bool helo_truncated;             /* helo[] is the first HV_HELO_MAX
+                                        bytes of a longer HELO */
     char helo[HV_HELO_MAX + 1];      /* exactly as the client sent it */
     char rdns[HV_HOST_MAX + 1];      /* "" when unknown/unverified */
     unsigned messages;               /* messages the MTA accepted */
@@ -83,8 +85,10 @@ enum hv_disposition hv_session_disposition(const struct hv_session *s);
  * long). Returns true when it is (now) recorded. */
 bool hv_session_add_qid(struct hv_session *s, const char *qid, size_t len);
 
-/* hv_session_set_helo - copy a HELO of len bytes; returns false (and leaves
- * the session unchanged) when it is longer than HV_HELO_MAX. */
+/* hv_session_set_helo - copy a HELO of len bytes (origin LOGGED). One
+ * longer than HV_HELO_MAX is kept truncated to HV_HELO_MAX bytes with
+ * helo_truncated set, and false is returned (the caller counts the line,
+ * reason "helo-too-long"); the session is never dropped for its HELO. */
 bool hv_session_set_helo(struct hv_session *s, const char *helo, size_t len);
 
 /* hv_session_imply_helo - record a HELO that the log does not print but

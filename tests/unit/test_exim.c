@@ -440,10 +440,18 @@ static void test_stamps(void)
     reason = NULL;
     CHECK_INTEQ(run(f, &g, &reason), 1);
     CHECK_STREQ(reason, "helo-too-long");
-    /* the session stays, without the HELO */
+    /* the session stays, with the HELO truncated and flagged */
     CHECK_INTEQ(g.n, 1);
-    CHECK(g.n == 1 && !g.s[0].has_helo && strcmp(g.s[0].ip, "192.0.2.1") == 0 &&
-          g.s[0].replies_5xx == 1);
+    CHECK(g.n == 1 && g.s[0].has_helo && g.s[0].helo_truncated &&
+          g.s[0].helo_origin == HV_HELO_LOGGED &&
+          strlen(g.s[0].helo) == HV_HELO_MAX &&
+          strcmp(g.s[0].ip, "192.0.2.1") == 0 && g.s[0].replies_5xx == 1);
+    /* the same long HELO on a later line of a port-less log is the same
+     * session (compared as kept) */
+    const char *f2[] = {big, big, NULL};
+    CHECK_INTEQ(run(f2, &g, NULL), 2);
+    CHECK_INTEQ(g.n, 1);
+    CHECK_INTEQ(g.n == 1 ? g.s[0].replies_5xx : 0, 2);
     /* exactly HV_HELO_MAX is fine */
     n = snprintf(big, sizeof(big), "2026-11-01 00:00:01 H=(");
     memset(big + n, 'b', HV_HELO_MAX);

@@ -410,7 +410,10 @@ static void test_stamps_and_limits(void)
     hv_format_postfix.finish(p);
     hv_format_postfix.close(p);
     CHECK(rc == HV_PARSE_SKIP && strcmp(reason, "helo-too-long") == 0);
-    CHECK(R.n == 1 && !R.s[0].has_helo && strcmp(R.s[0].ip, "192.0.2.5") == 0);
+    /* kept, with the HELO truncated to HV_HELO_MAX and flagged */
+    CHECK(R.n == 1 && R.s[0].has_helo && R.s[0].helo_truncated &&
+          strlen(R.s[0].helo) == HV_HELO_MAX &&
+          strcmp(R.s[0].ip, "192.0.2.5") == 0);
     CHECK(R.n == 1 && R.s[0].replies_5xx == 1);
     /* exactly HV_HELO_MAX bytes is kept */
     h[n - 1] = '\0';

@@ -326,9 +326,11 @@ static void test_skips(void)
     reason = NULL;
     CHECK_INTEQ(run(c, &g, &reason), 1);
     CHECK_STREQ(reason, "helo-too-long");
-    /* the session stays, without the HELO */
+    /* the session stays, with the HELO truncated and flagged */
     CHECK_INTEQ(g.n, 1);
-    CHECK(g.n == 1 && !g.s[0].has_helo && strcmp(g.s[0].ip, "192.0.2.1") == 0);
+    CHECK(g.n == 1 && g.s[0].has_helo && g.s[0].helo_truncated &&
+          strlen(g.s[0].helo) == HV_HELO_MAX &&
+          strcmp(g.s[0].ip, "192.0.2.1") == 0);
     /* the stamp is the session's time */
     const char *d[] = {"Nov  1 00:00:05 mx sm-mta[1]: s0QQQQQQ000001: [192.0.2.1] did "
                        "not issue MAIL/EXPN/VRFY/ETRN during connection to MTA",
