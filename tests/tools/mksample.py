@@ -1452,14 +1452,20 @@ the IPv6 literal's record. `dna.example` is the accreditor (`<helo>.dna.example 
 ## What each HELO exercises
 
 Expected results with `--accreditor dna.example` and the default policy (DESIGN.md). "seen
-in" counts sessions per source (mbox includes the Maildir). Sessions whose log never shows
-the HELO are `unknown/no-helo` (verdict mark) unless the mbox join supplies it; Exim's
-`H=name [ip]` lines hide the HELO, so those sessions are `no-helo` too (see `tests/tools/sample-expected.tsv`).
+in" counts sessions per source (mbox includes the Maildir). A session whose log does not show
+a HELO it may have sent (Postfix accepted without an action line, every Sendmail session) is
+`unknown/helo-unobserved` (verdict unevaluated) unless the mbox join supplies it; one that
+provably sent none (Postfix `lost connection after CONNECT`, postscreen hangups, Exim
+sessions with no sign of a HELO) is `unknown/no-helo` (verdict mark). Exim's `H=name [ip]`
+hides a HELO equal to the name: in a session that shows a HELO was given (an arrival, a RCPT
+rejection, `C=EHLO`) the HELO is implied, the name (or `[ip]` for `H=[ip]`); see
+`tests/tools/sample-expected.tsv`.
 
 | HELO | client IP | CSA status/reason | DNA | verdict | seen in | exercises |
 |---|---|---|---|---|---|---|
 {table}
-| (none) | several | unknown/no-helo | unknown | mark | postfix, exim, sendmail | lost connections, postscreen hangups, `H=[ip]`, Sendmail sessions |
+| (none, provably) | several | unknown/no-helo | unknown | mark | postfix, exim | lost connections after CONNECT, postscreen hangups, Exim sessions without a sign of a HELO |
+| (not in the log) | several | unknown/helo-unobserved | unknown | unevaluated | postfix, sendmail | accepted Postfix sessions without an action line, Sendmail sessions |
 """
 
 
