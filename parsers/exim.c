@@ -727,7 +727,7 @@ static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
         hv_smap_close(p->map, s);
     }
     if (too_long) {
-        *reason = "helo-too-long";
+        *reason = "helo-truncated";
         return HV_PARSE_SKIP;
     }
     return HV_PARSE_OK;

@@ -1609,7 +1609,7 @@ static int on_session_line(struct hv_parser *p, const struct pf_ctx *cx,
     if (in->kind == K_DISCONNECT)
         sess_close(p, ps, true);
     if (too_long) {
-        *reason = "helo-too-long";
+        *reason = "helo-truncated";
         return HV_PARSE_SKIP;
     }
     return HV_PARSE_OK;
@@ -1664,7 +1664,7 @@ static int on_cleanup_line(struct hv_parser *p, const struct pf_ctx *cx,
         closed_put(p, &s, &qhead, serial);
     }
     if (too_long) {
-        *reason = "helo-too-long";
+        *reason = "helo-truncated";
         return HV_PARSE_SKIP;
     }
     return HV_PARSE_OK;

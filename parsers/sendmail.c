@@ -439,7 +439,7 @@ static int sendmail_feed(struct hv_parser *p, const struct hv_line *line,
         hv_smap_close(p->map, s);
     }
     if (too_long) {
-        *reason = "helo-too-long";
+        *reason = "helo-truncated";
         return HV_PARSE_SKIP;
     }
     return HV_PARSE_OK;

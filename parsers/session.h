@@ -88,7 +88,7 @@ bool hv_session_add_qid(struct hv_session *s, const char *qid, size_t len);
 /* hv_session_set_helo - copy a HELO of len bytes (origin LOGGED). One
  * longer than HV_HELO_MAX is kept truncated to HV_HELO_MAX bytes with
  * helo_truncated set, and false is returned (the caller counts the line,
- * reason "helo-too-long"); the session is never dropped for its HELO. */
+ * reason "helo-truncated"); the session is never dropped for its HELO. */
 bool hv_session_set_helo(struct hv_session *s, const char *helo, size_t len);
 
 /* hv_session_imply_helo - record a HELO that the log does not print but

@@ -184,11 +184,11 @@ check_eq parens-good "$(q "$DB" "select group_concat(ip) from (select ip from se
 # session with the HELO truncated to 1024 bytes (the mbox parser, whose
 # Received hops are read elsewhere, without it)
 scan_case helo-postfix 0 "$D/helo10k.postfix"
-skips helo-postfix helo-too-long 1
+skips helo-postfix helo-truncated 1
 sessions helo-postfix 3
 check_eq helo-postfix-cut "$(q "$DB" "select length(helo) || ' ' || helo_from from sessions where source_id=$SRC and ip='203.0.113.80'")" "1024 log"
 scan_case helo-exim 0 "$D/helo10k.exim"
-skips helo-exim helo-too-long 1
+skips helo-exim helo-truncated 1
 check_eq helo-exim-good "$(q "$DB" "select count(*) from sessions where source_id=$SRC and ip in ('192.0.2.10','192.0.2.11')")" 2
 sessions helo-exim 3
 check_eq helo-exim-cut "$(q "$DB" "select length(helo) || ' ' || helo_from || ' ' || messages from sessions where source_id=$SRC and ip='203.0.113.80'")" "1024 log 1"

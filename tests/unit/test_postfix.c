@@ -409,7 +409,7 @@ static void test_stamps_and_limits(void)
     int rc = feed(p, big, 1, &reason);
     hv_format_postfix.finish(p);
     hv_format_postfix.close(p);
-    CHECK(rc == HV_PARSE_SKIP && strcmp(reason, "helo-too-long") == 0);
+    CHECK(rc == HV_PARSE_SKIP && strcmp(reason, "helo-truncated") == 0);
     /* kept, with the HELO truncated to HV_HELO_MAX and flagged */
     CHECK(R.n == 1 && R.s[0].has_helo && R.s[0].helo_truncated &&
           strlen(R.s[0].helo) == HV_HELO_MAX &&

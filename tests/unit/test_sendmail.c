@@ -325,7 +325,7 @@ static void test_skips(void)
     const char *c[] = {big, NULL};
     reason = NULL;
     CHECK_INTEQ(run(c, &g, &reason), 1);
-    CHECK_STREQ(reason, "helo-too-long");
+    CHECK_STREQ(reason, "helo-truncated");
     /* the session stays, with the HELO truncated and flagged */
     CHECK_INTEQ(g.n, 1);
     CHECK(g.n == 1 && g.s[0].has_helo && g.s[0].helo_truncated &&
