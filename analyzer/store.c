@@ -795,22 +795,26 @@ int store_join_received_helo(struct store *st, int64_t *joined)
     static const char *const steps[] = {
         "DROP TABLE IF EXISTS temp.mbox_qids",
         "CREATE TEMP TABLE mbox_qids(qid TEXT NOT NULL, ip TEXT NOT NULL,"
-        " helo TEXT NOT NULL, id INTEGER NOT NULL)",
-        "INSERT INTO temp.mbox_qids SELECT j.value, m.ip, m.helo, m.id"
+        " helo TEXT NOT NULL, id INTEGER NOT NULL, explicit INTEGER NOT NULL)",
+        "INSERT INTO temp.mbox_qids SELECT j.value, m.ip, m.helo, m.id,"
+        " m.helo_from IS NOT 'implied'"
         " FROM sessions m, json_each(m.qids) j"
         " WHERE m.mta = 'mbox' AND m.qids IS NOT NULL AND m.helo IS NOT NULL",
         "CREATE INDEX temp.mbox_qids_qid ON mbox_qids(qid, ip)",
-        /* unobserved HELOs are filled; an implied one gives way to the
-         * header's explicit HELO (better evidence); a logged HELO and a
-         * provably absent one ('none') are kept */
+        /* unobserved HELOs are filled; an implied one gives way only to a
+         * header that shows its HELO explicitly (better evidence; a header
+         * that hides it too, Exim's "from name ([ip])", is no better); a
+         * logged HELO and a provably absent one ('none') are kept */
         "UPDATE sessions SET helo_from = 'received', helo = ("
         "  SELECT q.helo FROM json_each(sessions.qids) j"
         "  JOIN temp.mbox_qids q ON q.qid = j.value AND q.ip = sessions.ip"
+        "  WHERE sessions.helo_from IS NULL OR q.explicit"
         "  ORDER BY q.id LIMIT 1)"
         " WHERE (helo_from IS NULL OR helo_from = 'implied')"
         "  AND mta <> 'mbox' AND qids IS NOT NULL"
         "  AND EXISTS (SELECT 1 FROM json_each(sessions.qids) j"
-        "  JOIN temp.mbox_qids q ON q.qid = j.value AND q.ip = sessions.ip)",
+        "  JOIN temp.mbox_qids q ON q.qid = j.value AND q.ip = sessions.ip"
+        "  WHERE sessions.helo_from IS NULL OR q.explicit)",
     };
     *joined = 0;
     /* the join reads every session: skip it when no mbox was ever scanned */

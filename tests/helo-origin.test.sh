@@ -28,6 +28,16 @@ check_eq view-unevaluated "$(q "$D/t.db" "select csa_reason || ' ' || verdict ||
     "helo-unobserved unevaluated NULL"
 check_eq view-none "$(q "$D/t.db" "select coalesce(verdict,'') from verdicts where mta = 'postfix' and ip = '192.0.2.32'")" ""
 
+# a header that hides the HELO too (an implied mbox HELO, Exim's "from name
+# ([ip])") does not replace an implied log HELO; the join runs on every scan
+cp "$D/t.db" "$D/h.db"
+q "$D/h.db" "update sessions set helo = 'mx.c.example', helo_from = 'implied'
+    where mta = 'exim' and ip = '192.0.2.33';
+    update sessions set helo_from = 'implied' where mta = 'mbox' and ip = '192.0.2.33'" > /dev/null
+check_cmd rescan hv scan --db "$D/h.db" --year 2026 --no-progress "$F/exim.log"
+check_eq implied-kept "$(q "$D/h.db" "select helo || ' ' || helo_from from sessions where mta = 'exim' and ip = '192.0.2.33'")" \
+    "mx.c.example implied"
+
 # schema 1 -> 2: a version 1 database read every HELO-less session as
 # sending none; the migration keeps that reading
 cp "$D/t.db" "$D/old.db"
