@@ -471,6 +471,31 @@ static int mta_index(const char *name)
     return -1;
 }
 
+/* count_helo_from - stats->helo_from over the whole database (after the
+ * Received join): one GROUP BY over the sessions. */
+static void count_helo_from(struct store *st, struct scan_stats *stats)
+{
+    static const char *const names[] = {"log", "implied", "received", "none"};
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(store_db(st),
+                           "SELECT mta, helo_from, count(*) FROM sessions GROUP BY 1, 2",
+                           -1, &q, NULL) != SQLITE_OK)
+        return;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(q, 0);
+        const char *f = (const char *)sqlite3_column_text(q, 1);
+        int k = m != NULL ? mta_index(m) : -1;
+        int o = SCAN_HELO_UNOBSERVED;
+        for (int i = 0; f != NULL && i < 4; i++)
+            if (strcmp(f, names[i]) == 0)
+                o = i;
+        if (k >= 0)
+            stats->helo_from[k][o] += sqlite3_column_int64(q, 2);
+    }
+    sqlite3_finalize(q);
+    stats->have_helo_from = true;
+}
+
 /* count_session_rows - sessions (and those with a HELO) of one source. */
 static void count_session_rows(struct store *st, int64_t source_id, int64_t *n,
                                int64_t *with_helo, int *mta)
@@ -849,6 +874,7 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
             rc = HV_EDB;
             *err = xstrdup(store_errmsg(st));
         } else {
+            count_helo_from(st, stats);
             sqlite3_stmt *q;
             if (sqlite3_prepare_v2(store_db(st),
                                    "INSERT INTO scan_runs(started_at,finished_at,files,"
@@ -895,6 +921,16 @@ void scan_print_summary(const struct scan_stats *s)
                  (long long)s->helo_joined);
     else
         msg_info("scan: 0 sessions gained a HELO from Received headers");
+    for (int m = 0; s->have_helo_from && m < 4; m++) {
+        const int64_t *h = s->helo_from[m];
+        if (h[0] + h[1] + h[2] + h[3] + h[4] == 0)
+            continue;
+        msg_info("scan: HELO of %s sessions in the database: logged %lld, implied %lld,"
+                 " from Received %lld, absent %lld, unobserved %lld",
+                 hv_mta_name((enum hv_mta)m), (long long)h[SCAN_HELO_LOG],
+                 (long long)h[SCAN_HELO_IMPLIED], (long long)h[SCAN_HELO_RECEIVED],
+                 (long long)h[SCAN_HELO_NONE], (long long)h[SCAN_HELO_UNOBSERVED]);
+    }
     if (s->nreasons > 0) {
         char buf[1024];
         size_t used = 0;

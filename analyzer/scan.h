@@ -25,6 +25,9 @@ struct scan_opts {
     FILE *emit_jsonl;            /* non-NULL: write sessions here, no store */
 };
 
+enum { SCAN_HELO_LOG, SCAN_HELO_IMPLIED, SCAN_HELO_RECEIVED, SCAN_HELO_NONE,
+       SCAN_HELO_UNOBSERVED };
+
 /* Totals of one scan (also written to scan_runs). */
 struct scan_stats {
     int64_t files, files_unchanged, files_failed;
@@ -32,6 +35,11 @@ struct scan_stats {
     int64_t sessions_by_mta[4];
     int64_t sessions_with_helo;
     int64_t helo_joined;
+    /* HELO provenance of every session in the database after the scan,
+     * per MTA (enum hv_mta) and SCAN_HELO_* (helo_from: log, implied,
+     * received, none, NULL = unobserved); have_helo_from: filled */
+    int64_t helo_from[4][5];
+    bool have_helo_from;
     int64_t skips_total;
     char skip_reasons[16][32];   /* reason names ... */
     int64_t skip_counts[16];     /* ... and their counts */

@@ -32,7 +32,7 @@ const char *const schema_migrations[] = {
     "  mta TEXT NOT NULL,"
     "  ip TEXT NOT NULL,"
     "  helo TEXT,"                     /* NULL: never seen */
-    "  helo_from TEXT,"                /* 'log' | 'received' (join) */
+    "  helo_from TEXT,"                /* v1: 'log' | 'received'; v2: see 1 -> 2 */
     "  rdns TEXT NOT NULL DEFAULT '',"
     "  disposition TEXT NOT NULL,"
     "  messages INTEGER NOT NULL DEFAULT 0,"
@@ -122,6 +122,36 @@ const char *const schema_migrations[] = {
     "  c.status AS csa_status, c.reason AS csa_reason, c.record AS csa_record,"
     "  COALESCE(d.status,'unknown') AS dna_status, d.grade AS dna_grade,"
     "  d.service AS dna_service, p.action AS verdict"
+    " FROM sessions s JOIN sources src ON src.id = s.source_id"
+    " LEFT JOIN csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
+    " LEFT JOIN dna_result d ON d.helo = COALESCE(s.helo,'')"
+    " LEFT JOIN policy p ON p.csa_status = c.status"
+    "  AND p.dna_status = COALESCE(d.status,'unknown');",
+    /* 1 -> 2: HELO provenance. helo_from is 'log' | 'implied' (the log
+     * format implies it: Exim's H=name [ip]) | 'received' (Received join)
+     * | 'none' (provably no HELO) | NULL (a HELO the log does not show).
+     * Version 1 read every HELO-less session as sending none: its rows
+     * keep that reading ('none'); a new scan gives the finer one. The
+     * verdicts view gives unobserved sessions unknown/helo-unobserved and
+     * the verdict 'unevaluated', and shows helo_from. */
+    "UPDATE sessions SET helo_from = 'none'"
+    " WHERE helo IS NULL AND helo_from IS NULL;"
+    "DROP VIEW verdicts;"
+    "CREATE VIEW verdicts AS SELECT"
+    "  s.id AS session_id, src.path AS source, s.line AS line, s.ts AS ts,"
+    "  s.mta AS mta, s.ip AS ip, COALESCE(s.helo,'') AS helo, s.rdns AS rdns,"
+    "  s.disposition AS disposition, s.messages AS messages,"
+    "  CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN 'unknown' ELSE c.status END"
+    "   AS csa_status,"
+    "  CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN 'helo-unobserved'"
+    "   ELSE c.reason END AS csa_reason,"
+    "  CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN NULL ELSE c.record END"
+    "   AS csa_record,"
+    "  COALESCE(d.status,'unknown') AS dna_status, d.grade AS dna_grade,"
+    "  d.service AS dna_service,"
+    "  CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN 'unevaluated'"
+    "   ELSE p.action END AS verdict,"
+    "  s.helo_from AS helo_from"
     " FROM sessions s JOIN sources src ON src.id = s.source_id"
     " LEFT JOIN csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
     " LEFT JOIN dna_result d ON d.helo = COALESCE(s.helo,'')"

@@ -23,6 +23,9 @@ void session_json_write(FILE *out, const char *source, const struct hv_session *
         fmt_json(&b, s->helo, strlen(s->helo));
     else
         fmt_buf_puts(&b, "null");
+    const char *from = hv_helo_origin_name(s->helo_origin);
+    fmt_buf_printf(&b, ",\"helo_from\":%s%s%s", from ? "\"" : "",
+                   from ? from : "null", from ? "\"" : "");
     fmt_buf_puts(&b, ",\"rdns\":");
     fmt_json(&b, s->rdns, strlen(s->rdns));
     fmt_buf_printf(&b, ",\"disposition\":\"%s\",\"messages\":%u,\"qids\":[",

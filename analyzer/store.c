@@ -34,15 +34,15 @@ enum stmt_id {
 
 /* Parameters of the session statements: the source and MTA (bound once
  * for a whole batch: bindings outlive a reset), then BATCH_ROW_PARAMS per
- * row from BATCH_FIRST_ROW_PARAM. The id (source_id << 32 | line) and
- * helo_from ('log' when there is a HELO) are computed from them. */
+ * row from BATCH_FIRST_ROW_PARAM. The id (source_id << 32 | line) is
+ * computed from them. */
 #define BATCH_SOURCE_PARAM 1
 #define BATCH_MTA_PARAM 2
 #define BATCH_FIRST_ROW_PARAM 3
-#define BATCH_ROW_PARAMS 8   /* line, ts, ip, helo, rdns, disposition, messages, qids */
+#define BATCH_ROW_PARAMS 9   /* line, ts, ip, helo, helo_from, rdns,
+                                disposition, messages, qids */
 #define SESSION_ROW_FMT                                                     \
-    "((?%d<<32)|?%d,?%d,?%d,?%d,?%d,?%d,?%d,"                               \
-    "CASE WHEN ?%d IS NULL THEN NULL ELSE 'log' END,?%d,?%d,?%d,?%d)"
+    "((?%d<<32)|?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d)"
 /* what ST_PUT_SESSION adds to a one-row insert: merge into the stored row */
 static const char session_upsert[] =
     " ON CONFLICT(id) DO UPDATE SET ts=excluded.ts,"
@@ -164,8 +164,8 @@ static int take_lock(struct store *st, const char *path)
 
 /* session_insert_sql - "VERB INTO sessions(...) VALUES" with rows row
  * tuples, then tail (malloc'ed). The rows share the source and MTA
- * parameters; the id (source_id << 32 | line) and helo_from ('log' when
- * there is a HELO) are computed from the parameters. For ST_PUT_BATCH,
+ * parameters; the id (source_id << 32 | line) is computed from the
+ * parameters. For ST_PUT_BATCH,
  * INSERT OR FAIL: a row that exists already stops the statement, keeping
  * the rows before it (no statement journal needed); the caller then stores
  * all of them row by row, which merges the ones already in with
@@ -183,7 +183,7 @@ static char *session_insert_sql(const char *verb, int rows, const char *tail)
             sql[used++] = ',';
         used += (size_t)snprintf(sql + used, cap - used, SESSION_ROW_FMT, BATCH_SOURCE_PARAM,
                                  b, BATCH_SOURCE_PARAM, b, b + 1, BATCH_MTA_PARAM, b + 2,
-                                 b + 3, b + 3, b + 4, b + 5, b + 6, b + 7);
+                                 b + 3, b + 4, b + 5, b + 6, b + 7, b + 8);
     }
     snprintf(sql + used, cap - used, "%s", tail);
     return sql;
@@ -676,6 +676,7 @@ size_t store_row_pack(struct store_row *row, int64_t source_id,
     row->ip_len = (int)n;
     row->helo = NULL;
     row->helo_len = 0;
+    row->helo_from = hv_helo_origin_name(s->helo_origin);
     if (s->has_helo) {
         n = strnlen(s->helo, HV_HELO_MAX);
         row->helo = put_text(buf, &used, s->helo, n);
@@ -732,13 +733,17 @@ static void bind_batch_row(sqlite3_stmt *q, int k, const struct store_row *r)
         sqlite3_bind_text(q, b + 3, r->helo, r->helo_len, SQLITE_STATIC);
     else
         sqlite3_bind_null(q, b + 3);
-    sqlite3_bind_text(q, b + 4, r->rdns, r->rdns_len, SQLITE_STATIC);
-    sqlite3_bind_text(q, b + 5, r->disposition, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, b + 6, (sqlite3_int64)r->messages);
-    if (r->qids != NULL)
-        sqlite3_bind_text(q, b + 7, r->qids, r->qids_len, SQLITE_STATIC);
+    if (r->helo_from != NULL)
+        sqlite3_bind_text(q, b + 4, r->helo_from, -1, SQLITE_STATIC);
     else
-        sqlite3_bind_null(q, b + 7);
+        sqlite3_bind_null(q, b + 4);
+    sqlite3_bind_text(q, b + 5, r->rdns, r->rdns_len, SQLITE_STATIC);
+    sqlite3_bind_text(q, b + 6, r->disposition, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, b + 7, (sqlite3_int64)r->messages);
+    if (r->qids != NULL)
+        sqlite3_bind_text(q, b + 8, r->qids, r->qids_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, b + 8);
 }
 
 /* bind_one - every parameter of a single-row session statement. */
@@ -960,18 +965,26 @@ int store_join_received_helo(struct store *st, int64_t *joined)
     static const char *const steps[] = {
         "DROP TABLE IF EXISTS temp.mbox_qids",
         "CREATE TEMP TABLE mbox_qids(qid TEXT NOT NULL, ip TEXT NOT NULL,"
-        " helo TEXT NOT NULL, id INTEGER NOT NULL)",
-        "INSERT INTO temp.mbox_qids SELECT j.value, m.ip, m.helo, m.id"
+        " helo TEXT NOT NULL, id INTEGER NOT NULL, explicit INTEGER NOT NULL)",
+        "INSERT INTO temp.mbox_qids SELECT j.value, m.ip, m.helo, m.id,"
+        " m.helo_from IS NOT 'implied'"
         " FROM sessions m, json_each(m.qids) j"
         " WHERE m.mta = 'mbox' AND m.qids IS NOT NULL AND m.helo IS NOT NULL",
         "CREATE INDEX temp.mbox_qids_qid ON mbox_qids(qid, ip)",
+        /* unobserved HELOs are filled; an implied one gives way only to a
+         * header that shows its HELO explicitly (better evidence; a header
+         * that hides it too, Exim's "from name ([ip])", is no better); a
+         * logged HELO and a provably absent one ('none') are kept */
         "UPDATE sessions SET helo_from = 'received', helo = ("
         "  SELECT q.helo FROM json_each(sessions.qids) j"
         "  JOIN temp.mbox_qids q ON q.qid = j.value AND q.ip = sessions.ip"
+        "  WHERE sessions.helo_from IS NULL OR q.explicit"
         "  ORDER BY q.id LIMIT 1)"
-        " WHERE helo IS NULL AND mta <> 'mbox' AND qids IS NOT NULL"
+        " WHERE (helo_from IS NULL OR helo_from = 'implied')"
+        "  AND mta <> 'mbox' AND qids IS NOT NULL"
         "  AND EXISTS (SELECT 1 FROM json_each(sessions.qids) j"
-        "  JOIN temp.mbox_qids q ON q.qid = j.value AND q.ip = sessions.ip)",
+        "  JOIN temp.mbox_qids q ON q.qid = j.value AND q.ip = sessions.ip"
+        "  WHERE sessions.helo_from IS NULL OR q.explicit)",
     };
     *joined = 0;
     /* the join reads every session: skip it when no mbox was ever scanned */

@@ -117,6 +117,8 @@ struct store_row {
     const char *disposition;  /* static vocabulary ("accepted", ...) */
     const char *ip;
     const char *helo;         /* NULL: the log never showed it */
+    const char *helo_from;    /* static: "log", "implied", "none" (provably
+                                 no HELO), or NULL (not observed) */
     const char *rdns;
     const char *qids;         /* JSON array of queue IDs, NULL: none */
     int ip_len, helo_len, rdns_len, qids_len;

@@ -96,6 +96,8 @@ bool hv_exim_host_parse(const char *p, size_t len, struct hv_exim_host *h)
         }
         h->port = port;
         h->end = k;
+        h->addr_text = p + i + 1;
+        h->addr_len = j - i - 1;
         return true;
     }
     return false;
@@ -137,7 +139,36 @@ struct hit {
     unsigned messages;
     unsigned r5, r4;
     bool lost, complete, start;
+    bool helo_given;         /* the session got past HELO (MAIL and later) */
 };
+
+/* mail_stage - the text after an ACL line's host field shows a MAIL
+ * transaction (a sender "F=<...>", a RCPT or DATA-stage rejection, a
+ * local_scan() verdict): since Exim 4.95 (hosts_require_helo = *, the
+ * default) MAIL is refused before HELO/EHLO, so a HELO was given. */
+static bool mail_stage(const char *t, size_t n)
+{
+    return FIND(t, n, "F=<") != NULL || FIND(t, n, "rejected RCPT") != NULL ||
+           FIND(t, n, "rejected MAIL") != NULL ||
+           FIND(t, n, "after DATA") != NULL ||
+           FIND(t, n, "rejected by local_scan") != NULL ||
+           FIND(t, n, "sender verify") != NULL;
+}
+
+/* commands_show_helo - a "C=EHLO,MAIL,QUIT" command list (log_selector
+ * +smtp_no_mail) after the host field names HELO or EHLO. */
+static bool commands_show_helo(const char *t, size_t n)
+{
+    const char *c = FIND(t, n, " C=");
+    if (c == NULL)
+        return false;
+    const char *e = c + 3;
+    const char *end = t + n;
+    while (e < end && *e != ' ')
+        e++;
+    size_t cl = (size_t)(e - c);
+    return hv_find(c, cl, "HELO", 4) != NULL || hv_find(c, cl, "EHLO", 4) != NULL;
+}
 
 /* host_at - parse a host field at b+off, after an optional "H=". */
 static bool host_at(const char *b, size_t bn, size_t off, struct hit *x)
@@ -279,6 +310,8 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
         x->messages = 1;
         x->qid = msgid;
         x->qid_len = mlen;
+        /* an SMTP arrival (any P= protocol) went through HELO/EHLO */
+        x->helo_given = FIND(b + x->h.end, bn - x->h.end, " P=") != NULL;
         return true;
     }
 
@@ -298,6 +331,8 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
             if (!host_at(b, bn, off, x) || !inbound_after(b, bn, x->h.end))
                 return false;
             acl_verdict(b + x->h.end, bn - x->h.end, x);
+            x->helo_given = (off > 0 && b[0] == 'F') ||
+                            mail_stage(b + x->h.end, bn - x->h.end);
             return true;
         }
     }
@@ -338,6 +373,7 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
         if (STARTS(b, bn, "SMTP connection lost after")) {
             x->lost = true;
             x->complete = true;
+            x->helo_given = STARTS(b, bn, "SMTP connection lost after final dot");
         } else if (STARTS(b, bn, "SMTP protocol error in ") ||
                    STARTS(b, bn, "SMTP syntax error in ") ||
                    STARTS(b, bn, "rejected from <")) {
@@ -400,6 +436,7 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
         } else if (c >= b + 11 && memcmp(c - 11, "no MAIL in ", 11) == 0) {
             x->complete = true;
         }
+        x->helo_given = commands_show_helo(t, n);
         return true;
     }
 
@@ -494,6 +531,8 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
             return false;
         if (x->h.name_len == 4 && memcmp(x->h.name, "NULL", 4) == 0)
             x->h.name = NULL, x->h.name_len = 0;
+        /* NAME is sender_host_name alone, not Exim's host field: no HELO
+         * is shown or implied (the arrival line that follows tells) */
         x->h.helo = NULL;
         return true;
     }
@@ -508,6 +547,8 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
             return false;
         x->h.port = 0;
         x->h.name = x->h.helo = NULL;
+        x->h.addr_text = v;
+        x->h.addr_len = vl;
         x->h.end = bn;
         return true;
     }
@@ -517,6 +558,7 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
 /* ==== The parser ==== */
 
 struct hv_parser {
+    bool ports_seen;                      /* some line gave a client port */
     struct hv_smap *map;
     struct hv_clock *clock;
     struct hv_syslog_cache stamp_cache;   /* last syslog minute */
@@ -584,19 +626,32 @@ static struct hv_parser *exim_open(const struct hv_parse_opts *opts,
     return p;
 }
 
+/* imply_helo - host_build_sender_fullhost() (Exim src/host.c) leaves the
+ * HELO out of "H=" when it equals the verified host name (H=name [ip]) or
+ * the address literal (H=[ip]): in a session that gave one, it is that. */
+static void imply_helo(struct hv_session *s, const struct hv_exim_host *h)
+{
+    if (h->name != NULL && h->name_len > 0) {
+        hv_session_imply_helo(s, h->name, h->name_len);
+    } else if (h->addr_text != NULL && h->addr_len + 2 <= HV_HELO_MAX) {
+        char lit[HV_HELO_MAX + 1];
+        lit[0] = '[';
+        memcpy(lit + 1, h->addr_text, h->addr_len);
+        lit[h->addr_len + 1] = ']';
+        hv_session_imply_helo(s, lit, h->addr_len + 2);
+    }
+}
+
 /* apply - merge one line's hit into its session (see exim.h). */
 static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
                  uint64_t pid, struct hit *x, const char **reason)
 {
     const char *helo = x->helo != NULL ? x->helo : x->h.helo;
     size_t helo_len = x->helo != NULL ? x->helo_len : x->h.helo_len;
-    /* a HELO too long to keep: the session is kept without it (as in the
-     * other parsers) and the line is counted */
+    /* a HELO too long to keep whole: kept truncated to HV_HELO_MAX (as in
+     * the other parsers), compared as kept, and the line is counted */
     bool too_long = helo != NULL && helo_len > HV_HELO_MAX;
-    if (too_long) {
-        helo = NULL;
-        helo_len = 0;
-    }
+    size_t kept_len = too_long ? HV_HELO_MAX : helo_len;
     hv_smap_expire(p->map, ts);
     struct hv_smap_key k;
     memset(&k, 0, sizeof(k));
@@ -607,14 +662,22 @@ static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
      * "connection count" line comes from the listening daemon, whose pid
      * is not the connection's */
     k.pid = k.port != 0 || x->start ? 0 : pid;
-    struct hv_session *s = hv_smap_find(p->map, &k);
+    if (k.port != 0)
+        p->ports_seen = true;
+    struct hv_session *s = NULL;
+    /* in a log that records ports, a line without one ("no host name
+     * found for IP address X") belongs to X's open connection */
+    if (k.port == 0 && p->ports_seen && !x->start)
+        s = hv_smap_find_addr(p->map, k.addr, k.family);
+    if (s == NULL)
+        s = hv_smap_find(p->map, &k);
     if (s != NULL && x->start) {
         hv_smap_close(p->map, s);
         s = NULL;
     }
     if (s != NULL && k.port == 0 && k.pid == 0 && helo != NULL &&
         s->has_helo &&
-        (strlen(s->helo) != helo_len || memcmp(s->helo, helo, helo_len) != 0)) {
+        (strlen(s->helo) != kept_len || memcmp(s->helo, helo, kept_len) != 0)) {
         hv_smap_close(p->map, s);
         s = NULL;
     }
@@ -643,8 +706,13 @@ static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
         hv_smap_addr_format(&x->h.addr, s->ip);
     }
     hv_smap_touch(p->map, s, ts);
-    if (helo != NULL && !s->has_helo)
+    if (helo != NULL && s->helo_origin != HV_HELO_LOGGED)
         hv_session_set_helo(s, helo, helo_len);
+    else if (x->helo_given && !s->has_helo && helo == NULL)
+        imply_helo(s, &x->h);
+    /* no HELO shown and none implied: Exim prints any HELO that differs
+     * from the host name, so the session is read as HELO-less */
+    hv_session_note_no_helo(s);
     if (x->h.name != NULL && s->rdns[0] == '\0')
         hv_session_set_rdns(s, x->h.name, x->h.name_len);
     s->messages += x->messages;
@@ -659,7 +727,7 @@ static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
         hv_smap_close(p->map, s);
     }
     if (too_long) {
-        *reason = "helo-too-long";
+        *reason = "helo-truncated";
         return HV_PARSE_SKIP;
     }
     return HV_PARSE_OK;

@@ -43,6 +43,8 @@
 /* One parsed host field; spans point into the parsed text. */
 struct hv_exim_host {
     struct hv_addr addr;   /* the client address (the bracketed one) */
+    const char *addr_text; /* that address as logged, inside the brackets */
+    size_t addr_len;
     uint32_t port;         /* 0 when not logged */
     const char *name;      /* verified host name, or NULL */
     size_t name_len;

@@ -94,6 +94,8 @@ struct pf_info {
     bool uncount;         /* the message qid was rejected after client= */
     bool lost;            /* lost connection / timeout */
     bool preconnect;      /* smtpd logs it before "connect from" */
+    int helo_seen;        /* -1: no HELO given (yet), +1: one was given
+                             (name not shown), 0: the line does not tell */
 };
 
 /* The parts of one line that identify its process. */
@@ -584,8 +586,65 @@ static bool smtpd_action(const char *r, const char *end, struct pf_info *in)
              (cl == 14 && memcmp(cmd, "END-OF-MESSAGE", 14) == 0)))
             in->uncount = in->reply != 0;
     }
-    find_helo(a, (size_t)(end - a), false, in);
+    /* log_whatsup() writes helo=<...> whenever a HELO was given: a
+     * trailer with proto= but without it shows none so far */
+    if (!find_helo(a, (size_t)(end - a), false, in) &&
+        hv_rfind(a, (size_t)(end - a), " proto=", 7) != NULL)
+        in->helo_seen = -1;
     return true;
+}
+
+/* disconnect_counters - "disconnect from C ehlo=1 mail=1 ... commands=5"
+ * (Postfix 3.0+): +1 when helo= or ehlo= counts a HELO, -1 when the
+ * counters are there without one, 0 without counters. */
+static int disconnect_counters(const char *r, const char *end)
+{
+    size_t n = (size_t)(end - r);
+    if (hv_find(r, n, " commands=", 10) == NULL)
+        return 0;
+    return hv_find(r, n, " helo=", 6) != NULL ||
+                   hv_find(r, n, " ehlo=", 6) != NULL
+               ? 1
+               : -1;
+}
+
+/* after_connect - "lost connection after CONNECT", "timeout after
+ * CONNECT": the client left before any command, HELO included. */
+static bool after_connect(const char *r, const char *end)
+{
+    return HAS(r, (size_t)(end - r), "CONNECT ");
+}
+
+/* trace_helo - the verbose trace (debug_peer_list) "< NAME[IP]: HELO arg"
+ * or "EHLO arg": the client and the HELO as sent. */
+static void trace_helo(const char *m, const char *end, struct pf_info *in)
+{
+    const char *after = scan_client(m + 2, end, in);
+    if (after == NULL || end - after < 7 || after[0] != ':' || after[1] != ' ')
+        goto none;
+    const char *c = after + 2;
+    if ((c[0] != 'H' && c[0] != 'h' && c[0] != 'E' && c[0] != 'e') ||
+        (c[1] != 'E' && c[1] != 'e' && c[1] != 'H' && c[1] != 'h') ||
+        (c[2] != 'L' && c[2] != 'l') || (c[3] != 'O' && c[3] != 'o') ||
+        c[4] != ' ')
+        goto none;
+    const char *h = c + 5;
+    while (h < end && *h == ' ')
+        h++;
+    const char *e = end;
+    while (e > h && (e[-1] == ' ' || e[-1] == '\r'))
+        e--;
+    if (e == h)
+        goto none;
+    in->kind = K_OTHER;
+    in->helo = h;
+    in->helo_len = (size_t)(e - h);
+    return;
+none:
+    in->ip = NULL;
+    in->name = NULL;
+    in->name_len = 0;
+    in->ip_is_canon = false;
 }
 
 /* smtpd_warning - client of "warning: ..." lines: "NAME[IP]: SASL ...",
@@ -658,6 +717,7 @@ static void smtpd_line(const char *m, size_t n, struct pf_info *in)
         if (HAS(m, n, "disconnect from ")) {
             in->kind = K_DISCONNECT;
             scan_client(m + 16, end, in);
+            in->helo_seen = disconnect_counters(m + 16, end);
             return;
         }
         break;
@@ -666,6 +726,8 @@ static void smtpd_line(const char *m, size_t n, struct pf_info *in)
             in->lost = true;
             in->kind = K_OTHER;
             find_from_client(m + 22, end, in);
+            if (after_connect(m + 22, end))
+                in->helo_seen = -1;
             return;
         }
         break;
@@ -674,6 +736,8 @@ static void smtpd_line(const char *m, size_t n, struct pf_info *in)
             in->lost = true;
             in->kind = K_OTHER;
             find_from_client(m + 14, end, in);
+            if (after_connect(m + 14, end))
+                in->helo_seen = -1;
             return;
         }
         break;
@@ -695,6 +759,12 @@ static void smtpd_line(const char *m, size_t n, struct pf_info *in)
                 in->reply = cl == 4 || cl == 5 ? cl : (cl == 0 ? 5 : 0);
             }
             find_helo(m, n, false, in);
+            return;
+        }
+        break;
+    case '<':
+        if (m[1] == ' ') {
+            trace_helo(m, end, in);
             return;
         }
         break;
@@ -761,6 +831,10 @@ static void postscreen_line(const char *m, size_t n, struct pf_info *in)
     } else if (HAS(m, n, "PASS NEW ") || HAS(m, n, "PASS OLD ") ||
                HAS(m, n, "WHITELISTED ") || HAS(m, n, "ALLOWLISTED ")) {
         in->kind = K_PASS;
+    } else if (HAS(m, n, "HANGUP ") || HAS(m, n, "PREGREET ")) {
+        /* before the SMTP handshake: no HELO so far (a later helo=<>
+         * trailer still gives one) */
+        in->helo_seen = -1;
     } else if (HAS(m, n, "NOQUEUE: reject: ")) {
         int c = after < end && *after == ':' ? reply_class(after + 1, end) : 0;
         if (c == 4 || c == 5)
@@ -1160,6 +1234,8 @@ static void sess_clear(struct hv_session *s)
     s->line = s->offset = 0;
     s->ip[0] = s->helo[0] = s->rdns[0] = '\0';
     s->has_helo = false;
+    s->helo_origin = HV_HELO_UNOBSERVED;
+    s->helo_truncated = false;
     s->messages = s->replies_5xx = s->replies_4xx = 0;
     s->lost = s->complete = s->again = s->had_helo = false;
     s->nqids = 0;
@@ -1174,6 +1250,8 @@ static void sess_copy(struct hv_session *dst, const struct hv_session *src)
     dst->offset = src->offset;
     memcpy(dst->ip, src->ip, strlen(src->ip) + 1);
     dst->has_helo = src->has_helo;
+    dst->helo_origin = src->helo_origin;
+    dst->helo_truncated = src->helo_truncated;
     memcpy(dst->helo, src->helo, strlen(src->helo) + 1);
     memcpy(dst->rdns, src->rdns, strlen(src->rdns) + 1);
     dst->messages = src->messages;
@@ -1314,9 +1392,23 @@ static void set_ip(struct hv_session *s, const char *ip, size_t len,
     }
 }
 
+/* note_helo_seen - what a line says about a HELO whose name it does not
+ * show: -1 none given (UNOBSERVED becomes ABSENT), +1 one was given (an
+ * ABSENT reading from an earlier line is withdrawn). Returns true when the
+ * origin changed. */
+static bool note_helo_seen(struct hv_session *s, int seen)
+{
+    enum hv_helo_origin before = s->helo_origin;
+    if (seen < 0)
+        hv_session_note_no_helo(s);
+    else if (seen > 0 && s->helo_origin == HV_HELO_ABSENT)
+        s->helo_origin = HV_HELO_UNOBSERVED;
+    return s->helo_origin != before;
+}
+
 /* apply - fold what a line says into a session (queue IDs aside).
  * Returns true when the session changed (so a closed one must be emitted
- * again); *too_long is set when the HELO could not be kept. */
+ * again); *too_long is set when the HELO was kept only truncated. */
 static bool apply(struct hv_session *s, const struct pf_info *in,
                   bool *too_long)
 {
@@ -1331,14 +1423,19 @@ static bool apply(struct hv_session *s, const struct pf_info *in,
         changed = true;
     }
     if (in->helo != NULL && in->helo_len > 0) {
-        if (in->helo_len > HV_HELO_MAX) {
+        /* one too long to keep whole is kept truncated, and counted */
+        size_t kept = in->helo_len;
+        if (kept > HV_HELO_MAX) {
             *too_long = true;
-        } else if (!s->has_helo || strlen(s->helo) != in->helo_len ||
-                   memcmp(s->helo, in->helo, in->helo_len) != 0) {
+            kept = HV_HELO_MAX;
+        }
+        if (!s->has_helo || strlen(s->helo) != kept ||
+            memcmp(s->helo, in->helo, kept) != 0) {
             hv_session_set_helo(s, in->helo, in->helo_len);
             changed = true;
         }
     }
+    changed |= note_helo_seen(s, in->helo_seen);
     if (in->reply == 5) {
         s->replies_5xx++;
         changed = true;
@@ -1512,7 +1609,7 @@ static int on_session_line(struct hv_parser *p, const struct pf_ctx *cx,
     if (in->kind == K_DISCONNECT)
         sess_close(p, ps, true);
     if (too_long) {
-        *reason = "helo-too-long";
+        *reason = "helo-truncated";
         return HV_PARSE_SKIP;
     }
     return HV_PARSE_OK;
@@ -1567,7 +1664,7 @@ static int on_cleanup_line(struct hv_parser *p, const struct pf_ctx *cx,
         closed_put(p, &s, &qhead, serial);
     }
     if (too_long) {
-        *reason = "helo-too-long";
+        *reason = "helo-truncated";
         return HV_PARSE_SKIP;
     }
     return HV_PARSE_OK;
@@ -1594,6 +1691,7 @@ static int dispatch(struct hv_parser *p, const struct pf_ctx *cx,
     in.name_len = in.ip_len = in.helo_len = in.qid_len = 0;
     in.ip_is_canon = in.uncount = in.lost = in.preconnect = false;
     in.reply = 0;
+    in.helo_seen = 0;
     if (bl == 5 && memcmp(base, "smtpd", 5) == 0) {
         smtpd_line(m, n, &in);
         if (in.kind == K_NONE)

@@ -396,13 +396,9 @@ static int sendmail_feed(struct hv_parser *p, const struct hv_line *line,
         *reason = "bad-timestamp";
         return HV_PARSE_SKIP;
     }
-    /* a HELO too long to keep: the session is kept without it (as in the
-     * other parsers) and the line is counted */
+    /* a HELO too long to keep whole: kept truncated (hv_session_set_helo,
+     * as in the other parsers) and the line is counted */
     bool too_long = x.helo != NULL && x.helo_len > HV_HELO_MAX;
-    if (too_long) {
-        x.helo = NULL;
-        x.helo_len = 0;
-    }
     int64_t ts = sl.ts;
     hv_smap_expire(p->map, ts);
     struct hv_smap_key k;
@@ -443,7 +439,7 @@ static int sendmail_feed(struct hv_parser *p, const struct hv_line *line,
         hv_smap_close(p->map, s);
     }
     if (too_long) {
-        *reason = "helo-too-long";
+        *reason = "helo-truncated";
         return HV_PARSE_SKIP;
     }
     return HV_PARSE_OK;

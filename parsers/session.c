@@ -40,13 +40,49 @@ bool hv_session_add_qid(struct hv_session *s, const char *qid, size_t len)
 
 bool hv_session_set_helo(struct hv_session *s, const char *helo, size_t len)
 {
-    if (len > HV_HELO_MAX)
-        return false;
+    bool fits = len <= HV_HELO_MAX;
+    if (!fits)
+        len = HV_HELO_MAX;
     memcpy(s->helo, helo, len);
     s->helo[len] = '\0';
     s->has_helo = true;
+    s->helo_truncated = !fits;
     s->helo_origin = HV_HELO_LOGGED;
-    return true;
+    return fits;
+}
+
+void hv_session_imply_helo(struct hv_session *s, const char *helo, size_t len)
+{
+    if (s->helo_origin == HV_HELO_LOGGED)
+        return;
+    if (len > HV_HELO_MAX)
+        len = HV_HELO_MAX;
+    memcpy(s->helo, helo, len);
+    s->helo[len] = '\0';
+    s->has_helo = true;
+    s->helo_truncated = false;
+    s->helo_origin = HV_HELO_IMPLIED;
+}
+
+void hv_session_note_no_helo(struct hv_session *s)
+{
+    if (s->helo_origin == HV_HELO_UNOBSERVED)
+        s->helo_origin = HV_HELO_ABSENT;
+}
+
+const char *hv_helo_origin_name(enum hv_helo_origin o)
+{
+    switch (o) {
+    case HV_HELO_LOGGED:
+        return "log";
+    case HV_HELO_IMPLIED:
+        return "implied";
+    case HV_HELO_ABSENT:
+        return "none";
+    case HV_HELO_UNOBSERVED:
+        break;
+    }
+    return NULL;
 }
 
 void hv_session_set_rdns(struct hv_session *s, const char *name, size_t len)

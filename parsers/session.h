@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define HV_IP_MAX 45          /* INET6_ADDRSTRLEN - 1 */
-#define HV_HELO_MAX 1024      /* longer HELOs are dropped and counted */
+#define HV_HELO_MAX 1024      /* longer HELOs are truncated, flagged, counted */
 #define HV_HOST_MAX 255       /* reverse DNS name */
 #define HV_QID_MAX 31         /* queue ID (Postfix long IDs fit) */
 #define HV_SESSION_QIDS 8     /* queue IDs remembered per session */
@@ -28,7 +28,7 @@ enum hv_mta {
 /* Where a session's HELO comes from. The default (zero) is UNOBSERVED: the
  * client may well have sent one, but nothing read shows it (a Postfix
  * session accepted without a logged action line, every Sendmail session).
- * NONE is kept for sessions that provably sent none (Postfix "disconnect
+ * ABSENT is kept for sessions that provably sent none (Postfix "disconnect
  * ... commands=" without helo=/ehlo=, Exim lines before any HELO). LOGGED:
  * helo[] is what the log or header wrote. IMPLIED: helo[] follows from the
  * MTA's format rule (Exim's H=name [ip] after a HELO was given: the HELO
@@ -57,6 +57,8 @@ struct hv_session {
     char ip[HV_IP_MAX + 1];          /* canonical text (inet_ntop form) */
     bool has_helo;                   /* helo[] is set (LOGGED or IMPLIED) */
     enum hv_helo_origin helo_origin; /* see enum hv_helo_origin */
+    bool helo_truncated;             /* helo[] is the first HV_HELO_MAX
+                                        bytes of a longer HELO */
     char helo[HV_HELO_MAX + 1];      /* exactly as the client sent it */
     char rdns[HV_HOST_MAX + 1];      /* "" when unknown/unverified */
     unsigned messages;               /* messages the MTA accepted */
@@ -83,9 +85,25 @@ enum hv_disposition hv_session_disposition(const struct hv_session *s);
  * long). Returns true when it is (now) recorded. */
 bool hv_session_add_qid(struct hv_session *s, const char *qid, size_t len);
 
-/* hv_session_set_helo - copy a HELO of len bytes; returns false (and leaves
- * the session unchanged) when it is longer than HV_HELO_MAX. */
+/* hv_session_set_helo - copy a HELO of len bytes (origin LOGGED). One
+ * longer than HV_HELO_MAX is kept truncated to HV_HELO_MAX bytes with
+ * helo_truncated set, and false is returned (the caller counts the line,
+ * reason "helo-truncated"); the session is never dropped for its HELO. */
 bool hv_session_set_helo(struct hv_session *s, const char *helo, size_t len);
+
+/* hv_session_imply_helo - record a HELO that the log does not print but
+ * its format implies (HV_HELO_IMPLIED): copied like hv_session_set_helo,
+ * truncated to HV_HELO_MAX (an implied HELO is a host name or an address
+ * literal, never that long). Never replaces a LOGGED HELO. */
+void hv_session_imply_helo(struct hv_session *s, const char *helo, size_t len);
+
+/* hv_session_note_no_helo - the session provably sent no HELO so far:
+ * UNOBSERVED becomes ABSENT; a session with a HELO is left as it is. */
+void hv_session_note_no_helo(struct hv_session *s);
+
+/* hv_helo_origin_name - the store's helo_from value of an origin: "log",
+ * "implied", "none" (ABSENT), or NULL (UNOBSERVED). Static strings. */
+const char *hv_helo_origin_name(enum hv_helo_origin o);
 
 /* hv_session_set_rdns - copy a reverse name, truncated to HV_HOST_MAX;
  * "unknown" (Postfix/qmail for none) is stored as "". */

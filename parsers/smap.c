@@ -173,6 +173,18 @@ struct hv_session *hv_smap_find(struct hv_smap *m, const struct hv_smap_key *k)
     return NULL;
 }
 
+struct hv_session *hv_smap_find_addr(struct hv_smap *m, const uint8_t addr[16],
+                                     uint8_t family)
+{
+    for (uint32_t i = m->tail; i != NIL; i = m->e[i].prev) {
+        const struct hv_smap_key *k = &m->e[i].key;
+        if (k->port != 0 && k->family == family &&
+            memcmp(k->addr, addr, 16) == 0)
+            return &m->e[i].s;
+    }
+    return NULL;
+}
+
 /* session_clear - hv_session_reset without writing the whole 1.7 KB text
  * buffers: every field zero, every string empty (bytes after a string's
  * NUL are left as they were; the entries are calloc'd, never garbage). */

@@ -44,6 +44,14 @@ struct hv_smap *hv_smap_new(size_t max, int64_t idle, hv_emit_fn emit,
  * valid until the session is closed, expired or evicted. */
 struct hv_session *hv_smap_find(struct hv_smap *m, const struct hv_smap_key *k);
 
+/* hv_smap_find_addr - the most recently active open session of this
+ * address (16 bytes as in hv_addr.b, family 4 or 6) whose key has a port,
+ * or NULL. For lines that name the client without its port in a log that
+ * records ports: they belong to that address's open connection. Walks the
+ * open sessions, newest first. */
+struct hv_session *hv_smap_find_addr(struct hv_smap *m, const uint8_t addr[16],
+                                     uint8_t family);
+
 /* hv_smap_open - a new, reset session under key k, last active at ts. When
  * the map is full the least recently active session is emitted first
  * (complete stays as it was: false unless its end was seen). The caller

@@ -13,6 +13,7 @@
 #include "fmt.h"
 #include "policy.h"
 #include "report.h"
+#include "schema.h"
 
 enum xfmt { XF_TSV, XF_CSV, XF_JSONL };
 
@@ -40,10 +41,16 @@ static const char sql_sessions[] =
  * index. Keep the two in step. */
 static const char sql_verdicts[] =
     "SELECT src.path, s.line, s.ts, s.mta, s.ip, COALESCE(s.helo,''),"
-    " s.rdns, s.disposition, s.messages, c.status, c.reason, c.record,"
-    " COALESCE(d.status,'unknown'), d.grade, d.service, p.action,"
+    " s.rdns, s.disposition, s.messages,"
+    " CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN 'unknown' ELSE c.status END,"
+    " CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN 'helo-unobserved'"
+    "  ELSE c.reason END,"
+    " CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN NULL ELSE c.record END,"
+    " COALESCE(d.status,'unknown'), d.grade, d.service,"
+    " CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN 'unevaluated' ELSE p.action END,"
+    " CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN '' ELSE"
     " COALESCE(hv_smtp_reply(p.action, c.status, c.reason,"
-    " COALESCE(d.status,'unknown'), d.service, COALESCE(s.helo,''), ?2),'')"
+    " COALESCE(d.status,'unknown'), d.service, COALESCE(s.helo,''), ?2),'') END"
     " FROM sessions s JOIN sources src ON src.id = s.source_id"
     " LEFT JOIN csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
     " LEFT JOIN dna_result d ON d.helo = COALESCE(s.helo,'')"

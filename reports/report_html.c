@@ -33,6 +33,7 @@ static const char css[] =
     ".v-reject{color:#cf222e;font-weight:600}"
     ".v-tempfail{color:#bc4c00;font-weight:600}"
     ".v-unresolved{color:#6e7781;font-weight:600}"
+    ".v-unevaluated{color:#9a6700;font-weight:600}"
     ".none{color:#6e7781;font-style:italic}"
     "svg{display:block;margin:8px 0;max-width:100%;height:auto}"
     "svg text{font:12px system-ui,sans-serif;fill:#1d2329}"
@@ -47,7 +48,7 @@ struct colour {
 static const struct colour verdict_fill[] = {
     {"accept", "#2da44e"},  {"mark", "#218bff"},
     {"reject", "#cf222e"},  {"tempfail", "#fb8f44"},
-    {"unresolved", "#8c959f"},
+    {"unresolved", "#8c959f"}, {"unevaluated", "#d4a72c"},
 };
 
 static const struct colour disp_fill[] = {
@@ -190,7 +191,7 @@ static void chart_impact(struct fmt_buf *b, const struct rtable *t)
 static void chart_series(struct fmt_buf *b, const struct rtable *t)
 {
     static const char *const vs[] = {"accept", "mark", "reject", "tempfail",
-                                     "unresolved"};
+                                     "unresolved", "unevaluated"};
     const double x0 = 56, pw = 800, ph = 200, y0 = 12;
     long long max = 1;
     for (size_t i = 0; i < t->nrows; i++)
@@ -213,7 +214,7 @@ static void chart_series(struct fmt_buf *b, const struct rtable *t)
         const char *label = cell_str(t, i, "time");
         double x = x0 + step * (double)i + gap / 2;
         double y = y0 + ph;
-        for (size_t k = 0; k < 5; k++) {
+        for (size_t k = 0; k < sizeof(vs) / sizeof(vs[0]); k++) {
             long long n = cell_int(t, i, vs[k]);
             if (n == 0)
                 continue;

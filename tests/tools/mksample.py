@@ -430,6 +430,8 @@ class Rec:
         self.messages = 0
         self.qids = []
         self.helo_mbox = ""
+        self.helo_given = False   # Exim: a line shows HELO/EHLO was given
+        self.helo_absent = False  # the log proves no HELO was sent
         self.first = None     # the Line object that starts the session
         self.line = 0
         self.t = 0.0
@@ -595,6 +597,7 @@ class Postfix:
             say("lost connection after %s from %s" % (after, name))
             if after == "CONNECT":
                 say("disconnect from %s commands=0" % name)
+                rec.helo_absent = True
             elif after == "EHLO":
                 say("disconnect from %s ehlo=1 commands=1" % name)
             else:
@@ -650,11 +653,13 @@ class Postfix:
         elif kind == "ps-drop":
             ps("PREGREET 11 after 0.21 from [%s]:%d: HELO User\\r\\n" % (ip, port))
             rec.disp = "lost"
+            rec.helo_absent = True
             rec.notes.append("PREGREET text is not a HELO")
         elif kind == "ps-hangup":
             ps("HANGUP after %d from [%s]:%d in tests before SMTP handshake"
                % (self.r.randint(1, 20), ip, port))
             rec.disp = "lost"
+            rec.helo_absent = True
         ps("DISCONNECT [%s]:%d" % (ip, port))
         return rec
 
@@ -719,6 +724,8 @@ class Exim:
         shown = helo if "(" in hs else None
         rec = Rec("exim", key, ip, shown, rdns or "", kind, "exim/mainlog")
         rec.t = t
+        # an arrival, a RCPT-stage line or C=EHLO shows a HELO was given
+        rec.helo_given = kind in ("accept", "reject", "defer", "nomail")
         if helo and not shown:
             rec.notes.append("Exim hides a HELO equal to the rDNS")
         self.recs.append(rec)
@@ -1278,6 +1285,16 @@ def mail_message(r, rec, q, storeq, n):
     return h + body, m
 
 
+def explicit_parent(helo):
+    """A HELO outside SENDERS (an implied one) under a parent whose CSA
+    record sets the Explicit bit (port 1) in the snapshot: example.net and
+    the reverse zone 100.51.198.in-addr.arpa."""
+    h = helo.lower()
+    if h.startswith("[") and h.endswith("]"):
+        return h[1:-1].startswith("198.51.100.")
+    return h.endswith(".example.net")
+
+
 def expected_tsv(recs):
     cols = ["source", "line", "mta", "time", "ip", "helo", "helo_mbox", "rdns",
             "disposition", "messages", "qids", "csa_status", "csa_reason", "dna_grade",
@@ -1285,13 +1302,33 @@ def expected_tsv(recs):
     out = ["\t".join(cols)]
     for rec in sorted(recs, key=lambda x: (x.source, x.line)):
         helo = rec.helo if rec.helo is not None else ""
-        eff = helo or rec.helo_mbox
-        if rec.key in SENDERS and eff:
+        implied = False
+        if rec.mta == "exim" and not helo and rec.helo_given:
+            # Exim's H= hides a HELO equal to the verified name (H=name
+            # [ip]) or to [ip] (H=[ip]): a session that gave one has it
+            helo = rec.rdns or "[%s]" % rec.ip
+            implied = True
+        # the mbox's Received HELO fills a HELO the log does not show
+        # (and replaces an implied one), never a provably absent one
+        none = not helo and (rec.mta == "exim" or rec.helo_absent)
+        eff = helo if helo and not implied else (
+            (rec.helo_mbox or helo) if not none else "")
+        if rec.key in SENDERS and eff and eff.lower() == SENDERS[rec.key][0].lower():
             st, why = SENDERS[rec.key][3], SENDERS[rec.key][4]
-        else:
+        elif eff and explicit_parent(eff):
+            st, why = "fail", "explicit-required"
+        elif eff:
+            st, why = "unknown", "no-record"
+        elif none:
             st, why = "unknown", "no-helo"
+        else:
+            st, why = "unknown", "helo-unobserved"
         grade, dna = dna_of(eff)
-        verdict = POLICY[st][dna]
+        verdict = "unevaluated" if why == "helo-unobserved" else POLICY[st][dna]
+        if implied and rec.helo_mbox:
+            helo = ""     # the Received HELO replaces the implied one
+        if implied:
+            rec.notes.append("HELO implied by Exim's H= rule")
         notes = "; ".join(rec.notes)
         out.append("\t".join(str(x) for x in [
             rec.source, rec.line, rec.mta, iso(rec.t), rec.ip, helo, rec.helo_mbox,
@@ -1415,14 +1452,20 @@ the IPv6 literal's record. `dna.example` is the accreditor (`<helo>.dna.example 
 ## What each HELO exercises
 
 Expected results with `--accreditor dna.example` and the default policy (DESIGN.md). "seen
-in" counts sessions per source (mbox includes the Maildir). Sessions whose log never shows
-the HELO are `unknown/no-helo` (verdict mark) unless the mbox join supplies it; Exim's
-`H=name [ip]` lines hide the HELO, so those sessions are `no-helo` too (see `tests/tools/sample-expected.tsv`).
+in" counts sessions per source (mbox includes the Maildir). A session whose log does not show
+a HELO it may have sent (Postfix accepted without an action line, every Sendmail session) is
+`unknown/helo-unobserved` (verdict unevaluated) unless the mbox join supplies it; one that
+provably sent none (Postfix `lost connection after CONNECT`, postscreen hangups, Exim
+sessions with no sign of a HELO) is `unknown/no-helo` (verdict mark). Exim's `H=name [ip]`
+hides a HELO equal to the name: in a session that shows a HELO was given (an arrival, a RCPT
+rejection, `C=EHLO`) the HELO is implied, the name (or `[ip]` for `H=[ip]`); see
+`tests/tools/sample-expected.tsv`.
 
 | HELO | client IP | CSA status/reason | DNA | verdict | seen in | exercises |
 |---|---|---|---|---|---|---|
 {table}
-| (none) | several | unknown/no-helo | unknown | mark | postfix, exim, sendmail | lost connections, postscreen hangups, `H=[ip]`, Sendmail sessions |
+| (none, provably) | several | unknown/no-helo | unknown | mark | postfix, exim | lost connections after CONNECT, postscreen hangups, Exim sessions without a sign of a HELO |
+| (not in the log) | several | unknown/helo-unobserved | unknown | unevaluated | postfix, sendmail | accepted Postfix sessions without an action line, Sendmail sessions |
 """
 
 

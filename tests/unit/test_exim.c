@@ -106,12 +106,13 @@ static const struct one ones[] = {
     {"2026-11-01 00:00:02 10HmaX-000000005vi-0000 (= x@y H=(test) "
      "[127.0.0.1] P=smtp S=sss",
      "127.0.0.1", "test", "", 1, 0, 0, HV_DISP_ACCEPTED, NULL},
-    /* the verified name alone is not a HELO */
+    /* no HELO shown in an SMTP arrival: it equals the verified name, or
+     * the address literal (Exim host_build_sender_fullhost); implied */
     {"2026-11-01 00:00:03 1tOHFe-040742-94 <= a@b H=mx.example.net "
      "[192.0.2.10] P=esmtp S=1",
-     "192.0.2.10", NULL, "mx.example.net", 1, 0, 0, HV_DISP_ACCEPTED, NULL},
+     "192.0.2.10", "mx.example.net", "mx.example.net", 1, 0, 0, HV_DISP_ACCEPTED, NULL},
     {"2026-11-01 00:00:03 1tOHFe-040742-95 <= a@b H=[192.0.2.11] P=smtp S=1",
-     "192.0.2.11", NULL, "", 1, 0, 0, HV_DISP_ACCEPTED, NULL},
+     "192.0.2.11", "[192.0.2.11]", "", 1, 0, 0, HV_DISP_ACCEPTED, NULL},
     /* quoted sender with spaces, R= reference, DS marker, IPv6 */
     {"2026-11-01 00:00:03 1tOHFe-040742-96 <= \"name with H=(evil) "
      "[8.8.8.8] spaces\"@x.example R=1tOHFe-040742-90 DS H=(v6.example) "
@@ -127,7 +128,7 @@ static const struct one ones[] = {
     /* ACL rejects */
     {"2013-06-15 16:34:55 H=mx.tillions.com [182.18.24.93] "
      "F=<buh@caladan.ebay.sun.com> rejected RCPT <r@x.ua>: Sender verify failed",
-     "182.18.24.93", NULL, "mx.tillions.com", 0, 1, 0, HV_DISP_REJECTED, NULL},
+     "182.18.24.93", "mx.tillions.com", "mx.tillions.com", 0, 1, 0, HV_DISP_REJECTED, NULL},
     {"2013-06-10 18:33:32 [10099] H=(yakult.com.tw) [202.132.70.178]:3755 "
      "I=[1.2.3.4]:25 F=m@l.org rejected RCPT dir@ml3.ru: relay not permitted",
      "202.132.70.178", "yakult.com.tw", "", 0, 1, 0, HV_DISP_REJECTED, NULL},
@@ -141,7 +142,7 @@ static const struct one ones[] = {
      HV_DISP_DEFERRED, NULL},
     {"2013-06-15 11:20:36 [2516] 1Unmew-0000ea-SE H=eg.otenet.gr "
      "[83.235.177.148]:32706 I=[1.2.3.4]:25 F=a@g.com rejected after DATA: virus",
-     "83.235.177.148", NULL, "eg.otenet.gr", 0, 1, 0, HV_DISP_REJECTED, NULL},
+     "83.235.177.148", "eg.otenet.gr", "eg.otenet.gr", 0, 1, 0, HV_DISP_REJECTED, NULL},
     {"2022-04-03 21:53:54 H=[192.0.2.101]:62839 dropped by 'connect' ACL: "
      "Country is banned",
      "192.0.2.101", NULL, "", 0, 1, 0, HV_DISP_REJECTED, NULL},
@@ -325,6 +326,73 @@ static void test_one_line(void)
     }
 }
 
+/* ==== Where the HELO comes from ==== */
+
+struct origin_case {
+    const char *lines[5];
+    const char *helo;            /* NULL: no HELO */
+    enum hv_helo_origin origin;
+};
+
+static const struct origin_case origin_cases[] = {
+    /* logged in the host field */
+    {{"2026-11-01 00:00:02 1tOHFe-040742-93 <= a@b H=mx.example (h.example) "
+      "[192.0.2.1] P=esmtp S=1", NULL},
+     "h.example", HV_HELO_LOGGED},
+    /* an arrival with H=name [ip]: the HELO equals the name (implied) */
+    {{"2026-11-01 00:00:02 1tOHFe-040742-93 <= a@b H=Mx.Example [192.0.2.1] "
+      "P=esmtps S=1", NULL},
+     "Mx.Example", HV_HELO_IMPLIED},
+    /* H=[ip] in a session that reached RCPT: the literal [ip] */
+    {{"2026-11-01 00:00:02 H=[2001:db8::7] F=<a@b> rejected RCPT <c@d>: no",
+      NULL},
+     "[2001:db8::7]", HV_HELO_IMPLIED},
+    /* implied on an early line, logged later: the logged one wins */
+    {{"2026-11-01 00:00:01 H=mx.example [192.0.2.1]:5 F=<a@b> rejected RCPT <c>",
+      "2026-11-01 00:00:02 SMTP connection from mx.example (other.example) "
+      "[192.0.2.1]:5 D=1s closed by QUIT", NULL},
+     "other.example", HV_HELO_LOGGED},
+    /* "no MAIL" with a command list that has EHLO: implied */
+    {{"2026-11-01 00:00:02 no MAIL in SMTP connection from mx.example "
+      "[192.0.2.1] D=1s C=EHLO,QUIT", NULL},
+     "mx.example", HV_HELO_IMPLIED},
+    /* ... and without one: none */
+    {{"2026-11-01 00:00:02 no MAIL in SMTP connection from mx.example "
+      "[192.0.2.1] D=1s C=QUIT", NULL},
+     NULL, HV_HELO_ABSENT},
+    /* connection-stage lines only: read as HELO-less */
+    {{"2026-11-01 00:00:01 SMTP connection from [192.0.2.1]:9 "
+      "(TCP/IP connection count = 1)",
+      "2026-11-01 00:00:02 SMTP connection from [192.0.2.1]:9 lost D=1s",
+      NULL},
+     NULL, HV_HELO_ABSENT},
+    /* MAIL refused for want of a HELO, no later MAIL: none */
+    {{"2026-11-01 00:00:01 rejected MAIL from [192.0.2.1]: no HELO/EHLO given",
+      NULL},
+     NULL, HV_HELO_ABSENT},
+    /* a local_scan() verdict is a DATA-stage line */
+    {{"2026-11-01 00:00:01 F=<a@b> H=mx.example [192.0.2.1] P=esmtp "
+      "rejected by local_scan(): spam", NULL},
+     "mx.example", HV_HELO_IMPLIED},
+};
+
+static void test_helo_origin(void)
+{
+    for (size_t i = 0; i < sizeof(origin_cases) / sizeof(origin_cases[0]); i++) {
+        const struct origin_case *t = &origin_cases[i];
+        struct got g;
+        run(t->lines, &g, NULL);
+        CHECK_MSG(g.n == 1, "origin case %zu: %zu sessions", i, g.n);
+        if (g.n != 1)
+            continue;
+        CHECK_MSG(g.s[0].helo_origin == t->origin, "origin case %zu: origin %d",
+                  i, (int)g.s[0].helo_origin);
+        CHECK_MSG(g.s[0].has_helo == (t->helo != NULL), "origin case %zu", i);
+        if (t->helo != NULL)
+            CHECK_STREQ(g.s[0].helo, t->helo);
+    }
+}
+
 /* ==== Timestamps and skip reasons ==== */
 
 static void test_stamps(void)
@@ -371,11 +439,19 @@ static void test_stamps(void)
     const char *f[] = {big, NULL};
     reason = NULL;
     CHECK_INTEQ(run(f, &g, &reason), 1);
-    CHECK_STREQ(reason, "helo-too-long");
-    /* the session stays, without the HELO */
+    CHECK_STREQ(reason, "helo-truncated");
+    /* the session stays, with the HELO truncated and flagged */
     CHECK_INTEQ(g.n, 1);
-    CHECK(g.n == 1 && !g.s[0].has_helo && strcmp(g.s[0].ip, "192.0.2.1") == 0 &&
-          g.s[0].replies_5xx == 1);
+    CHECK(g.n == 1 && g.s[0].has_helo && g.s[0].helo_truncated &&
+          g.s[0].helo_origin == HV_HELO_LOGGED &&
+          strlen(g.s[0].helo) == HV_HELO_MAX &&
+          strcmp(g.s[0].ip, "192.0.2.1") == 0 && g.s[0].replies_5xx == 1);
+    /* the same long HELO on a later line of a port-less log is the same
+     * session (compared as kept) */
+    const char *f2[] = {big, big, NULL};
+    CHECK_INTEQ(run(f2, &g, NULL), 2);
+    CHECK_INTEQ(g.n, 1);
+    CHECK_INTEQ(g.n == 1 ? g.s[0].replies_5xx : 0, 2);
     /* exactly HV_HELO_MAX is fine */
     n = snprintf(big, sizeof(big), "2026-11-01 00:00:01 H=(");
     memset(big + n, 'b', HV_HELO_MAX);
@@ -498,6 +574,29 @@ static void test_merge(void)
     CHECK_INTEQ(g.n, 2);
     CHECK_INTEQ(g.s[0].replies_5xx, 2);
     CHECK_INTEQ(g.s[1].line, 3);
+
+    /* a log with ports: a port-less line of an address joins that
+     * address's open connection instead of opening a session of its own */
+    const char *ph[] = {
+        "2023-04-23 03:50:42 SMTP connection from [46.148.40.143]:59474 "
+        "(TCP/IP connection count = 1)",
+        "2023-04-23 03:50:42 no host name found for IP address 46.148.40.143",
+        "2023-04-23 03:50:45 dovecot_login authenticator failed for (localhost) "
+        "[46.148.40.143]:59474: 535 Incorrect authentication data",
+        "2023-04-23 03:50:45 SMTP connection from (localhost) "
+        "[46.148.40.143]:59474 lost D=2s",
+        NULL};
+    run(ph, &g, NULL);
+    CHECK_INTEQ(g.n, 1);
+    CHECK_INTEQ(g.s[0].line, 1);
+    CHECK_STREQ(g.s[0].helo, "localhost");
+    CHECK(g.s[0].complete);
+    /* without ports anywhere, such a line is a session of its own */
+    const char *ph2[] = {
+        "2020-02-22 00:48:41 no host name found for IP address 185.143.223.168",
+        NULL};
+    run(ph2, &g, NULL);
+    CHECK_INTEQ(g.n, 1);
 
     /* a new connection line on an open ip:port ends the old session */
     const char *f[] = {
@@ -634,6 +733,7 @@ int main(void)
     test_host_parse();
     test_msgid();
     test_one_line();
+    test_helo_origin();
     test_stamps();
     test_merge();
     test_smap();

@@ -30,13 +30,15 @@ static const char fill_sql[] =
     "  '','accepted',3),"
     " (4,2,1,1793498402,'exim','2001:db8:1:2::5','=HYPERLINK(\"http://x\")',"
     "  'log','','rejected',0),"
-    " (5,2,2,1793498403,'exim','203.0.113.9',NULL,NULL,'','lost',0),"
+    " (5,2,2,1793498403,'exim','203.0.113.9',NULL,'none','','lost',0),"
     " (6,2,3,1793498404,'exim','203.0.113.10',"
     "  char(27)||'[31mred'||char(9)||'Tab\\','received','','deferred',0),"
     " (7,1,30,1793498405,'postfix','198.51.100.6','ok.example.co.uk','log',"
     "  '','rejected',0),"
     " (8,1,31,1793498406,'postfix','198.51.100.7',"
-    "  CAST(X'78ff2e6578616d706c65' AS TEXT),'log','','unknown',0);"
+    "  CAST(X'78ff2e6578616d706c65' AS TEXT),'log','','unknown',0),"
+    /* accepted, HELO not in the log (helo_from NULL): not evaluated */
+    " (9,1,40,1793499000,'postfix','198.51.100.9',NULL,NULL,'','accepted',1);"
     "INSERT INTO csa(helo,ip,status,reason,record,evaluated_at,expires_at)"
     " VALUES('mail.example.com','192.0.2.1','ok','authorized',"
     "  '_client._smtp.mail.example.com. SRV 1 2 0 mail.example.com.',0,0),"
@@ -118,7 +120,7 @@ static void test_export(sqlite3 *db)
     l = line_n(s, 4);
     CHECK(strncmp(l, "logs/mail.log\t5\t", 16) == 0);
     free(l);
-    CHECK_INTEQ(count_lines(s), 9);
+    CHECK_INTEQ(count_lines(s), 10);
     free(s);
 
     s = capture(db, "sessions", "csv", &rc);
@@ -132,7 +134,7 @@ static void test_export(sqlite3 *db)
 
     s = capture(db, "sessions", "jsonl", &rc);
     CHECK_INTEQ(rc, 0);
-    CHECK_INTEQ(count_lines(s), 8);
+    CHECK_INTEQ(count_lines(s), 9);
     l = line_n(s, 2);
     CHECK_STREQ(l, "{\"source\": \"logs/a.log\", \"line\": 3, \"time\": "
                    "\"2026-11-01T02:00:04Z\", \"mta\": \"exim\", \"ip\": "
@@ -163,6 +165,9 @@ static void test_export(sqlite3 *db)
                     "accept\t\n") != NULL);
     CHECK(strstr(s, "mark\tAuthentication-Results: mx1.example.org; "
                     "x-csa=unknown") != NULL);
+    /* the session whose HELO the log does not show: not evaluated */
+    CHECK(strstr(s, "\taccepted\t1\tunknown\thelo-unobserved\t\tunknown\t\t\t"
+                    "unevaluated\t\n") != NULL);
     free(s);
 
     s = capture(db, "verdicts", "jsonl", &rc);
@@ -230,8 +235,8 @@ static void test_report(sqlite3 *db)
     CHECK_INTEQ(report_build(db, &o, &r, &err), 0);
     if (err != NULL)
         printf("report error: %s\n", err);
-    CHECK_INTEQ(kv(&r, "sessions"), 8);
-    CHECK_INTEQ(kv(&r, "messages"), 6);
+    CHECK_INTEQ(kv(&r, "sessions"), 9);
+    CHECK_INTEQ(kv(&r, "messages"), 7);
     CHECK_INTEQ(kv(&r, "files"), 2);
     CHECK_INTEQ(kv(&r, "lines"), 150);
     CHECK_INTEQ(kv(&r, "lines_skipped"), 6);
@@ -239,10 +244,26 @@ static void test_report(sqlite3 *db)
     CHECK_INTEQ(kv(&r, "helo_from_received"), 1);
     CHECK_INTEQ(kv(&r, "helo_from_log"), 6);
     CHECK_INTEQ(kv(&r, "resolved_sessions"), 7);
-    CHECK_INTEQ(kv(&r, "distinct_ips"), 8);
+    CHECK_INTEQ(kv(&r, "distinct_ips"), 9);
+    /* session 5 provably sent none, session 9's HELO is not in the log */
+    CHECK_INTEQ(kv(&r, "helo_absent"), 1);
+    CHECK_INTEQ(kv(&r, "helo_unobserved"), 1);
+    CHECK_INTEQ(kv(&r, "accepted_unevaluated"), 1);
 
     const struct rtable *t = report_find(&r, "verdicts");
-    CHECK(t != NULL && t->nrows == 5);
+    CHECK(t != NULL && t->nrows == 6);
+    CHECK_INTEQ(num(t, find_row(t, "verdict", "unevaluated"), "sessions"), 1);
+    CHECK_INTEQ(num(t, find_row(t, "verdict", "unevaluated"), "messages"), 1);
+    t = report_find(&r, "csa");
+    CHECK(find_row(t, "reason", "helo-unobserved") >= 0);
+    CHECK_INTEQ(num(t, find_row(t, "reason", "no-helo"), "sessions"), 1);
+    t = report_find(&r, "unevaluated");
+    CHECK(t != NULL && t->nrows == 1);
+    CHECK_STREQ(str(t, 0, "mta"), "postfix");
+    CHECK_INTEQ(num(t, 0, "sessions"), 1);
+    CHECK(strstr(str(t, 0, "closes_the_gap"),
+                 "smtpd_log_access_permit_actions = static:all") != NULL);
+    t = report_find(&r, "verdicts");
     CHECK_INTEQ(num(t, find_row(t, "verdict", "accept"), "sessions"), 2);
     CHECK_INTEQ(num(t, find_row(t, "verdict", "accept"), "messages"), 2);
     CHECK_INTEQ(num(t, find_row(t, "verdict", "reject"), "sessions"), 1);
@@ -273,7 +294,7 @@ static void test_report(sqlite3 *db)
     t = report_find(&r, "helo_quality");
     CHECK_INTEQ(num(t, find_row(t, "class", "fqdn"), "sessions"), 3);
     CHECK_INTEQ(num(t, find_row(t, "class", "invalid"), "sessions"), 4);
-    CHECK_INTEQ(num(t, find_row(t, "class", "none"), "sessions"), 1);
+    CHECK_INTEQ(num(t, find_row(t, "class", "none"), "sessions"), 2);
 
     t = report_find(&r, "top_networks");
     CHECK(find_row(t, "network", "2001:db8:1::/48") >= 0);
@@ -295,7 +316,8 @@ static void test_report(sqlite3 *db)
     CHECK(t != NULL && t->nrows == 3);
     CHECK_STREQ(str(t, 0, "time"), "2026-11-01T00:00Z");
     CHECK_INTEQ(num(t, 0, "accept"), 1);
-    CHECK_INTEQ(num(t, 2, "sessions"), 6);
+    CHECK_INTEQ(num(t, 2, "sessions"), 7);
+    CHECK_INTEQ(num(t, 2, "unevaluated"), 1);
 
     t = report_find(&r, "replies");
     CHECK(t != NULL && find_row(t, "reply", "550 5.7.1 Client SMTP "

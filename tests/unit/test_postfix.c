@@ -409,8 +409,11 @@ static void test_stamps_and_limits(void)
     int rc = feed(p, big, 1, &reason);
     hv_format_postfix.finish(p);
     hv_format_postfix.close(p);
-    CHECK(rc == HV_PARSE_SKIP && strcmp(reason, "helo-too-long") == 0);
-    CHECK(R.n == 1 && !R.s[0].has_helo && strcmp(R.s[0].ip, "192.0.2.5") == 0);
+    CHECK(rc == HV_PARSE_SKIP && strcmp(reason, "helo-truncated") == 0);
+    /* kept, with the HELO truncated to HV_HELO_MAX and flagged */
+    CHECK(R.n == 1 && R.s[0].has_helo && R.s[0].helo_truncated &&
+          strlen(R.s[0].helo) == HV_HELO_MAX &&
+          strcmp(R.s[0].ip, "192.0.2.5") == 0);
     CHECK(R.n == 1 && R.s[0].replies_5xx == 1);
     /* exactly HV_HELO_MAX bytes is kept */
     h[n - 1] = '\0';
@@ -466,6 +469,78 @@ static void test_address_cache(void)
     CHECK((s = at_line(9)) != NULL && strcmp(s->ip, "192.0.2.20") == 0 && s->complete);
     CHECK((s = at_line(11)) != NULL && strcmp(s->ip, "2001:db8:1:2:3:4:5:6") == 0);
     CHECK(at_line(12) == NULL);
+}
+
+/* ==== Where the HELO comes from ==== */
+
+struct origin_case {
+    const char *lines[5];
+    const char *helo;              /* NULL: no HELO */
+    enum hv_helo_origin origin;
+};
+
+static const struct origin_case origin_cases[] = {
+    /* accepted, no action line: the HELO was sent but is not in the log */
+    {{PF "connect from a.example[192.0.2.30]",
+      PF "4B2A11C2B1: client=a.example[192.0.2.30]",
+      PF "disconnect from a.example[192.0.2.30] ehlo=1 mail=1 rcpt=1 "
+         "data=1 quit=1 commands=5", NULL},
+     NULL, HV_HELO_UNOBSERVED},
+    /* no counters at all (Postfix < 3.0): still unobserved */
+    {{PF "connect from a.example[192.0.2.30]",
+      PF "disconnect from a.example[192.0.2.30]", NULL},
+     NULL, HV_HELO_UNOBSERVED},
+    /* counters without helo=/ehlo=: provably none */
+    {{PF "connect from a.example[192.0.2.30]",
+      PF "disconnect from a.example[192.0.2.30] quit=1 commands=1", NULL},
+     NULL, HV_HELO_ABSENT},
+    /* lost before any command */
+    {{PF "connect from a.example[192.0.2.30]",
+      PF "lost connection after CONNECT from a.example[192.0.2.30]", NULL},
+     NULL, HV_HELO_ABSENT},
+    /* log_whatsup() without helo=: none given before RCPT */
+    {{PF "NOQUEUE: reject: RCPT from a.example[192.0.2.30]: 554 5.7.1 no; "
+         "from=<s@x> to=<r@y> proto=SMTP", NULL},
+     NULL, HV_HELO_ABSENT},
+    /* every log_whatsup() action carries the HELO */
+    {{PF "NOQUEUE: permit: RCPT from a.example[192.0.2.30]: ; from=<s@x> "
+         "to=<r@y> proto=ESMTP helo=<p.example>", NULL},
+     "p.example", HV_HELO_LOGGED},
+    {{PF "NOQUEUE: hangup: DATA from a.example[192.0.2.30]: ; from=<s@x> "
+         "to=<r@y> proto=ESMTP helo=<h.example>", NULL},
+     "h.example", HV_HELO_LOGGED},
+    {{PF "4B2A11C2B1: bcc: RCPT from a.example[192.0.2.30]: b@c; from=<s@x> "
+         "to=<r@y> proto=ESMTP helo=<b.example>", NULL},
+     "b.example", HV_HELO_LOGGED},
+    {{PF "NOQUEUE: delay: RCPT from a.example[192.0.2.30]: ; from=<s@x> "
+         "to=<r@y> proto=ESMTP helo=<d.example>", NULL},
+     "d.example", HV_HELO_LOGGED},
+    /* the verbose trace (debug_peer_list) */
+    {{PF "connect from localhost[::1]",
+      PF "< localhost[::1]: HELO yahoo.com",
+      PF "disconnect from localhost[::1] helo=1 quit=1 commands=2", NULL},
+     "yahoo.com", HV_HELO_LOGGED},
+    {{PF "< localhost[::1]: ehlo  x.example ", NULL},
+     "x.example", HV_HELO_LOGGED},
+};
+
+static void test_helo_origin(void)
+{
+    for (size_t i = 0; i < sizeof(origin_cases) / sizeof(origin_cases[0]); i++) {
+        const struct origin_case *t = &origin_cases[i];
+        struct hv_parser *p = open_p();
+        feed_all(p, t->lines);
+        hv_format_postfix.finish(p);
+        hv_format_postfix.close(p);
+        CHECK_MSG(R.n == 1, "origin case %zu: %zu sessions", i, R.n);
+        if (R.n != 1)
+            continue;
+        CHECK_MSG(R.s[0].helo_origin == t->origin, "origin case %zu: origin %d",
+                  i, (int)R.s[0].helo_origin);
+        CHECK_MSG(R.s[0].has_helo == (t->helo != NULL), "origin case %zu", i);
+        if (t->helo != NULL)
+            CHECK_STREQ(R.s[0].helo, t->helo);
+    }
 }
 
 static void test_assembly(void)
@@ -1107,6 +1182,7 @@ int main(void)
     test_stamps_and_limits();
     test_address_cache();
     test_assembly();
+    test_helo_origin();
     test_postscreen();
     test_eviction();
     test_syslog();

@@ -325,10 +325,12 @@ static void test_skips(void)
     const char *c[] = {big, NULL};
     reason = NULL;
     CHECK_INTEQ(run(c, &g, &reason), 1);
-    CHECK_STREQ(reason, "helo-too-long");
-    /* the session stays, without the HELO */
+    CHECK_STREQ(reason, "helo-truncated");
+    /* the session stays, with the HELO truncated and flagged */
     CHECK_INTEQ(g.n, 1);
-    CHECK(g.n == 1 && !g.s[0].has_helo && strcmp(g.s[0].ip, "192.0.2.1") == 0);
+    CHECK(g.n == 1 && g.s[0].has_helo && g.s[0].helo_truncated &&
+          strlen(g.s[0].helo) == HV_HELO_MAX &&
+          strcmp(g.s[0].ip, "192.0.2.1") == 0);
     /* the stamp is the session's time */
     const char *d[] = {"Nov  1 00:00:05 mx sm-mta[1]: s0QQQQQQ000001: [192.0.2.1] did "
                        "not issue MAIL/EXPN/VRFY/ETRN during connection to MTA",
@@ -379,6 +381,26 @@ static void test_truncated(void)
     check_truncations(one_line, sizeof(ones) / sizeof(ones[0]));
 }
 
+/* test_helo_origin - Sendmail logs no accepted HELO: its sessions are
+ * UNOBSERVED (not provably HELO-less); a refused one is LOGGED. */
+static void test_helo_origin(void)
+{
+    struct got g;
+    const char *a[] = {"Nov  1 00:00:01 mx sendmail[7]: s0ABCDEF000001: "
+                       "from=<a@b>, size=10, class=0, nrcpts=1, proto=ESMTP, "
+                       "daemon=MTA, relay=mx.example.net [192.0.2.40]", NULL};
+    run(a, &g, NULL);
+    CHECK_INTEQ(g.n, 1);
+    CHECK(g.n == 1 && !g.s[0].has_helo &&
+          g.s[0].helo_origin == HV_HELO_UNOBSERVED);
+    const char *b[] = {"Nov  1 00:00:01 mx sm-mta[9]: s0ABCDEF000009: invalid "
+                       "domain name (bad..helo) from [192.0.2.41]", NULL};
+    run(b, &g, NULL);
+    CHECK_INTEQ(g.n, 1);
+    CHECK(g.n == 1 && g.s[0].helo_origin == HV_HELO_LOGGED &&
+          strcmp(g.s[0].helo, "bad..helo") == 0);
+}
+
 int main(void)
 {
     test_client_parse();
@@ -387,5 +409,6 @@ int main(void)
     test_skips();
     test_probe();
     test_truncated();
+    test_helo_origin();
     return CHECK_DONE();
 }
