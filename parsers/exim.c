@@ -627,19 +627,15 @@ static struct hv_parser *exim_open(const struct hv_parse_opts *opts,
 }
 
 /* imply_helo - host_build_sender_fullhost() (Exim src/host.c) leaves the
- * HELO out of "H=" when it equals the verified host name (H=name [ip]) or
- * the address literal (H=[ip]): in a session that gave one, it is that. */
+ * HELO out of "H=name [ip]" when it equals the verified host name (or is
+ * the address literal of the client): in a session that gave one, the HELO
+ * is taken to be that name. Without a verified name Exim prints "(helo)"
+ * whenever a HELO was given, so "H=[ip]" means none was: nothing is implied
+ * and the session stays HELO-less. */
 static void imply_helo(struct hv_session *s, const struct hv_exim_host *h)
 {
-    if (h->name != NULL && h->name_len > 0) {
+    if (h->name != NULL && h->name_len > 0)
         hv_session_imply_helo(s, h->name, h->name_len);
-    } else if (h->addr_text != NULL && h->addr_len + 2 <= HV_HELO_MAX) {
-        char lit[HV_HELO_MAX + 1];
-        lit[0] = '[';
-        memcpy(lit + 1, h->addr_text, h->addr_len);
-        lit[h->addr_len + 1] = ']';
-        hv_session_imply_helo(s, lit, h->addr_len + 2);
-    }
 }
 
 /* apply - merge one line's hit into its session (see exim.h). */

@@ -1303,10 +1303,11 @@ def expected_tsv(recs):
     for rec in sorted(recs, key=lambda x: (x.source, x.line)):
         helo = rec.helo if rec.helo is not None else ""
         implied = False
-        if rec.mta == "exim" and not helo and rec.helo_given:
-            # Exim's H= hides a HELO equal to the verified name (H=name
-            # [ip]) or to [ip] (H=[ip]): a session that gave one has it
-            helo = rec.rdns or "[%s]" % rec.ip
+        if rec.mta == "exim" and not helo and rec.helo_given and rec.rdns:
+            # Exim's H=name [ip] hides a HELO equal to the verified name:
+            # a session that gave one has it. (H=[ip], no verified name,
+            # would have shown any HELO: none was given.)
+            helo = rec.rdns
             implied = True
         # the mbox's Received HELO fills a HELO the log does not show
         # (and replaces an implied one), never a provably absent one
@@ -1458,7 +1459,8 @@ a HELO it may have sent (Postfix accepted without an action line, every Sendmail
 provably sent none (Postfix `lost connection after CONNECT`, postscreen hangups, Exim
 sessions with no sign of a HELO) is `unknown/no-helo` (verdict mark). Exim's `H=name [ip]`
 hides a HELO equal to the name: in a session that shows a HELO was given (an arrival, a RCPT
-rejection, `C=EHLO`) the HELO is implied, the name (or `[ip]` for `H=[ip]`); see
+rejection, `C=EHLO`) the HELO is implied, the name; `H=[ip]` (no verified name) would show
+any HELO given, so it means none was (`unknown/no-helo`); see
 `tests/tools/sample-expected.tsv`.
 
 | HELO | client IP | CSA status/reason | DNA | verdict | seen in | exercises |

@@ -106,13 +106,14 @@ static const struct one ones[] = {
     {"2026-11-01 00:00:02 10HmaX-000000005vi-0000 (= x@y H=(test) "
      "[127.0.0.1] P=smtp S=sss",
      "127.0.0.1", "test", "", 1, 0, 0, HV_DISP_ACCEPTED, NULL},
-    /* no HELO shown in an SMTP arrival: it equals the verified name, or
-     * the address literal (Exim host_build_sender_fullhost); implied */
+    /* no HELO shown in an SMTP arrival: it equals the verified name
+     * (Exim host_build_sender_fullhost); implied. Without a verified name
+     * Exim prints "(helo)" whenever one was given: H=[ip] sent none */
     {"2026-11-01 00:00:03 1tOHFe-040742-94 <= a@b H=mx.example.net "
      "[192.0.2.10] P=esmtp S=1",
      "192.0.2.10", "mx.example.net", "mx.example.net", 1, 0, 0, HV_DISP_ACCEPTED, NULL},
     {"2026-11-01 00:00:03 1tOHFe-040742-95 <= a@b H=[192.0.2.11] P=smtp S=1",
-     "192.0.2.11", "[192.0.2.11]", "", 1, 0, 0, HV_DISP_ACCEPTED, NULL},
+     "192.0.2.11", NULL, "", 1, 0, 0, HV_DISP_ACCEPTED, NULL},
     /* quoted sender with spaces, R= reference, DS marker, IPv6 */
     {"2026-11-01 00:00:03 1tOHFe-040742-96 <= \"name with H=(evil) "
      "[8.8.8.8] spaces\"@x.example R=1tOHFe-040742-90 DS H=(v6.example) "
@@ -343,10 +344,15 @@ static const struct origin_case origin_cases[] = {
     {{"2026-11-01 00:00:02 1tOHFe-040742-93 <= a@b H=Mx.Example [192.0.2.1] "
       "P=esmtps S=1", NULL},
      "Mx.Example", HV_HELO_IMPLIED},
-    /* H=[ip] in a session that reached RCPT: the literal [ip] */
+    /* H=[ip] in a session that reached RCPT: an unverified host's HELO is
+     * always printed, so none was given (not the literal [ip]) */
     {{"2026-11-01 00:00:02 H=[2001:db8::7] F=<a@b> rejected RCPT <c@d>: no",
       NULL},
-     "[2001:db8::7]", HV_HELO_IMPLIED},
+     NULL, HV_HELO_ABSENT},
+    /* ... whereas a literal HELO of an unverified host is printed */
+    {{"2026-11-01 00:00:02 H=([2001:db8::7]) [2001:db8::7] F=<a@b> rejected RCPT <c@d>: no",
+      NULL},
+     "[2001:db8::7]", HV_HELO_LOGGED},
     /* implied on an early line, logged later: the logged one wins */
     {{"2026-11-01 00:00:01 H=mx.example [192.0.2.1]:5 F=<a@b> rejected RCPT <c>",
       "2026-11-01 00:00:02 SMTP connection from mx.example (other.example) "
