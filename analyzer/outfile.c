@@ -18,6 +18,8 @@
 
 struct outfile {
     char *path;      /* FILE as given; NULL: stdout */
+    char *target;    /* the file replaced: FILE, or where a symlink FILE
+                        points (the link itself is kept) */
     char *tmp;       /* the temporary file; NULL: writing in place */
     int fd;          /* what the stream writes to */
     bool own_fd;     /* close fd at the end (not stdout) */
@@ -84,23 +86,23 @@ static int open_target(struct outfile *of)
     struct stat sb;
     mode_t mode;
 
-    if (stat(of->path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+    if (stat(of->target, &sb) == 0 && !S_ISREG(sb.st_mode)) {
         if (S_ISDIR(sb.st_mode)) {
             errno = EISDIR;
             return -1;
         }
-        return open(of->path, O_WRONLY | O_CLOEXEC);
+        return open(of->target, O_WRONLY | O_CLOEXEC);
     }
-    if (stat(of->path, &sb) == 0) {
+    if (stat(of->target, &sb) == 0) {
         mode = sb.st_mode & 07777;
     } else {
         mode_t um = umask(0);
         umask(um);
         mode = 0666 & ~um;
     }
-    size_t n = strlen(of->path) + 12;
+    size_t n = strlen(of->target) + 12;
     of->tmp = xmalloc(n);
-    snprintf(of->tmp, n, "%s.tmp.XXXXXX", of->path);
+    snprintf(of->tmp, n, "%s.tmp.XXXXXX", of->target);
     int fd = mkstemp(of->tmp);
     if (fd < 0) {
         int e = errno;
@@ -134,8 +136,23 @@ static void close_all(struct outfile *of)
 static void destroy(struct outfile *of)
 {
     free(of->path);
+    free(of->target);
     free(of->tmp);
     free(of);
+}
+
+/* link_target - where path leads when it is a symbolic link to an existing
+ * file (malloc'ed, so the rename replaces that file and keeps the link);
+ * else a copy of path. */
+static char *link_target(const char *path)
+{
+    struct stat lsb;
+    if (lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode)) {
+        char *real = realpath(path, NULL);
+        if (real != NULL)
+            return real;
+    }
+    return xstrdup(path);
 }
 
 int outfile_open(const char *path, struct outfile **out, char **err)
@@ -149,10 +166,12 @@ int outfile_open(const char *path, struct outfile **out, char **err)
         of->fd = STDOUT_FILENO;
     } else {
         of->path = xstrdup(path);
+        of->target = link_target(path);
         of->fd = open_target(of);
         if (of->fd < 0) {
             *err = errf("cannot write", path, errno);
             free(of->path);
+            free(of->target);
             free(of);
             return -1;
         }
@@ -208,10 +227,10 @@ int outfile_commit(struct outfile *of, int *errnum, char **err)
         of->err = errno;
     close_all(of);
     if (of->err == 0 && of->tmp != NULL) {
-        if (rename(of->tmp, of->path) != 0)
+        if (rename(of->tmp, of->target) != 0)
             of->err = errno;
         else
-            sync_dir(of->path);
+            sync_dir(of->target);
     }
     *errnum = of->err;
     if (of->err != 0) {

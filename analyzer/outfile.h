@@ -5,7 +5,8 @@
  * fsync'ed and renamed over FILE only when everything was written, so a
  * failure (disk full, interrupt) leaves the previous FILE as it was. An
  * existing FILE that is not a regular file (/dev/stdout, /dev/null, a FIFO)
- * is written in place, never replaced.
+ * is written in place, never replaced; a symbolic link to a file keeps
+ * being a link: the file it points to is the one replaced.
  *
  * Writes go through a stdio stream of our own (fopencookie) that remembers
  * the errno of the first failed write, so the message can name the cause

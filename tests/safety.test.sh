@@ -76,6 +76,15 @@ check_eq out-no-temp "$(ls "$D" | grep -c '\.tmp\.')" 0
 hv report --db "$A" > "$D/r-stdout.txt"
 check_eq out-same-as-stdout "$(cmp "$D/r.txt" "$D/r-stdout.txt" && echo same)" same
 
+# -o through a symbolic link: the file it points to is replaced, the link kept
+mkdir -p "$D/real"
+printf 'previous report\n' > "$D/real/r.txt"
+ln -s real/r.txt "$D/link.txt"
+check_cmd out-link hv report --db "$A" -o "$D/link.txt"
+check_eq out-link-kept "$(test -L "$D/link.txt" && echo link)" link
+check_eq out-link-target "$(cmp "$D/real/r.txt" "$D/r.txt" && echo same)" same
+check_eq out-link-no-temp "$(ls "$D" "$D/real" | grep -c '\.tmp\.')" 0
+
 # expect_write_fail NAME WANT_MSG CMD... - exit 1, one message naming the
 # file and the cause, the old file intact, no temporary file left.
 expect_write_fail() {
