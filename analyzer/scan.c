@@ -181,7 +181,12 @@ struct file_ctx {
     const char *path;
     int db_rc;                  /* first store failure */
     bool finishing;             /* inside parser finish() */
+    bool feeding_cut;           /* feeding a last line that has no newline */
     uint64_t resume_offset, resume_line;
+    /* a last line without a newline may be cut short: the next scan reads
+     * it again, with every session it touched (cut_offset/cut_line) */
+    bool cut;
+    uint64_t cut_offset, cut_line;
     int64_t first_ts, last_ts;
     int64_t stored, stored_helo;  /* distinct sessions stored, with a HELO */
     int64_t count_from_line;    /* lines up to this were counted before */
@@ -296,6 +301,10 @@ static void on_session(void *arg, const struct hv_session *s)
     if (fc->finishing && !s->complete && s->offset < fc->resume_offset) {
         fc->resume_offset = s->offset;
         fc->resume_line = s->line ? s->line - 1 : 0;
+    }
+    if (fc->feeding_cut && s->offset < fc->cut_offset) {
+        fc->cut_offset = s->offset;
+        fc->cut_line = s->line ? s->line - 1 : 0;
     }
     if (s->ts > 0) {
         if (fc->first_ts == INT64_MIN || s->ts < fc->first_ts)
@@ -548,9 +557,11 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
     memset(&src, 0, sizeof(src));
     bool emit = o->emit_jsonl != NULL;
     if (!emit) {
-        if (head_len == LINEIO_HEAD) {
+        if (head_len == LINEIO_HEAD)
             rc = store_find_source(st, fp, (int)head_len, &src);
-        } else if (head_len > 0) {   /* no content: nothing to know it by */
+        if (rc == HV_OK && src.id == 0 && head_len > 0) {
+            /* a file read while it was shorter than LINEIO_HEAD is known by
+             * the hash of that many first bytes; empty: nothing to know */
             struct head_arg ha = {head, head_len, ""};
             rc = store_find_source_prefix(st, head_hash, &ha, &src);
         }
@@ -686,8 +697,17 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
             fc.count_from_line = 0;
         }
     }
-    if (start_off > 0 && !emit && src.lines_read > (int64_t)start_line) {
-        rc = load_known(&fc, (int64_t)start_line, src.lines_read);
+    if (resumed && !restart && !emit && src.lines_read > (int64_t)start_line) {
+        /* a format that tells where its open unit began (mbox) resumes
+         * at the start of one: no tail of an earlier unit follows */
+        if (fmt->open_since == NULL)
+            rc = load_known(&fc, (int64_t)start_line, src.lines_read);
+        /* the re-read emits again every session that starts after the
+         * resume point; a session stored as open at the old end that the
+         * grown file shows to be no session of its own (postscreen CONNECT
+         * followed by PASS) must not stay behind */
+        if (rc == HV_OK)
+            rc = store_drop_sessions_after(st, src.id, (int64_t)start_line);
         if (rc != HV_OK) {
             store_rollback(st);
             free(fc.known);
@@ -724,9 +744,18 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
             if (flags & LINE_TOO_LONG)
                 continue;
         }
+        if ((int64_t)line.lineno == fc.known_upto && fc.known_upto == src.lines_read &&
+            lineio_offset(r) != (uint64_t)src.bytes_read)
+            fc.known_upto--;   /* this line was cut short last time: it is new */
+        if (flags & LINE_NO_EOL) {
+            fc.cut = fc.feeding_cut = true;
+            fc.cut_offset = line.offset;
+            fc.cut_line = line.lineno - 1;
+        }
         const char *reason = NULL;
         if (fmt->feed(p, &line, &reason) == HV_PARSE_SKIP && counted)
             count_reason(&fc, reason ? reason : "malformed", 1);
+        fc.feeding_cut = false;
         if (fc.db_rc != HV_OK)
             break;
         if (++batch >= BATCH_LINES) {
@@ -756,6 +785,16 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
         fc.resume_line = lines;
         fmt->finish(p);
         fc.finishing = false;
+        uint64_t since_off, since_line;
+        if (fmt->open_since != NULL && fmt->open_since(p, &since_off, &since_line) &&
+            since_off < fc.resume_offset) {
+            fc.resume_offset = since_off;
+            fc.resume_line = since_line;
+        }
+        if (fc.cut && fc.cut_offset < fc.resume_offset) {
+            fc.resume_offset = fc.cut_offset;
+            fc.resume_line = fc.cut_line;
+        }
     }
     fmt->close(p);
     int drc = drain(&fc);

@@ -878,5 +878,5 @@ static int exim_probe(const char *line, size_t len)
 }
 
 const struct hv_format hv_format_exim = {
-    "exim", exim_probe, exim_open, exim_feed, exim_finish, exim_close, false,
+    "exim", exim_probe, exim_open, exim_feed, exim_finish, exim_close, false, NULL,
 };

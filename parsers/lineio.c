@@ -534,6 +534,10 @@ int lineio_next(struct lineio *r, struct hv_line *line, unsigned *flags)
             }
             if (fill(r) > 0)
                 continue;
+            /* fill may have moved the content (compaction) or swapped the
+             * buffer (prefetch): look again */
+            base = r->buf + r->start;
+            avail = r->end - r->start;
             if (avail == 0)
                 return r->error ? r->error : LINEIO_EOF;
             /* last line without a newline */

@@ -44,6 +44,7 @@ struct hv_parser {
     enum mbox_state st;
     bool single;             /* the whole input is one message */
     bool prev_empty;         /* the previous line was empty */
+    bool at_end;             /* finish(): a header cut by the end is open */
 
     /* the current message */
     uint64_t msg_line;       /* line of its From_ line (1: single) */
@@ -239,7 +240,8 @@ static int decide(struct hv_parser *p, const char **reason)
     if (h->id[0] != '\0')
         hv_session_add_qid(s, h->id, strlen(h->id));
     s->messages = 1;
-    s->complete = true;
+    /* a header cut by the end of the input may go on when the file grows */
+    s->complete = !p->at_end;
     p->emit(p->arg, s);
     if (h->helo_truncated) {
         /* kept with its HELO cut to HV_HELO_MAX bytes, and counted */
@@ -374,9 +376,22 @@ static int mbox_feed(struct hv_parser *p, const struct hv_line *ln,
 static void mbox_finish(struct hv_parser *p)
 {
     const char *reason = NULL;
+    p->at_end = true;
     if (p->st == ST_HEADER)
         (void)decide(p, &reason);
+    p->at_end = false;
     p->st = ST_BODY;
+}
+
+/* mbox_open_since - the last message may go on in a grown file (a From_
+ * line ends it, never the end of input): it is open since its start. */
+static bool mbox_open_since(struct hv_parser *p, uint64_t *offset, uint64_t *lines)
+{
+    if (p->msg_line == 0)
+        return false;
+    *offset = p->msg_off;
+    *lines = p->msg_line - 1;
+    return true;
 }
 
 /* mbox_close - free the parser. */
@@ -391,4 +406,5 @@ static void mbox_close(struct hv_parser *p)
 
 const struct hv_format hv_format_mbox = {
     "mbox", mbox_probe, mbox_open, mbox_feed, mbox_finish, mbox_close, true,
+    mbox_open_since,
 };

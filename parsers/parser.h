@@ -62,6 +62,12 @@ struct hv_format {
     /* a mail file starts with its format (From_ line or header): detection
      * takes no file whose first line the probe does not know */
     bool first_line_decides;
+    /* open_since - optional: after finish, whether a unit of input is still
+     * open (an mbox message, whose end only the next From_ line shows), and
+     * then where it began (*offset, and *lines before it): the next scan of
+     * the grown file must start there. NULL: only the sessions finish()
+     * emits as incomplete hold the resume point back. */
+    bool (*open_since)(struct hv_parser *p, uint64_t *offset, uint64_t *lines);
 };
 
 extern const struct hv_format hv_format_postfix;

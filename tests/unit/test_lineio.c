@@ -255,6 +255,35 @@ static void suite(void)
         CHECK_INTEQ(i, NL);
     }
 
+    /* a last line without LF after a refill: its text intact, and the
+     * offset at the end of the file (not one past it) */
+    {
+        size_t nl = 8000, sz = 0;   /* below the first read: one refill at the end */
+        char *d = malloc(nl * 12 + 32);
+        for (size_t i = 0; i < nl; i++)
+            sz += (size_t)sprintf(d + sz, "line %06zu\n", i);
+        sz += (size_t)sprintf(d + sz, "the-last-one");
+        write_file("nolf", d, sz);
+        char e2[256];
+        struct lineio *r = open_in(path_of("nolf"), e2, sizeof(e2));
+        struct hv_line l;
+        unsigned f2 = 0;
+        char last[64] = "";
+        uint64_t last_off = 0;
+        size_t count = 0;
+        while (r != NULL && lineio_next(r, &l, &f2) == LINEIO_OK) {
+            count++;
+            snprintf(last, sizeof(last), "%s", l.p);
+            last_off = l.offset;
+        }
+        CHECK_STREQ(last, "the-last-one");
+        CHECK_INTEQ(count, nl + 1);
+        CHECK(f2 & LINE_NO_EOL);
+        CHECK_INTEQ(last_off, sz - 12);
+        CHECK_INTEQ(r != NULL ? lineio_offset(r) : 0, sz);
+        lineio_close(r);
+        free(d);
+    }
 }
 
 int main(void)

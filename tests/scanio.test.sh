@@ -1,0 +1,87 @@
+#!/bin/sh
+# scanio.test.sh - scanning inputs in pieces and through pipes: a log scanned,
+# grown (as cron after logrotate would see it) and scanned again must give
+# exactly the rows of one clean scan of the final file; pipes, /dev/stdin and
+# FIFOs are read once and whole; syslog files holding several MTAs.
+. tests/lib.sh
+D=$T_TMP
+export HELOVAL_NO_THREADS
+
+# export_rows DB - the stored sessions, sorted (header dropped).
+export_rows() {
+    hv export sessions --db "$1" --format tsv | tail -n +2 | sort
+}
+
+# clean_rows FILE - the rows of one clean scan of FILE into a fresh DB.
+clean_rows() {
+    rm -f "$D/clean.db"*
+    hv scan --db "$D/clean.db" -q --year 2026 "$1" 2>/dev/null
+    export_rows "$D/clean.db"
+}
+
+# grow_check NAME SRC CUT... - scan the first CUT bytes of SRC (as grow.log),
+# then each larger CUT, then the whole of SRC; the rows must equal those of
+# one clean scan of the final file, and no source may be stored twice.
+grow_check() {
+    name=$1 src=$2
+    shift 2
+    rm -f "$D/inc.db"* "$D/grow.log"
+    : > "$D/grow.log"
+    have=0
+    for cut in "$@" $(wc -c < "$src"); do
+        tail -c +$((have + 1)) "$src" | head -c $((cut - have)) >> "$D/grow.log"
+        have=$cut
+        hv scan --db "$D/inc.db" -q --year 2026 "$D/grow.log" 2>"$D/inc.err" ||
+            { fail "$name-scan-$cut" "$(head -c 300 "$D/inc.err")"; return; }
+    done
+    export_rows "$D/inc.db" > "$D/inc.rows"
+    clean_rows "$D/grow.log" > "$D/clean.rows"
+    if cmp -s "$D/inc.rows" "$D/clean.rows"; then ok "$name"; else
+        fail "$name" "rows differ from a clean scan: $(diff "$D/clean.rows" "$D/inc.rows" | head -6)"
+    fi
+    check_eq "$name-sources" "$(q "$D/inc.db" 'select count(*) from sources')" 1
+    check_eq "$name-lines" "$(q "$D/inc.db" 'select lines_read from sources')" \
+        "$(q "$D/clean.db" 'select lines_read from sources')"
+}
+
+# byte offset of the end of line N of FILE
+line_end() { head -n "$2" "$1" | wc -c; }
+
+# A Postfix log with postscreen: big enough to pass 4 KiB early on.
+$MKLOG --format postfix --sessions 120 --seed 7 > "$D/pf.log"
+# the first postscreen CONNECT whose session goes on after it
+ps_line=$(grep -n 'postscreen.*CONNECT from' "$D/pf.log" | head -1 | cut -d: -f1)
+
+for threads in 1 0; do
+    if [ $threads = 1 ]; then unset HELOVAL_NO_THREADS; t=thr; else HELOVAL_NO_THREADS=1; t=one; fi
+    # 7a. under 4 KiB at the first scan, then grown past it
+    grow_check "small-grows-$t" "$D/pf.log" "$(line_end "$D/pf.log" 5)" \
+        "$(line_end "$D/pf.log" 12)"
+    # 7b. cut right after a postscreen CONNECT (a session still open)
+    grow_check "postscreen-open-$t" "$D/pf.log" "$(line_end "$D/pf.log" "$ps_line")" \
+        "$(line_end "$D/pf.log" $((ps_line + 60)))"
+    # 7c. cut inside a line: the last line has no newline yet
+    grow_check "no-newline-$t" "$D/pf.log" $(($(line_end "$D/pf.log" 40) - 17)) \
+        $(($(line_end "$D/pf.log" 90) - 5))
+    # a file that ends without a newline is not read again by the next scan
+    head -c $(($(wc -c < "$D/pf.log") - 1)) "$D/pf.log" > "$D/nonl.log"
+    rm -f "$D/n.db"*
+    hv scan --db "$D/n.db" -q --year 2026 "$D/nonl.log"
+    check_cmd "nonl-rescan-$t" hv scan --db "$D/n.db" --year 2026 "$D/nonl.log"
+    grep -q "1 unchanged" "$T_TMP/err" && ok "nonl-unchanged-$t" ||
+        fail "nonl-unchanged-$t" "$(cat "$T_TMP/err")"
+    # many cuts, at line ends and inside lines
+    grow_check "many-cuts-$t" "$D/pf.log" 300 2000 4095 4096 4097 9000 \
+        "$(line_end "$D/pf.log" 200)" 40000 "$(line_end "$D/pf.log" 500)" 100000
+done
+unset HELOVAL_NO_THREADS
+
+# Exim and Sendmail logs grown in pieces
+$MKLOG --format exim --sessions 60 --seed 5 > "$D/ex.log"
+grow_check exim-grows "$D/ex.log" 1500 "$(line_end "$D/ex.log" 30)" 9000
+$MKLOG --format sendmail --sessions 60 --seed 5 > "$D/sm.log"
+grow_check sendmail-grows "$D/sm.log" 1500 "$(line_end "$D/sm.log" 30)" 9000
+# an mbox grown inside a header and inside a body: the last message is open
+# until the next From_ line
+$MKLOG --format mbox --sessions 40 --seed 5 > "$D/mb.log"
+grow_check mbox-grows "$D/mb.log" 119 "$(line_end "$D/mb.log" 30)" 9653 20000
