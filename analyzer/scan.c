@@ -102,8 +102,11 @@ static void add_input(struct inputs *in, const char *path, const struct stat *sb
     struct input *e = &in->v[in->n++];
     e->path = xstrdup(path);
     e->mtime = sb ? (int64_t)sb->st_mtime : (int64_t)time(NULL);
-    e->size = sb ? (int64_t)sb->st_size : -1;
-    e->first_ts = sb ? first_line_time(path, e->mtime) : e->mtime;
+    /* a pipe, FIFO or terminal (stdin, /dev/stdin, <(cmd)) has no size and
+     * is opened only once, by scan_file: a peek here would eat its start */
+    bool regular = sb != NULL && S_ISREG(sb->st_mode);
+    e->size = regular ? (int64_t)sb->st_size : -1;
+    e->first_ts = regular ? first_line_time(path, e->mtime) : e->mtime;
     e->order = order;
 }
 
@@ -682,6 +685,14 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
     }
     if (start_off > 0) {
         int k = lineio_skip_to(r, start_off, start_line);
+        if (k != LINEIO_OK && in->size < 0) {
+            /* a stream that ends before the resume point holds nothing
+             * that was not read before; it cannot be read again anyway */
+            if (!emit)
+                store_rollback(st);
+            stats->files_unchanged++;
+            goto out;
+        }
         if (k != LINEIO_OK) {
             /* shorter than before: read it again from the start */
             lineio_close(r);
