@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "lineio.h"
+#include "mixed.h"
 #include "msg.h"
 #include "parser.h"
 #include "progress.h"
@@ -192,6 +193,7 @@ struct file_ctx {
     uint64_t cut_offset, cut_line;
     int64_t first_ts, last_ts;
     int64_t stored, stored_helo;  /* distinct sessions stored, with a HELO */
+    int64_t stored_by_mta[4];     /* ... by enum hv_mta */
     int64_t count_from_line;    /* lines up to this were counted before */
     /* resuming: sessions keyed at lines up to known_upto were stored by an
      * earlier run; known[] holds those lines (sorted) from the resume point */
@@ -332,8 +334,11 @@ static void on_session(void *arg, const struct hv_session *s)
             return;   /* the tail of a session stored whole before the resume point */
         fc->reseen[i] = true;
     }
-    if (!s->again)
+    if (!s->again) {
         fc->stored++;
+        if ((unsigned)s->mta < 4)
+            fc->stored_by_mta[s->mta]++;
+    }
     if (s->has_helo && !(s->again && s->had_helo))
         fc->stored_helo++;
     if (fc->sq != NULL)
@@ -508,25 +513,28 @@ static void count_helo_from(struct store *st, struct scan_stats *stats)
     stats->have_helo_from = true;
 }
 
-/* count_session_rows - sessions (and those with a HELO) of one source. */
+/* count_session_rows - sessions (and those with a HELO) of one source,
+ * and its sessions per MTA (by_mta[enum hv_mta]). */
 static void count_session_rows(struct store *st, int64_t source_id, int64_t *n,
-                               int64_t *with_helo, int *mta)
+                               int64_t *with_helo, int64_t by_mta[4])
 {
     sqlite3_stmt *q;
     *n = *with_helo = 0;
+    memset(by_mta, 0, 4 * sizeof(by_mta[0]));
     if (sqlite3_prepare_v2(store_db(st),
-                           "SELECT count(*), count(helo), min(mta) FROM sessions"
-                           " WHERE id >= (?1 << 32) AND id < ((?1 + 1) << 32)",
+                           "SELECT mta, count(*), count(helo) FROM sessions"
+                           " WHERE id >= (?1 << 32) AND id < ((?1 + 1) << 32) GROUP BY mta",
                            -1, &q, NULL) != SQLITE_OK)
         return;
     sqlite3_bind_int64(q, 1, source_id);
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        *n = sqlite3_column_int64(q, 0);
-        *with_helo = sqlite3_column_int64(q, 1);
-        const char *m = (const char *)sqlite3_column_text(q, 2);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(q, 0);
         int k = m != NULL ? mta_index(m) : -1;
-        if (k >= 0 && mta != NULL)
-            *mta = k;
+        int64_t c = sqlite3_column_int64(q, 1);
+        *n += c;
+        *with_helo += sqlite3_column_int64(q, 2);
+        if (k >= 0)
+            by_mta[k] += c;
     }
     sqlite3_finalize(q);
 }
@@ -731,7 +739,7 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
     struct hv_clock clock;
     hv_clock_init(&clock, o->year, in->mtime);
     struct hv_parse_opts popts = {&clock, &o->trusted, is_single_message(in->path)};
-    struct hv_parser *p = fmt->open(&popts, on_session, &fc);
+    struct hv_mixed *p = hv_mixed_open(fmt, &popts, on_session, &fc);
     progress_file(pg, in->path, in->size, lineio_is_gzip(r));
 
     struct hv_line line;
@@ -764,7 +772,7 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
             fc.cut_line = line.lineno - 1;
         }
         const char *reason = NULL;
-        if (fmt->feed(p, &line, &reason) == HV_PARSE_SKIP && counted)
+        if (hv_mixed_feed(p, &line, &reason) == HV_PARSE_SKIP && counted)
             count_reason(&fc, reason ? reason : "malformed", 1);
         fc.feeding_cut = false;
         if (fc.db_rc != HV_OK)
@@ -794,10 +802,10 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
         fc.finishing = true;
         fc.resume_offset = end_off;
         fc.resume_line = lines;
-        fmt->finish(p);
+        hv_mixed_finish(p);
         fc.finishing = false;
         uint64_t since_off, since_line;
-        if (fmt->open_since != NULL && fmt->open_since(p, &since_off, &since_line) &&
+        if (hv_mixed_open_since(p, &since_off, &since_line) &&
             since_off < fc.resume_offset) {
             fc.resume_offset = since_off;
             fc.resume_line = since_line;
@@ -807,7 +815,7 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
             fc.resume_line = fc.cut_line;
         }
     }
-    fmt->close(p);
+    hv_mixed_close(p);
     int drc = drain(&fc);
     if (fc.db_rc == HV_OK)
         fc.db_rc = drc;
@@ -829,7 +837,6 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
         fc.db_rc = flush_reasons(&fc);
     if (fc.db_rc == HV_OK && !emit) {
         int64_t after_n, after_h;
-        int mta = 0;
         src.bytes_read = (int64_t)end_off;
         src.lines_read = (int64_t)lines;
         src.last_offset = (int64_t)fc.resume_offset;
@@ -838,17 +845,17 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
                                      fc.last_ts);
         if (fc.db_rc == HV_OK)
             fc.db_rc = store_commit(st);
+        int64_t by_mta[4];
         if (resumed) {
             /* earlier runs stored part of this file: count its rows */
-            count_session_rows(st, src.id, &after_n, &after_h, &mta);
+            count_session_rows(st, src.id, &after_n, &after_h, by_mta);
         } else {
             after_n = fc.stored;
             after_h = fc.stored_helo;
-            int fmt_mta = mta_index(fmt->name);
-            if (fmt_mta >= 0)
-                mta = fmt_mta;
+            memcpy(by_mta, fc.stored_by_mta, sizeof(by_mta));
         }
-        stats->sessions_by_mta[mta] += after_n;
+        for (int m = 0; m < 4; m++)
+            stats->sessions_by_mta[m] += by_mta[m];
         stats->sessions += after_n;
         stats->sessions_with_helo += after_h;
     }
@@ -985,14 +992,24 @@ void scan_print_summary(const struct scan_stats *s)
         char buf[1024];
         size_t used = 0;
         buf[0] = '\0';
+        int64_t other = 0;
         for (int i = 0; i < s->nreasons && used < sizeof(buf); i++) {
-            int w = snprintf(buf + used, sizeof(buf) - used, "%s%s %lld", i ? ", " : "",
+            if (strcmp(s->skip_reasons[i], HV_REASON_OTHER_PROGRAM) == 0) {
+                other = s->skip_counts[i];   /* no fault: said on its own */
+                continue;
+            }
+            int w = snprintf(buf + used, sizeof(buf) - used, "%s%s %lld", used ? ", " : "",
                              s->skip_reasons[i], (long long)s->skip_counts[i]);
             if (w < 0)
                 break;
             used += (size_t)w;
         }
-        msg_info("scan: lines skipped or repaired, by reason: %s", buf);
+        if (used > 0)
+            msg_info("scan: lines skipped or repaired, by reason: %s", buf);
+        if (other > 0)
+            msg_info("scan: %lld line(s) of other programs (not Postfix, Exim or Sendmail:"
+                     " dovecot, opendkim...) ignored (" HV_REASON_OTHER_PROGRAM ")",
+                     (long long)other);
     }
     if (s->interrupted)
         msg_warn("scan: interrupted; what was read is stored and the next scan continues");

@@ -131,3 +131,43 @@ rows_of "$D/s.db" > "$D/s.rows"
 cmp -s "$D/s.rows" "$D/ref.rows" && ok stream-grows ||
     fail stream-grows "$(diff "$D/ref.rows" "$D/s.rows" | head -4)"
 check_eq stream-sources "$(q "$D/s.db" 'select count(*) from sources')" 1
+
+# 6. one syslog file with the lines of several programs: every MTA's
+# sessions stored with its MTA, the lines of other daemons counted apart
+$MKLOG --format postfix --sessions 80 --seed 21 > "$D/m-pf.log"
+$MKLOG --format sendmail --sessions 60 --seed 22 > "$D/m-sm.log"
+# Exim's own lines behind a syslog prefix (as with log_file_path = syslog)
+$MKLOG --format exim --sessions 60 --seed 23 |
+    sed -E 's/^2026-11-01 ([0-9:]+) /Nov  1 \1 mx1 exim[4242]: /' > "$D/m-ex.log"
+awk '{ if (NR % 7 == 0) printf "Nov  1 %s mx1 dovecot: imap-login: Login: user=<u%d>, method=PLAIN\n", $3, NR;
+       else if (NR % 11 == 0) printf "Nov  1 %s mx1 opendkim[77]: ABC%d: no signature data\n", $3, NR }' \
+    "$D/m-pf.log" > "$D/m-other.log"
+cat "$D/m-pf.log" "$D/m-sm.log" "$D/m-ex.log" "$D/m-other.log" | sort -s -k3,3 > "$D/mixed.log"
+# the rows of each MTA's log scanned alone, without source and line
+rm -f "$D/sep.db"*
+hv scan --db "$D/sep.db" -q --year 2026 "$D/m-pf.log" "$D/m-sm.log" "$D/m-ex.log"
+hv export sessions --db "$D/sep.db" --format tsv | tail -n +2 | cut -f3- | sort > "$D/sep.rows"
+for threads in 1 0; do
+    if [ $threads = 1 ]; then unset HELOVAL_NO_THREADS; t=thr; else HELOVAL_NO_THREADS=1; t=one; fi
+    rm -f "$D/mix.db"*
+    check_cmd "mixed-scan-$t" hv scan --db "$D/mix.db" --year 2026 "$D/mixed.log"
+    hv export sessions --db "$D/mix.db" --format tsv | tail -n +2 | cut -f3- | sort > "$D/mix.rows"
+    if cmp -s "$D/mix.rows" "$D/sep.rows"; then ok "mixed-rows-$t"; else
+        fail "mixed-rows-$t" "$(wc -l < "$D/mix.rows") rows, want $(wc -l < "$D/sep.rows")"
+    fi
+    for mta in postfix exim sendmail; do
+        check_eq "mixed-$mta-$t" "$(q "$D/mix.db" "select count(*) from sessions where mta='$mta'")" \
+            "$(q "$D/sep.db" "select count(*) from sessions where mta='$mta'")"
+    done
+    check_eq "mixed-other-$t" "$(q "$D/mix.db" "select count from source_skips where reason='other-program'")" \
+        "$(wc -l < "$D/m-other.log")"
+    check_eq "mixed-skips-$t" "$(q "$D/mix.db" "select coalesce(sum(count),0) from source_skips where reason<>'other-program'")" \
+        "$(q "$D/sep.db" "select coalesce(sum(count),0) from source_skips")"
+    grep -q "$(wc -l < "$D/m-other.log") line(s) of other programs" "$T_TMP/err" && ok "mixed-msg-$t" ||
+        fail "mixed-msg-$t" "$(cat "$T_TMP/err")"
+    grep -q "postfix $(q "$D/sep.db" "select count(*) from sessions where mta='postfix'"), exim $(q "$D/sep.db" "select count(*) from sessions where mta='exim'"), sendmail $(q "$D/sep.db" "select count(*) from sessions where mta='sendmail'")" "$T_TMP/err" &&
+        ok "mixed-summary-$t" || fail "mixed-summary-$t" "$(cat "$T_TMP/err")"
+done
+unset HELOVAL_NO_THREADS
+# grown in pieces, the mixed file gives the rows of one clean scan
+grow_check mixed-grows "$D/mixed.log" 3000 "$(line_end "$D/mixed.log" 100)" 20000
