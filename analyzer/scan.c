@@ -201,6 +201,8 @@ struct file_ctx {
     int64_t *known;
     bool *reseen;               /* known[i] was given again by this read */
     size_t nknown;
+    bool tails_possible;        /* the resume point may fall inside a
+                                   session stored whole (log formats) */
     struct reason_count reasons[24];
     int nreasons;
 };
@@ -328,12 +330,11 @@ static void on_session(void *arg, const struct hv_session *s)
     }
     if (fc->db_rc != HV_OK)
         return;
-    if ((int64_t)s->line <= fc->known_upto) {
-        ptrdiff_t i = known_index(fc, (int64_t)s->line);
-        if (i < 0)
-            return;   /* the tail of a session stored whole before the resume point */
-        fc->reseen[i] = true;
-    }
+    ptrdiff_t i = fc->nknown > 0 ? known_index(fc, (int64_t)s->line) : -1;
+    if (i >= 0)
+        fc->reseen[i] = true;   /* a cut last line read again whole is new */
+    else if (fc->tails_possible && (int64_t)s->line <= fc->known_upto)
+        return;   /* the tail of a session stored whole before the resume point */
     if (!s->again) {
         fc->stored++;
         if ((unsigned)s->mta < 4)
@@ -717,16 +718,10 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
         }
     }
     if (resumed && !restart && !emit && src.lines_read > (int64_t)start_line) {
-        /* a format that tells where its open unit began (mbox) resumes
-         * at the start of one: no tail of an earlier unit follows */
-        if (fmt->open_since == NULL)
-            rc = load_known(&fc, (int64_t)start_line, src.lines_read);
-        /* the re-read emits again every session that starts after the
-         * resume point; a session stored as open at the old end that the
-         * grown file shows to be no session of its own (postscreen CONNECT
-         * followed by PASS) must not stay behind */
-        if (rc == HV_OK)
-            rc = store_drop_sessions_after(st, src.id, (int64_t)start_line);
+        rc = load_known(&fc, (int64_t)start_line, src.lines_read);
+        /* a format that tells where its open unit began (mbox) resumes at
+         * the start of one: no tail of an earlier unit follows */
+        fc.tails_possible = fmt->open_since == NULL;
         if (rc != HV_OK) {
             store_rollback(st);
             free(fc.known);

@@ -640,21 +640,6 @@ int store_save_source(struct store *st, struct store_source *src,
     return rc;
 }
 
-int store_drop_sessions_after(struct store *st, int64_t source_id, int64_t after_line)
-{
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(st->db,
-                           "DELETE FROM sessions WHERE id > ((?1 << 32) | ?2)"
-                           " AND id < ((?1 + 1) << 32)",
-                           -1, &q, NULL) != SQLITE_OK)
-        return db_err(st, "dropping re-read sessions");
-    sqlite3_bind_int64(q, 1, source_id);
-    sqlite3_bind_int64(q, 2, after_line);
-    int rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    return rc == SQLITE_DONE ? HV_OK : db_err(st, "dropping re-read sessions");
-}
-
 int store_add_skips(struct store *st, int64_t source_id, const char *reason,
                     int64_t n)
 {

@@ -103,11 +103,6 @@ int store_save_source(struct store *st, struct store_source *src,
                       const char *path, const char *fp, int fp_len,
                       int64_t first_ts, int64_t last_ts);
 
-/* store_drop_sessions_after - delete the sessions of a source that start
- * after line after_line (a resumed scan stores them again). HV_OK or
- * HV_EDB. */
-int store_drop_sessions_after(struct store *st, int64_t source_id, int64_t after_line);
-
 /* store_add_skips - add n to the count of reason for a source. */
 int store_add_skips(struct store *st, int64_t source_id, const char *reason,
                     int64_t n);

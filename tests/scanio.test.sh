@@ -37,7 +37,7 @@ grow_check() {
     export_rows "$D/inc.db" > "$D/inc.rows"
     clean_rows "$D/grow.log" > "$D/clean.rows"
     if cmp -s "$D/inc.rows" "$D/clean.rows"; then ok "$name"; else
-        fail "$name" "rows differ from a clean scan: $(diff "$D/clean.rows" "$D/inc.rows" | head -6)"
+        fail "$name" "rows differ from a clean scan: $(diff "$D/clean.rows" "$D/inc.rows" | head -8)"
     fi
     check_eq "$name-sources" "$(q "$D/inc.db" 'select count(*) from sources')" 1
     check_eq "$name-lines" "$(q "$D/inc.db" 'select lines_read from sources')" \
