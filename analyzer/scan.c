@@ -715,6 +715,7 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
             }
             start_off = start_line = 0;
             fc.count_from_line = 0;
+            restart = true;
         }
     }
     if (resumed && !restart && !emit && src.lines_read > (int64_t)start_line) {
