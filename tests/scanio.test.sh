@@ -48,7 +48,7 @@ grow_check() {
 line_end() { head -n "$2" "$1" | wc -c; }
 
 # A Postfix log with postscreen: big enough to pass 4 KiB early on.
-$MKLOG --format postfix --sessions 120 --seed 7 > "$D/pf.log"
+$GENLOG --format postfix --sessions 120 --seed 7 > "$D/pf.log"
 # a postscreen CONNECT past the first 4 KiB (its PASS or reject follows)
 ps_line=$(grep -n 'postscreen.*CONNECT from' "$D/pf.log" | awk -F: '$1 > 60 { print $1; exit }')
 
@@ -77,17 +77,17 @@ done
 unset HELOVAL_NO_THREADS
 
 # Exim and Sendmail logs grown in pieces
-$MKLOG --format exim --sessions 60 --seed 5 > "$D/ex.log"
+$GENLOG --format exim --sessions 60 --seed 5 > "$D/ex.log"
 grow_check exim-grows "$D/ex.log" 1500 "$(line_end "$D/ex.log" 30)" 9000
-$MKLOG --format sendmail --sessions 60 --seed 5 > "$D/sm.log"
+$GENLOG --format sendmail --sessions 60 --seed 5 > "$D/sm.log"
 grow_check sendmail-grows "$D/sm.log" 1500 "$(line_end "$D/sm.log" 30)" 9000
 # an mbox grown inside a header and inside a body: the last message is open
 # until the next From_ line
-$MKLOG --format mbox --sessions 40 --seed 5 > "$D/mb.log"
+$GENLOG --format mbox --sessions 40 --seed 5 > "$D/mb.log"
 grow_check mbox-grows "$D/mb.log" 119 "$(line_end "$D/mb.log" 30)" 9653 20000
 
 # 8. pipes: read once and whole (no 64 KiB lost, no hang), whatever the path
-$MKLOG --format postfix --sessions 400 --seed 9 > "$D/big.log"
+$GENLOG --format postfix --sessions 400 --seed 9 > "$D/big.log"
 rm -f "$D/ref.db"*
 hv scan --db "$D/ref.db" -q --year 2026 "$D/big.log"
 # rows without the source column
@@ -134,10 +134,10 @@ check_eq stream-sources "$(q "$D/s.db" 'select count(*) from sources')" 1
 
 # 6. one syslog file with the lines of several programs: every MTA's
 # sessions stored with its MTA, the lines of other daemons counted apart
-$MKLOG --format postfix --sessions 80 --seed 21 > "$D/m-pf.log"
-$MKLOG --format sendmail --sessions 60 --seed 22 > "$D/m-sm.log"
+$GENLOG --format postfix --sessions 80 --seed 21 > "$D/m-pf.log"
+$GENLOG --format sendmail --sessions 60 --seed 22 > "$D/m-sm.log"
 # Exim's own lines behind a syslog prefix (as with log_file_path = syslog)
-$MKLOG --format exim --sessions 60 --seed 23 |
+$GENLOG --format exim --sessions 60 --seed 23 |
     sed -E 's/^2026-11-01 ([0-9:]+) /Nov  1 \1 mx1 exim[4242]: /' > "$D/m-ex.log"
 awk '{ if (NR % 7 == 0) printf "Nov  1 %s mx1 dovecot: imap-login: Login: user=<u%d>, method=PLAIN\n", $3, NR;
        else if (NR % 11 == 0) printf "Nov  1 %s mx1 opendkim[77]: ABC%d: no signature data\n", $3, NR }' \
