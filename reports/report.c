@@ -688,7 +688,8 @@ static const char sql_summary[] =
     "SELECT"
     " (SELECT count(*) FROM sources) AS files,"
     " (SELECT COALESCE(sum(lines_read),0) FROM sources) AS lines,"
-    " (SELECT COALESCE(sum(count),0) FROM source_skips) AS lines_skipped,"
+    " (SELECT COALESCE(sum(count),0) FROM source_skips"
+    "  WHERE reason <> 'other-program') AS lines_skipped,"
     " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', :first, 'unixepoch'),'')"
     "  AS first_session,"
     " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', :last, 'unixepoch'),'')"
@@ -730,7 +731,7 @@ static void sql_sources(struct ctx *c, struct fmt_buf *b)
 {
     fmt_buf_puts(b, "SELECT src.path, COALESCE(src.format,''), src.lines_read,"
                     " (SELECT COALESCE(sum(count),0) FROM source_skips k"
-                    "  WHERE k.source_id = src.id),"
+                    "  WHERE k.source_id = src.id AND k.reason <> 'other-program'),"
                     " (SELECT count(*) FROM sessions s WHERE"
                     "  s.id >= (src.id << 32) AND s.id < ((src.id + 1) << 32)");
     if (c->o->since != LLONG_MIN)

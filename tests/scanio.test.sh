@@ -167,6 +167,10 @@ for threads in 1 0; do
         fail "mixed-msg-$t" "$(cat "$T_TMP/err")"
     grep -q "postfix $(q "$D/sep.db" "select count(*) from sessions where mta='postfix'"), exim $(q "$D/sep.db" "select count(*) from sessions where mta='exim'"), sendmail $(q "$D/sep.db" "select count(*) from sessions where mta='sendmail'")" "$T_TMP/err" &&
         ok "mixed-summary-$t" || fail "mixed-summary-$t" "$(cat "$T_TMP/err")"
+    # the report's skipped-line total leaves other programs' lines out
+    check_eq "mixed-report-skipped-$t" "$(hv report --db "$D/mix.db" --format json |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["lines_skipped"])')" \
+        "$(q "$D/sep.db" "select coalesce(sum(count),0) from source_skips")"
 done
 unset HELOVAL_NO_THREADS
 # grown in pieces, the mixed file gives the rows of one clean scan
