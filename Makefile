@@ -19,11 +19,17 @@ DEPS_STAMP := $(B)/.deps-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
-             $(CFLAGS) -Ianalyzer -Iparsers -Ireports $(PKG_CFLAGS)
+             $(CFLAGS) $(INCLUDES) $(PKG_CFLAGS)
 LDLIBS    += $(PKG_LIBS) -lpthread -lm
 
+# The source tree (README "Layout"): parsers/, analyzer/ by concern (base,
+# store, scan, dns, csv; main.c is the CLI) and reports/. Every folder is on
+# the include path, so a header is named by its file name alone.
+ANALYZER_DIRS := analyzer/base analyzer/store analyzer/scan analyzer/dns analyzer/csv
+SRC_DIRS     := parsers $(ANALYZER_DIRS) analyzer reports
+INCLUDES     := $(addprefix -I,$(SRC_DIRS))
 PARSER_SRC   := $(wildcard parsers/*.c)
-ANALYZER_SRC := $(wildcard analyzer/*.c)
+ANALYZER_SRC := $(wildcard analyzer/*.c $(addsuffix /*.c,$(ANALYZER_DIRS)))
 REPORT_SRC   := $(wildcard reports/*.c)
 PARSER_OBJ   := $(patsubst %.c,$(B)/%.o,$(PARSER_SRC))
 LIB_OBJ      := $(patsubst %.c,$(B)/%.o,$(filter-out analyzer/main.c,$(ANALYZER_SRC)) $(REPORT_SRC))

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "csvsql.h"
 #include "policy.h"
 #include "report.h"
 #include "schema.h"
@@ -26,7 +27,7 @@ static const char *const session_cols[] = {
 #define NCOLS_VERDICTS 17
 
 /* One source at a time: a session's id is (source_id << 32) | line
- * (analyzer/schema.c), so a source's sessions are one rowid range, read in
+ * (analyzer/store/schema.c), so a source's sessions are one rowid range, read in
  * line order without a sort. */
 #define SOURCE_RANGE " WHERE s.id >= (?1 << 32) AND s.id < ((?1 + 1) << 32)"
 
@@ -36,7 +37,7 @@ static const char sql_sessions[] =
     " FROM sessions s JOIN sources src ON src.id = s.source_id"
     SOURCE_RANGE " ORDER BY s.id";
 
-/* The joins of the `verdicts` view (analyzer/schema.c), restricted to one
+/* The joins of the `verdicts` view (analyzer/store/schema.c), restricted to one
  * source: the view itself cannot be filtered by source id through the
  * index. Keep the two in step. */
 static const char sql_verdicts[] =

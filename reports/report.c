@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "fmt.h"
+#include "csvsql.h"
 #include "heloname.h"
 #include "policy.h"
 #include "xmem.h"

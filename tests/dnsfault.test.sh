@@ -177,7 +177,7 @@ for m in tcclose tcrst tcgarbage tcshort tcstall tctc; do
     resolve $m "$CH" $OPTS
     expect $m "10.5.5.5 $m.chaos.ex defer/srv-lookup-failed"
     # timeouts are retried (tries 2); a broken connection 3 times more (its
-    # first 3 failures are not counted: see conn_retry in analyzer/resolver.c);
+    # first 3 failures are not counted: see conn_retry in analyzer/dns/resolver.c);
     # a TC answer over TCP is an answer (final)
     case $m in tcclose|tcrst|tcshort) want=5 ;; tctc) want=1 ;; *) want=2 ;; esac
     check_eq "$m: UDP said TC" "$(seen chaos "^udp 33 _client._smtp.$m.chaos.ex tc\$")" $want

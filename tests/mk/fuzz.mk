@@ -49,7 +49,7 @@ fuzz: $(DEPS_STAMP)
 	    *) src="tests/fuzz/fuzz_$$n.c" ;; esac; \
 	    echo "fuzz: building $$n"; \
 	    $(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(FUZZ_CFLAGS) \
-	        -Ianalyzer -Iparsers -Ireports $(PKG_CFLAGS) -o $(B)/libfuzzer/fuzz_$$n \
+	        $(INCLUDES) $(PKG_CFLAGS) -o $(B)/libfuzzer/fuzz_$$n \
 	        $$src $(FUZZ_SRC) $(LDLIBS) || exit 1; \
 	    mkdir -p tests/fuzz/corpus/$$n $(B)/libfuzzer/new-$$n; \
 	    echo "fuzz: running $$n for $(FUZZ_SECONDS)s"; \

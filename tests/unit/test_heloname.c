@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "csvsql.h"
 #include "heloname.h"
 
 static const struct {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "csvsql.h"
 #include "policy.h"
 #include "schema.h"
 

@@ -12,7 +12,6 @@
 #ifndef HV_HELONAME_H
 #define HV_HELONAME_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -65,10 +64,5 @@ bool helo_literal_addr(const char *helo, struct hv_addr *a);
  * "1.2.0.192.in-addr.arpa" or the 32-nibble "...ip6.arpa", no trailing
  * dot. Returns false (out = "") for other classes or a short buffer. */
 bool helo_reverse_name(const char *helo, char *out, size_t outlen);
-
-/* heloname_register_sql - register the deterministic SQL function
- * hv_helo_class(helo) -> class name (NULL -> "none") on db. A failure to
- * register shows up later as "no such function" in the SQL that uses it. */
-void heloname_register_sql(sqlite3 *db);
 
 #endif

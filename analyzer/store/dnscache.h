@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * dnscache - the dns_cache table (analyzer/schema.c): raw DNS answers keyed
+ * dnscache - the dns_cache table (analyzer/store/schema.c): raw DNS answers keyed
  * by (lower-case qname, qtype) with their status, rcode, TTL, fetch time
  * and expiry. Positive and negative answers are kept for their TTL (RFC 2308
  * for negative ones), failures (timeout, servfail, refused, error) for

@@ -27,6 +27,7 @@
 #include "dnscache.h"
 #include "dnsmsg.h"
 #include "msg.h"
+#include "csvsql.h"
 #include "policy.h"
 #include "resolver.h"
 #include "xmem.h"

@@ -2,8 +2,9 @@
 /*
  * policy - what a CSV-enabled server would do with a session: the table
  * (CSA status x DNA status -> accept|mark|reject|tempfail), its file format,
- * its copy in the database (`policy` table, analyzer/schema.c) and the SMTP
- * reply or header each verdict stands for.
+ * its copy in the database (`policy` table, analyzer/store/schema.c, written
+ * by analyzer/store/csvsql.c) and the SMTP reply or header each verdict
+ * stands for.
  *
  * Default table (DESIGN.md):
  *   CSA \ DNA  recommended unknown  not-recommended defer
@@ -23,7 +24,6 @@
 #ifndef HV_POLICY_H
 #define HV_POLICY_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -66,10 +66,6 @@ int policy_parse(const char *text, size_t len, const char *name,
 const char *policy_action(const struct policy *p, const char *csa,
                           const char *dna);
 
-/* policy_store - replace the rows of the `policy` table with p in one
- * savepoint. Returns 0 or -1 (the SQLite error is in sqlite3_errmsg(db)). */
-int policy_store(const struct policy *p, sqlite3 *db);
-
 /* policy_smtp_reply - the reply text for a verdict into out (always
  * NUL-terminated; truncated to outlen-1):
  *   reject, CSA fail (or no DNA D/E) -> "550 5.7.1 Client SMTP authorization
@@ -91,10 +87,5 @@ bool policy_smtp_reply(char *out, size_t outlen, const char *verdict,
                        const char *csa_status, const char *csa_reason,
                        const char *dna_status, const char *dna_service,
                        const char *helo, const char *authserv_id);
-
-/* policy_register_sql - register the deterministic SQL function
- * hv_smtp_reply(verdict, csa_status, csa_reason, dna_status, dna_service,
- * helo, authserv_id) -> text (NULL when the verdict is NULL or unknown). */
-void policy_register_sql(sqlite3 *db);
 
 #endif

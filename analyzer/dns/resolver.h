@@ -3,7 +3,7 @@
  * resolver - the network DNS transport: c-ares 1.18 driven by epoll through
  * ARES_OPT_SOCK_STATE_CB and ares_process_fd (never select/ares_fds).
  * Queries are raw (ares_send of a message built by ares_create_query) and
- * answers come back raw, as received, for analyzer/dnsmsg to parse.
+ * answers come back raw, as received, for analyzer/dns/dnsmsg to parse.
  * ARES_FLAG_NOCHECKRESP is set and c-ares tries each server once: the retry
  * policy is ours (timeouts and SERVFAIL retried up to `tries` times;
  * NXDOMAIN, NODATA, REFUSED and other answers are final). Truncated UDP
@@ -11,7 +11,7 @@
  * At most `concurrency` queries are in flight, at most `qps` sent per
  * second, and identical (qname, qtype) queries pending at the same time
  * are merged into one wire query. Nothing here is cached: the cache is
- * analyzer/dnscache (SQLite). Not thread-safe; one handle per thread.
+ * analyzer/store/dnscache (SQLite). Not thread-safe; one handle per thread.
  */
 #ifndef HV_RESOLVER_H
 #define HV_RESOLVER_H

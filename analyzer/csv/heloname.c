@@ -245,36 +245,3 @@ bool helo_reverse_name(const char *helo, char *out, size_t outlen)
     }
     return true;
 }
-
-/* sql_helo_class - hv_helo_class(helo): the class name; text with an
- * embedded NUL is "invalid". */
-static void sql_helo_class(sqlite3_context *ctx, int argc, sqlite3_value **v)
-{
-    const unsigned char *t;
-    int n;
-
-    (void)argc;
-    if (sqlite3_value_type(v[0]) == SQLITE_NULL) {
-        sqlite3_result_text(ctx, "none", -1, SQLITE_STATIC);
-        return;
-    }
-    t = sqlite3_value_text(v[0]);
-    n = sqlite3_value_bytes(v[0]);
-    if (t == NULL) {
-        sqlite3_result_error_nomem(ctx);
-        return;
-    }
-    if (strlen((const char *)t) != (size_t)n) {
-        sqlite3_result_text(ctx, "invalid", -1, SQLITE_STATIC);
-        return;
-    }
-    sqlite3_result_text(ctx, helo_class_name(helo_classify((const char *)t)),
-                        -1, SQLITE_STATIC);
-}
-
-void heloname_register_sql(sqlite3 *db)
-{
-    sqlite3_create_function_v2(db, "hv_helo_class", 1,
-                               SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                               sql_helo_class, NULL, NULL, NULL);
-}

@@ -70,7 +70,7 @@ struct resolve_stats { long long names, pairs, queries, cache_hits, timeouts, fa
 
 /* resolve_run - evaluate every session whose CSA/DNA is missing or expired; HV_OK or an
    error with a malloc'ed message in *err. Prints the progress bar and the summary with
-   msg_info (analyzer/msg.h) unless msg_quiet. Errors: HV_EDB (SQLite), HV_EDNS (server
+   msg_info (analyzer/base/msg.h) unless msg_quiet. Errors: HV_EDB (SQLite), HV_EDNS (server
    list, zone file, c-ares/epoll setup, policy file), HV_EINTR (interrupted: *out is still
    filled, what was finished is committed), HV_EDEGRADED (the run finished and stored its
    results, but more than half of the lookups it sent to the network ended in a timeout,
