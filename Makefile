@@ -105,9 +105,14 @@ check-clone:
 
 # test - the README's test command and CI's: the suite on the normal build,
 # again under ASan+UBSan, again under valgrind; one total at the end.
-test: $(DEPS_STAMP)
+test: $(DEPS_STAMP) lint
 	@sh tests/ensure-debs.sh valgrind $(TEST_DEBS)
 	@sh tests/test-all.sh
+
+# lint - the layering rules of the source tree (tests/lint.sh: which folder
+# may include or call what); also proven by tests/lint.test.sh in every pass.
+lint:
+	@sh tests/lint.sh
 
 test-bins: $(UNIT_BIN) $(CORPUS_BIN) $(EXTRA_TEST_BINS)
 

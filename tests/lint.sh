@@ -1,0 +1,114 @@
+#!/bin/sh
+# lint.sh [ROOT] - `make lint`: the layering rules of the source tree (README
+# "Layout"), checked with grep on the files under ROOT (default: .). Prints
+# one line per violation, naming the file, the line and the rule, and exits 1
+# when there is any; prints "lint: ok" and exits 0 otherwise.
+#
+# Rules:
+#  parsers   parsers/ includes only parsers/ and analyzer/base/ headers (and
+#            system headers but sqlite3.h and ares.h): a parser needs nothing of
+#            the store, the resolver, the CSV classes or the reports.
+#  base      analyzer/base/ includes only analyzer/base/ headers, and neither
+#            sqlite3.h nor ares.h.
+#  csv       analyzer/csv/ includes neither sqlite3.h nor ares.h and names no
+#            sqlite3_ or ares_ function: CSA, DNA, HELO classes and the policy
+#            are pure (their SQL side is analyzer/store/csvsql.c).
+#  ares      under analyzer/, only analyzer/dns/ includes ares.h.
+#  prepare   under analyzer/, only analyzer/store/ calls sqlite3_prepare*,
+#            except the files in PREPARE_EXCEPTIONS below (stages whose SQL
+#            has not moved into store/ yet: issue 16, left for later).
+#  reports   reports/ writes nothing but TEMP objects: an SQL keyword that
+#            writes (INSERT, UPDATE, DELETE, REPLACE, CREATE, DROP, ALTER,
+#            ATTACH, DETACH, VACUUM, REINDEX) in a string literal must be
+#            "INSERT INTO temp.", "CREATE TEMP TABLE", "CREATE INDEX temp." or
+#            "DROP TABLE IF EXISTS temp.", and a PRAGMA only temp_store or
+#            cache_size. (Static: SQL assembled from pieces that split a
+#            keyword from its target is not seen; the report's database handle
+#            is also opened read-only by `heloval report` and `export`.)
+# Comment lines (starting with /*, * or //) are not read.
+ROOT=${1:-.}
+cd "$ROOT" || { echo "lint: cannot enter $ROOT"; exit 2; }
+
+# the stages that still prepare their own statements (moved later)
+PREPARE_EXCEPTIONS="analyzer/scan/scan.c analyzer/dns/resolve.c"
+
+# code FILE... - the lines of the files, as file:line:text, without comments
+code() {
+    grep -nH '' "$@" /dev/null 2>/dev/null |
+        grep -vE '^[^:]*:[0-9]+:[[:space:]]*(/\*|\*|//)'
+}
+
+# includes_only RULE DIR ALLOWED_DIR... - every #include "x.h" in DIR names a
+# header found in one of ALLOWED_DIRs
+includes_only() {
+    rule=$1 dir=$2
+    shift 2
+    code "$dir"/*.c "$dir"/*.h | grep -E '#[[:space:]]*include[[:space:]]*"' |
+    while IFS= read -r hit; do
+        h=$(echo "$hit" | sed 's/.*include[[:space:]]*"\([^"]*\)".*/\1/')
+        found=no
+        for a in "$@"; do [ -f "$a/$h" ] && found=yes; done
+        [ $found = yes ] || echo "${hit%%:*}:$(echo "$hit" | cut -d: -f2): [$rule] includes \"$h\" from outside $*"
+    done
+}
+
+# no_system_header RULE DIR HEADER... - DIR includes none of the HEADERs
+no_system_header() {
+    rule=$1 dir=$2
+    shift 2
+    for h in "$@"; do
+        code "$dir"/*.c "$dir"/*.h | grep -E "#[[:space:]]*include[[:space:]]*[<\"]$h[>\"]" |
+            sed "s/^\([^:]*:[0-9]*\):.*/\1: [$rule] includes $h/"
+    done
+}
+
+out=$(
+    includes_only parsers parsers parsers analyzer/base
+    no_system_header parsers parsers sqlite3.h ares.h
+    includes_only base analyzer/base analyzer/base
+    no_system_header base analyzer/base sqlite3.h ares.h
+    no_system_header csv analyzer/csv sqlite3.h ares.h
+    code analyzer/csv/*.c analyzer/csv/*.h | grep -E '\b(sqlite3|ares)_[a-z_]+' |
+        sed 's/^\([^:]*:[0-9]*\):.*/\1: [csv] calls SQLite or c-ares/'
+    code $(find analyzer -name '*.[ch]' ! -path 'analyzer/dns/*' | sort) |
+        grep -E '#[[:space:]]*include[[:space:]]*[<"]ares\.h[>"]' |
+        sed 's/^\([^:]*:[0-9]*\):.*/\1: [ares] includes ares.h outside analyzer\/dns\//'
+    for f in $(find analyzer -name '*.c' ! -path 'analyzer/store/*' | sort); do
+        case " $PREPARE_EXCEPTIONS " in *" $f "*) continue ;; esac
+        code "$f" | grep -E 'sqlite3_prepare' |
+            sed 's/^\([^:]*:[0-9]*\):.*/\1: [prepare] sqlite3_prepare outside analyzer\/store\//'
+    done
+    code reports/*.c reports/*.h | awk '
+    {
+        # $0 is file:line:text, and the text may hold ":"
+        n = index($0, ":"); rest = substr($0, n + 1)
+        n = index(rest, ":"); loc = substr($0, 1, index($0, ":") + n - 1)
+        text = substr(rest, n + 1)
+        while (match(text, /"[^"]*"/)) {
+            lit = substr(text, RSTART + 1, RLENGTH - 2)
+            text = substr(text, RSTART + RLENGTH)
+            check(lit, loc)
+        }
+    }
+    # check - every writing keyword in one literal targets a TEMP object
+    function check(lit, loc,    s, kw, after) {
+        s = " " lit
+        while (match(s, /[^A-Za-z_](INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|ATTACH|DETACH|VACUUM|REINDEX|PRAGMA)[^A-Za-z_]/)) {
+            kw = substr(s, RSTART + 1, RLENGTH - 2)
+            after = substr(s, RSTART + 1)
+            s = substr(s, RSTART + RLENGTH - 1)
+            if (after ~ /^INSERT INTO temp\./ || after ~ /^CREATE TEMP TABLE / ||
+                after ~ /^CREATE INDEX temp\./ ||
+                after ~ /^DROP TABLE IF EXISTS temp\./ ||
+                after ~ /^PRAGMA (temp_store|cache_size)=/)
+                continue
+            printf "%s: [reports] %s that is not on a TEMP object\n", loc, kw
+        }
+    }'
+)
+if [ -n "$out" ]; then
+    echo "$out" | sed 's/^/lint: /'
+    echo "lint: $(echo "$out" | wc -l | tr -d ' ') violation(s) of the layering (tests/lint.sh)"
+    exit 1
+fi
+echo "lint: ok"
