@@ -68,14 +68,26 @@ $(B)/%.o: %.c
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-# Unit-test programs: tests/unit/test_<name>.c links every library object.
-UNIT_SRC := $(wildcard tests/unit/test_*.c)
-UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
-$(B)/tests/%: tests/unit/%.c $(LIB_OBJ) $(PARSER_OBJ)
-	@mkdir -p $(@D)
-	@echo "  TEST    $@"
-	@mkdir -p $(B)/deps
-	@$(CC) $(ALL_CFLAGS) $(DEPS_OF) -Itests -o $@ $< $(LIB_OBJ) $(PARSER_OBJ) $(LDLIBS)
+# Unit-test programs: tests/unit/<concern>/test_<name>.c (the concern is the
+# source folder under test: parsers, csv, dns, store, scan, reports), built
+# as $(B)/tests/test_<name>. A test links the objects of the folders it may
+# use: a parser test (tests/unit/parsers/) links parsers/ and analyzer/base/
+# only, so a parser that used anything else would not link; the other tests
+# link every library object. tests/unit/*.h are shared test helpers.
+BASE_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard analyzer/base/*.c))
+UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
+UNIT_BIN := $(patsubst %.c,$(B)/tests/%,$(notdir $(UNIT_SRC)))
+UNIT_LINK_parsers := $(PARSER_OBJ) $(BASE_OBJ)
+UNIT_LINK_ALL     := $(LIB_OBJ) $(PARSER_OBJ)
+# unit_objs SRC - the objects the unit test SRC links
+unit_objs = $(or $(UNIT_LINK_$(notdir $(patsubst %/,%,$(dir $(1))))),$(UNIT_LINK_ALL))
+define unit_rule
+$(B)/tests/$(basename $(notdir $(1))): $(1) $(call unit_objs,$(1))
+	@mkdir -p $$(@D) $(B)/deps
+	@echo "  TEST    $$@"
+	@$$(CC) $$(ALL_CFLAGS) $$(DEPS_OF) -Itests -Itests/unit -o $$@ $$< $$(filter %.o,$$^) $$(LDLIBS)
+endef
+$(foreach s,$(UNIT_SRC),$(eval $(call unit_rule,$(s))))
 
 # Corpus replays: tests/corpus/test_<name>.c, built as $(B)/corpus/test_<name>.
 # They read the public corpus outside the repository (../shared/corpus) and
@@ -136,10 +148,10 @@ valgrind: $(DEPS_STAMP)
 	@B=$(B) T="$(T)" HELOVAL=$(abspath $(HELOVAL_BIN)) VALGRIND=1 sh tests/run-tests.sh
 
 bench: all $(B)/sqlite-floor
-	sh tests/bench.sh
+	sh tests/bench/bench.sh
 
-# sqlite-floor - the bench's reference for SQLite alone (tests/sqlite-floor.c)
-$(B)/sqlite-floor: tests/sqlite-floor.c
+# sqlite-floor - the bench's reference for SQLite alone (tests/bench/sqlite-floor.c)
+$(B)/sqlite-floor: tests/bench/sqlite-floor.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -o $@ $< $(LDLIBS)
@@ -147,4 +159,9 @@ $(B)/sqlite-floor: tests/sqlite-floor.c
 clean:
 	rm -rf build build-asan heloval
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# header dependencies, except files whose first source (a .c file) is gone:
+# a file that moved (the layout of issue 16) would leave a target waiting
+# for a path that no longer exists
+-include $(shell for d in $$(find $(B) -name '*.d' 2>/dev/null); do \
+    s=$$(sed -n '1s/^[^:]*: *\([^ \\]*\.c\).*/\1/p' "$$d"); \
+    if [ -z "$$s" ] || [ -f "$$s" ]; then echo "$$d"; fi; done)

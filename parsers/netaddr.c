@@ -9,7 +9,7 @@
 #include "xmem.h"
 
 /* The parsers and the formatter below follow inet_pton and inet_ntop (as
- * glibc has them) byte for byte, tests/unit/test_netaddr.c compares them on
+ * glibc has them) byte for byte, tests/unit/parsers/test_netaddr.c compares them on
  * generated input; they exist because the libc calls need a NUL-terminated
  * copy and format through sprintf, and they run on every client address of
  * a log. */

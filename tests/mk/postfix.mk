@@ -12,3 +12,9 @@ bench-postfix: $(B)/tests/bench_postfix
 	$(B)/tests/bench_postfix $(PF_BENCH_LOG)
 	@for i in 1 2 3; do /usr/bin/time -f 'grep -c helo=: %U s user %e s wall' \
 	    grep -c helo= $(PF_BENCH_LOG) > /dev/null; done
+
+# bench_postfix (tests/bench/bench_postfix.c) links the parsers and the base
+$(B)/tests/bench_postfix: tests/bench/bench_postfix.c $(PARSER_OBJ) $(BASE_OBJ)
+	@mkdir -p $(@D) $(B)/deps
+	@echo "  CC      $@"
+	@$(CC) $(ALL_CFLAGS) $(DEPS_OF) -o $@ $< $(PARSER_OBJ) $(BASE_OBJ) $(LDLIBS)

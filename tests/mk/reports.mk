@@ -7,4 +7,4 @@ regen-golden: all
 	sh tests/golden/regen.sh
 
 bench-report: all
-	sh tests/bench-report.sh
+	sh tests/bench/bench-report.sh

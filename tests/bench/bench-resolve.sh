@@ -65,7 +65,7 @@ until dnsperf -s 127.0.0.1 -p "$PORT" -d "$TMP/querylist" -n 1 >/dev/null 2>&1; 
 done
 
 # heloval: three first runs on copies of the same database (every name
-# asked; the machine is noisy: the best of 3 counts, as in tests/bench.sh),
+# asked; the machine is noisy: the best of 3 counts, as in tests/bench/bench.sh),
 # then a second run over the last one (all cached).
 DB0="$TMP/bench0.db"
 "$HELOVAL" resolve --db "$DB0" -q --dns-zone "$TMP/bench.ex.zone" >/dev/null 2>&1

@@ -11,7 +11,7 @@
 #           faster);
 #   memory  peak RSS of the Postfix scan at 50,000 and 200,000 sessions
 #           (/usr/bin/time -f %M): streaming means it should barely grow;
-#   resolve tests/bench-resolve.sh and report tests/bench-report.sh when
+#   resolve tests/bench/bench-resolve.sh and report tests/bench/bench-report.sh when
 #           present (other scripts; their lines are printed as they come).
 # Runs under 2 s take the best of 5, under 20 s the best of 3 (the machine is
 # shared and noisy); a run over 20 s is taken once. grep and the scan it is
@@ -164,7 +164,7 @@ else
 fi
 lines() { wc -l < "$1" | tr -d ' '; }
 
-# tests/sqlite-floor.c, built by `make bench` (see bench_floor)
+# tests/bench/sqlite-floor.c, built by `make bench` (see bench_floor)
 FLOOR=${FLOOR:-$TOP/$B/sqlite-floor}
 
 # scan_once FILE - one fresh-database scan (for best_of).
@@ -197,7 +197,7 @@ fi
 # bench_scan NAME FILE PATTERN REFTOOL REFNAME WHY
 # bench_floor NAME HELOVAL_S GREP_S - SQLite alone storing the sessions the
 # scan just stored ($D/fresh.db) in the fastest way it allows (no journal,
-# no sync, no index, heloval's connection settings; tests/sqlite-floor.c),
+# no sync, no index, heloval's connection settings; tests/bench/sqlite-floor.c),
 # once with heloval's row ids and once with ids SQLite assigns (pure
 # appends): the least any scan that keeps its sessions in SQLite can take,
 # next to grep and to heloval.
@@ -312,7 +312,7 @@ EXTRA=$D/extra.txt
 : > "$EXTRA"
 for part in resolve report; do
     want $part || continue
-    s=tests/bench-$part.sh
+    s=tests/bench/bench-$part.sh
     if [ ! -f "$s" ]; then
         row "$part" "n/a ($s not present)" "" "" "" ""
         continue
