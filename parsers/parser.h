@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
+ * Folder parsers/ (README "Layout"): one file per input format, their
+ * shared pieces and the format table (registry.c). Includes only parsers/
+ * and analyzer/base/ headers (make lint); the parser unit tests link only
+ * these two folders.
+ */
+/*
  * parser - the contract every input format implements (postfix, exim,
  * sendmail, mbox). A parser is fed one line at a time, keeps whatever state
  * assembles a session across lines (bounded), and hands finished sessions to

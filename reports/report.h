@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
+ * Folder reports/ (README "Layout"): the report (report.c and its four
+ * renderers), the export (export.c) and text formatting (fmt.c). Reads the
+ * database and writes only TEMP objects (make lint).
+ */
+/*
  * report - `heloval report`: what CSV would have done, aggregated over the
  * store in SQL (one GROUP BY pass over the sessions in range into a
  * temporary table of (HELO, IP) pairs, then GROUP BYs over the pairs) into

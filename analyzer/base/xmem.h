@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
+ * Folder analyzer/base/ (README "Layout"): what every other folder may use,
+ * and which uses nothing else (make lint): messages (msg.h), allocation
+ * (xmem.h), progress lines (progress.h), output files replaced atomically
+ * (outfile.h). No SQLite, no c-ares.
+ */
+/*
  * xmem - allocation that cannot fail. On out-of-memory the program prints one
  * message and exits 1 (Postfix mymalloc). Used everywhere, parsers included,
  * because a half-parsed session is worse than a clean stop.

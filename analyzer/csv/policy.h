@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
+ * Folder analyzer/csv/ (README "Layout"): what CSV decides, as pure
+ * functions: CSA (csa.h), DNA (dna.h), HELO classes (heloname.h) and the
+ * policy (policy.h). Neither sqlite3.h nor ares.h (make lint): DNS answers
+ * come in through a lookup callback, and the SQL side is
+ * analyzer/store/csvsql.h.
+ */
+/*
  * policy - what a CSV-enabled server would do with a session: the table
  * (CSA status x DNA status -> accept|mark|reject|tempfail), its file format,
  * its copy in the database (`policy` table, analyzer/store/schema.c, written

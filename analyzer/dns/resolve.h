@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
+ * Folder analyzer/dns/ (README "Layout"): the resolve stage (resolve.h),
+ * DNS queries through c-ares (resolver.h, the only file under analyzer/
+ * that includes ares.h), the DNS wire format (dnsmsg.h) and zone files
+ * (zonefile.h).
+ */
+/*
  * resolve - the resolve stage the CLI calls: evaluate CSA for every
  * distinct (HELO, client IP) and DNA for every distinct HELO whose stored
  * result is missing or expired, fetching what the evaluators (csa.h,

@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
+ * Folder analyzer/scan/ (README "Layout"): the scan stage. Reading inputs
+ * through the parsers (scan.h), the writer thread that stores sessions
+ * (squeue.h) in id order (rowsort.h), and `scan --emit jsonl`
+ * (session_json.h).
+ */
+/*
  * scan - the first stage: inputs (files, directories, stdin, .gz) through
  * the parsers into the store, incrementally. A file already read is
  * recognised by the fingerprint of its first 4 KiB (whatever its name or

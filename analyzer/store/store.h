@@ -1,5 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
+ * Folder analyzer/store/ (README "Layout"): the database. The schema and
+ * its views (schema.h), opening and writing sessions and runs (store.h),
+ * the DNS cache (dnscache.h), merging databases (merge.h), and the SQL side
+ * of analyzer/csv/ (csvsql.h). Under analyzer/ only this folder prepares
+ * statements (make lint), except the scan and resolve stages, whose SQL has
+ * not moved here yet.
+ */
+/*
  * store - the SQLite database file: opening (WAL, migrations to the current
  * schema, a lock against a second writer), sources and sessions for the scan
  * stage, and the raw handle for the other analyzer modules (resolver,
