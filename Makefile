@@ -75,7 +75,8 @@ $(B)/%.o: %.c
 # only, so a parser that used anything else would not link; the other tests
 # link every library object. tests/unit/*.h are shared test helpers.
 BASE_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard analyzer/base/*.c))
-UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
+# (a test left at tests/unit/test_<name>.c is still built, linking everything)
+UNIT_SRC := $(wildcard tests/unit/test_*.c tests/unit/*/test_*.c)
 UNIT_BIN := $(patsubst %.c,$(B)/tests/%,$(notdir $(UNIT_SRC)))
 UNIT_LINK_parsers := $(PARSER_OBJ) $(BASE_OBJ)
 UNIT_LINK_ALL     := $(LIB_OBJ) $(PARSER_OBJ)
