@@ -13,6 +13,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for pass in $passes; do
     echo "==== make $pass"
+    t0=$(date +%s)
     make --no-print-directory "$pass" 2>&1 | tee "$log"
     rc=$(tail -n 1 "$log" | grep -cE 'passed, 0 failed(, [0-9]+ skipped)?$')
     last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
@@ -23,7 +24,7 @@ for pass in $passes; do
         f=1   # the pass broke before or after its tests
     fi
     [ "$f" != 0 ] && status=1
-    echo "==== make $pass: $p passed, $f failed, ${s:-0} skipped"
+    echo "==== make $pass: $p passed, $f failed, ${s:-0} skipped ($(( $(date +%s) - t0 )) s)"
     total_p=$((total_p + p))
     total_f=$((total_f + f))
     total_s=$((total_s + ${s:-0}))
