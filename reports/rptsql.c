@@ -81,6 +81,7 @@ static int temp_only(void *arg, int action, const char *a1, const char *a2,
     case SQLITE_INSERT:
     case SQLITE_UPDATE:
     case SQLITE_DELETE:
+    case SQLITE_REINDEX: /* asked by CREATE INDEX, of the new index */
         return is_temp_db(dbname) ? SQLITE_OK : SQLITE_DENY;
     case SQLITE_PRAGMA:
         return a1 != NULL && (strcmp(a1, "temp_store") == 0 ||
