@@ -77,7 +77,7 @@ static const char *const merge_sql[] = {
     " helo_joined FROM src.scan_runs",
 };
 
-/* fail - format the error, roll back and detach. */
+/* fail - "PATH: SQLite's message" into *err, roll back and detach. HV_EDB. */
 static int fail(sqlite3 *db, const char *what, char **err, bool in_tx)
 {
     int rc = hv_errf(err, HV_EDB, "%s: %s", what, sqlite3_errmsg(db));
@@ -113,7 +113,7 @@ int merge_from(struct store *st, const char *path, struct merge_stats *ms, char 
     if (store_check_file(path, false, err) != HV_OK)
         return HV_EDB;
     if (sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS src", -1, &q, NULL) != SQLITE_OK)
-        return fail(db, "attach", err, false);
+        return fail(db, path, err, false);
     char *uri = xmalloc(strlen(path) + 16);
     snprintf(uri, strlen(path) + 16, "%s", path);
     sqlite3_bind_text(q, 1, uri, -1, SQLITE_TRANSIENT);
@@ -132,7 +132,7 @@ int merge_from(struct store *st, const char *path, struct merge_stats *ms, char 
                        version);
     }
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return fail(db, "begin", err, false);
+        return fail(db, path, err, false);
     long long sources_before, sessions_before, src_sources, sources_after, sessions_after;
     if (count(db, "SELECT count(*) FROM main.sources", &sources_before) != HV_OK ||
         count(db, "SELECT count(*) FROM main.sessions", &sessions_before) != HV_OK ||

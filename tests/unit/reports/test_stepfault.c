@@ -6,7 +6,7 @@
  * through SQLite's trace and progress hooks), and each run must either fail
  * with a message naming the database file and the cause ("interrupted"),
  * or, when the interrupted statement did not matter, give exactly the
- * output of the run without a fault. A step whose result is ignored shows
+ * output of the run without a fault (hooks: tests/unit/stepfault.h). A step whose result is ignored shows
  * up as a "successful" run with different output (a report without its
  * time series or its resolve warning).
  */
@@ -18,6 +18,7 @@
 #include "check.h"
 #include "export.h"
 #include "report.h"
+#include "stepfault.h"
 #include "store.h"
 
 static const char fill_sql[] =
@@ -39,52 +40,6 @@ static const char fill_sql[] =
     " 'dna.example',0,0);"
     "INSERT INTO meta VALUES('resolve_warning','most lookups failed'),"
     " ('dna_opts','trust=1 x');";
-
-static int stmt_no;     /* statements started since arm() */
-static int fault_at;    /* the statement to interrupt (0: none) */
-static bool armed;      /* interrupt at the next progress check */
-static int faults;      /* interruptions delivered */
-
-/* on_trace - a statement starts: arm the fault when it is the chosen one. */
-static int on_trace(unsigned type, void *ctx, void *p, void *x)
-{
-    (void)type;
-    (void)ctx;
-    (void)p;
-    (void)x;
-    if (++stmt_no == fault_at)
-        armed = true;
-    return 0;
-}
-
-/* on_progress - deliver the armed fault once (SQLITE_INTERRUPT). */
-static int on_progress(void *ctx)
-{
-    (void)ctx;
-    if (!armed)
-        return 0;
-    armed = false;
-    faults++;
-    return 1;
-}
-
-/* arm - fault the k-th statement from now on (0: count only). */
-static void arm(sqlite3 *db, int k)
-{
-    stmt_no = 0;
-    fault_at = k;
-    armed = false;
-    sqlite3_trace_v2(db, SQLITE_TRACE_STMT, on_trace, NULL);
-    sqlite3_progress_handler(db, 1, on_progress, NULL);
-}
-
-/* disarm - no hooks. */
-static void disarm(sqlite3 *db)
-{
-    sqlite3_trace_v2(db, 0, NULL, NULL);
-    sqlite3_progress_handler(db, 0, NULL, NULL);
-    armed = false;
-}
 
 /* run_report - report_build + JSON into a string (malloc'ed, NULL on
  * failure), rc and message in *rc, *err. */
