@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "hverr.h"
 #include "merge.h"
 #include "msg.h"
 #include "outfile.h"
@@ -474,7 +475,7 @@ static int do_scan(struct cli *c, struct store *st)
     }
     scan_print_summary(&stats);
     if (rc < 0) {
-        msg_error("scan failed: %s", err ? err : "database error");
+        msg_error("scan failed: %s", err ? err : hv_strerror(rc));
         free(err);
         return EXIT_FAIL;
     }
@@ -500,7 +501,7 @@ static int do_resolve(struct cli *c, struct store *st)
         return EXIT_DEGRADED;
     }
     if (rc != HV_OK) {
-        msg_error("resolve failed: %s", err ? err : "unknown error");
+        msg_error("resolve failed: %s", err ? err : hv_strerror(rc));
         free(err);
         return EXIT_FAIL;
     }
@@ -579,8 +580,11 @@ static int do_report(struct cli *c, struct store *st, const char *format, const 
     rp.stream = outfile_stream(of);
     rp.color = auto_color(rp.color, output);
     signal_db = store_db(st);
-    rc = report_run(st, &rp, &err) == HV_OK ? EXIT_OK : EXIT_FAIL;
+    rc = report_run(st, &rp, &err);
     signal_db = NULL;
+    if (rc != HV_OK && err == NULL)
+        err = xstrdup(hv_strerror(rc));
+    rc = rc == HV_OK ? EXIT_OK : EXIT_FAIL;
     return finish_output(of, "report", rc, err);
 }
 
@@ -599,8 +603,11 @@ static int do_export(struct cli *c, struct store *st)
     const char *fmt = c->report_format ? c->report_format : "tsv";
     signal_db = store_db(st);
     rc = export_db(store_db(st), c->export_what, fmt, c->rp.authserv_id,
-                   outfile_stream(of), &err) == 0 ? EXIT_OK : EXIT_FAIL;
+                   outfile_stream(of), &err);
     signal_db = NULL;
+    if (rc != HV_OK && err == NULL)
+        err = xstrdup(hv_strerror(rc));
+    rc = rc == HV_OK ? EXIT_OK : EXIT_FAIL;
     return finish_output(of, "export", rc, err);
 }
 
@@ -618,8 +625,9 @@ static int do_merge(struct cli *c)
             msg_warn("%s: not merging a database into itself", c->paths[i]);
             continue;
         }
-        if (merge_from(st, c->paths[i], &ms, &err) != HV_OK) {
-            msg_error("merge: %s", err ? err : "failed");
+        int mrc = merge_from(st, c->paths[i], &ms, &err);
+        if (mrc != HV_OK) {
+            msg_error("merge: %s", err ? err : hv_strerror(mrc));
             free(err);
             rc = EXIT_FAIL;
             continue;

@@ -13,7 +13,9 @@
 #include "fmt.h"
 #include "csvsql.h"
 #include "policy.h"
+#include "msg.h"
 #include "report.h"
+#include "rptsql.h"
 #include "schema.h"
 
 enum xfmt { XF_TSV, XF_CSV, XF_JSONL };
@@ -86,6 +88,7 @@ static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q, int i)
     case XF_TSV: fmt_tsv(b, s, n); break;
     case XF_CSV: fmt_csv(b, s, n); break;
     case XF_JSONL: fmt_json(b, s, n); break;
+    default: msg_panic("put_value: unknown export format %d", (int)f);
     }
 }
 
@@ -123,8 +126,8 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     else if (strcmp(format, "jsonl") == 0)
         f = XF_JSONL;
     else
-        return report_errf(err, "unknown export format '%s' (tsv, csv, jsonl)",
-                           format);
+        return hv_errf(err, HV_EUSAGE,
+                       "unknown export format '%s' (tsv, csv, jsonl)", format);
     if (what != NULL && strcmp(what, "sessions") == 0) {
         ncols = NCOLS_SESSIONS;
         sql = sql_sessions;
@@ -133,19 +136,19 @@ int export_db(sqlite3 *db, const char *what, const char *format,
         sql = sql_verdicts;
         policy_register_sql(db);
     } else {
-        return report_errf(err, "unknown export '%s' (sessions, verdicts)",
-                           what ? what : "");
+        return hv_errf(err, HV_EUSAGE, "unknown export '%s' (sessions, verdicts)",
+                       what ? what : "");
     }
     sqlite3_stmt *paths = NULL, *q = NULL;
     struct fmt_buf b;
-    int rc = 0;
+    int rc;
     fmt_buf_init(&b);
-    if (sqlite3_prepare_v2(db, "SELECT id FROM sources ORDER BY path, id",
-                           -1, &paths, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
-        rc = report_errf(err, "export: %s", sqlite3_errmsg(db));
+    rc = rpt_prepare(db, "SELECT id FROM sources ORDER BY path, id", &paths,
+                     err);
+    if (rc == HV_OK)
+        rc = rpt_prepare(db, sql, &q, err);
+    if (rc != HV_OK)
         goto out;
-    }
     if (ncols == NCOLS_VERDICTS)
         sqlite3_bind_text(q, 2, authserv_id ? authserv_id : "localhost", -1,
                           SQLITE_STATIC);
@@ -164,21 +167,19 @@ int export_db(sqlite3 *db, const char *what, const char *format,
             if (!fmt_buf_write(&b, out))
                 goto werr;
         }
-        if (qrc != SQLITE_DONE) {
-            rc = report_errf(err, "export: %s", sqlite3_errmsg(db));
+        rc = rpt_step_done(db, qrc, "export", err);
+        if (rc != HV_OK)
             goto out;
-        }
         sqlite3_reset(q);
     }
-    if (prc != SQLITE_DONE) {
-        rc = report_errf(err, "export: %s", sqlite3_errmsg(db));
+    rc = rpt_step_done(db, prc, "export", err);
+    if (rc != HV_OK)
         goto out;
-    }
     if (fflush(out) != 0 || ferror(out))
         goto werr;
     goto out;
 werr:
-    rc = report_errf(err, "export: write error");
+    rc = hv_errf(err, HV_EIO, "export: write error");
 out:
     sqlite3_finalize(paths);
     sqlite3_finalize(q);

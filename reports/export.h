@@ -23,11 +23,13 @@
 
 #include <stdio.h>
 
+#include "hverr.h"
 #include "store.h"
 
 /* export_run - write sessions or verdicts ("sessions"|"verdicts") as
- * "tsv"|"csv"|"jsonl" to out. HV_OK (0) or -1 with a malloc'ed message in
- * *err (unknown kind or format, SQL failure, write failure). */
+ * "tsv"|"csv"|"jsonl" to out. HV_OK, or with a malloc'ed message in *err
+ * (hverr.h): HV_EUSAGE (unknown kind or format), HV_EDB (SQL failure),
+ * HV_EWRITE (a statement that would write: a bug), HV_EIO (write failure). */
 int export_run(struct store *st, const char *what, const char *format,
                FILE *out, char **err);
 

@@ -23,7 +23,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,7 +31,9 @@
 #include "fmt.h"
 #include "csvsql.h"
 #include "heloname.h"
+#include "msg.h"
 #include "policy.h"
+#include "rptsql.h"
 #include "xmem.h"
 
 /* ==== Options, errors, time ==== */
@@ -49,18 +50,6 @@ void report_opts_init(struct report_opts *o)
     o->table = NULL;
     o->color = -1;
     o->authserv_id = NULL;
-}
-
-int report_errf(char **err, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    if (err != NULL)
-        *err = xstrdup(buf);
-    return -1;
 }
 
 /* days_from_civil - days since 1970-01-01 of a proleptic Gregorian date
@@ -337,7 +326,9 @@ static void cell_set(struct rcell *c, enum rcol_type type, sqlite3_stmt *q,
         break;
     }
     case RCOL_PCT: c->d = sqlite3_column_double(q, i); break;
-    default: c->i = sqlite3_column_int64(q, i); break;
+    case RCOL_INT:
+    case RCOL_TIME: c->i = sqlite3_column_int64(q, i); break;
+    default: msg_panic("cell_set: unknown column type %d", (int)type);
     }
 }
 
@@ -346,19 +337,23 @@ struct ctx {
     struct report *r;
     const struct report_opts *o;
     char **err;
+    int rc;                 /* the code that goes with *err (load_policy) */
     bool has_span;          /* any session with a time in range */
     long long first, last;  /* its first and last session time */
     long long step;         /* time series bucket: 3600 or 86400 */
 };
 
-/* prep - prepare sql and bind :top, :since, :until, :auth when present. */
-static sqlite3_stmt *prep(struct ctx *c, const char *sql)
+/* prep - prepare sql into *out (read-only, or writing TEMP objects only
+ * when temp: rptsql.h) and bind :top, :since, :until, :auth when present.
+ * HV_OK, or HV_EDB / HV_EWRITE with *c->err set and *out NULL. */
+static int prep(struct ctx *c, const char *sql, bool temp, sqlite3_stmt **out)
 {
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &q, NULL) != SQLITE_OK) {
-        report_errf(c->err, "report query failed: %s", sqlite3_errmsg(c->db));
-        return NULL;
-    }
+    int rc = temp ? rpt_prepare_temp(c->db, sql, NULL, &q, c->err)
+                  : rpt_prepare(c->db, sql, &q, c->err);
+    *out = q;
+    if (rc != HV_OK)
+        return rc;
     int i = sqlite3_bind_parameter_index(q, ":top");
     if (i > 0)
         sqlite3_bind_int(q, i, c->o->top);
@@ -380,7 +375,7 @@ static sqlite3_stmt *prep(struct ctx *c, const char *sql)
     i = sqlite3_bind_parameter_index(q, ":last");
     if (i > 0 && c->has_span)
         sqlite3_bind_int64(q, i, c->last);
-    return q;
+    return HV_OK;
 }
 
 /* timing - with HV_REPORT_TIMING set in the environment, print how long
@@ -397,17 +392,16 @@ static void timing(const char *what, struct timespec *t0)
     *t0 = t1;
 }
 
-/* fill_done - end a table query: finalize q, report its time, and turn a
- * last step result other than SQLITE_DONE into the report error. 0 or -1. */
+/* fill_done - end a table query: turn a last step result other than
+ * SQLITE_DONE into the report error, finalize q, report its time. HV_OK or
+ * HV_EDB. */
 static int fill_done(struct ctx *c, const struct rtable *t, sqlite3_stmt *q, int rc,
                      struct timespec *t0)
 {
+    rc = rpt_step_done(c->db, rc, "report query failed", c->err);
     sqlite3_finalize(q);
     timing(t->key, t0);
-    if (rc != SQLITE_DONE)
-        return report_errf(c->err, "report query failed: %s",
-                           sqlite3_errmsg(c->db));
-    return 0;
+    return rc;
 }
 
 /* fill - run sql; every result row becomes a row of t (columns in order). */
@@ -415,10 +409,10 @@ static int fill(struct ctx *c, struct rtable *t, const char *sql)
 {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    sqlite3_stmt *q = prep(c, sql);
-    int rc;
-    if (q == NULL)
-        return -1;
+    sqlite3_stmt *q;
+    int rc = prep(c, sql, false, &q);
+    if (rc != HV_OK)
+        return rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         struct rcell *row = rt_row(t);
         for (size_t i = 0; i < t->ncols; i++)
@@ -433,10 +427,11 @@ static int kv_fill(struct ctx *c, struct rtable *t, const char *sql)
 {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    sqlite3_stmt *q = prep(c, sql);
-    if (q == NULL)
-        return -1;
-    int rc = sqlite3_step(q);
+    sqlite3_stmt *q;
+    int rc = prep(c, sql, false, &q);
+    if (rc != HV_OK)
+        return rc;
+    rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
         for (int i = 0; i < sqlite3_column_count(q); i++) {
             struct rcell *row = rt_row(t);
@@ -467,21 +462,21 @@ static int kv_fill(struct ctx *c, struct rtable *t, const char *sql)
 /* warn_trust_listed - when the DNA results in the database came from a
  * resolve run with --trust-listed (meta dna_opts "trust=1 ..."), a kv table
  * "warnings" with the item "trust_listed", so that every format shows it.
- * A database without that meta row (no resolve yet) gets none. 0, or -1
- * with *c->err set. */
+ * A database without that meta row (no resolve yet) gets none. HV_OK, or
+ * HV_EDB / HV_EWRITE with *c->err set. */
 static int warn_trust_listed(struct ctx *c)
 {
     sqlite3_stmt *q = NULL;
     int rc;
 
-    if (sqlite3_prepare_v2(c->db,
-                           "SELECT 1 FROM meta WHERE key = 'dna_opts'"
-                           " AND value LIKE 'trust=1 %'",
-                           -1, &q, NULL) != SQLITE_OK) {
-        sqlite3_finalize(q);
-        return 0; /* no meta table: nothing was resolved */
-    }
+    if (rpt_prepare(c->db,
+                    "SELECT 1 FROM meta WHERE key = 'dna_opts'"
+                    " AND value LIKE 'trust=1 %'",
+                    &q, NULL) != HV_OK)
+        return HV_OK; /* no meta table: nothing was resolved */
     rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW)
+        rc = rpt_step_done(c->db, rc, "report query failed", c->err);
     sqlite3_finalize(q);
     if (rc == SQLITE_ROW) {
         struct rtable *t = rt_new(c->r, "warnings", "Warnings", "item,value",
@@ -495,31 +490,25 @@ static int warn_trust_listed(struct ctx *c)
         row[1].type = RCOL_TEXT;
         row[1].s = xstrdup(TRUST_LISTED_WARNING);
         row[1].n = strlen(row[1].s);
-        return 0;
+        return HV_OK;
     }
-    if (rc != SQLITE_DONE)
-        return report_errf(c->err, "report query failed: %s",
-                           sqlite3_errmsg(c->db));
-    return 0;
+    return rc;
 }
 
-/* exec - run statements without results. */
+/* exec - run statements without results that write TEMP objects only.
+ * HV_OK, or HV_EDB / HV_EWRITE with *c->err set. */
 static int exec(struct ctx *c, const char *sql)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        report_errf(c->err, "report query failed: %s",
-                    msg ? msg : sqlite3_errmsg(c->db));
-        sqlite3_free(msg);
-        return -1;
-    }
-    return 0;
+    c->rc = rpt_exec_temp(c->db, sql, c->err);
+    return c->rc;
 }
 
 /* ==== The work table ==== */
 
 /* load_policy - the policy the verdicts come from: the database's, or a
- * file's copied into TEMP table hv_policy. Returns the table name. */
+ * file's copied into TEMP table hv_policy. Returns the table name, or NULL
+ * with *c->err set (HV_EINPUT for the file, HV_EDB or HV_EWRITE for SQL, in
+ * c->rc). */
 static const char *load_policy(struct ctx *c)
 {
     struct policy pol;
@@ -529,16 +518,17 @@ static const char *load_policy(struct ctx *c)
         return "main.policy";
     }
     if (policy_load(c->o->policy_file, &pol, msg, sizeof(msg)) != 0) {
-        report_errf(c->err, "%s", msg);
+        c->rc = hv_errf(c->err, HV_EINPUT, "%s", msg);
         return NULL;
     }
     c->r->policy = c->o->policy_file;
     if (exec(c, "DROP TABLE IF EXISTS temp.hv_policy;"
                 "CREATE TEMP TABLE hv_policy(csa_status TEXT, dna_status TEXT,"
-                " action TEXT, PRIMARY KEY(csa_status, dna_status))") != 0)
+                " action TEXT, PRIMARY KEY(csa_status, dna_status))") != HV_OK)
         return NULL;
-    sqlite3_stmt *q = prep(c, "INSERT INTO temp.hv_policy VALUES(?1,?2,?3)");
-    if (q == NULL)
+    sqlite3_stmt *q;
+    c->rc = prep(c, "INSERT INTO temp.hv_policy VALUES(?1,?2,?3)", true, &q);
+    if (c->rc != HV_OK)
         return NULL;
     for (int i = 0; i < POLICY_NCSA; i++) {
         for (int j = 0; j < POLICY_NDNA; j++) {
@@ -546,8 +536,9 @@ static const char *load_policy(struct ctx *c)
             sqlite3_bind_text(q, 2, policy_dna_names[j], -1, SQLITE_STATIC);
             sqlite3_bind_text(q, 3, policy_action_names[pol.cell[i][j]], -1,
                               SQLITE_STATIC);
-            if (sqlite3_step(q) != SQLITE_DONE) {
-                report_errf(c->err, "report policy: %s", sqlite3_errmsg(c->db));
+            c->rc = rpt_step_done(c->db, sqlite3_step(q), "report policy",
+                                  c->err);
+            if (c->rc != HV_OK) {
                 sqlite3_finalize(q);
                 return NULL;
             }
@@ -584,7 +575,7 @@ static int make_work(struct ctx *c)
 {
     const char *pt = load_policy(c);
     if (pt == NULL)
-        return -1;
+        return c->rc;
     struct fmt_buf sql;
     fmt_buf_init(&sql);
     fmt_buf_puts(
@@ -672,10 +663,10 @@ static int make_work(struct ctx *c)
 /* drop_work - remove the TEMP objects (also after a failure). */
 static void drop_work(sqlite3 *db)
 {
-    sqlite3_exec(db,
-                 "DROP TABLE IF EXISTS temp.hv_p;"
-                 "DROP TABLE IF EXISTS temp.hv_policy",
-                 NULL, NULL, NULL);
+    rpt_exec_temp(db,
+                  "DROP TABLE IF EXISTS temp.hv_p;"
+                  "DROP TABLE IF EXISTS temp.hv_policy",
+                  NULL);
 }
 
 /* ==== The tables of the report ==== */
@@ -878,11 +869,12 @@ static int fill_series(struct ctx *c, struct rtable *t)
                    b0, c->step);
     range_where(c, &sql, true);
     fmt_buf_puts(&sql, " GROUP BY 1 ORDER BY 1");
-    sqlite3_stmt *q = prep(c, fmt_buf_str(&sql));
+    sqlite3_stmt *q;
+    int rc = prep(c, fmt_buf_str(&sql), false, &q);
     fmt_buf_free(&sql);
-    if (q == NULL)
-        return -1;
-    int rc = sqlite3_step(q);
+    if (rc != HV_OK)
+        return rc;
+    rc = sqlite3_step(q);
     for (long long b = b0, k = 0; b <= c->last && k < 20000; b += c->step, k++) {
         while (rc == SQLITE_ROW && sqlite3_column_int64(q, 0) < k)
             rc = sqlite3_step(q);
@@ -912,34 +904,45 @@ static int fill_series(struct ctx *c, struct rtable *t)
 }
 
 /* time_span - first and last session time in range (the ts index makes
- * this two seeks), and the series step: an hour under 3 days, else a day. */
-static void time_span(struct ctx *c)
+ * this two seeks), and the series step: an hour under 3 days, else a day.
+ * HV_OK, or HV_EDB / HV_EWRITE with *c->err set. */
+static int time_span(struct ctx *c)
 {
     struct fmt_buf sql;
     fmt_buf_init(&sql);
     fmt_buf_puts(&sql, "SELECT min(s.ts), max(s.ts) FROM sessions s");
     range_where(c, &sql, false);
-    sqlite3_stmt *q = prep(c, fmt_buf_str(&sql));
+    sqlite3_stmt *q;
+    int rc = prep(c, fmt_buf_str(&sql), false, &q);
     fmt_buf_free(&sql);
     c->has_span = false;
-    if (q == NULL)
-        return;
-    if (sqlite3_step(q) == SQLITE_ROW &&
-        sqlite3_column_type(q, 0) != SQLITE_NULL) {
-        c->has_span = true;
-        c->first = sqlite3_column_int64(q, 0);
-        c->last = sqlite3_column_int64(q, 1);
+    c->step = 86400;
+    c->r->bucket = "day";
+    if (rc != HV_OK)
+        return rc;
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_type(q, 0) != SQLITE_NULL) {
+            c->has_span = true;
+            c->first = sqlite3_column_int64(q, 0);
+            c->last = sqlite3_column_int64(q, 1);
+        }
+        rc = HV_OK;
+    } else {
+        /* an aggregate without GROUP BY always has its row */
+        rc = rpt_dberr(c->db, "report query failed", c->err);
     }
     sqlite3_finalize(q);
     c->step = c->has_span && c->last - c->first < 3 * 86400 ? 3600 : 86400;
     c->r->bucket = c->step == 3600 ? "hour" : "day";
+    return rc;
 }
 
 /* have_function - true when name(args) can be prepared on db. */
 static bool have_function(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *q = NULL;
-    bool ok = sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK;
+    bool ok = rpt_prepare(db, sql, &q, NULL) == HV_OK;
     sqlite3_finalize(q);
     return ok;
 }
@@ -1020,27 +1023,35 @@ static int build_tables(struct ctx *c)
         } else {
             rc = fill_series(c, t);
         }
-        if (rc != 0)
-            return -1;
+        if (rc != HV_OK)
+            return rc;
     }
-    return 0;
+    return HV_OK;
 }
 
 /* read_warning - the stored note of a resolve whose lookups mostly
- * failed (malloc'ed), or NULL. */
-static char *read_warning(sqlite3 *db)
+ * failed (malloc'ed) into *out, or NULL (none, or no meta table: nothing
+ * was resolved). HV_OK, or HV_EDB with *err set when the read fails. */
+static int read_warning(sqlite3 *db, char **out, char **err)
 {
     sqlite3_stmt *s = NULL;
-    char *w = NULL;
+    int rc;
 
-    if (sqlite3_prepare_v2(db, "SELECT value FROM meta"
-                               " WHERE key = 'resolve_warning'",
-                           -1, &s, NULL) != SQLITE_OK)
-        return NULL;
-    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) != NULL)
-        w = xstrdup((const char *)sqlite3_column_text(s, 0));
+    *out = NULL;
+    if (rpt_prepare(db, "SELECT value FROM meta"
+                        " WHERE key = 'resolve_warning'",
+                    &s, NULL) != HV_OK)
+        return HV_OK;
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_text(s, 0) != NULL)
+            *out = xstrdup((const char *)sqlite3_column_text(s, 0));
+        rc = HV_OK;
+    } else {
+        rc = rpt_step_done(db, rc, "report query failed", err);
+    }
     sqlite3_finalize(s);
-    return w;
+    return rc;
 }
 
 int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
@@ -1060,7 +1071,7 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
     r->policy = "database";
     r->bucket = "day";
     if (o->top < 0)
-        return report_errf(err, "--top must be 0 or more");
+        return hv_errf(err, HV_EUSAGE, "--top must be 0 or more");
 
     heloname_register_sql(db);
     policy_register_sql(db);
@@ -1069,14 +1080,17 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
                                 NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(db, "hv_net", 1, fl, NULL, sql_net, NULL,
                                 NULL) != SQLITE_OK)
-        return report_errf(err, "report: %s", sqlite3_errmsg(db));
-    /* the work tables are scratch: keep them in memory, not in a file */
-    sqlite3_exec(db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536",
-                 NULL, NULL, NULL);
-    r->warning = read_warning(db);
-    time_span(&c);
-    int rc = make_work(&c);
-    if (rc == 0)
+        return rpt_dberr(db, "report", err);
+    /* the work tables are scratch: keep them in memory, not in a file (a
+     * setting that fails only costs speed) */
+    rpt_exec_temp(db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536",
+                  NULL);
+    int rc = read_warning(db, &r->warning, err);
+    if (rc == HV_OK)
+        rc = time_span(&c);
+    if (rc == HV_OK)
+        rc = make_work(&c);
+    if (rc == HV_OK)
         rc = build_tables(&c);
     drop_work(db);
     return rc;
@@ -1124,25 +1138,25 @@ int report_run(struct store *st, const struct report_opts *o, char **err)
     bool is_text = strcmp(fmt, "text") == 0;
     if (!is_text && strcmp(fmt, "csv") != 0 && strcmp(fmt, "json") != 0 &&
         strcmp(fmt, "html") != 0)
-        return report_errf(err, "unknown report format '%s' (text, csv, json,"
-                                " html)", fmt);
+        return hv_errf(err, HV_EUSAGE, "unknown report format '%s' (text, csv,"
+                                       " json, html)", fmt);
     struct report r;
     int rc = report_build(store_db(st), o, &r, err);
-    if (rc != 0) {
+    if (rc != HV_OK) {
         report_free(&r);
-        return -1;
+        return rc;
     }
     if (o->table != NULL && report_find(&r, o->table) == NULL) {
         report_free(&r);
-        return report_errf(err, "unknown report table '%s'", o->table);
+        return hv_errf(err, HV_EUSAGE, "unknown report table '%s'", o->table);
     }
     FILE *out = o->stream != NULL ? o->stream : stdout;
     if (o->stream == NULL && o->output != NULL && strcmp(o->output, "-") != 0) {
         out = fopen(o->output, "w");
         if (out == NULL) {
             report_free(&r);
-            return report_errf(err, "cannot write %s: %s", o->output,
-                               strerror(errno));
+            return hv_errf(err, HV_EIO, "cannot write %s: %s", o->output,
+                           strerror(errno));
         }
     }
     if (is_text) {
@@ -1161,13 +1175,13 @@ int report_run(struct store *st, const struct report_opts *o, char **err)
     }
     report_free(&r);
     if (fflush(out) != 0 || ferror(out)) {
-        if (rc == 0)
-            rc = report_errf(err, "cannot write %s: %s",
+        if (rc == HV_OK)
+            rc = hv_errf(err, HV_EIO, "cannot write %s: %s",
                              o->output ? o->output : "stdout",
                              strerror(errno));
     }
-    if (out != stdout && out != o->stream && fclose(out) != 0 && rc == 0)
-        rc = report_errf(err, "cannot write %s: %s", o->output,
-                         strerror(errno));
+    if (out != stdout && out != o->stream && fclose(out) != 0 && rc == HV_OK)
+        rc = hv_errf(err, HV_EIO, "cannot write %s: %s", o->output,
+                     strerror(errno));
     return rc;
 }

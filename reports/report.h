@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "hverr.h"
 #include "store.h"
 
 struct report_opts {
@@ -46,8 +47,10 @@ struct report_opts {
 void report_opts_init(struct report_opts *o);
 
 /* report_run - build the report over st and write it to o->output (or
- * stdout). HV_OK, or -1 with a malloc'ed message in *err (unknown format or
- * table, bad policy file, SQL failure, write failure). */
+ * stdout). HV_OK, or with a malloc'ed message in *err (hverr.h): HV_EUSAGE
+ * (unknown format or table), HV_EINPUT (bad policy file), HV_EDB (SQL
+ * failure), HV_EWRITE (a statement that would write: a bug), HV_EIO (write
+ * failure). */
 int report_run(struct store *st, const struct report_opts *o, char **err);
 
 /* report_parse_time - "2026-11-01" (00:00 UTC), "2026-11-01T10:00:00Z"
@@ -103,8 +106,8 @@ struct report {
 };
 
 /* report_build - run the aggregation queries on db into r (zeroed first).
- * HV_OK, or -1 with a malloc'ed *err. r must be freed with report_free in
- * both cases. */
+ * HV_OK, or a code of report_run with a malloc'ed *err. r must be freed
+ * with report_free in both cases. */
 int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
                  char **err);
 
@@ -121,16 +124,12 @@ const struct rcell *report_cell(const struct rtable *t, size_t row,
 /* report_col - index of the column named name in t, or -1. */
 int report_col(const struct rtable *t, const char *name);
 
-/* Renderers: write r to out. 0, or -1 with a malloc'ed *err. */
+/* Renderers: write r to out. HV_OK, or HV_EIO with a malloc'ed *err. */
 int report_render_text(const struct report *r, FILE *out, bool color,
                        char **err);
 int report_render_csv(const struct report *r, FILE *out, const char *table,
                       char **err);
 int report_render_json(const struct report *r, FILE *out, char **err);
 int report_render_html(const struct report *r, FILE *out, char **err);
-
-/* report_errf - set *err to a malloc'ed formatted message; returns -1. */
-int report_errf(char **err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
 #endif

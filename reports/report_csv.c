@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "msg.h"
 #include "report.h"
 
 /* csv_cell - one cell as a CSV field. */
@@ -25,6 +26,7 @@ static void csv_cell(struct fmt_buf *b, const struct rcell *c)
             fmt_iso_time(c->i, tbuf, sizeof(tbuf));
         fmt_buf_puts(b, tbuf);
         break;
+    default: msg_panic("csv_cell: unknown cell type %d", (int)c->type);
     }
 }
 
@@ -73,5 +75,5 @@ int report_render_csv(const struct report *r, FILE *out, const char *table,
         ok = fmt_buf_write(&b, out);
     }
     fmt_buf_free(&b);
-    return ok ? 0 : report_errf(err, "write error");
+    return ok ? HV_OK : hv_errf(err, HV_EIO, "write error");
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "msg.h"
 #include "report.h"
 
 static const char css[] =
@@ -277,6 +278,7 @@ static void html_cell(struct fmt_buf *b, const struct rtable *t, size_t j,
             fmt_iso_time(c->i, tbuf, sizeof(tbuf));
         fmt_buf_printf(b, "<td>%s</td>", tbuf);
         break;
+    default: msg_panic("html_cell: unknown cell type %d", (int)c->type);
     }
 }
 
@@ -391,5 +393,5 @@ int report_render_html(const struct report *r, FILE *out, char **err)
     if (ok)
         ok = fmt_buf_write(&b, out);
     fmt_buf_free(&b);
-    return ok ? 0 : report_errf(err, "write error");
+    return ok ? HV_OK : hv_errf(err, HV_EIO, "write error");
 }

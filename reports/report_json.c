@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "msg.h"
 #include "report.h"
 
 /* json_cell - one cell as a JSON value. */
@@ -31,6 +32,7 @@ static void json_cell(struct fmt_buf *b, const struct rcell *c)
         fmt_iso_time(c->i, tbuf, sizeof(tbuf));
         fmt_json(b, tbuf, strlen(tbuf));
         break;
+    default: msg_panic("json_cell: unknown cell type %d", (int)c->type);
     }
 }
 
@@ -108,5 +110,5 @@ int report_render_json(const struct report *r, FILE *out, char **err)
     if (ok)
         ok = fputs("\n}\n", out) != EOF;
     fmt_buf_free(&b);
-    return ok ? 0 : report_errf(err, "write error");
+    return ok ? HV_OK : hv_errf(err, HV_EIO, "write error");
 }

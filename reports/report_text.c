@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "msg.h"
 #include "report.h"
 #include "xmem.h"
 
@@ -50,6 +51,7 @@ static void cell_text(struct fmt_buf *b, const struct rcell *c)
         fmt_iso_time(c->i, tbuf, sizeof(tbuf));
         fmt_buf_puts(b, c->null ? "-" : tbuf);
         break;
+    default: msg_panic("cell_text: unknown cell type %d", (int)c->type);
     }
 }
 
@@ -146,6 +148,6 @@ int report_render_text(const struct report *r, FILE *out, bool color,
     fmt_buf_free(&pol);
     for (size_t k = 0; k < r->ntables; k++)
         if (!render_table(r->tables[k], out, color))
-            return report_errf(err, "write error");
-    return 0;
+            return hv_errf(err, HV_EIO, "write error");
+    return HV_OK;
 }

@@ -25,6 +25,11 @@
 #            cache_size. (Static: SQL assembled from pieces that split a
 #            keyword from its target is not seen; the report's database handle
 #            is also opened read-only by `heloval report` and `export`.)
+#            And only reports/rptsql.c calls sqlite3_prepare* or sqlite3_exec:
+#            every other file of reports/ prepares through rpt_prepare (which
+#            refuses a statement that is not read-only) or rpt_prepare_temp /
+#            rpt_exec_temp (which refuse writes outside TEMP), so the rule is
+#            also checked at run time (tests/unit/reports/test_rptsql.c).
 # Comment lines (starting with /*, * or //) are not read.
 ROOT=${1:-.}
 cd "$ROOT" || { echo "lint: cannot enter $ROOT"; exit 2; }
@@ -77,6 +82,11 @@ out=$(
         case " $PREPARE_EXCEPTIONS " in *" $f "*) continue ;; esac
         code "$f" | grep -E 'sqlite3_prepare' |
             sed 's/^\([^:]*:[0-9]*\):.*/\1: [prepare] sqlite3_prepare outside analyzer\/store\//'
+    done
+    for f in reports/*.c reports/*.h; do
+        [ "$f" = reports/rptsql.c ] && continue
+        code "$f" | grep -E '\bsqlite3_(prepare|exec)' |
+            sed 's/^\([^:]*:[0-9]*\):.*/\1: [reports] sqlite3_prepare or sqlite3_exec outside reports\/rptsql.c/'
     done
     code reports/*.c reports/*.h | awk '
     {

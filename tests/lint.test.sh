@@ -64,6 +64,11 @@ plant "report drops a main table" reports/report.c \
     'static const char bad_sql[] = "DROP TABLE IF EXISTS hv_p";' reports
 plant "report sets a pragma" reports/report.c \
     'static const char bad_sql[] = "PRAGMA journal_mode=DELETE";' reports
+plant "report prepares outside rptsql.c" reports/report.c \
+    'static void p(sqlite3 *d, sqlite3_stmt **q) { sqlite3_prepare_v2(d, "SELECT 1", -1, q, NULL); }' \
+    reports
+plant "export runs sqlite3_exec" reports/export.c \
+    'static void x(sqlite3 *d) { sqlite3_exec(d, "SELECT 1", NULL, NULL, NULL); }' reports
 
 # a violation in a comment is not one
 copy=$T_TMP/copy

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 bool msg_quiet = false;
 
@@ -43,4 +44,23 @@ void msg_error(const char *fmt, ...)
     va_start(ap, fmt);
     vmsg("error", fmt, ap);
     va_end(ap);
+}
+
+void msg_fatal(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("fatal", fmt, ap);
+    va_end(ap);
+    exit(MSG_FATAL_STATUS);
+}
+
+void msg_panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("panic", fmt, ap);
+    va_end(ap);
+    fflush(stderr);
+    abort();
 }

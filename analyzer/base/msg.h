@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * msg - the one place that writes diagnostics to stderr, as
- * "heloval: warning: text". Libraries return errors; commands call these.
- * msg_quiet silences info and warnings (-q); errors always print.
+ * "heloval: warning: text". Libraries return errors (hverr.h); commands
+ * call these. Four tiers, as Postfix msg(3): msg_warn (go on), msg_error
+ * (this command fails, exit 1), msg_fatal (stop now, exit 1: command level
+ * and out-of-memory only, never in a library), msg_panic (an internal
+ * inconsistency, a bug: abort() for a core dump). msg_quiet silences info
+ * and warnings (-q); errors, fatal and panic always print.
  */
 #ifndef HV_MSG_H
 #define HV_MSG_H
@@ -17,5 +21,12 @@ void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* msg_error - the current command will fail. */
 void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* msg_fatal - "heloval: fatal: text", then exit(MSG_FATAL_STATUS) without
+ * returning. For the command level (main.c) and xmem's out-of-memory. */
+#define MSG_FATAL_STATUS 1 /* the exit status of a runtime failure */
+_Noreturn void msg_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* msg_panic - "heloval: panic: text", then abort(): a state the code
+ * cannot reach (an unknown enum value), never bad input or environment. */
+_Noreturn void msg_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -173,7 +173,7 @@ int outfile_open(const char *path, struct outfile **out, char **err)
             free(of->path);
             free(of->target);
             free(of);
-            return -1;
+            return HV_EIO;
         }
         of->own_fd = true;
     }
@@ -181,7 +181,7 @@ int outfile_open(const char *path, struct outfile **out, char **err)
     if (of->fp == NULL) {
         *err = errf("cannot write", path ? path : "stdout", errno);
         outfile_abort(of);
-        return -1;
+        return HV_EIO;
     }
     *out = of;
     return 0;
@@ -238,10 +238,10 @@ int outfile_commit(struct outfile *of, int *errnum, char **err)
         if (of->tmp != NULL)
             unlink(of->tmp);
         destroy(of);
-        return -1;
+        return HV_EIO;
     }
     destroy(of);
-    return 0;
+    return HV_OK;
 }
 
 void outfile_abort(struct outfile *of)

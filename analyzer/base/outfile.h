@@ -19,12 +19,14 @@
 
 #include <stdio.h>
 
+#include "hverr.h"
+
 struct outfile;
 
 /* outfile_open - path NULL or "-": standard output; otherwise the
  * temporary file beside path (created now, mode of the existing FILE or
- * 0666 & ~umask). 0, or -1 with a malloc'ed "cannot write PATH: cause" in
- * *err. */
+ * 0666 & ~umask). HV_OK, or HV_EIO (hverr.h) with a malloc'ed "cannot
+ * write PATH: cause" in *err. */
 int outfile_open(const char *path, struct outfile **out, char **err);
 
 /* outfile_stream - the stream to write to (borrowed, valid until commit or
@@ -38,7 +40,7 @@ const char *outfile_name(const struct outfile *of);
 int outfile_errno(const struct outfile *of);
 
 /* outfile_commit - flush, fsync and rename into place (a flush for
- * stdout). 0, or -1 with a malloc'ed "writing NAME: cause" in *err (the
+ * stdout). HV_OK, or HV_EIO with a malloc'ed "writing NAME: cause" in *err (the
  * temporary file is then removed and FILE untouched); *errnum gets the
  * cause (EPIPE: the reader went away). Frees of in both cases. */
 int outfile_commit(struct outfile *of, int *errnum, char **err);

@@ -2,15 +2,16 @@
 /* xmem - allocation wrappers that exit on out-of-memory. */
 #include "xmem.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* oom - report and leave; nothing sensible can continue without memory. */
-static void oom(size_t n)
+#include "msg.h"
+
+/* oom - report and leave; nothing sensible can continue without memory
+ * ("heloval: fatal: out of memory (N bytes)", exit 1, as before). */
+static _Noreturn void oom(size_t n)
 {
-    fprintf(stderr, "heloval: fatal: out of memory (%zu bytes)\n", n);
-    exit(1);
+    msg_fatal("out of memory (%zu bytes)", n);
 }
 
 void *xmalloc(size_t n)

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Folder analyzer/base/ (README "Layout"): what every other folder may use,
- * and which uses nothing else (make lint): messages (msg.h), allocation
- * (xmem.h), progress lines (progress.h), output files replaced atomically
- * (outfile.h). No SQLite, no c-ares.
+ * and which uses nothing else (make lint): messages (msg.h), error codes
+ * (hverr.h), allocation (xmem.h), progress lines (progress.h), output files
+ * replaced atomically (outfile.h). No SQLite, no c-ares.
  */
 /*
  * xmem - allocation that cannot fail. On out-of-memory the program prints one
- * message and exits 1 (Postfix mymalloc). Used everywhere, parsers included,
- * because a half-parsed session is worse than a clean stop.
+ * message and exits 1 through msg_fatal (Postfix mymalloc). Used everywhere,
+ * parsers included, because a half-parsed session is worse than a clean stop.
  */
 #ifndef HV_XMEM_H
 #define HV_XMEM_H

@@ -35,18 +35,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "hverr.h" /* HV_EDNS, HV_EINTR, HV_EDEGRADED */
 #include "store.h"
-
-#ifndef HV_EDNS
-#define HV_EDNS (-3)   /* DNS setup failed (bad server, zone file, c-ares) */
-#endif
-#ifndef HV_EINTR
-#define HV_EINTR (-4)  /* stopped by SIGINT/SIGTERM; work done is kept */
-#endif
-
-#ifndef HV_EDEGRADED
-#define HV_EDEGRADED (-5) /* most lookups failed: results stored, warning kept */
-#endif
 
 #define RESOLVE_MAX_ROUNDS 12
 

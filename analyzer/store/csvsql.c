@@ -15,7 +15,7 @@ int policy_store(const struct policy *p, sqlite3 *db)
 
     if (sqlite3_exec(db, "SAVEPOINT policy_store", NULL, NULL, NULL) !=
         SQLITE_OK)
-        return -1;
+        return HV_EDB;
     rc = sqlite3_exec(db, "DELETE FROM policy", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(db,
@@ -37,12 +37,12 @@ int policy_store(const struct policy *p, sqlite3 *db)
     if (rc != SQLITE_OK) {
         sqlite3_exec(db, "ROLLBACK TO policy_store", NULL, NULL, NULL);
         sqlite3_exec(db, "RELEASE policy_store", NULL, NULL, NULL);
-        return -1;
+        return HV_EDB;
     }
     if (sqlite3_exec(db, "RELEASE policy_store", NULL, NULL, NULL) !=
         SQLITE_OK)
-        return -1;
-    return 0;
+        return HV_EDB;
+    return HV_OK;
 }
 
 /* ==== SQL functions ==== */

@@ -11,10 +11,11 @@
 #include <sqlite3.h>
 
 #include "heloname.h"
+#include "hverr.h"
 #include "policy.h"
 
 /* policy_store - replace the rows of the `policy` table with p in one
- * savepoint. Returns 0 or -1 (the SQLite error is in sqlite3_errmsg(db)). */
+ * savepoint. Returns HV_OK or HV_EDB (the SQLite error is in sqlite3_errmsg(db)). */
 int policy_store(const struct policy *p, sqlite3 *db);
 
 /* heloname_register_sql - register the deterministic SQL function

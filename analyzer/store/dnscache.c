@@ -33,7 +33,7 @@ int dnscache_open(sqlite3 *db, struct dnscache **out, char **err)
                            &c->put, NULL) != SQLITE_OK) {
         *err = xstrdup(sqlite3_errmsg(db));
         dnscache_close(c);
-        return -1;
+        return HV_EDB;
     }
     *out = c;
     return 0;
@@ -90,7 +90,7 @@ int dnscache_get(struct dnscache *c, const char *qname, int qtype,
     sqlite3_reset(c->get);
     sqlite3_clear_bindings(c->get);
     if (rc != SQLITE_DONE)
-        return -1;
+        return HV_EDB;
     return hit;
 }
 
@@ -114,7 +114,7 @@ int dnscache_put(struct dnscache *c, const char *qname, int qtype,
     rc = sqlite3_step(c->put);
     sqlite3_reset(c->put);
     sqlite3_clear_bindings(c->put);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return rc == SQLITE_DONE ? HV_OK : HV_EDB;
 }
 
 int64_t dnscache_ttl(enum dnsq_status st, uint32_t msg_ttl)

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "dnsmsg.h"
+#include "hverr.h"
 
 #define DNSCACHE_FAIL_TTL 60    /* seconds a failure is remembered */
 #define DNSCACHE_NEG_TTL 300    /* negative answer without an SOA */
@@ -33,20 +34,20 @@ struct dnscache_entry {
 };
 
 /* dnscache_open - prepare the statements on db (borrowed; must outlive
- * the handle). 0, or -1 with the SQLite text in *err (malloc'ed). */
+ * the handle). HV_OK, or HV_EDB with the SQLite text in *err (malloc'ed). */
 int dnscache_open(sqlite3 *db, struct dnscache **out, char **err);
 
 /* dnscache_close - finalize; NULL is a no-op. */
 void dnscache_close(struct dnscache *c);
 
 /* dnscache_get - the fresh entry for (qname, qtype) at time now: 1 (hit,
- * *e filled), 0 (absent or stale), -1 (SQLite error). max_age < 0: use
+ * *e filled), 0 (absent or stale), HV_EDB (SQLite error). max_age < 0: use
  * the stored expiry; >= 0: fresh while fetched_at + max_age > now
  * (failures also need their own expiry). */
 int dnscache_get(struct dnscache *c, const char *qname, int qtype,
                  int64_t now, int64_t max_age, struct dnscache_entry *e);
 
-/* dnscache_put - insert or replace; expires_at = now + ttl. 0 or -1. */
+/* dnscache_put - insert or replace; expires_at = now + ttl. HV_OK or HV_EDB. */
 int dnscache_put(struct dnscache *c, const char *qname, int qtype,
                  enum dnsq_status st, int rcode, const unsigned char *msg,
                  size_t len, int64_t ttl, int64_t now);

@@ -77,30 +77,31 @@ static const char *const merge_sql[] = {
     " helo_joined FROM src.scan_runs",
 };
 
-/* fail - format the error, roll back and detach. */
+/* fail - "PATH: SQLite's message" into *err, roll back and detach. HV_EDB. */
 static int fail(sqlite3 *db, const char *what, char **err, bool in_tx)
 {
-    size_t n = strlen(what) + strlen(sqlite3_errmsg(db)) + 4;
-    *err = xmalloc(n);
-    snprintf(*err, n, "%s: %s", what, sqlite3_errmsg(db));
+    int rc = hv_errf(err, HV_EDB, "%s: %s", what, sqlite3_errmsg(db));
     if (in_tx)
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_exec(db, "DROP TABLE IF EXISTS temp.idmap", NULL, NULL, NULL);
     sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
-    return HV_EDB;
+    return rc;
 }
 
-/* count - one integer from SQL (0 on error). */
-static long long count(sqlite3 *db, const char *sql)
+/* count - the one integer sql returns into *v. HV_OK, or HV_EDB (the
+ * text in sqlite3_errmsg(db)) when it cannot be prepared or stepped. */
+static int count(sqlite3 *db, const char *sql, long long *v)
 {
     sqlite3_stmt *q;
-    long long v = 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
-        if (sqlite3_step(q) == SQLITE_ROW)
-            v = sqlite3_column_int64(q, 0);
-        sqlite3_finalize(q);
-    }
-    return v;
+    int rc;
+    *v = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+        return HV_EDB;
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        *v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? HV_OK : HV_EDB;
 }
 
 int merge_from(struct store *st, const char *path, struct merge_stats *ms, char **err)
@@ -112,7 +113,7 @@ int merge_from(struct store *st, const char *path, struct merge_stats *ms, char 
     if (store_check_file(path, false, err) != HV_OK)
         return HV_EDB;
     if (sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS src", -1, &q, NULL) != SQLITE_OK)
-        return fail(db, "attach", err, false);
+        return fail(db, path, err, false);
     char *uri = xmalloc(strlen(path) + 16);
     snprintf(uri, strlen(path) + 16, "%s", path);
     sqlite3_bind_text(q, 1, uri, -1, SQLITE_TRANSIENT);
@@ -121,26 +122,31 @@ int merge_from(struct store *st, const char *path, struct merge_stats *ms, char 
     free(uri);
     if (rc != SQLITE_DONE)
         return fail(db, path, err, false);
-    long long version = count(db, "PRAGMA src.user_version");
+    long long version;
+    if (count(db, "PRAGMA src.user_version", &version) != HV_OK)
+        return fail(db, path, err, false);
     if (version != (long long)schema_version) {
         sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
-        size_t n = strlen(path) + 96;
-        *err = xmalloc(n);
-        snprintf(*err, n, "%s: not a heloval database of this version (schema %lld)", path,
-                 version);
-        return HV_EDB;
+        return hv_errf(err, HV_EDB,
+                       "%s: not a heloval database of this version (schema %lld)", path,
+                       version);
     }
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return fail(db, "begin", err, false);
-    long long sources_before = count(db, "SELECT count(*) FROM main.sources");
-    long long sessions_before = count(db, "SELECT count(*) FROM main.sessions");
-    long long src_sources = count(db, "SELECT count(*) FROM src.sources");
+        return fail(db, path, err, false);
+    long long sources_before, sessions_before, src_sources, sources_after, sessions_after;
+    if (count(db, "SELECT count(*) FROM main.sources", &sources_before) != HV_OK ||
+        count(db, "SELECT count(*) FROM main.sessions", &sessions_before) != HV_OK ||
+        count(db, "SELECT count(*) FROM src.sources", &src_sources) != HV_OK)
+        return fail(db, path, err, true);
     for (size_t i = 0; i < sizeof(merge_sql) / sizeof(merge_sql[0]); i++)
         if (sqlite3_exec(db, merge_sql[i], NULL, NULL, NULL) != SQLITE_OK)
             return fail(db, path, err, true);
-    ms->sources_added = count(db, "SELECT count(*) FROM main.sources") - sources_before;
+    if (count(db, "SELECT count(*) FROM main.sources", &sources_after) != HV_OK ||
+        count(db, "SELECT count(*) FROM main.sessions", &sessions_after) != HV_OK)
+        return fail(db, path, err, true);
+    ms->sources_added = sources_after - sources_before;
     ms->sources_shared = src_sources - ms->sources_added;
-    ms->sessions_added = count(db, "SELECT count(*) FROM main.sessions") - sessions_before;
+    ms->sessions_added = sessions_after - sessions_before;
     /* an mbox scanned on one machine names the HELO of a log session
      * scanned on another: join them here as scan does */
     int64_t joined = 0;

@@ -189,17 +189,22 @@ static char *session_insert_sql(const char *verb, int rows, const char *tail)
     return sql;
 }
 
-/* query_int - the first column of the first row of sql, or fallback. */
-static int64_t query_int(struct store *st, const char *sql, int64_t fallback)
+/* query_int - the first column of the one row sql returns into *v. HV_OK,
+ * or HV_EDB (SQLite's text in store_errmsg, what names the step) when it
+ * cannot be prepared or its step returns no row. */
+static int query_int(struct store *st, const char *sql, const char *what, int64_t *v)
 {
     sqlite3_stmt *q;
-    int64_t v = fallback;
+    *v = 0;
     if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return fallback;
-    if (sqlite3_step(q) == SQLITE_ROW)
-        v = sqlite3_column_int64(q, 0);
+        return db_err(st, what);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        *v = sqlite3_column_int64(q, 0);
+    else
+        db_err(st, what);
     sqlite3_finalize(q);
-    return v;
+    return rc == SQLITE_ROW ? HV_OK : HV_EDB;
 }
 
 /* migrate - bring user_version up to schema_version. */
@@ -209,9 +214,14 @@ static int migrate(struct store *st)
     int version = 0;
     if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
         return db_err(st, "reading schema version");
-    if (sqlite3_step(q) == SQLITE_ROW)
+    int src = sqlite3_step(q);
+    if (src == SQLITE_ROW)
         version = sqlite3_column_int(q, 0);
+    else
+        db_err(st, "reading schema version");
     sqlite3_finalize(q);
+    if (src != SQLITE_ROW)
+        return HV_EDB;
     if (version < 0 || (size_t)version > schema_version)
         return set_err(st, HV_EDB,
                        "database schema version %d is newer than this heloval (%zu)",
@@ -413,8 +423,11 @@ int store_open(const char *path, int flags, struct store **out, char **err)
         /* a new file stays in rollback mode until store_bulk_end or
          * store_close: turning an empty file to WAL costs four syncs, and a
          * first scan would turn it back at once */
-        st->wal_pending = query_int(st, "PRAGMA page_count", -1) == 0;
-        if (sqlite3_exec(st->db,
+        int64_t pages = -1;
+        bool counted = query_int(st, "PRAGMA page_count", "counting pages", &pages) == HV_OK;
+        st->wal_pending = counted && pages == 0;
+        if (!counted ||
+            sqlite3_exec(st->db,
                          st->wal_pending ? "PRAGMA page_size=8192;"
                                          : "PRAGMA page_size=8192; PRAGMA journal_mode=WAL;",
                          NULL, NULL, NULL) != SQLITE_OK ||
@@ -864,7 +877,11 @@ int store_bulk_begin(struct store *st)
 {
     if (sqlite3_exec(st->db, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL) != SQLITE_OK)
         return db_err(st, "preparing the scan");
-    if (query_int(st, "SELECT EXISTS(SELECT 1 FROM sessions)", 1) != 0)
+    int64_t have_sessions;
+    if (query_int(st, "SELECT EXISTS(SELECT 1 FROM sessions)", "preparing the scan",
+                  &have_sessions) != HV_OK)
+        return HV_EDB;
+    if (have_sessions != 0)
         return HV_OK;
     /* a first load: nobody has anything to read yet. The rollback journal
      * writes each page once (WAL writes it twice: log, then checkpoint). If
@@ -988,7 +1005,11 @@ int store_join_received_helo(struct store *st, int64_t *joined)
     };
     *joined = 0;
     /* the join reads every session: skip it when no mbox was ever scanned */
-    if (query_int(st, "SELECT EXISTS(SELECT 1 FROM sources WHERE format = 'mbox')", 1) == 0)
+    int64_t have_mbox;
+    if (query_int(st, "SELECT EXISTS(SELECT 1 FROM sources WHERE format = 'mbox')",
+                  "joining Received HELOs", &have_mbox) != HV_OK)
+        return HV_EDB;
+    if (have_mbox == 0)
         return HV_OK;
     for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
         if (sqlite3_exec(st->db, steps[i], NULL, NULL, NULL) != SQLITE_OK)

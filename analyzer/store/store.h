@@ -12,7 +12,7 @@
  * schema, a lock against a second writer), sources and sessions for the scan
  * stage, and the raw handle for the other analyzer modules (resolver,
  * reports). Statements are prepared once; values are always bound.
- * Errors come back as HV_EDB with the text in store_errmsg().
+ * Errors come back as HV_EDB (hverr.h) with the text in store_errmsg().
  */
 #ifndef HV_STORE_H
 #define HV_STORE_H
@@ -22,11 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hverr.h"
 #include "session.h"
-
-#define HV_OK 0
-#define HV_EDB (-1)
-#define HV_EBUSY (-2)   /* another heloval holds the database */
 
 struct store;
 

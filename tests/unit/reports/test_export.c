@@ -177,10 +177,10 @@ static void test_export(sqlite3 *db)
     free(s);
 
     s = capture(db, "verdicts", "xml", &rc);
-    CHECK_INTEQ(rc, -1);
+    CHECK_INTEQ(rc, HV_EUSAGE);
     free(s);
     s = capture(db, "nothing", "tsv", &rc);
-    CHECK_INTEQ(rc, -1);
+    CHECK_INTEQ(rc, HV_EUSAGE);
     free(s);
 }
 
@@ -383,7 +383,7 @@ static void test_report(sqlite3 *db)
 
     report_opts_init(&o);
     o.policy_file = "/nonexistent/policy";
-    CHECK_INTEQ(report_build(db, &o, &r, &err), -1);
+    CHECK_INTEQ(report_build(db, &o, &r, &err), HV_EINPUT);
     CHECK(err != NULL);
     free(err);
     err = NULL;
