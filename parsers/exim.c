@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "syslog.h"
 #include "textscan.h"
 #include "tstamp.h"
@@ -26,16 +27,10 @@ static bool starts(const char *p, size_t len, const char *lit, size_t n)
 }
 #define STARTS(p, len, lit) starts((p), (len), (lit), sizeof(lit) - 1)
 
-/* is_digit - ASCII digit, whatever the locale. */
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 /* is_b62 - a base-62 character of an Exim message id. */
 static bool is_b62(char c)
 {
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return is_alnum((unsigned char)c);
 }
 
 /* ==== Exim host fields ==== */

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "ascii.h"
+
 static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -105,7 +107,7 @@ size_t tstamp_rfc3164(const char *p, size_t len, struct hv_clock *c,
     /* fractional seconds, as some syslog daemons write "hh:mm:ss.mmm" */
     if (used < len && p[used] == '.') {
         size_t k = used + 1;
-        while (k < len && p[k] >= '0' && p[k] <= '9')
+        while (k < len && is_digit(p[k]))
             k++;
         used = k;
     }
@@ -158,7 +160,7 @@ static size_t skip_fraction(const char *p, size_t len)
     size_t k = 0;
     if (len > 0 && (p[0] == '.' || p[0] == ',')) {
         k = 1;
-        while (k < len && p[k] >= '0' && p[k] <= '9')
+        while (k < len && is_digit(p[k]))
             k++;
         if (k == 1)
             return 0;
@@ -250,7 +252,7 @@ static bool obsolete_zone(const char *p, size_t n, int *off)
 static int number(const char *p, size_t len, size_t *k, int maxd)
 {
     int v = 0, n = 0;
-    while (*k < len && n < maxd && p[*k] >= '0' && p[*k] <= '9') {
+    while (*k < len && n < maxd && is_digit(p[*k])) {
         v = v * 10 + (p[*k] - '0');
         (*k)++;
         n++;
@@ -272,7 +274,7 @@ size_t tstamp_rfc2822(const char *p, size_t len, int64_t *ts)
     /* optional day name and comma */
     if (k + 3 < len && p[k] > '9') {
         size_t j = k;
-        while (j < len && ((p[j] | 0x20) >= 'a' && (p[j] | 0x20) <= 'z'))
+        while (j < len && is_alpha(p[j]))
             j++;
         if (j < len && p[j] == ',')
             k = j + 1;
@@ -317,7 +319,7 @@ size_t tstamp_rfc2822(const char *p, size_t len, int64_t *ts)
     size_t z = zone_offset(p + k, len - k, true, &off);
     if (z == 0) {
         size_t j = k;
-        while (j < len && ((p[j] | 0x20) >= 'a' && (p[j] | 0x20) <= 'z'))
+        while (j < len && is_alpha(p[j]))
             j++;
         if (j > k && obsolete_zone(p + k, j - k, &off))
             z = j - k;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "heloname.h"
 
 #define DNA_MAX_RR 64 /* PTR/TXT records looked at per answer */
@@ -63,8 +64,7 @@ bool dna_parse_report(const char *s, size_t len, char *grade, char *info,
     if (s == NULL || len < 9 || strncasecmp(s, "MARID,1,", 8) != 0)
         return false;
     g = s[8];
-    if (g >= 'a' && g <= 'e')
-        g = (char)(g - 'a' + 'A');
+    g = to_upper((unsigned char)g);
     if (g < 'A' || g > 'E')
         return false;
     if (len > 9 && s[9] != ';')
@@ -99,10 +99,8 @@ static void add_service(struct dna_result *out, const char *s, size_t len,
             return;
     r = &out->svc[out->n++];
     memset(r, 0, sizeof(*r));
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        r->service[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
-    }
+    for (size_t i = 0; i < len; i++)
+        r->service[i] = to_lower((unsigned char)s[i]);
     r->service[len] = '\0';
     r->status = "none";
     r->level[0] = '\0';
