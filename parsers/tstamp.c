@@ -384,8 +384,12 @@ size_t tstamp_ctime(const char *p, size_t len, int64_t *ts)
     return k;
 }
 
-void tstamp_format_iso(int64_t ts, char out[21])
+bool tstamp_format_iso(int64_t ts, char out[21])
 {
+    if (ts < TSTAMP_ISO_MIN || ts > TSTAMP_ISO_MAX) {
+        out[0] = '\0';
+        return false;
+    }
     int64_t days = ts / 86400, secs = ts % 86400;
     if (secs < 0) {
         secs += 86400;
@@ -401,10 +405,6 @@ void tstamp_format_iso(int64_t ts, char out[21])
     int64_t d = doy - (153 * mp + 2) / 5 + 1;
     int64_t m = mp + (mp < 10 ? 3 : -9);
     y += (m <= 2);
-    if (y < 0 || y > 9999) {
-        memcpy(out, "0000-00-00T00:00:00Z", 21);
-        return;
-    }
     char *o = out;
     int vals[6] = {(int)y, (int)m, (int)d, (int)(secs / 3600),
                    (int)(secs / 60 % 60), (int)(secs % 60)};
@@ -420,4 +420,5 @@ void tstamp_format_iso(int64_t ts, char out[21])
         *o++ = seps[i];
     }
     *o = '\0';
+    return true;
 }
