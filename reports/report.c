@@ -33,6 +33,7 @@
 #include "csvsql.h"
 #include "heloname.h"
 #include "policy.h"
+#include "tstamp.h"
 #include "xmem.h"
 
 /* ==== Options, errors, time ==== */
@@ -61,18 +62,6 @@ int report_errf(char **err, const char *fmt, ...)
     if (err != NULL)
         *err = xstrdup(buf);
     return -1;
-}
-
-/* days_from_civil - days since 1970-01-01 of a proleptic Gregorian date
- * (Howard Hinnant's algorithm; no time zone, no libc state). */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long long)doe - 719468;
 }
 
 /* digits - parse exactly n decimal digits at *p (advancing); -1 if not. */
@@ -171,7 +160,7 @@ bool report_parse_time(const char *text, long long now, long long *out)
     }
     if (*p != '\0')
         return false;
-    *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 +
+    *out = tstamp_days_from_civil(y, (int)mo, (int)d) * 86400 + hh * 3600 +
            mm * 60 + ss;
     return true;
 }
