@@ -231,7 +231,7 @@ static bool all_digits(const char *p, size_t n)
     if (n == 0 || n > 5)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (p[i] < '0' || p[i] > '9')
+        if (!is_digit(p[i]))
             return false;
     return true;
 }

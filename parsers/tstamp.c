@@ -28,7 +28,7 @@ static int digits(const char *p, size_t n)
 {
     int v = 0;
     for (size_t i = 0; i < n; i++) {
-        if (p[i] < '0' || p[i] > '9')
+        if (!is_digit(p[i]))
             return -1;
         v = v * 10 + (p[i] - '0');
     }

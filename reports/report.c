@@ -21,7 +21,6 @@
 #include "schema.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ascii.h"
 #include "fmt.h"
 #include "csvsql.h"
 #include "heloname.h"
@@ -70,7 +70,7 @@ static long long digits(const char **p, int n)
     long long v = 0;
     for (int i = 0; i < n; i++) {
         unsigned char c = (unsigned char)(*p)[i];
-        if (!isdigit(c))
+        if (!is_digit(c))
             return -1;
         v = v * 10 + (c - '0');
     }
@@ -103,7 +103,7 @@ bool report_parse_time(const char *text, long long now, long long *out)
         long long n = strtoll(text + 1, &end, 10);
         long long unit;
         if (errno != 0 || end == text + 1 || n < 0 ||
-            !isdigit((unsigned char)text[1]))
+            !is_digit(text[1]))
             return false;
         switch (*end) {
         case 's': unit = 1; break;
@@ -173,7 +173,7 @@ static bool is_cc_registry(const char *l, size_t n)
 {
     static const char *const words[] = {"com", "net", "org", "gov", "edu"};
     if (n == 2)
-        return isalpha((unsigned char)l[0]) && isalpha((unsigned char)l[1]);
+        return is_alpha(l[0]) && is_alpha(l[1]);
     for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
         if (n == 3 && memcmp(l, words[i], 3) == 0)
             return true;
@@ -220,8 +220,7 @@ static void sql_rdomain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     size_t n = (size_t)sqlite3_value_bytes(argv[0]);
     char *low = xmemdup0(helo, n);
     for (size_t i = 0; i < n; i++)
-        if (low[i] >= 'A' && low[i] <= 'Z')
-            low[i] = (char)(low[i] - 'A' + 'a');
+        low[i] = to_lower(low[i]);
     sqlite3_result_text(ctx, low, (int)n, free);
 }
 
