@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "syslog.h"
 #include "textscan.h"
 #include "tstamp.h"
@@ -26,16 +27,13 @@ static bool starts(const char *p, size_t len, const char *lit, size_t n)
 }
 #define STARTS(p, len, lit) starts((p), (len), (lit), sizeof(lit) - 1)
 
-/* is_digit - ASCII digit, whatever the locale. */
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+/* LEN - the length of a string literal, without its NUL. */
+#define LEN(lit) (sizeof(lit) - 1)
 
 /* is_b62 - a base-62 character of an Exim message id. */
 static bool is_b62(char c)
 {
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return is_alnum((unsigned char)c);
 }
 
 /* ==== Exim host fields ==== */
@@ -176,7 +174,7 @@ static bool host_at(const char *b, size_t bn, size_t off, struct hit *x)
     if (off > bn)
         return false;
     if (STARTS(b + off, bn - off, "H="))
-        off += 2;
+        off += LEN("H=");
     if (!hv_exim_host_parse(b + off, bn - off, &x->h))
         return false;
     x->h.end += off;
@@ -187,7 +185,7 @@ static bool host_at(const char *b, size_t bn, size_t off, struct hit *x)
  * b); the field must end the line or be followed by a space or ':'. */
 static bool host_token(const char *b, size_t bn, const char *c, struct hit *x)
 {
-    size_t off = (size_t)(c - b) + 3;
+    size_t off = (size_t)(c - b) + LEN(" H=");
     if (!host_at(b, bn, off, x))
         return false;
     return true;
@@ -228,7 +226,7 @@ static bool inbound_after(const char *b, size_t bn, size_t e)
     const char *t = b + e + 1;
     size_t n = bn - e - 1;
     size_t k = 0;
-    while (k < n && ((t[k] >= 'A' && t[k] <= 'Z') || (t[k] >= 'a' && t[k] <= 'z')))
+    while (k < n && is_alpha(t[k]))
         k++;
     if (k > 0 && k < n && t[k] == '=')
         return true;
@@ -244,7 +242,7 @@ static void acl_verdict(const char *t, size_t n, struct hit *x)
 {
     const char *r = FIND(t, n, "rejected");
     const char *tr = FIND(t, n, "temporarily rejected");
-    if (tr != NULL && (r == NULL || tr + 12 <= r))
+    if (tr != NULL && (r == NULL || tr + LEN("temporarily ") <= r))
         x->r4++;
     else if (r != NULL)
         x->r5++;
@@ -259,7 +257,7 @@ static void acl_verdict(const char *t, size_t n, struct hit *x)
 static void reply_code(const char *t, size_t n, struct hit *x)
 {
     const char *c = FIND(t, n, ": ");
-    if (c == NULL || (size_t)(c - t) + 5 > n)
+    if (c == NULL || (size_t)(c - t) + LEN(": 5xx") > n)
         return;
     if ((c[2] == '4' || c[2] == '5') && is_digit(c[3]) && is_digit(c[4])) {
         if (c[2] == '4')
@@ -269,288 +267,414 @@ static void reply_code(const char *t, size_t n, struct hit *x)
     }
 }
 
+/* ==== Line kinds ====
+ *
+ * One function per kind of log line that can name an SMTP client. Each
+ * looks at one Exim message body (after stamp, [pid] and message id) and
+ * answers NOT_MINE (another kind may take the line), NO_CLIENT (this kind,
+ * but no client to record) or CLIENT (x filled). Offsets into the line are
+ * the lengths of the literals they skip (LEN), never bare numbers. */
+
+/* PAST - the offset in b just past the literal lit found at c (c points
+ * into b). */
+#define PAST(b, c, lit) ((size_t)((c) - (b)) + LEN(lit))
+
+enum kind_verdict { NOT_MINE, NO_CLIENT, CLIENT };
+
+/* One body to classify. */
+struct body {
+    const char *b;           /* the text after stamp, [pid] and message id */
+    size_t bn;
+    const char *msgid;       /* the message id, or NULL */
+    size_t mlen;
+};
+
+/* found - CLIENT when the host field parsed, NO_CLIENT otherwise. */
+static enum kind_verdict found(bool ok)
+{
+    return ok ? CLIENT : NO_CLIENT;
+}
+
+/* kind_outbound - "=> ", "-> ", ">> ", "*> ", "** ", "== " (Exim is the
+ * client) and "Completed": never a session. */
+static enum kind_verdict kind_outbound(const struct body *l, struct hit *x)
+{
+    const char *b = l->b;
+    size_t bn = l->bn;
+    (void)x;
+    if (bn >= 3 && b[2] == ' ' &&
+        (STARTS(b, bn, "=> ") || STARTS(b, bn, "-> ") || STARTS(b, bn, ">> ") ||
+         STARTS(b, bn, "*> ") || STARTS(b, bn, "** ") || STARTS(b, bn, "== ")))
+        return NO_CLIENT;
+    return STARTS(b, bn, "Completed") ? NO_CLIENT : NOT_MINE;
+}
+
+/* kind_arrival - "<= sender [R=id] [DS] H=host ..." (receive.c); "(= " the
+ * same for a message Exim has seen before. */
+static enum kind_verdict kind_arrival(const struct body *l, struct hit *x)
+{
+    const char *b = l->b;
+    size_t bn = l->bn;
+    if (!STARTS(b, bn, "<= ") && !STARTS(b, bn, "(= "))
+        return NOT_MINE;
+    if (l->msgid == NULL)
+        return NO_CLIENT;
+    size_t i = LEN("<= ");
+    if (i < bn && b[i] == '"') {
+        i++;
+        while (i < bn && b[i] != '"') {
+            if (b[i] == '\\' && i + 1 < bn)
+                i++;
+            i++;
+        }
+    }
+    while (i < bn && b[i] != ' ')
+        i++;
+    if (STARTS(b + i, bn - i, " R=")) {
+        i += LEN(" R=");
+        while (i < bn && b[i] != ' ')
+            i++;
+    }
+    if (STARTS(b + i, bn - i, " DS"))
+        i += LEN(" DS");
+    if (!STARTS(b + i, bn - i, " H=") || !host_at(b, bn, i + LEN(" "), x))
+        return NO_CLIENT;
+    x->messages = 1;
+    x->qid = l->msgid;
+    x->qid_len = l->mlen;
+    /* an SMTP arrival (any P= protocol) went through HELO/EHLO */
+    x->helo_given = FIND(b + x->h.end, bn - x->h.end, " P=") != NULL;
+    return CLIENT;
+}
+
+/* kind_acl - ACL lines: the host field starts the body ("H=... rejected
+ * RCPT", "DS H=...", "F=<s> H=... P=esmtp rejected by local_scan()"). */
+static enum kind_verdict kind_acl(const struct body *l, struct hit *x)
+{
+    const char *b = l->b;
+    size_t bn = l->bn;
+    size_t off = 0;
+    if (STARTS(b, bn, "DS H="))
+        off = LEN("DS ");
+    else if (STARTS(b, bn, "F=")) {
+        while (off < bn && b[off] != ' ')
+            off++;
+        if (off < bn)
+            off++;
+    }
+    if (!STARTS(b + off, bn - off, "H="))
+        return NOT_MINE;
+    if (!host_at(b, bn, off, x) || !inbound_after(b, bn, x->h.end))
+        return NO_CLIENT;
+    acl_verdict(b + x->h.end, bn - x->h.end, x);
+    x->helo_given = (off > 0 && b[0] == 'F') ||
+                    mail_stage(b + x->h.end, bn - x->h.end);
+    return CLIENT;
+}
+
+/* kind_sync_error - "SMTP protocol synchronization error (...): rejected
+ * connection from H=[ip] input="..."" or "...: rejected "CMD" H=host next
+ * input="..."". The client's text follows (and in the second form also
+ * precedes) Exim's field: take the field right after "connection from ",
+ * else the last one before the last " next input=". */
+static enum kind_verdict kind_sync_error(const struct body *l, struct hit *x)
+{
+    const char *b = l->b;
+    size_t bn = l->bn;
+    if (!STARTS(b, bn, "SMTP protocol synchronization error"))
+        return NOT_MINE;
+    const char *c = FIND(b, bn, "): rejected connection from ");
+    if (c != NULL) {
+        if (!host_at(b, bn, PAST(b, c, "): rejected connection from "), x))
+            return NO_CLIENT;
+    } else {
+        const char *ni = RFIND(b, bn, " next input=");
+        size_t lim = ni != NULL ? (size_t)(ni - b) : bn;
+        const char *h = hv_rfind(b, lim, " H=", LEN(" H="));
+        if (h == NULL || !host_token(b, bn, h, x))
+            return NO_CLIENT;
+    }
+    x->r5++;
+    x->complete = true;
+    return CLIENT;
+}
+
+/* kind_client_text - "SMTP protocol error in "CMD" H=host ..." and other
+ * lines with the client's text before Exim's field: the last field wins. */
+static enum kind_verdict kind_client_text(const struct body *l, struct hit *x)
+{
+    const char *b = l->b;
+    size_t bn = l->bn;
+    bool rejects = STARTS(b, bn, "SMTP protocol error in ") ||
+                   STARTS(b, bn, "SMTP syntax error in ") ||
+                   STARTS(b, bn, "rejected from <");
+    bool lost = STARTS(b, bn, "SMTP connection lost after");
+    if (!rejects && !lost && !STARTS(b, bn, "VRFY failed for ") &&
+        !STARTS(b, bn, "ignoring AUTH="))
+        return NOT_MINE;
+    if (!last_host(b, bn, 0, x))
+        return NO_CLIENT;
+    if (lost) {
+        x->lost = true;
+        x->complete = true;
+        x->helo_given = STARTS(b, bn, "SMTP connection lost after final dot");
+    } else if (rejects) {
+        x->r5++;
+    }
+    return CLIENT;
+}
+
+/* kind_auth_failed - "<name> authenticator failed for [H=]host: 535 ..."
+ * (server side, old and new form); "<name> authenticator failed H=host"
+ * without a message id is the server side too (custom messages), with a
+ * message id it is Exim authenticating to a remote server. */
+static enum kind_verdict kind_auth_failed(const struct body *l, struct hit *x)
+{
+    const char *b = l->b;
+    size_t bn = l->bn;
+    const char *c = FIND(b, bn, "authenticator failed ");
+    if (c == NULL)
+        return NOT_MINE;
+    size_t o = PAST(b, c, "authenticator failed ");
+    if (STARTS(b + o, bn - o, "for "))
+        o += LEN("for ");
+    else if (l->msgid != NULL || !STARTS(b + o, bn - o, "H="))
+        return NO_CLIENT;
+    if (!host_at(b, bn, o, x))
+        return NO_CLIENT;
+    reply_code(b + x->h.end, bn - x->h.end, x);
+    if (x->r4 == 0 && x->r5 == 0) {
+        /* "H=(h) [ip] [ip] 535 ..." (custom message form) */
+        const char *t = b + x->h.end;
+        size_t n = bn - x->h.end;
+        const char *d = FIND(t, n, " 5");
+        if (d != NULL && (size_t)(d - t) + LEN(" 5xx") <= n && is_digit(d[2]) &&
+            is_digit(d[3]))
+            x->r5++;
+    }
+    return CLIENT;
+}
+
+/* kind_smtp_connection - "SMTP connection [Ci=id ]from host (TCP/IP
+ * connection count = 1)", "... closed by QUIT|EOF|DROP in ACL", "...
+ * lost", "no MAIL in SMTP connection from", "(during SMTP connection from
+ * [ip])". */
+static enum kind_verdict kind_smtp_connection(const struct body *l,
+                                              struct hit *x)
+{
+    const char *b = l->b;
+    size_t bn = l->bn;
+    const char *c = FIND(b, bn, "SMTP connection ");
+    if (c == NULL)
+        return NOT_MINE;
+    size_t o = PAST(b, c, "SMTP connection ");
+    if (STARTS(b + o, bn - o, "Ci=")) {
+        while (o < bn && b[o] != ' ')
+            o++;
+        if (o < bn)
+            o++;
+    }
+    if (!STARTS(b + o, bn - o, "from ") || !host_at(b, bn, o + LEN("from "), x))
+        return NO_CLIENT;
+    const char *t = b + x->h.end;
+    size_t n = bn - x->h.end;
+    if (FIND(t, n, " lost") != NULL) {
+        x->lost = true;
+        x->complete = true;
+    } else if (FIND(t, n, "closed by") != NULL) {
+        x->complete = true;
+        if (FIND(t, n, "closed by DROP") != NULL)
+            x->r5++;
+    } else if (FIND(t, n, "connection count") != NULL) {
+        x->start = true;
+    } else if (c >= b + LEN("no MAIL in ") &&
+               memcmp(c - LEN("no MAIL in "), "no MAIL in ",
+                      LEN("no MAIL in ")) == 0) {
+        x->complete = true;
+    }
+    x->helo_given = commands_show_helo(t, n);
+    return CLIENT;
+}
+
+/* kind_call_dropped - "SMTP call from host dropped: too many ...". */
+static enum kind_verdict kind_call_dropped(const struct body *l, struct hit *x)
+{
+    if (!STARTS(l->b, l->bn, "SMTP call from "))
+        return NOT_MINE;
+    if (!host_at(l->b, l->bn, LEN("SMTP call from "), x))
+        return NO_CLIENT;
+    x->lost = true;
+    x->complete = true;
+    return CLIENT;
+}
+
+/* kind_timeout - timeouts, disconnections and TLS failures end the
+ * session: "SMTP command timeout on [TLS ]connection from host", "SMTP
+ * data timeout (message abandoned) on connection from host", "TLS error on
+ * connection from host", "unexpected disconnection while reading SMTP
+ * command from host". */
+static enum kind_verdict kind_timeout(const struct body *l, struct hit *x)
+{
+    const char *b = l->b;
+    size_t bn = l->bn;
+    size_t o;
+    const char *c = FIND(b, bn, "connection from ");
+    if (c != NULL && (STARTS(b, bn, "SMTP command timeout on ") ||
+                      STARTS(b, bn, "SMTP data timeout ") ||
+                      STARTS(b, bn, "TLS error on ")))
+        o = PAST(b, c, "connection from ");
+    else if (STARTS(b, bn, "unexpected disconnection while reading SMTP command from "))
+        o = LEN("unexpected disconnection while reading SMTP command from ");
+    else
+        return NOT_MINE;
+    if (!host_at(b, bn, o, x))
+        return NO_CLIENT;
+    x->lost = true;
+    x->complete = true;
+    return CLIENT;
+}
+
+/* invalid_helo_arg - the argument of "...: syntactically invalid
+ * argument(s): ARG" in t, unless Exim says "(no argument given)". */
+static void invalid_helo_arg(const char *t, size_t n, struct hit *x)
+{
+    static const char intro[] = ": syntactically invalid argument(s): ";
+    static const char none[] = "(no argument given)";
+    const char *a = FIND(t, n, intro);
+    if (a == NULL)
+        return;
+    const char *v = a + LEN(intro);
+    size_t vl = (size_t)(t + n - v);
+    if (vl > 0 && !(vl == LEN(none) && memcmp(v, none, LEN(none)) == 0)) {
+        x->helo = v;
+        x->helo_len = vl;
+    }
+}
+
+/* kind_rejected_cmd - "rejected EHLO from host: syntactically invalid
+ * argument(s): ARG", "rejected MAIL from host: no HELO/EHLO given",
+ * "rejected XCLIENT from ...". The HELO shown in the host field wins;
+ * without one, an invalid EHLO/HELO argument is taken as logged. */
+static enum kind_verdict kind_rejected_cmd(const struct body *l, struct hit *x)
+{
+    const char *b = l->b;
+    size_t bn = l->bn;
+    if (!STARTS(b, bn, "rejected "))
+        return NOT_MINE;
+    const size_t cmd = LEN("rejected ");
+    size_t o = cmd;
+    while (o < bn && is_upper(b[o]))
+        o++;
+    if (o == cmd || !STARTS(b + o, bn - o, " from ") ||
+        !host_at(b, bn, o + LEN(" from "), x))
+        return NO_CLIENT;
+    x->r5++;
+    if ((STARTS(b + cmd, bn - cmd, "EHLO ") ||
+         STARTS(b + cmd, bn - cmd, "HELO ")) &&
+        x->h.helo == NULL)
+        invalid_helo_arg(b + x->h.end, bn - x->h.end, x);
+    return CLIENT;
+}
+
+/* kind_refused - "Connection from [ip] refused: too many connections from
+ * that IP address" (daemon.c: 421, connection closed) and "refused
+ * connection from [ip] (host_reject_connection)" (550). */
+static enum kind_verdict kind_refused(const struct body *l, struct hit *x)
+{
+    const char *b = l->b;
+    size_t bn = l->bn;
+    if (STARTS(b, bn, "Connection from ")) {
+        if (!host_at(b, bn, LEN("Connection from "), x) ||
+            FIND(b, bn, " refused") == NULL)
+            return NO_CLIENT;
+        x->r4++;
+    } else if (STARTS(b, bn, "refused connection from ")) {
+        if (!host_at(b, bn, LEN("refused connection from "), x))
+            return NO_CLIENT;
+        x->r5++;
+    } else {
+        return NOT_MINE;
+    }
+    x->complete = true;
+    return CLIENT;
+}
+
+/* kind_etrn - "ETRN #dom received from host", "ATRN 'x' received from
+ * host": the argument is the client's, so the last " received from " is
+ * Exim's. */
+static enum kind_verdict kind_etrn(const struct body *l, struct hit *x)
+{
+    const char *b = l->b;
+    size_t bn = l->bn;
+    if (!STARTS(b, bn, "ETRN ") && !STARTS(b, bn, "ATRN "))
+        return NOT_MINE;
+    const char *c = RFIND(b, bn, " received from ");
+    return found(c != NULL && host_at(b, bn, PAST(b, c, " received from "), x));
+}
+
+/* kind_sa_exim - sa-exim: "SA: ... From <s> (host=NAME [IP]) for rcpt";
+ * NAME is "NULL" when there is none. */
+static enum kind_verdict kind_sa_exim(const struct body *l, struct hit *x)
+{
+    const char *b = l->b;
+    size_t bn = l->bn;
+    const char *c = RFIND(b, bn, "(host=");
+    if (c == NULL || !STARTS(b, bn, "SA: "))
+        return NOT_MINE;
+    if (!host_at(b, bn, PAST(b, c, "(host="), x))
+        return NO_CLIENT;
+    if (x->h.name_len == LEN("NULL") && memcmp(x->h.name, "NULL", LEN("NULL")) == 0)
+        x->h.name = NULL, x->h.name_len = 0;
+    /* NAME is sender_host_name alone, not Exim's host field: no HELO
+     * is shown or implied (the arrival line that follows tells) */
+    x->h.helo = NULL;
+    return CLIENT;
+}
+
+/* kind_no_host_name - "no host name found for IP address 192.0.2.8". */
+static enum kind_verdict kind_no_host_name(const struct body *l, struct hit *x)
+{
+    static const char intro[] = "no host name found for IP address ";
+    const char *b = l->b;
+    size_t bn = l->bn;
+    if (!STARTS(b, bn, intro))
+        return NOT_MINE;
+    const char *v = b + LEN(intro);
+    size_t vl = bn - LEN(intro);
+    while (vl > 0 && v[vl - 1] == ' ')
+        vl--;
+    if (!hv_smap_addr_parse(v, vl, &x->h.addr))
+        return NO_CLIENT;
+    x->h.port = 0;
+    x->h.name = x->h.helo = NULL;
+    x->h.addr_text = v;
+    x->h.addr_len = vl;
+    x->h.end = bn;
+    return CLIENT;
+}
+
+/* The kinds in the order they are tried: the first that is not NOT_MINE
+ * decides (the order matters: an ACL line may hold "SMTP connection", an
+ * "SMTP connection lost" line is client text, ...). */
+static enum kind_verdict (*const kinds[])(const struct body *, struct hit *) = {
+    kind_outbound,    kind_arrival,         kind_acl,
+    kind_sync_error,  kind_client_text,     kind_auth_failed,
+    kind_smtp_connection, kind_call_dropped, kind_timeout,
+    kind_rejected_cmd, kind_refused,        kind_etrn,
+    kind_sa_exim,     kind_no_host_name,
+};
+
 /* classify - look at one Exim message body b (after stamp, [pid] and
  * message id; msgid/mlen the id or NULL). Returns true when the line names
  * an SMTP client (x filled). */
 static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
                      struct hit *x)
 {
-    /* Exim is the client, or a local message: never a session. */
-    if (bn >= 3 && b[2] == ' ' &&
-        (STARTS(b, bn, "=> ") || STARTS(b, bn, "-> ") || STARTS(b, bn, ">> ") ||
-         STARTS(b, bn, "*> ") || STARTS(b, bn, "** ") || STARTS(b, bn, "== ")))
-        return false;
-    if (STARTS(b, bn, "Completed"))
-        return false;
-
-    /* Arrivals: "<= sender [R=id] [DS] H=host ..." (receive.c). */
-    if (STARTS(b, bn, "<= ") || STARTS(b, bn, "(= ")) {
-        if (msgid == NULL)
-            return false;
-        size_t i = 3;
-        if (i < bn && b[i] == '"') {
-            i++;
-            while (i < bn && b[i] != '"') {
-                if (b[i] == '\\' && i + 1 < bn)
-                    i++;
-                i++;
-            }
-        }
-        while (i < bn && b[i] != ' ')
-            i++;
-        if (STARTS(b + i, bn - i, " R=")) {
-            i += 3;
-            while (i < bn && b[i] != ' ')
-                i++;
-        }
-        if (STARTS(b + i, bn - i, " DS"))
-            i += 3;
-        if (!STARTS(b + i, bn - i, " H=") || !host_at(b, bn, i + 1, x))
-            return false;
-        x->messages = 1;
-        x->qid = msgid;
-        x->qid_len = mlen;
-        /* an SMTP arrival (any P= protocol) went through HELO/EHLO */
-        x->helo_given = FIND(b + x->h.end, bn - x->h.end, " P=") != NULL;
-        return true;
-    }
-
-    /* ACL lines: the host field starts the body ("H=... rejected RCPT",
-     * "F=<s> H=... P=esmtp rejected by local_scan()"). */
-    {
-        size_t off = 0;
-        if (STARTS(b, bn, "DS H="))
-            off = 3;
-        else if (STARTS(b, bn, "F=")) {
-            while (off < bn && b[off] != ' ')
-                off++;
-            if (off < bn)
-                off++;
-        }
-        if (STARTS(b + off, bn - off, "H=")) {
-            if (!host_at(b, bn, off, x) || !inbound_after(b, bn, x->h.end))
-                return false;
-            acl_verdict(b + x->h.end, bn - x->h.end, x);
-            x->helo_given = (off > 0 && b[0] == 'F') ||
-                            mail_stage(b + x->h.end, bn - x->h.end);
-            return true;
-        }
-    }
-
-    const char *c;
-
-    /* "SMTP protocol synchronization error (...): rejected connection from
-     * H=[ip] input="..."" or "...: rejected "CMD" H=host next input="..."".
-     * The client's text follows (and in the second form also precedes)
-     * Exim's field: take the field right after "connection from ", else
-     * the last one before the last " next input=". */
-    if (STARTS(b, bn, "SMTP protocol synchronization error")) {
-        c = FIND(b, bn, "): rejected connection from ");
-        if (c != NULL) {
-            if (!host_at(b, bn, (size_t)(c - b) + 28, x))
-                return false;
-        } else {
-            const char *ni = RFIND(b, bn, " next input=");
-            size_t lim = ni != NULL ? (size_t)(ni - b) : bn;
-            const char *h = hv_rfind(b, lim, " H=", 3);
-            if (h == NULL || !host_token(b, bn, h, x))
-                return false;
-        }
-        x->r5++;
-        x->complete = true;
-        return true;
-    }
-
-    /* "SMTP protocol error in "CMD" H=host ..." and other lines with the
-     * client's text before Exim's field: the last field wins. */
-    if (STARTS(b, bn, "SMTP protocol error in ") ||
-        STARTS(b, bn, "SMTP syntax error in ") ||
-        STARTS(b, bn, "VRFY failed for ") || STARTS(b, bn, "ignoring AUTH=") ||
-        STARTS(b, bn, "rejected from <") ||
-        STARTS(b, bn, "SMTP connection lost after")) {
-        if (!last_host(b, bn, 0, x))
-            return false;
-        if (STARTS(b, bn, "SMTP connection lost after")) {
-            x->lost = true;
-            x->complete = true;
-            x->helo_given = STARTS(b, bn, "SMTP connection lost after final dot");
-        } else if (STARTS(b, bn, "SMTP protocol error in ") ||
-                   STARTS(b, bn, "SMTP syntax error in ") ||
-                   STARTS(b, bn, "rejected from <")) {
-            x->r5++;
-        }
-        return true;
-    }
-
-    /* "<name> authenticator failed for [H=]host: 535 ..." (server side,
-     * old and new form); "<name> authenticator failed H=host" without a
-     * message id is the server side too (custom messages), with a message
-     * id it is Exim authenticating to a remote server. */
-    c = FIND(b, bn, "authenticator failed ");
-    if (c != NULL) {
-        size_t o = (size_t)(c - b) + 21;
-        if (STARTS(b + o, bn - o, "for "))
-            o += 4;
-        else if (msgid != NULL || !STARTS(b + o, bn - o, "H="))
-            return false;
-        if (!host_at(b, bn, o, x))
-            return false;
-        reply_code(b + x->h.end, bn - x->h.end, x);
-        if (x->r4 == 0 && x->r5 == 0) {
-            /* "H=(h) [ip] [ip] 535 ..." (custom message form) */
-            const char *t = b + x->h.end;
-            size_t n = bn - x->h.end;
-            const char *d = FIND(t, n, " 5");
-            if (d != NULL && (size_t)(d - t) + 4 <= n && is_digit(d[2]) &&
-                is_digit(d[3]))
-                x->r5++;
-        }
-        return true;
-    }
-
-    /* "SMTP connection [Ci=id ]from host (TCP/IP connection count = 1)"
-     * "... closed by QUIT|EOF|DROP in ACL", "... lost", "no MAIL in SMTP
-     * connection from", "(during SMTP connection from [ip])". */
-    c = FIND(b, bn, "SMTP connection ");
-    if (c != NULL) {
-        size_t o = (size_t)(c - b) + 16;
-        if (STARTS(b + o, bn - o, "Ci=")) {
-            while (o < bn && b[o] != ' ')
-                o++;
-            if (o < bn)
-                o++;
-        }
-        if (!STARTS(b + o, bn - o, "from ") || !host_at(b, bn, o + 5, x))
-            return false;
-        const char *t = b + x->h.end;
-        size_t n = bn - x->h.end;
-        if (FIND(t, n, " lost") != NULL) {
-            x->lost = true;
-            x->complete = true;
-        } else if (FIND(t, n, "closed by") != NULL) {
-            x->complete = true;
-            if (FIND(t, n, "closed by DROP") != NULL)
-                x->r5++;
-        } else if (FIND(t, n, "connection count") != NULL) {
-            x->start = true;
-        } else if (c >= b + 11 && memcmp(c - 11, "no MAIL in ", 11) == 0) {
-            x->complete = true;
-        }
-        x->helo_given = commands_show_helo(t, n);
-        return true;
-    }
-
-    /* "SMTP call from host dropped: too many ..." */
-    if (STARTS(b, bn, "SMTP call from ")) {
-        if (!host_at(b, bn, 15, x))
-            return false;
-        x->lost = true;
-        x->complete = true;
-        return true;
-    }
-
-    /* Timeouts, disconnections and TLS failures end the session. */
-    c = FIND(b, bn, "connection from ");
-    if (c != NULL && (STARTS(b, bn, "SMTP command timeout on ") ||
-                      STARTS(b, bn, "SMTP data timeout ") ||
-                      STARTS(b, bn, "TLS error on "))) {
-        if (!host_at(b, bn, (size_t)(c - b) + 16, x))
-            return false;
-        x->lost = true;
-        x->complete = true;
-        return true;
-    }
-    if (STARTS(b, bn, "unexpected disconnection while reading SMTP command from ")) {
-        if (!host_at(b, bn, 57, x))
-            return false;
-        x->lost = true;
-        x->complete = true;
-        return true;
-    }
-
-    /* "rejected EHLO from host: syntactically invalid argument(s): ARG",
-     * "rejected MAIL from host: no HELO/EHLO given", "rejected XCLIENT
-     * from ...". The HELO shown in the host field wins; without one, an
-     * invalid EHLO/HELO argument is taken as logged. */
-    if (STARTS(b, bn, "rejected ")) {
-        size_t o = 9;
-        while (o < bn && b[o] >= 'A' && b[o] <= 'Z')
-            o++;
-        if (o == 9 || !STARTS(b + o, bn - o, " from ") ||
-            !host_at(b, bn, o + 6, x))
-            return false;
-        x->r5++;
-        if ((STARTS(b + 9, bn - 9, "EHLO ") || STARTS(b + 9, bn - 9, "HELO ")) &&
-            x->h.helo == NULL) {
-            const char *t = b + x->h.end;
-            size_t n = bn - x->h.end;
-            const char *a = FIND(t, n, ": syntactically invalid argument(s): ");
-            if (a != NULL) {
-                const char *v = a + 37;
-                size_t vl = (size_t)(t + n - v);
-                if (vl > 0 && !(vl == 19 && memcmp(v, "(no argument given)", 19) == 0)) {
-                    x->helo = v;
-                    x->helo_len = vl;
-                }
-            }
-        }
-        return true;
-    }
-
-    /* "Connection from [ip] refused: too many connections from that IP
-     * address" (daemon.c: 421, connection closed) */
-    if (STARTS(b, bn, "Connection from ")) {
-        if (!host_at(b, bn, 16, x) || FIND(b, bn, " refused") == NULL)
-            return false;
-        x->r4++;
-        x->complete = true;
-        return true;
-    }
-
-    /* "refused connection from [ip] (host_reject_connection)" */
-    if (STARTS(b, bn, "refused connection from ")) {
-        if (!host_at(b, bn, 24, x))
-            return false;
-        x->r5++;
-        x->complete = true;
-        return true;
-    }
-
-    /* "ETRN #dom received from host", "ATRN 'x' received from host": the
-     * argument is the client's, so the last " received from " is Exim's. */
-    if (STARTS(b, bn, "ETRN ") || STARTS(b, bn, "ATRN ")) {
-        c = RFIND(b, bn, " received from ");
-        return c != NULL && host_at(b, bn, (size_t)(c - b) + 15, x);
-    }
-
-    /* sa-exim: "... From <s> (host=NAME [IP]) for rcpt"; NAME is "NULL"
-     * when there is none. */
-    c = RFIND(b, bn, "(host=");
-    if (c != NULL && STARTS(b, bn, "SA: ")) {
-        if (!host_at(b, bn, (size_t)(c - b) + 6, x))
-            return false;
-        if (x->h.name_len == 4 && memcmp(x->h.name, "NULL", 4) == 0)
-            x->h.name = NULL, x->h.name_len = 0;
-        /* NAME is sender_host_name alone, not Exim's host field: no HELO
-         * is shown or implied (the arrival line that follows tells) */
-        x->h.helo = NULL;
-        return true;
-    }
-
-    /* "no host name found for IP address 192.0.2.8" */
-    if (STARTS(b, bn, "no host name found for IP address ")) {
-        const char *v = b + 34;
-        size_t vl = bn - 34;
-        while (vl > 0 && b[34 + vl - 1] == ' ')
-            vl--;
-        if (!hv_smap_addr_parse(v, vl, &x->h.addr))
-            return false;
-        x->h.port = 0;
-        x->h.name = x->h.helo = NULL;
-        x->h.addr_text = v;
-        x->h.addr_len = vl;
-        x->h.end = bn;
-        return true;
+    const struct body l = {b, bn, msgid, mlen};
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        enum kind_verdict v = kinds[i](&l, x);
+        if (v != NOT_MINE)
+            return v == CLIENT;
     }
     return false;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "netaddr.h"
 #include "received.h"
 #include "session.h"
@@ -101,14 +102,13 @@ bool mbox_from_line(const char *line, size_t len, int64_t *ts)
 static size_t header_name_len(const char *line, size_t len)
 {
     size_t i = 0;
-    if (len == 0 || !((line[0] | 0x20) >= 'a' && (line[0] | 0x20) <= 'z'))
+    if (len == 0 || !is_alpha(line[0]))
         return 0;
     while (i < len && i < 128) {
         unsigned char c = (unsigned char)line[i];
         if (c == ':')
             return i;
-        if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z') &&
-            !(c >= '0' && c <= '9') && c != '-' && c != '_')
+        if (!is_alnum(c) && c != '-' && c != '_')
             return 0;
         i++;
     }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "xmem.h"
 
 /* The parsers and the formatter below follow inet_pton and inet_ntop (as
@@ -23,7 +24,7 @@ static bool pton4(const char *p, const char *e, uint8_t out[4])
     bool saw_digit = false;
     while (p < e) {
         unsigned char c = (unsigned char)*p++;
-        if (c >= '0' && c <= '9') {
+        if (is_digit(c)) {
             unsigned v = (unsigned)(c - '0');
             if (!saw_digit) {
                 if (++octets > 4)
@@ -267,7 +268,7 @@ bool hv_netlist_add(struct hv_netlist *l, const char *text, size_t len)
         unsigned v = 0;
         for (size_t i = 0; i < n; i++) {
             char ch = slash[1 + i];
-            if (ch < '0' || ch > '9')
+            if (!is_digit(ch))
                 return false;
             v = v * 10 + (unsigned)(ch - '0');
         }

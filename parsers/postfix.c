@@ -45,6 +45,7 @@
 #endif
 #include <time.h>
 
+#include "ascii.h"
 #include "syslog.h"
 #include "textscan.h"
 #include "xmem.h"
@@ -216,17 +217,6 @@ static inline bool has_prefix(const char *p, size_t n, const char *s,
     return n >= sl && memcmp(p, s, sl) == 0;
 }
 #define HAS(p, n, lit) has_prefix((p), (n), lit, sizeof(lit) - 1)
-
-/* is_digit / is_alnum - ASCII classes, no locale. */
-static inline bool is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static inline bool is_alnum(unsigned char c)
-{
-    return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
 
 /* Byte classes: CLS_ALNUM letter or digit, CLS_DIGIT digit, CLS_HEX digit
  * or A-F (queue IDs), CLS_NAME a byte of a host name as Postfix logs it
@@ -558,14 +548,14 @@ static int action_reject(const char *a, size_t n)
 static bool smtpd_action(const char *r, const char *end, struct pf_info *in)
 {
     const char *a = r;
-    while (r < end && ((*r >= 'a' && *r <= 'z') || *r == '_' || *r == '-'))
+    while (r < end && (is_lower(*r) || *r == '_' || *r == '-'))
         r++;
     size_t alen = (size_t)(r - a);
     if (alen == 0 || end - r < 2 || r[0] != ':' || r[1] != ' ')
         return false;
     r += 2;
     const char *cmd = r;
-    while (r < end && ((*r >= 'A' && *r <= 'Z') || *r == '-'))
+    while (r < end && (is_upper(*r) || *r == '-'))
         r++;
     if (r == cmd || !HAS(r, (size_t)(end - r), " from "))
         return false;
@@ -885,7 +875,7 @@ static void cleanup_line(const char *m, size_t n, struct pf_info *in)
     if (ql == 0)
         return;
     const char *a = m + ql + 2, *r = a;
-    while (r < end && ((*r >= 'a' && *r <= 'z') || *r == '_' || *r == '-'))
+    while (r < end && (is_lower(*r) || *r == '_' || *r == '-'))
         r++;
     size_t alen = (size_t)(r - a);
     if (alen == 0 || end - r < 2 || r[0] != ':' || r[1] != ' ')
@@ -912,7 +902,7 @@ static void cleanup_line(const char *m, size_t n, struct pf_info *in)
         }
     } else {
         const char *cmd = r;
-        while (r < end && ((*r >= 'A' && *r <= 'Z') || *r == '-'))
+        while (r < end && (is_upper(*r) || *r == '-'))
             r++;
         const char *after = NULL;
         if (r > cmd && HAS(r, (size_t)(end - r), " from "))

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "netaddr.h"
 #include "tstamp.h"
 
@@ -230,7 +231,7 @@ static bool all_digits(const char *p, size_t n)
     if (n == 0 || n > 5)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (p[i] < '0' || p[i] > '9')
+        if (!is_digit(p[i]))
             return false;
     return true;
 }
@@ -738,8 +739,8 @@ static bool base62_run(const char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
-        bool digit = c >= '0' && c <= '9';
-        bool letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+        bool digit = is_digit(c);
+        bool letter = is_alpha(c);
         if (!digit && !letter)
             return false;
     }

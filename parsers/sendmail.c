@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "smap.h"
 #include "parser.h"
 #include "syslog.h"
@@ -19,18 +20,6 @@
 
 #define STARTS(p, len, lit)                                                  \
     ((len) >= sizeof(lit) - 1 && memcmp((p), (lit), sizeof(lit) - 1) == 0)
-
-/* is_digit - ASCII digit, whatever the locale. */
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* is_alnum - ASCII letter or digit. */
-static bool is_alnum(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 
 /* ==== Client fields ==== */
 

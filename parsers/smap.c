@@ -5,13 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NIL UINT32_MAX
+#include "ascii.h"
 
-/* is_digit - ASCII digit, whatever the locale. */
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+#define NIL UINT32_MAX
 
 struct smap_ent {
     struct hv_session s;       /* first: the session handed out */

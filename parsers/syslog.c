@@ -5,6 +5,7 @@
  * locale. See syslog.h for the contract.
  */
 #include "syslog.h"
+#include "ascii.h"
 #include "textscan.h"
 
 #if defined(__SSE2__)
@@ -13,17 +14,6 @@
 
 #include <stdint.h>
 #include <string.h>
-
-/* is_digit / is_alpha - ASCII classes without <ctype.h> and its locale. */
-static inline bool is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static inline bool is_alpha(unsigned char c)
-{
-    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-}
 
 /* looks_3164 - "Xxx [ d]d dd:dd:dd" shape, whatever the values. */
 static bool looks_3164(const unsigned char *p, size_t len)

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "ascii.h"
+
 static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -26,7 +28,7 @@ static int digits(const char *p, size_t n)
 {
     int v = 0;
     for (size_t i = 0; i < n; i++) {
-        if (p[i] < '0' || p[i] > '9')
+        if (!is_digit(p[i]))
             return -1;
         v = v * 10 + (p[i] - '0');
     }
@@ -105,7 +107,7 @@ size_t tstamp_rfc3164(const char *p, size_t len, struct hv_clock *c,
     /* fractional seconds, as some syslog daemons write "hh:mm:ss.mmm" */
     if (used < len && p[used] == '.') {
         size_t k = used + 1;
-        while (k < len && p[k] >= '0' && p[k] <= '9')
+        while (k < len && is_digit(p[k]))
             k++;
         used = k;
     }
@@ -158,7 +160,7 @@ static size_t skip_fraction(const char *p, size_t len)
     size_t k = 0;
     if (len > 0 && (p[0] == '.' || p[0] == ',')) {
         k = 1;
-        while (k < len && p[k] >= '0' && p[k] <= '9')
+        while (k < len && is_digit(p[k]))
             k++;
         if (k == 1)
             return 0;
@@ -250,7 +252,7 @@ static bool obsolete_zone(const char *p, size_t n, int *off)
 static int number(const char *p, size_t len, size_t *k, int maxd)
 {
     int v = 0, n = 0;
-    while (*k < len && n < maxd && p[*k] >= '0' && p[*k] <= '9') {
+    while (*k < len && n < maxd && is_digit(p[*k])) {
         v = v * 10 + (p[*k] - '0');
         (*k)++;
         n++;
@@ -272,7 +274,7 @@ size_t tstamp_rfc2822(const char *p, size_t len, int64_t *ts)
     /* optional day name and comma */
     if (k + 3 < len && p[k] > '9') {
         size_t j = k;
-        while (j < len && ((p[j] | 0x20) >= 'a' && (p[j] | 0x20) <= 'z'))
+        while (j < len && is_alpha(p[j]))
             j++;
         if (j < len && p[j] == ',')
             k = j + 1;
@@ -317,7 +319,7 @@ size_t tstamp_rfc2822(const char *p, size_t len, int64_t *ts)
     size_t z = zone_offset(p + k, len - k, true, &off);
     if (z == 0) {
         size_t j = k;
-        while (j < len && ((p[j] | 0x20) >= 'a' && (p[j] | 0x20) <= 'z'))
+        while (j < len && is_alpha(p[j]))
             j++;
         if (j > k && obsolete_zone(p + k, j - k, &off))
             z = j - k;
@@ -382,8 +384,12 @@ size_t tstamp_ctime(const char *p, size_t len, int64_t *ts)
     return k;
 }
 
-void tstamp_format_iso(int64_t ts, char out[21])
+bool tstamp_format_iso(int64_t ts, char out[21])
 {
+    if (ts < TSTAMP_ISO_MIN || ts > TSTAMP_ISO_MAX) {
+        out[0] = '\0';
+        return false;
+    }
     int64_t days = ts / 86400, secs = ts % 86400;
     if (secs < 0) {
         secs += 86400;
@@ -399,10 +405,6 @@ void tstamp_format_iso(int64_t ts, char out[21])
     int64_t d = doy - (153 * mp + 2) / 5 + 1;
     int64_t m = mp + (mp < 10 ? 3 : -9);
     y += (m <= 2);
-    if (y < 0 || y > 9999) {
-        memcpy(out, "0000-00-00T00:00:00Z", 21);
-        return;
-    }
     char *o = out;
     int vals[6] = {(int)y, (int)m, (int)d, (int)(secs / 3600),
                    (int)(secs / 60 % 60), (int)(secs % 60)};
@@ -418,4 +420,5 @@ void tstamp_format_iso(int64_t ts, char out[21])
         *o++ = seps[i];
     }
     *o = '\0';
+    return true;
 }

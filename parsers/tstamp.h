@@ -46,7 +46,18 @@ size_t tstamp_ctime(const char *p, size_t len, int64_t *ts);
  * date (month 1..12). */
 int64_t tstamp_days_from_civil(int64_t y, int m, int d);
 
-/* tstamp_format_iso - "2026-11-01T00:00:01Z" into out (at least 21 bytes). */
-void tstamp_format_iso(int64_t ts, char out[21]);
+/* TSTAMP_ISO_MIN / TSTAMP_ISO_MAX - the times tstamp_format_iso writes:
+ * 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z (ISO 8601 without an
+ * expanded year has four digits). */
+#define TSTAMP_ISO_MIN (-62167219200LL)
+#define TSTAMP_ISO_MAX 253402300799LL
+
+/* tstamp_format_iso - UTC epoch seconds ts as "2026-11-01T00:00:01Z" into
+ * out (at least 21 bytes; proleptic Gregorian, no leap seconds). The one
+ * ISO 8601 formatter of the program (the reports' fmt_iso_time uses it).
+ * Returns false and writes "" for a time outside TSTAMP_ISO_MIN ..
+ * TSTAMP_ISO_MAX (a negative year, a year past 9999, INT64 extremes): no
+ * made-up or five-digit date is ever printed. */
+bool tstamp_format_iso(int64_t ts, char out[21]);
 
 #endif

@@ -5,8 +5,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "tstamp.h"
 #include "xmem.h"
 
 static const char hexdig[] = "0123456789abcdef";
@@ -287,13 +287,9 @@ size_t fmt_width(const char *s, size_t len)
 
 void fmt_iso_time(long long t, char *buf, size_t size)
 {
-    struct tm tm;
-    time_t tt = (time_t)t;
+    char iso[21];
     if (size == 0)
         return;
-    buf[0] = '\0';
-    if ((long long)tt != t || gmtime_r(&tt, &tm) == NULL)
-        return;
-    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    tstamp_format_iso((int64_t)t, iso);
+    snprintf(buf, size, "%s", iso);
 }

@@ -76,7 +76,8 @@ void fmt_tsv(struct fmt_buf *b, const char *s, size_t len);
 size_t fmt_width(const char *s, size_t len);
 
 /* fmt_iso_time - "2026-11-01T00:00:01Z" for epoch seconds t into buf (at
- * least 21 bytes, 32 recommended); "" when t is out of range. */
+ * least 21 bytes; a shorter one gets a cut, terminated prefix): the one
+ * formatter, tstamp_format_iso, so "" outside years 0000..9999. */
 void fmt_iso_time(long long t, char *buf, size_t size);
 
 #endif

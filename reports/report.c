@@ -21,19 +21,20 @@
 #include "schema.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "ascii.h"
 #include "fmt.h"
 #include "csvsql.h"
 #include "heloname.h"
 #include "msg.h"
 #include "policy.h"
 #include "rptsql.h"
+#include "tstamp.h"
 #include "xmem.h"
 
 /* ==== Options, errors, time ==== */
@@ -52,25 +53,13 @@ void report_opts_init(struct report_opts *o)
     o->authserv_id = NULL;
 }
 
-/* days_from_civil - days since 1970-01-01 of a proleptic Gregorian date
- * (Howard Hinnant's algorithm; no time zone, no libc state). */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long long)doe - 719468;
-}
-
 /* digits - parse exactly n decimal digits at *p (advancing); -1 if not. */
 static long long digits(const char **p, int n)
 {
     long long v = 0;
     for (int i = 0; i < n; i++) {
         unsigned char c = (unsigned char)(*p)[i];
-        if (!isdigit(c))
+        if (!is_digit(c))
             return -1;
         v = v * 10 + (c - '0');
     }
@@ -103,7 +92,7 @@ bool report_parse_time(const char *text, long long now, long long *out)
         long long n = strtoll(text + 1, &end, 10);
         long long unit;
         if (errno != 0 || end == text + 1 || n < 0 ||
-            !isdigit((unsigned char)text[1]))
+            !is_digit(text[1]))
             return false;
         switch (*end) {
         case 's': unit = 1; break;
@@ -160,7 +149,7 @@ bool report_parse_time(const char *text, long long now, long long *out)
     }
     if (*p != '\0')
         return false;
-    *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 +
+    *out = tstamp_days_from_civil(y, (int)mo, (int)d) * 86400 + hh * 3600 +
            mm * 60 + ss;
     return true;
 }
@@ -173,7 +162,7 @@ static bool is_cc_registry(const char *l, size_t n)
 {
     static const char *const words[] = {"com", "net", "org", "gov", "edu"};
     if (n == 2)
-        return isalpha((unsigned char)l[0]) && isalpha((unsigned char)l[1]);
+        return is_alpha(l[0]) && is_alpha(l[1]);
     for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
         if (n == 3 && memcmp(l, words[i], 3) == 0)
             return true;
@@ -220,8 +209,7 @@ static void sql_rdomain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     size_t n = (size_t)sqlite3_value_bytes(argv[0]);
     char *low = xmemdup0(helo, n);
     for (size_t i = 0; i < n; i++)
-        if (low[i] >= 'A' && low[i] <= 'Z')
-            low[i] = (char)(low[i] - 'A' + 'a');
+        low[i] = to_lower(low[i]);
     sqlite3_result_text(ctx, low, (int)n, free);
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "csvfetch.h"
 #include "heloname.h"
 
 /* SRV records looked at per answer: all that dnsmsg keeps, so a record
@@ -26,10 +27,8 @@ void csa_opts_init(struct csa_opts *o)
 
 /* Evaluation state for one call. */
 struct ctx {
-    dns_lookup_fn lookup;
-    void *arg;
+    struct csv_fetch f;  /* the lookups; folds TTLs into out->ttl */
     struct csa_result *out;
-    bool have_ttl;
 };
 
 /* set - the final result. */
@@ -38,46 +37,6 @@ static int set(struct ctx *c, const char *status, const char *reason)
     c->out->status = status;
     c->out->reason = reason;
     return EVAL_DONE;
-}
-
-/* note_ttl - fold an answer's cache TTL into the result's. */
-static void note_ttl(struct ctx *c, const struct dnsmsg *m,
-                     enum dnsq_status st)
-{
-    uint32_t t;
-
-    if (m == NULL)
-        return;
-    t = dnsmsg_cache_ttl(m, st);
-    if (t == 0 && st != DNSQ_OK)
-        return; /* nothing to go by */
-    if (!c->have_ttl || t < c->out->ttl)
-        c->out->ttl = t;
-    c->have_ttl = true;
-}
-
-/* fetch - ask for (qname, qtype). Returns false when not known yet. When
- * known, *st is the status and *m the parsed message (zeroed when there is
- * none; an OK answer whose message does not parse becomes DNSQ_ERROR). The
- * caller frees *m. */
-static bool fetch(struct ctx *c, const char *qname, int qtype,
-                  enum dnsq_status *st, struct dnsmsg *m)
-{
-    struct dns_result r;
-
-    memset(m, 0, sizeof(*m));
-    memset(&r, 0, sizeof(r));
-    if (!c->lookup(c->arg, qname, qtype, &r))
-        return false;
-    *st = r.status;
-    if (r.msg != NULL && r.len > 0 && dnsmsg_parse(r.msg, r.len, m) == 0) {
-        note_ttl(c, m, *st);
-        if (*st == DNSQ_OK && dnsmsg_status(m, qname, qtype) != DNSQ_OK)
-            *st = DNSQ_ERROR; /* says OK, holds no such answer */
-    } else if (*st == DNSQ_OK) {
-        *st = DNSQ_ERROR;
-    }
-    return true;
 }
 
 /* srv_text - presentation form of an SRV RR into the result. */
@@ -163,7 +122,7 @@ static int check_target(struct ctx *c, const struct dnsmsg *srvmsg,
         return set(c, "ok", "authorized");
     if (r == 0)
         return set(c, "fail", "mismatch");
-    if (!fetch(c, target, qtype, &st, &m))
+    if (!csv_fetch(&c->f, target, qtype, &st, &m, NULL))
         return EVAL_PENDING;
     switch (st) {
     case DNSQ_OK:
@@ -308,7 +267,7 @@ static int parent_search(struct ctx *c, const char *name,
             !helo_name_valid(name + starts[nl - k],
                              strlen(name + starts[nl - k])))
             continue; /* cannot be queried: Exim's lookup fails, moves on */
-        if (!fetch(c, qn, DNS_T_SRV, &st, &m)) {
+        if (!csv_fetch(&c->f, qn, DNS_T_SRV, &st, &m, NULL)) {
             missing = true;
             continue;
         }
@@ -367,7 +326,7 @@ int csa_evaluate(const char *helo, const char *ip, const struct csa_opts *o,
                  dns_lookup_fn lookup, void *arg, struct csa_result *out)
 {
     struct csa_opts def;
-    struct ctx c = { lookup, arg, out, false };
+    struct ctx c;
     struct hv_addr client;
     char name[HELO_LONG_MAX];
     char qn[HELO_LONG_MAX + 16];
@@ -377,6 +336,8 @@ int csa_evaluate(const char *helo, const char *ip, const struct csa_opts *o,
     int n, rc;
 
     memset(out, 0, sizeof(*out));
+    c.out = out;
+    csv_fetch_init(&c.f, lookup, arg, &out->ttl);
     if (o == NULL) {
         csa_opts_init(&def);
         o = &def;
@@ -411,7 +372,7 @@ int csa_evaluate(const char *helo, const char *ip, const struct csa_opts *o,
             memset(out, 0, sizeof(*out));
         return rc;
     }
-    if (!fetch(&c, qn, DNS_T_SRV, &st, &m))
+    if (!csv_fetch(&c.f, qn, DNS_T_SRV, &st, &m, NULL))
         return EVAL_PENDING;
     switch (st) {
     case DNSQ_OK:

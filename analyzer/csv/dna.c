@@ -12,46 +12,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
+#include "csvfetch.h"
 #include "heloname.h"
 
 #define DNA_MAX_RR 64 /* PTR/TXT records looked at per answer */
-
-/* State for one call. */
-struct ctx {
-    dns_lookup_fn lookup;
-    void *arg;
-    struct dna_result *out;
-    bool have_ttl;
-};
-
-/* fetch - as in csa.c: ask for (qname, qtype); false when not known yet;
- * *m parsed (zeroed when no message), an unparsable OK answer is an error.
- * *ttl gets the answer's cache TTL (0: none). The caller frees *m. */
-static bool fetch(struct ctx *c, const char *qname, int qtype,
-                  enum dnsq_status *st, struct dnsmsg *m, uint32_t *ttl)
-{
-    struct dns_result r;
-
-    memset(m, 0, sizeof(*m));
-    memset(&r, 0, sizeof(r));
-    *ttl = 0;
-    if (!c->lookup(c->arg, qname, qtype, &r))
-        return false;
-    *st = r.status;
-    if (r.msg != NULL && r.len > 0 && dnsmsg_parse(r.msg, r.len, m) == 0) {
-        if (*st == DNSQ_OK && dnsmsg_status(m, qname, qtype) != DNSQ_OK)
-            *st = DNSQ_ERROR;
-        *ttl = dnsmsg_cache_ttl(m, *st);
-        if (*ttl > 0 || *st == DNSQ_OK) {
-            if (!c->have_ttl || *ttl < c->out->ttl)
-                c->out->ttl = *ttl;
-            c->have_ttl = true;
-        }
-    } else if (*st == DNSQ_OK) {
-        *st = DNSQ_ERROR;
-    }
-    return true;
-}
 
 bool dna_parse_report(const char *s, size_t len, char *grade, char *info,
                       size_t infolen)
@@ -63,8 +28,7 @@ bool dna_parse_report(const char *s, size_t len, char *grade, char *info,
     if (s == NULL || len < 9 || strncasecmp(s, "MARID,1,", 8) != 0)
         return false;
     g = s[8];
-    if (g >= 'a' && g <= 'e')
-        g = (char)(g - 'a' + 'A');
+    g = to_upper((unsigned char)g);
     if (g < 'A' || g > 'E')
         return false;
     if (len > 9 && s[9] != ';')
@@ -99,10 +63,8 @@ static void add_service(struct dna_result *out, const char *s, size_t len,
             return;
     r = &out->svc[out->n++];
     memset(r, 0, sizeof(*r));
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        r->service[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
-    }
+    for (size_t i = 0; i < len; i++)
+        r->service[i] = to_lower((unsigned char)s[i]);
     r->service[len] = '\0';
     r->status = "none";
     r->level[0] = '\0';
@@ -201,7 +163,7 @@ static void combine(struct dna_result *out, bool failed)
 int dna_evaluate(const char *helo, const struct dna_opts *o,
                  dns_lookup_fn lookup, void *arg, struct dna_result *out)
 {
-    struct ctx c = { lookup, arg, out, false };
+    struct csv_fetch f;
     char name[HELO_NAME_MAX];
     bool pending = false, failed = false;
     enum dnsq_status st;
@@ -209,6 +171,7 @@ int dna_evaluate(const char *helo, const struct dna_opts *o,
     uint32_t ttl;
 
     memset(out, 0, sizeof(*out));
+    csv_fetch_init(&f, lookup, arg, &out->ttl);
     out->status = "unknown";
     out->ptr_status = "";
     if (o == NULL || !helo_norm_name(helo, name, sizeof(name)))
@@ -217,7 +180,7 @@ int dna_evaluate(const char *helo, const struct dna_opts *o,
         if (o->services[i] != NULL)
             add_service(out, o->services[i], strlen(o->services[i]), false);
     if (o->trust_listed) {
-        if (!fetch(&c, name, DNS_T_PTR, &st, &m, &ttl)) {
+        if (!csv_fetch(&f, name, DNS_T_PTR, &st, &m, &ttl)) {
             pending = true;
         } else {
             switch (st) {
@@ -245,7 +208,7 @@ int dna_evaluate(const char *helo, const struct dna_opts *o,
         r->status = "none";
         if (n < 0 || (size_t)n > 253)
             continue; /* no such name can exist */
-        if (!fetch(&c, qn, DNS_T_TXT, &st, &m, &ttl)) {
+        if (!csv_fetch(&f, qn, DNS_T_TXT, &st, &m, &ttl)) {
             pending = true;
             continue;
         }

@@ -11,11 +11,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
+
 /* is_label_byte - letters, digits, hyphen, underscore (DESIGN.md). */
 static bool is_label_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '_';
+    return is_alnum(c) || c == '-' || c == '_';
 }
 
 /* name_labels - count labels of a name made of valid labels; 0 when any
@@ -146,10 +147,8 @@ bool helo_overlong_name(const char *helo, char *out, size_t outlen)
     }
     if (cur == 0 || labels == 0)
         return false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)helo[i];
-        out[i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    }
+    for (size_t i = 0; i < len; i++)
+        out[i] = to_lower((unsigned char)helo[i]);
     out[len] = '\0';
     return true;
 }
@@ -187,10 +186,8 @@ bool helo_norm_name(const char *helo, char *out, size_t outlen)
         len--;
     if (len >= outlen)
         return false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)helo[i];
-        out[i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    }
+    for (size_t i = 0; i < len; i++)
+        out[i] = to_lower((unsigned char)helo[i]);
     out[len] = '\0';
     return true;
 }

@@ -4,8 +4,10 @@
  * (test_exim.c, test_sendmail.c). The including file defines
  * HARNESS_FORMAT (e.g. hv_format_exim) first. Provides struct got (the
  * sessions a parser emitted, in order, at most MAXS kept), collect (the emit
- * callback), run (feed lines to a fresh parser) and check_truncations
- * (every prefix and suffix of every line, in exact-size heap blocks).
+ * callback), run (feed lines to a fresh parser), check_one_line (one line,
+ * at most one session, against what a table row wants), check_probes (the
+ * format's probe over a table) and check_truncations (every prefix and
+ * suffix of every line, in exact-size heap blocks).
  */
 #ifndef HV_PARSER_HARNESS_H
 #define HV_PARSER_HARNESS_H
@@ -63,6 +65,69 @@ static int run(const char *const *lines, struct got *g, const char **last_reason
     HARNESS_FORMAT.finish(p);
     HARNESS_FORMAT.close(p);
     return skipped;
+}
+
+/* What one log line must give: no session (ip NULL) or exactly one. */
+struct one_want {
+    const char *line;
+    const char *ip;          /* NULL: no session at all */
+    const char *helo;        /* NULL: has_helo false */
+    const char *rdns;
+    unsigned messages, r5, r4;
+    enum hv_disposition disp;
+    const char *qid;         /* first queue id, or NULL: not checked */
+};
+
+/* check_one_line - feed w->line (table row i) alone to a fresh parser: not
+ * skipped, and no session or one from mta on line 1 with w's fields. */
+static void check_one_line(size_t i, const struct one_want *w, enum hv_mta mta)
+{
+    const char *lines[] = {w->line, NULL};
+    struct got g;
+    int skipped = run(lines, &g, NULL);
+    CHECK_MSG(skipped == 0, "case %zu skipped", i);
+    if (w->ip == NULL) {
+        CHECK_MSG(g.n == 0, "case %zu: want none, got %zu (%s)", i, g.n,
+                  g.n ? g.s[0].ip : "");
+        return;
+    }
+    CHECK_MSG(g.n == 1, "case %zu: want 1 session, got %zu", i, g.n);
+    if (g.n != 1)
+        return;
+    const struct hv_session *s = &g.s[0];
+    CHECK_INTEQ(s->mta, mta);
+    CHECK_STREQ(s->ip, w->ip);
+    CHECK_MSG(s->has_helo == (w->helo != NULL), "case %zu: has_helo %d", i,
+              s->has_helo);
+    if (w->helo != NULL)
+        CHECK_STREQ(s->helo, w->helo);
+    CHECK_STREQ(s->rdns, w->rdns);
+    CHECK_INTEQ(s->messages, w->messages);
+    CHECK_INTEQ(s->replies_5xx, w->r5);
+    CHECK_INTEQ(s->replies_4xx, w->r4);
+    CHECK_MSG(hv_session_disposition(s) == w->disp, "case %zu: disp %s", i,
+              hv_disposition_name(hv_session_disposition(s)));
+    CHECK_INTEQ(s->line, 1);
+    if (w->qid != NULL) {
+        CHECK_INTEQ(s->nqids, 1);
+        CHECK_STREQ(s->qids[0], w->qid);
+    }
+}
+
+/* A probe score range for one line. */
+struct probe_want {
+    const char *line;
+    int min, max;
+};
+
+/* check_probes - HARNESS_FORMAT's probe scores each of the n lines within
+ * its range. */
+static void check_probes(const struct probe_want *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int s = HARNESS_FORMAT.probe(t[i].line, strlen(t[i].line));
+        CHECK_MSG(s >= t[i].min && s <= t[i].max, "probe %zu: %d", i, s);
+    }
 }
 
 /* check_truncations - every prefix and suffix of line_at(0..n-1), each in a

@@ -649,6 +649,29 @@ static void test_mutated_answers(void)
     CHECK(seen_other > 0);
 }
 
+/* test_foreign_answer_ttl - an answer the transport calls OK that holds no
+ * record for the question (here an SRV of another name, TTL 7) is an error
+ * and gives the verdict no TTL: csa.c took the foreign record's TTL (the
+ * verdict cached for 7 s), dna.c none; the shared fetch (csvfetch.c) keeps
+ * dna.c's rule, the TTL of the status actually used. */
+static void test_foreign_answer_ttl(void)
+{
+    struct wire *w;
+
+    fake_reset(&F, "test.ex");
+    w = fake_add(&F, "_client._smtp.fa.test.ex", 33, DNSQ_OK);
+    w_srv(w, 1, "_client._smtp.other.test.ex", 7, 1, 2, 0, "fa.test.ex");
+    w = fake_add(&F, "_client._smtp.fb.test.ex", 33, DNSQ_OK);
+    w_srv(w, 1, "_client._smtp.fb.test.ex", 900, 1, 2, 0, "host-fb.test.ex");
+    w = fake_add(&F, "host-fb.test.ex", 1, DNSQ_OK);
+    w_addr(w, 1, "elsewhere.test.ex", 5, "192.0.2.9");
+    EXPECT("fa.test.ex", "192.0.2.1", NULL, "defer", "srv-lookup-failed");
+    CHECK_INTEQ(last.ttl, 0);
+    /* the target's foreign A: only the SRV's 900 s count */
+    EXPECT("fb.test.ex", "192.0.2.9", NULL, "defer", "addr-lookup-failed");
+    CHECK_INTEQ(last.ttl, 900);
+}
+
 int main(void)
 {
     test_exim_0524();
@@ -661,5 +684,6 @@ int main(void)
     test_unqueryable();
     test_edges();
     test_mutated_answers();
+    test_foreign_answer_ttl();
     return CHECK_DONE();
 }

@@ -21,6 +21,24 @@ int main(void)
     CHECK_STREQ(iso, "1970-01-01T00:00:00Z");
     tstamp_format_iso(ts_of(2026, 11, 29, 5, 55, 17), iso);
     CHECK_STREQ(iso, "2026-11-29T05:55:17Z");
+    /* the range is 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59Z; outside it
+     * the result is "" and false (never a made-up date) */
+    CHECK(tstamp_format_iso(-1, iso));
+    CHECK_STREQ(iso, "1969-12-31T23:59:59Z");
+    CHECK(tstamp_format_iso(ts_of(0, 1, 1, 0, 0, 0), iso));
+    CHECK_STREQ(iso, "0000-01-01T00:00:00Z");
+    CHECK(tstamp_format_iso(ts_of(1600, 2, 29, 12, 0, 0), iso));
+    CHECK_STREQ(iso, "1600-02-29T12:00:00Z");
+    CHECK(tstamp_format_iso(ts_of(9999, 12, 31, 23, 59, 59), iso));
+    CHECK_STREQ(iso, "9999-12-31T23:59:59Z");
+    CHECK(!tstamp_format_iso(ts_of(0, 1, 1, 0, 0, 0) - 1, iso));
+    CHECK_STREQ(iso, "");
+    CHECK(!tstamp_format_iso(ts_of(10000, 1, 1, 0, 0, 0), iso));
+    CHECK_STREQ(iso, "");
+    CHECK(!tstamp_format_iso(INT64_MIN, iso));
+    CHECK_STREQ(iso, "");
+    CHECK(!tstamp_format_iso(INT64_MAX, iso));
+    CHECK_STREQ(iso, "");
 
     /* RFC 3164 with an explicit year and a December -> January rollover */
     hv_clock_init(&c, 2025, 0);

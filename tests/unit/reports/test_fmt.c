@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* test_fmt - the escaping functions of reports/fmt.c on hostile strings. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "fmt.h"
+#include "report.h"
 
 typedef void (*fmt_fn)(struct fmt_buf *, const char *, size_t);
 
@@ -153,6 +155,34 @@ static void test_misc(void)
     CHECK_STREQ(t, "1970-01-01T00:00:01Z");
     fmt_iso_time(1793491201LL, t, sizeof(t));
     CHECK_STREQ(t, "2026-11-01T00:00:01Z");
+    /* the same formatter as tstamp_format_iso: "" outside years 0..9999
+     * (it printed "10000-01-01T00:00:00Z" and "-001-12-31T23:59:59Z") */
+    fmt_iso_time(253402300799LL, t, sizeof(t));
+    CHECK_STREQ(t, "9999-12-31T23:59:59Z");
+    fmt_iso_time(253402300800LL, t, sizeof(t));
+    CHECK_STREQ(t, "");
+    fmt_iso_time(-62167219200LL, t, sizeof(t));
+    CHECK_STREQ(t, "0000-01-01T00:00:00Z");
+    fmt_iso_time(-62167219201LL, t, sizeof(t));
+    CHECK_STREQ(t, "");
+    fmt_iso_time(LLONG_MIN, t, sizeof(t));
+    CHECK_STREQ(t, "");
+    fmt_iso_time(LLONG_MAX, t, sizeof(t));
+    CHECK_STREQ(t, "");
+    fmt_iso_time(1, t, 5); /* a short buffer gets a cut, terminated prefix */
+    CHECK_STREQ(t, "1970");
+    /* report_parse_time's dates and the formatter agree at the edges */
+    static const char *const edge[] = {
+        "0000-01-01T00:00:00Z", "0000-02-29T23:59:59Z", "1600-02-29T00:00:00Z",
+        "1969-12-31T23:59:59Z", "1970-01-01T00:00:00Z", "2000-02-29T12:34:56Z",
+        "2100-03-01T00:00:00Z", "9999-12-31T23:59:59Z",
+    };
+    for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+        long long v = 0;
+        CHECK_MSG(report_parse_time(edge[i], 0, &v), "%s", edge[i]);
+        fmt_iso_time(v, t, sizeof(t));
+        CHECK_STREQ(t, edge[i]);
+    }
     CHECK_INTEQ(fmt_width("caf\xc3\xa9", 5), 4);
     CHECK_INTEQ(fmt_width("abc", 3), 3);
     struct fmt_buf b;
