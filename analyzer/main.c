@@ -331,7 +331,7 @@ static int apply_text(struct cli *c, enum opt_id id, const char *v)
     case O_UNTIL:
         return apply_time(c, id, v);
     case O_EMIT:
-        if (strcmp(v, "jsonl") != 0)
+        if (strcmp(v, "jsonl") != 0) /* --emit's own format: not a registry name */
             return usage_error("--emit supports jsonl only, not '%s'", v);
         c->emit = v;
         break;

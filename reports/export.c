@@ -22,8 +22,11 @@ enum xfmt { XF_TSV, XF_CSV, XF_JSONL };
 
 /* The export formats (the one list of `export --format` values), by enum
  * xfmt; the first is the default. */
-static const char *const xfmt_names[] = {[XF_TSV] = "tsv", [XF_CSV] = "csv",
-                                         [XF_JSONL] = "jsonl"};
+static const char *const xfmt_names[] = {
+    [XF_TSV] = "tsv",
+    [XF_CSV] = "csv",
+    [XF_JSONL] = "jsonl",
+};
 #define NXFMT (sizeof(xfmt_names) / sizeof(xfmt_names[0]))
 
 const char *export_format_at(size_t i)
