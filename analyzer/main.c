@@ -21,6 +21,7 @@
 #include "merge.h"
 #include "msg.h"
 #include "outfile.h"
+#include "parser.h"
 #include "report.h"
 #include "resolve.h"
 #include "scan.h"
@@ -60,6 +61,23 @@ struct opt_def {
     enum opt_id id;
 };
 
+/* The options whose value is a number: its range, and what the usage
+ * error says it wants ("--top wants 1..100000, not 'x'"). */
+static const struct num_opt {
+    enum opt_id id;
+    long long lo, hi;
+    const char *wants;
+} num_opts[] = {
+    {O_YEAR, 1970, 9999, "a year such as 2026"},
+    {O_CONCURRENCY, 1, 65535, "1..65535"},
+    {O_TIMEOUT, 1, 600000, "milliseconds (1..600000)"},
+    {O_TRIES, 1, 20, "1..20"},
+    {O_QPS, 0, 10000000, "a number of queries per second"},
+    {O_MAX_AGE, 0, 100LL * 365 * 86400, "seconds"},
+    {O_SEARCH_LIMIT, 0, 20, "0..20"},
+    {O_TOP, 1, 100000, "1..100000"},
+};
+
 static const struct opt_def opt_defs[] = {
     {"db", 0, true, F_ALL, O_DB},
     {"progress", 0, false, F_ALL, O_PROGRESS},
@@ -93,41 +111,6 @@ static const struct opt_def opt_defs[] = {
     {"color", 0, false, F_REPORT | F_RUN, O_COLOR},
     {"no-color", 0, false, F_REPORT | F_RUN, O_NO_COLOR},
 };
-
-static const char usage_text[] =
-    "usage: heloval [global options] COMMAND [options] [PATH...]\n"
-    "\n"
-    "commands:\n"
-    "  scan PATH...      parse Postfix/Exim/Sendmail logs and mail files (file,\n"
-    "                    directory, .gz, or - for stdin) into the database\n"
-    "  resolve           look up CSA and DNA for every session not yet evaluated\n"
-    "  report            what CSV would have done (text, csv, json or html)\n"
-    "  export sessions|verdicts\n"
-    "                    one row per session as tsv, csv or jsonl\n"
-    "  run PATH...       scan + resolve + report in one go\n"
-    "  merge OUT.db IN.db...\n"
-    "                    combine databases scanned on several machines\n"
-    "\n"
-    "global options:\n"
-    "  --db FILE         database file (default heloval.db)\n"
-    "  --progress, --no-progress   progress bar (default: on when stderr is a terminal)\n"
-    "  -q, --quiet       no summaries or warnings\n"
-    "  -h, --help        this text;  -V, --version  the version\n"
-    "\n"
-    "scan:     --format auto|postfix|exim|sendmail|mbox  --year Y  --trusted CIDR,...\n"
-    "          --emit jsonl (write sessions to stdout, no database)\n"
-    "resolve:  --dns-server ADDR[:PORT]...  --dns-zone FILE...  --accreditor DOMAIN...\n"
-    "          --trust-listed  --concurrency N  --timeout MS  --tries N  --qps N\n"
-    "          --max-age S  --no-reverse  --no-parent-search  --csa-search-limit N\n"
-    "          --policy FILE  --authserv-id NAME\n"
-    "report:   --format text|csv|json|html  -o FILE  --since T  --until T  --top N\n"
-    "          --policy FILE  --table NAME  --color|--no-color\n"
-    "export:   --format tsv|csv|jsonl  -o FILE\n"
-    "run:      the options of scan, resolve and report; -o FILE also writes the HTML\n"
-    "          (or .json/.csv) report to FILE while the text report goes to stdout\n"
-    "\n"
-    "exit status: 0 ok, 1 runtime failure (or an input that could not be read),\n"
-    "2 usage error, 141 report/export reader went away.  See heloval(1), README.md.\n";
 
 /* Everything the command line says. */
 struct cli {
@@ -199,52 +182,156 @@ static void push(const char ***v, size_t *n, const char *s)
     (*v)[(*n)++] = s;
 }
 
+/* ==== The registries' names (input formats, renderers, export formats) ==== */
+
+/* scan_format_name - the --format values of scan: "auto", then every input
+ * format of the registry (parsers/registry.c); NULL past the last. */
+static const char *scan_format_name(size_t i)
+{
+    const struct hv_format *f = i == 0 ? NULL : hv_format_at(i - 1);
+    if (i == 0)
+        return "auto";
+    return f != NULL ? f->name : NULL;
+}
+
+/* is_export_format - v is one of the export formats (reports/export.c). */
+static bool is_export_format(const char *v)
+{
+    for (size_t i = 0; export_format_at(i) != NULL; i++)
+        if (strcmp(v, export_format_at(i)) == 0)
+            return true;
+    return false;
+}
+
+/* print_usage - the --help text; its lists of formats come from the
+ * registries. */
+static void print_usage(FILE *f)
+{
+    char scan[256], report_or[256], report_bar[256], export_or[256], export_bar[256];
+    report_join_names(scan, sizeof scan, scan_format_name, "|", "|");
+    report_join_names(report_or, sizeof report_or, report_renderer_name, ", ", " or ");
+    report_join_names(report_bar, sizeof report_bar, report_renderer_name, "|", "|");
+    report_join_names(export_or, sizeof export_or, export_format_at, ", ", " or ");
+    report_join_names(export_bar, sizeof export_bar, export_format_at, "|", "|");
+    fprintf(f,
+            "usage: heloval [global options] COMMAND [options] [PATH...]\n"
+            "\n"
+            "commands:\n"
+            "  scan PATH...      parse Postfix/Exim/Sendmail logs and mail files (file,\n"
+            "                    directory, .gz, or - for stdin) into the database\n"
+            "  resolve           look up CSA and DNA for every session not yet evaluated\n"
+            "  report            what CSV would have done (%s)\n"
+            "  export sessions|verdicts\n"
+            "                    one row per session as %s\n"
+            "  run PATH...       scan + resolve + report in one go\n"
+            "  merge OUT.db IN.db...\n"
+            "                    combine databases scanned on several machines\n"
+            "\n",
+            report_or, export_or);
+    fprintf(f,
+            "global options:\n"
+            "  --db FILE         database file (default heloval.db)\n"
+            "  --progress, --no-progress   progress bar (default: on when stderr is a terminal)\n"
+            "  -q, --quiet       no summaries or warnings\n"
+            "  -h, --help        this text;  -V, --version  the version\n"
+            "\n"
+            "scan:     --format %s  --year Y  --trusted CIDR,...\n"
+            "          --emit jsonl (write sessions to stdout, no database)\n"
+            "resolve:  --dns-server ADDR[:PORT]...  --dns-zone FILE...  --accreditor DOMAIN...\n"
+            "          --trust-listed  --concurrency N  --timeout MS  --tries N  --qps N\n"
+            "          --max-age S  --no-reverse  --no-parent-search  --csa-search-limit N\n"
+            "          --policy FILE  --authserv-id NAME\n"
+            "report:   --format %s  -o FILE  --since T  --until T  --top N\n"
+            "          --policy FILE  --table NAME  --color|--no-color\n"
+            "export:   --format %s  -o FILE\n",
+            scan, report_bar, export_bar);
+    fputs("run:      the options of scan, resolve and report; -o FILE also writes the HTML\n"
+          "          (or .json/.csv) report to FILE while the text report goes to stdout\n"
+          "\n"
+          "exit status: 0 ok, 1 runtime failure (or an input that could not be read),\n"
+          "2 usage error, 141 report/export reader went away.  See heloval(1), README.md.\n",
+          f);
+}
+
 static const char *const command_names[] = {"",       "scan", "resolve", "report",
                                             "export", "run",  "merge"};
 
-/* apply_opt - store one option's value. Returns EXIT_OK or EXIT_USAGE. */
-static int apply_opt(struct cli *c, const struct opt_def *d, const char *v)
+/* ==== Options: apply_opt hands each option to the function of its kind ==== */
+
+/* apply_flag - an option without a value: set what it switches on or off. */
+static void apply_flag(struct cli *c, enum opt_id id)
 {
-    long long n;
-    switch (d->id) {
-    case O_DB:
-        c->db = v;
-        break;
-    case O_PROGRESS:
-        c->progress = 1;
-        break;
-    case O_NO_PROGRESS:
-        c->progress = 0;
-        break;
-    case O_QUIET:
-        msg_quiet = true;
-        break;
-    case O_HELP:
-        c->help = true;
-        break;
-    case O_VERSION:
-        c->version = true;
-        break;
+    switch (id) {
+    case O_PROGRESS: c->progress = 1; break;
+    case O_NO_PROGRESS: c->progress = 0; break;
+    case O_QUIET: msg_quiet = true; break;
+    case O_HELP: c->help = true; break;
+    case O_VERSION: c->version = true; break;
+    case O_TRUST_LISTED: c->ro.trust_listed = true; break;
+    case O_NO_REVERSE: c->ro.use_reverse = false; break;
+    case O_NO_PARENT: c->ro.parent_search = false; break;
+    case O_COLOR: c->rp.color = 1; break;
+    case O_NO_COLOR: c->rp.color = 0; break;
+    default: break;
+    }
+}
+
+/* apply_number - a number option's value n, already checked against its
+ * range (num_opts). */
+static void apply_number(struct cli *c, enum opt_id id, long long n)
+{
+    switch (id) {
+    case O_YEAR: c->year = (int)n; break;
+    case O_CONCURRENCY: c->ro.concurrency = (int)n; break;
+    case O_TIMEOUT: c->ro.timeout_ms = (int)n; break;
+    case O_TRIES: c->ro.tries = (int)n; break;
+    case O_QPS: c->ro.qps = (int)n; break;
+    case O_MAX_AGE: c->ro.max_age = n; break;
+    case O_SEARCH_LIMIT: c->ro.search_limit = (int)n; break;
+    case O_TOP: c->rp.top = (int)n; break;
+    default: break;
+    }
+}
+
+/* apply_format - --format: a scan format ("auto" or an input format of the
+ * registry) or a report/export format; anything else is a usage error. */
+static int apply_format(struct cli *c, const char *v)
+{
+    if (strcmp(v, scan_format_name(0)) == 0 || hv_format_find(v) != NULL)
+        c->scan_format = v;
+    else if (report_renderer_find(v) != NULL || is_export_format(v))
+        c->report_format = v;
+    else
+        return usage_error("unknown --format '%s'", v);
+    return EXIT_OK;
+}
+
+/* apply_time - --since or --until T: a time report_parse_time reads. */
+static int apply_time(struct cli *c, enum opt_id id, const char *v)
+{
+    long long t;
+    if (!report_parse_time(v, (long long)time(NULL), &t))
+        return usage_error("cannot read the time '%s' (try 2026-11-01, "
+                           "2026-11-01T10:00:00Z, yesterday, -7d)", v);
+    if (id == O_SINCE)
+        c->rp.since = t;
+    else
+        c->rp.until = t;
+    return EXIT_OK;
+}
+
+/* apply_text - an option whose value is text: kept (repeated ones
+ * appended), after the checks a few of them have. */
+static int apply_text(struct cli *c, enum opt_id id, const char *v)
+{
+    switch (id) {
     case O_FORMAT:
-        if (strcmp(v, "auto") == 0 || strcmp(v, "postfix") == 0 || strcmp(v, "exim") == 0 ||
-            strcmp(v, "sendmail") == 0 || strcmp(v, "mbox") == 0)
-            c->scan_format = v;
-        else if (strcmp(v, "text") == 0 || strcmp(v, "csv") == 0 || strcmp(v, "json") == 0 ||
-                 strcmp(v, "html") == 0 || strcmp(v, "tsv") == 0 || strcmp(v, "jsonl") == 0)
-            c->report_format = v;
-        else
-            return usage_error("unknown --format '%s'", v);
-        break;
-    case O_YEAR:
-        if (!parse_int(v, 1970, 9999, &n))
-            return usage_error("--year wants a year such as 2026, not '%s'", v);
-        c->year = (int)n;
-        break;
-    case O_TRUSTED:
-        c->trusted = v;
-        break;
+        return apply_format(c, v);
+    case O_SINCE:
+    case O_UNTIL:
+        return apply_time(c, id, v);
     case O_EMIT:
-        if (strcmp(v, "jsonl") != 0)
+        if (strcmp(v, "jsonl") != 0) /* --emit's own format: not a registry name */
             return usage_error("--emit supports jsonl only, not '%s'", v);
         c->emit = v;
         break;
@@ -254,89 +341,43 @@ static int apply_opt(struct cli *c, const struct opt_def *d, const char *v)
                                " (ADDR, ADDR:PORT or [IPv6]:PORT)", v);
         push(&c->ro.servers, &c->ro.nservers, v);
         break;
-    case O_DNS_ZONE:
-        push(&c->ro.zones, &c->ro.nzones, v);
-        break;
-    case O_ACCREDITOR:
-        push(&c->ro.accreditors, &c->ro.naccreditors, v);
-        break;
-    case O_TRUST_LISTED:
-        c->ro.trust_listed = true;
-        break;
-    case O_CONCURRENCY:
-        if (!parse_int(v, 1, 65535, &n))
-            return usage_error("--concurrency wants 1..65535, not '%s'", v);
-        c->ro.concurrency = (int)n;
-        break;
-    case O_TIMEOUT:
-        if (!parse_int(v, 1, 600000, &n))
-            return usage_error("--timeout wants milliseconds (1..600000), not '%s'", v);
-        c->ro.timeout_ms = (int)n;
-        break;
-    case O_TRIES:
-        if (!parse_int(v, 1, 20, &n))
-            return usage_error("--tries wants 1..20, not '%s'", v);
-        c->ro.tries = (int)n;
-        break;
-    case O_QPS:
-        if (!parse_int(v, 0, 10000000, &n))
-            return usage_error("--qps wants a number of queries per second, not '%s'", v);
-        c->ro.qps = (int)n;
-        break;
-    case O_MAX_AGE:
-        if (!parse_int(v, 0, 100LL * 365 * 86400, &n))
-            return usage_error("--max-age wants seconds, not '%s'", v);
-        c->ro.max_age = n;
-        break;
-    case O_NO_REVERSE:
-        c->ro.use_reverse = false;
-        break;
-    case O_NO_PARENT:
-        c->ro.parent_search = false;
-        break;
-    case O_SEARCH_LIMIT:
-        if (!parse_int(v, 0, 20, &n))
-            return usage_error("--csa-search-limit wants 0..20, not '%s'", v);
-        c->ro.search_limit = (int)n;
-        break;
-    case O_POLICY:
-        c->ro.policy_file = v;
-        c->rp.policy_file = v;
-        break;
-    case O_AUTHSERV:
-        c->ro.authserv_id = v;
-        c->rp.authserv_id = v;
-        break;
-    case O_OUTPUT:
-        c->output = v;
-        break;
-    case O_SINCE:
-    case O_UNTIL: {
-        long long t;
-        if (!report_parse_time(v, (long long)time(NULL), &t))
-            return usage_error("cannot read the time '%s' (try 2026-11-01, "
-                               "2026-11-01T10:00:00Z, yesterday, -7d)", v);
-        if (d->id == O_SINCE)
-            c->rp.since = t;
-        else
-            c->rp.until = t;
-        break;
+    case O_DNS_ZONE: push(&c->ro.zones, &c->ro.nzones, v); break;
+    case O_ACCREDITOR: push(&c->ro.accreditors, &c->ro.naccreditors, v); break;
+    case O_POLICY: c->ro.policy_file = c->rp.policy_file = v; break;
+    case O_AUTHSERV: c->ro.authserv_id = c->rp.authserv_id = v; break;
+    case O_DB: c->db = v; break;
+    case O_TRUSTED: c->trusted = v; break;
+    case O_OUTPUT: c->output = v; break;
+    case O_TABLE: c->rp.table = v; break;
+    default: break;
     }
-    case O_TOP:
-        if (!parse_int(v, 1, 100000, &n))
-            return usage_error("--top wants 1..100000, not '%s'", v);
-        c->rp.top = (int)n;
-        break;
-    case O_TABLE:
-        c->rp.table = v;
-        break;
-    case O_COLOR:
-        c->rp.color = 1;
-        break;
-    case O_NO_COLOR:
-        c->rp.color = 0;
-        break;
+    return EXIT_OK;
+}
+
+/* num_opt_of - the range of number option id, or NULL: not a number. */
+static const struct num_opt *num_opt_of(enum opt_id id)
+{
+    for (size_t i = 0; i < sizeof(num_opts) / sizeof(num_opts[0]); i++)
+        if (num_opts[i].id == id)
+            return &num_opts[i];
+    return NULL;
+}
+
+/* apply_opt - store one option's value, by its kind: a flag, a number in
+ * its range (num_opts), or text. Returns EXIT_OK or EXIT_USAGE. */
+static int apply_opt(struct cli *c, const struct opt_def *d, const char *v)
+{
+    const struct num_opt *num = num_opt_of(d->id);
+    long long n;
+    if (!d->takes_value) {
+        apply_flag(c, d->id);
+        return EXIT_OK;
     }
+    if (num == NULL)
+        return apply_text(c, d->id, v);
+    if (!parse_int(v, num->lo, num->hi, &n))
+        return usage_error("--%s wants %s, not '%s'", d->name, num->wants, v);
+    apply_number(c, d->id, n);
     return EXIT_OK;
 }
 
@@ -562,7 +603,8 @@ static int auto_color(int color, const char *output)
     return isatty(STDOUT_FILENO) && (nc == NULL || nc[0] == '\0');
 }
 
-/* do_report - one report in the given format to output (NULL = stdout). */
+/* do_report - one report in the given format (NULL: the default) to
+ * output (NULL = stdout). */
 static int do_report(struct cli *c, struct store *st, const char *format, const char *output)
 {
     struct report_opts rp = c->rp;
@@ -600,9 +642,8 @@ static int do_export(struct cli *c, struct store *st)
         free(err);
         return EXIT_FAIL;
     }
-    const char *fmt = c->report_format ? c->report_format : "tsv";
     signal_db = store_db(st);
-    rc = export_db(store_db(st), c->export_what, fmt, c->rp.authserv_id,
+    rc = export_db(store_db(st), c->export_what, c->report_format, c->rp.authserv_id,
                    outfile_stream(of), &err);
     signal_db = NULL;
     if (rc != HV_OK && err == NULL)
@@ -641,19 +682,6 @@ static int do_merge(struct cli *c)
     return rc;
 }
 
-/* output_format - the report format implied by a file name. */
-static const char *output_format(const char *path)
-{
-    size_t n = strlen(path);
-    if (n >= 5 && strcmp(path + n - 5, ".json") == 0)
-        return "json";
-    if (n >= 4 && strcmp(path + n - 4, ".csv") == 0)
-        return "csv";
-    if (n >= 4 && strcmp(path + n - 4, ".txt") == 0)
-        return "text";
-    return "html";
-}
-
 int main(int argc, char **argv)
 {
     struct cli c;
@@ -666,7 +694,7 @@ int main(int argc, char **argv)
     if (rc != EXIT_OK)
         goto out;
     if (c.help) {
-        fputs(usage_text, stdout);
+        print_usage(stdout);
         goto out;
     }
     if (c.version) {
@@ -674,7 +702,7 @@ int main(int argc, char **argv)
         goto out;
     }
     if (c.cmd == CMD_NONE) {
-        fputs(usage_text, stderr);
+        print_usage(stderr);
         rc = EXIT_USAGE;
         goto out;
     }
@@ -707,13 +735,15 @@ int main(int argc, char **argv)
             rc = usage_error("export wants 'sessions' or 'verdicts'%s", "");
             goto out;
         }
-        if (c.report_format != NULL && strcmp(c.report_format, "tsv") != 0 &&
-            strcmp(c.report_format, "csv") != 0 && strcmp(c.report_format, "jsonl") != 0) {
-            rc = usage_error("export formats are tsv, csv and jsonl, not '%s'", c.report_format);
+        if (c.report_format != NULL && !is_export_format(c.report_format)) {
+            char names[256];
+            rc = usage_error("export formats are %s, not '%s'",
+                             report_join_names(names, sizeof names, export_format_at, ", ",
+                                               " and "),
+                             c.report_format);
             goto out;
         }
-    } else if (c.report_format != NULL &&
-               (strcmp(c.report_format, "tsv") == 0 || strcmp(c.report_format, "jsonl") == 0)) {
+    } else if (c.report_format != NULL && report_renderer_find(c.report_format) == NULL) {
         rc = usage_error("--format %s is for export", c.report_format);
         goto out;
     }
@@ -753,7 +783,7 @@ int main(int argc, char **argv)
             rc = EXIT_FAIL;
         break;
     case CMD_REPORT:
-        rc = do_report(&c, st, c.report_format ? c.report_format : "text", c.output);
+        rc = do_report(&c, st, c.report_format, c.output);
         break;
     case CMD_EXPORT:
         rc = do_export(&c, st);
@@ -767,9 +797,9 @@ int main(int argc, char **argv)
         int rrc = do_resolve(&c, st);
         rc = rrc == EXIT_DEGRADED ? EXIT_OK : rrc;
         if (rc == EXIT_OK)
-            rc = do_report(&c, st, c.report_format ? c.report_format : "text", NULL);
+            rc = do_report(&c, st, c.report_format, NULL);
         if (rc == EXIT_OK && c.output != NULL)
-            rc = do_report(&c, st, output_format(c.output), c.output);
+            rc = do_report(&c, st, report_renderer_for_file(c.output)->name, c.output);
         if (rc == EXIT_OK && rrc == EXIT_DEGRADED)
             rc = EXIT_FAIL;
         if (rc == EXIT_OK)

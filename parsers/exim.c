@@ -1002,5 +1002,5 @@ static int exim_probe(const char *line, size_t len)
 }
 
 const struct hv_format hv_format_exim = {
-    "exim", exim_probe, exim_open, exim_feed, exim_finish, exim_close, false, NULL,
+    "exim", exim_probe, exim_open, exim_feed, exim_finish, exim_close, false, NULL, HV_MTA_EXIM,
 };

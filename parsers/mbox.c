@@ -406,5 +406,5 @@ static void mbox_close(struct hv_parser *p)
 
 const struct hv_format hv_format_mbox = {
     "mbox", mbox_probe, mbox_open, mbox_feed, mbox_finish, mbox_close, true,
-    mbox_open_since,
+    mbox_open_since, HV_MTA_MBOX,
 };

@@ -13,25 +13,25 @@
 #define ROUTE_OTHER (-1)     /* no MTA claims the tag */
 #define ROUTE_PRIMARY (-2)   /* the file's own format: no tag, or mbox */
 
-/* the formats a syslog line may belong to */
-static const struct hv_format *const log_formats[] = {
-    &hv_format_postfix,
-    &hv_format_exim,
-    &hv_format_sendmail,
-};
-#define NLOG (sizeof(log_formats) / sizeof(log_formats[0]))
+/* log_format - the i-th format of the registry if a syslog line may belong
+ * to it (a log, not a mail file), else NULL. */
+static const struct hv_format *log_format(size_t i)
+{
+    const struct hv_format *f = hv_format_at(i);
+    return f != NULL && !f->first_line_decides ? f : NULL;
+}
 
 struct tag_route {
     char tag[MIXED_TAG_MAX];
     size_t len;
-    int route;               /* index into log_formats, or ROUTE_OTHER */
+    int route;               /* index into the registry, or ROUTE_OTHER */
 };
 
 struct hv_mixed {
     const struct hv_format *primary;
     struct hv_parser *primary_p;
-    int primary_idx;         /* primary's index in log_formats, or -1 */
-    struct hv_parser *p[NLOG];   /* opened at their first line */
+    int primary_idx;         /* primary's index (a log format), or -1 */
+    struct hv_parser *p[HV_FORMAT_MAX];   /* opened at their first line */
     const struct hv_parse_opts *opts;
     hv_emit_fn emit;
     void *arg;
@@ -50,8 +50,8 @@ struct hv_mixed *hv_mixed_open(const struct hv_format *primary,
     m->emit = emit;
     m->arg = arg;
     m->primary_idx = -1;
-    for (size_t i = 0; i < NLOG; i++)
-        if (log_formats[i] == primary)
+    for (size_t i = 0; hv_format_at(i) != NULL; i++)
+        if (log_format(i) == primary)
             m->primary_idx = (int)i;
     m->primary_p = primary->open(opts, emit, arg);
     if (m->primary_idx >= 0)
@@ -64,8 +64,10 @@ struct hv_mixed *hv_mixed_open(const struct hv_format *primary,
 static int classify(const struct hv_line *line)
 {
     int best = ROUTE_OTHER, best_score = 0;
-    for (size_t i = 0; i < NLOG; i++) {
-        int s = log_formats[i]->probe(line->p, line->len);
+    for (size_t i = 0; hv_format_at(i) != NULL; i++) {
+        if (log_format(i) == NULL)
+            continue;
+        int s = log_format(i)->probe(line->p, line->len);
         if (s > best_score) {
             best_score = s;
             best = (int)i;
@@ -111,17 +113,17 @@ int hv_mixed_feed(struct hv_mixed *m, const struct hv_line *line, const char **r
         return HV_PARSE_SKIP;
     }
     if (m->p[route] == NULL)
-        m->p[route] = log_formats[route]->open(m->opts, m->emit, m->arg);
-    return log_formats[route]->feed(m->p[route], line, reason);
+        m->p[route] = hv_format_at((size_t)route)->open(m->opts, m->emit, m->arg);
+    return hv_format_at((size_t)route)->feed(m->p[route], line, reason);
 }
 
 void hv_mixed_finish(struct hv_mixed *m)
 {
     if (m->primary_idx < 0)
         m->primary->finish(m->primary_p);
-    for (size_t i = 0; i < NLOG; i++)
+    for (size_t i = 0; hv_format_at(i) != NULL; i++)
         if (m->p[i] != NULL)
-            log_formats[i]->finish(m->p[i]);
+            hv_format_at(i)->finish(m->p[i]);
 }
 
 bool hv_mixed_open_since(struct hv_mixed *m, uint64_t *offset, uint64_t *lines)
@@ -136,8 +138,8 @@ void hv_mixed_close(struct hv_mixed *m)
         return;
     if (m->primary_idx < 0)
         m->primary->close(m->primary_p);
-    for (size_t i = 0; i < NLOG; i++)
+    for (size_t i = 0; hv_format_at(i) != NULL; i++)
         if (m->p[i] != NULL)
-            log_formats[i]->close(m->p[i]);
+            hv_format_at(i)->close(m->p[i]);
     free(m);
 }

@@ -6,8 +6,8 @@
  * these two folders.
  */
 /*
- * parser - the contract every input format implements (postfix, exim,
- * sendmail, mbox). A parser is fed one line at a time, keeps whatever state
+ * parser - the contract every input format implements (the formats are
+ * the rows of registry.c, the one list of them). A parser is fed one line at a time, keeps whatever state
  * assembles a session across lines (bounded), and hands finished sessions to
  * the emit callback. It never touches SQLite, DNS, stdout or stderr and never
  * exits: bad input comes back as a skip reason the pipeline counts.
@@ -51,7 +51,8 @@ typedef void (*hv_emit_fn)(void *arg, const struct hv_session *s);
 struct hv_parser;
 
 struct hv_format {
-    const char *name;   /* "postfix", "exim", "sendmail", "mbox" */
+    const char *name;   /* --format value, stored source format; also the
+                           name of its MTA when it is the MTA's first row */
     /* probe - how sure (0..100) that this line is of the format. */
     int (*probe)(const char *line, size_t len);
     /* open - a parser that emits through emit(arg, session); freed by close. */
@@ -74,12 +75,29 @@ struct hv_format {
      * the grown file must start there. NULL: only the sessions finish()
      * emits as incomplete hold the resume point back. */
     bool (*open_since)(struct hv_parser *p, uint64_t *offset, uint64_t *lines);
+    /* mta - the MTA of the sessions it emits */
+    enum hv_mta mta;
 };
+
+/* The rows the registry may hold (a fixed bound for per-format arrays). */
+#define HV_FORMAT_MAX 16
 
 extern const struct hv_format hv_format_postfix;
 extern const struct hv_format hv_format_exim;
 extern const struct hv_format hv_format_sendmail;
 extern const struct hv_format hv_format_mbox;
+
+/*
+ * The registry (registry.c) is the one list of input formats, and through
+ * their mta field of MTAs: the CLI, its usage text, the scan summary, the
+ * syslog dispatcher (mixed.c) and the fuzz target read it. A new format is
+ * its parser file, its row in registry.c (and an enum hv_mta value if it is
+ * a new MTA) and its tests.
+ */
+
+/* hv_format_at - the i-th format of the registry (0-based, detection
+ * order), or NULL past the last: how every consumer lists the formats. */
+const struct hv_format *hv_format_at(size_t i);
 
 /* hv_format_find - the format called name, or NULL. */
 const struct hv_format *hv_format_find(const char *name);

@@ -1856,5 +1856,5 @@ static void pf_close(struct hv_parser *p)
 }
 
 const struct hv_format hv_format_postfix = {
-    "postfix", pf_probe, pf_open, pf_feed, pf_finish, pf_close, false, NULL,
+    "postfix", pf_probe, pf_open, pf_feed, pf_finish, pf_close, false, NULL, HV_MTA_POSTFIX,
 };

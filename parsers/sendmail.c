@@ -471,5 +471,5 @@ static int sendmail_probe(const char *line, size_t len)
 
 const struct hv_format hv_format_sendmail = {
     "sendmail",     sendmail_probe, sendmail_open,
-    sendmail_feed,  sendmail_finish, sendmail_close, false, NULL,
+    sendmail_feed,  sendmail_finish, sendmail_close, false, NULL, HV_MTA_SENDMAIL,
 };

@@ -95,21 +95,6 @@ void hv_session_set_rdns(struct hv_session *s, const char *name, size_t len)
     s->rdns[len] = '\0';
 }
 
-const char *hv_mta_name(enum hv_mta m)
-{
-    switch (m) {
-    case HV_MTA_POSTFIX:
-        return "postfix";
-    case HV_MTA_EXIM:
-        return "exim";
-    case HV_MTA_SENDMAIL:
-        return "sendmail";
-    case HV_MTA_MBOX:
-        return "mbox";
-    }
-    return "unknown";
-}
-
 const char *hv_disposition_name(enum hv_disposition d)
 {
     switch (d) {

@@ -23,6 +23,7 @@ enum hv_mta {
     HV_MTA_EXIM,
     HV_MTA_SENDMAIL,
     HV_MTA_MBOX,
+    HV_MTA_COUNT, /* the number of MTAs (keep last): sizes per-MTA counters */
 };
 
 /* Where a session's HELO comes from. The default (zero) is UNOBSERVED: the
@@ -110,7 +111,8 @@ const char *hv_helo_origin_name(enum hv_helo_origin o);
 void hv_session_set_rdns(struct hv_session *s, const char *name, size_t len);
 
 /* hv_mta_name / hv_disposition_name - the vocabulary used in the store and
- * exports ("postfix", "accepted", ...). Static strings. */
+ * exports ("accepted", ...). Static strings. An MTA is named by the first
+ * format of the registry that emits its sessions (registry.c). */
 const char *hv_mta_name(enum hv_mta m);
 const char *hv_disposition_name(enum hv_disposition d);
 

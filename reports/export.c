@@ -20,6 +20,29 @@
 
 enum xfmt { XF_TSV, XF_CSV, XF_JSONL };
 
+/* The export formats (the one list of `export --format` values), by enum
+ * xfmt; the first is the default. */
+static const char *const xfmt_names[] = {
+    [XF_TSV] = "tsv",
+    [XF_CSV] = "csv",
+    [XF_JSONL] = "jsonl",
+};
+#define NXFMT (sizeof(xfmt_names) / sizeof(xfmt_names[0]))
+
+const char *export_format_at(size_t i)
+{
+    return i < NXFMT ? xfmt_names[i] : NULL;
+}
+
+/* xfmt_find - the export format called name (NULL: the default), or -1. */
+static int xfmt_find(const char *name)
+{
+    for (size_t i = 0; i < NXFMT; i++)
+        if (name == NULL || strcmp(name, xfmt_names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
 static const char *const session_cols[] = {
     "source", "line", "time", "mta", "ip", "helo", "rdns", "disposition",
     "messages", "csa_status", "csa_reason", "csa_record", "dna_status",
@@ -116,18 +139,16 @@ static void put_row(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
 int export_db(sqlite3 *db, const char *what, const char *format,
               const char *authserv_id, FILE *out, char **err)
 {
-    enum xfmt f;
     int ncols;
     const char *sql;
-    if (format == NULL || strcmp(format, "tsv") == 0)
-        f = XF_TSV;
-    else if (strcmp(format, "csv") == 0)
-        f = XF_CSV;
-    else if (strcmp(format, "jsonl") == 0)
-        f = XF_JSONL;
-    else
-        return hv_errf(err, HV_EUSAGE,
-                       "unknown export format '%s' (tsv, csv, jsonl)", format);
+    int fi = xfmt_find(format);
+    if (fi < 0) {
+        char names[128];
+        return hv_errf(err, HV_EUSAGE, "unknown export format '%s' (%s)", format,
+                       report_join_names(names, sizeof(names), export_format_at, ", ",
+                                         ", "));
+    }
+    enum xfmt f = (enum xfmt)fi;
     if (what != NULL && strcmp(what, "sessions") == 0) {
         ncols = NCOLS_SESSIONS;
         sql = sql_sessions;

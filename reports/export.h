@@ -21,10 +21,15 @@
 #ifndef HV_EXPORT_H
 #define HV_EXPORT_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "hverr.h"
 #include "store.h"
+
+/* export_format_at - the i-th export format ("tsv", the default, first),
+ * or NULL past the last: the one list of them (the CLI reads it). */
+const char *export_format_at(size_t i);
 
 /* export_run - write sessions or verdicts ("sessions"|"verdicts") as
  * "tsv"|"csv"|"jsonl" to out. HV_OK, or with a malloc'ed message in *err

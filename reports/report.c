@@ -41,7 +41,7 @@
 
 void report_opts_init(struct report_opts *o)
 {
-    o->format = "text";
+    o->format = NULL;
     o->output = NULL;
     o->stream = NULL;
     o->since = LLONG_MIN;
@@ -1122,12 +1122,13 @@ int report_col(const struct rtable *t, const char *name)
 
 int report_run(struct store *st, const struct report_opts *o, char **err)
 {
-    const char *fmt = o->format != NULL ? o->format : "text";
-    bool is_text = strcmp(fmt, "text") == 0;
-    if (!is_text && strcmp(fmt, "csv") != 0 && strcmp(fmt, "json") != 0 &&
-        strcmp(fmt, "html") != 0)
-        return hv_errf(err, HV_EUSAGE, "unknown report format '%s' (text, csv,"
-                                       " json, html)", fmt);
+    const struct report_renderer *rend = report_renderer_find(o->format);
+    if (rend == NULL) {
+        char names[256];
+        return hv_errf(err, HV_EUSAGE, "unknown report format '%s' (%s)", o->format,
+                       report_join_names(names, sizeof(names), report_renderer_name,
+                                         ", ", ", "));
+    }
     struct report r;
     int rc = report_build(store_db(st), o, &r, err);
     if (rc != HV_OK) {
@@ -1147,20 +1148,7 @@ int report_run(struct store *st, const struct report_opts *o, char **err)
                            strerror(errno));
         }
     }
-    if (is_text) {
-        bool color = o->color == 1;
-        if (o->color < 0) {
-            const char *nc = getenv("NO_COLOR");
-            color = isatty(fileno(out)) && (nc == NULL || nc[0] == '\0');
-        }
-        rc = report_render_text(&r, out, color, err);
-    } else if (strcmp(fmt, "csv") == 0) {
-        rc = report_render_csv(&r, out, o->table, err);
-    } else if (strcmp(fmt, "json") == 0) {
-        rc = report_render_json(&r, out, err);
-    } else {
-        rc = report_render_html(&r, out, err);
-    }
+    rc = rend->render(&r, out, o, err);
     report_free(&r);
     if (fflush(out) != 0 || ferror(out)) {
         if (rc == HV_OK)

@@ -30,7 +30,7 @@
 #include "store.h"
 
 struct report_opts {
-    const char *format;      /* text|csv|json|html, default text */
+    const char *format;      /* a renderer's name; NULL: the default (text) */
     const char *output;      /* -o FILE, NULL = stdout */
     FILE *stream;            /* when set: write here (borrowed, not closed);
                                 output only names it */
@@ -123,6 +123,38 @@ const struct rcell *report_cell(const struct rtable *t, size_t row,
 
 /* report_col - index of the column named name in t, or -1. */
 int report_col(const struct rtable *t, const char *name);
+
+/* ==== The renderers (renderers.c: the one list of report formats) ==== */
+
+struct report_renderer {
+    const char *name;    /* --format value: "text", ... */
+    const char *suffix;  /* `run -o FILE` ending in it writes this format;
+                            NULL: every file name no other row claims */
+    /* render - write r to out as o asks (color, table). HV_OK, or HV_EIO
+     * with a malloc'ed *err. */
+    int (*render)(const struct report *r, FILE *out, const struct report_opts *o,
+                  char **err);
+};
+
+/* report_renderer_at - the i-th renderer (the first is the default), or
+ * NULL past the last. report_renderer_name: its name, or NULL. */
+const struct report_renderer *report_renderer_at(size_t i);
+const char *report_renderer_name(size_t i);
+
+/* report_renderer_find - the renderer called name (NULL: the default), or
+ * NULL for an unknown name. */
+const struct report_renderer *report_renderer_find(const char *name);
+
+/* report_renderer_for_file - the renderer `run -o path` writes: the one
+ * whose suffix ends path, else the one without a suffix. */
+const struct report_renderer *report_renderer_for_file(const char *path);
+
+/* report_join_names - name_at(0), name_at(1), ... (up to the first NULL)
+ * joined by sep, the last one by last_sep ("a, b or c"), into buf (cut
+ * short at size bytes). Returns buf. For messages and usage text that list
+ * a registry. */
+const char *report_join_names(char *buf, size_t size, const char *(*name_at)(size_t),
+                              const char *sep, const char *last_sep);
 
 /* Renderers: write r to out. HV_OK, or HV_EIO with a malloc'ed *err. */
 int report_render_text(const struct report *r, FILE *out, bool color,

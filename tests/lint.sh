@@ -30,6 +30,13 @@
 #            refuses a statement that is not read-only) or rpt_prepare_temp /
 #            rpt_exec_temp (which refuse writes outside TEMP), so the rule is
 #            also checked at run time (tests/unit/reports/test_rptsql.c).
+#  registry the names of input formats (parsers/registry.c), report renderers
+#            (reports/renderers.c) and export formats (reports/export.c) are
+#            written as a string literal ("postfix", "json", ...) only in those
+#            registry files and, for a format, in its own parser file: every
+#            other place reads the tables, so a new format is one row. A line
+#            that means the word otherwise says so with "not a registry name"
+#            (in a comment; trailing comments are not read by this rule).
 # Comment lines (starting with /*, * or //) are not read.
 ROOT=${1:-.}
 cd "$ROOT" || { echo "lint: cannot enter $ROOT"; exit 2; }
@@ -64,6 +71,31 @@ no_system_header() {
     for h in "$@"; do
         code "$dir"/*.c "$dir"/*.h | grep -E "#[[:space:]]*include[[:space:]]*[<\"]$h[>\"]" |
             sed "s/^\([^:]*:[0-9]*\):.*/\1: [$rule] includes $h/"
+    done
+}
+
+# registry_names - the names in the three registries, one per line
+registry_names() {
+    sed -n 's/^[[:space:]]*&hv_format_\([a-z0-9_]*\),.*/\1/p' parsers/registry.c
+    sed -n 's/^[[:space:]]*{"\([^"]*\)",.*/\1/p' reports/renderers.c
+    grep -oE '\[XF_[A-Z0-9_]*\] = "[^"]*"' reports/export.c | sed 's/.*= "\(.*\)"/\1/'
+}
+
+# registry_literals - "name" literals of registry names outside the registries
+registry_literals() {
+    names=$(registry_names | tr '\n' '|' | sed 's/|$//')
+    [ -n "$names" ] || { echo "tests/lint.sh: [registry] no names found in the registries"; return; }
+    for f in $(find analyzer parsers reports -name '*.[ch]' | sort); do
+        case $f in
+        parsers/registry.c | reports/renderers.c | reports/export.c) continue ;;
+        esac
+        own=$(basename "$f" | sed 's/\.[ch]$//')
+        code "$f" | grep -v 'not a registry name' | sed 's|/\*.*||' | grep -E "\"($names)\"" |
+            while IFS= read -r hit; do
+                lit=$(echo "$hit" | grep -oE "\"($names)\"" | grep -vx "\"$own\"" | head -n 1)
+                [ -n "$lit" ] && echo "$hit" |
+                    sed "s/^\([^:]*:[0-9]*\):.*/\1: [registry] names $lit outside its registry/"
+            done
     done
 }
 
@@ -115,6 +147,7 @@ out=$(
             printf "%s: [reports] %s that is not on a TEMP object\n", loc, kw
         }
     }'
+    registry_literals
 )
 if [ -n "$out" ]; then
     echo "$out" | sed 's/^/lint: /'

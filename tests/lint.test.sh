@@ -69,11 +69,31 @@ plant "report prepares outside rptsql.c" reports/report.c \
     reports
 plant "export runs sqlite3_exec" reports/export.c \
     'static void x(sqlite3 *d) { sqlite3_exec(d, "SELECT 1", NULL, NULL, NULL); }' reports
+plant "the CLI names an input format" analyzer/main.c \
+    'static const char *bad_fmt = "exim";' registry
+plant "the scan names an MTA" analyzer/scan/scan.c \
+    'static int bad(const char *m) { return strcmp(m, "mbox") == 0; }' registry
+plant "the report names a renderer" reports/report.c \
+    'static const char *bad_fmt = "html";' registry
+plant "the CLI names an export format" analyzer/main.c \
+    'static const char *bad_fmt = "tsv";' registry
+plant "a parser names another format" parsers/postfix.c \
+    'static const char *bad_fmt = "sendmail";' registry
+
+# a registry name where it belongs, or marked as meaning something else
+copy=$T_TMP/copy
+rm -rf "$copy" && cp -R "$pristine" "$copy"
+printf '%s\n' 'static const char *own = "exim";' >> "$copy/parsers/exim.c"
+printf '%s\n' 'static const char *w = "text"; /* the word: not a registry name */' \
+    >> "$copy/reports/report_html.c"
+printf '%s\n' 'static const char *v; /* "postfix" in a trailing comment */' >> "$copy/analyzer/main.c"
+out=$(sh "$copy/tests/lint.sh" "$copy" 2>&1)
+check_eq "registry names where they belong" "$out" "lint: ok"
 
 # a violation in a comment is not one
 copy=$T_TMP/copy
 rm -rf "$copy" && cp -R "$pristine" "$copy"
 printf '%s\n' '/* #include "store.h" */' ' * "DELETE FROM sessions"' >> "$copy/parsers/syslog.c"
-printf '%s\n' '// "DELETE FROM sessions"' >> "$copy/reports/report.c"
+printf '%s\n' '// "DELETE FROM sessions"' ' * "postfix" "html"' >> "$copy/reports/report.c"
 out=$(sh "$copy/tests/lint.sh" "$copy" 2>&1)
 check_eq "comments are not read" "$out" "lint: ok"

@@ -193,7 +193,7 @@ struct file_ctx {
     uint64_t cut_offset, cut_line;
     int64_t first_ts, last_ts;
     int64_t stored, stored_helo;  /* distinct sessions stored, with a HELO */
-    int64_t stored_by_mta[4];     /* ... by enum hv_mta */
+    int64_t stored_by_mta[HV_MTA_COUNT]; /* ... by enum hv_mta */
     int64_t count_from_line;    /* lines up to this were counted before */
     /* resuming: sessions keyed at lines up to known_upto were stored by an
      * earlier run; known[] holds those lines (sorted) from the resume point */
@@ -322,7 +322,7 @@ static void on_session(void *arg, const struct hv_session *s)
     if (fc->o->emit_jsonl != NULL) {
         session_json_write(fc->o->emit_jsonl, fc->path, s);
         fc->stats->sessions++;
-        if ((unsigned)s->mta < 4)
+        if ((unsigned)s->mta < HV_MTA_COUNT)
             fc->stats->sessions_by_mta[s->mta]++;
         if (s->has_helo)
             fc->stats->sessions_with_helo++;
@@ -337,7 +337,7 @@ static void on_session(void *arg, const struct hv_session *s)
         return;   /* the tail of a session stored whole before the resume point */
     if (!s->again) {
         fc->stored++;
-        if ((unsigned)s->mta < 4)
+        if ((unsigned)s->mta < HV_MTA_COUNT)
             fc->stored_by_mta[s->mta]++;
     }
     if (s->has_helo && !(s->again && s->had_helo))
@@ -958,23 +958,35 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
     return problems ? 1 : 0;
 }
 
+/* mta_counts - "postfix 97, exim 50, ..." (every MTA of the registry, in
+ * its order) into buf, cut short at its size. */
+static void mta_counts(const struct scan_stats *s, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int m = 0; m < HV_MTA_COUNT && used < size; m++) {
+        int w = snprintf(buf + used, size - used, "%s%s %lld", m ? ", " : "",
+                         hv_mta_name((enum hv_mta)m), (long long)s->sessions_by_mta[m]);
+        used = w < 0 ? size : used + (size_t)w;
+    }
+}
+
 void scan_print_summary(const struct scan_stats *s)
 {
     msg_info("scan: %lld file(s) read, %lld unchanged, %lld failed; %lld bytes, %lld lines",
              (long long)s->files, (long long)s->files_unchanged,
              (long long)s->files_failed, (long long)s->bytes, (long long)s->lines);
-    msg_info("scan: sessions in these files: %lld (postfix %lld, exim %lld, sendmail %lld,"
-             " mbox %lld); with HELO %lld, without %lld",
-             (long long)s->sessions, (long long)s->sessions_by_mta[0],
-             (long long)s->sessions_by_mta[1], (long long)s->sessions_by_mta[2],
-             (long long)s->sessions_by_mta[3], (long long)s->sessions_with_helo,
+    char by_mta[256];
+    mta_counts(s, by_mta, sizeof(by_mta));
+    msg_info("scan: sessions in these files: %lld (%s); with HELO %lld, without %lld",
+             (long long)s->sessions, by_mta, (long long)s->sessions_with_helo,
              (long long)(s->sessions - s->sessions_with_helo));
     if (s->helo_joined > 0)
         msg_info("scan: %lld session(s) gained their HELO from a Received header",
                  (long long)s->helo_joined);
     else
         msg_info("scan: 0 sessions gained a HELO from Received headers");
-    for (int m = 0; s->have_helo_from && m < 4; m++) {
+    for (int m = 0; s->have_helo_from && m < HV_MTA_COUNT; m++) {
         const int64_t *h = s->helo_from[m];
         if (h[0] + h[1] + h[2] + h[3] + h[4] == 0)
             continue;

@@ -38,13 +38,13 @@ enum { SCAN_HELO_LOG, SCAN_HELO_IMPLIED, SCAN_HELO_RECEIVED, SCAN_HELO_NONE,
 struct scan_stats {
     int64_t files, files_unchanged, files_failed;
     int64_t bytes, lines, sessions;
-    int64_t sessions_by_mta[4];
+    int64_t sessions_by_mta[HV_MTA_COUNT];
     int64_t sessions_with_helo;
     int64_t helo_joined;
     /* HELO provenance of every session in the database after the scan,
      * per MTA (enum hv_mta) and SCAN_HELO_* (helo_from: log, implied,
      * received, none, NULL = unobserved); have_helo_from: filled */
-    int64_t helo_from[4][5];
+    int64_t helo_from[HV_MTA_COUNT][5];
     bool have_helo_from;
     int64_t skips_total;
     char skip_reasons[16][32];   /* reason names ... */

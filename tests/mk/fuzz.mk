@@ -1,37 +1,29 @@
 # fuzz.mk - libFuzzer targets and their replay under the normal build.
 #
-# Every target is a tests/fuzz/fuzz_*.c entry point (LLVMFuzzerTestOneInput).
-# `make test` builds each with tests/fuzz/replay.c (gcc, no libFuzzer) and
-# replays tests/fuzz/corpus/<name>/ (seeds and every crash kept as a
-# regression case). `make fuzz` builds them with clang -fsanitize=fuzzer and
-# runs each for FUZZ_SECONDS; a crash, leak, timeout or OOM in one target does
-# not stop the others, but makes `make fuzz` fail at the end and name them.
-# Logs go to $(B)/libfuzzer/log-<name>.txt, new inputs to new-<name>/,
-# failing inputs to crash-<name>-*.
+# Every target is a tests/fuzz/fuzz_<name>.c entry point
+# (LLVMFuzzerTestOneInput) with its corpus in tests/fuzz/corpus/<name>/.
+# fuzz_parser.c feeds each input to every input format of the registry
+# (parsers/registry.c), so a new format needs no new target: its seeds go to
+# tests/fuzz/corpus/parser/<format>/. `make test` builds each target with
+# tests/fuzz/replay.c (gcc, no libFuzzer) and replays its corpus (seeds and
+# every crash kept as a regression case). `make fuzz` builds them with clang
+# -fsanitize=fuzzer and runs each for FUZZ_SECONDS; a crash, leak, timeout or
+# OOM in one target does not stop the others, but makes `make fuzz` fail at
+# the end and name them. Logs go to $(B)/libfuzzer/log-<name>.txt, new inputs
+# to new-<name>/, failing inputs to crash-<name>-*.
 
 FUZZ_SECONDS ?= 60
-FUZZ_PARSERS := postfix exim sendmail mbox
-FUZZ_OTHER   := $(patsubst tests/fuzz/fuzz_%.c,%,$(filter-out tests/fuzz/fuzz_parser.c,$(wildcard tests/fuzz/fuzz_*.c)))
-FUZZ_NAMES   := $(FUZZ_PARSERS) $(FUZZ_OTHER)
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIBOBJ  := $(LIB_OBJ) $(PARSER_OBJ)
 
 REPLAY_BINS := $(patsubst %,$(B)/fuzz/replay_%,$(FUZZ_NAMES))
 EXTRA_TEST_BINS += $(REPLAY_BINS)
 
-$(B)/fuzz/replay_%: tests/fuzz/fuzz_parser.c tests/fuzz/replay.c $(FUZZ_LIBOBJ)
+$(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_LIBOBJ)
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
 	@mkdir -p $(B)/deps
-	@$(CC) $(ALL_CFLAGS) $(DEPS_OF) -DFUZZ_FORMAT=hv_format_$* -o $@ $(filter %.c,$^) $(FUZZ_LIBOBJ) $(LDLIBS)
-
-define fuzz_other_rule
-$(B)/fuzz/replay_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/replay.c $$(FUZZ_LIBOBJ)
-	@mkdir -p $$(@D)
-	@echo "  FUZZ    $$@"
-	@mkdir -p $$(B)/deps
-	@$$(CC) $$(ALL_CFLAGS) $$(DEPS_OF) -o $$@ tests/fuzz/fuzz_$(1).c tests/fuzz/replay.c $$(FUZZ_LIBOBJ) $$(LDLIBS)
-endef
-$(foreach f,$(FUZZ_OTHER),$(eval $(call fuzz_other_rule,$(f))))
+	@$(CC) $(ALL_CFLAGS) $(DEPS_OF) -o $@ $(filter %.c,$^) $(FUZZ_LIBOBJ) $(LDLIBS)
 
 FUZZ_CC     ?= clang
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
@@ -44,9 +36,7 @@ fuzz: $(DEPS_STAMP)
 	@sh tests/ensure-debs.sh clang libclang-rt-14-dev
 	@mkdir -p $(B)/libfuzzer
 	@failed=""; for n in $(FUZZ_NAMES); do \
-	    case " $(FUZZ_PARSERS) " in \
-	    *" $$n "*) src="tests/fuzz/fuzz_parser.c -DFUZZ_FORMAT=hv_format_$$n" ;; \
-	    *) src="tests/fuzz/fuzz_$$n.c" ;; esac; \
+	    src="tests/fuzz/fuzz_$$n.c"; \
 	    echo "fuzz: building $$n"; \
 	    $(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(FUZZ_CFLAGS) \
 	        $(INCLUDES) $(PKG_CFLAGS) -o $(B)/libfuzzer/fuzz_$$n \
