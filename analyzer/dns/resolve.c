@@ -29,6 +29,7 @@
 #include "msg.h"
 #include "csvsql.h"
 #include "policy.h"
+#include "qtable.h"
 #include "resolvedb.h"
 #include "resolver.h"
 #include "xmem.h"
@@ -40,16 +41,14 @@
 
 /* One (qname, qtype) asked for in the current chunk. */
 struct ans {
-    char *qname;
-    int qtype;
-    unsigned hash;
+    char *qname;              /* owned; node.name points to it */
+    struct qtable_node node;  /* in ctx.answers */
     bool known;               /* false: missing, to fetch */
     enum dnsq_status status;
     unsigned char *msg;       /* owned; NULL when there is none */
     size_t len;
     size_t *waiters;          /* jobs to evaluate again when it arrives */
     size_t nwait, capwait;
-    struct ans *next;         /* hash chain */
 };
 
 /* One unit of work: CSA for (helo, ip) or DNA for helo. */
@@ -73,8 +72,7 @@ struct ctx {
     struct csa_opts copts;
     struct dna_opts dopts;
     int64_t now;
-    struct ans **tab;
-    size_t tabsize, count;
+    struct qtable answers;    /* the current chunk's struct ans */
     enum job_kind kind;       /* of the current chunk */
     struct job *jobs;         /* the current chunk */
     size_t njobs;
@@ -150,74 +148,39 @@ static int64_t wall_now(void)
     return (int64_t)time(NULL);
 }
 
-static unsigned hash_q(const char *q, int qtype)
-{
-    uint32_t h = 2166136261u;
-    for (const unsigned char *p = (const unsigned char *)q; *p; p++) {
-        h ^= *p;
-        h *= 16777619u;
-    }
-    h ^= (uint32_t)qtype;
-    return h * 16777619u;
-}
-
 /* ==== the per-chunk answer map ==== */
 
+/* map_get - the answer to (q, qtype) of this chunk, or NULL. */
 static struct ans *map_get(struct ctx *c, const char *q, int qtype,
                            unsigned h)
 {
-    for (struct ans *a = c->tab[h & (c->tabsize - 1)]; a; a = a->next)
-        if (a->hash == h && a->qtype == qtype && strcmp(a->qname, q) == 0)
-            return a;
-    return NULL;
+    struct qtable_node *n = qtable_find(&c->answers, q, qtype, h);
+    return n != NULL ? QTABLE_ENTRY(n, struct ans, node) : NULL;
 }
 
+/* map_add - a new, unknown answer to (q, qtype) (not in the map yet). */
 static struct ans *map_add(struct ctx *c, const char *q, int qtype,
                            unsigned h)
 {
-    struct ans *a;
-
-    if (c->count >= c->tabsize) {
-        size_t n = c->tabsize * 2;
-        struct ans **t = xcalloc(n, sizeof *t);
-        for (size_t i = 0; i < c->tabsize; i++) {
-            struct ans *x = c->tab[i];
-            while (x) {
-                struct ans *next = x->next;
-                x->next = t[x->hash & (n - 1)];
-                t[x->hash & (n - 1)] = x;
-                x = next;
-            }
-        }
-        free(c->tab);
-        c->tab = t;
-        c->tabsize = n;
-    }
-    a = xcalloc(1, sizeof *a);
+    struct ans *a = xcalloc(1, sizeof *a);
     a->qname = xstrdup(q);
-    a->qtype = qtype;
-    a->hash = h;
-    a->next = c->tab[h & (c->tabsize - 1)];
-    c->tab[h & (c->tabsize - 1)] = a;
-    c->count++;
+    qtable_insert(&c->answers, &a->node, a->qname, qtype, h);
     return a;
 }
 
+/* map_clear - free every answer of the chunk. */
 static void map_clear(struct ctx *c)
 {
-    for (size_t i = 0; i < c->tabsize; i++) {
-        struct ans *a = c->tab[i];
-        while (a) {
-            struct ans *next = a->next;
-            free(a->qname);
-            free(a->msg);
-            free(a->waiters);
-            free(a);
-            a = next;
-        }
-        c->tab[i] = NULL;
+    struct qtable_node *n = qtable_take_all(&c->answers);
+    while (n) {
+        struct qtable_node *next = n->next;
+        struct ans *a = QTABLE_ENTRY(n, struct ans, node);
+        free(a->qname);
+        free(a->msg);
+        free(a->waiters);
+        free(a);
+        n = next;
     }
-    c->count = 0;
 }
 
 /* classify - status and cache TTL of a raw answer to (q, qtype). */
@@ -267,7 +230,7 @@ static bool lookup(void *arg, const char *q, int qtype,
                    struct dns_result *out)
 {
     struct ctx *c = arg;
-    unsigned h = hash_q(q, qtype);
+    unsigned h = qtable_hash(q, qtype);
     struct ans *a = map_get(c, q, qtype, h);
 
     if (a == NULL) {
@@ -299,7 +262,7 @@ static bool lookup(void *arg, const char *q, int qtype,
         }
         if (!a->known && c->res != NULL) {
             /* Ask now: the server works while the evaluations go on. */
-            if (resolver_submit(c->res, a->qname, a->qtype, on_fetched, c)
+            if (resolver_submit(c->res, a->qname, a->node.qtype, on_fetched, c)
                 != 0)
                 set_known(a, DNSQ_ERROR, NULL, 0, true);
             else
@@ -331,7 +294,7 @@ static void on_fetched(void *arg, const char *q, int qtype,
                        size_t len)
 {
     struct ctx *c = arg;
-    struct ans *a = map_get(c, q, qtype, hash_q(q, qtype));
+    struct ans *a = map_get(c, q, qtype, qtable_hash(q, qtype));
     enum dnsq_status st;
     uint32_t ttl = 0;
     int rcode = 0;
@@ -902,8 +865,7 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
     c.dopts.services = o->accreditors;
     c.dopts.nservices = o->naccreditors;
     c.dopts.trust_listed = o->trust_listed;
-    c.tabsize = 4096;
-    c.tab = xcalloc(c.tabsize, sizeof *c.tab);
+    qtable_init(&c.answers, 4096);
     c.cur = -1;
     c.dr = xcalloc(1, sizeof *c.dr);
     clock_gettime(CLOCK_MONOTONIC, &c.t0);
@@ -988,7 +950,7 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
     sigaction(SIGTERM, &old_term, NULL);
     resolvedb_close(c.rdb);
     map_clear(&c);
-    free(c.tab);
+    qtable_fini(&c.answers);
     free(c.ready);
     free(c.dr);
     free(c.last_helo);
