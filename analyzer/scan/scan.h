@@ -3,7 +3,7 @@
  * Folder analyzer/scan/ (README "Layout"): the scan stage. Reading inputs
  * through the parsers (scan.h), the writer thread that stores sessions
  * (squeue.h) in id order (rowsort.h), and `scan --emit jsonl`
- * (session_json.h).
+ * (session_json.h). The stage's SQL is analyzer/store/scandb.h.
  */
 /*
  * scan - the first stage: inputs (files, directories, stdin, .gz) through
