@@ -651,13 +651,10 @@ static bool identify_input(struct file_scan *fs)
     return true;
 }
 
-/* begin_file - decide where the read starts (the resume point, or the
- * start when the input shrank), open the file's transaction with its
- * source row, move the input there and load the sessions stored past it.
- * Returns true when the lines are to be read; false when the file is done
- * with (nothing new in a stream, the input failed, or a store failure in
- * fs->rc), its transaction rolled back. */
-static bool begin_file(struct file_scan *fs)
+/* choose_start - where the read starts: the resume point of a source read
+ * before, or the start of a new input or of one that shrank (restart);
+ * fills the source row's description of the input. */
+static void choose_start(struct file_scan *fs)
 {
     const struct input *in = fs->in;
     struct store_source *src = &fs->src;
@@ -683,48 +680,70 @@ static bool begin_file(struct file_scan *fs)
     src->size = in->size;
     src->mtime = in->mtime;
     src->compressed = lineio_is_gzip(fs->r);
+}
+
+/* skip_to_start - move the input to the start point. Returns true when
+ * there; false when a stream ended before it (nothing new: counted
+ * unchanged) or the input could not be opened again to be read from its
+ * start (said, counted, fs->input_problem), the transaction rolled back. */
+static bool skip_to_start(struct file_scan *fs)
+{
+    const struct input *in = fs->in;
+    int k = lineio_skip_to(fs->r, fs->start_off, fs->start_line);
+    if (k == LINEIO_OK)
+        return true;
+    if (in->size < 0) {
+        /* a stream that ends before the resume point holds nothing
+         * that was not read before; it cannot be read again anyway */
+        if (!fs->emit)
+            store_rollback(fs->st);
+        fs->stats->files_unchanged++;
+        return false;
+    }
+    /* shorter than before: read it again from the start */
+    char err[512];
+    lineio_close(fs->r);
+    fs->r = lineio_open(in->path, err, sizeof(err));
+    if (fs->r == NULL) {
+        msg_warn("%s", err);
+        if (!fs->emit)
+            store_rollback(fs->st);
+        fs->stats->files_failed++;
+        fs->input_problem = 1;
+        return false;
+    }
+    fs->start_off = fs->start_line = 0;
+    fs->fc.count_from_line = 0;
+    fs->restart = true;
+    return true;
+}
+
+/* begin_file - choose where the read starts, open the file's transaction
+ * with its source row, move the input there and load the sessions stored
+ * past it. Returns true when the lines are to be read; false when the file
+ * is done with (nothing new in a stream, the input failed, or a store
+ * failure in fs->rc), its transaction rolled back. */
+static bool begin_file(struct file_scan *fs)
+{
+    struct store_source *src = &fs->src;
+    struct file_ctx *fc = &fs->fc;
+    choose_start(fs);
     if (!fs->emit) {
         if ((fs->rc = store_begin(fs->st)) != HV_OK)
             return false;
         /* the row exists before its sessions; its resume point only moves
          * at the end (see the file comment) */
         if (src->id == 0)
-            fs->rc = store_save_source(fs->st, src, in->path, fs->fp, (int)fs->head_len,
-                                       INT64_MIN, INT64_MIN);
+            fs->rc = store_save_source(fs->st, src, fs->in->path, fs->fp,
+                                       (int)fs->head_len, INT64_MIN, INT64_MIN);
         if (fs->rc != HV_OK) {
             store_rollback(fs->st);
             return false;
         }
         fc->source_id = src->id;
     }
-    if (fs->start_off > 0) {
-        int k = lineio_skip_to(fs->r, fs->start_off, fs->start_line);
-        if (k != LINEIO_OK && in->size < 0) {
-            /* a stream that ends before the resume point holds nothing
-             * that was not read before; it cannot be read again anyway */
-            if (!fs->emit)
-                store_rollback(fs->st);
-            fs->stats->files_unchanged++;
-            return false;
-        }
-        if (k != LINEIO_OK) {
-            /* shorter than before: read it again from the start */
-            char err[512];
-            lineio_close(fs->r);
-            fs->r = lineio_open(in->path, err, sizeof(err));
-            if (fs->r == NULL) {
-                msg_warn("%s", err);
-                if (!fs->emit)
-                    store_rollback(fs->st);
-                fs->stats->files_failed++;
-                fs->input_problem = 1;
-                return false;
-            }
-            fs->start_off = fs->start_line = 0;
-            fc->count_from_line = 0;
-            fs->restart = true;
-        }
-    }
+    if (fs->start_off > 0 && !skip_to_start(fs))
+        return false;
     if (fs->resumed && !fs->restart && !fs->emit &&
         src->lines_read > (int64_t)fs->start_line) {
         fs->rc = load_known(fc, (int64_t)fs->start_line, src->lines_read);
