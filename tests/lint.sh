@@ -14,9 +14,9 @@
 #            sqlite3_ or ares_ function: CSA, DNA, HELO classes and the policy
 #            are pure (their SQL side is analyzer/store/csvsql.c).
 #  ares      under analyzer/, only analyzer/dns/ includes ares.h.
-#  prepare   under analyzer/, only analyzer/store/ calls sqlite3_prepare*,
-#            except the files in PREPARE_EXCEPTIONS below (stages whose SQL
-#            has not moved into store/ yet: issue 16, left for later).
+#  prepare   under analyzer/, only analyzer/store/ calls sqlite3_prepare*
+#            (the scan and resolve stages' SQL is store/scandb.c and
+#            store/resolvedb.c).
 #  reports   reports/ writes nothing but TEMP objects: an SQL keyword that
 #            writes (INSERT, UPDATE, DELETE, REPLACE, CREATE, DROP, ALTER,
 #            ATTACH, DETACH, VACUUM, REINDEX) in a string literal must be
@@ -40,9 +40,6 @@
 # Comment lines (starting with /*, * or //) are not read.
 ROOT=${1:-.}
 cd "$ROOT" || { echo "lint: cannot enter $ROOT"; exit 2; }
-
-# the stages that still prepare their own statements (moved later)
-PREPARE_EXCEPTIONS="analyzer/scan/scan.c analyzer/dns/resolve.c"
 
 # code FILE... - the lines of the files, as file:line:text, without comments
 code() {
@@ -110,11 +107,9 @@ out=$(
     code $(find analyzer -name '*.[ch]' ! -path 'analyzer/dns/*' | sort) |
         grep -E '#[[:space:]]*include[[:space:]]*[<"]ares\.h[>"]' |
         sed 's/^\([^:]*:[0-9]*\):.*/\1: [ares] includes ares.h outside analyzer\/dns\//'
-    for f in $(find analyzer -name '*.c' ! -path 'analyzer/store/*' | sort); do
-        case " $PREPARE_EXCEPTIONS " in *" $f "*) continue ;; esac
-        code "$f" | grep -E 'sqlite3_prepare' |
-            sed 's/^\([^:]*:[0-9]*\):.*/\1: [prepare] sqlite3_prepare outside analyzer\/store\//'
-    done
+    code $(find analyzer -name '*.[ch]' ! -path 'analyzer/store/*' | sort) |
+        grep -E 'sqlite3_prepare' |
+        sed 's/^\([^:]*:[0-9]*\):.*/\1: [prepare] sqlite3_prepare outside analyzer\/store\//'
     for f in reports/*.c reports/*.h; do
         [ "$f" = reports/rptsql.c ] && continue
         code "$f" | grep -E '\bsqlite3_(prepare|exec)' |

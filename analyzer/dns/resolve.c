@@ -29,6 +29,8 @@
 #include "msg.h"
 #include "csvsql.h"
 #include "policy.h"
+#include "qtable.h"
+#include "resolvedb.h"
 #include "resolver.h"
 #include "xmem.h"
 #include "zonefile.h"
@@ -39,16 +41,14 @@
 
 /* One (qname, qtype) asked for in the current chunk. */
 struct ans {
-    char *qname;
-    int qtype;
-    unsigned hash;
+    char *qname;              /* owned; node.name points to it */
+    struct qtable_node node;  /* in ctx.answers */
     bool known;               /* false: missing, to fetch */
     enum dnsq_status status;
     unsigned char *msg;       /* owned; NULL when there is none */
     size_t len;
     size_t *waiters;          /* jobs to evaluate again when it arrives */
     size_t nwait, capwait;
-    struct ans *next;         /* hash chain */
 };
 
 /* One unit of work: CSA for (helo, ip) or DNA for helo. */
@@ -64,7 +64,7 @@ enum job_kind { JOB_CSA, JOB_DNA };
 
 struct ctx {
     struct store *st;
-    sqlite3 *db;
+    struct resolvedb *rdb;    /* the result writers */
     const struct resolve_opts *o;
     struct dnscache *cache;
     struct zonefile *zf;
@@ -72,8 +72,7 @@ struct ctx {
     struct csa_opts copts;
     struct dna_opts dopts;
     int64_t now;
-    struct ans **tab;
-    size_t tabsize, count;
+    struct qtable answers;    /* the current chunk's struct ans */
     enum job_kind kind;       /* of the current chunk */
     struct job *jobs;         /* the current chunk */
     size_t njobs;
@@ -85,7 +84,6 @@ struct ctx {
     struct dna_result *dr;    /* scratch for dna_evaluate */
     char *last_helo;          /* of the last CSA result written */
     long long csa_names;      /* distinct HELOs in the CSA pass */
-    sqlite3_stmt *put_csa, *del_dna, *put_dna, *put_dnares;
     struct resolve_stats stats;
     long long done, total;
     struct timespec t0, last_progress;
@@ -150,74 +148,39 @@ static int64_t wall_now(void)
     return (int64_t)time(NULL);
 }
 
-static unsigned hash_q(const char *q, int qtype)
-{
-    uint32_t h = 2166136261u;
-    for (const unsigned char *p = (const unsigned char *)q; *p; p++) {
-        h ^= *p;
-        h *= 16777619u;
-    }
-    h ^= (uint32_t)qtype;
-    return h * 16777619u;
-}
-
 /* ==== the per-chunk answer map ==== */
 
+/* map_get - the answer to (q, qtype) of this chunk, or NULL. */
 static struct ans *map_get(struct ctx *c, const char *q, int qtype,
                            unsigned h)
 {
-    for (struct ans *a = c->tab[h & (c->tabsize - 1)]; a; a = a->next)
-        if (a->hash == h && a->qtype == qtype && strcmp(a->qname, q) == 0)
-            return a;
-    return NULL;
+    struct qtable_node *n = qtable_find(&c->answers, q, qtype, h);
+    return n != NULL ? QTABLE_ENTRY(n, struct ans, node) : NULL;
 }
 
+/* map_add - a new, unknown answer to (q, qtype) (not in the map yet). */
 static struct ans *map_add(struct ctx *c, const char *q, int qtype,
                            unsigned h)
 {
-    struct ans *a;
-
-    if (c->count >= c->tabsize) {
-        size_t n = c->tabsize * 2;
-        struct ans **t = xcalloc(n, sizeof *t);
-        for (size_t i = 0; i < c->tabsize; i++) {
-            struct ans *x = c->tab[i];
-            while (x) {
-                struct ans *next = x->next;
-                x->next = t[x->hash & (n - 1)];
-                t[x->hash & (n - 1)] = x;
-                x = next;
-            }
-        }
-        free(c->tab);
-        c->tab = t;
-        c->tabsize = n;
-    }
-    a = xcalloc(1, sizeof *a);
+    struct ans *a = xcalloc(1, sizeof *a);
     a->qname = xstrdup(q);
-    a->qtype = qtype;
-    a->hash = h;
-    a->next = c->tab[h & (c->tabsize - 1)];
-    c->tab[h & (c->tabsize - 1)] = a;
-    c->count++;
+    qtable_insert(&c->answers, &a->node, a->qname, qtype, h);
     return a;
 }
 
+/* map_clear - free every answer of the chunk. */
 static void map_clear(struct ctx *c)
 {
-    for (size_t i = 0; i < c->tabsize; i++) {
-        struct ans *a = c->tab[i];
-        while (a) {
-            struct ans *next = a->next;
-            free(a->qname);
-            free(a->msg);
-            free(a->waiters);
-            free(a);
-            a = next;
-        }
-        c->tab[i] = NULL;
+    struct qtable_node *n = qtable_take_all(&c->answers);
+    while (n) {
+        struct qtable_node *next = n->next;
+        struct ans *a = QTABLE_ENTRY(n, struct ans, node);
+        free(a->qname);
+        free(a->msg);
+        free(a->waiters);
+        free(a);
+        n = next;
     }
-    c->count = 0;
 }
 
 /* classify - status and cache TTL of a raw answer to (q, qtype). */
@@ -267,7 +230,7 @@ static bool lookup(void *arg, const char *q, int qtype,
                    struct dns_result *out)
 {
     struct ctx *c = arg;
-    unsigned h = hash_q(q, qtype);
+    unsigned h = qtable_hash(q, qtype);
     struct ans *a = map_get(c, q, qtype, h);
 
     if (a == NULL) {
@@ -294,12 +257,12 @@ static bool lookup(void *arg, const char *q, int qtype,
                 set_known(a, e.status, e.answer, e.len, false);
                 c->stats.cache_hits++;
             } else if (r < 0 && c->dberr == 0) {
-                c->dberr = HV_EDB;
+                c->dberr = store_fail(c->st, "reading the DNS cache");
             }
         }
         if (!a->known && c->res != NULL) {
             /* Ask now: the server works while the evaluations go on. */
-            if (resolver_submit(c->res, a->qname, a->qtype, on_fetched, c)
+            if (resolver_submit(c->res, a->qname, a->node.qtype, on_fetched, c)
                 != 0)
                 set_known(a, DNSQ_ERROR, NULL, 0, true);
             else
@@ -331,7 +294,7 @@ static void on_fetched(void *arg, const char *q, int qtype,
                        size_t len)
 {
     struct ctx *c = arg;
-    struct ans *a = map_get(c, q, qtype, hash_q(q, qtype));
+    struct ans *a = map_get(c, q, qtype, qtable_hash(q, qtype));
     enum dnsq_status st;
     uint32_t ttl = 0;
     int rcode = 0;
@@ -360,7 +323,7 @@ static void on_fetched(void *arg, const char *q, int qtype,
         dnscache_put(c->cache, q, qtype, st, rcode, msg, len,
                      dnscache_ttl(st, ttl), c->now) != 0 &&
         c->dberr == 0)
-        c->dberr = HV_EDB;
+        c->dberr = store_fail(c->st, "writing the DNS cache");
     /* A job is evaluated again once every answer it asked for is in:
      * one evaluation per round of lookups, as RESOLVE_MAX_ROUNDS counts. */
     for (size_t i = 0; i < a->nwait; i++) {
@@ -417,37 +380,16 @@ static int64_t result_ttl(const struct ctx *c, bool defer, uint32_t ttl)
     return ttl ? (int64_t)ttl : RESULT_DEFAULT_TTL;
 }
 
-/* bind_opt - text or NULL when empty. */
-static void bind_opt(sqlite3_stmt *s, int i, const char *v)
-{
-    if (v != NULL && *v != '\0')
-        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(s, i);
-}
-
-/* step_reset - run a write statement; 0 or HV_EDB. */
-static int step_reset(sqlite3_stmt *s)
-{
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    return rc == SQLITE_DONE ? 0 : HV_EDB;
-}
-
+/* write_csa - store the CSA result of job j; counts the pair and, jobs
+ * coming sorted by HELO, each new name. HV_OK or HV_EDB. */
 static int write_csa(struct ctx *c, const struct job *j,
                      const struct csa_result *r)
 {
     bool defer = strcmp(r->status, "defer") == 0;
-    sqlite3_stmt *s = c->put_csa;
+    struct resolvedb_csa row = {
+        j->helo ? j->helo : "", j->ip, r->status, r->reason, r->record,
+        c->now, c->now + result_ttl(c, defer, r->ttl)};
 
-    sqlite3_bind_text(s, 1, j->helo ? j->helo : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, j->ip, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 3, r->status, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, r->reason, -1, SQLITE_STATIC);
-    bind_opt(s, 5, r->record);
-    sqlite3_bind_int64(s, 6, c->now);
-    sqlite3_bind_int64(s, 7, c->now + result_ttl(c, defer, r->ttl));
     c->stats.pairs++;
     if (j->helo != NULL &&
         (c->last_helo == NULL || strcmp(c->last_helo, j->helo) != 0)) {
@@ -456,44 +398,34 @@ static int write_csa(struct ctx *c, const struct job *j,
         c->last_helo = xstrdup(j->helo);
         c->csa_names++;
     }
-    return step_reset(s);
+    return resolvedb_put_csa(c->rdb, &row);
 }
 
+/* write_dna - replace the DNA rows of job j's HELO: one per service, then
+ * its verdict; counts the name. HV_OK or HV_EDB. */
 static int write_dna(struct ctx *c, const struct job *j,
                      const struct dna_result *r)
 {
     bool defer = strcmp(r->status, "defer") == 0;
-    int64_t exp = c->now + result_ttl(c, defer, r->ttl);
     char g[2] = { 0, 0 };
     int rc;
 
-    sqlite3_bind_text(c->del_dna, 1, j->helo, -1, SQLITE_TRANSIENT);
-    rc = step_reset(c->del_dna);
-    for (size_t i = 0; rc == 0 && i < r->n; i++) {
+    rc = resolvedb_clear_dna(c->rdb, j->helo);
+    for (size_t i = 0; rc == HV_OK && i < r->n; i++) {
         const struct dna_service_result *sv = &r->svc[i];
-        sqlite3_stmt *s = c->put_dna;
         bool sdefer = strcmp(sv->status, "defer") == 0;
         g[0] = sv->grade;
-        sqlite3_bind_text(s, 1, j->helo, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 2, sv->service, -1, SQLITE_TRANSIENT);
-        bind_opt(s, 3, g);
-        bind_opt(s, 4, sv->level);
-        bind_opt(s, 5, sv->info);
-        sqlite3_bind_text(s, 6, sv->status, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 7, c->now);
-        sqlite3_bind_int64(s, 8, c->now + result_ttl(c, sdefer, sv->ttl));
-        rc = step_reset(s);
+        struct resolvedb_dna row = {
+            j->helo, sv->service, g, sv->level, sv->info, sv->status,
+            c->now, c->now + result_ttl(c, sdefer, sv->ttl)};
+        rc = resolvedb_put_dna(c->rdb, &row);
     }
-    if (rc == 0) {
-        sqlite3_stmt *s = c->put_dnares;
+    if (rc == HV_OK) {
         g[0] = r->grade;
-        sqlite3_bind_text(s, 1, j->helo, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 2, r->status, -1, SQLITE_STATIC);
-        bind_opt(s, 3, g);
-        bind_opt(s, 4, r->service);
-        sqlite3_bind_int64(s, 5, c->now);
-        sqlite3_bind_int64(s, 6, exp);
-        rc = step_reset(s);
+        struct resolvedb_dna_result row = {
+            j->helo, r->status, g, r->service,
+            c->now, c->now + result_ttl(c, defer, r->ttl)};
+        rc = resolvedb_put_dna_result(c->rdb, &row);
     }
     c->stats.names++;
     return rc;
@@ -640,7 +572,7 @@ out:
     c->jobs = NULL;
     c->njobs = 0;
     if (rc == HV_EDB && *err == NULL)
-        *err = db_err(sqlite3_errmsg(c->db));
+        *err = db_err(store_errmsg(c->st));
     else if (rc == HV_EDNS && *err == NULL)
         *err = xstrdup("DNS event loop failed");
     return rc;
@@ -648,56 +580,7 @@ out:
 
 /* ==== the work list ==== */
 
-/* A stored result is fresh until its expiry; with --max-age (?5 >= 0)
- * for max_age seconds after its evaluation, except a defer, which also
- * needs its own (short) expiry, and a result marked stale by changed
- * options (evaluated_at 0, see sql_stale_csa), whatever the age allowed. */
-#define FRESH(t) " AND ((?5 < 0 AND " t ".expires_at > ?4) OR (?5 >= 0 AND " \
-                 t ".evaluated_at > 0 AND " \
-                 t ".evaluated_at + ?5 > ?4 AND (" t ".status != 'defer'" \
-                 " OR " t ".expires_at > ?4)))"
-
-static const char sql_pairs[] =
-    "SELECT s.helo, s.ip FROM sessions s"
-    " WHERE s.helo IS NOT NULL AND (s.helo, s.ip) > (?1, ?2)"
-    " AND NOT EXISTS (SELECT 1 FROM csa c WHERE c.helo = s.helo"
-    " AND c.ip = s.ip" FRESH("c") ")"
-    " GROUP BY s.helo, s.ip ORDER BY s.helo, s.ip LIMIT ?3";
-
-static const char sql_nohelo[] =
-    "SELECT DISTINCT s.ip FROM sessions s"
-    " WHERE s.helo IS NULL AND s.ip > ?1 AND ?2 IS NOT NULL"
-    " AND NOT EXISTS (SELECT 1 FROM csa c WHERE c.helo = ''"
-    " AND c.ip = s.ip" FRESH("c") ")"
-    " ORDER BY s.ip LIMIT ?3";
-
-static const char sql_helos[] =
-    "SELECT DISTINCT s.helo FROM sessions s"
-    " WHERE s.helo IS NOT NULL AND s.helo > ?1 AND ?2 IS NOT NULL"
-    " AND NOT EXISTS (SELECT 1 FROM dna_result d WHERE d.helo = s.helo"
-    FRESH("d") ")"
-    " ORDER BY s.helo LIMIT ?3";
-
-static const char sql_count[] =
-    "SELECT"
-    " (SELECT COUNT(*) FROM (SELECT 1 FROM sessions s WHERE s.helo IS NOT NULL"
-    "  AND NOT EXISTS (SELECT 1 FROM csa c WHERE c.helo = s.helo"
-    "  AND c.ip = s.ip" FRESH("c") ") GROUP BY s.helo, s.ip))"
-    " + (SELECT COUNT(*) FROM (SELECT DISTINCT s.ip FROM sessions s"
-    "  WHERE s.helo IS NULL AND NOT EXISTS (SELECT 1 FROM csa c"
-    "  WHERE c.helo = '' AND c.ip = s.ip" FRESH("c") ")))"
-    " + (SELECT COUNT(*) FROM (SELECT DISTINCT s.helo FROM sessions s"
-    "  WHERE ?6 AND s.helo IS NOT NULL"
-    "  AND NOT EXISTS (SELECT 1 FROM dna_result d WHERE d.helo = s.helo"
-    FRESH("d") ")))";
-
-/* bind_fresh - ?4 now, ?5 max_age. */
-static void bind_fresh(const struct ctx *c, sqlite3_stmt *s)
-{
-    sqlite3_bind_int64(s, 4, c->now);
-    sqlite3_bind_int64(s, 5, c->o->max_age);
-}
-
+/* free_jobs - the texts of n jobs. */
 static void free_jobs(struct job *jobs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -706,13 +589,36 @@ static void free_jobs(struct job *jobs, size_t n)
     }
 }
 
-/* run_pass - stream one kind of work (sql: the keyset query) in chunks. */
-static int run_pass(struct ctx *c, const char *sql, enum job_kind kind,
-                    bool nohelo, char **err)
+/* A chunk of jobs being read from the work list. */
+struct chunk_fill {
+    struct job *jobs;
+    size_t n;
+    enum resolvedb_work work;
+};
+
+/* add_job - one work-list row (a, b: see resolvedb_work_next) as a job. */
+static void add_job(void *arg, const char *a, const char *b)
+{
+    struct chunk_fill *f = arg;
+    struct job *j = &f->jobs[f->n++];
+    memset(j, 0, sizeof *j);
+    if (f->work == RESOLVEDB_NOHELO) {
+        j->helo = NULL;
+        j->ip = xstrdup(a ? a : "");
+    } else {
+        j->helo = xstrdup(a ? a : "");
+        j->ip = f->work == RESOLVEDB_PAIRS ? xstrdup(b ? b : "") : NULL;
+    }
+}
+
+/* run_pass - stream one kind of work from the work list in chunks, each
+ * evaluated by run_chunk. */
+static int run_pass(struct ctx *c, enum resolvedb_work work, char **err)
 {
     size_t chunk = (size_t)c->o->concurrency * 4;
-    sqlite3_stmt *s = NULL;
-    struct job *jobs;
+    enum job_kind kind = work == RESOLVEDB_HELOS ? JOB_DNA : JOB_CSA;
+    struct resolvedb_cursor *w;
+    struct chunk_fill fill;
     char *k1 = xstrdup(""), *k2 = xstrdup("");
     int rc = HV_OK;
 
@@ -720,62 +626,46 @@ static int run_pass(struct ctx *c, const char *sql, enum job_kind kind,
         chunk = CHUNK_MIN;
     if (chunk > CHUNK_MAX)
         chunk = CHUNK_MAX;
-    jobs = xcalloc(chunk, sizeof *jobs);
-    if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK) {
-        *err = db_err(sqlite3_errmsg(c->db));
-        free(jobs);
+    fill.jobs = xcalloc(chunk, sizeof *fill.jobs);
+    fill.work = work;
+    if (resolvedb_work_open(c->st, work, c->now, c->o->max_age, &w) != HV_OK) {
+        *err = db_err(store_errmsg(c->st));
+        free(fill.jobs);
         free(k1);
         free(k2);
         return HV_EDB;
     }
     while (rc == HV_OK && !resolve_stop) {
-        size_t n = 0;
-        int step;
+        size_t n;
 
-        sqlite3_bind_text(s, 1, k1, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 2, k2, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(s, 3, (sqlite3_int64)chunk);
-        bind_fresh(c, s);
-        while ((step = sqlite3_step(s)) == SQLITE_ROW && n < chunk) {
-            const char *a = (const char *)sqlite3_column_text(s, 0);
-            const char *b = (const char *)sqlite3_column_text(s, 1);
-            memset(&jobs[n], 0, sizeof jobs[n]);
-            if (nohelo) {
-                jobs[n].helo = NULL;
-                jobs[n].ip = xstrdup(a ? a : "");
-            } else {
-                jobs[n].helo = xstrdup(a ? a : "");
-                jobs[n].ip = kind == JOB_CSA ? xstrdup(b ? b : "") : NULL;
-            }
-            n++;
-        }
-        if (step != SQLITE_ROW && step != SQLITE_DONE) {
-            *err = db_err(sqlite3_errmsg(c->db));
+        fill.n = 0;
+        if (resolvedb_work_next(w, k1, k2, chunk, add_job, &fill, &n) != HV_OK) {
+            *err = db_err(store_errmsg(c->st));
             rc = HV_EDB;
         }
-        sqlite3_reset(s);
+        n = fill.n;
         if (rc != HV_OK || n == 0) {
-            free_jobs(jobs, n);
+            free_jobs(fill.jobs, n);
             break;
         }
         /* Next chunk starts after the last key of this one. */
         free(k1);
         free(k2);
-        if (nohelo) {
-            k1 = xstrdup(jobs[n - 1].ip);
+        if (work == RESOLVEDB_NOHELO) {
+            k1 = xstrdup(fill.jobs[n - 1].ip);
             k2 = xstrdup("");
         } else {
-            k1 = xstrdup(jobs[n - 1].helo);
-            k2 = xstrdup(jobs[n - 1].ip ? jobs[n - 1].ip : "");
+            k1 = xstrdup(fill.jobs[n - 1].helo);
+            k2 = xstrdup(fill.jobs[n - 1].ip ? fill.jobs[n - 1].ip : "");
         }
-        rc = run_chunk(c, kind, jobs, n, err);
+        rc = run_chunk(c, kind, fill.jobs, n, err);
         map_clear(c);
-        free_jobs(jobs, n);
+        free_jobs(fill.jobs, n);
         if (n < chunk)
             break;
     }
-    sqlite3_finalize(s);
-    free(jobs);
+    resolvedb_work_close(w);
+    free(fill.jobs);
     free(k1);
     free(k2);
     if (rc == HV_OK && resolve_stop)
@@ -784,66 +674,6 @@ static int run_pass(struct ctx *c, const char *sql, enum job_kind kind,
 }
 
 /* ==== setup ==== */
-
-/* meta_sync - when meta[key] differs from value: run drop_sql and store
- * the new value. HV_OK or HV_EDB. */
-static int meta_sync(struct ctx *c, const char *key, const char *value,
-                     const char *drop_sql)
-{
-    sqlite3_stmt *s = NULL;
-    bool same = false;
-    int rc = HV_OK;
-
-    if (sqlite3_prepare_v2(c->db, "SELECT value FROM meta WHERE key = ?1",
-                           -1, &s, NULL) != SQLITE_OK)
-        return HV_EDB;
-    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        const char *v = (const char *)sqlite3_column_text(s, 0);
-        same = v != NULL && strcmp(v, value) == 0;
-    }
-    sqlite3_finalize(s);
-    if (same)
-        return HV_OK;
-    if (drop_sql != NULL && store_exec(c->st, drop_sql) != HV_OK)
-        return HV_EDB;
-    if (sqlite3_prepare_v2(c->db,
-                           "INSERT OR REPLACE INTO meta(key, value)"
-                           " VALUES (?1, ?2)", -1, &s, NULL) != SQLITE_OK)
-        return HV_EDB;
-    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        rc = HV_EDB;
-    sqlite3_finalize(s);
-    return rc;
-}
-
-/* ensure_index - the work list walks sessions in (helo, ip) order: make
- * sure an index leads with those columns; and give the report's time
- * windows their sessions(ts) index. Both are created once, after the first
- * scan's bulk load, then kept up to date by SQLite. HV_OK or HV_EDB. */
-static int ensure_index(struct ctx *c)
-{
-    static const char find[] =
-        "SELECT 1 FROM pragma_index_list('sessions') l"
-        " WHERE (SELECT name FROM pragma_index_info(l.name) WHERE seqno = 0)"
-        " = 'helo' AND (SELECT name FROM pragma_index_info(l.name)"
-        " WHERE seqno = 1) = 'ip'";
-    sqlite3_stmt *s = NULL;
-    bool have = false;
-
-    if (store_exec(c->st, "CREATE INDEX IF NOT EXISTS sessions_ts ON sessions(ts)") != HV_OK)
-        return HV_EDB;
-    if (sqlite3_prepare_v2(c->db, find, -1, &s, NULL) != SQLITE_OK)
-        return HV_EDB;
-    have = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_finalize(s);
-    if (have)
-        return HV_OK;
-    return store_exec(c->st, "CREATE INDEX IF NOT EXISTS resolve_helo_ip"
-                             " ON sessions(helo, ip)");
-}
 
 /* join - "a,b,c" of n strings (malloc'ed). */
 static char *join(const char **v, size_t n)
@@ -866,17 +696,6 @@ static char *join(const char **v, size_t n)
     return s;
 }
 
-/* Changed evaluation options make every stored result stale, not absent:
- * it stays (and reports show it) until this or a later run writes its
- * replacement, in the same chunk transaction (INSERT OR REPLACE). Only
- * DNA without any service has no replacement: "unknown" is no row. */
-static const char sql_stale_csa[] =
-    "UPDATE csa SET evaluated_at = 0, expires_at = 0";
-static const char sql_stale_dna[] =
-    "UPDATE dna SET evaluated_at = 0, expires_at = 0;"
-    " UPDATE dna_result SET evaluated_at = 0, expires_at = 0";
-static const char sql_drop_dna[] = "DELETE FROM dna; DELETE FROM dna_result";
-
 /* setup_meta - options signatures, authserv-id, policy. Called only once
  * the DNS sources are ready (setup_dns), so a setup failure changes
  * nothing. */
@@ -889,24 +708,23 @@ static int setup_meta(struct ctx *c, char **err)
     char *sig = xmalloc(n);
     int rc;
 
-    if (ensure_index(c) != HV_OK || store_begin(c->st) != HV_OK) {
-        *err = db_err(sqlite3_errmsg(c->db));
+    if (resolvedb_ensure_indexes(c->st) != HV_OK || store_begin(c->st) != HV_OK) {
+        *err = db_err(store_errmsg(c->st));
         rc = HV_EDB;
         goto out;
     }
     snprintf(sig, n, "reverse=%d parent=%d limit=%d source=%s%s",
              o->use_reverse, o->parent_search, o->search_limit,
              o->nzones ? "zones:" : "dns", zones);
-    rc = meta_sync(c, "csa_opts", sig, sql_stale_csa);
+    rc = resolvedb_set_csa_opts(c->st, sig);
     snprintf(sig, n, "trust=%d services=%s source=%s%s", o->trust_listed,
              svcs, o->nzones ? "zones:" : "dns", zones);
     if (rc == HV_OK)
-        rc = meta_sync(c, "dna_opts", sig,
-                       o->naccreditors > 0 || o->trust_listed
-                           ? sql_stale_dna : sql_drop_dna);
+        rc = resolvedb_set_dna_opts(c->st, sig,
+                                    o->naccreditors > 0 || o->trust_listed);
     if (rc == HV_OK)
-        rc = meta_sync(c, "authserv_id",
-                       o->authserv_id ? o->authserv_id : "localhost", NULL);
+        rc = resolvedb_set_authserv_id(c->st,
+                                       o->authserv_id ? o->authserv_id : "localhost");
     if (rc == HV_OK && o->policy_file != NULL) {
         struct policy p;
         char perr[512];
@@ -916,16 +734,16 @@ static int setup_meta(struct ctx *c, char **err)
             rc = HV_EDNS;
             goto out;
         }
-        if (policy_store(&p, c->db) != 0)
-            rc = HV_EDB;
+        if (policy_store(&p, store_db(c->st)) != 0)
+            rc = store_fail(c->st, "storing the policy");
     }
     if (rc != HV_OK) {
-        *err = db_err(sqlite3_errmsg(c->db)); /* before the rollback resets it */
+        *err = db_err(store_errmsg(c->st)); /* before the rollback */
         store_rollback(c->st);
         goto out;
     }
     if (store_commit(c->st) != HV_OK) {
-        *err = db_err(sqlite3_errmsg(c->db));
+        *err = db_err(store_errmsg(c->st));
         rc = HV_EDB;
     }
 out:
@@ -966,77 +784,12 @@ static int setup_dns(struct ctx *c, char **err)
             *err = e;
             return HV_EDNS;
         }
-        if (dnscache_open(c->db, &c->cache, &e) != 0) {
+        if (dnscache_open(store_db(c->st), &c->cache, &e) != 0) {
             *err = db_err(e);
             free(e);
             return HV_EDB;
         }
     }
-    return HV_OK;
-}
-
-static const char sql_put_csa[] =
-    "INSERT OR REPLACE INTO csa(helo, ip, status, reason, record,"
-    " evaluated_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-static const char sql_del_dna[] = "DELETE FROM dna WHERE helo = ?1";
-static const char sql_put_dna[] =
-    "INSERT OR REPLACE INTO dna(helo, service, grade, level, info, status,"
-    " evaluated_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-static const char sql_put_dnares[] =
-    "INSERT OR REPLACE INTO dna_result(helo, status, grade, service,"
-    " evaluated_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-
-/* count_work - total jobs, for the progress bar. */
-static long long count_work(struct ctx *c)
-{
-    sqlite3_stmt *s = NULL;
-    long long n = 0;
-
-    if (sqlite3_prepare_v2(c->db, sql_count, -1, &s, NULL) != SQLITE_OK)
-        return 0;
-    bind_fresh(c, s);
-    sqlite3_bind_int(s, 6, c->o->naccreditors > 0 || c->o->trust_listed);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return n;
-}
-
-/* run_row - open (id == 0) or close the resolve_runs row. */
-static int run_row(struct ctx *c, sqlite3_int64 *id)
-{
-    sqlite3_stmt *s = NULL;
-    int rc;
-
-    if (*id == 0) {
-        rc = sqlite3_prepare_v2(c->db,
-                                "INSERT INTO resolve_runs(started_at)"
-                                " VALUES (?1)", -1, &s, NULL);
-        if (rc != SQLITE_OK)
-            return HV_EDB;
-        sqlite3_bind_int64(s, 1, c->now);
-    } else {
-        rc = sqlite3_prepare_v2(c->db,
-                                "UPDATE resolve_runs SET finished_at = ?2,"
-                                " names = ?3, queries = ?4, cache_hits = ?5,"
-                                " timeouts = ?6, failures = ?7 WHERE id = ?1",
-                                -1, &s, NULL);
-        if (rc != SQLITE_OK)
-            return HV_EDB;
-        sqlite3_bind_int64(s, 1, *id);
-        sqlite3_bind_int64(s, 2, wall_now());
-        sqlite3_bind_int64(s, 3, c->stats.names);
-        sqlite3_bind_int64(s, 4, c->stats.queries);
-        sqlite3_bind_int64(s, 5, c->stats.cache_hits);
-        sqlite3_bind_int64(s, 6, c->stats.timeouts);
-        sqlite3_bind_int64(s, 7, c->stats.failures);
-    }
-    rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return HV_EDB;
-    if (*id == 0)
-        *id = sqlite3_last_insert_rowid(c->db);
     return HV_OK;
 }
 
@@ -1076,23 +829,18 @@ static char *health_text(const struct ctx *c)
  * nothing. HV_OK or HV_EDB. */
 static int record_health(struct ctx *c, const char *text)
 {
-    sqlite3_stmt *s = NULL;
-    int rc;
-
     if (c->stats.lookups == 0 && c->stats.pairs == 0 && c->stats.names == 0)
         return HV_OK;
-    rc = sqlite3_prepare_v2(c->db, text != NULL
-                            ? "INSERT OR REPLACE INTO meta(key, value)"
-                              " VALUES ('resolve_warning', ?1)"
-                            : "DELETE FROM meta WHERE key = 'resolve_warning'",
-                            -1, &s, NULL);
-    if (rc != SQLITE_OK)
-        return HV_EDB;
-    if (text != NULL)
-        sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? HV_OK : HV_EDB;
+    return resolvedb_set_warning(c->st, text);
+}
+
+/* run_totals - the resolve_runs totals of this run, ending now. */
+static struct resolvedb_run run_totals(const struct ctx *c)
+{
+    struct resolvedb_run r = {wall_now(), c->stats.names, c->stats.queries,
+                              c->stats.cache_hits, c->stats.timeouts,
+                              c->stats.failures};
+    return r;
 }
 
 int resolve_run(struct store *st, const struct resolve_opts *o,
@@ -1100,7 +848,7 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
 {
     struct ctx c;
     struct sigaction sa, old_int, old_term;
-    sqlite3_int64 run_id = 0;
+    int64_t run_id = 0;
     double t0 = mono();
     int rc;
 
@@ -1108,7 +856,6 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
     memset(&c, 0, sizeof c);
     memset(out, 0, sizeof *out);
     c.st = st;
-    c.db = store_db(st);
     c.o = o;
     c.now = wall_now();
     csa_opts_init(&c.copts);
@@ -1118,8 +865,7 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
     c.dopts.services = o->accreditors;
     c.dopts.nservices = o->naccreditors;
     c.dopts.trust_listed = o->trust_listed;
-    c.tabsize = 4096;
-    c.tab = xcalloc(c.tabsize, sizeof *c.tab);
+    qtable_init(&c.answers, 4096);
     c.cur = -1;
     c.dr = xcalloc(1, sizeof *c.dr);
     clock_gettime(CLOCK_MONOTONIC, &c.t0);
@@ -1137,30 +883,27 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
     rc = setup_dns(&c, err);
     if (rc == HV_OK)
         rc = setup_meta(&c, err);
-    if (rc == HV_OK &&
-        (sqlite3_prepare_v2(c.db, sql_put_csa, -1, &c.put_csa, NULL) != 0 ||
-         sqlite3_prepare_v2(c.db, sql_del_dna, -1, &c.del_dna, NULL) != 0 ||
-         sqlite3_prepare_v2(c.db, sql_put_dna, -1, &c.put_dna, NULL) != 0 ||
-         sqlite3_prepare_v2(c.db, sql_put_dnares, -1, &c.put_dnares,
-                            NULL) != 0)) {
-        *err = db_err(sqlite3_errmsg(c.db));
+    if (rc == HV_OK && (resolvedb_open(st, &c.rdb) != HV_OK ||
+                        resolvedb_run_begin(st, c.now, &run_id) != HV_OK)) {
+        *err = db_err(store_errmsg(st));
         rc = HV_EDB;
     }
-    if (rc == HV_OK && run_row(&c, &run_id) != HV_OK) {
-        *err = db_err(sqlite3_errmsg(c.db));
+    if (rc == HV_OK && o->progress && !msg_quiet &&
+        resolvedb_count_work(st, c.now, o->max_age,
+                             o->naccreditors > 0 || o->trust_listed,
+                             &c.total) != HV_OK) {
+        *err = db_err(store_errmsg(st));
         rc = HV_EDB;
     }
-    if (rc == HV_OK && o->progress && !msg_quiet)
-        c.total = count_work(&c);
     if (rc == HV_OK)
-        rc = run_pass(&c, sql_pairs, JOB_CSA, false, err);
+        rc = run_pass(&c, RESOLVEDB_PAIRS, err);
     if (rc == HV_OK)
-        rc = run_pass(&c, sql_nohelo, JOB_CSA, true, err);
+        rc = run_pass(&c, RESOLVEDB_NOHELO, err);
     /* Without any accreditation service DNA is "unknown" for every HELO
      * without a query, which is what a missing dna_result row means too
      * (the verdicts view): skip the pass. */
     if (rc == HV_OK && (o->naccreditors > 0 || o->trust_listed))
-        rc = run_pass(&c, sql_helos, JOB_DNA, false, err);
+        rc = run_pass(&c, RESOLVEDB_HELOS, err);
     if (c.progress_shown)
         progress(&c, true);
 
@@ -1172,15 +915,18 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
     if (c.csa_names > c.stats.names)
         c.stats.names = c.csa_names; /* DNA skipped or fresh */
     c.stats.elapsed = mono() - t0;
-    if (run_id != 0 && run_row(&c, &run_id) != HV_OK && rc == HV_OK) {
-        *err = db_err(sqlite3_errmsg(c.db));
-        rc = HV_EDB;
+    if (run_id != 0) {
+        struct resolvedb_run totals = run_totals(&c);
+        if (resolvedb_run_end(st, run_id, &totals) != HV_OK && rc == HV_OK) {
+            *err = db_err(store_errmsg(st));
+            rc = HV_EDB;
+        }
     }
     if (rc == HV_OK || rc == HV_EINTR) {
         char *warn = is_degraded(&c.stats) ? health_text(&c) : NULL;
         if (record_health(&c, warn) != HV_OK) {
             free(*err);
-            *err = db_err(sqlite3_errmsg(c.db));
+            *err = db_err(store_errmsg(st));
             rc = HV_EDB;
         } else if (warn != NULL && rc == HV_OK) {
             *err = warn;
@@ -1202,12 +948,9 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
 
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
-    sqlite3_finalize(c.put_csa);
-    sqlite3_finalize(c.del_dna);
-    sqlite3_finalize(c.put_dna);
-    sqlite3_finalize(c.put_dnares);
+    resolvedb_close(c.rdb);
     map_clear(&c);
-    free(c.tab);
+    qtable_fini(&c.answers);
     free(c.ready);
     free(c.dr);
     free(c.last_helo);

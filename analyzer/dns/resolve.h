@@ -2,8 +2,9 @@
 /*
  * Folder analyzer/dns/ (README "Layout"): the resolve stage (resolve.h),
  * DNS queries through c-ares (resolver.h, the only file under analyzer/
- * that includes ares.h), the DNS wire format (dnsmsg.h) and zone files
- * (zonefile.h).
+ * that includes ares.h), the DNS wire format (dnsmsg.h), zone files
+ * (zonefile.h) and the (name, qtype) table of both (qtable.h). The
+ * stage's SQL is analyzer/store/resolvedb.h.
  */
 /*
  * resolve - the resolve stage the CLI calls: evaluate CSA for every

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "qtable.h"
 #include "xmem.h"
 
 #define RCODE_SERVFAIL 2
@@ -40,14 +41,12 @@ struct waiter {
 
 struct rq {
     char *qname;           /* as submitted, trailing dot removed */
-    char *key;             /* lower-cased qname, for the merge table */
-    int qtype;
-    unsigned hash;
+    char *key;             /* lower-cased qname; node.name points to it */
+    struct qtable_node node; /* in the merge table, keyed (key, qtype) */
     int attempts;          /* ares_send calls so far */
     int conn_free;         /* connection failures not counted (conn_retry) */
     long long conn_mark;   /* answers seen at the last such failure */
     struct waiter *waiters, **wtail;
-    struct rq *hnext;      /* merge-table chain */
     struct rq *qnext;      /* send queue */
     struct resolver *r;
 };
@@ -57,8 +56,7 @@ struct resolver {
     int ep;                       /* epoll fd */
     unsigned char *fdstate;       /* per fd: 0 unregistered, else events */
     size_t nfdstate;
-    struct rq **tab;              /* merge table, power-of-two buckets */
-    size_t tabsize, tabcount;
+    struct qtable merge;          /* pending rqs by (key, qtype) */
     struct rq *qhead, *qtail;     /* waiting to be sent */
     long inflight;
     int tries, concurrency, qps;
@@ -87,19 +85,6 @@ static double now_mono(struct timespec *ts)
 {
     clock_gettime(CLOCK_MONOTONIC, ts);
     return (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
-}
-
-/* hash_key - FNV-1a over the key and the type. */
-static unsigned hash_key(const char *key, int qtype)
-{
-    uint32_t h = 2166136261u;
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
-        h ^= *p;
-        h *= 16777619u;
-    }
-    h ^= (uint32_t)qtype;
-    h *= 16777619u;
-    return h;
 }
 
 /* ==== epoll registration (ARES_OPT_SOCK_STATE_CB) ==== */
@@ -145,47 +130,6 @@ static void sock_state(void *data, ares_socket_t fd, int readable,
 
 /* ==== the merge table and the queue ==== */
 
-/* tab_find - the pending rq for (key, qtype), or NULL. */
-static struct rq *tab_find(struct resolver *r, const char *key, int qtype,
-                           unsigned h)
-{
-    for (struct rq *q = r->tab[h & (r->tabsize - 1)]; q; q = q->hnext)
-        if (q->hash == h && q->qtype == qtype && strcmp(q->key, key) == 0)
-            return q;
-    return NULL;
-}
-
-/* tab_grow - double the bucket array when the load passes 1. */
-static void tab_grow(struct resolver *r)
-{
-    size_t n = r->tabsize * 2;
-    struct rq **t = xcalloc(n, sizeof *t);
-    for (size_t i = 0; i < r->tabsize; i++) {
-        struct rq *q = r->tab[i];
-        while (q) {
-            struct rq *next = q->hnext;
-            q->hnext = t[q->hash & (n - 1)];
-            t[q->hash & (n - 1)] = q;
-            q = next;
-        }
-    }
-    free(r->tab);
-    r->tab = t;
-    r->tabsize = n;
-}
-
-/* tab_remove - unlink q from the merge table. */
-static void tab_remove(struct resolver *r, struct rq *q)
-{
-    struct rq **pp = &r->tab[q->hash & (r->tabsize - 1)];
-    while (*pp && *pp != q)
-        pp = &(*pp)->hnext;
-    if (*pp) {
-        *pp = q->hnext;
-        r->tabcount--;
-    }
-}
-
 /* enqueue - put q at the tail (new) or the head (retry) of the queue. */
 static void enqueue(struct resolver *r, struct rq *q, bool front)
 {
@@ -207,7 +151,7 @@ static void finish(struct resolver *r, struct rq *q, enum resolver_outcome oc,
 {
     struct waiter *w;
 
-    tab_remove(r, q);
+    qtable_remove(&r->merge, &q->node);
     switch (oc) {
     case RESOLVER_ANSWER:
         r->st.answered++;
@@ -224,7 +168,7 @@ static void finish(struct resolver *r, struct rq *q, enum resolver_outcome oc,
     w = q->waiters;
     while (w) {
         struct waiter *next = w->next;
-        w->cb(w->arg, q->qname, q->qtype, oc,
+        w->cb(w->arg, q->qname, q->node.qtype, oc,
               oc == RESOLVER_ANSWER ? msg : NULL,
               oc == RESOLVER_ANSWER ? len : 0);
         free(w);
@@ -324,7 +268,7 @@ static void send_one(struct resolver *r, struct rq *q)
     q->attempts++;
     r->st.sent++;
     r->inflight++;
-    rc = ares_create_query(q->qname, 1 /* C_IN */, q->qtype, 0, 1, &buf,
+    rc = ares_create_query(q->qname, 1 /* C_IN */, q->node.qtype, 0, 1, &buf,
                            &buflen, 0);
     if (rc != ARES_SUCCESS) {
         r->inflight--;
@@ -387,8 +331,7 @@ int resolver_new(const struct resolver_opts *o, struct resolver **out,
     r->burst = r->qps > 0 ? (r->qps / 10 > 1 ? r->qps / 10 : 1) : 0;
     r->tokens = r->burst;
     clock_gettime(CLOCK_MONOTONIC, &r->last_refill);
-    r->tabsize = 1024;
-    r->tab = xcalloc(r->tabsize, sizeof *r->tab);
+    qtable_init(&r->merge, 1024);
     r->ep = epoll_create1(EPOLL_CLOEXEC);
     if (r->ep < 0) {
         *err = errmsg("epoll_create1", strerror(errno));
@@ -443,7 +386,7 @@ void resolver_free(struct resolver *r)
     if (r->ep >= 0)
         close(r->ep);
     free(r->fdstate);
-    free(r->tab);
+    qtable_fini(&r->merge);
     free(r);
     if (--ares_users == 0)
         ares_library_cleanup();
@@ -465,14 +408,15 @@ int resolver_submit(struct resolver *r, const char *qname, int qtype,
     for (size_t i = 0; i < len; i++)
         key[i] = (char)tolower((unsigned char)qname[i]);
     key[len] = '\0';
-    h = hash_key(key, qtype);
+    h = qtable_hash(key, qtype);
 
     w = xmalloc(sizeof *w);
     w->cb = cb;
     w->arg = arg;
     w->next = NULL;
-    q = tab_find(r, key, qtype, h);
-    if (q != NULL) {
+    struct qtable_node *pending = qtable_find(&r->merge, key, qtype, h);
+    if (pending != NULL) {
+        q = QTABLE_ENTRY(pending, struct rq, node);
         r->st.merged++;
         *q->wtail = w;
         q->wtail = &w->next;
@@ -481,16 +425,10 @@ int resolver_submit(struct resolver *r, const char *qname, int qtype,
     q = xcalloc(1, sizeof *q);
     q->qname = xmemdup0(qname, len);
     q->key = xstrdup(key);
-    q->qtype = qtype;
-    q->hash = h;
     q->r = r;
     q->waiters = w;
     q->wtail = &w->next;
-    if (r->tabcount >= r->tabsize)
-        tab_grow(r);
-    q->hnext = r->tab[h & (r->tabsize - 1)];
-    r->tab[h & (r->tabsize - 1)] = q;
-    r->tabcount++;
+    qtable_insert(&r->merge, &q->node, q->key, qtype, h);
     enqueue(r, q, false);
     return 0;
 }

@@ -25,6 +25,7 @@
 #include "msg.h"
 #include "parser.h"
 #include "progress.h"
+#include "scandb.h"
 #include "session_json.h"
 #include "squeue.h"
 #include "xmem.h"
@@ -249,29 +250,12 @@ static ptrdiff_t known_index(const struct file_ctx *fc, int64_t line)
  * sessions of their own. HV_OK or HV_EDB. */
 static int load_known(struct file_ctx *fc, int64_t after_line, int64_t upto_line)
 {
-    sqlite3_stmt *q;
-    size_t cap = 0;
     fc->known_upto = upto_line;
-    if (sqlite3_prepare_v2(store_db(fc->st),
-                           "SELECT line FROM sessions WHERE id > (?1 << 32) | ?2"
-                           " AND id <= (?1 << 32) | ?3 ORDER BY id",
-                           -1, &q, NULL) != SQLITE_OK)
-        return HV_EDB;
-    sqlite3_bind_int64(q, 1, fc->source_id);
-    sqlite3_bind_int64(q, 2, after_line);
-    sqlite3_bind_int64(q, 3, upto_line);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (fc->nknown == cap) {
-            cap = cap ? cap * 2 : 64;
-            fc->known = xrealloc(fc->known, cap * sizeof(*fc->known));
-        }
-        fc->known[fc->nknown++] = sqlite3_column_int64(q, 0);
-    }
-    sqlite3_finalize(q);
+    int rc = scandb_session_lines(fc->st, fc->source_id, after_line, upto_line,
+                                  &fc->known, &fc->nknown);
     if (fc->nknown > 0)
         fc->reseen = xcalloc(fc->nknown, sizeof(*fc->reseen));
-    return rc == SQLITE_DONE ? HV_OK : HV_EDB;
+    return rc;
 }
 
 /* drop_vanished - after a whole re-read from the resume point: delete the
@@ -281,24 +265,8 @@ static int load_known(struct file_ctx *fc, int64_t after_line, int64_t upto_line
  * as the smtpd session. HV_OK or HV_EDB. */
 static int drop_vanished(struct file_ctx *fc)
 {
-    sqlite3_stmt *q;
-    int rc = SQLITE_DONE;
-    if (fc->nknown == 0)
-        return HV_OK;
-    if (sqlite3_prepare_v2(store_db(fc->st),
-                           "DELETE FROM sessions WHERE id = (?1 << 32) | ?2",
-                           -1, &q, NULL) != SQLITE_OK)
-        return HV_EDB;
-    for (size_t i = 0; i < fc->nknown && rc == SQLITE_DONE; i++) {
-        if (fc->reseen[i])
-            continue;
-        sqlite3_bind_int64(q, 1, fc->source_id);
-        sqlite3_bind_int64(q, 2, fc->known[i]);
-        rc = sqlite3_step(q);
-        sqlite3_reset(q);
-    }
-    sqlite3_finalize(q);
-    return rc == SQLITE_DONE ? HV_OK : HV_EDB;
+    return scandb_drop_sessions(fc->st, fc->source_id, fc->known, fc->reseen,
+                                fc->nknown);
 }
 
 /* on_session - parser callback: store (or print) one session. */
@@ -483,61 +451,59 @@ static int flush_reasons(struct file_ctx *fc)
 /* mta_index - the hv_mta whose name (as stored) is name, or -1. */
 static int mta_index(const char *name)
 {
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < HV_MTA_COUNT; i++)
         if (strcmp(name, hv_mta_name((enum hv_mta)i)) == 0)
             return i;
     return -1;
 }
 
-/* count_helo_from - stats->helo_from over the whole database (after the
- * Received join): one GROUP BY over the sessions. */
-static void count_helo_from(struct store *st, struct scan_stats *stats)
+/* add_helo_from - one (mta, helo_from) group into stats->helo_from. */
+static void add_helo_from(void *arg, const char *mta, const char *helo_from, int64_t n)
 {
     static const char *const names[] = {"log", "implied", "received", "none"};
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(store_db(st),
-                           "SELECT mta, helo_from, count(*) FROM sessions GROUP BY 1, 2",
-                           -1, &q, NULL) != SQLITE_OK)
-        return;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        const char *m = (const char *)sqlite3_column_text(q, 0);
-        const char *f = (const char *)sqlite3_column_text(q, 1);
-        int k = m != NULL ? mta_index(m) : -1;
-        int o = SCAN_HELO_UNOBSERVED;
-        for (int i = 0; f != NULL && i < 4; i++)
-            if (strcmp(f, names[i]) == 0)
-                o = i;
-        if (k >= 0)
-            stats->helo_from[k][o] += sqlite3_column_int64(q, 2);
-    }
-    sqlite3_finalize(q);
-    stats->have_helo_from = true;
+    struct scan_stats *stats = arg;
+    int k = mta != NULL ? mta_index(mta) : -1;
+    int o = SCAN_HELO_UNOBSERVED;
+    for (int i = 0; helo_from != NULL && i < SCAN_HELO_UNOBSERVED; i++)
+        if (strcmp(helo_from, names[i]) == 0)
+            o = i;
+    if (k >= 0)
+        stats->helo_from[k][o] += n;
+}
+
+/* count_helo_from - stats->helo_from over the whole database (after the
+ * Received join): one GROUP BY over the sessions. HV_OK or HV_EDB. */
+static int count_helo_from(struct store *st, struct scan_stats *stats)
+{
+    int rc = scandb_count_helo_from(st, add_helo_from, stats);
+    if (rc == HV_OK)
+        stats->have_helo_from = true;
+    return rc;
+}
+
+/* Sessions of one source, as counted by count_session_rows. */
+struct source_count {
+    int64_t n, with_helo;
+    int64_t by_mta[HV_MTA_COUNT];    /* by enum hv_mta */
+};
+
+/* add_source_count - one MTA's sessions of a source into a source_count. */
+static void add_source_count(void *arg, const char *mta, int64_t n, int64_t with_helo)
+{
+    struct source_count *c = arg;
+    int k = mta != NULL ? mta_index(mta) : -1;
+    c->n += n;
+    c->with_helo += with_helo;
+    if (k >= 0)
+        c->by_mta[k] += n;
 }
 
 /* count_session_rows - sessions (and those with a HELO) of one source,
- * and its sessions per MTA (by_mta[enum hv_mta]). */
-static void count_session_rows(struct store *st, int64_t source_id, int64_t *n,
-                               int64_t *with_helo, int64_t by_mta[4])
+ * and its sessions per MTA. HV_OK or HV_EDB. */
+static int count_session_rows(struct store *st, int64_t source_id, struct source_count *c)
 {
-    sqlite3_stmt *q;
-    *n = *with_helo = 0;
-    memset(by_mta, 0, 4 * sizeof(by_mta[0]));
-    if (sqlite3_prepare_v2(store_db(st),
-                           "SELECT mta, count(*), count(helo) FROM sessions"
-                           " WHERE id >= (?1 << 32) AND id < ((?1 + 1) << 32) GROUP BY mta",
-                           -1, &q, NULL) != SQLITE_OK)
-        return;
-    sqlite3_bind_int64(q, 1, source_id);
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        const char *m = (const char *)sqlite3_column_text(q, 0);
-        int k = m != NULL ? mta_index(m) : -1;
-        int64_t c = sqlite3_column_int64(q, 1);
-        *n += c;
-        *with_helo += sqlite3_column_int64(q, 2);
-        if (k >= 0)
-            by_mta[k] += c;
-    }
-    sqlite3_finalize(q);
+    memset(c, 0, sizeof(*c));
+    return scandb_count_source(st, source_id, add_source_count, c);
 }
 
 /* threads_ok - more than one core, and HELOVAL_NO_THREADS not set: the
@@ -547,328 +513,455 @@ static bool threads_ok(void)
     return sysconf(_SC_NPROCESSORS_ONLN) > 1 && getenv("HELOVAL_NO_THREADS") == NULL;
 }
 
-/* scan_file - one input. Returns HV_OK, 1 for an input problem (counted),
- * or a negative store error. */
-static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts *o,
-                     const struct input *in, struct scan_stats *stats,
-                     struct progress *pg)
-{
-    char err[512];
-    int rc = HV_OK, input_problem = 0;
-    struct lineio *r = lineio_open(in->path, err, sizeof(err));
-    if (r == NULL) {
-        msg_warn("%s", err);
-        stats->files_failed++;
-        return 1;
-    }
+/* One input being scanned: what the steps of scan_file share. */
+struct file_scan {
+    struct store *st;
+    struct squeue *sq;
+    const struct scan_opts *o;
+    const struct input *in;
+    struct scan_stats *stats;
+    struct progress *pg;
+    bool emit;                   /* --emit jsonl: nothing is stored */
+    struct lineio *r;            /* the open input (NULL once it failed) */
+    const unsigned char *head;   /* its first bytes (borrowed from r) */
     size_t head_len;
-    const unsigned char *head = lineio_head(r, &head_len);
-    char fp[17];
-    fnv_hex(head, head_len, fp);
-    struct store_source src;
-    memset(&src, 0, sizeof(src));
-    bool emit = o->emit_jsonl != NULL;
-    if (!emit) {
-        if (head_len == LINEIO_HEAD)
-            rc = store_find_source(st, fp, (int)head_len, &src);
-        if (rc == HV_OK && src.id == 0 && head_len > 0) {
-            /* a file read while it was shorter than LINEIO_HEAD is known by
-             * the hash of that many first bytes; empty: nothing to know */
-            struct head_arg ha = {head, head_len, ""};
-            rc = store_find_source_prefix(st, head_hash, &ha, &src);
-        }
-        if (rc != HV_OK)
-            goto out;
-    }
-    /* nothing new? */
-    if (src.id != 0) {
-        uint32_t isize;
-        bool same = false;
-        if (!lineio_is_gzip(r) && in->size >= 0)
-            same = in->size == src.bytes_read;
-        else if (lineio_gzip_isize(r, &isize))
-            same = isize == (uint32_t)src.bytes_read;
-        if (same && (int64_t)head_len == (src.bytes_read < LINEIO_HEAD ? src.bytes_read : LINEIO_HEAD)) {
-            stats->files_unchanged++;
-            if (strcmp(in->path, "-") != 0) {
-                /* remember the newest name of this content */
-                sqlite3_stmt *q;
-                if (sqlite3_prepare_v2(store_db(st), "UPDATE sources SET path=?1 WHERE id=?2",
-                                       -1, &q, NULL) == SQLITE_OK) {
-                    sqlite3_bind_text(q, 1, in->path, -1, SQLITE_TRANSIENT);
-                    sqlite3_bind_int64(q, 2, src.id);
-                    sqlite3_step(q);
-                    sqlite3_finalize(q);
-                }
-            }
-            goto out;
-        }
-    }
-    const struct hv_format *fmt = NULL;
-    if (o->format != NULL && strcmp(o->format, "auto") != 0)
-        fmt = hv_format_find(o->format);
-    else if (src.id != 0 && src.format[0])
-        fmt = hv_format_find(src.format);
-    if (fmt == NULL)
-        fmt = detect_format(head, head_len, head_len < LINEIO_HEAD);
-    if (fmt == NULL || fmt->open == NULL) {
-        /* no content: empty, or a gzip stream broken before its first byte */
-        int broken = 0;
-        if (head_len == 0) {
-            struct hv_line l0;
-            unsigned f0;
-            broken = lineio_next(r, &l0, &f0);
-            broken = broken < 0 ? broken : 0;
-        }
-        const char *why = broken == LINEIO_ETRUNC ? "truncated-gzip"
-                          : broken == LINEIO_ECORRUPT ? "corrupt-gzip"
-                          : broken < 0 ? "read-error" : "unrecognised-format";
-        if (broken < 0)
-            msg_warn("%s: %s before the first line; nothing read", in->path,
-                     lineio_strerror(broken));
-        else if (head_len == 0)
-            msg_info("%s: empty, nothing to read", in->path);
-        else
-            msg_warn("%s: not a Postfix, Exim or Sendmail log nor a mail file;"
-                     " skipped (use --format to force one)", in->path);
-        bool problem = head_len > 0 || broken < 0;
-        stats->files_failed += problem;
-        if (!emit && problem && head_len == 0) {
-            /* a broken gzip without content: known by its path (fp_len 0) */
-            fnv_hex((const unsigned char *)in->path, strlen(in->path), fp);
-            rc = store_find_source(st, fp, 0, &src);
-        }
-        if (!emit && problem && rc == HV_OK) {
-            /* count it so the report shows the unreadable input */
-            snprintf(src.format, sizeof(src.format), "%s", "");
-            src.size = in->size;
-            src.mtime = in->mtime;
-            if (src.id == 0) {
-                rc = store_save_source(st, &src, in->path, fp, (int)head_len,
-                                       INT64_MIN, INT64_MIN);
-                if (rc == HV_OK)
-                    rc = store_add_skips(st, src.id, why, 1);
-            }
-        }
-        input_problem = problem;
-        goto out;
-    }
-    struct file_ctx fc;
-    memset(&fc, 0, sizeof(fc));
-    fc.st = st;
-    fc.sq = sq;
-    fc.o = o;
-    fc.stats = stats;
-    fc.path = in->path;
-    fc.first_ts = fc.last_ts = INT64_MIN;
-    fc.count_from_line = src.lines_read;
+    char fp[17];                 /* the fingerprint of head */
+    struct store_source src;     /* src.id 0: not read before */
+    const struct hv_format *fmt;
+    bool resumed;                /* earlier runs stored part of this input */
+    bool restart;                /* ... but it is read again from its start */
+    uint64_t start_off, start_line;
+    int read_rc;                 /* the lineio result that ended the read */
+    uint64_t end_off, lines;     /* where the read ended */
+    struct file_ctx fc;          /* the parser callback's side */
+    int rc;                      /* HV_OK or the store failure */
+    int input_problem;           /* 1: the input failed (counted) */
+};
 
-    uint64_t start_off = 0, start_line = 0;
-    bool resumed = src.id != 0;
-    bool restart = resumed && !lineio_is_gzip(r) && in->size >= 0 &&
-                   in->size < src.bytes_read;
-    if (src.id != 0 && !restart) {
-        start_off = (uint64_t)src.last_offset;
-        start_line = (uint64_t)src.last_line;
+/* find_known_source - fill fs->src with what an earlier run stored of this
+ * content (src.id 0: none). HV_OK or HV_EDB. */
+static int find_known_source(struct file_scan *fs)
+{
+    int rc = HV_OK;
+    if (fs->head_len == LINEIO_HEAD)
+        rc = store_find_source(fs->st, fs->fp, (int)fs->head_len, &fs->src);
+    if (rc == HV_OK && fs->src.id == 0 && fs->head_len > 0) {
+        /* a file read while it was shorter than LINEIO_HEAD is known by
+         * the hash of that many first bytes; empty: nothing to know */
+        struct head_arg ha = {fs->head, fs->head_len, ""};
+        rc = store_find_source_prefix(fs->st, head_hash, &ha, &fs->src);
     }
-    if (restart)
-        fc.count_from_line = 0;
-    snprintf(src.format, sizeof(src.format), "%s", fmt->name);
-    src.size = in->size;
-    src.mtime = in->mtime;
-    src.compressed = lineio_is_gzip(r);
-    if (!emit) {
-        rc = store_begin(st);
-        if (rc != HV_OK)
-            goto out;
+    return rc;
+}
+
+/* is_unchanged - the input is a source read whole before and has not
+ * grown since. */
+static bool is_unchanged(const struct file_scan *fs)
+{
+    uint32_t isize;
+    bool same = false;
+    if (fs->src.id == 0)
+        return false;
+    if (!lineio_is_gzip(fs->r) && fs->in->size >= 0)
+        same = fs->in->size == fs->src.bytes_read;
+    else if (lineio_gzip_isize(fs->r, &isize))
+        same = isize == (uint32_t)fs->src.bytes_read;
+    return same && (int64_t)fs->head_len ==
+                       (fs->src.bytes_read < LINEIO_HEAD ? fs->src.bytes_read : LINEIO_HEAD);
+}
+
+/* refuse_input - an input with no format to read it by (empty, a gzip
+ * broken before its first byte, or not a log nor a mail file): said, counted
+ * and, when it is a problem, kept as a source with its skip reason so the
+ * report shows it. Sets fs->input_problem and fs->rc. */
+static void refuse_input(struct file_scan *fs)
+{
+    const struct input *in = fs->in;
+    struct store_source *src = &fs->src;
+    int broken = 0;
+    if (fs->head_len == 0) {
+        struct hv_line l0;
+        unsigned f0;
+        broken = lineio_next(fs->r, &l0, &f0);
+        broken = broken < 0 ? broken : 0;
+    }
+    const char *why = broken == LINEIO_ETRUNC ? "truncated-gzip"
+                      : broken == LINEIO_ECORRUPT ? "corrupt-gzip"
+                      : broken < 0 ? "read-error" : "unrecognised-format";
+    if (broken < 0)
+        msg_warn("%s: %s before the first line; nothing read", in->path,
+                 lineio_strerror(broken));
+    else if (fs->head_len == 0)
+        msg_info("%s: empty, nothing to read", in->path);
+    else
+        msg_warn("%s: not a Postfix, Exim or Sendmail log nor a mail file;"
+                 " skipped (use --format to force one)", in->path);
+    bool problem = fs->head_len > 0 || broken < 0;
+    fs->stats->files_failed += problem;
+    fs->input_problem = problem;
+    if (fs->emit || !problem)
+        return;
+    if (fs->head_len == 0) {
+        /* a broken gzip without content: known by its path (fp_len 0) */
+        fnv_hex((const unsigned char *)in->path, strlen(in->path), fs->fp);
+        fs->rc = store_find_source(fs->st, fs->fp, 0, src);
+    }
+    if (fs->rc != HV_OK)
+        return;
+    /* count it so the report shows the unreadable input */
+    snprintf(src->format, sizeof(src->format), "%s", "");
+    src->size = in->size;
+    src->mtime = in->mtime;
+    if (src->id == 0) {
+        fs->rc = store_save_source(fs->st, src, in->path, fs->fp, (int)fs->head_len,
+                                   INT64_MIN, INT64_MIN);
+        if (fs->rc == HV_OK)
+            fs->rc = store_add_skips(fs->st, src->id, why, 1);
+    }
+}
+
+/* identify_input - fingerprint the open input, find what earlier runs
+ * stored of it and choose its format. Returns true when it is to be read;
+ * false when it is done with (unchanged, refused, or a store failure in
+ * fs->rc). */
+static bool identify_input(struct file_scan *fs)
+{
+    fs->head = lineio_head(fs->r, &fs->head_len);
+    fnv_hex(fs->head, fs->head_len, fs->fp);
+    if (!fs->emit && (fs->rc = find_known_source(fs)) != HV_OK)
+        return false;
+    if (is_unchanged(fs)) {
+        fs->stats->files_unchanged++;
+        /* remember the newest name of this content */
+        if (strcmp(fs->in->path, "-") != 0)
+            fs->rc = scandb_rename_source(fs->st, fs->src.id, fs->in->path);
+        return false;
+    }
+    const struct scan_opts *o = fs->o;
+    if (o->format != NULL && strcmp(o->format, "auto") != 0)
+        fs->fmt = hv_format_find(o->format);
+    else if (fs->src.id != 0 && fs->src.format[0])
+        fs->fmt = hv_format_find(fs->src.format);
+    if (fs->fmt == NULL)
+        fs->fmt = detect_format(fs->head, fs->head_len, fs->head_len < LINEIO_HEAD);
+    if (fs->fmt == NULL || fs->fmt->open == NULL) {
+        refuse_input(fs);
+        return false;
+    }
+    return true;
+}
+
+/* choose_start - where the read starts: the resume point of a source read
+ * before, or the start of a new input or of one that shrank (restart);
+ * fills the source row's description of the input. */
+static void choose_start(struct file_scan *fs)
+{
+    const struct input *in = fs->in;
+    struct store_source *src = &fs->src;
+    struct file_ctx *fc = &fs->fc;
+    fc->st = fs->st;
+    fc->sq = fs->sq;
+    fc->o = fs->o;
+    fc->stats = fs->stats;
+    fc->path = in->path;
+    fc->first_ts = fc->last_ts = INT64_MIN;
+    fc->count_from_line = src->lines_read;
+
+    fs->resumed = src->id != 0;
+    fs->restart = fs->resumed && !lineio_is_gzip(fs->r) && in->size >= 0 &&
+                  in->size < src->bytes_read;
+    if (src->id != 0 && !fs->restart) {
+        fs->start_off = (uint64_t)src->last_offset;
+        fs->start_line = (uint64_t)src->last_line;
+    }
+    if (fs->restart)
+        fc->count_from_line = 0;
+    snprintf(src->format, sizeof(src->format), "%s", fs->fmt->name);
+    src->size = in->size;
+    src->mtime = in->mtime;
+    src->compressed = lineio_is_gzip(fs->r);
+}
+
+/* skip_to_start - move the input to the start point. Returns true when
+ * there; false when a stream ended before it (nothing new: counted
+ * unchanged) or the input could not be opened again to be read from its
+ * start (said, counted, fs->input_problem), the transaction rolled back. */
+static bool skip_to_start(struct file_scan *fs)
+{
+    const struct input *in = fs->in;
+    int k = lineio_skip_to(fs->r, fs->start_off, fs->start_line);
+    if (k == LINEIO_OK)
+        return true;
+    if (in->size < 0) {
+        /* a stream that ends before the resume point holds nothing
+         * that was not read before; it cannot be read again anyway */
+        if (!fs->emit)
+            store_rollback(fs->st);
+        fs->stats->files_unchanged++;
+        return false;
+    }
+    /* shorter than before: read it again from the start */
+    char err[512];
+    lineio_close(fs->r);
+    fs->r = lineio_open(in->path, err, sizeof(err));
+    if (fs->r == NULL) {
+        msg_warn("%s", err);
+        if (!fs->emit)
+            store_rollback(fs->st);
+        fs->stats->files_failed++;
+        fs->input_problem = 1;
+        return false;
+    }
+    fs->start_off = fs->start_line = 0;
+    fs->fc.count_from_line = 0;
+    fs->restart = true;
+    return true;
+}
+
+/* begin_file - choose where the read starts, open the file's transaction
+ * with its source row, move the input there and load the sessions stored
+ * past it. Returns true when the lines are to be read; false when the file
+ * is done with (nothing new in a stream, the input failed, or a store
+ * failure in fs->rc), its transaction rolled back. */
+static bool begin_file(struct file_scan *fs)
+{
+    struct store_source *src = &fs->src;
+    struct file_ctx *fc = &fs->fc;
+    choose_start(fs);
+    if (!fs->emit) {
+        if ((fs->rc = store_begin(fs->st)) != HV_OK)
+            return false;
         /* the row exists before its sessions; its resume point only moves
          * at the end (see the file comment) */
-        if (src.id == 0)
-            rc = store_save_source(st, &src, in->path, fp, (int)head_len, INT64_MIN,
-                                   INT64_MIN);
-        if (rc != HV_OK) {
-            store_rollback(st);
-            goto out;
+        if (src->id == 0)
+            fs->rc = store_save_source(fs->st, src, fs->in->path, fs->fp,
+                                       (int)fs->head_len, INT64_MIN, INT64_MIN);
+        if (fs->rc != HV_OK) {
+            store_rollback(fs->st);
+            return false;
         }
-        fc.source_id = src.id;
+        fc->source_id = src->id;
     }
-    if (start_off > 0) {
-        int k = lineio_skip_to(r, start_off, start_line);
-        if (k != LINEIO_OK && in->size < 0) {
-            /* a stream that ends before the resume point holds nothing
-             * that was not read before; it cannot be read again anyway */
-            if (!emit)
-                store_rollback(st);
-            stats->files_unchanged++;
-            goto out;
-        }
-        if (k != LINEIO_OK) {
-            /* shorter than before: read it again from the start */
-            lineio_close(r);
-            r = lineio_open(in->path, err, sizeof(err));
-            if (r == NULL) {
-                msg_warn("%s", err);
-                if (!emit)
-                    store_rollback(st);
-                stats->files_failed++;
-                return 1;
-            }
-            start_off = start_line = 0;
-            fc.count_from_line = 0;
-            restart = true;
-        }
-    }
-    if (resumed && !restart && !emit && src.lines_read > (int64_t)start_line) {
-        rc = load_known(&fc, (int64_t)start_line, src.lines_read);
+    if (fs->start_off > 0 && !skip_to_start(fs))
+        return false;
+    if (fs->resumed && !fs->restart && !fs->emit &&
+        src->lines_read > (int64_t)fs->start_line) {
+        fs->rc = load_known(fc, (int64_t)fs->start_line, src->lines_read);
         /* a format that tells where its open unit began (mbox) resumes at
          * the start of one: no tail of an earlier unit follows */
-        fc.tails_possible = fmt->open_since == NULL;
-        if (rc != HV_OK) {
-            store_rollback(st);
-            free(fc.known);
-            free(fc.reseen);
-            goto out;
+        fc->tails_possible = fs->fmt->open_since == NULL;
+        if (fs->rc != HV_OK) {
+            store_rollback(fs->st);
+            return false;
         }
     }
-    if (threads_ok())
-        (void)lineio_prefetch(r);   /* read and inflate on the other core */
-    struct hv_clock clock;
-    hv_clock_init(&clock, o->year, in->mtime);
-    struct hv_parse_opts popts = {&clock, &o->trusted, is_single_message(in->path)};
-    struct hv_mixed *p = hv_mixed_open(fmt, &popts, on_session, &fc);
-    progress_file(pg, in->path, in->size, lineio_is_gzip(r));
+    return true;
+}
 
+/* count_line_flags - count the repairs a line needed (once per line). */
+static void count_line_flags(struct file_ctx *fc, unsigned flags)
+{
+    if (flags & LINE_TOO_LONG)
+        count_reason(fc, "too-long", 1);
+    if (flags & LINE_NUL)
+        count_reason(fc, "nul-bytes", 1);
+    if (flags & LINE_BAD_UTF8)
+        count_reason(fc, "invalid-utf8", 1);
+    if (flags & LINE_CRLF)
+        count_reason(fc, "crlf", 1);
+}
+
+/* read_lines - feed every line from the start point to the parser p,
+ * committing in batches, until the end, a read error, a store failure or
+ * an interruption. Sets fs->read_rc (LINEIO_OK: stopped before the end),
+ * fs->lines (the last line number read) and fs->end_off; a read error is
+ * said, counted and makes fs->input_problem. */
+static void read_lines(struct file_scan *fs, struct hv_mixed *p)
+{
+    struct file_ctx *fc = &fs->fc;
+    struct lineio *r = fs->r;
     struct hv_line line;
     unsigned flags;
     int k;
-    uint64_t batch = 0, last_lineno = start_line;
+    uint64_t batch = 0, last_lineno = fs->start_line;
     while ((k = lineio_next(r, &line, &flags)) == LINEIO_OK) {
         last_lineno = line.lineno;
-        bool counted = (int64_t)line.lineno > fc.count_from_line;
+        bool counted = (int64_t)line.lineno > fc->count_from_line;
         if (flags & (LINE_CRLF | LINE_NUL | LINE_BAD_UTF8 | LINE_TOO_LONG)) {
-            if (counted) {
-                if (flags & LINE_TOO_LONG)
-                    count_reason(&fc, "too-long", 1);
-                if (flags & LINE_NUL)
-                    count_reason(&fc, "nul-bytes", 1);
-                if (flags & LINE_BAD_UTF8)
-                    count_reason(&fc, "invalid-utf8", 1);
-                if (flags & LINE_CRLF)
-                    count_reason(&fc, "crlf", 1);
-            }
+            if (counted)
+                count_line_flags(fc, flags);
             if (flags & LINE_TOO_LONG)
                 continue;
         }
-        if ((int64_t)line.lineno == fc.known_upto && fc.known_upto == src.lines_read &&
-            lineio_offset(r) != (uint64_t)src.bytes_read)
-            fc.known_upto--;   /* this line was cut short last time: it is new */
+        if ((int64_t)line.lineno == fc->known_upto && fc->known_upto == fs->src.lines_read &&
+            lineio_offset(r) != (uint64_t)fs->src.bytes_read)
+            fc->known_upto--;   /* this line was cut short last time: it is new */
         if (flags & LINE_NO_EOL) {
-            fc.cut = fc.feeding_cut = true;
-            fc.cut_offset = line.offset;
-            fc.cut_line = line.lineno - 1;
+            fc->cut = fc->feeding_cut = true;
+            fc->cut_offset = line.offset;
+            fc->cut_line = line.lineno - 1;
         }
         const char *reason = NULL;
         if (hv_mixed_feed(p, &line, &reason) == HV_PARSE_SKIP && counted)
-            count_reason(&fc, reason ? reason : "malformed", 1);
-        fc.feeding_cut = false;
-        if (fc.db_rc != HV_OK)
+            count_reason(fc, reason ? reason : "malformed", 1);
+        fc->feeding_cut = false;
+        if (fc->db_rc != HV_OK)
             break;
         if (++batch >= BATCH_LINES) {
             batch = 0;
-            fc.db_rc = commit_batch(&fc);
-            if (fc.db_rc != HV_OK)
+            fc->db_rc = commit_batch(fc);
+            if (fc->db_rc != HV_OK)
                 break;
         }
         if ((line.lineno & 4095) == 0) {
-            progress_update(pg, lineio_raw_offset(r), line.lineno);
+            progress_update(fs->pg, lineio_raw_offset(r), line.lineno);
             if (interrupted)
                 break;
         }
     }
     if (k < 0) {
-        msg_warn("%s: %s after line %llu; the lines before it are kept", in->path,
+        msg_warn("%s: %s after line %llu; the lines before it are kept", fs->in->path,
                  lineio_strerror(k), (unsigned long long)last_lineno);
-        count_reason(&fc, k == LINEIO_ETRUNC ? "truncated-gzip"
-                          : k == LINEIO_ECORRUPT ? "corrupt-gzip" : "read-error", 1);
-        input_problem = 1;
+        count_reason(fc, k == LINEIO_ETRUNC ? "truncated-gzip"
+                         : k == LINEIO_ECORRUPT ? "corrupt-gzip" : "read-error", 1);
+        fs->input_problem = 1;
     }
-    uint64_t end_off = lineio_offset(r);
-    uint64_t lines = last_lineno;
-    if (k == LINEIO_EOF || k < 0) {
-        fc.finishing = true;
-        fc.resume_offset = end_off;
-        fc.resume_line = lines;
-        hv_mixed_finish(p);
-        fc.finishing = false;
-        uint64_t since_off, since_line;
-        if (hv_mixed_open_since(p, &since_off, &since_line) &&
-            since_off < fc.resume_offset) {
-            fc.resume_offset = since_off;
-            fc.resume_line = since_line;
-        }
-        if (fc.cut && fc.cut_offset < fc.resume_offset) {
-            fc.resume_offset = fc.cut_offset;
-            fc.resume_line = fc.cut_line;
-        }
+    fs->read_rc = k;
+    fs->end_off = lineio_offset(r);
+    fs->lines = last_lineno;
+}
+
+/* finish_parse - at the end of the input (or a read error): let the parser
+ * emit what is still open and move the resume point back to the first line
+ * of the earliest session still open, the earliest open unit, or a last
+ * line without a newline. */
+static void finish_parse(struct file_scan *fs, struct hv_mixed *p)
+{
+    struct file_ctx *fc = &fs->fc;
+    fc->finishing = true;
+    fc->resume_offset = fs->end_off;
+    fc->resume_line = fs->lines;
+    hv_mixed_finish(p);
+    fc->finishing = false;
+    uint64_t since_off, since_line;
+    if (hv_mixed_open_since(p, &since_off, &since_line) && since_off < fc->resume_offset) {
+        fc->resume_offset = since_off;
+        fc->resume_line = since_line;
     }
+    if (fc->cut && fc->cut_offset < fc->resume_offset) {
+        fc->resume_offset = fc->cut_offset;
+        fc->resume_line = fc->cut_line;
+    }
+}
+
+/* parse_file - read the input through its parser into the store (or the
+ * JSON lines): the read loop, the parser's finish at the end, the writer
+ * thread drained, and the rows of vanished sessions dropped after a whole
+ * re-read. The first store failure is left in fs->fc.db_rc. */
+static void parse_file(struct file_scan *fs)
+{
+    struct file_ctx *fc = &fs->fc;
+    if (threads_ok())
+        (void)lineio_prefetch(fs->r);   /* read and inflate on the other core */
+    struct hv_clock clock;
+    hv_clock_init(&clock, fs->o->year, fs->in->mtime);
+    struct hv_parse_opts popts = {&clock, &fs->o->trusted, is_single_message(fs->in->path)};
+    struct hv_mixed *p = hv_mixed_open(fs->fmt, &popts, on_session, fc);
+    progress_file(fs->pg, fs->in->path, fs->in->size, lineio_is_gzip(fs->r));
+    read_lines(fs, p);
+    if (fs->read_rc == LINEIO_EOF || fs->read_rc < 0)
+        finish_parse(fs, p);
     hv_mixed_close(p);
-    int drc = drain(&fc);
-    if (fc.db_rc == HV_OK)
-        fc.db_rc = drc;
-    if (fc.db_rc == HV_OK && k == LINEIO_EOF && (int64_t)lines >= fc.known_upto)
-        fc.db_rc = drop_vanished(&fc);
-    free(fc.known);
-    free(fc.reseen);
-    fc.known = NULL;
-    fc.reseen = NULL;
-    if (fc.db_rc == HV_OK && interrupted && k == LINEIO_OK) {
+    int drc = drain(fc);
+    if (fc->db_rc == HV_OK)
+        fc->db_rc = drc;
+    if (fc->db_rc == HV_OK && fs->read_rc == LINEIO_EOF && (int64_t)fs->lines >= fc->known_upto)
+        fc->db_rc = drop_vanished(fc);
+}
+
+/* commit_file - end the file's transaction: an interrupted read keeps what
+ * is stored and leaves the resume point; a finished one writes its skip
+ * reasons and its source row (with the new resume point), commits, and
+ * adds the file to the totals. A store failure rolls back and is left in
+ * fs->rc. */
+static void commit_file(struct file_scan *fs)
+{
+    struct file_ctx *fc = &fs->fc;
+    struct scan_stats *stats = fs->stats;
+    struct store_source *src = &fs->src;
+    if (fc->db_rc == HV_OK && interrupted && fs->read_rc == LINEIO_OK) {
         /* stopped mid-file: keep what is stored, leave the resume point */
         stats->interrupted = true;
-        if (!emit)
-            fc.db_rc = store_commit(st);
-        rc = fc.db_rc;
-        goto out;
+        if (!fs->emit)
+            fc->db_rc = store_commit(fs->st);
+        fs->rc = fc->db_rc;
+        return;
     }
-    if (fc.db_rc == HV_OK)
-        fc.db_rc = flush_reasons(&fc);
-    if (fc.db_rc == HV_OK && !emit) {
-        int64_t after_n, after_h;
-        src.bytes_read = (int64_t)end_off;
-        src.lines_read = (int64_t)lines;
-        src.last_offset = (int64_t)fc.resume_offset;
-        src.last_line = (int64_t)fc.resume_line;
-        fc.db_rc = store_save_source(st, &src, in->path, fp, (int)head_len, fc.first_ts,
-                                     fc.last_ts);
-        if (fc.db_rc == HV_OK)
-            fc.db_rc = store_commit(st);
-        int64_t by_mta[4];
-        if (resumed) {
-            /* earlier runs stored part of this file: count its rows */
-            count_session_rows(st, src.id, &after_n, &after_h, by_mta);
-        } else {
-            after_n = fc.stored;
-            after_h = fc.stored_helo;
-            memcpy(by_mta, fc.stored_by_mta, sizeof(by_mta));
-        }
-        for (int m = 0; m < 4; m++)
-            stats->sessions_by_mta[m] += by_mta[m];
-        stats->sessions += after_n;
-        stats->sessions_with_helo += after_h;
+    if (fc->db_rc == HV_OK)
+        fc->db_rc = flush_reasons(fc);
+    if (fc->db_rc == HV_OK && !fs->emit) {
+        src->bytes_read = (int64_t)fs->end_off;
+        src->lines_read = (int64_t)fs->lines;
+        src->last_offset = (int64_t)fc->resume_offset;
+        src->last_line = (int64_t)fc->resume_line;
+        fc->db_rc = store_save_source(fs->st, src, fs->in->path, fs->fp, (int)fs->head_len,
+                                      fc->first_ts, fc->last_ts);
+        if (fc->db_rc == HV_OK)
+            fc->db_rc = store_commit(fs->st);
+        struct source_count count = {fc->stored, fc->stored_helo, {0}};
+        memcpy(count.by_mta, fc->stored_by_mta, sizeof(count.by_mta));
+        /* earlier runs stored part of this file: count its rows */
+        if (fc->db_rc == HV_OK && fs->resumed)
+            fc->db_rc = count_session_rows(fs->st, src->id, &count);
+        for (int m = 0; m < HV_MTA_COUNT; m++)
+            stats->sessions_by_mta[m] += count.by_mta[m];
+        stats->sessions += count.n;
+        stats->sessions_with_helo += count.with_helo;
     }
-    if (fc.db_rc != HV_OK) {
-        if (!emit)
-            store_rollback(st);
-        rc = fc.db_rc;
-        goto out;
+    if (fc->db_rc != HV_OK) {
+        if (!fs->emit)
+            store_rollback(fs->st);
+        fs->rc = fc->db_rc;
+        return;
     }
     stats->files++;
-    stats->bytes += (int64_t)(end_off - start_off);
-    stats->lines += (int64_t)(lines - start_line);
-out:
-    lineio_close(r);
-    if (rc != HV_OK)
-        return rc;
-    return input_problem;
+    stats->bytes += (int64_t)(fs->end_off - fs->start_off);
+    stats->lines += (int64_t)(fs->lines - fs->start_line);
+}
+
+/* scan_file - one input: identify it, begin its transaction at the resume
+ * point, parse it, commit it. Returns HV_OK, 1 for an input problem
+ * (counted), or a negative store error. */
+static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts *o,
+                     const struct input *in, struct scan_stats *stats,
+                     struct progress *pg)
+{
+    char err[512];
+    struct file_scan fs;
+    memset(&fs, 0, sizeof(fs));
+    fs.st = st;
+    fs.sq = sq;
+    fs.o = o;
+    fs.in = in;
+    fs.stats = stats;
+    fs.pg = pg;
+    fs.emit = o->emit_jsonl != NULL;
+    fs.r = lineio_open(in->path, err, sizeof(err));
+    if (fs.r == NULL) {
+        msg_warn("%s", err);
+        stats->files_failed++;
+        return 1;
+    }
+    if (identify_input(&fs) && begin_file(&fs)) {
+        parse_file(&fs);
+        commit_file(&fs);
+    }
+    free(fs.fc.known);
+    free(fs.fc.reseen);
+    lineio_close(fs.r);
+    if (fs.rc != HV_OK)
+        return fs.rc;
+    return fs.input_problem;
 }
 
 int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
@@ -927,23 +1020,15 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
             rc = HV_EDB;
             *err = xstrdup(store_errmsg(st));
         } else {
-            count_helo_from(st, stats);
-            sqlite3_stmt *q;
-            if (sqlite3_prepare_v2(store_db(st),
-                                   "INSERT INTO scan_runs(started_at,finished_at,files,"
-                                   "bytes,lines,sessions,helo_joined)"
-                                   " VALUES(?1,?2,?3,?4,?5,?6,?7)",
-                                   -1, &q, NULL) == SQLITE_OK) {
-                sqlite3_bind_int64(q, 1, started);
-                sqlite3_bind_int64(q, 2, (int64_t)time(NULL));
-                sqlite3_bind_int64(q, 3, stats->files);
-                sqlite3_bind_int64(q, 4, stats->bytes);
-                sqlite3_bind_int64(q, 5, stats->lines);
-                sqlite3_bind_int64(q, 6, stats->sessions);
-                sqlite3_bind_int64(q, 7, stats->helo_joined);
-                sqlite3_step(q);
-                sqlite3_finalize(q);
+            rc = count_helo_from(st, stats);
+            if (rc == HV_OK) {
+                struct scandb_run run = {started, (int64_t)time(NULL), stats->files,
+                                         stats->bytes, stats->lines, stats->sessions,
+                                         stats->helo_joined};
+                rc = scandb_record_run(st, &run);
             }
+            if (rc != HV_OK)
+                *err = xstrdup(store_errmsg(st));
         }
     }
     if (storing && store_bulk_end(st) != HV_OK && rc == HV_OK) {

@@ -3,7 +3,7 @@
  * Folder analyzer/scan/ (README "Layout"): the scan stage. Reading inputs
  * through the parsers (scan.h), the writer thread that stores sessions
  * (squeue.h) in id order (rowsort.h), and `scan --emit jsonl`
- * (session_json.h).
+ * (session_json.h). The stage's SQL is analyzer/store/scandb.h.
  */
 /*
  * scan - the first stage: inputs (files, directories, stdin, .gz) through
@@ -44,7 +44,7 @@ struct scan_stats {
     /* HELO provenance of every session in the database after the scan,
      * per MTA (enum hv_mta) and SCAN_HELO_* (helo_from: log, implied,
      * received, none, NULL = unobserved); have_helo_from: filled */
-    int64_t helo_from[HV_MTA_COUNT][5];
+    int64_t helo_from[HV_MTA_COUNT][SCAN_HELO_UNOBSERVED + 1];
     bool have_helo_from;
     int64_t skips_total;
     char skip_reasons[16][32];   /* reason names ... */

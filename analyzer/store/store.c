@@ -520,6 +520,11 @@ const char *store_errmsg(struct store *st)
     return st->errbuf;
 }
 
+int store_fail(struct store *st, const char *what)
+{
+    return db_err(st, what);
+}
+
 int store_exec(struct store *st, const char *sql)
 {
     if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)

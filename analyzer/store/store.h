@@ -3,9 +3,9 @@
  * Folder analyzer/store/ (README "Layout"): the database. The schema and
  * its views (schema.h), opening and writing sessions and runs (store.h),
  * the DNS cache (dnscache.h), merging databases (merge.h), and the SQL side
- * of analyzer/csv/ (csvsql.h). Under analyzer/ only this folder prepares
- * statements (make lint), except the scan and resolve stages, whose SQL has
- * not moved here yet.
+ * of analyzer/csv/ (csvsql.h), and the SQL of the scan stage (scandb.h)
+ * and of the resolve stage (resolvedb.h). Under analyzer/ only this folder
+ * prepares statements (make lint).
  */
 /*
  * store - the SQLite database file: opening (WAL, migrations to the current
@@ -50,6 +50,11 @@ sqlite3 *store_db(struct store *st);
 
 /* store_errmsg - text of the last failure on this handle (borrowed). */
 const char *store_errmsg(struct store *st);
+
+/* store_fail - for the store modules beside store.c (scandb.c,
+ * resolvedb.c...): keep "what: <SQLite's message>" as the text
+ * store_errmsg returns; returns HV_EDB. */
+int store_fail(struct store *st, const char *what);
 
 /* store_exec - run SQL without results; HV_OK or HV_EDB. */
 int store_exec(struct store *st, const char *sql);
