@@ -25,6 +25,7 @@
 #include <immintrin.h>
 #endif
 
+#include "hverr.h"
 #include "xmem.h"
 
 #define BUF_SIZE (1024 * 1024)   /* >= 2 * LINEIO_MAX */
@@ -299,7 +300,7 @@ static size_t fill(struct lineio *r)
     return n;
 }
 
-struct lineio *lineio_open(const char *path, char *err, size_t errlen)
+struct lineio *lineio_open(const char *path, char **err)
 {
     struct lineio *r = xcalloc(1, sizeof(*r));
     struct lsrc *src = &r->src;
@@ -308,14 +309,14 @@ struct lineio *lineio_open(const char *path, char *err, size_t errlen)
     } else {
         src->fd = open(path, O_RDONLY | O_CLOEXEC);
         if (src->fd < 0) {
-            snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+            hv_errf(err, HV_EINPUT, "cannot open %s: %s", path, strerror(errno));
             free(r);
             return NULL;
         }
         src->close_fd = true;
         struct stat sb;
         if (fstat(src->fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-            snprintf(err, errlen, "%s is a directory", path);
+            hv_errf(err, HV_EINPUT, "%s is a directory", path);
             close(src->fd);
             free(r);
             return NULL;
@@ -326,7 +327,7 @@ struct lineio *lineio_open(const char *path, char *err, size_t errlen)
      * input buffer, so a gzip stream never needs a rewind) */
     ssize_t k = read_raw(src, r->buf, ZIN_SIZE);
     if (k < 0) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        hv_errf(err, HV_EINPUT, "cannot read %s: %s", path, strerror(errno));
         lineio_close(r);
         return NULL;
     }
@@ -334,7 +335,7 @@ struct lineio *lineio_open(const char *path, char *err, size_t errlen)
         src->gzip = true;
         src->zin = xmalloc(ZIN_SIZE);
         if (inflateInit2(&src->z, 16 + MAX_WBITS) != Z_OK) {
-            snprintf(err, errlen, "%s: cannot initialise zlib", path);
+            hv_errf(err, HV_EINPUT, "%s: cannot initialise zlib", path);
             lineio_close(r);
             return NULL;
         }

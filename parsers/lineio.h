@@ -33,9 +33,10 @@
 
 struct lineio;
 
-/* lineio_open - open path ("-" for stdin). On failure returns NULL and
- * writes a message into err. The returned reader is freed by lineio_close. */
-struct lineio *lineio_open(const char *path, char *err, size_t errlen);
+/* lineio_open - open path ("-" for stdin). On failure returns NULL with a
+ * malloc'ed message naming path and the cause in *err (the convention of
+ * analyzer/base/hverr.h). The returned reader is freed by lineio_close. */
+struct lineio *lineio_open(const char *path, char **err);
 
 /* lineio_prefetch - read (and inflate) ahead in a thread of its own from the
  * next refill on, for a regular file; call before the first lineio_next.

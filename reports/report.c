@@ -500,15 +500,13 @@ static int exec(struct ctx *c, const char *sql)
 static const char *load_policy(struct ctx *c)
 {
     struct policy pol;
-    char msg[512];
     if (c->o->policy_file == NULL) {
         c->r->policy = "database";
         return "main.policy";
     }
-    if (policy_load(c->o->policy_file, &pol, msg, sizeof(msg)) != 0) {
-        c->rc = hv_errf(c->err, HV_EINPUT, "%s", msg);
+    c->rc = policy_load(c->o->policy_file, &pol, c->err);
+    if (c->rc != HV_OK)
         return NULL;
-    }
     c->r->policy = c->o->policy_file;
     if (exec(c, "DROP TABLE IF EXISTS temp.hv_policy;"
                 "CREATE TEMP TABLE hv_policy(csa_status TEXT, dna_status TEXT,"

@@ -7,12 +7,12 @@
 #include "policy.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "hverr.h"
 #include "xmem.h"
 
 #define POLICY_LINE_MAX 1000
@@ -53,20 +53,6 @@ static int word_index(const char *w, size_t len, const char *const *names,
     return -1;
 }
 
-/* errf - format an error message into err. */
-static int errf(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err != NULL && errlen > 0) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* is_blank - field separators. */
 static bool is_blank(char c)
@@ -88,10 +74,10 @@ static const char *show(char buf[41], const char *w, size_t len)
     return buf;
 }
 
-/* parse_line - one line (no newline) applied to p; 0 or -1 with err. */
+/* parse_line - one line (no newline) applied to p; HV_OK, or HV_EINPUT with
+ * the message in *err. */
 static int parse_line(const char *s, size_t len, const char *name,
-                      size_t lineno, struct policy *p, char *err,
-                      size_t errlen)
+                      size_t lineno, struct policy *p, char **err)
 {
     const char *f[4];
     size_t fl[4];
@@ -121,9 +107,9 @@ static int parse_line(const char *s, size_t len, const char *name,
         nf++;
     }
     if (nf == 0)
-        return 0;
+        return HV_OK;
     if (nf != 3)
-        return errf(err, errlen,
+        return hv_errf(err, HV_EINPUT,
                     "%s:%zu: expected 3 fields \"CSA-STATUS DNA-STATUS "
                     "ACTION\"",
                     name, lineno);
@@ -131,7 +117,7 @@ static int parse_line(const char *s, size_t len, const char *name,
              ? POLICY_NCSA
              : word_index(f[0], fl[0], policy_csa_names, POLICY_NCSA);
     if (ci < 0)
-        return errf(err, errlen,
+        return hv_errf(err, HV_EINPUT,
                     "%s:%zu: unknown CSA status \"%s\" (ok, fail, unknown, "
                     "defer or *)",
                     name, lineno, show(sb, f[0], fl[0]));
@@ -139,13 +125,13 @@ static int parse_line(const char *s, size_t len, const char *name,
              ? POLICY_NDNA
              : word_index(f[1], fl[1], policy_dna_names, POLICY_NDNA);
     if (di < 0)
-        return errf(err, errlen,
+        return hv_errf(err, HV_EINPUT,
                     "%s:%zu: unknown DNA status \"%s\" (recommended, "
                     "unknown, not-recommended, defer or *)",
                     name, lineno, show(sb, f[1], fl[1]));
     ai = word_index(f[2], fl[2], policy_action_names, 4);
     if (ai < 0)
-        return errf(err, errlen,
+        return hv_errf(err, HV_EINPUT,
                     "%s:%zu: unknown action \"%s\" (accept, mark, reject "
                     "or tempfail)",
                     name, lineno, show(sb, f[2], fl[2]));
@@ -156,17 +142,15 @@ static int parse_line(const char *s, size_t len, const char *name,
             if (di == POLICY_NDNA || di == d)
                 p->cell[c][d] = (enum policy_action)ai;
     }
-    return 0;
+    return HV_OK;
 }
 
 int policy_parse(const char *text, size_t len, const char *name,
-                 struct policy *p, char *err, size_t errlen)
+                 struct policy *p, char **err)
 {
     size_t pos = 0, lineno = 0;
 
     policy_default(p);
-    if (err != NULL && errlen > 0)
-        err[0] = '\0';
     if (name == NULL)
         name = "policy";
     while (pos < len) {
@@ -176,23 +160,23 @@ int policy_parse(const char *text, size_t len, const char *name,
         lineno++;
         if (l > POLICY_LINE_MAX) {
             policy_default(p);
-            return errf(err, errlen, "%s:%zu: line longer than %d bytes",
+            return hv_errf(err, HV_EINPUT, "%s:%zu: line longer than %d bytes",
                         name, lineno, POLICY_LINE_MAX);
         }
         if (memchr(text + pos, '\0', l) != NULL) {
             policy_default(p);
-            return errf(err, errlen, "%s:%zu: NUL byte", name, lineno);
+            return hv_errf(err, HV_EINPUT, "%s:%zu: NUL byte", name, lineno);
         }
-        if (parse_line(text + pos, l, name, lineno, p, err, errlen) < 0) {
+        if (parse_line(text + pos, l, name, lineno, p, err) != HV_OK) {
             policy_default(p);
-            return -1;
+            return HV_EINPUT;
         }
         pos += l + (nl != NULL ? 1 : 0);
     }
-    return 0;
+    return HV_OK;
 }
 
-int policy_load(const char *path, struct policy *p, char *err, size_t errlen)
+int policy_load(const char *path, struct policy *p, char **err)
 {
     char *buf;
     FILE *fp;
@@ -202,16 +186,16 @@ int policy_load(const char *path, struct policy *p, char *err, size_t errlen)
     policy_default(p);
     fp = fopen(path, "rb");
     if (fp == NULL)
-        return errf(err, errlen, "%s: %s", path, strerror(errno));
+        return hv_errf(err, HV_EINPUT, "%s: %s", path, strerror(errno));
     buf = xmalloc(POLICY_FILE_MAX + 1);
     n = fread(buf, 1, POLICY_FILE_MAX + 1, fp);
     if (ferror(fp))
-        rc = errf(err, errlen, "%s: read error", path);
+        rc = hv_errf(err, HV_EINPUT, "%s: read error", path);
     else if (n > POLICY_FILE_MAX)
-        rc = errf(err, errlen, "%s: larger than %d bytes", path,
+        rc = hv_errf(err, HV_EINPUT, "%s: larger than %d bytes", path,
                   POLICY_FILE_MAX);
     else
-        rc = policy_parse(buf, n, path, p, err, errlen);
+        rc = policy_parse(buf, n, path, p, err);
     fclose(fp);
     free(buf);
     return rc;

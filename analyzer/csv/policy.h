@@ -58,14 +58,14 @@ extern const char *const policy_action_names[4]; /* accept mark reject tempfail 
 void policy_default(struct policy *p);
 
 /* policy_load - default table, then the file at path applied on top.
- * Returns 0, or -1 with a message "path:line: ..." (or the open error) in
- * err (errlen bytes, always NUL-terminated); p is then the default table. */
-int policy_load(const char *path, struct policy *p, char *err, size_t errlen);
+ * Returns HV_OK, or HV_EINPUT with a malloc'ed message "path:line: ..." (or
+ * the open error) in *err (hverr.h); p is then the default table. */
+int policy_load(const char *path, struct policy *p, char **err);
 
 /* policy_parse - the same over a text in memory (len bytes; name is used in
  * messages). */
 int policy_parse(const char *text, size_t len, const char *name,
-                 struct policy *p, char *err, size_t errlen);
+                 struct policy *p, char **err);
 
 /* policy_action - the action name for (csa, dna) status names, static.
  * dna NULL counts as "unknown" (no DNA result); csa NULL or an unknown word

@@ -727,11 +727,9 @@ static int setup_meta(struct ctx *c, char **err)
                                        o->authserv_id ? o->authserv_id : "localhost");
     if (rc == HV_OK && o->policy_file != NULL) {
         struct policy p;
-        char perr[512];
-        if (policy_load(o->policy_file, &p, perr, sizeof perr) != 0) {
+        rc = policy_load(o->policy_file, &p, err);
+        if (rc != HV_OK) {
             store_rollback(c->st);
-            *err = xstrdup(perr);
-            rc = HV_EDNS;
             goto out;
         }
         if (policy_store(&p, store_db(c->st)) != 0)

@@ -69,10 +69,12 @@ struct inputs {
 /* first_line_time - the timestamp of the file's first line, else mtime. */
 static int64_t first_line_time(const char *path, int64_t mtime)
 {
-    char err[256];
-    struct lineio *r = lineio_open(path, err, sizeof(err));
-    if (r == NULL)
+    char *err = NULL;
+    struct lineio *r = lineio_open(path, &err);
+    if (r == NULL) {
+        free(err);
         return mtime;
+    }
     struct hv_line l;
     unsigned fl;
     int64_t ts = mtime;
@@ -701,11 +703,12 @@ static bool skip_to_start(struct file_scan *fs)
         return false;
     }
     /* shorter than before: read it again from the start */
-    char err[512];
+    char *err = NULL;
     lineio_close(fs->r);
-    fs->r = lineio_open(in->path, err, sizeof(err));
+    fs->r = lineio_open(in->path, &err);
     if (fs->r == NULL) {
         msg_warn("%s", err);
+        free(err);
         if (!fs->emit)
             store_rollback(fs->st);
         fs->stats->files_failed++;
@@ -936,7 +939,7 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
                      const struct input *in, struct scan_stats *stats,
                      struct progress *pg)
 {
-    char err[512];
+    char *err = NULL;
     struct file_scan fs;
     memset(&fs, 0, sizeof(fs));
     fs.st = st;
@@ -946,9 +949,10 @@ static int scan_file(struct store *st, struct squeue *sq, const struct scan_opts
     fs.stats = stats;
     fs.pg = pg;
     fs.emit = o->emit_jsonl != NULL;
-    fs.r = lineio_open(in->path, err, sizeof(err));
+    fs.r = lineio_open(in->path, &err);
     if (fs.r == NULL) {
         msg_warn("%s", err);
+        free(err);
         stats->files_failed++;
         return 1;
     }

@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "csvsql.h"
+#include "hverr.h"
 #include "policy.h"
 #include "schema.h"
 
@@ -39,9 +40,34 @@ static void test_defaults(void)
     CHECK(policy_action(NULL, "ok", "unknown") == NULL);
 }
 
+/* parse - policy_parse of a C string; its message (or "") copied into err. */
 static int parse(const char *text, struct policy *p, char *err, size_t n)
 {
-    return policy_parse(text, strlen(text), "pol", p, err, n);
+    char *msg = NULL;
+    int rc = policy_parse(text, strlen(text), "pol", p, &msg);
+    snprintf(err, n, "%s", msg != NULL ? msg : "");
+    free(msg);
+    return rc;
+}
+
+/* parse_n / load - the same for a text with NULs and for a file. */
+static int parse_n(const char *text, size_t len, struct policy *p, char *err,
+                   size_t n)
+{
+    char *msg = NULL;
+    int rc = policy_parse(text, len, "pol", p, &msg);
+    snprintf(err, n, "%s", msg != NULL ? msg : "");
+    free(msg);
+    return rc;
+}
+
+static int load(const char *path, struct policy *p, char *err, size_t n)
+{
+    char *msg = NULL;
+    int rc = policy_load(path, p, &msg);
+    snprintf(err, n, "%s", msg != NULL ? msg : "");
+    free(msg);
+    return rc;
 }
 
 static void test_parse(void)
@@ -86,30 +112,36 @@ static void test_parse(void)
         { "ok unknown <script>\n", "pol:1: unknown action \"<script>\"" },
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        CHECK_INTEQ(parse(bad[i].text, &p, err, sizeof(err)), -1);
+        CHECK_INTEQ(parse(bad[i].text, &p, err, sizeof(err)), HV_EINPUT);
         CHECK_MSG(strncmp(err, bad[i].err, strlen(bad[i].err)) == 0,
                   "got \"%s\", want \"%s...\"", err, bad[i].err);
         /* a failed parse leaves the defaults */
         CHECK_STREQ(policy_action(&p, "ok", "unknown"), "mark");
     }
     /* NUL byte and overlong line */
-    CHECK_INTEQ(policy_parse("ok unknown\0 accept\n", 19, "pol", &p, err,
-                             sizeof(err)),
-                -1);
+    CHECK_INTEQ(parse_n("ok unknown\0 accept\n", 19, &p, err, sizeof(err)),
+                HV_EINPUT);
     CHECK_STREQ(err, "pol:1: NUL byte");
     {
         static char big[3000];
 
         memset(big, ' ', sizeof(big));
         memcpy(big, "# x\n", 4);
-        CHECK_INTEQ(policy_parse(big, sizeof(big), "pol", &p, err,
-                                 sizeof(err)),
-                    -1);
+        CHECK_INTEQ(parse_n(big, sizeof(big), &p, err, sizeof(err)), HV_EINPUT);
         CHECK_STREQ(err, "pol:2: line longer than 1000 bytes");
     }
-    /* a tiny error buffer is still terminated */
-    CHECK_INTEQ(parse("nope", &p, err, 5), -1);
-    CHECK_INTEQ(strlen(err), 4);
+    /* the message is the caller's to free, whole (not cut to a buffer) */
+    {
+        char *msg = NULL;
+        CHECK_INTEQ(policy_parse("nope", 4, "pol", &p, &msg), HV_EINPUT);
+        CHECK(msg != NULL && strstr(msg, "expected 3 fields \"CSA-STATUS") != NULL);
+        free(msg);
+        msg = NULL;
+        CHECK_INTEQ(policy_parse("ok ok accept", 12, "pol", &p, &msg), HV_EINPUT);
+        CHECK_INTEQ(policy_parse("* * accept", 10, "pol", &p, &msg), HV_OK);
+        CHECK(msg != NULL); /* a success leaves *err alone */
+        free(msg);
+    }
 }
 
 static void test_load_store(void)
@@ -125,7 +157,7 @@ static void test_load_store(void)
     CHECK(mkdtemp(dir) != NULL);
     snprintf(path, sizeof(path), "%s/policy.txt", dir);
     snprintf(dbpath, sizeof(dbpath), "%s/h.db", dir);
-    CHECK_INTEQ(policy_load(path, &p, err, sizeof(err)), -1);
+    CHECK_INTEQ(load(path, &p, err, sizeof(err)), HV_EINPUT);
     CHECK(strstr(err, "No such file") != NULL);
     fp = fopen(path, "w");
     CHECK(fp != NULL);
@@ -133,7 +165,7 @@ static void test_load_store(void)
         fputs("# strict site\nunknown * reject\nok unknown accept\n", fp);
         fclose(fp);
     }
-    CHECK_INTEQ(policy_load(path, &p, err, sizeof(err)), 0);
+    CHECK_INTEQ(load(path, &p, err, sizeof(err)), HV_OK);
     CHECK_STREQ(policy_action(&p, "unknown", "recommended"), "reject");
     CHECK_STREQ(policy_action(&p, "ok", "unknown"), "accept");
 

@@ -58,7 +58,10 @@ static bool prefetch_on;
 /* open_in - lineio_open, with read-ahead when prefetch_on. */
 static struct lineio *open_in(const char *path, char *err, size_t errlen)
 {
-    struct lineio *r = lineio_open(path, err, errlen);
+    char *msg = NULL;
+    struct lineio *r = lineio_open(path, &msg);
+    snprintf(err, errlen, "%s", msg != NULL ? msg : "");
+    free(msg);
     if (r != NULL && prefetch_on)
         (void)lineio_prefetch(r);   /* off when open read it all */
     return r;
