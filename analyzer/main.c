@@ -19,6 +19,7 @@
 #include "export.h"
 #include "hverr.h"
 #include "merge.h"
+#include "interrupt.h"
 #include "msg.h"
 #include "outfile.h"
 #include "parser.h"
@@ -459,18 +460,13 @@ static int parse_cli(struct cli *c, int argc, char **argv)
     return EXIT_OK;
 }
 
-static volatile sig_atomic_t stop_requested;
 static sqlite3 *volatile signal_db; /* a query to interrupt (report, export) */
 
-/* on_signal - stop the running stage at a safe point: the scan at its next
- * line, a report's or export's query at once, their output at its next
- * write. */
-static void on_signal(int sig)
+/* stop_query - the interrupt hook (interrupt.h; signal-safe): a report's or
+ * export's query stops at once; the scan, the resolver and the output see
+ * the flag at their next line, wait or write. */
+static void stop_query(void)
 {
-    (void)sig;
-    stop_requested = 1;
-    scan_interrupt();
-    outfile_interrupt();
     if (signal_db != NULL)
         sqlite3_interrupt(signal_db);
 }
@@ -561,7 +557,7 @@ static int finish_output(struct outfile *of, const char *what, int rc, char *err
     char *cerr = NULL;
 
     snprintf(name, sizeof name, "%s", outfile_name(of));
-    if (stop_requested || e == EINTR) {
+    if (interrupt_requested() || e == EINTR) {
         outfile_abort(of);
         free(err);
         if (strcmp(name, "stdout") == 0)
@@ -752,11 +748,7 @@ int main(int argc, char **argv)
         goto out;
     }
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    interrupt_install(stop_query);
     signal(SIGPIPE, SIG_IGN);
 
     struct store *st = NULL;
@@ -790,7 +782,7 @@ int main(int argc, char **argv)
         break;
     case CMD_RUN: {
         int src = do_scan(&c, st);
-        if (src == EXIT_USAGE || stop_requested) {
+        if (src == EXIT_USAGE || interrupt_requested()) {
             rc = src == EXIT_USAGE ? src : EXIT_FAIL; /* Ctrl-C stops the run */
             break;
         }

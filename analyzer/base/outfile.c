@@ -7,13 +7,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "interrupt.h"
 #include "xmem.h"
 
 struct outfile {
@@ -27,12 +27,6 @@ struct outfile {
     int err;         /* errno of the first failed write */
 };
 
-static volatile sig_atomic_t out_stop;
-
-void outfile_interrupt(void)
-{
-    out_stop = 1;
-}
 
 /* errf - a malloc'ed "PREFIX NAME: strerror(e)". */
 static char *errf(const char *prefix, const char *name, int e)
@@ -52,7 +46,7 @@ static ssize_t cookie_write(void *arg, const char *buf, size_t len)
 
     while (done < len) {
         ssize_t w;
-        if (out_stop) {
+        if (interrupt_requested()) {
             errno = EINTR;
         } else {
             w = write(of->fd, buf + done, len - done);
@@ -60,13 +54,13 @@ static ssize_t cookie_write(void *arg, const char *buf, size_t len)
                 done += (size_t)w;
                 continue;
             }
-            if (w < 0 && errno == EINTR && !out_stop)
+            if (w < 0 && errno == EINTR && !interrupt_requested())
                 continue;
             if (w == 0)
                 errno = EIO;
         }
         if (of->err == 0)
-            of->err = out_stop ? EINTR : errno;
+            of->err = interrupt_requested() ? EINTR : errno;
         return -1;
     }
     return (ssize_t)len;

@@ -11,8 +11,8 @@
  * Writes go through a stdio stream of our own (fopencookie) that remembers
  * the errno of the first failed write, so the message can name the cause
  * (ENOSPC, EFBIG, EPIPE) however many layers of buffering were in between,
- * and that fails every write with EINTR once outfile_interrupt() was called
- * (SIGINT/SIGTERM), so a renderer stops at its next write.
+ * and that fails every write with EINTR once a stop was requested
+ * (interrupt.h: SIGINT/SIGTERM), so a renderer stops at its next write.
  */
 #ifndef HV_OUTFILE_H
 #define HV_OUTFILE_H
@@ -49,7 +49,5 @@ int outfile_commit(struct outfile *of, int *errnum, char **err);
  * file (FILE untouched). Frees of; NULL is a no-op. */
 void outfile_abort(struct outfile *of);
 
-/* outfile_interrupt - signal-safe: every later write fails with EINTR. */
-void outfile_interrupt(void);
 
 #endif

@@ -14,7 +14,6 @@
 #include "resolve.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include "dna.h"
 #include "dnscache.h"
 #include "dnsmsg.h"
+#include "interrupt.h"
 #include "msg.h"
 #include "csvsql.h"
 #include "policy.h"
@@ -91,14 +91,6 @@ struct ctx {
     int dberr;                /* first SQLite failure seen in a callback */
 };
 
-static volatile sig_atomic_t resolve_stop;
-
-/* on_signal - ask the run to stop at the next safe point. */
-static void on_signal(int sig)
-{
-    (void)sig;
-    resolve_stop = 1;
-}
 
 void resolve_opts_init(struct resolve_opts *o)
 {
@@ -547,13 +539,13 @@ static int run_chunk(struct ctx *c, enum job_kind kind, struct job *jobs,
     for (size_t i = 0; i < n; i++)
         pending = pending || !jobs[i].done;
     if (pending && c->res != NULL && c->jobrc == HV_OK &&
-        resolver_run(c->res, &resolve_stop) != 0)
+        resolver_run(c->res, interrupt_flag()) != 0)
         rc = HV_EDNS;
     if (rc == HV_OK)
         rc = c->jobrc;
     /* Nothing more can come for what is still pending: defer it, unless
      * the run is being stopped (then the next run does it). */
-    for (size_t i = 0; rc == HV_OK && !resolve_stop && i < n; i++) {
+    for (size_t i = 0; rc == HV_OK && !interrupt_requested() && i < n; i++) {
         if (jobs[i].done)
             continue;
         rc = write_capped(c, kind, &jobs[i]) == 0 ? HV_OK : HV_EDB;
@@ -566,7 +558,7 @@ static int run_chunk(struct ctx *c, enum job_kind kind, struct job *jobs,
     } else {
         store_rollback(c->st);
     }
-    if (rc == HV_OK && resolve_stop)
+    if (rc == HV_OK && interrupt_requested())
         rc = HV_EINTR;
 out:
     c->jobs = NULL;
@@ -635,7 +627,7 @@ static int run_pass(struct ctx *c, enum resolvedb_work work, char **err)
         free(k2);
         return HV_EDB;
     }
-    while (rc == HV_OK && !resolve_stop) {
+    while (rc == HV_OK && !interrupt_requested()) {
         size_t n;
 
         fill.n = 0;
@@ -668,7 +660,7 @@ static int run_pass(struct ctx *c, enum resolvedb_work work, char **err)
     free(fill.jobs);
     free(k1);
     free(k2);
-    if (rc == HV_OK && resolve_stop)
+    if (rc == HV_OK && interrupt_requested())
         rc = HV_EINTR;
     return rc;
 }
@@ -845,7 +837,6 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
                 struct resolve_stats *out, char **err)
 {
     struct ctx c;
-    struct sigaction sa, old_int, old_term;
     int64_t run_id = 0;
     double t0 = mono();
     int rc;
@@ -869,12 +860,6 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
     clock_gettime(CLOCK_MONOTONIC, &c.t0);
     c.last_progress = c.t0;
 
-    resolve_stop = 0;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
 
     /* DNS first: a bad zone file or server list must fail before the
      * option signatures mark anything stale. */
@@ -944,8 +929,6 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
                  c.stats.cache_hits, c.stats.timeouts, c.stats.failures,
                  c.stats.elapsed);
 
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
     resolvedb_close(c.rdb);
     map_clear(&c);
     qtable_fini(&c.answers);

@@ -12,7 +12,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "interrupt.h"
 #include "lineio.h"
 #include "mixed.h"
 #include "msg.h"
@@ -33,12 +33,6 @@
 #define BATCH_LINES 250000   /* commit sessions this often inside a file */
 #define DETECT_LINES 20
 
-static volatile sig_atomic_t interrupted;
-
-void scan_interrupt(void)
-{
-    interrupted = 1;
-}
 
 void scan_opts_init(struct scan_opts *o)
 {
@@ -818,7 +812,7 @@ static void read_lines(struct file_scan *fs, struct hv_mixed *p)
         }
         if ((line.lineno & 4095) == 0) {
             progress_update(fs->pg, lineio_raw_offset(r), line.lineno);
-            if (interrupted)
+            if (interrupt_requested())
                 break;
         }
     }
@@ -892,7 +886,7 @@ static void commit_file(struct file_scan *fs)
     struct file_ctx *fc = &fs->fc;
     struct scan_stats *stats = fs->stats;
     struct store_source *src = &fs->src;
-    if (fc->db_rc == HV_OK && interrupted && fs->read_rc == LINEIO_OK) {
+    if (fc->db_rc == HV_OK && interrupt_requested() && fs->read_rc == LINEIO_OK) {
         /* stopped mid-file: keep what is stored, leave the resume point */
         stats->interrupted = true;
         if (!fs->emit)
@@ -974,7 +968,6 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
     struct inputs in = {0};
     int problems = 0, rc = HV_OK;
     memset(stats, 0, sizeof(*stats));
-    interrupted = 0;
     for (int i = 0; i < npaths; i++) {
         if (strcmp(paths[i], "-") == 0) {
             add_input(&in, "-", NULL, (size_t)i);
@@ -1003,7 +996,7 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
     struct squeue *sq = NULL;
     if (storing && rc == HV_OK && threads_ok())
         sq = squeue_new(st);
-    for (size_t i = 0; i < in.n && !interrupted && rc == HV_OK; i++) {
+    for (size_t i = 0; i < in.n && !interrupt_requested() && rc == HV_OK; i++) {
         int r = scan_file(st, sq, o, &in.v[i], stats, pg);
         if (r < 0) {
             rc = r;
@@ -1014,7 +1007,7 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
     }
     squeue_free(sq);
     progress_free(pg);
-    if (interrupted)
+    if (interrupt_requested())
         stats->interrupted = true;
     /* the join and the run's record belong to the load: a first load's
      * synced end (store_bulk_end) then covers them, and nothing is left for

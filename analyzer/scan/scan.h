@@ -68,7 +68,4 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
 /* scan_print_summary - the human summary on stderr (msg_info). */
 void scan_print_summary(const struct scan_stats *stats);
 
-/* scan_interrupt - ask a running scan to stop at the next line (signal-safe). */
-void scan_interrupt(void);
-
 #endif
