@@ -32,6 +32,7 @@
 #include "qtable.h"
 #include "resolvedb.h"
 #include "resolver.h"
+#include "rwriter.h"
 #include "xmem.h"
 #include "zonefile.h"
 
@@ -65,6 +66,7 @@ enum job_kind { JOB_CSA, JOB_DNA };
 struct ctx {
     struct store *st;
     struct resolvedb *rdb;    /* the result writers */
+    struct rwriter *wr;       /* writer thread (network runs), or NULL */
     const struct resolve_opts *o;
     struct dnscache *cache;
     struct zonefile *zf;
@@ -243,8 +245,12 @@ static bool lookup(void *arg, const char *q, int qtype,
         }
         if (!a->known && c->cache != NULL) {
             struct dnscache_entry e;
-            int r = dnscache_get(c->cache, q, qtype, c->now, c->o->max_age,
-                                 &e);
+            int r;
+            if (c->wr != NULL)
+                rwriter_lock(c->wr);
+            r = dnscache_get(c->cache, q, qtype, c->now, c->o->max_age, &e);
+            if (c->wr != NULL)
+                rwriter_unlock(c->wr);
             if (r == 1) {
                 set_known(a, e.status, e.answer, e.len, false);
                 c->stats.cache_hits++;
@@ -311,7 +317,10 @@ static void on_fetched(void *arg, const char *q, int qtype,
     else if (st != DNSQ_OK && st != DNSQ_NODATA && st != DNSQ_NXDOMAIN)
         c->stats.failures++;
     set_known(a, st, (unsigned char *)(uintptr_t)msg, len, true);
-    if (c->cache != NULL &&
+    if (c->cache != NULL && c->wr != NULL)
+        rwriter_put_cache(c->wr, q, qtype, st, rcode, msg, len,
+                          dnscache_ttl(st, ttl), c->now);
+    else if (c->cache != NULL &&
         dnscache_put(c->cache, q, qtype, st, rcode, msg, len,
                      dnscache_ttl(st, ttl), c->now) != 0 &&
         c->dberr == 0)
@@ -390,6 +399,10 @@ static int write_csa(struct ctx *c, const struct job *j,
         c->last_helo = xstrdup(j->helo);
         c->csa_names++;
     }
+    if (c->wr != NULL) {
+        rwriter_put_csa(c->wr, &row); /* failures come with the drain */
+        return HV_OK;
+    }
     return resolvedb_put_csa(c->rdb, &row);
 }
 
@@ -402,6 +415,8 @@ static int write_dna(struct ctx *c, const struct job *j,
     char g[2] = { 0, 0 };
     int rc;
 
+    if (c->wr != NULL)
+        rwriter_lock(c->wr);
     rc = resolvedb_clear_dna(c->rdb, j->helo);
     for (size_t i = 0; rc == HV_OK && i < r->n; i++) {
         const struct dna_service_result *sv = &r->svc[i];
@@ -419,6 +434,8 @@ static int write_dna(struct ctx *c, const struct job *j,
             c->now, c->now + result_ttl(c, defer, r->ttl)};
         rc = resolvedb_put_dna_result(c->rdb, &row);
     }
+    if (c->wr != NULL)
+        rwriter_unlock(c->wr);
     c->stats.names++;
     return rc;
 }
@@ -552,6 +569,10 @@ static int run_chunk(struct ctx *c, enum job_kind kind, struct job *jobs,
         jobs[i].done = true;
         c->done++;
     }
+    /* Everything queued is written before the commit (or the rollback). */
+    if (c->wr != NULL && rwriter_drain(c->wr) != HV_OK &&
+        (rc == HV_OK || rc == HV_EDNS))
+        rc = HV_EDB;
     if (rc == HV_OK || rc == HV_EDNS) {
         if (store_commit(c->st) != HV_OK)
             rc = HV_EDB;
@@ -878,6 +899,8 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
         *err = db_err(store_errmsg(st));
         rc = HV_EDB;
     }
+    if (rc == HV_OK && c.res != NULL)
+        c.wr = rwriter_new(st, c.cache, c.rdb);
     if (rc == HV_OK)
         rc = run_pass(&c, RESOLVEDB_PAIRS, err);
     if (rc == HV_OK)
@@ -887,6 +910,8 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
      * (the verdicts view): skip the pass. */
     if (rc == HV_OK && (o->naccreditors > 0 || o->trust_listed))
         rc = run_pass(&c, RESOLVEDB_HELOS, err);
+    rwriter_free(c.wr); /* drained by every chunk */
+    c.wr = NULL;
     if (c.progress_shown)
         progress(&c, true);
 

@@ -335,7 +335,17 @@ for part in resolve report; do
         echo "$part ($s, $st):"
         sed 's/^/    /' "$D/$part.out"
     } >> "$EXTRA"
-    row "$part" "see below ($s: $st)" "" "" "" ""
+    if [ $part = resolve ] && grep -q 'ratio heloval/dnsperf:' "$D/$part.out"; then
+        # The median of the paired rounds, with its target (bench-resolve.sh).
+        hq=$(awk '/^  heloval:/ { for (i = 1; i < NF; i++) if ($(i + 1) == "q/s;") print $i }' "$D/$part.out")
+        pq=$(awk '/^  dnsperf:/ { print $2 }' "$D/$part.out")
+        rr=$(awk '/ratio heloval\/dnsperf:/ { print $3 }' "$D/$part.out")
+        rv=$(awk '/ratio heloval\/dnsperf:/ { print $NF }' "$D/$part.out")
+        row "resolve vs dnsperf on a local NSD, queries per second (median of paired rounds; details below)" \
+            "$hq q/s" "$pq q/s" "${rr}x" ">= 0.5x" "$rv"
+    else
+        row "$part" "see below ($s: $st)" "" "" "" ""
+    fi
 done
 
 # ==== output =================================================================
