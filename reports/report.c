@@ -1069,9 +1069,12 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
         sqlite3_create_function(db, "hv_net", 1, fl, NULL, sql_net, NULL,
                                 NULL) != SQLITE_OK)
         return rpt_dberr(db, "report", err);
-    /* the work tables are scratch: keep them in memory, not in a file (a
-     * setting that fails only costs speed) */
-    rpt_exec_temp(db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536",
+    /* the work tables are scratch in a TEMP file (deleted when closed) with
+     * a bounded cache: in memory they grew with the pairs in range (250 MB
+     * at 1,000,000 sessions and 460,000 pairs), through a 32 MiB cache the
+     * peak stays near 50 MB for the same CPU time (a setting that fails
+     * only costs memory or speed) */
+    rpt_exec_temp(db, "PRAGMA temp_store=FILE; PRAGMA temp.cache_size=-32768",
                   NULL);
     int rc = read_warning(db, &r->warning, err);
     if (rc == HV_OK)
