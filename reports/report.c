@@ -5,7 +5,8 @@
  * client IP) pair: its session counts per MTA disposition, and its CSA,
  * DNA, verdict, HELO class, domain and network, looked up or computed once
  * per pair. Every table of the model is then one small GROUP BY over the
- * pairs, except the time series (one indexed aggregate per time bucket).
+ * pairs, except the time series (one pass over the sessions in range, each
+ * looked up in a C hash table of the pairs' verdicts).
  * Renderers live in report_<format>.c.
  *
  * Heuristics (documented in the README):
@@ -829,9 +830,153 @@ static const char sql_replies[] =
     " SELECT a.verdict, a.reply, a.n, a.m FROM a"
     " JOIN v ON v.verdict = a.verdict ORDER BY v.ord, a.n DESC, a.reply";
 
+/* ==== The time series ==== */
+
+/* A pair's verdict by its key (HELO, client IP, unobserved), in an
+ * open-addressing hash table built from hv_p: the time series looks every
+ * session's pair up here instead of in hv_p's index (ten times faster at
+ * 1,000,000 sessions). */
+struct vmap_ent {
+    char *key;       /* HELO NUL IP NUL unobs, owned; NULL: free slot */
+    size_t len;
+    int col;         /* the series column of the verdict, 0 for none */
+};
+struct vmap {
+    struct vmap_ent *e;
+    size_t cap, n;   /* cap a power of two, n < cap / 2 */
+};
+
+/* The verdicts the series counts, in the order of its columns 1..6. */
+static const char *const series_verdicts[] = {
+    "accept", "mark", "reject", "tempfail", "unresolved", "unevaluated",
+};
+#define SERIES_NV (sizeof(series_verdicts) / sizeof(series_verdicts[0]))
+
+/* vmap_key - the key of (helo, ip, unobs) into b (reset first). */
+static void vmap_key(struct fmt_buf *b, const char *helo, size_t hn,
+                     const char *ip, size_t in, int unobs)
+{
+    fmt_buf_reset(b);
+    fmt_buf_add(b, helo, hn);
+    fmt_buf_add(b, "", 1);
+    fmt_buf_add(b, ip, in);
+    fmt_buf_add(b, unobs ? "\0001" : "\0000", 2);
+}
+
+/* vmap_slot - the slot holding key, or the free slot where it belongs. */
+static struct vmap_ent *vmap_slot(const struct vmap *m, const char *key,
+                                  size_t len)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)key[i]) * 1099511628211ULL;
+    for (size_t i = (size_t)h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        struct vmap_ent *e = &m->e[i];
+        if (e->key == NULL ||
+            (e->len == len && memcmp(e->key, key, len) == 0))
+            return e;
+    }
+}
+
+/* vmap_put - key -> col (the table grows to stay under half full). */
+static void vmap_put(struct vmap *m, const char *key, size_t len, int col)
+{
+    if (2 * (m->n + 1) >= m->cap) {
+        struct vmap old = *m;
+        m->cap = old.cap ? 2 * old.cap : 1024;
+        m->e = xcalloc(m->cap, sizeof(*m->e));
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.e[i].key != NULL)
+                *vmap_slot(m, old.e[i].key, old.e[i].len) = old.e[i];
+        free(old.e);
+    }
+    struct vmap_ent *e = vmap_slot(m, key, len);
+    if (e->key == NULL) {
+        e->key = xmemdup0(key, len);
+        e->len = len;
+        m->n++;
+    }
+    e->col = col;
+}
+
+/* vmap_free - release every key and the table. */
+static void vmap_free(struct vmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->e[i].key);
+    free(m->e);
+    m->e = NULL;
+    m->cap = m->n = 0;
+}
+
+/* vmap_load - every pair of hv_p with its series column into m. */
+static int vmap_load(struct ctx *c, struct vmap *m, struct fmt_buf *key)
+{
+    sqlite3_stmt *q;
+    int rc = prep(c, "SELECT helo, ip, unobs, verdict FROM temp.hv_p", false,
+                  &q);
+    if (rc != HV_OK)
+        return rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(q, 3);
+        int col = 0;
+        for (size_t k = 0; v != NULL && k < SERIES_NV; k++)
+            if (strcmp(v, series_verdicts[k]) == 0)
+                col = (int)k + 1;
+        const char *h = (const char *)sqlite3_column_text(q, 0);
+        size_t hn = (size_t)sqlite3_column_bytes(q, 0);
+        const char *ip = (const char *)sqlite3_column_text(q, 1);
+        size_t in = (size_t)sqlite3_column_bytes(q, 1);
+        vmap_key(key, h != NULL ? h : "", hn, ip != NULL ? ip : "", in,
+                 sqlite3_column_int(q, 2));
+        vmap_put(m, fmt_buf_str(key), key->len, col);
+    }
+    rc = rpt_step_done(c->db, rc, "report query failed", c->err);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* series_count - one pass over the sessions in range (with a time): each
+ * counted in its bucket (of nb, from b0) under its pair's verdict column
+ * and in the total (column 7); counts is nb * 8, zeroed. */
+static int series_count(struct ctx *c, const struct vmap *m, long long b0,
+                        long long nb, long long *counts, struct fmt_buf *key)
+{
+    struct fmt_buf sql;
+    fmt_buf_init(&sql);
+    fmt_buf_puts(&sql, "SELECT s.ts, COALESCE(s.helo,''), s.ip, "
+                       HV_SQL_HELO_UNOBSERVED " FROM sessions s");
+    range_where(c, &sql, true);
+    sqlite3_stmt *q;
+    int rc = prep(c, fmt_buf_str(&sql), false, &q);
+    fmt_buf_free(&sql);
+    if (rc != HV_OK)
+        return rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        long long k = (sqlite3_column_int64(q, 0) - b0) / c->step;
+        if (k < 0 || k >= nb)
+            continue;
+        const char *h = (const char *)sqlite3_column_text(q, 1);
+        size_t hn = (size_t)sqlite3_column_bytes(q, 1);
+        const char *ip = (const char *)sqlite3_column_text(q, 2);
+        size_t in = (size_t)sqlite3_column_bytes(q, 2);
+        vmap_key(key, h != NULL ? h : "", hn, ip != NULL ? ip : "", in,
+                 sqlite3_column_int(q, 3));
+        const struct vmap_ent *e = vmap_slot(m, fmt_buf_str(key), key->len);
+        if (e->key == NULL)
+            continue; /* not a pair of hv_p: the join would drop it */
+        counts[k * 8 + e->col]++;
+        counts[k * 8 + 7]++;
+    }
+    rc = rpt_step_done(c->db, rc, "report query failed", c->err);
+    sqlite3_finalize(q);
+    return rc;
+}
+
 /* fill_series - the time series: one pass over the sessions in range,
- * grouped by bucket (no index needed), then every bucket from the first to
- * the last in order, empty ones as zero rows. */
+ * each counted in its bucket under its pair's verdict (hv_p, through a
+ * vmap), then every bucket from the first to the last in order (at most
+ * 20,000), empty ones as zero rows. */
 static int fill_series(struct ctx *c, struct rtable *t)
 {
     struct timespec t0;
@@ -839,35 +984,22 @@ static int fill_series(struct ctx *c, struct rtable *t)
     if (!c->has_span)
         return 0;
     long long b0 = c->first - ((c->first % c->step) + c->step) % c->step;
-    struct fmt_buf sql;
-    fmt_buf_init(&sql);
-    fmt_buf_printf(&sql,
-                   "SELECT (s.ts - %lld) / %lld,"
-                   " COALESCE(sum(p.verdict = 'accept'),0),"
-                   " COALESCE(sum(p.verdict = 'mark'),0),"
-                   " COALESCE(sum(p.verdict = 'reject'),0),"
-                   " COALESCE(sum(p.verdict = 'tempfail'),0),"
-                   " COALESCE(sum(p.verdict = 'unresolved'),0),"
-                   " COALESCE(sum(p.verdict = 'unevaluated'),0), count(*)"
-                   " FROM sessions s JOIN temp.hv_p p"
-                   " ON p.helo = COALESCE(s.helo,'') AND p.ip = s.ip"
-                   " AND p.unobs = " HV_SQL_HELO_UNOBSERVED,
-                   b0, c->step);
-    range_where(c, &sql, true);
-    fmt_buf_puts(&sql, " GROUP BY 1 ORDER BY 1");
-    sqlite3_stmt *q;
-    int rc = prep(c, fmt_buf_str(&sql), false, &q);
-    fmt_buf_free(&sql);
-    if (rc != HV_OK)
-        return rc;
-    rc = sqlite3_step(q);
-    for (long long b = b0, k = 0; b <= c->last && k < 20000; b += c->step, k++) {
-        while (rc == SQLITE_ROW && sqlite3_column_int64(q, 0) < k)
-            rc = sqlite3_step(q);
-        bool have = rc == SQLITE_ROW && sqlite3_column_int64(q, 0) == k;
+    long long nb = (c->last - b0) / c->step + 1;
+    if (nb > 20000)
+        nb = 20000;
+    struct vmap m = {NULL, 0, 0};
+    struct fmt_buf key;
+    fmt_buf_init(&key);
+    long long *counts = xcalloc((size_t)nb * 8, sizeof(*counts));
+    int rc = vmap_load(c, &m, &key);
+    if (rc == HV_OK)
+        rc = series_count(c, &m, b0, nb, counts, &key);
+    vmap_free(&m);
+    fmt_buf_free(&key);
+    for (long long k = 0; rc == HV_OK && k < nb; k++) {
         struct rcell *row = rt_row(t);
         char label[32];
-        time_t when = (time_t)b;
+        time_t when = (time_t)(b0 + k * c->step);
         struct tm tm;
         gmtime_r(&when, &tm);
         strftime(label, sizeof(label), c->step == 3600 ? "%Y-%m-%dT%H:00Z" : "%Y-%m-%d",
@@ -876,17 +1008,13 @@ static int fill_series(struct ctx *c, struct rtable *t)
         row[0].n = strlen(label);
         row[0].s = xmemdup0(label, row[0].n);
         for (size_t i = 1; i < t->ncols; i++) {
-            if (have) {
-                cell_set(&row[i], t->types[i], q, (int)i);
-            } else {
-                row[i].type = t->types[i];
-                row[i].i = 0;
-            }
+            row[i].type = t->types[i];
+            row[i].i = counts[k * 8 + (long long)i];
         }
     }
-    if (rc == SQLITE_ROW)
-        rc = SQLITE_DONE;
-    return fill_done(c, t, q, rc, &t0);
+    free(counts);
+    timing(t->key, &t0);
+    return rc;
 }
 
 /* time_span - first and last session time in range (the ts index makes
@@ -1067,9 +1195,12 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
         sqlite3_create_function(db, "hv_net", 1, fl, NULL, sql_net, NULL,
                                 NULL) != SQLITE_OK)
         return rpt_dberr(db, "report", err);
-    /* the work tables are scratch: keep them in memory, not in a file (a
-     * setting that fails only costs speed) */
-    rpt_exec_temp(db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536",
+    /* the work tables are scratch in a TEMP file (deleted when closed) with
+     * a bounded cache: in memory they grew with the pairs in range (250 MB
+     * at 1,000,000 sessions and 460,000 pairs), through a 32 MiB cache the
+     * peak stays near 50 MB for the same CPU time (a setting that fails
+     * only costs memory or speed) */
+    rpt_exec_temp(db, "PRAGMA temp_store=FILE; PRAGMA temp.cache_size=-32768",
                   NULL);
     int rc = read_warning(db, &r->warning, err);
     if (rc == HV_OK)

@@ -11,8 +11,8 @@
  * a format-neutral model of named tables, rendered as text, csv, json or
  * html by report_text.c, report_csv.c, report_json.c and report_html.c.
  * The store is only read: the work table lives in the connection's TEMP
- * schema (in memory: PRAGMA temp_store=MEMORY, cache_size 64 MiB are set
- * on the connection) and is dropped before returning; a --policy file is
+ * schema (a temporary file: PRAGMA temp_store=FILE, temp.cache_size 32 MiB
+ * are set on the connection) and is dropped before returning; a --policy file is
  * loaded into a TEMP table too and never written to the database.
  *
  * Every string taken from the store is attacker-controlled and is escaped

@@ -35,6 +35,19 @@ cmp -s "$D/postfix-a.log" "$D/hash.log" && ok hashseed || fail hashseed "PYTHONH
 $GENLOG --format postfix --sessions 150 --seed 5 --truth "$D/short.tsv" > /dev/null
 check_eq prefix "$(cksum < "$D/short.tsv")" "$(head -n 151 "$D/postfix-a.tsv" | cksum)"
 
+# --gap spreads the sessions: 1000 at 129.6 s apart on average span about
+# a day and a half (the last line on Nov 2), at the default 0.8 s a quarter
+# of an hour (Nov 1); a gap that is not positive is refused
+$GENLOG --format postfix --sessions 1000 --seed 5 --gap 129.6 > "$D/gap.log"
+check_eq gap-first-day "$(head -n 1 "$D/gap.log" | cut -c1-6)" "Nov  1"
+check_eq gap-last-day "$(tail -n 1 "$D/gap.log" | cut -c1-6)" "Nov  2"
+check_eq gap-default-last-day "$($GENLOG --format postfix --sessions 1000 --seed 5 | tail -n 1 | cut -c1-6)" "Nov  1"
+if $GENLOG --format postfix --sessions 10 --gap 0 > /dev/null 2>&1; then
+    fail gap-zero "--gap 0 accepted"
+else
+    ok gap-zero
+fi
+
 # ==== the truth file: header, six columns, its vocabulary
 check_eq truth-header "$(head -n 1 "$D/postfix-a.tsv")" \
     "$(printf 'session_no\tip\thelo_sent\thelo_seen\thelo_origin\tdisposition')"

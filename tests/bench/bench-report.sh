@@ -1,87 +1,165 @@
 #!/bin/sh
-# bench-report.sh - time `heloval report` in each format, and the exports,
-# over BENCH_REPORT_SESSIONS (default 1,000,000) synthetic sessions inserted
-# by SQL into a database created by `heloval scan` (faster than generating
-# and parsing a log: this measures the report, not the scan). 50,000
-# distinct HELOs, about 60,000 CSA results, DNA for a tenth of the names,
-# 30 days. Not part of `make test`; run from the repo top after `make`.
-# Prints one line per measurement: "report <format> <seconds> s".
+# bench-report.sh - time `heloval report` in each format, a two-day window
+# and the exports against the scan that filled the database (issue 15).
+#
+# Input: tests/tools/genlog.py --format postfix, BENCH_REPORT_SESSIONS
+# sessions (default 1,000,000) spread over 30 days (--gap), scanned by
+# `heloval scan` (the reference: median of 3 scans of a fresh database),
+# then resolved offline with a generated zone file (one zone per top-level
+# domain of the HELOs: for each HELO name, by a hash of it, an SRV that
+# authorizes its address, one that denies, one whose address does not
+# match, or nothing; a DNA TXT record for some) so that CSA and DNA tables
+# are filled as after a real resolve. Each report format, the 2-day window,
+# `export sessions` and `export verdicts` take the median of 3 runs.
+# Not part of `make test`; run from the repo top after `make`.
+#
+# Prints the timings and then ratio lines with their targets:
+#   ratio <what> <value> target <op limit> ok|MISSED
+# report/scan <= 1.0 (each format), peak RSS < 100 MB (largest of all
+# report and export runs), window/full < 0.1, verdicts/sessions <= 2.0.
+#
+# Environment: BENCH_REPORT_SESSIONS, HELOVAL, GENLOG, BENCH_REPORT_KEEP=DIR
+# (keep and reuse the generated log and database there).
 set -e
-HELOVAL=${HELOVAL:-$PWD/heloval}
+TOP=$(pwd)
+HELOVAL=${HELOVAL:-$TOP/heloval}
+GENLOG=${GENLOG:-$TOP/tests/tools/genlog.py}
 N=${BENCH_REPORT_SESSIONS:-1000000}
-D=$(mktemp -d /tmp/heloval-bench-report.XXXXXX)
-trap 'rm -rf "$D"' EXIT
+if [ -n "${BENCH_REPORT_KEEP:-}" ]; then
+    D=$BENCH_REPORT_KEEP
+    mkdir -p "$D"
+else
+    D=$(mktemp -d /tmp/heloval-bench-report.XXXXXX)
+    trap 'rm -rf "$D"' EXIT INT TERM
+fi
 export LC_ALL=C TZ=UTC
 
-now() { date +%s.%N; }
-elapsed() { echo "$1 $2" | awk '{printf "%.2f", $2 - $1}'; }
-# timed LABEL CMD... - run CMD and print wall and CPU seconds and peak RSS
-# (/usr/bin/time, package `time`; wall time only without it).
-timed() {
-    label=$1; shift
-    if [ -x /usr/bin/time ]; then
-        /usr/bin/time -f "%e %U %S %M" -o "$D/time" "$@"
-        read -r wall usr sys rss < "$D/time"
-        echo "$label: $wall s wall, $(echo "$usr $sys" | awk '{printf "%.2f", $1 + $2}') s CPU, $((rss / 1024)) MB peak RSS"
-    else
-        t0=$(now); "$@"; t1=$(now)
-        echo "$label: $(elapsed "$t0" "$t1") s wall"
+# calc EXPR - floating point through awk
+calc() { awk "BEGIN { v = ($1); printf \"%.2f\", v }"; }
+
+# median3 A B C - the middle value
+median3() { printf '%s\n%s\n%s\n' "$1" "$2" "$3" | sort -n | sed -n 2p; }
+
+# once CMD... - run CMD under /usr/bin/time; set WALL (s) and RSS (MB)
+once() {
+    if ! /usr/bin/time -f "%e %M" -o "$D/time" "$@" > "$D/out" 2>&1; then
+        echo "bench-report: failed: $*" >&2
+        sed -n 1,5p "$D/out" >&2
+        exit 1
     fi
+    read -r WALL RSS < "$D/time"
+    RSS=$((RSS / 1024))
 }
 
-: > "$D/empty.log"
-"$HELOVAL" scan --db "$D/b.db" --format postfix --year 2026 -q --no-progress "$D/empty.log"
-t0=$(now)
-sqlite3 "$D/b.db" > /dev/null <<EOF
-PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;
-BEGIN;
-INSERT INTO sources(id,path,fingerprint,fp_len,format,lines_read)
-  VALUES(1000,'bench/mail.log','bench',4096,'postfix',$N * 6);
-INSERT INTO source_skips VALUES(1000,'malformed',17);
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N),
- k AS (SELECT i, (i * 7919) % 50000 AS h FROM n)
-INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,disposition,messages)
-SELECT (1000 << 32) | (i * 6), 1000, i * 6, 1793491200 + (i * 2592000) / $N, 'postfix',
-  CASE WHEN h % 9 = 0 THEN printf('2001:db8:%x::%x', h % 4096, i % 3)
-       ELSE printf('198.%d.%d.%d', h % 200, (h / 200) % 256, i % 3) END,
-  CASE WHEN h % 20 = 0 THEN NULL WHEN h % 20 = 1 THEN printf('WIN-%d', h)
-       WHEN h % 20 = 2 THEN printf('[192.0.2.%d]', h % 256)
-       ELSE printf('mail%d.d%d.example', h, h % 5000) END,
-  CASE WHEN h % 20 = 0 THEN NULL ELSE 'log' END, '',
-  CASE i % 10 WHEN 0 THEN 'rejected' WHEN 1 THEN 'deferred' WHEN 2 THEN 'lost'
-       WHEN 3 THEN 'unknown' ELSE 'accepted' END,
-  CASE WHEN i % 10 >= 4 THEN 1 + i % 3 ELSE 0 END
-FROM k;
-INSERT INTO csa(helo,ip,status,reason,record,evaluated_at,expires_at)
-SELECT helo, ip,
-  CASE x WHEN 0 THEN 'ok' WHEN 1 THEN 'fail' WHEN 2 THEN 'unknown' ELSE 'defer' END,
-  CASE x WHEN 0 THEN 'authorized' WHEN 1 THEN 'mismatch' WHEN 2 THEN 'no-record'
-       ELSE 'srv-lookup-failed' END,
-  CASE WHEN x < 2 THEN '_client._smtp.' || helo || '. SRV 1 2 0 ' || helo || '.' END,
-  0, 0
-FROM (SELECT DISTINCT COALESCE(helo,'') AS helo, ip,
-      (length(helo) + length(ip)) % 5 AS x FROM sessions WHERE source_id = 1000)
-WHERE x < 4;
-INSERT INTO dna_result(helo,status,grade,service,evaluated_at,expires_at)
-SELECT helo, CASE WHEN length(helo) % 2 THEN 'recommended' ELSE 'not-recommended' END,
-  CASE WHEN length(helo) % 2 THEN 'A' ELSE 'D' END, 'dna.example', 0, 0
-FROM (SELECT DISTINCT helo FROM csa WHERE helo LIKE 'mail%0.%');
--- the indexes heloval resolve adds before any report
-CREATE INDEX IF NOT EXISTS sessions_ts ON sessions(ts);
-CREATE INDEX IF NOT EXISTS resolve_helo_ip ON sessions(helo, ip);
-COMMIT;
-EOF
-t1=$(now)
-echo "bench-report: $N sessions, $(sqlite3 "$D/b.db" 'SELECT count(*) FROM csa') CSA rows" \
-     "inserted in $(elapsed "$t0" "$t1") s"
+# timed3 VAR LABEL PREP CMD... - median of 3 runs of CMD (PREP evaluated
+# before each); prints a line, sets VAR to the median seconds and raises
+# PEAK to the largest RSS seen.
+PEAK=0
+timed3() {
+    _var=$1 _label=$2 _prep=$3
+    shift 3
+    _w="" _r=0
+    for _i in 1 2 3; do
+        eval "$_prep"
+        once "$@"
+        _w="$_w $WALL"
+        [ "$RSS" -gt "$_r" ] && _r=$RSS
+    done
+    # shellcheck disable=SC2086
+    _m=$(median3 $_w)
+    echo "$_label: $_m s (median of$_w), $_r MB peak RSS"
+    eval "$_var=\$_m; _rss=\$_r"
+}
+
+# ratio WHAT VALUE OP LIMIT - one ratio line with its verdict
+ratio() {
+    if [ "$(awk "BEGIN { print ($2 $3 $4) ? 1 : 0 }")" = 1 ]; then v=ok; else v=MISSED; fi
+    echo "ratio $1 $2 target $3 $4 $v"
+}
+
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ==== input: N sessions over 30 days
+GAP=$(awk "BEGIN { printf \"%.6f\", 30 * 86400 / $N }")
+if [ ! -s "$D/mail.log" ]; then
+    python3 "$GENLOG" --format postfix --sessions "$N" --gap "$GAP" > "$D/mail.log"
+fi
+cat "$D/mail.log" > /dev/null    # page cache
+
+# ==== the reference: scan into a fresh database
+fresh() { rm -f "$D/b.db" "$D/b.db-wal" "$D/b.db-shm" "$D/b.db.lock"; }
+timed3 SCAN "scan ($N sessions, $(wc -l < "$D/mail.log") lines)" fresh \
+    "$HELOVAL" scan --db "$D/b.db" --year 2026 -q --no-progress "$D/mail.log"
+
+# ==== a zone file answering for every HELO name, then resolve
+sqlite3 "$D/b.db" "SELECT helo, min(ip) FROM sessions WHERE helo LIKE '%_._%'
+    AND helo NOT LIKE '[%' AND helo NOT GLOB '*[^A-Za-z0-9.-]*' GROUP BY helo" |
+awk -F'|' '
+function h(s,   i, v) { v = 0; for (i = 1; i <= length(s); i++) v = (v * 31 + index("abcdefghijklmnopqrstuvwxyz0123456789.-", substr(s, i, 1))) % 1000003; return v }
+{
+    name = tolower($1); ip = $2
+    if (name in seen) next
+    seen[name] = 1
+    n = split(name, part, ".")
+    tld = part[n]
+    if (!(tld in tlds)) { tlds[tld] = 1; order[++nt] = tld }
+    k = h(name) % 10
+    rr = (ip ~ /:/) ? "AAAA" : "A"
+    other = (ip ~ /:/) ? "2001:db8:ffff::1" : "192.0.2.254"
+    if (k < 4)      { rec[tld] = rec[tld] "_client._smtp." name ". 3600 IN SRV 1 2 0 " name ".\n" name ". 3600 IN " rr " " ip "\n" }
+    else if (k < 5) { rec[tld] = rec[tld] "_client._smtp." name ". 3600 IN SRV 1 1 0 " name ".\n" name ". 3600 IN " rr " " ip "\n" }
+    else if (k < 6) { rec[tld] = rec[tld] "_client._smtp." name ". 3600 IN SRV 1 2 0 " name ".\n" name ". 3600 IN " rr " " other "\n" }
+    if (k < 2) { rec[tld] = rec[tld] name ". 3600 IN PTR _VOUCH._SMTP.dna.example.\n"
+                 dna = dna name ".dna.example. 3600 IN TXT \"MARID,1," substr("ABCD", h(name) % 4 + 1, 1) "\"\n" }
+}
+END {
+    for (i = 1; i <= nt; i++) {
+        t = order[i]
+        if (t == "example") continue
+        print t ". 3600 IN SOA ns1." t ". hostmaster." t ". 1 7200 3600 1209600 300"
+        print t ". 3600 IN NS ns1." t "."
+        printf "%s", rec[t]
+    }
+    print "dna.example. 3600 IN SOA ns1.dna.example. hostmaster.dna.example. 1 7200 3600 1209600 300"
+    print "dna.example. 3600 IN NS ns1.dna.example."
+    printf "%s", dna
+}' > "$D/bench.zone"
+t0=$(date +%s.%N)
+"$HELOVAL" resolve --db "$D/b.db" --dns-zone "$D/bench.zone" --accreditor dna.example \
+    -q --no-progress > "$D/resolve.out" 2>&1 || {
+    echo "bench-report: resolve failed:" >&2
+    sed -n 1,5p "$D/resolve.out" >&2
+    exit 1
+}
+t1=$(date +%s.%N)
+echo "resolve (zone file, $(grep -c ' SRV ' "$D/bench.zone") SRV records): $(calc "$t1 - $t0") s"
+echo "csa results: $(sqlite3 "$D/b.db" "SELECT group_concat(status || ' ' || n, ', ')
+    FROM (SELECT status, count(*) AS n FROM csa GROUP BY status)")"
+echo "dna results: $(sqlite3 "$D/b.db" "SELECT count(*) FROM dna_result")"
+
+# ==== reports and exports
+RPEAK=0
 for f in text csv json html; do
-    timed "report --format $f" "$HELOVAL" report --db "$D/b.db" --format $f -o "$D/r.$f"
+    timed3 "T_$f" "report --format $f" : \
+        "$HELOVAL" report --db "$D/b.db" --format $f -o "$D/r.$f"
+    [ "$_rss" -gt "$RPEAK" ] && RPEAK=$_rss
 done
-timed "report --format json --since/--until (2 of 30 days)" "$HELOVAL" report \
-    --db "$D/b.db" --format json --since 2026-11-10 --until 2026-11-12 -o "$D/r2.json"
+timed3 WIN "report --format json --since/--until (2 of 30 days)" : \
+    "$HELOVAL" report --db "$D/b.db" --format json --since 2026-11-10 --until 2026-11-12 \
+    -o "$D/r2.json"
+[ "$_rss" -gt "$RPEAK" ] && RPEAK=$_rss
 for w in sessions verdicts; do
-    timed "export $w --format tsv ($N rows)" "$HELOVAL" export $w --db "$D/b.db" \
-        --format tsv -o "$D/e.tsv"
+    timed3 "E_$w" "export $w --format tsv" : \
+        "$HELOVAL" export $w --db "$D/b.db" --format tsv -o "$D/e.tsv"
+    [ "$_rss" -gt "$RPEAK" ] && RPEAK=$_rss
 done
+
+# ==== ratios with their targets
+for f in text csv json html; do
+    eval "t=\$T_$f"
+    ratio "report-$f/scan" "$(calc "$t / $SCAN")" "<=" 1.0
+done
+ratio "peak-rss-MB(reports+exports)" "$RPEAK" "<" 100
+ratio "window-2d/full-json" "$(calc "$WIN / $T_json")" "<" 0.1
+ratio "export-verdicts/export-sessions" "$(calc "$E_verdicts / $E_sessions")" "<=" 2.0

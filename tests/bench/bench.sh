@@ -12,7 +12,9 @@
 #   memory  peak RSS of the Postfix scan at 50,000 and 200,000 sessions
 #           (/usr/bin/time -f %M): streaming means it should barely grow;
 #   resolve tests/bench/bench-resolve.sh and report tests/bench/bench-report.sh when
-#           present (other scripts; their lines are printed as they come).
+#           present (other scripts; their lines are printed below the table,
+#           and their "ratio WHAT VALUE target OP LIMIT ok|MISSED" lines
+#           become table rows).
 # Runs under 2 s take the best of 5, under 20 s the best of 3 (the machine is
 # shared and noisy); a run over 20 s is taken once. grep and the scan it is
 # compared with take turns, nine rounds, so a change in load hits both. Everything runs under
@@ -346,6 +348,11 @@ for part in resolve report; do
     else
         row "$part" "see below ($s: $st)" "" "" "" ""
     fi
+    # bench-report.sh's "ratio WHAT VALUE target OP LIMIT VERDICT" lines
+    # become table rows
+    [ $part = report ] &&
+        awk '$1 == "ratio" { printf "%s %s|||%s|%s %s|%s\n", "'"$part"'", $2, $3, $5, $6, $7 }' \
+            "$D/$part.out" >> "$ROWS"
 done
 
 # ==== output =================================================================

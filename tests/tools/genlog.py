@@ -5,7 +5,7 @@
 Usage:
   python3 tests/tools/genlog.py --format postfix|exim|sendmail|mbox
       [--sessions N] [--seed S] [--domains D] [--truth FILE]
-      [--start EPOCH] [--exim-pid] > output
+      [--start EPOCH] [--gap SECONDS] [--exim-pid] > output
 
 Writes N SMTP sessions (mbox: N messages) as the MTA writes them, with the
 noise around them: Postfix smtpd, postscreen, cleanup, qmgr, local/lmtp/smtp
@@ -23,6 +23,8 @@ same sessions as any longer run with the same seed.
 
 --start EPOCH  time of the first session (default 2026-11-01T00:00:00Z);
                syslog lines carry no year (scan them with --year).
+--gap SECONDS  mean time between two sessions' starts (default 0.8; 1,000,000
+               sessions over 30 days take --gap 2.592).
 --exim-pid     Exim with log_selector +pid and without +incoming_port:
                every line carries [pid], host fields have no port, and a
                client without a reverse name gets Exim's "no host name found
@@ -375,6 +377,7 @@ class Gen:
         self.domains = make_domains(self.r, max(1, args.domains))
         self.pop = Population(self.r, self.domains)
         self.start = args.start
+        self.gap = args.gap
         self.out = out
         self.exim_pid = args.exim_pid
         self.serial = 0
@@ -1073,13 +1076,14 @@ class Mbox:
 
 
 def drive(fmt, g, n, truth):
-    """n sessions, one every 0.8 s on average; a client has one connection
-    at a time (so that no two sessions share a key the readers use)."""
+    """n sessions, one every g.gap seconds on average (default 0.8); a
+    client has one connection at a time (so that no two sessions share a key
+    the readers use)."""
     r = g.r
     t = 0.0
     busy = {}   # client address -> end of its last session
     for i in range(n):
-        t += r.expovariate(1 / 0.8)
+        t += r.expovariate(1 / g.gap)
         if fmt.tl is not None:
             fmt.tl.flush(t)
         fmt.noise(t)
@@ -1106,8 +1110,11 @@ def main():
     ap.add_argument("--domains", type=int, default=2000)
     ap.add_argument("--truth")
     ap.add_argument("--start", type=int, default=DEFAULT_START)
+    ap.add_argument("--gap", type=float, default=0.8)
     ap.add_argument("--exim-pid", action="store_true")
     a = ap.parse_args()
+    if not a.gap > 0:
+        ap.error("--gap must be a positive number of seconds")
     out = open(sys.stdout.fileno(), "w", buffering=1 << 20, encoding="utf-8",
                newline="\n", closefd=False)
     truth = open(a.truth, "w", encoding="utf-8", newline="\n") if a.truth else None
