@@ -13,6 +13,7 @@
 #include "fmt.h"
 #include "csvsql.h"
 #include "policy.h"
+#include "readviews.h"
 #include "msg.h"
 #include "report.h"
 #include "rptsql.h"
@@ -59,7 +60,7 @@ static const char *const session_cols[] = {
 static const char sql_sessions[] =
     "SELECT src.path, s.line, s.ts, s.mta, s.ip, COALESCE(s.helo,''),"
     " s.rdns, s.disposition, s.messages"
-    " FROM sessions s JOIN sources src ON src.id = s.source_id"
+    " FROM rv_sessions s JOIN rv_sources src ON src.id = s.source_id"
     SOURCE_RANGE " ORDER BY s.id";
 
 /* The joins of the `verdicts` view (analyzer/store/schema.c), restricted to one
@@ -77,10 +78,10 @@ static const char sql_verdicts[] =
     " CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN '' ELSE"
     " COALESCE(hv_smtp_reply(p.action, c.status, c.reason,"
     " COALESCE(d.status,'unknown'), d.service, COALESCE(s.helo,''), ?2),'') END"
-    " FROM sessions s JOIN sources src ON src.id = s.source_id"
-    " LEFT JOIN csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
-    " LEFT JOIN dna_result d ON d.helo = COALESCE(s.helo,'')"
-    " LEFT JOIN policy p ON p.csa_status = c.status"
+    " FROM rv_sessions s JOIN rv_sources src ON src.id = s.source_id"
+    " LEFT JOIN rv_csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
+    " LEFT JOIN rv_dna_result d ON d.helo = COALESCE(s.helo,'')"
+    " LEFT JOIN rv_policy p ON p.csa_status = c.status"
     "  AND p.dna_status = COALESCE(d.status,'unknown')"
     SOURCE_RANGE " ORDER BY s.id";
 
@@ -164,8 +165,10 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     struct fmt_buf b;
     int rc;
     fmt_buf_init(&b);
-    rc = rpt_prepare(db, "SELECT id FROM sources ORDER BY path, id", &paths,
-                     err);
+    rc = readviews_create(db, err);
+    if (rc == HV_OK)
+        rc = rpt_prepare(db, "SELECT id FROM rv_sources ORDER BY path, id", &paths,
+                         err);
     if (rc == HV_OK)
         rc = rpt_prepare(db, sql, &q, err);
     if (rc != HV_OK)

@@ -34,6 +34,7 @@
 #include "heloname.h"
 #include "msg.h"
 #include "policy.h"
+#include "readviews.h"
 #include "rptsql.h"
 #include "tstamp.h"
 #include "xmem.h"
@@ -459,7 +460,7 @@ static int warn_trust_listed(struct ctx *c)
     int rc;
 
     if (rpt_prepare(c->db,
-                    "SELECT 1 FROM meta WHERE key = 'dna_opts'"
+                    "SELECT 1 FROM rv_meta WHERE key = 'dna_opts'"
                     " AND value LIKE 'trust=1 %'",
                     &q, NULL) != HV_OK)
         return HV_OK; /* no meta table: nothing was resolved */
@@ -503,7 +504,7 @@ static const char *load_policy(struct ctx *c)
     struct policy pol;
     if (c->o->policy_file == NULL) {
         c->r->policy = "database";
-        return "main.policy";
+        return "rv_policy";
     }
     c->rc = policy_load(c->o->policy_file, &pol, c->err);
     if (c->rc != HV_OK)
@@ -625,14 +626,14 @@ static int make_work(struct ctx *c)
         "  sum(s.helo_from = 'received') AS n_recv,"
         "  sum(s.helo_from = 'implied') AS n_impl,"
         "  sum(s.helo_from = 'none') AS n_none"
-        "  FROM sessions s");
+        "  FROM rv_sessions s");
     range_where(c, &sql, false);
     /* the inner GROUP BY sees every session and carries few expressions;
      * NULL and '' HELOs meet in the outer one, which sees one row per
      * pair */
     fmt_buf_puts(&sql, " GROUP BY s.helo, s.ip, 3) GROUP BY 1, 2, 3) q"
-                       " LEFT JOIN csa c ON c.helo = q.helo AND c.ip = q.ip"
-                       " LEFT JOIN dna_result d ON d.helo = q.helo"
+                       " LEFT JOIN rv_csa c ON c.helo = q.helo AND c.ip = q.ip"
+                       " LEFT JOIN rv_dna_result d ON d.helo = q.helo"
                        " LEFT JOIN ");
     fmt_buf_puts(&sql, pt);
     fmt_buf_puts(&sql, " p ON p.csa_status = c.status"
@@ -665,9 +666,9 @@ static void drop_work(sqlite3 *db)
 
 static const char sql_summary[] =
     "SELECT"
-    " (SELECT count(*) FROM sources) AS files,"
-    " (SELECT COALESCE(sum(lines_read),0) FROM sources) AS lines,"
-    " (SELECT COALESCE(sum(count),0) FROM source_skips"
+    " (SELECT count(*) FROM rv_sources) AS files,"
+    " (SELECT COALESCE(sum(lines_read),0) FROM rv_sources) AS lines,"
+    " (SELECT COALESCE(sum(count),0) FROM rv_source_skips"
     "  WHERE reason <> 'other-program') AS lines_skipped,"
     " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', :first, 'unixepoch'),'')"
     "  AS first_session,"
@@ -691,17 +692,17 @@ static const char sql_summary[] =
     "  AS accepted_unevaluated,"
     " COALESCE(sum(CASE WHEN csa_status IS NOT NULL AND NOT unobs THEN n END),0)"
     "  AS resolved_sessions,"
-    " (SELECT count(*) FROM resolve_runs) AS dns_runs,"
-    " (SELECT COALESCE(sum(names),0) FROM resolve_runs) AS dns_names,"
-    " (SELECT COALESCE(sum(queries),0) FROM resolve_runs) AS dns_queries,"
-    " (SELECT COALESCE(sum(cache_hits),0) FROM resolve_runs)"
+    " (SELECT count(*) FROM rv_resolve_runs) AS dns_runs,"
+    " (SELECT COALESCE(sum(names),0) FROM rv_resolve_runs) AS dns_names,"
+    " (SELECT COALESCE(sum(queries),0) FROM rv_resolve_runs) AS dns_queries,"
+    " (SELECT COALESCE(sum(cache_hits),0) FROM rv_resolve_runs)"
     "  AS dns_cache_hits,"
-    " (SELECT COALESCE(sum(timeouts),0) FROM resolve_runs) AS dns_timeouts,"
-    " (SELECT COALESCE(sum(failures),0) FROM resolve_runs) AS dns_failures"
+    " (SELECT COALESCE(sum(timeouts),0) FROM rv_resolve_runs) AS dns_timeouts,"
+    " (SELECT COALESCE(sum(failures),0) FROM rv_resolve_runs) AS dns_failures"
     " FROM temp.hv_p";
 
 static const char sql_skips[] =
-    "SELECT reason, sum(count) FROM source_skips GROUP BY reason"
+    "SELECT reason, sum(count) FROM rv_source_skips GROUP BY reason"
     " ORDER BY reason";
 
 /* sessions per source: a session id is (source_id << 32) | line, so each
@@ -709,15 +710,15 @@ static const char sql_skips[] =
 static void sql_sources(struct ctx *c, struct fmt_buf *b)
 {
     fmt_buf_puts(b, "SELECT src.path, COALESCE(src.format,''), src.lines_read,"
-                    " (SELECT COALESCE(sum(count),0) FROM source_skips k"
+                    " (SELECT COALESCE(sum(count),0) FROM rv_source_skips k"
                     "  WHERE k.source_id = src.id AND k.reason <> 'other-program'),"
-                    " (SELECT count(*) FROM sessions s WHERE"
+                    " (SELECT count(*) FROM rv_sessions s WHERE"
                     "  s.id >= (src.id << 32) AND s.id < ((src.id + 1) << 32)");
     if (c->o->since != LLONG_MIN)
         fmt_buf_printf(b, " AND s.ts >= %lld", c->o->since);
     if (c->o->until != LLONG_MAX)
         fmt_buf_printf(b, " AND s.ts < %lld", c->o->until);
-    fmt_buf_puts(b, ") FROM sources src ORDER BY src.path, src.id");
+    fmt_buf_puts(b, ") FROM rv_sources src ORDER BY src.path, src.id");
 }
 
 static const char sql_verdicts[] =
@@ -779,8 +780,8 @@ static const char sql_impact[] =
     "  sum(" nsess ") AS sessions, " msgs " AS messages, min(" ex ") AS ex"   \
     "  FROM temp.hv_p WHERE verdict = '" verdict "' AND " nsess " > 0"        \
     "  GROUP BY domain, why) g"                                               \
-    " JOIN sessions r ON r.id = g.ex"                                         \
-    " JOIN sources src ON src.id = r.source_id"                               \
+    " JOIN rv_sessions r ON r.id = g.ex"                                         \
+    " JOIN rv_sources src ON src.id = r.source_id"                               \
     " ORDER BY g.messages DESC, g.sessions DESC, g.domain, g.why"             \
     " LIMIT :top"
 
@@ -945,7 +946,7 @@ static int series_count(struct ctx *c, const struct vmap *m, long long b0,
     struct fmt_buf sql;
     fmt_buf_init(&sql);
     fmt_buf_puts(&sql, "SELECT s.ts, COALESCE(s.helo,''), s.ip, "
-                       HV_SQL_HELO_UNOBSERVED " FROM sessions s");
+                       HV_SQL_HELO_UNOBSERVED " FROM rv_sessions s");
     range_where(c, &sql, true);
     sqlite3_stmt *q;
     int rc = prep(c, fmt_buf_str(&sql), false, &q);
@@ -1024,7 +1025,7 @@ static int time_span(struct ctx *c)
 {
     struct fmt_buf sql;
     fmt_buf_init(&sql);
-    fmt_buf_puts(&sql, "SELECT min(s.ts), max(s.ts) FROM sessions s");
+    fmt_buf_puts(&sql, "SELECT min(s.ts), max(s.ts) FROM rv_sessions s");
     range_where(c, &sql, false);
     sqlite3_stmt *q;
     int rc = prep(c, fmt_buf_str(&sql), false, &q);
@@ -1152,7 +1153,7 @@ static int read_warning(sqlite3 *db, char **out, char **err)
     int rc;
 
     *out = NULL;
-    if (rpt_prepare(db, "SELECT value FROM meta"
+    if (rpt_prepare(db, "SELECT value FROM rv_meta"
                         " WHERE key = 'resolve_warning'",
                     &s, NULL) != HV_OK)
         return HV_OK;
@@ -1202,7 +1203,10 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
      * only costs memory or speed) */
     rpt_exec_temp(db, "PRAGMA temp_store=FILE; PRAGMA temp.cache_size=-32768",
                   NULL);
-    int rc = read_warning(db, &r->warning, err);
+    /* after the pragma: changing temp_store drops every TEMP object */
+    int rc = readviews_create(db, err);
+    if (rc == HV_OK)
+        rc = read_warning(db, &r->warning, err);
     if (rc == HV_OK)
         rc = time_span(&c);
     if (rc == HV_OK)

@@ -37,8 +37,15 @@
 #            other place reads the tables, so a new format is one row. A line
 #            that means the word otherwise says so with "not a registry name"
 #            (in a comment; trailing comments are not read by this rule).
+#  views     reports/ reads the stored tables only through the read views
+#            of analyzer/store/readviews.c (rv_sessions, rv_sources, ...) and
+#            the documented `verdicts` view: no FROM or JOIN names a stored
+#            table, and no SQL names the main schema. (Static, per line.)
 # Comment lines (starting with /*, * or //) are not read.
 ROOT=${1:-.}
+
+# the tables of analyzer/store/schema.c that reports/ reads through rv_ views
+STORED_TABLES="sessions|sources|source_skips|dns_cache|csa|dna|dna_result|policy|meta|resolve_runs|scan_runs"
 cd "$ROOT" || { echo "lint: cannot enter $ROOT"; exit 2; }
 
 # code FILE... - the lines of the files, as file:line:text, without comments
@@ -115,6 +122,9 @@ out=$(
         code "$f" | grep -E '\bsqlite3_(prepare|exec)' |
             sed 's/^\([^:]*:[0-9]*\):.*/\1: [reports] sqlite3_prepare or sqlite3_exec outside reports\/rptsql.c/'
     done
+    code reports/*.c reports/*.h |
+        grep -E "\b(FROM|JOIN)[[:space:]]+(main\.)?($STORED_TABLES)\b|\bmain\.[a-z_]" |
+        sed 's/^\([^:]*:[0-9]*\):.*/\1: [views] reads a stored table, not its rv_ view (analyzer\/store\/readviews.h)/'
     code reports/*.c reports/*.h | awk '
     {
         # $0 is file:line:text, and the text may hold ":"

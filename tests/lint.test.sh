@@ -37,6 +37,12 @@ plant() {
     esac
 }
 
+plant "report reads a stored table" reports/report.c \
+    'static const char bad_sql[] = "SELECT count(*) FROM sessions s";' views
+plant "export joins a stored table" reports/export.c \
+    'static const char bad_sql[] = " LEFT JOIN dna_result d ON d.helo = s.helo";' views
+plant "report names the main schema" reports/report.c \
+    'static const char bad_sql[] = "SELECT 1 FROM main.policy";' views
 plant "parser includes the store" parsers/syslog.c '#include "store.h"' parsers
 plant "parser includes the reports" parsers/postfix.h '#include "fmt.h"' parsers
 plant "parser includes sqlite3.h" parsers/tstamp.h '#include <sqlite3.h>' parsers

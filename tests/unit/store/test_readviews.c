@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_readviews - the read views of reports/ (analyzer/store/readviews.h):
+ * created on a read-only connection, idempotent, each rv_ view shows its
+ * table's rows with the documented columns, and a temp_store change (which
+ * drops TEMP objects) is repaired by creating them again.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "readviews.h"
+#include "store.h"
+
+static const char fill[] =
+    "INSERT INTO sources(id,path,fingerprint,fp_len,format,lines_read)"
+    " VALUES(1,'logs/a.log','aa',4096,'postfix',10);"
+    "INSERT INTO source_skips VALUES(1,'malformed',3);"
+    "INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
+    " disposition,messages) VALUES"
+    " ((1<<32)|1,1,1,1793491201,'postfix','192.0.2.1','a.example','log','',"
+    "  'accepted',1),"
+    " ((1<<32)|7,1,7,1793491202,'postfix','192.0.2.2',NULL,NULL,'',"
+    "  'rejected',0);"
+    "INSERT INTO csa VALUES('a.example','192.0.2.1','ok','authorized',"
+    " 'x',1,2);"
+    "INSERT INTO dna_result VALUES('a.example','unknown',NULL,NULL,1,2);"
+    "INSERT INTO meta VALUES('authserv_id','mx.example');";
+
+/* count - the integer the one-row query sql gives on db, -1 on failure. */
+static long long count(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    long long n = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return n;
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/hv-test-readviews-XXXXXX";
+    char path[256];
+    struct store *st = NULL;
+    sqlite3 *db = NULL;
+    char *err = NULL;
+
+    if (mkdtemp(dir) == NULL) {
+        CHECK(0);
+        return CHECK_DONE();
+    }
+    snprintf(path, sizeof(path), "%s/h.db", dir);
+    CHECK_INTEQ(store_open(path, 0, &st, &err), HV_OK);
+    if (st != NULL) {
+        CHECK_INTEQ(store_exec(st, fill), HV_OK);
+        store_close(st);
+    }
+
+    /* a read-only connection, as `heloval report` and `export` open it */
+    CHECK_INTEQ(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    CHECK_INTEQ(readviews_create(db, &err), HV_OK);
+    CHECK_INTEQ(readviews_create(db, &err), HV_OK); /* idempotent */
+    CHECK(err == NULL);
+    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_sessions"), 2);
+    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_sessions"
+                          " WHERE helo IS NULL AND helo_from IS NULL"), 1);
+    CHECK_INTEQ(count(db, "SELECT sum(lines_read) FROM rv_sources"), 10);
+    CHECK_INTEQ(count(db, "SELECT sum(count) FROM rv_source_skips"), 3);
+    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_csa WHERE status = 'ok'"), 1);
+    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_dna_result"), 1);
+    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_dna"), 0);
+    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_policy"), 16);
+    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_meta"
+                          " WHERE value = 'mx.example'"), 1);
+    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_resolve_runs"), 0);
+    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_scan_runs"), 0);
+    /* the views are TEMP: the file has none of them */
+    CHECK_INTEQ(count(db, "SELECT count(*) FROM main.sqlite_master"
+                          " WHERE name LIKE 'rv\\_%' ESCAPE '\\'"), 0);
+    CHECK_INTEQ(count(db, "SELECT count(*) FROM temp.sqlite_master"
+                          " WHERE type = 'view' AND name LIKE 'rv\\_%' ESCAPE '\\'"), 10);
+    /* a temp_store change drops them; creating them again repairs it */
+    CHECK_INTEQ(sqlite3_exec(db, "PRAGMA temp_store=FILE", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_sessions"), -1);
+    CHECK_INTEQ(readviews_create(db, &err), HV_OK);
+    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_sessions"), 2);
+    sqlite3_close(db);
+
+    /* a file without the tables: the views are made (SQLite binds a view
+     * when a query reads it) and reading one fails */
+    snprintf(path, sizeof(path), "%s/empty.db", dir);
+    CHECK_INTEQ(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_INTEQ(readviews_create(db, &err), HV_OK);
+    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_sessions"), -1);
+    sqlite3_close(db);
+    free(err);
+
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        CHECK(0);
+    return CHECK_DONE();
+}
