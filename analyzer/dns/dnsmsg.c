@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "xmem.h"
 
 /* ==== arena: strings that live as long as the parsed message ==== */
@@ -373,12 +374,6 @@ enum dnsq_status dnsq_status_from_name(const char *name)
     return DNSQ_ERROR;
 }
 
-/* lc - ASCII lower case without <ctype.h> (locale-free). */
-static unsigned char lc(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
 bool dnsname_eq(const char *a, const char *b)
 {
     size_t la, lb;
@@ -394,7 +389,7 @@ bool dnsname_eq(const char *a, const char *b)
     if (la != lb)
         return false;
     for (size_t i = 0; i < la; i++)
-        if (lc((unsigned char)a[i]) != lc((unsigned char)b[i]))
+        if (to_lower((unsigned char)a[i]) != to_lower((unsigned char)b[i]))
             return false;
     return true;
 }

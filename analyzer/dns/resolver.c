@@ -14,7 +14,6 @@
 #include "resolver.h"
 
 #include <ares.h>
-#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ascii.h"
 #include "qtable.h"
 #include "xmem.h"
 
@@ -406,7 +406,7 @@ int resolver_submit(struct resolver *r, const char *qname, int qtype,
     if (len == 0 || len > QNAME_MAX - 1)
         return -1;
     for (size_t i = 0; i < len; i++)
-        key[i] = (char)tolower((unsigned char)qname[i]);
+        key[i] = to_lower((unsigned char)qname[i]);
     key[len] = '\0';
     h = qtable_hash(key, qtype);
 

@@ -7,7 +7,6 @@
  */
 #include "zonefile.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <ldns/ldns.h>
 #include <stdbool.h>
@@ -15,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "xmem.h"
 
 #define ZF_NAME_MAX 1100  /* presentation names with \DDD escapes */
@@ -59,7 +59,7 @@ static void rdf_name(const ldns_rdf *rdf, char *out, size_t outlen)
     if (n >= outlen)
         n = outlen - 1;
     for (size_t i = 0; i < n; i++)
-        out[i] = (char)tolower((unsigned char)s[i]);
+        out[i] = to_lower((unsigned char)s[i]);
     out[n] = '\0';
     free(s);
 }
@@ -396,7 +396,7 @@ int zonefile_answer(struct zonefile *zf, const char *qname, int qtype,
     if (n >= sizeof name - 1)
         return -1;
     for (size_t i = 0; i < n; i++)
-        name[i] = (char)tolower((unsigned char)qname[i]);
+        name[i] = to_lower((unsigned char)qname[i]);
     name[n] = '\0';
     if (!zf->indexed)
         index_build(zf);
