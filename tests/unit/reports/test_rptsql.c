@@ -10,20 +10,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "sqlcount.h"
 #include "hverr.h"
 #include "rptsql.h"
-
-/* count - one integer from sql on db (-1 on error). */
-static long long count(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *q = NULL;
-    long long v = -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
-        sqlite3_step(q) == SQLITE_ROW)
-        v = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    return v;
-}
 
 /* refused - sql goes through prepare (rpt_prepare, or rpt_prepare_temp
  * when temp) only to be refused with HV_EWRITE, no statement and a
@@ -105,9 +94,9 @@ static void test_rules(sqlite3 *db)
                               &err),
                 HV_EWRITE);
     CHECK(err != NULL && strstr(err, "DELETE FROM sessions") != NULL);
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM sessions"), 2);
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM temp.t3"), 0);
-    CHECK_INTEQ(count(db, "PRAGMA user_version"), 0);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM sessions"), 2);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM temp.t3"), 0);
+    CHECK_INTEQ(sql_count(db, "PRAGMA user_version"), 0);
     free(err);
     err = NULL;
     CHECK_INTEQ(rpt_exec_temp(db, "DROP TABLE IF EXISTS temp.t3; ", &err),

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "sqlcount.h"
 #include "readviews.h"
 #include "store.h"
 
@@ -28,18 +29,6 @@ static const char fill[] =
     " 'x',1,2);"
     "INSERT INTO dna_result VALUES('a.example','unknown',NULL,NULL,1,2);"
     "INSERT INTO meta VALUES('authserv_id','mx.example');";
-
-/* count - the integer the one-row query sql gives on db, -1 on failure. */
-static long long count(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *q = NULL;
-    long long n = -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
-        sqlite3_step(q) == SQLITE_ROW)
-        n = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    return n;
-}
 
 int main(void)
 {
@@ -65,29 +54,29 @@ int main(void)
     CHECK_INTEQ(readviews_create(db, &err), HV_OK);
     CHECK_INTEQ(readviews_create(db, &err), HV_OK); /* idempotent */
     CHECK(err == NULL);
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_sessions"), 2);
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_sessions"
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_sessions"), 2);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_sessions"
                           " WHERE helo IS NULL AND helo_from IS NULL"), 1);
-    CHECK_INTEQ(count(db, "SELECT sum(lines_read) FROM rv_sources"), 10);
-    CHECK_INTEQ(count(db, "SELECT sum(count) FROM rv_source_skips"), 3);
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_csa WHERE status = 'ok'"), 1);
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_dna_result"), 1);
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_dna"), 0);
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_policy"), 16);
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_meta"
+    CHECK_INTEQ(sql_count(db, "SELECT sum(lines_read) FROM rv_sources"), 10);
+    CHECK_INTEQ(sql_count(db, "SELECT sum(count) FROM rv_source_skips"), 3);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_csa WHERE status = 'ok'"), 1);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_dna_result"), 1);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_dna"), 0);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_policy"), 16);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_meta"
                           " WHERE value = 'mx.example'"), 1);
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_resolve_runs"), 0);
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_scan_runs"), 0);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_resolve_runs"), 0);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_scan_runs"), 0);
     /* the views are TEMP: the file has none of them */
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM main.sqlite_master"
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM main.sqlite_master"
                           " WHERE name LIKE 'rv\\_%' ESCAPE '\\'"), 0);
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM temp.sqlite_master"
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM temp.sqlite_master"
                           " WHERE type = 'view' AND name LIKE 'rv\\_%' ESCAPE '\\'"), 10);
     /* a temp_store change drops them; creating them again repairs it */
     CHECK_INTEQ(sqlite3_exec(db, "PRAGMA temp_store=FILE", NULL, NULL, NULL), SQLITE_OK);
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_sessions"), -1);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_sessions"), -1);
     CHECK_INTEQ(readviews_create(db, &err), HV_OK);
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_sessions"), 2);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_sessions"), 2);
     sqlite3_close(db);
 
     /* a file without the tables: the views are made (SQLite binds a view
@@ -95,7 +84,7 @@ int main(void)
     snprintf(path, sizeof(path), "%s/empty.db", dir);
     CHECK_INTEQ(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_INTEQ(readviews_create(db, &err), HV_OK);
-    CHECK_INTEQ(count(db, "SELECT count(*) FROM rv_sessions"), -1);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_sessions"), -1);
     sqlite3_close(db);
     free(err);
 
