@@ -4,7 +4,8 @@
  * export.h). An outer statement walks the sources by path; an inner one
  * streams each source's sessions by line as one rowid range, so no sort of
  * the whole table is needed. Verdict columns are those of the `verdicts`
- * view, and hv_smtp_reply().
+ * view, looked up once per distinct (HELO, IP) pair (pairinfo.h), and
+ * policy_smtp_reply().
  */
 #include "export.h"
 
@@ -15,6 +16,7 @@
 #include "policy.h"
 #include "readviews.h"
 #include "msg.h"
+#include "pairinfo.h"
 #include "report.h"
 #include "rptsql.h"
 #include "schema.h"
@@ -63,30 +65,75 @@ static const char sql_sessions[] =
     " FROM rv_sessions s JOIN rv_sources src ON src.id = s.source_id"
     SOURCE_RANGE " ORDER BY s.id";
 
-/* The joins of the `verdicts` view (analyzer/store/schema.c), restricted to one
- * source: the view itself cannot be filtered by source id through the
- * index. Keep the two in step. */
+/* verdicts: the session columns and whether its HELO is unobserved; the
+ * CSA, DNA, verdict and reply columns come from pairinfo.h (the joins of
+ * the `verdicts` view, analyzer/store/schema.c, looked up once per distinct
+ * pair: keep the two in step) and policy_smtp_reply. */
 static const char sql_verdicts[] =
     "SELECT src.path, s.line, s.ts, s.mta, s.ip, COALESCE(s.helo,''),"
-    " s.rdns, s.disposition, s.messages,"
-    " CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN 'unknown' ELSE c.status END,"
-    " CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN 'helo-unobserved'"
-    "  ELSE c.reason END,"
-    " CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN NULL ELSE c.record END,"
-    " COALESCE(d.status,'unknown'), d.grade, d.service,"
-    " CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN 'unevaluated' ELSE p.action END,"
-    " CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN '' ELSE"
-    " COALESCE(hv_smtp_reply(p.action, c.status, c.reason,"
-    " COALESCE(d.status,'unknown'), d.service, COALESCE(s.helo,''), ?2),'') END"
+    " s.rdns, s.disposition, s.messages, " HV_SQL_HELO_UNOBSERVED
     " FROM rv_sessions s JOIN rv_sources src ON src.id = s.source_id"
-    " LEFT JOIN rv_csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
-    " LEFT JOIN rv_dna_result d ON d.helo = COALESCE(s.helo,'')"
-    " LEFT JOIN rv_policy p ON p.csa_status = c.status"
-    "  AND p.dna_status = COALESCE(d.status,'unknown')"
     SOURCE_RANGE " ORDER BY s.id";
 
-/* put_value - one value of column i (0-based) from q into b. */
-static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q, int i)
+/* the verdict columns of a row (9 .. 16), set by verdict_cols */
+struct vcols {
+    struct pval v[NCOLS_VERDICTS - NCOLS_SESSIONS];
+    char reply[1400];
+};
+
+/* pval_str - a static value. */
+static struct pval pval_str(const char *s)
+{
+    struct pval v = {s, s != NULL ? strlen(s) : 0};
+    return v;
+}
+
+/* verdict_cols - the verdict columns of the session row q into *vc, as the
+ * `verdicts` view has them: a HELO the log does not show is CSA
+ * unknown/helo-unobserved, verdict unevaluated, no reply. HV_OK or HV_EDB. */
+static int verdict_cols(struct pairinfo *pi, sqlite3_stmt *q,
+                        const char *auth, struct vcols *vc, char **err)
+{
+    const char *helo = (const char *)sqlite3_column_text(q, 5);
+    size_t hn = (size_t)sqlite3_column_bytes(q, 5);
+    const char *ip = (const char *)sqlite3_column_text(q, 4);
+    size_t in = (size_t)sqlite3_column_bytes(q, 4);
+    bool unobs = sqlite3_column_int(q, 9) != 0;
+    struct pair_csv pc;
+    int rc = unobs ? pairinfo_dna(pi, helo ? helo : "", hn, &pc, err)
+                   : pairinfo_get(pi, helo ? helo : "", hn, ip ? ip : "", in,
+                                  &pc, err);
+    if (rc != HV_OK)
+        return rc;
+    struct pval dna_status = pc.dna_status.s != NULL ? pc.dna_status
+                                                     : pval_str("unknown");
+    vc->v[3] = dna_status;
+    vc->v[4] = pc.dna_grade;
+    vc->v[5] = pc.dna_service;
+    if (unobs) {
+        vc->v[0] = pval_str("unknown");
+        vc->v[1] = pval_str("helo-unobserved");
+        vc->v[2] = pval_str(NULL);
+        vc->v[6] = pval_str("unevaluated");
+        vc->v[7] = pval_str("");
+        return HV_OK;
+    }
+    vc->v[0] = pc.csa_status;
+    vc->v[1] = pc.csa_reason;
+    vc->v[2] = pc.csa_record;
+    vc->v[6] = pc.action;
+    if (!policy_smtp_reply(vc->reply, sizeof(vc->reply), pc.action.s,
+                           pc.csa_status.s, pc.csa_reason.s, dna_status.s,
+                           pc.dna_service.s, helo ? helo : "", auth))
+        vc->reply[0] = '\0';
+    vc->v[7] = pval_str(vc->reply);
+    return HV_OK;
+}
+
+/* put_value - one value of column i (0-based) from q (columns past the
+ * sessions' from vc) into b. */
+static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
+                      const struct vcols *vc, int i)
 {
     if (i == 1 || i == 8) { /* line, messages */
         fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, i));
@@ -100,6 +147,13 @@ static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q, int i)
             fmt_iso_time(sqlite3_column_int64(q, i), tbuf, sizeof(tbuf));
         s = tbuf;
         n = strlen(tbuf);
+    } else if (i >= NCOLS_SESSIONS) {
+        s = vc->v[i - NCOLS_SESSIONS].s;
+        n = vc->v[i - NCOLS_SESSIONS].n;
+        if (s == NULL) {
+            s = "";
+            n = 0;
+        }
     } else {
         s = (const char *)sqlite3_column_text(q, i);
         n = (size_t)sqlite3_column_bytes(q, i);
@@ -118,7 +172,7 @@ static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q, int i)
 
 /* put_row - one record of ncols columns (or the header when q is NULL). */
 static void put_row(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
-                    int ncols)
+                    const struct vcols *vc, int ncols)
 {
     if (f == XF_JSONL)
         fmt_buf_puts(b, "{");
@@ -130,7 +184,7 @@ static void put_row(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
             fmt_buf_puts(b, ": ");
         }
         if (q != NULL)
-            put_value(b, f, q, i);
+            put_value(b, f, q, vc, i);
         else
             fmt_buf_puts(b, session_cols[i]);
     }
@@ -156,16 +210,23 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     } else if (what != NULL && strcmp(what, "verdicts") == 0) {
         ncols = NCOLS_VERDICTS;
         sql = sql_verdicts;
-        policy_register_sql(db);
     } else {
         return hv_errf(err, HV_EUSAGE, "unknown export '%s' (sessions, verdicts)",
                        what ? what : "");
     }
     sqlite3_stmt *paths = NULL, *q = NULL;
     struct fmt_buf b;
+    struct pairinfo pi;
+    struct vcols vc;
+    const char *auth = authserv_id ? authserv_id : "localhost";
+    bool pi_open = false;
     int rc;
     fmt_buf_init(&b);
     rc = readviews_create(db, err);
+    if (rc == HV_OK && ncols == NCOLS_VERDICTS) {
+        rc = pairinfo_open(&pi, db, NULL, true, err);
+        pi_open = rc == HV_OK;
+    }
     if (rc == HV_OK)
         rc = rpt_prepare(db, "SELECT id FROM rv_sources ORDER BY path, id", &paths,
                          err);
@@ -173,11 +234,8 @@ int export_db(sqlite3 *db, const char *what, const char *format,
         rc = rpt_prepare(db, sql, &q, err);
     if (rc != HV_OK)
         goto out;
-    if (ncols == NCOLS_VERDICTS)
-        sqlite3_bind_text(q, 2, authserv_id ? authserv_id : "localhost", -1,
-                          SQLITE_STATIC);
     if (f != XF_JSONL) {
-        put_row(&b, f, NULL, ncols);
+        put_row(&b, f, NULL, NULL, ncols);
         if (!fmt_buf_write(&b, out))
             goto werr;
     }
@@ -186,8 +244,13 @@ int export_db(sqlite3 *db, const char *what, const char *format,
         sqlite3_bind_value(q, 1, sqlite3_column_value(paths, 0));
         int qrc;
         while ((qrc = sqlite3_step(q)) == SQLITE_ROW) {
+            if (pi_open) {
+                rc = verdict_cols(&pi, q, auth, &vc, err);
+                if (rc != HV_OK)
+                    goto out;
+            }
             fmt_buf_reset(&b);
-            put_row(&b, f, q, ncols);
+            put_row(&b, f, q, &vc, ncols);
             if (!fmt_buf_write(&b, out))
                 goto werr;
         }
@@ -207,6 +270,8 @@ werr:
 out:
     sqlite3_finalize(paths);
     sqlite3_finalize(q);
+    if (pi_open)
+        pairinfo_close(&pi);
     fmt_buf_free(&b);
     return rc;
 }

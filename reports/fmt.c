@@ -264,16 +264,21 @@ void fmt_csv(struct fmt_buf *b, const char *s, size_t len)
 
 void fmt_tsv(struct fmt_buf *b, const char *s, size_t len)
 {
-    grow(b, len);
+    size_t run = 0; /* start of the bytes not yet copied */
     for (size_t i = 0; i < len; i++) {
+        const char *esc;
         switch (s[i]) {
-        case '\t': fmt_buf_add(b, "\\t", 2); break;
-        case '\r': fmt_buf_add(b, "\\r", 2); break;
-        case '\n': fmt_buf_add(b, "\\n", 2); break;
-        case '\\': fmt_buf_add(b, "\\\\", 2); break;
-        default: addc(b, s[i]); break;
+        case '\t': esc = "\\t"; break;
+        case '\r': esc = "\\r"; break;
+        case '\n': esc = "\\n"; break;
+        case '\\': esc = "\\\\"; break;
+        default: continue;
         }
+        fmt_buf_add(b, s + run, i - run);
+        fmt_buf_add(b, esc, 2);
+        run = i + 1;
     }
+    fmt_buf_add(b, s + run, len - run);
 }
 
 size_t fmt_width(const char *s, size_t len)

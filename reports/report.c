@@ -33,6 +33,8 @@
 #include "csvsql.h"
 #include "heloname.h"
 #include "msg.h"
+#include "pairinfo.h"
+#include "pairmap.h"
 #include "policy.h"
 #include "readviews.h"
 #include "rptsql.h"
@@ -192,59 +194,46 @@ static const char *regdomain(const char *name)
     return sld;
 }
 
-/* sql_rdomain - hv_rdomain(helo, class) -> the "domain" of a HELO. */
-static void sql_rdomain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* rdomain_of - the "domain" of a HELO of class cls (hn bytes; the file
+ * comment) into b (reset first). */
+static void rdomain_of(const char *helo, size_t hn, const char *cls,
+                       struct fmt_buf *b)
 {
-    (void)argc;
-    const char *helo = (const char *)sqlite3_value_text(argv[0]);
-    const char *cls = (const char *)sqlite3_value_text(argv[1]);
     char norm[HELO_NAME_MAX];
-    if (helo == NULL || helo[0] == '\0') {
-        sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+    fmt_buf_reset(b);
+    if (hn == 0 || helo[0] == '\0')
+        return;
+    if (strcmp(cls, "fqdn") == 0 && helo_norm_name(helo, norm, sizeof(norm))) {
+        fmt_buf_puts(b, regdomain(norm));
         return;
     }
-    if (cls != NULL && strcmp(cls, "fqdn") == 0 &&
-        helo_norm_name(helo, norm, sizeof(norm))) {
-        sqlite3_result_text(ctx, regdomain(norm), -1, SQLITE_TRANSIENT);
-        return;
+    for (size_t i = 0; i < hn; i++) {
+        char ch = to_lower(helo[i]);
+        fmt_buf_add(b, &ch, 1);
     }
-    size_t n = (size_t)sqlite3_value_bytes(argv[0]);
-    char *low = xmemdup0(helo, n);
-    for (size_t i = 0; i < n; i++)
-        low[i] = to_lower(low[i]);
-    sqlite3_result_text(ctx, low, (int)n, free);
 }
 
-/* sql_net - hv_net(ip) -> "192.0.2.0/24" or "2001:db8:1::/48"; the input
- * itself when it is not an address. */
-static void sql_net(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* net_of - "192.0.2.0/24" or "2001:db8:1::/48" of ip into txt; false when
+ * ip is not an address (the network is then ip itself). */
+static bool net_of(const char *ip, char *txt, size_t size)
 {
-    (void)argc;
-    const char *ip = (const char *)sqlite3_value_text(argv[0]);
     unsigned char b[16];
-    char txt[INET6_ADDRSTRLEN + 8];
-    if (ip == NULL) {
-        sqlite3_result_null(ctx);
-        return;
-    }
     if (inet_pton(AF_INET, ip, b) == 1) {
         b[3] = 0;
-        if (inet_ntop(AF_INET, b, txt, sizeof(txt)) != NULL) {
+        if (inet_ntop(AF_INET, b, txt, (socklen_t)size) != NULL) {
             size_t n = strlen(txt);
-            snprintf(txt + n, sizeof(txt) - n, "/24");
-            sqlite3_result_text(ctx, txt, -1, SQLITE_TRANSIENT);
-            return;
+            snprintf(txt + n, size - n, "/24");
+            return true;
         }
     } else if (inet_pton(AF_INET6, ip, b) == 1) {
         memset(b + 6, 0, 10);
-        if (inet_ntop(AF_INET6, b, txt, sizeof(txt)) != NULL) {
+        if (inet_ntop(AF_INET6, b, txt, (socklen_t)size) != NULL) {
             size_t n = strlen(txt);
-            snprintf(txt + n, sizeof(txt) - n, "/48");
-            sqlite3_result_text(ctx, txt, -1, SQLITE_TRANSIENT);
-            return;
+            snprintf(txt + n, size - n, "/48");
+            return true;
         }
     }
-    sqlite3_result_value(ctx, argv[0]);
+    return false;
 }
 
 /* ==== Tables ==== */
@@ -327,10 +316,11 @@ struct ctx {
     struct report *r;
     const struct report_opts *o;
     char **err;
-    int rc;                 /* the code that goes with *err (load_policy) */
     bool has_span;          /* any session with a time in range */
     long long first, last;  /* its first and last session time */
     long long step;         /* time series bucket: 3600 or 86400 */
+    long long b0, nb;       /* the series' first bucket, bucket count */
+    long long *counts;      /* nb * 8 series counts (make_work) */
 };
 
 /* prep - prepare sql into *out (read-only, or writing TEMP objects only
@@ -485,56 +475,25 @@ static int warn_trust_listed(struct ctx *c)
     return rc;
 }
 
-/* exec - run statements without results that write TEMP objects only.
- * HV_OK, or HV_EDB / HV_EWRITE with *c->err set. */
-static int exec(struct ctx *c, const char *sql)
-{
-    c->rc = rpt_exec_temp(c->db, sql, c->err);
-    return c->rc;
-}
-
 /* ==== The work table ==== */
 
-/* load_policy - the policy the verdicts come from: the database's, or a
- * file's copied into TEMP table hv_policy. Returns the table name, or NULL
- * with *c->err set (HV_EINPUT for the file, HV_EDB or HV_EWRITE for SQL, in
- * c->rc). */
-static const char *load_policy(struct ctx *c)
+/* load_policy - the policy the verdicts come from: the database's (*from
+ * set NULL) or a file's into *pol (*from = pol). HV_OK, or HV_EINPUT with
+ * *c->err set. */
+static int load_policy(struct ctx *c, struct policy *pol,
+                       const struct policy **from)
 {
-    struct policy pol;
+    *from = NULL;
     if (c->o->policy_file == NULL) {
         c->r->policy = "database";
-        return "rv_policy";
+        return HV_OK;
     }
-    c->rc = policy_load(c->o->policy_file, &pol, c->err);
-    if (c->rc != HV_OK)
-        return NULL;
+    int rc = policy_load(c->o->policy_file, pol, c->err);
+    if (rc != HV_OK)
+        return rc;
     c->r->policy = c->o->policy_file;
-    if (exec(c, "DROP TABLE IF EXISTS temp.hv_policy;"
-                "CREATE TEMP TABLE hv_policy(csa_status TEXT, dna_status TEXT,"
-                " action TEXT, PRIMARY KEY(csa_status, dna_status))") != HV_OK)
-        return NULL;
-    sqlite3_stmt *q;
-    c->rc = prep(c, "INSERT INTO temp.hv_policy VALUES(?1,?2,?3)", true, &q);
-    if (c->rc != HV_OK)
-        return NULL;
-    for (int i = 0; i < POLICY_NCSA; i++) {
-        for (int j = 0; j < POLICY_NDNA; j++) {
-            sqlite3_bind_text(q, 1, policy_csa_names[i], -1, SQLITE_STATIC);
-            sqlite3_bind_text(q, 2, policy_dna_names[j], -1, SQLITE_STATIC);
-            sqlite3_bind_text(q, 3, policy_action_names[pol.cell[i][j]], -1,
-                              SQLITE_STATIC);
-            c->rc = rpt_step_done(c->db, sqlite3_step(q), "report policy",
-                                  c->err);
-            if (c->rc != HV_OK) {
-                sqlite3_finalize(q);
-                return NULL;
-            }
-            sqlite3_reset(q);
-        }
-    }
-    sqlite3_finalize(q);
-    return "temp.hv_policy";
+    *from = pol;
+    return HV_OK;
 }
 
 /* range_where - " WHERE s.ts >= A AND s.ts < B" (or less) for the filter;
@@ -554,20 +513,290 @@ static void range_where(struct ctx *c, struct fmt_buf *b, bool and_ts)
         fmt_buf_printf(b, "%s s.ts IS NOT NULL", w);
 }
 
-/* make_work - the work table hv_p: one row per distinct (HELO, client IP)
- * in range, with its CSA, DNA, verdict (policy), HELO class, domain and
- * network computed once per pair, and its sessions counted per MTA
- * disposition and HELO provenance in the same single pass over the sessions
- * (one GROUP BY). Every table but the time series reads only hv_p. */
-static int make_work(struct ctx *c)
+/* The verdicts the series counts, in the order of its columns 1..6. */
+static const char *const series_verdicts[] = {
+    "accept", "mark", "reject", "tempfail", "unresolved", "unevaluated",
+};
+#define SERIES_NV (sizeof(series_verdicts) / sizeof(series_verdicts[0]))
+
+/* series_span - the first bucket (c->b0) and the number of buckets (c->nb,
+ * at most 20,000; 0 without a span). */
+static void series_span(struct ctx *c)
 {
-    const char *pt = load_policy(c);
-    if (pt == NULL)
-        return c->rc;
+    c->nb = 0;
+    if (!c->has_span)
+        return;
+    c->b0 = c->first - ((c->first % c->step) + c->step) % c->step;
+    c->nb = (c->last - c->b0) / c->step + 1;
+    if (c->nb > 20000)
+        c->nb = 20000;
+}
+
+/* scan_pairs - the one pass over the sessions in range into pm (each
+ * session's pair, and its bucket for the series). HV_OK, or HV_EDB /
+ * HV_EWRITE with *c->err set. */
+static int scan_pairs(struct ctx *c, struct pairmap *pm)
+{
     struct fmt_buf sql;
     fmt_buf_init(&sql);
-    fmt_buf_puts(
-        &sql,
+    fmt_buf_puts(&sql, "SELECT s.ts, COALESCE(s.helo,''), s.ip, "
+                       HV_SQL_HELO_UNOBSERVED ", s.mta, s.messages,"
+                       " s.disposition, s.helo_from, s.id FROM rv_sessions s");
+    range_where(c, &sql, false);
+    sqlite3_stmt *q;
+    int rc = prep(c, fmt_buf_str(&sql), false, &q);
+    fmt_buf_free(&sql);
+    if (rc != HV_OK)
+        return rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct psession ps;
+        long bucket = -1;
+        if (sqlite3_column_type(q, 0) != SQLITE_NULL && c->nb > 0) {
+            long long k = (sqlite3_column_int64(q, 0) - c->b0) / c->step;
+            if (k >= 0 && k < c->nb)
+                bucket = (long)k;
+        }
+        ps.helo = (const char *)sqlite3_column_text(q, 1);
+        ps.hn = (size_t)sqlite3_column_bytes(q, 1);
+        ps.ip = (const char *)sqlite3_column_text(q, 2);
+        ps.in = (size_t)sqlite3_column_bytes(q, 2);
+        ps.unobs = sqlite3_column_int(q, 3) != 0;
+        ps.mta = (const char *)sqlite3_column_text(q, 4);
+        ps.mn = (size_t)sqlite3_column_bytes(q, 4);
+        ps.messages = sqlite3_column_int64(q, 5);
+        ps.disposition = (const char *)sqlite3_column_text(q, 6);
+        ps.dn = (size_t)sqlite3_column_bytes(q, 6);
+        ps.helo_from = (const char *)sqlite3_column_text(q, 7);
+        ps.fn = (size_t)sqlite3_column_bytes(q, 7);
+        ps.id = sqlite3_column_int64(q, 8);
+        if (ps.helo == NULL)
+            ps.helo = "";
+        if (ps.ip == NULL)
+            ps.ip = "";
+        if (ps.mta == NULL)
+            ps.mta = "";
+        if (ps.disposition == NULL)
+            ps.disposition = "";
+        pairmap_add(pm, &ps, bucket);
+    }
+    rc = rpt_step_done(c->db, rc, "report query failed", c->err);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* The work table's columns after pid, in the order rows are bound. */
+#define HV_P_COLS                                                             \
+    "helo, ip, n, m, ex, n_acc, n_rej, n_def, n_lost, n_unk, ex_acc, ex_rej," \
+    " n_recv, n_impl, n_none, unobs, mta, csa_status, csa_reason, publishes," \
+    " dna_status, dna_grade, dna_service, verdict, why, cls, domain, net"
+#define HV_P_NCOLS 28
+#define HV_P_BATCH 32 /* rows per INSERT (28 * 32 parameters) */
+
+/* insert_sql - "INSERT INTO temp.hv_p(...) VALUES(?,...),..." of rows rows
+ * into b. */
+static void insert_sql(struct fmt_buf *b, int rows)
+{
+    fmt_buf_puts(b, "INSERT INTO temp.hv_p(" HV_P_COLS ") VALUES");
+    for (int r = 0; r < rows; r++) {
+        fmt_buf_puts(b, r > 0 ? ",(" : "(");
+        for (int i = 0; i < HV_P_NCOLS; i++)
+            fmt_buf_puts(b, i > 0 ? ",?" : "?");
+        fmt_buf_puts(b, ")");
+    }
+}
+
+/* bind_val - a pval (NULL stays NULL), borrowed until the step. */
+static void bind_val(sqlite3_stmt *q, int i, struct pval v)
+{
+    if (v.s == NULL)
+        sqlite3_bind_null(q, i);
+    else
+        sqlite3_bind_text(q, i, v.s, (int)v.n, SQLITE_STATIC);
+}
+
+/* bind_count - a count that SQL's sum() makes NULL when has is false. */
+static void bind_count(sqlite3_stmt *q, int i, uint32_t n, bool has)
+{
+    if (has)
+        sqlite3_bind_int64(q, i, n);
+    else
+        sqlite3_bind_null(q, i);
+}
+
+/* bind_min - a min(id) (LLONG_MAX: none, NULL). */
+static void bind_min(sqlite3_stmt *q, int i, long long v)
+{
+    if (v == LLONG_MAX)
+        sqlite3_bind_null(q, i);
+    else
+        sqlite3_bind_int64(q, i, v);
+}
+
+/* bind_pair - pair i of pm as row r of q (columns HV_P_COLS), its CSA, DNA,
+ * verdict, class, domain and network computed as the report's SQL did;
+ * *col gets the verdict's series column (0: none). */
+static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
+                     size_t i, sqlite3_stmt *q, int r, struct fmt_buf *tmp,
+                     unsigned char *col)
+{
+    const char *helo, *ip;
+    size_t hn, in;
+    const struct pagg *a = pairmap_pair(pm, i, &helo, &hn, &ip, &in);
+    struct pair_csv pc;
+    int rc = a->unobs ? pairinfo_dna(pi, helo, hn, &pc, c->err)
+                      : pairinfo_get(pi, helo, hn, ip, in, &pc, c->err);
+    if (rc != HV_OK)
+        return rc;
+    int k = r * HV_P_NCOLS;
+    sqlite3_bind_text(q, k + 1, helo, (int)hn, SQLITE_STATIC);
+    sqlite3_bind_text(q, k + 2, ip, (int)in, SQLITE_STATIC);
+    sqlite3_bind_int64(q, k + 3, a->n);
+    sqlite3_bind_int64(q, k + 4, a->m);
+    sqlite3_bind_int64(q, k + 5, a->ex);
+    sqlite3_bind_int64(q, k + 6, a->n_acc);
+    sqlite3_bind_int64(q, k + 7, a->n_rej);
+    sqlite3_bind_int64(q, k + 8, a->n_def);
+    sqlite3_bind_int64(q, k + 9, a->n_lost);
+    sqlite3_bind_int64(q, k + 10, (long long)a->n - a->n_acc - a->n_rej -
+                                      a->n_def - a->n_lost);
+    bind_min(q, k + 11, a->ex_acc);
+    bind_min(q, k + 12, a->ex_rej);
+    bind_count(q, k + 13, a->n_recv, a->has_from);
+    bind_count(q, k + 14, a->n_impl, a->has_from);
+    bind_count(q, k + 15, a->n_none, a->has_from);
+    sqlite3_bind_int(q, k + 16, a->unobs);
+    size_t mn;
+    const char *mta = pairmap_mta(pm, a->mta, &mn);
+    sqlite3_bind_text(q, k + 17, mta, (int)mn, SQLITE_STATIC);
+    /* a HELO the log does not show: not evaluated (see schema.h) */
+    struct pval unknown = {"unknown", 7};
+    struct pval dna_status = pc.dna_status.s != NULL ? pc.dna_status : unknown;
+    bool resolved = !a->unobs && pc.csa_status.s != NULL;
+    if (a->unobs) {
+        struct pval why = {"helo-unobserved", 15};
+        bind_val(q, k + 18, unknown);
+        bind_val(q, k + 19, why);
+    } else {
+        bind_val(q, k + 18, pc.csa_status);
+        bind_val(q, k + 19, pc.csa_reason);
+    }
+    bool publishes =
+        resolved &&
+        ((pc.csa_record.s != NULL && pc.csa_record.n > 0) ||
+         !(strcmp(pc.csa_reason.s, "no-record") == 0 ||
+           strcmp(pc.csa_reason.s, "invalid-helo") == 0 ||
+           strcmp(pc.csa_reason.s, "no-helo") == 0) ||
+         strlen(pc.csa_reason.s) != pc.csa_reason.n);
+    sqlite3_bind_int(q, k + 20, publishes);
+    bind_val(q, k + 21, dna_status);
+    bind_val(q, k + 22, pc.dna_grade);
+    bind_val(q, k + 23, pc.dna_service);
+    const char *verdict = a->unobs ? "unevaluated"
+                          : !resolved ? "unresolved"
+                          : pc.action.s != NULL ? pc.action.s
+                                                : "unresolved";
+    size_t vn = resolved && pc.action.s != NULL ? pc.action.n : strlen(verdict);
+    sqlite3_bind_text(q, k + 24, verdict, (int)vn, SQLITE_STATIC);
+    *col = 0;
+    for (size_t v = 0; v < SERIES_NV; v++)
+        if (strlen(series_verdicts[v]) == vn &&
+            memcmp(series_verdicts[v], verdict, vn) == 0)
+            *col = (unsigned char)(v + 1);
+    if (a->unobs) {
+        sqlite3_bind_text(q, k + 25, "helo-unobserved", -1, SQLITE_STATIC);
+    } else if (!resolved) {
+        sqlite3_bind_text(q, k + 25, "unresolved", -1, SQLITE_STATIC);
+    } else if ((strcmp(pc.csa_status.s, "ok") == 0 ||
+                strcmp(pc.csa_status.s, "unknown") == 0) &&
+               pc.csa_status.n == strlen(pc.csa_status.s) &&
+               pc.dna_status.s != NULL &&
+               pc.dna_status.n == strlen(pc.dna_status.s) &&
+               (strcmp(pc.dna_status.s, "not-recommended") == 0 ||
+                strcmp(pc.dna_status.s, "defer") == 0)) {
+        fmt_buf_reset(tmp);
+        fmt_buf_puts(tmp, "dna-");
+        fmt_buf_add(tmp, pc.dna_status.s, pc.dna_status.n);
+        sqlite3_bind_text(q, k + 25, fmt_buf_str(tmp), (int)tmp->len,
+                          SQLITE_TRANSIENT);
+    } else {
+        bind_val(q, k + 25, pc.csa_reason);
+    }
+    /* hv_helo_class(NULLIF(helo,'')): text with a NUL is invalid */
+    char *hz = xmemdup0(helo, hn);
+    const char *cls = hn == 0             ? "none"
+                      : strlen(hz) != hn ? "invalid"
+                                         : helo_class_name(helo_classify(hz));
+    sqlite3_bind_text(q, k + 26, cls, -1, SQLITE_STATIC);
+    rdomain_of(hz, hn, cls, tmp);
+    sqlite3_bind_text(q, k + 27, fmt_buf_str(tmp), (int)tmp->len,
+                      SQLITE_TRANSIENT);
+    free(hz);
+    char net[INET6_ADDRSTRLEN + 8];
+    if (net_of(ip, net, sizeof(net)))
+        sqlite3_bind_text(q, k + 28, net, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_text(q, k + 28, ip, (int)in, SQLITE_STATIC);
+    return HV_OK;
+}
+
+/* insert_pairs - every pair of pm as a row of hv_p (HV_P_BATCH rows per
+ * INSERT), the series column of its verdict into cols[pair]. */
+static int insert_pairs(struct ctx *c, struct pairinfo *pi,
+                        struct pairmap *pm, unsigned char *cols)
+{
+    size_t np = pairmap_count(pm);
+    struct fmt_buf sql, tmp;
+    sqlite3_stmt *full = NULL, *q = NULL;
+    int rc = HV_OK;
+    fmt_buf_init(&sql);
+    fmt_buf_init(&tmp);
+    for (size_t i = 0; rc == HV_OK && i < np; i += HV_P_BATCH) {
+        int rows = np - i < HV_P_BATCH ? (int)(np - i) : HV_P_BATCH;
+        if (rows == HV_P_BATCH && full != NULL) {
+            q = full;
+        } else {
+            fmt_buf_reset(&sql);
+            insert_sql(&sql, rows);
+            rc = prep(c, fmt_buf_str(&sql), true, &q);
+            if (rc != HV_OK)
+                break;
+            if (rows == HV_P_BATCH)
+                full = q;
+        }
+        for (int r = 0; rc == HV_OK && r < rows; r++)
+            rc = bind_pair(c, pi, pm, i + (size_t)r, q, r, &tmp,
+                           &cols[i + (size_t)r]);
+        if (rc == HV_OK)
+            rc = rpt_step_done(c->db, sqlite3_step(q), "report query failed",
+                               c->err);
+        sqlite3_reset(q);
+        if (q != full)
+            sqlite3_finalize(q);
+        q = NULL;
+    }
+    sqlite3_finalize(full);
+    fmt_buf_free(&sql);
+    fmt_buf_free(&tmp);
+    return rc;
+}
+
+/* make_work - the work table hv_p: one row per distinct (HELO, client IP,
+ * unobserved) in range, counted in C in one pass over the sessions
+ * (pairmap.h), with its CSA, DNA and verdict (pairinfo.h), HELO class,
+ * domain and network computed once per pair; and the time series counted
+ * from the sessions' remembered buckets once the verdicts are known. Every
+ * table but the time series reads only hv_p. */
+static int make_work(struct ctx *c)
+{
+    struct policy pol;
+    const struct policy *from;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = load_policy(c, &pol, &from);
+    if (rc != HV_OK)
+        return rc;
+    rc = rpt_exec_temp(
+        c->db,
         "DROP TABLE IF EXISTS temp.hv_p;"
         "CREATE TEMP TABLE hv_p(pid INTEGER PRIMARY KEY, helo TEXT, ip TEXT,"
         /* sessions, messages, an example session id */
@@ -577,74 +806,34 @@ static int make_work(struct ctx *c)
         " n_impl INTEGER, n_none INTEGER, unobs INTEGER, mta TEXT,"
         " csa_status TEXT, csa_reason TEXT, publishes INTEGER,"
         " dna_status TEXT, dna_grade TEXT, dna_service TEXT, verdict TEXT,"
-        " why TEXT, cls TEXT, domain TEXT, net TEXT);"
-        "INSERT INTO temp.hv_p(helo, ip, n, m, ex, n_acc, n_rej, n_def,"
-        " n_lost, n_unk, ex_acc, ex_rej, n_recv, n_impl, n_none, unobs, mta,"
-        " csa_status, csa_reason,"
-        " publishes, dna_status, dna_grade, dna_service, verdict, why, cls,"
-        " domain, net)"
-        " SELECT helo, ip, n, m, ex, n_acc, n_rej, n_def, n_lost, n_unk,"
-        " ex_acc, ex_rej, n_recv, n_impl, n_none, unobs, mta,"
-        " csa_status, csa_reason, publishes,"
-        " dna_status, dna_grade, dna_service, verdict, why, cls,"
-        " hv_rdomain(helo, cls), hv_net(ip) FROM (SELECT q.*,"
-        /* a HELO the log does not show: not evaluated (see schema.h) */
-        " CASE WHEN q.unobs THEN 'unknown' ELSE c.status END AS csa_status,"
-        " CASE WHEN q.unobs THEN 'helo-unobserved' ELSE c.reason END"
-        "  AS csa_reason,"
-        " (NOT q.unobs AND c.status IS NOT NULL AND"
-        "  (COALESCE(c.record,'') <> '' OR"
-        "  c.reason NOT IN ('no-record','invalid-helo','no-helo')))"
-        "  AS publishes,"
-        " COALESCE(d.status,'unknown') AS dna_status, d.grade AS dna_grade,"
-        " d.service AS dna_service,"
-        " CASE WHEN q.unobs THEN 'unevaluated'"
-        "  WHEN c.status IS NULL THEN 'unresolved'"
-        "  ELSE COALESCE(p.action,'unresolved') END AS verdict,"
-        " CASE WHEN q.unobs THEN 'helo-unobserved'"
-        "  WHEN c.status IS NULL THEN 'unresolved'"
-        "  WHEN c.status IN ('ok','unknown') AND d.status IN"
-        "  ('not-recommended','defer') THEN 'dna-' || d.status"
-        "  ELSE c.reason END AS why,"
-        " hv_helo_class(NULLIF(q.helo,'')) AS cls"
-        " FROM (SELECT COALESCE(helo,'') AS helo, ip, unobs, min(mta) AS mta,"
-        "  sum(n) AS n,"
-        "  sum(m) AS m, min(ex) AS ex, sum(n_acc) AS n_acc,"
-        "  sum(n_rej) AS n_rej, sum(n_def) AS n_def, sum(n_lost) AS n_lost,"
-        "  sum(n) - sum(n_acc) - sum(n_rej) - sum(n_def) - sum(n_lost)"
-        "  AS n_unk, min(ex_acc) AS ex_acc, min(ex_rej) AS ex_rej,"
-        "  sum(n_recv) AS n_recv, sum(n_impl) AS n_impl, sum(n_none) AS n_none"
-        " FROM (SELECT s.helo AS helo, s.ip AS ip,"
-        "  " HV_SQL_HELO_UNOBSERVED " AS unobs, min(s.mta) AS mta,"
-        "  count(*) AS n, sum(s.messages) AS m, min(s.id) AS ex,"
-        "  sum(s.disposition = 'accepted') AS n_acc,"
-        "  sum(s.disposition = 'rejected') AS n_rej,"
-        "  sum(s.disposition = 'deferred') AS n_def,"
-        "  sum(s.disposition = 'lost') AS n_lost,"
-        "  min(CASE WHEN s.disposition = 'accepted' THEN s.id END) AS ex_acc,"
-        "  min(CASE WHEN s.disposition = 'rejected' THEN s.id END) AS ex_rej,"
-        "  sum(s.helo_from = 'received') AS n_recv,"
-        "  sum(s.helo_from = 'implied') AS n_impl,"
-        "  sum(s.helo_from = 'none') AS n_none"
-        "  FROM rv_sessions s");
-    range_where(c, &sql, false);
-    /* the inner GROUP BY sees every session and carries few expressions;
-     * NULL and '' HELOs meet in the outer one, which sees one row per
-     * pair */
-    fmt_buf_puts(&sql, " GROUP BY s.helo, s.ip, 3) GROUP BY 1, 2, 3) q"
-                       " LEFT JOIN rv_csa c ON c.helo = q.helo AND c.ip = q.ip"
-                       " LEFT JOIN rv_dna_result d ON d.helo = q.helo"
-                       " LEFT JOIN ");
-    fmt_buf_puts(&sql, pt);
-    fmt_buf_puts(&sql, " p ON p.csa_status = c.status"
-                       " AND p.dna_status = COALESCE(d.status,'unknown'));"
-                       "CREATE INDEX temp.hv_p_pair"
-                       " ON hv_p(helo, ip, unobs, verdict);");
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = exec(c, fmt_buf_str(&sql));
-    timing("work table", &t0);
-    fmt_buf_free(&sql);
+        " why TEXT, cls TEXT, domain TEXT, net TEXT)",
+        c->err);
+    if (rc != HV_OK)
+        return rc;
+    series_span(c);
+    struct pairmap pm;
+    struct pairinfo pi;
+    pairmap_init(&pm);
+    rc = scan_pairs(c, &pm);
+    timing("work: sessions", &t0);
+    if (rc == HV_OK)
+        rc = pairinfo_open(&pi, c->db, from, false, c->err);
+    if (rc != HV_OK) {
+        pairmap_free(&pm);
+        return rc;
+    }
+    unsigned char *cols = xcalloc(pairmap_count(&pm) + 1, 1);
+    rc = insert_pairs(c, &pi, &pm, cols);
+    pairinfo_close(&pi);
+    timing("work: pairs", &t0);
+    c->counts = xcalloc((size_t)c->nb * 8 + 1, sizeof(*c->counts));
+    for (size_t i = 0; rc == HV_OK && i < pm.nsess; i++) {
+        size_t k = pm.sess_bucket[i];
+        c->counts[k * 8 + cols[pm.sess_pair[i]]]++;
+        c->counts[k * 8 + 7]++;
+    }
+    free(cols);
+    pairmap_free(&pm);
     return rc;
 }
 
@@ -833,174 +1022,17 @@ static const char sql_replies[] =
 
 /* ==== The time series ==== */
 
-/* A pair's verdict by its key (HELO, client IP, unobserved), in an
- * open-addressing hash table built from hv_p: the time series looks every
- * session's pair up here instead of in hv_p's index (ten times faster at
- * 1,000,000 sessions). */
-struct vmap_ent {
-    char *key;       /* HELO NUL IP NUL unobs, owned; NULL: free slot */
-    size_t len;
-    int col;         /* the series column of the verdict, 0 for none */
-};
-struct vmap {
-    struct vmap_ent *e;
-    size_t cap, n;   /* cap a power of two, n < cap / 2 */
-};
-
-/* The verdicts the series counts, in the order of its columns 1..6. */
-static const char *const series_verdicts[] = {
-    "accept", "mark", "reject", "tempfail", "unresolved", "unevaluated",
-};
-#define SERIES_NV (sizeof(series_verdicts) / sizeof(series_verdicts[0]))
-
-/* vmap_key - the key of (helo, ip, unobs) into b (reset first). */
-static void vmap_key(struct fmt_buf *b, const char *helo, size_t hn,
-                     const char *ip, size_t in, int unobs)
-{
-    fmt_buf_reset(b);
-    fmt_buf_add(b, helo, hn);
-    fmt_buf_add(b, "", 1);
-    fmt_buf_add(b, ip, in);
-    fmt_buf_add(b, unobs ? "\0001" : "\0000", 2);
-}
-
-/* vmap_slot - the slot holding key, or the free slot where it belongs. */
-static struct vmap_ent *vmap_slot(const struct vmap *m, const char *key,
-                                  size_t len)
-{
-    unsigned long long h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)key[i]) * 1099511628211ULL;
-    for (size_t i = (size_t)h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        struct vmap_ent *e = &m->e[i];
-        if (e->key == NULL ||
-            (e->len == len && memcmp(e->key, key, len) == 0))
-            return e;
-    }
-}
-
-/* vmap_put - key -> col (the table grows to stay under half full). */
-static void vmap_put(struct vmap *m, const char *key, size_t len, int col)
-{
-    if (2 * (m->n + 1) >= m->cap) {
-        struct vmap old = *m;
-        m->cap = old.cap ? 2 * old.cap : 1024;
-        m->e = xcalloc(m->cap, sizeof(*m->e));
-        for (size_t i = 0; i < old.cap; i++)
-            if (old.e[i].key != NULL)
-                *vmap_slot(m, old.e[i].key, old.e[i].len) = old.e[i];
-        free(old.e);
-    }
-    struct vmap_ent *e = vmap_slot(m, key, len);
-    if (e->key == NULL) {
-        e->key = xmemdup0(key, len);
-        e->len = len;
-        m->n++;
-    }
-    e->col = col;
-}
-
-/* vmap_free - release every key and the table. */
-static void vmap_free(struct vmap *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->e[i].key);
-    free(m->e);
-    m->e = NULL;
-    m->cap = m->n = 0;
-}
-
-/* vmap_load - every pair of hv_p with its series column into m. */
-static int vmap_load(struct ctx *c, struct vmap *m, struct fmt_buf *key)
-{
-    sqlite3_stmt *q;
-    int rc = prep(c, "SELECT helo, ip, unobs, verdict FROM temp.hv_p", false,
-                  &q);
-    if (rc != HV_OK)
-        return rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *v = (const char *)sqlite3_column_text(q, 3);
-        int col = 0;
-        for (size_t k = 0; v != NULL && k < SERIES_NV; k++)
-            if (strcmp(v, series_verdicts[k]) == 0)
-                col = (int)k + 1;
-        const char *h = (const char *)sqlite3_column_text(q, 0);
-        size_t hn = (size_t)sqlite3_column_bytes(q, 0);
-        const char *ip = (const char *)sqlite3_column_text(q, 1);
-        size_t in = (size_t)sqlite3_column_bytes(q, 1);
-        vmap_key(key, h != NULL ? h : "", hn, ip != NULL ? ip : "", in,
-                 sqlite3_column_int(q, 2));
-        vmap_put(m, fmt_buf_str(key), key->len, col);
-    }
-    rc = rpt_step_done(c->db, rc, "report query failed", c->err);
-    sqlite3_finalize(q);
-    return rc;
-}
-
-/* series_count - one pass over the sessions in range (with a time): each
- * counted in its bucket (of nb, from b0) under its pair's verdict column
- * and in the total (column 7); counts is nb * 8, zeroed. */
-static int series_count(struct ctx *c, const struct vmap *m, long long b0,
-                        long long nb, long long *counts, struct fmt_buf *key)
-{
-    struct fmt_buf sql;
-    fmt_buf_init(&sql);
-    fmt_buf_puts(&sql, "SELECT s.ts, COALESCE(s.helo,''), s.ip, "
-                       HV_SQL_HELO_UNOBSERVED " FROM rv_sessions s");
-    range_where(c, &sql, true);
-    sqlite3_stmt *q;
-    int rc = prep(c, fmt_buf_str(&sql), false, &q);
-    fmt_buf_free(&sql);
-    if (rc != HV_OK)
-        return rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        long long k = (sqlite3_column_int64(q, 0) - b0) / c->step;
-        if (k < 0 || k >= nb)
-            continue;
-        const char *h = (const char *)sqlite3_column_text(q, 1);
-        size_t hn = (size_t)sqlite3_column_bytes(q, 1);
-        const char *ip = (const char *)sqlite3_column_text(q, 2);
-        size_t in = (size_t)sqlite3_column_bytes(q, 2);
-        vmap_key(key, h != NULL ? h : "", hn, ip != NULL ? ip : "", in,
-                 sqlite3_column_int(q, 3));
-        const struct vmap_ent *e = vmap_slot(m, fmt_buf_str(key), key->len);
-        if (e->key == NULL)
-            continue; /* not a pair of hv_p: the join would drop it */
-        counts[k * 8 + e->col]++;
-        counts[k * 8 + 7]++;
-    }
-    rc = rpt_step_done(c->db, rc, "report query failed", c->err);
-    sqlite3_finalize(q);
-    return rc;
-}
-
-/* fill_series - the time series: one pass over the sessions in range,
- * each counted in its bucket under its pair's verdict (hv_p, through a
- * vmap), then every bucket from the first to the last in order (at most
- * 20,000), empty ones as zero rows. */
+/* fill_series - the time series from the counts make_work left: every
+ * bucket from the first to the last in order (at most 20,000), empty ones
+ * as zero rows. */
 static int fill_series(struct ctx *c, struct rtable *t)
 {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (!c->has_span)
-        return 0;
-    long long b0 = c->first - ((c->first % c->step) + c->step) % c->step;
-    long long nb = (c->last - b0) / c->step + 1;
-    if (nb > 20000)
-        nb = 20000;
-    struct vmap m = {NULL, 0, 0};
-    struct fmt_buf key;
-    fmt_buf_init(&key);
-    long long *counts = xcalloc((size_t)nb * 8, sizeof(*counts));
-    int rc = vmap_load(c, &m, &key);
-    if (rc == HV_OK)
-        rc = series_count(c, &m, b0, nb, counts, &key);
-    vmap_free(&m);
-    fmt_buf_free(&key);
-    for (long long k = 0; rc == HV_OK && k < nb; k++) {
+    for (long long k = 0; c->counts != NULL && k < c->nb; k++) {
         struct rcell *row = rt_row(t);
         char label[32];
-        time_t when = (time_t)(b0 + k * c->step);
+        time_t when = (time_t)(c->b0 + k * c->step);
         struct tm tm;
         gmtime_r(&when, &tm);
         strftime(label, sizeof(label), c->step == 3600 ? "%Y-%m-%dT%H:00Z" : "%Y-%m-%d",
@@ -1010,12 +1042,11 @@ static int fill_series(struct ctx *c, struct rtable *t)
         row[0].s = xmemdup0(label, row[0].n);
         for (size_t i = 1; i < t->ncols; i++) {
             row[i].type = t->types[i];
-            row[i].i = counts[k * 8 + (long long)i];
+            row[i].i = c->counts[k * 8 + (long long)i];
         }
     }
-    free(counts);
     timing(t->key, &t0);
-    return rc;
+    return HV_OK;
 }
 
 /* time_span - first and last session time in range (the ts index makes
@@ -1188,14 +1219,7 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
     if (o->top < 0)
         return hv_errf(err, HV_EUSAGE, "--top must be 0 or more");
 
-    heloname_register_sql(db);
     policy_register_sql(db);
-    int fl = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
-    if (sqlite3_create_function(db, "hv_rdomain", 2, fl, NULL, sql_rdomain,
-                                NULL, NULL) != SQLITE_OK ||
-        sqlite3_create_function(db, "hv_net", 1, fl, NULL, sql_net, NULL,
-                                NULL) != SQLITE_OK)
-        return rpt_dberr(db, "report", err);
     /* the work tables are scratch in a TEMP file (deleted when closed) with
      * a bounded cache: in memory they grew with the pairs in range (250 MB
      * at 1,000,000 sessions and 460,000 pairs), through a 32 MiB cache the
@@ -1213,6 +1237,7 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
         rc = make_work(&c);
     if (rc == HV_OK)
         rc = build_tables(&c);
+    free(c.counts);
     drop_work(db);
     return rc;
 }

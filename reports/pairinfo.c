@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+/* pairinfo - CSA, DNA and policy action per (HELO, IP); see pairinfo.h. */
+#include "pairinfo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rptsql.h"
+#include "xmem.h"
+
+/* intern - the index + 1 of value v (0 for NULL), stored once. */
+static uint32_t intern(struct pairinfo *pi, const char *s, size_t n)
+{
+    bool added;
+    if (s == NULL)
+        return 0;
+    size_t i = keymap_intern(&pi->vals, s, n, &added);
+    if (added) {
+        if (i >= pi->val_cap) {
+            pi->val_cap = pi->val_cap ? 2 * pi->val_cap : 64;
+            pi->val = xrealloc(pi->val, pi->val_cap * sizeof(*pi->val));
+        }
+        pi->val[i] = xmemdup0(s, n);
+    }
+    return (uint32_t)(i + 1);
+}
+
+/* col - the index + 1 of column i of q as a value (0 for NULL). */
+static uint32_t col(struct pairinfo *pi, sqlite3_stmt *q, int i)
+{
+    if (sqlite3_column_type(q, i) == SQLITE_NULL)
+        return 0;
+    const char *s = (const char *)sqlite3_column_text(q, i);
+    return intern(pi, s != NULL ? s : "", (size_t)sqlite3_column_bytes(q, i));
+}
+
+/* pv - value index + 1 back to a pval. */
+static struct pval pv(const struct pairinfo *pi, uint32_t id)
+{
+    struct pval v = {NULL, 0};
+    if (id != 0) {
+        keymap_key(&pi->vals, id - 1, &v.n);
+        v.s = pi->val[id - 1];
+    }
+    return v;
+}
+
+/* add_pol - one policy row (value indexes + 1). */
+static void add_pol(struct pairinfo *pi, uint32_t c, uint32_t d, uint32_t a)
+{
+    pi->pol = xrealloc(pi->pol, (pi->npol + 1) * sizeof(*pi->pol));
+    pi->pol[pi->npol][0] = c;
+    pi->pol[pi->npol][1] = d;
+    pi->pol[pi->npol][2] = a;
+    pi->npol++;
+}
+
+/* load_policy - the rows of rv_policy. HV_OK or HV_EDB / HV_EWRITE. */
+static int load_policy(struct pairinfo *pi, char **err)
+{
+    sqlite3_stmt *q;
+    int rc = rpt_prepare(pi->db, "SELECT csa_status, dna_status, action"
+                                 " FROM rv_policy", &q, err);
+    if (rc != HV_OK)
+        return rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        add_pol(pi, col(pi, q, 0), col(pi, q, 1), col(pi, q, 2));
+    rc = rpt_step_done(pi->db, rc, "report query failed", err);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int pairinfo_open(struct pairinfo *pi, sqlite3 *db, const struct policy *pol,
+                  bool memo_pairs, char **err)
+{
+    memset(pi, 0, sizeof(*pi));
+    pi->db = db;
+    pi->memo_pairs = memo_pairs;
+    keymap_init(&pi->vals);
+    keymap_init(&pi->helos);
+    keymap_init(&pi->pairs);
+    int rc = rpt_prepare(db, "SELECT status, reason, record FROM rv_csa"
+                             " WHERE helo = ?1 AND ip = ?2", &pi->csa_q, err);
+    if (rc == HV_OK)
+        rc = rpt_prepare(db, "SELECT status, grade, service FROM rv_dna_result"
+                             " WHERE helo = ?1", &pi->dna_q, err);
+    if (rc == HV_OK && pol == NULL)
+        rc = load_policy(pi, err);
+    for (int i = 0; rc == HV_OK && pol != NULL && i < POLICY_NCSA; i++)
+        for (int j = 0; j < POLICY_NDNA; j++) {
+            const char *c = policy_csa_names[i], *d = policy_dna_names[j];
+            const char *a = policy_action_names[pol->cell[i][j]];
+            add_pol(pi, intern(pi, c, strlen(c)), intern(pi, d, strlen(d)),
+                    intern(pi, a, strlen(a)));
+        }
+    if (rc != HV_OK)
+        pairinfo_close(pi);
+    return rc;
+}
+
+/* dna_of - the DNA value indexes of helo (memoized per HELO). */
+static int dna_of(struct pairinfo *pi, const char *helo, size_t hn,
+                  size_t *out, char **err)
+{
+    bool added;
+    size_t h = keymap_intern(&pi->helos, helo, hn, &added);
+    if (added) {
+        if (h >= pi->dna_cap) {
+            pi->dna_cap = pi->dna_cap ? 2 * pi->dna_cap : 1024;
+            pi->dna = xrealloc(pi->dna, pi->dna_cap * sizeof(*pi->dna));
+        }
+        memset(pi->dna[h], 0, sizeof(pi->dna[h]));
+        sqlite3_bind_text(pi->dna_q, 1, helo, (int)hn, SQLITE_STATIC);
+        int rc = sqlite3_step(pi->dna_q);
+        if (rc == SQLITE_ROW) {
+            for (int i = 0; i < 3; i++)
+                pi->dna[h][i] = col(pi, pi->dna_q, i);
+            rc = sqlite3_step(pi->dna_q); /* a primary key: one row */
+        }
+        rc = rpt_step_done(pi->db, rc, "report query failed", err);
+        sqlite3_reset(pi->dna_q);
+        sqlite3_clear_bindings(pi->dna_q);
+        if (rc != HV_OK)
+            return rc; /* the caller gives up: the memo is not read again */
+    }
+    *out = h;
+    return HV_OK;
+}
+
+/* same - value indexes a and b stand for the same bytes (both not NULL). */
+static bool same(uint32_t a, uint32_t b)
+{
+    return a != 0 && a == b; /* interned: equal bytes, equal index */
+}
+
+/* csa_of - CSA and action indexes of the pair into r[4]. */
+static int csa_of(struct pairinfo *pi, const char *helo, size_t hn,
+                  const char *ip, size_t in, const uint32_t *dna,
+                  uint32_t r[4], char **err)
+{
+    memset(r, 0, 4 * sizeof(*r));
+    sqlite3_bind_text(pi->csa_q, 1, helo, (int)hn, SQLITE_STATIC);
+    sqlite3_bind_text(pi->csa_q, 2, ip, (int)in, SQLITE_STATIC);
+    int rc = sqlite3_step(pi->csa_q);
+    if (rc == SQLITE_ROW) {
+        for (int i = 0; i < 3; i++)
+            r[i] = col(pi, pi->csa_q, i);
+        rc = sqlite3_step(pi->csa_q); /* a primary key: one row */
+    }
+    rc = rpt_step_done(pi->db, rc, "report query failed", err);
+    sqlite3_reset(pi->csa_q);
+    sqlite3_clear_bindings(pi->csa_q);
+    if (rc != HV_OK)
+        return rc;
+    uint32_t ds = dna[0] != 0 ? dna[0] : intern(pi, "unknown", 7);
+    for (size_t k = 0; r[0] != 0 && k < pi->npol; k++)
+        if (same(pi->pol[k][0], r[0]) && same(pi->pol[k][1], ds)) {
+            r[3] = pi->pol[k][2];
+            break;
+        }
+    return HV_OK;
+}
+
+/* fill - the pval form of dna and csa indexes (csa NULL: none). */
+static void fill(const struct pairinfo *pi, const uint32_t *dna,
+                 const uint32_t *csa, struct pair_csv *out)
+{
+    static const uint32_t none[4] = {0, 0, 0, 0};
+    if (csa == NULL)
+        csa = none;
+    out->csa_status = pv(pi, csa[0]);
+    out->csa_reason = pv(pi, csa[1]);
+    out->csa_record = pv(pi, csa[2]);
+    out->action = pv(pi, csa[3]);
+    out->dna_status = pv(pi, dna[0]);
+    out->dna_grade = pv(pi, dna[1]);
+    out->dna_service = pv(pi, dna[2]);
+}
+
+int pairinfo_dna(struct pairinfo *pi, const char *helo, size_t hn,
+                 struct pair_csv *out, char **err)
+{
+    size_t h;
+    int rc = dna_of(pi, helo, hn, &h, err);
+    if (rc == HV_OK)
+        fill(pi, pi->dna[h], NULL, out);
+    return rc;
+}
+
+int pairinfo_get(struct pairinfo *pi, const char *helo, size_t hn,
+                 const char *ip, size_t in, struct pair_csv *out, char **err)
+{
+    size_t h;
+    int rc;
+    if (!pi->memo_pairs) {
+        uint32_t r[5];
+        rc = dna_of(pi, helo, hn, &h, err);
+        if (rc == HV_OK)
+            rc = csa_of(pi, helo, hn, ip, in, pi->dna[h], r, err);
+        if (rc == HV_OK)
+            fill(pi, pi->dna[h], r, out);
+        return rc;
+    }
+    /* the key: HELO length, HELO, IP (unambiguous whatever the bytes) */
+    char small[512];
+    uint32_t hlen = (uint32_t)hn;
+    size_t kn = sizeof(hlen) + hn + in;
+    char *k = kn <= sizeof(small) ? small : xmalloc(kn);
+    memcpy(k, &hlen, sizeof(hlen));
+    memcpy(k + sizeof(hlen), helo, hn);
+    memcpy(k + sizeof(hlen) + hn, ip, in);
+    bool added;
+    size_t p = keymap_intern(&pi->pairs, k, kn, &added);
+    if (k != small)
+        free(k);
+    if (added) {
+        if (p >= pi->csa_cap) {
+            pi->csa_cap = pi->csa_cap ? 2 * pi->csa_cap : 1024;
+            pi->csa = xrealloc(pi->csa, pi->csa_cap * sizeof(*pi->csa));
+        }
+        rc = dna_of(pi, helo, hn, &h, err);
+        if (rc == HV_OK)
+            rc = csa_of(pi, helo, hn, ip, in, pi->dna[h], pi->csa[p], err);
+        if (rc != HV_OK)
+            return rc; /* the caller gives up: the memo is not read again */
+        pi->csa[p][4] = (uint32_t)h;
+    }
+    fill(pi, pi->dna[pi->csa[p][4]], pi->csa[p], out);
+    return HV_OK;
+}
+
+void pairinfo_close(struct pairinfo *pi)
+{
+    sqlite3_finalize(pi->csa_q);
+    sqlite3_finalize(pi->dna_q);
+    pi->csa_q = pi->dna_q = NULL;
+    for (size_t i = 0; i < keymap_count(&pi->vals); i++)
+        free(pi->val[i]);
+    free(pi->val);
+    free(pi->dna);
+    free(pi->csa);
+    free(pi->pol);
+    keymap_free(&pi->vals);
+    keymap_free(&pi->helos);
+    keymap_free(&pi->pairs);
+    memset(pi, 0, sizeof(*pi));
+}

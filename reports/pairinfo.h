@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pairinfo - what the database says of a (HELO, client IP) pair: its CSA
+ * row (rv_csa by helo and ip), its DNA result (rv_dna_result by helo) and
+ * the policy action for the two (the row of the policy table whose
+ * csa_status is the CSA status and whose dna_status is the DNA status, or
+ * "unknown" without a DNA result), exactly what the LEFT JOINs
+ *   rv_csa c ON c.helo = H AND c.ip = I
+ *   rv_dna_result d ON d.helo = H
+ *   policy p ON p.csa_status = c.status
+ *             AND p.dna_status = COALESCE(d.status,'unknown')
+ * give, looked up once per distinct HELO (DNA) and, when memo_pairs, once
+ * per distinct pair (CSA and action); otherwise once per call. Values keep
+ * their bytes (embedded NULs included) and SQL NULL (s == NULL).
+ * The strings handed out belong to the pairinfo and stay valid until
+ * pairinfo_close (distinct values are stored once). Every step of a look-up
+ * is checked: a failure is HV_EDB with the message of rptsql.h.
+ * Memory: the distinct values, plus per distinct HELO its bytes and 30
+ * bytes, plus (memo_pairs) per pair its HELO and IP bytes and 40 bytes.
+ */
+#ifndef HV_PAIRINFO_H
+#define HV_PAIRINFO_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hverr.h"
+#include "keymap.h"
+#include "policy.h"
+
+/* a value: s NULL for SQL NULL, else n bytes at s (NUL-terminated) */
+struct pval {
+    const char *s;
+    size_t n;
+};
+
+struct pair_csv {
+    struct pval csa_status, csa_reason, csa_record; /* NULL: no CSA row */
+    struct pval dna_status, dna_grade, dna_service; /* NULL: no DNA row */
+    struct pval action;                             /* NULL: no policy row */
+};
+
+struct pairinfo {
+    sqlite3 *db;
+    sqlite3_stmt *csa_q, *dna_q;
+    bool memo_pairs;
+    struct keymap vals;          /* distinct values -> val[] */
+    char **val;                  /* owned copies, by index */
+    size_t val_cap;
+    struct keymap helos;         /* HELO -> dna[] */
+    uint32_t (*dna)[3];          /* value index + 1 (0: NULL) */
+    size_t dna_cap;
+    struct keymap pairs;         /* HELO, IP -> csa[] (memo_pairs) */
+    uint32_t (*csa)[5];          /* status reason record action, HELO */
+    size_t csa_cap;
+    size_t npol;                 /* policy rows: value indexes + 1 */
+    uint32_t (*pol)[3];          /* csa_status dna_status action */
+};
+
+/* pairinfo_open - prepare the look-ups on db (rv_* views created) with the
+ * policy of the database (rv_policy) or, when pol is not NULL, that table.
+ * HV_OK, or HV_EDB / HV_EWRITE with *err set (pi is then closed). */
+int pairinfo_open(struct pairinfo *pi, sqlite3 *db, const struct policy *pol,
+                  bool memo_pairs, char **err);
+
+/* pairinfo_get - the CSA, DNA and action of (helo, ip) into *out (helo is
+ * the HELO as stored, '' for none: COALESCE(helo,'')). HV_OK, or HV_EDB. */
+int pairinfo_get(struct pairinfo *pi, const char *helo, size_t hn,
+                 const char *ip, size_t in, struct pair_csv *out, char **err);
+
+/* pairinfo_dna - only the DNA columns of helo into *out (others NULL). */
+int pairinfo_dna(struct pairinfo *pi, const char *helo, size_t hn,
+                 struct pair_csv *out, char **err);
+
+/* pairinfo_close - finalize and free everything (also after a failure). */
+void pairinfo_close(struct pairinfo *pi);
+
+#endif

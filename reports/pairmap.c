@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/* pairmap - per-pair aggregates of the report's sessions; see pairmap.h. */
+#include "pairmap.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmem.h"
+
+void pairmap_init(struct pairmap *pm)
+{
+    memset(pm, 0, sizeof(*pm));
+    keymap_init(&pm->keys);
+    keymap_init(&pm->mtas);
+}
+
+/* text_less - a < b as SQLite's BINARY collation orders text. */
+static bool text_less(const char *a, size_t an, const char *b, size_t bn)
+{
+    int c = memcmp(a, b, an < bn ? an : bn);
+    return c < 0 || (c == 0 && an < bn);
+}
+
+/* is - the n bytes at v are exactly the word w (SQL text =). */
+static bool is(const char *v, size_t n, const char *w)
+{
+    return strlen(w) == n && memcmp(v, w, n) == 0;
+}
+
+void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket)
+{
+    char small[512];
+    uint32_t hlen = (uint32_t)s->hn;
+    size_t kn = 1 + sizeof(hlen) + s->hn + s->in;
+    char *k = kn <= sizeof(small) ? small : xmalloc(kn);
+    k[0] = s->unobs ? 1 : 0;
+    memcpy(k + 1, &hlen, sizeof(hlen));
+    memcpy(k + 1 + sizeof(hlen), s->helo, s->hn);
+    memcpy(k + 1 + sizeof(hlen) + s->hn, s->ip, s->in);
+    bool added;
+    size_t i = keymap_intern(&pm->keys, k, kn, &added);
+    if (k != small)
+        free(k);
+    uint32_t mta = (uint32_t)keymap_intern(&pm->mtas, s->mta, s->mn, NULL);
+    if (added) {
+        if (i >= pm->cap) {
+            pm->cap = pm->cap ? 2 * pm->cap : 1024;
+            pm->agg = xrealloc(pm->agg, pm->cap * sizeof(*pm->agg));
+        }
+        struct pagg *a = &pm->agg[i];
+        memset(a, 0, sizeof(*a));
+        a->ex = a->ex_acc = a->ex_rej = LLONG_MAX;
+        a->mta = mta;
+        a->unobs = s->unobs;
+    }
+    struct pagg *a = &pm->agg[i];
+    a->n++;
+    a->m += s->messages;
+    if (s->id < a->ex)
+        a->ex = s->id;
+    if (a->mta != mta) {
+        size_t on, nn;
+        const char *o = keymap_key(&pm->mtas, a->mta, &on);
+        const char *nw = keymap_key(&pm->mtas, mta, &nn);
+        if (text_less(nw, nn, o, on))
+            a->mta = mta;
+    }
+    if (is(s->disposition, s->dn, "accepted")) {
+        a->n_acc++;
+        if (s->id < a->ex_acc)
+            a->ex_acc = s->id;
+    } else if (is(s->disposition, s->dn, "rejected")) {
+        a->n_rej++;
+        if (s->id < a->ex_rej)
+            a->ex_rej = s->id;
+    } else if (is(s->disposition, s->dn, "deferred")) {
+        a->n_def++;
+    } else if (is(s->disposition, s->dn, "lost")) {
+        a->n_lost++;
+    }
+    if (s->helo_from != NULL) {
+        a->has_from = true;
+        if (is(s->helo_from, s->fn, "received"))
+            a->n_recv++;
+        else if (is(s->helo_from, s->fn, "implied"))
+            a->n_impl++;
+        else if (is(s->helo_from, s->fn, "none"))
+            a->n_none++;
+    }
+    if (bucket < 0 || bucket >= PAIRMAP_MAX_BUCKETS)
+        return;
+    if (pm->nsess == pm->sess_cap) {
+        pm->sess_cap = pm->sess_cap ? 2 * pm->sess_cap : 4096;
+        pm->sess_pair = xrealloc(pm->sess_pair,
+                                 pm->sess_cap * sizeof(*pm->sess_pair));
+        pm->sess_bucket = xrealloc(pm->sess_bucket,
+                                   pm->sess_cap * sizeof(*pm->sess_bucket));
+    }
+    pm->sess_pair[pm->nsess] = (uint32_t)i;
+    pm->sess_bucket[pm->nsess] = (uint16_t)bucket;
+    pm->nsess++;
+}
+
+size_t pairmap_count(const struct pairmap *pm)
+{
+    return keymap_count(&pm->keys);
+}
+
+const struct pagg *pairmap_pair(const struct pairmap *pm, size_t i,
+                                const char **helo, size_t *hn,
+                                const char **ip, size_t *in)
+{
+    size_t kn;
+    uint32_t hlen;
+    const char *k = keymap_key(&pm->keys, i, &kn);
+    memcpy(&hlen, k + 1, sizeof(hlen));
+    *helo = k + 1 + sizeof(hlen);
+    *hn = hlen;
+    *ip = k + 1 + sizeof(hlen) + hlen;
+    *in = kn - 1 - sizeof(hlen) - hlen;
+    return &pm->agg[i];
+}
+
+const char *pairmap_mta(const struct pairmap *pm, uint32_t k, size_t *n)
+{
+    return keymap_key(&pm->mtas, k, n);
+}
+
+void pairmap_free(struct pairmap *pm)
+{
+    keymap_free(&pm->keys);
+    keymap_free(&pm->mtas);
+    free(pm->agg);
+    free(pm->sess_pair);
+    free(pm->sess_bucket);
+    pairmap_init(pm);
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pairmap - the report's one pass over the sessions in range: each session
+ * is added to its pair (HELO as COALESCE(helo,''), client IP, whether the
+ * HELO is unobserved: the key of the report's work table, so a NULL and an
+ * '' HELO of the same kind meet), whose counts it updates exactly as the
+ * SQL aggregates they replace would (sum, min, count; NULL where SQL gives
+ * NULL), and the session's time bucket and pair are remembered (6 bytes a
+ * session) so that the time series is counted once the pairs' verdicts are
+ * known, without a second pass. Pairs are numbered 0, 1, ... in the order
+ * of their first session (keymap.h). Owns everything it holds.
+ * Memory: per pair its HELO and IP bytes and about 100 bytes; per session
+ * in the series 6 bytes.
+ */
+#ifndef HV_PAIRMAP_H
+#define HV_PAIRMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keymap.h"
+
+/* what a pair is told of one session */
+struct psession {
+    const char *helo;        /* COALESCE(helo,'') */
+    size_t hn;
+    const char *ip;
+    size_t in;
+    bool unobs;              /* helo IS NULL AND helo_from IS NULL */
+    const char *mta;
+    size_t mn;
+    long long id, messages;
+    const char *disposition;
+    size_t dn;
+    const char *helo_from;   /* NULL: SQL NULL */
+    size_t fn;
+};
+
+/* a pair's aggregates (the work table's columns) */
+struct pagg {
+    long long m;             /* sum(messages) */
+    long long ex;            /* min(id) */
+    long long ex_acc, ex_rej;/* min(id) of accepted / rejected, or LLONG_MAX */
+    uint32_t n, n_acc, n_rej, n_def, n_lost;
+    uint32_t n_recv, n_impl, n_none; /* NULL in SQL unless has_from */
+    uint32_t mta;            /* index of min(mta) in pairmap.mtas */
+    bool unobs, has_from;    /* has_from: a session had helo_from */
+};
+
+struct pairmap {
+    struct keymap keys;      /* unobs, HELO length, HELO, IP */
+    struct pagg *agg;
+    size_t cap;
+    struct keymap mtas;      /* distinct MTA names */
+    uint32_t *sess_pair;     /* per series session: its pair */
+    uint16_t *sess_bucket;   /* and its bucket */
+    size_t nsess, sess_cap;
+};
+
+/* PAIRMAP_MAX_BUCKETS - buckets are below this (uint16_t). */
+#define PAIRMAP_MAX_BUCKETS 65535
+
+/* pairmap_init - empty. */
+void pairmap_init(struct pairmap *pm);
+
+/* pairmap_add - count s in its pair; bucket (0 .. PAIRMAP_MAX_BUCKETS-1)
+ * remembers it for the series, -1 leaves it out of the series. */
+void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket);
+
+/* pairmap_count - the number of pairs. */
+size_t pairmap_count(const struct pairmap *pm);
+
+/* pairmap_pair - pair i's aggregates, HELO and IP (borrowed, valid until
+ * the next pairmap_add; the IP is NUL-terminated, the HELO is not). */
+const struct pagg *pairmap_pair(const struct pairmap *pm, size_t i,
+                                const char **helo, size_t *hn,
+                                const char **ip, size_t *in);
+
+/* pairmap_mta - the MTA name of index k. */
+const char *pairmap_mta(const struct pairmap *pm, uint32_t k, size_t *n);
+
+/* pairmap_free - release everything; pm is empty again. */
+void pairmap_free(struct pairmap *pm);
+
+#endif
