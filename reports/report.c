@@ -236,6 +236,37 @@ static bool net_of(const char *ip, char *txt, size_t size)
     return false;
 }
 
+/* sql_rdomain - hv_rdomain(helo, class) -> rdomain_of (kept for SQL and
+ * the tests of the heuristic). */
+static void sql_rdomain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *helo = (const char *)sqlite3_value_text(argv[0]);
+    const char *cls = (const char *)sqlite3_value_text(argv[1]);
+    struct fmt_buf b;
+    fmt_buf_init(&b);
+    rdomain_of(helo != NULL ? helo : "",
+               helo != NULL ? (size_t)sqlite3_value_bytes(argv[0]) : 0,
+               cls != NULL ? cls : "", &b);
+    sqlite3_result_text(ctx, fmt_buf_str(&b), (int)b.len, SQLITE_TRANSIENT);
+    fmt_buf_free(&b);
+}
+
+/* sql_net - hv_net(ip) -> net_of, the input itself when it is not an
+ * address, NULL for NULL. */
+static void sql_net(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *ip = (const char *)sqlite3_value_text(argv[0]);
+    char txt[INET6_ADDRSTRLEN + 8];
+    if (ip == NULL)
+        sqlite3_result_null(ctx);
+    else if (net_of(ip, txt, sizeof(txt)))
+        sqlite3_result_text(ctx, txt, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_result_value(ctx, argv[0]);
+}
+
 /* ==== Tables ==== */
 
 /* rt_new - a table with ncols columns named by a comma list and typed by a
@@ -811,20 +842,33 @@ static int make_work(struct ctx *c)
     if (rc != HV_OK)
         return rc;
     series_span(c);
+    /* one read transaction for the pass and the look-ups (and so one
+     * commit of the inserts): a statement left on its row keeps it open;
+     * without it each look-up would lock and check the file anew */
+    sqlite3_stmt *hold;
+    rc = prep(c, "SELECT count(*) FROM rv_policy", false, &hold);
+    if (rc != HV_OK)
+        return rc;
+    rc = sqlite3_step(hold);
+    rc = rc == SQLITE_ROW ? HV_OK
+                          : rpt_dberr(c->db, "report query failed", c->err);
     struct pairmap pm;
     struct pairinfo pi;
     pairmap_init(&pm);
-    rc = scan_pairs(c, &pm);
+    if (rc == HV_OK)
+        rc = scan_pairs(c, &pm);
     timing("work: sessions", &t0);
     if (rc == HV_OK)
         rc = pairinfo_open(&pi, c->db, from, false, c->err);
     if (rc != HV_OK) {
+        sqlite3_finalize(hold);
         pairmap_free(&pm);
         return rc;
     }
     unsigned char *cols = xcalloc(pairmap_count(&pm) + 1, 1);
     rc = insert_pairs(c, &pi, &pm, cols);
     pairinfo_close(&pi);
+    sqlite3_finalize(hold);
     timing("work: pairs", &t0);
     c->counts = xcalloc((size_t)c->nb * 8 + 1, sizeof(*c->counts));
     for (size_t i = 0; rc == HV_OK && i < pm.nsess; i++) {
@@ -1220,6 +1264,12 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
         return hv_errf(err, HV_EUSAGE, "--top must be 0 or more");
 
     policy_register_sql(db);
+    int fl = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+    if (sqlite3_create_function(db, "hv_rdomain", 2, fl, NULL, sql_rdomain,
+                                NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "hv_net", 1, fl, NULL, sql_net, NULL,
+                                NULL) != SQLITE_OK)
+        return rpt_dberr(db, "report", err);
     /* the work tables are scratch in a TEMP file (deleted when closed) with
      * a bounded cache: in memory they grew with the pairs in range (250 MB
      * at 1,000,000 sessions and 460,000 pairs), through a 32 MiB cache the
