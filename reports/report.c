@@ -32,6 +32,7 @@
 #include "fmt.h"
 #include "csvsql.h"
 #include "heloname.h"
+#include "keymap.h"
 #include "msg.h"
 #include "pairinfo.h"
 #include "pairmap.h"
@@ -352,6 +353,7 @@ struct ctx {
     long long step;         /* time series bucket: 3600 or 86400 */
     long long b0, nb;       /* the series' first bucket, bucket count */
     long long *counts;      /* nb * 8 series counts (make_work) */
+    long long dips, dhelos; /* distinct IPs and HELOs (distinct_counts) */
 };
 
 /* prep - prepare sql into *out (read-only, or writing TEMP objects only
@@ -380,6 +382,12 @@ static int prep(struct ctx *c, const char *sql, bool temp, sqlite3_stmt **out)
     i = sqlite3_bind_parameter_index(q, ":w");
     if (i > 0)
         sqlite3_bind_int64(q, i, c->step);
+    i = sqlite3_bind_parameter_index(q, ":dips");
+    if (i > 0)
+        sqlite3_bind_int64(q, i, c->dips);
+    i = sqlite3_bind_parameter_index(q, ":dhelos");
+    if (i > 0)
+        sqlite3_bind_int64(q, i, c->dhelos);
     i = sqlite3_bind_parameter_index(q, ":first");
     if (i > 0 && c->has_span)
         sqlite3_bind_int64(q, i, c->first);
@@ -621,7 +629,10 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
     " n_recv, n_impl, n_none, unobs, mta, csa_status, csa_reason, publishes," \
     " dna_status, dna_grade, dna_service, verdict, why, cls, domain, net"
 #define HV_P_NCOLS 28
-#define HV_P_BATCH 32 /* rows per INSERT (28 * 32 parameters) */
+/* rows per INSERT: each statement commits the TEMP file, at a cost that
+ * grows with its cache, so few and large (at most 512 rows, 14,336
+ * parameters, within SQLite's limit) */
+#define HV_P_BATCH_MAX 512
 
 /* insert_sql - "INSERT INTO temp.hv_p(...) VALUES(?,...),..." of rows rows
  * into b. */
@@ -770,20 +781,25 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     return HV_OK;
 }
 
-/* insert_pairs - every pair of pm as a row of hv_p (HV_P_BATCH rows per
- * INSERT), the series column of its verdict into cols[pair]. */
+/* insert_pairs - every pair of pm as a row of hv_p (up to HV_P_BATCH_MAX
+ * rows per INSERT), the series column of its verdict into cols[pair]. */
 static int insert_pairs(struct ctx *c, struct pairinfo *pi,
                         struct pairmap *pm, unsigned char *cols)
 {
     size_t np = pairmap_count(pm);
+    int lim = sqlite3_limit(c->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+    int batch = lim / HV_P_NCOLS < HV_P_BATCH_MAX ? lim / HV_P_NCOLS
+                                                  : HV_P_BATCH_MAX;
+    if (batch < 1)
+        batch = 1;
     struct fmt_buf sql, tmp;
     sqlite3_stmt *full = NULL, *q = NULL;
     int rc = HV_OK;
     fmt_buf_init(&sql);
     fmt_buf_init(&tmp);
-    for (size_t i = 0; rc == HV_OK && i < np; i += HV_P_BATCH) {
-        int rows = np - i < HV_P_BATCH ? (int)(np - i) : HV_P_BATCH;
-        if (rows == HV_P_BATCH && full != NULL) {
+    for (size_t i = 0; rc == HV_OK && i < np; i += (size_t)batch) {
+        int rows = np - i < (size_t)batch ? (int)(np - i) : batch;
+        if (rows == batch && full != NULL) {
             q = full;
         } else {
             fmt_buf_reset(&sql);
@@ -791,7 +807,7 @@ static int insert_pairs(struct ctx *c, struct pairinfo *pi,
             rc = prep(c, fmt_buf_str(&sql), true, &q);
             if (rc != HV_OK)
                 break;
-            if (rows == HV_P_BATCH)
+            if (rows == batch)
                 full = q;
         }
         for (int r = 0; rc == HV_OK && r < rows; r++)
@@ -908,8 +924,8 @@ static const char sql_summary[] =
     " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', :last, 'unixepoch'),'')"
     "  AS last_session,"
     " COALESCE(sum(n),0) AS sessions, COALESCE(sum(m),0) AS messages,"
-    " count(DISTINCT ip) AS distinct_ips,"
-    " count(DISTINCT NULLIF(helo,'')) AS distinct_helos,"
+    /* count(DISTINCT ip), count(DISTINCT NULLIF(helo,'')): distinct_counts */
+    " :dips AS distinct_ips, :dhelos AS distinct_helos,"
     " COALESCE(sum(CASE WHEN helo <> '' THEN n END),0) AS helo_known,"
     " COALESCE(sum(CASE WHEN helo <> '' THEN n - n_recv - n_impl END),0)"
     "  AS helo_from_log,"
@@ -1023,22 +1039,15 @@ static const char sql_at_risk[] =
 static const char sql_rescued[] =
     SQL_SENDERS("accept", "n_rej", "0", "ex_rej");
 
-/* top N per verdict of a grouping expression */
-#define SQL_TOP(expr, extra)                                                  \
-    "WITH " VERDICT_ORDER ","                                                 \
-    " a AS (SELECT verdict, " expr " AS k, sum(n) AS n,"                      \
-    "  sum(m) AS m, " extra " AS x,"                                          \
-    "  row_number() OVER (PARTITION BY verdict"                               \
-    "   ORDER BY sum(n) DESC, sum(m) DESC, " expr ") AS rn"                   \
-    "  FROM temp.hv_p GROUP BY verdict, " expr ")"                            \
-    " SELECT a.verdict, a.k, a.n, a.m, a.x FROM a"                            \
-    " JOIN v ON v.verdict = a.verdict WHERE a.rn <= :top"                     \
-    " ORDER BY v.ord, a.rn"
-
+/* top N per verdict of a grouping column, with the count of distinct
+ * values of another in each group: the rows fill_top aggregates (it does
+ * in C what "GROUP BY verdict, key ... row_number() OVER (PARTITION BY
+ * verdict ORDER BY sum(n) DESC, sum(m) DESC, key)" did, without sorting
+ * every pair) */
 static const char sql_top_domains[] =
-    SQL_TOP("domain", "count(DISTINCT ip)");
+    "SELECT verdict, domain, ip, n, m FROM temp.hv_p";
 static const char sql_top_networks[] =
-    SQL_TOP("net", "count(DISTINCT helo)");
+    "SELECT verdict, net, helo, n, m FROM temp.hv_p";
 
 static const char sql_publishing[] =
     "SELECT 'sessions', COALESCE(sum(n),0),"
@@ -1063,6 +1072,160 @@ static const char sql_replies[] =
     "  GROUP BY 1, 2)"
     " SELECT a.verdict, a.reply, a.n, a.m FROM a"
     " JOIN v ON v.verdict = a.verdict ORDER BY v.ord, a.n DESC, a.reply";
+
+/* distinct_counts - the distinct client IPs and non-empty HELOs of hv_p
+ * into c->dips, c->dhelos (hash sets: no sort of the pairs). HV_OK, or
+ * HV_EDB / HV_EWRITE with *c->err set. */
+static int distinct_counts(struct ctx *c)
+{
+    sqlite3_stmt *q;
+    int rc = prep(c, "SELECT ip, helo FROM temp.hv_p", false, &q);
+    if (rc != HV_OK)
+        return rc;
+    struct keymap ips, helos;
+    keymap_init(&ips);
+    keymap_init(&helos);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        for (int i = 0; i < 2; i++) {
+            if (sqlite3_column_type(q, i) == SQLITE_NULL)
+                continue;
+            const char *v = (const char *)sqlite3_column_text(q, i);
+            size_t n = (size_t)sqlite3_column_bytes(q, i);
+            if (i == 1 && n == 0)
+                continue; /* NULLIF(helo,'') */
+            keymap_intern(i == 0 ? &ips : &helos, v != NULL ? v : "", n, NULL);
+        }
+    }
+    c->dips = (long long)keymap_count(&ips);
+    c->dhelos = (long long)keymap_count(&helos);
+    keymap_free(&ips);
+    keymap_free(&helos);
+    rc = rpt_step_done(c->db, rc, "report query failed", c->err);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* ==== Top lists ==== */
+
+/* a group of a top list: one verdict's key */
+struct topg {
+    long long n, m, x; /* sum(n), sum(m), distinct values */
+    int ord;           /* the verdict's place in series_verdicts */
+    const char *k;     /* the key (in the group map) */
+    size_t kn;
+};
+
+/* topg_cmp - verdict order, then sessions and messages descending, then
+ * the key as SQLite's BINARY collation orders text. */
+static int topg_cmp(const void *pa, const void *pb)
+{
+    const struct topg *a = pa, *b = pb;
+    if (a->ord != b->ord)
+        return a->ord < b->ord ? -1 : 1;
+    if (a->n != b->n)
+        return a->n > b->n ? -1 : 1;
+    if (a->m != b->m)
+        return a->m > b->m ? -1 : 1;
+    int c = memcmp(a->k, b->k, a->kn < b->kn ? a->kn : b->kn);
+    if (c != 0)
+        return c;
+    return a->kn < b->kn ? -1 : a->kn > b->kn ? 1 : 0;
+}
+
+/* text_cell - a text cell of n bytes at s. */
+static void text_cell(struct rcell *c, const char *s, size_t n)
+{
+    c->type = RCOL_TEXT;
+    c->s = xmemdup0(s, n);
+    c->n = n;
+}
+
+/* fill_top - the top :top groups per verdict (in the verdicts' display
+ * order) of sql's rows (verdict, key, value, n, m): sessions, messages and
+ * distinct values per (verdict, key), ranked by sessions, messages, key. */
+static int fill_top(struct ctx *c, struct rtable *t, const char *sql)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    sqlite3_stmt *q;
+    int rc = prep(c, sql, false, &q);
+    if (rc != HV_OK)
+        return rc;
+    struct keymap groups, seen;
+    struct topg *g = NULL;
+    size_t gcap = 0;
+    struct fmt_buf key;
+    keymap_init(&groups);
+    keymap_init(&seen);
+    fmt_buf_init(&key);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(q, 0);
+        size_t vn = (size_t)sqlite3_column_bytes(q, 0);
+        int ord = -1;
+        for (size_t k = 0; v != NULL && k < SERIES_NV; k++)
+            if (strlen(series_verdicts[k]) == vn &&
+                memcmp(series_verdicts[k], v, vn) == 0)
+                ord = (int)k;
+        if (ord < 0)
+            continue; /* not a verdict of the list: the join drops it */
+        const char *k = (const char *)sqlite3_column_text(q, 1);
+        size_t kn = (size_t)sqlite3_column_bytes(q, 1);
+        char o = (char)ord;
+        fmt_buf_reset(&key);
+        fmt_buf_add(&key, &o, 1);
+        fmt_buf_add(&key, k != NULL ? k : "", kn);
+        bool added;
+        size_t gi = keymap_intern(&groups, key.p, key.len, &added);
+        if (added) {
+            if (gi >= gcap) {
+                gcap = gcap ? 2 * gcap : 1024;
+                g = xrealloc(g, gcap * sizeof(*g));
+            }
+            memset(&g[gi], 0, sizeof(g[gi]));
+            g[gi].ord = ord;
+        }
+        g[gi].n += sqlite3_column_int64(q, 3);
+        g[gi].m += sqlite3_column_int64(q, 4);
+        /* count(DISTINCT value): NULL values are not counted */
+        if (sqlite3_column_type(q, 2) != SQLITE_NULL) {
+            uint32_t g32 = (uint32_t)gi;
+            const char *x = (const char *)sqlite3_column_text(q, 2);
+            fmt_buf_reset(&key);
+            fmt_buf_add(&key, (const char *)&g32, sizeof(g32));
+            fmt_buf_add(&key, x != NULL ? x : "",
+                        (size_t)sqlite3_column_bytes(q, 2));
+            keymap_intern(&seen, key.p, key.len, &added);
+            if (added)
+                g[gi].x++;
+        }
+    }
+    keymap_free(&seen);
+    size_t ng = keymap_count(&groups);
+    for (size_t i = 0; i < ng; i++) {
+        g[i].k = keymap_key(&groups, i, &g[i].kn) + 1;
+        g[i].kn--;
+    }
+    if (ng > 0)
+        qsort(g, ng, sizeof(*g), topg_cmp);
+    long long rank = 0;
+    for (size_t i = 0; rc == SQLITE_DONE && i < ng; i++) {
+        rank = i > 0 && g[i].ord == g[i - 1].ord ? rank + 1 : 1;
+        if (rank > c->o->top)
+            continue;
+        struct rcell *row = rt_row(t);
+        const char *v = series_verdicts[g[i].ord];
+        text_cell(&row[0], v, strlen(v));
+        text_cell(&row[1], g[i].k, g[i].kn);
+        row[2].type = row[3].type = row[4].type = RCOL_INT;
+        row[2].i = g[i].n;
+        row[3].i = g[i].m;
+        row[4].i = g[i].x;
+    }
+    free(g);
+    keymap_free(&groups);
+    fmt_buf_free(&key);
+    return fill_done(c, t, q, rc, &t0);
+}
 
 /* ==== The time series ==== */
 
@@ -1199,9 +1362,13 @@ static int build_tables(struct ctx *c)
         int rc;
         if (strcmp(d->key, "summary") == 0) {
             t->kv = true;
-            rc = kv_fill(c, t, d->sql);
+            rc = distinct_counts(c);
+            if (rc == HV_OK)
+                rc = kv_fill(c, t, d->sql);
             if (rc == 0)
                 rc = warn_trust_listed(c);
+        } else if (d->sql == sql_top_domains || d->sql == sql_top_networks) {
+            rc = fill_top(c, t, d->sql);
         } else if (d->sql != NULL) {
             rc = fill(c, t, d->sql);
         } else if (strcmp(d->key, "sources") == 0) {

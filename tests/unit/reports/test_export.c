@@ -3,13 +3,17 @@
  * test_export - export_db and the report model over a real SQLite file made
  * by store_open, filled with hostile sessions by plain SQL: column names,
  * order, escaping per format, verdict columns, the aggregation tables, the
- * renderers (no ESC in text, no raw tag in HTML) and report_parse_time.
+ * renderers (no ESC in text, no raw tag in HTML) and report_parse_time;
+ * and the verdict columns of `export verdicts` (looked up once per pair in
+ * C) against the SQL joins they replace, over a database that takes every
+ * branch (test_verdicts_join).
  */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "check.h"
+#include "csvsql.h"
 #include "export.h"
 #include "report.h"
 #include "store.h"
@@ -465,6 +469,135 @@ static void test_parse_time(void)
     CHECK_INTEQ(t, 0);
 }
 
+
+/* A database for the verdict columns: a pair seen twice, a pair without a
+ * CSA row, DNA recommended / not-recommended / defer / none / a result
+ * without grade, CSA ok / fail / unknown / defer, unobserved HELOs (one
+ * whose pair has a CSA row), NULL and '' HELO meeting, a policy row
+ * changed and one missing (no verdict). */
+static const char join_sql[] =
+    "INSERT INTO sources(id,path,fingerprint,fp_len,format,lines_read)"
+    " VALUES(1,'a.log','cc',4096,'postfix',100);"
+    "INSERT INTO sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
+    " disposition,messages) VALUES"
+    " (1,1,1,1793491201,'postfix','192.0.2.1','ok.example','log','','accepted',1),"
+    " (2,1,2,1793491202,'postfix','192.0.2.1','ok.example','log','','accepted',2),"
+    " (3,1,3,1793491203,'postfix','192.0.2.2','ok.example','log','','accepted',1),"
+    " (4,1,4,1793491204,'postfix','192.0.2.3','nr.example','log','','rejected',0),"
+    " (5,1,5,1793491205,'postfix','192.0.2.4','df.example','log','','accepted',1),"
+    " (6,1,6,1793491206,'postfix','192.0.2.5','fl.example','log','','accepted',1),"
+    " (7,1,7,1793491207,'postfix','192.0.2.6','dfr.example','log','','deferred',0),"
+    " (8,1,8,1793491208,'postfix','192.0.2.7',NULL,NULL,'','accepted',1),"
+    " (9,1,9,1793491209,'postfix','192.0.2.8',NULL,'none','','lost',0),"
+    " (10,1,10,1793491210,'postfix','192.0.2.8','','log','','accepted',1),"
+    " (11,1,11,1793491211,'postfix','192.0.2.9','mk.example','log','','accepted',1),"
+    " (12,1,12,1793491212,'postfix','192.0.2.8',NULL,NULL,'','accepted',1),"
+    " (13,1,13,1793491213,'postfix','192.0.2.10','ng.example','log','','accepted',1),"
+    " (14,1,14,1793491214,'postfix','192.0.2.11','ur.example','received','','accepted',1),"
+    " (15,1,15,1793491215,'postfix','192.0.2.4','df.example','log','','accepted',1);"
+    "UPDATE sessions SET id = (source_id << 32) | line;"
+    "INSERT INTO csa(helo,ip,status,reason,record,evaluated_at,expires_at) VALUES"
+    " ('ok.example','192.0.2.1','ok','authorized','rec-ok',0,0),"
+    " ('nr.example','192.0.2.3','ok','authorized','rec-nr',0,0),"
+    " ('df.example','192.0.2.4','unknown','no-record',NULL,0,0),"
+    " ('fl.example','192.0.2.5','fail','mismatch','rec-fl',0,0),"
+    " ('dfr.example','192.0.2.6','defer','timeout','',0,0),"
+    " ('','192.0.2.8','unknown','no-helo','',0,0),"
+    " ('mk.example','192.0.2.9','ok','authorized','rec-mk',0,0),"
+    " ('ng.example','192.0.2.10','unknown','no-record','',0,0),"
+    " ('ur.example','192.0.2.11','unknown','no-record','',0,0);"
+    "INSERT INTO dna_result VALUES"
+    " ('ok.example','recommended','A','dna.example',0,0),"
+    " ('nr.example','not-recommended','E','dna.example',0,0),"
+    " ('df.example','defer',NULL,NULL,0,0),"
+    " ('ng.example','unknown',NULL,NULL,0,0),"
+    " ('','unknown',NULL,'x.example',0,0);"
+    "UPDATE policy SET action = 'reject' WHERE csa_status = 'unknown'"
+    " AND dna_status = 'defer';"
+    "DELETE FROM policy WHERE csa_status = 'ok' AND dna_status = 'unknown';";
+
+/* the verdict columns as the export computed them before (SQL joins) */
+static const char join_ref[] =
+    "SELECT s.line,"
+    " CASE WHEN s.helo IS NULL AND s.helo_from IS NULL THEN 'unknown'"
+    "  ELSE c.status END,"
+    " CASE WHEN s.helo IS NULL AND s.helo_from IS NULL THEN 'helo-unobserved'"
+    "  ELSE c.reason END,"
+    " CASE WHEN s.helo IS NULL AND s.helo_from IS NULL THEN NULL"
+    "  ELSE c.record END,"
+    " COALESCE(d.status,'unknown'), d.grade, d.service,"
+    " CASE WHEN s.helo IS NULL AND s.helo_from IS NULL THEN 'unevaluated'"
+    "  ELSE p.action END,"
+    " CASE WHEN s.helo IS NULL AND s.helo_from IS NULL THEN '' ELSE"
+    " COALESCE(hv_smtp_reply(p.action, c.status, c.reason,"
+    " COALESCE(d.status,'unknown'), d.service, COALESCE(s.helo,''),"
+    " 'mx1.example.org'),'') END"
+    " FROM sessions s"
+    " LEFT JOIN csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
+    " LEFT JOIN dna_result d ON d.helo = COALESCE(s.helo,'')"
+    " LEFT JOIN policy p ON p.csa_status = c.status"
+    "  AND p.dna_status = COALESCE(d.status,'unknown') ORDER BY s.id";
+
+/* test_verdicts_join - export verdicts (tsv) gives, row by row, the line
+ * and verdict columns of join_ref. */
+static void test_verdicts_join(const char *dir)
+{
+    char path[256];
+    struct store *st = NULL;
+    char *err = NULL;
+    int rc;
+    snprintf(path, sizeof(path), "%s/join.db", dir);
+    CHECK_INTEQ(store_open(path, 0, &st, &err), HV_OK);
+    if (st == NULL) {
+        free(err);
+        return;
+    }
+    CHECK_INTEQ(store_exec(st, join_sql), HV_OK);
+    sqlite3 *db = store_db(st);
+    char *got = capture(db, "verdicts", "tsv", &rc);
+    CHECK_INTEQ(rc, HV_OK);
+    policy_register_sql(db);
+    sqlite3_stmt *q = NULL;
+    CHECK(sqlite3_prepare_v2(db, join_ref, -1, &q, NULL) == SQLITE_OK);
+    int row = 0, kinds = 0;
+    while (q != NULL && got != NULL && sqlite3_step(q) == SQLITE_ROW) {
+        char want[2048];
+        size_t n = (size_t)snprintf(want, sizeof(want), "%lld",
+                                    (long long)sqlite3_column_int64(q, 0));
+        for (int i = 1; i <= 8; i++) {
+            const char *v = (const char *)sqlite3_column_text(q, i);
+            n += (size_t)snprintf(want + n, sizeof(want) - n, "\t%s",
+                                  v != NULL ? v : "");
+        }
+        /* the export's line: fields 2 and 10..17 */
+        char *line = line_n(got, ++row);
+        char have[2048] = "";
+        size_t hn = 0;
+        int field = 1;
+        for (char *f = line; f != NULL; field++) {
+            char *tab = strchr(f, '\t');
+            if (tab != NULL)
+                *tab = '\0';
+            if (field == 2 || field >= 10)
+                hn += (size_t)snprintf(have + hn, sizeof(have) - hn, "%s%s",
+                                       field == 2 ? "" : "\t", f);
+            f = tab != NULL ? tab + 1 : NULL;
+        }
+        CHECK_MSG(strcmp(have, want) == 0, "row %d: got '%s' want '%s'", row,
+                  have, want);
+        kinds += strstr(want, "Access denied") != NULL;
+        kinds += strstr(want, "smtp.helo=mk.example") == NULL &&
+                 strstr(want, "\tmark\t") != NULL;
+        free(line);
+    }
+    CHECK_INTEQ(row, 15);
+    CHECK_INTEQ(count_lines(got), 16);
+    CHECK(kinds >= 2); /* the data reach a DNA reject and a mark */
+    sqlite3_finalize(q);
+    free(got);
+    store_close(st);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/hv-test-export-XXXXXX";
@@ -487,6 +620,7 @@ int main(void)
     test_report(store_db(st));
     test_heuristics(store_db(st));
     test_parse_time();
+    test_verdicts_join(dir);
     store_close(st);
     snprintf(path, sizeof(path), "rm -rf '%s'", dir);
     CHECK(system(path) == 0);
