@@ -354,6 +354,7 @@ struct ctx {
     long long b0, nb;       /* the series' first bucket, bucket count */
     long long *counts;      /* nb * 8 series counts (make_work) */
     long long dips, dhelos; /* distinct IPs and HELOs (distinct_counts) */
+    long long dcls[6];      /* distinct HELOs per class, helo_quality order */
 };
 
 /* prep - prepare sql into *out (read-only, or writing TEMP objects only
@@ -388,6 +389,13 @@ static int prep(struct ctx *c, const char *sql, bool temp, sqlite3_stmt **out)
     i = sqlite3_bind_parameter_index(q, ":dhelos");
     if (i > 0)
         sqlite3_bind_int64(q, i, c->dhelos);
+    for (int k = 0; k < 6; k++) {
+        char name[8];
+        snprintf(name, sizeof(name), ":h%d", k + 1);
+        i = sqlite3_bind_parameter_index(q, name);
+        if (i > 0)
+            sqlite3_bind_int64(q, i, c->dcls[k]);
+    }
     i = sqlite3_bind_parameter_index(q, ":first");
     if (i > 0 && c->has_span)
         sqlite3_bind_int64(q, i, c->first);
@@ -674,12 +682,113 @@ static void bind_min(sqlite3_stmt *q, int i, long long v)
         sqlite3_bind_int64(q, i, v);
 }
 
+/* The group table hv_g: the pairs summed over the few columns the
+ * per-status tables group by (verdict, CSA, DNA, class, MTA, flags), so
+ * that those tables read a few hundred rows, not every pair. */
+#define HV_G_TEXT 8 /* text columns, then unobs, publishes, acc */
+#define HV_G_INTS 3
+struct gagg {
+    long long n, m, acc, rej, def, lost, unk;
+};
+struct gmap {
+    struct keymap keys; /* the columns, each as a tag byte (0: NULL), a
+                         * 4-byte length and its bytes */
+    struct gagg *a;
+    size_t cap;
+    struct fmt_buf key;
+};
+
+/* gkey_add - one column of a group key. */
+static void gkey_add(struct fmt_buf *k, const char *s, size_t n)
+{
+    uint32_t len = (uint32_t)n;
+    char tag = s != NULL;
+    fmt_buf_add(k, &tag, 1);
+    fmt_buf_add(k, (const char *)&len, sizeof(len));
+    if (s != NULL)
+        fmt_buf_add(k, s, n);
+}
+
+/* gkey_get - column i of the group key k (s NULL for NULL). */
+static struct pval gkey_get(const char *k, int i)
+{
+    struct pval v = {NULL, 0};
+    for (int j = 0;; j++) {
+        uint32_t len;
+        memcpy(&len, k + 1, sizeof(len));
+        if (j == i) {
+            if (k[0] != 0) {
+                v.s = k + 1 + sizeof(len);
+                v.n = len;
+            }
+            return v;
+        }
+        k += 1 + sizeof(len) + len;
+    }
+}
+
+/* gmap_add - count a pair (a) in the group of its columns (cols[0 ..
+ * HV_G_TEXT-1] text, then the HV_G_INTS flags). */
+static void gmap_add(struct gmap *g, const struct pval *cols,
+                     const bool *flags, const struct pagg *a)
+{
+    fmt_buf_reset(&g->key);
+    for (int i = 0; i < HV_G_TEXT; i++)
+        gkey_add(&g->key, cols[i].s, cols[i].n);
+    for (int i = 0; i < HV_G_INTS; i++)
+        gkey_add(&g->key, flags[i] ? "1" : "0", 1);
+    bool added;
+    size_t i = keymap_intern(&g->keys, g->key.p, g->key.len, &added);
+    if (added) {
+        if (i >= g->cap) {
+            g->cap = g->cap ? 2 * g->cap : 256;
+            g->a = xrealloc(g->a, g->cap * sizeof(*g->a));
+        }
+        memset(&g->a[i], 0, sizeof(g->a[i]));
+    }
+    struct gagg *s = &g->a[i];
+    s->n += a->n;
+    s->m += a->m;
+    s->acc += a->n_acc;
+    s->rej += a->n_rej;
+    s->def += a->n_def;
+    s->lost += a->n_lost;
+    s->unk += (long long)a->n - a->n_acc - a->n_rej - a->n_def - a->n_lost;
+}
+
+/* insert_groups - the rows of hv_g. HV_OK, or HV_EDB / HV_EWRITE. */
+static int insert_groups(struct ctx *c, struct gmap *g)
+{
+    sqlite3_stmt *q;
+    int rc = prep(c, "INSERT INTO temp.hv_g VALUES(?,?,?,?,?,?,?,?,?,?,?,"
+                     "?,?,?,?,?,?,?)", true, &q);
+    for (size_t i = 0; rc == HV_OK && i < keymap_count(&g->keys); i++) {
+        const char *k = keymap_key(&g->keys, i, NULL);
+        int col = 1;
+        for (int j = 0; j < HV_G_TEXT; j++, col++) {
+            struct pval v = gkey_get(k, j);
+            bind_val(q, col, v);
+        }
+        for (int j = 0; j < HV_G_INTS; j++, col++)
+            sqlite3_bind_int(q, col, gkey_get(k, HV_G_TEXT + j).s[0] == '1');
+        const struct gagg *s = &g->a[i];
+        long long v[] = {s->n, s->m, s->acc, s->rej, s->def, s->lost, s->unk};
+        for (size_t j = 0; j < sizeof(v) / sizeof(v[0]); j++, col++)
+            sqlite3_bind_int64(q, col, v[j]);
+        rc = rpt_step_done(c->db, sqlite3_step(q), "report query failed",
+                           c->err);
+        sqlite3_reset(q);
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
 /* bind_pair - pair i of pm as row r of q (columns HV_P_COLS), its CSA, DNA,
  * verdict, class, domain and network computed as the report's SQL did;
  * *col gets the verdict's series column (0: none). */
 static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
                      size_t i, sqlite3_stmt *q, int r, struct fmt_buf *tmp,
-                     unsigned char *col)
+                     unsigned char *col, struct gmap *g)
 {
     const char *helo, *ip;
     size_t hn, in;
@@ -769,6 +878,18 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
                       : strlen(hz) != hn ? "invalid"
                                          : helo_class_name(helo_classify(hz));
     sqlite3_bind_text(q, k + 26, cls, -1, SQLITE_STATIC);
+    struct pval gcols[HV_G_TEXT] = {
+        {verdict, vn},
+        a->unobs ? unknown : pc.csa_status,
+        a->unobs ? (struct pval){"helo-unobserved", 15} : pc.csa_reason,
+        dna_status,
+        pc.dna_grade,
+        pc.dna_service,
+        {cls, strlen(cls)},
+        {mta, mn},
+    };
+    bool flags[HV_G_INTS] = {a->unobs, publishes, a->n_acc > 0};
+    gmap_add(g, gcols, flags, a);
     rdomain_of(hz, hn, cls, tmp);
     sqlite3_bind_text(q, k + 27, fmt_buf_str(tmp), (int)tmp->len,
                       SQLITE_TRANSIENT);
@@ -784,7 +905,8 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
 /* insert_pairs - every pair of pm as a row of hv_p (up to HV_P_BATCH_MAX
  * rows per INSERT), the series column of its verdict into cols[pair]. */
 static int insert_pairs(struct ctx *c, struct pairinfo *pi,
-                        struct pairmap *pm, unsigned char *cols)
+                        struct pairmap *pm, unsigned char *cols,
+                        struct gmap *g)
 {
     size_t np = pairmap_count(pm);
     int lim = sqlite3_limit(c->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
@@ -812,7 +934,7 @@ static int insert_pairs(struct ctx *c, struct pairinfo *pi,
         }
         for (int r = 0; rc == HV_OK && r < rows; r++)
             rc = bind_pair(c, pi, pm, i + (size_t)r, q, r, &tmp,
-                           &cols[i + (size_t)r]);
+                           &cols[i + (size_t)r], g);
         if (rc == HV_OK)
             rc = rpt_step_done(c->db, sqlite3_step(q), "report query failed",
                                c->err);
@@ -853,7 +975,13 @@ static int make_work(struct ctx *c)
         " n_impl INTEGER, n_none INTEGER, unobs INTEGER, mta TEXT,"
         " csa_status TEXT, csa_reason TEXT, publishes INTEGER,"
         " dna_status TEXT, dna_grade TEXT, dna_service TEXT, verdict TEXT,"
-        " why TEXT, cls TEXT, domain TEXT, net TEXT)",
+        " why TEXT, cls TEXT, domain TEXT, net TEXT);"
+        "DROP TABLE IF EXISTS temp.hv_g;"
+        "CREATE TEMP TABLE hv_g(verdict TEXT, csa_status TEXT,"
+        " csa_reason TEXT, dna_status TEXT, dna_grade TEXT, dna_service TEXT,"
+        " cls TEXT, mta TEXT, unobs INTEGER, publishes INTEGER, acc INTEGER,"
+        " n INTEGER, m INTEGER, n_acc INTEGER, n_rej INTEGER, n_def INTEGER,"
+        " n_lost INTEGER, n_unk INTEGER)",
         c->err);
     if (rc != HV_OK)
         return rc;
@@ -882,8 +1010,21 @@ static int make_work(struct ctx *c)
         return rc;
     }
     unsigned char *cols = xcalloc(pairmap_count(&pm) + 1, 1);
-    rc = insert_pairs(c, &pi, &pm, cols);
+    /* while the pairs are in memory, the TEMP file's cache stays small (the
+     * rows are written once, in order); it grows back for the tables (a
+     * setting that fails only costs memory or speed) */
+    rpt_exec_temp(c->db, "PRAGMA temp.cache_size=-4096", NULL);
+    struct gmap g;
+    memset(&g, 0, sizeof(g));
+    keymap_init(&g.keys);
+    fmt_buf_init(&g.key);
+    rc = insert_pairs(c, &pi, &pm, cols, &g);
     pairinfo_close(&pi);
+    if (rc == HV_OK)
+        rc = insert_groups(c, &g);
+    keymap_free(&g.keys);
+    free(g.a);
+    fmt_buf_free(&g.key);
     sqlite3_finalize(hold);
     timing("work: pairs", &t0);
     c->counts = xcalloc((size_t)c->nb * 8 + 1, sizeof(*c->counts));
@@ -894,6 +1035,7 @@ static int make_work(struct ctx *c)
     }
     free(cols);
     pairmap_free(&pm);
+    rpt_exec_temp(c->db, "PRAGMA temp.cache_size=-32768", NULL);
     return rc;
 }
 
@@ -902,7 +1044,7 @@ static void drop_work(sqlite3 *db)
 {
     rpt_exec_temp(db,
                   "DROP TABLE IF EXISTS temp.hv_p;"
-                  "DROP TABLE IF EXISTS temp.hv_policy",
+                  "DROP TABLE IF EXISTS temp.hv_g",
                   NULL);
 }
 
@@ -973,9 +1115,9 @@ static void sql_sources(struct ctx *c, struct fmt_buf *b)
 static const char sql_verdicts[] =
     "WITH " VERDICT_ORDER ","
     " a AS (SELECT verdict, sum(n) AS n, sum(m) AS m"
-    "  FROM temp.hv_p GROUP BY verdict),"
+    "  FROM temp.hv_g GROUP BY verdict),"
     " t AS (SELECT COALESCE(sum(n),0) AS n, COALESCE(sum(m),0) AS m"
-    "  FROM temp.hv_p)"
+    "  FROM temp.hv_g)"
     " SELECT v.verdict, COALESCE(a.n,0),"
     "  round(100.0 * COALESCE(a.n,0) / max(t.n,1), 1), COALESCE(a.m,0),"
     "  round(100.0 * COALESCE(a.m,0) / max(t.m,1), 1)"
@@ -991,30 +1133,30 @@ static const char sql_unevaluated[] =
     "  WHEN 'sendmail' THEN 'scan the mailbox (Received join): Sendmail logs"
     " no HELO'"
     "  ELSE 'scan the mailbox (Received join)' END"
-    " FROM temp.hv_p WHERE unobs AND n_acc > 0 GROUP BY mta ORDER BY 2 DESC, 1";
+    " FROM temp.hv_g WHERE unobs AND acc GROUP BY mta ORDER BY 2 DESC, 1";
 
 static const char sql_csa[] =
     "SELECT COALESCE(csa_status,'unresolved'), COALESCE(csa_reason,''),"
-    " sum(n), sum(m) FROM temp.hv_p GROUP BY 1, 2"
+    " sum(n), sum(m) FROM temp.hv_g GROUP BY 1, 2"
     " ORDER BY 3 DESC, 1, 2";
 
 static const char sql_dna[] =
     "SELECT dna_status, COALESCE(dna_grade,''), sum(n), sum(m)"
-    " FROM temp.hv_p GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2";
+    " FROM temp.hv_g GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2";
 
 static const char sql_helo_quality[] =
-    "WITH k(cls, ord) AS (VALUES('fqdn',1),('address-literal',2),"
-    " ('bare-ip',3),('bare-name',4),('invalid',5),('none',6)),"
-    " a AS (SELECT cls, sum(n) AS n, count(DISTINCT NULLIF(helo,'')) AS h,"
-    "  sum(m) AS m FROM temp.hv_p GROUP BY cls)"
-    " SELECT k.cls, COALESCE(a.n,0), COALESCE(a.h,0), COALESCE(a.m,0)"
+    /* the distinct HELOs per class: distinct_counts */
+    "WITH k(cls, ord, h) AS (VALUES('fqdn',1,:h1),('address-literal',2,:h2),"
+    " ('bare-ip',3,:h3),('bare-name',4,:h4),('invalid',5,:h5),('none',6,:h6)),"
+    " a AS (SELECT cls, sum(n) AS n, sum(m) AS m FROM temp.hv_g GROUP BY cls)"
+    " SELECT k.cls, COALESCE(a.n,0), k.h, COALESCE(a.m,0)"
     " FROM k LEFT JOIN a ON a.cls = k.cls ORDER BY k.ord";
 
 static const char sql_impact[] =
     "WITH " VERDICT_ORDER ","
     " a AS (SELECT verdict, sum(n_acc) AS acc, sum(n_rej) AS rej,"
     "  sum(n_def) AS def, sum(n_lost) AS lost, sum(n_unk) AS unk,"
-    "  sum(n) AS n FROM temp.hv_p GROUP BY verdict)"
+    "  sum(n) AS n FROM temp.hv_g GROUP BY verdict)"
     " SELECT v.verdict, COALESCE(a.acc,0), COALESCE(a.rej,0),"
     "  COALESCE(a.def,0), COALESCE(a.lost,0), COALESCE(a.unk,0),"
     "  COALESCE(a.n,0)"
@@ -1054,7 +1196,7 @@ static const char sql_publishing[] =
     "  COALESCE(sum(CASE WHEN publishes THEN n END),0),"
     "  round(100.0 * COALESCE(sum(CASE WHEN publishes THEN n END),0)"
     "  / max(COALESCE(sum(n),0),1), 1)"
-    "  FROM temp.hv_p WHERE csa_status IS NOT NULL AND NOT unobs"
+    "  FROM temp.hv_g WHERE csa_status IS NOT NULL AND NOT unobs"
     " UNION ALL "
     "SELECT 'domains', count(*), COALESCE(sum(p),0),"
     "  round(100.0 * COALESCE(sum(p),0) / max(count(*),1), 1)"
@@ -1062,24 +1204,29 @@ static const char sql_publishing[] =
     "  WHERE cls = 'fqdn' AND csa_status IS NOT NULL GROUP BY domain)";
 
 /* replies: the mark header is shown per CSA status with a placeholder for
- * the HELO, so that the table has one row per distinct reply. */
+ * the HELO, so that the table has one row per distinct reply (no other
+ * reply names the HELO, so the groups of hv_g, without it, suffice). */
 static const char sql_replies[] =
     "WITH " VERDICT_ORDER ","
     " a AS (SELECT verdict, hv_smtp_reply(verdict, csa_status, csa_reason,"
     "  dna_status, dna_service, CASE WHEN verdict = 'mark' THEN 'HELO'"
-    "  ELSE helo END, :auth) AS reply, sum(n) AS n, sum(m) AS m"
-    "  FROM temp.hv_p WHERE verdict IN ('reject','tempfail','mark')"
+    "  ELSE '' END, :auth) AS reply, sum(n) AS n, sum(m) AS m"
+    "  FROM temp.hv_g WHERE verdict IN ('reject','tempfail','mark')"
     "  GROUP BY 1, 2)"
     " SELECT a.verdict, a.reply, a.n, a.m FROM a"
     " JOIN v ON v.verdict = a.verdict ORDER BY v.ord, a.n DESC, a.reply";
 
 /* distinct_counts - the distinct client IPs and non-empty HELOs of hv_p
- * into c->dips, c->dhelos (hash sets: no sort of the pairs). HV_OK, or
+ * into c->dips, c->dhelos, and the HELOs per class into c->dcls (hash
+ * sets: no sort of the pairs). HV_OK, or
  * HV_EDB / HV_EWRITE with *c->err set. */
 static int distinct_counts(struct ctx *c)
 {
     sqlite3_stmt *q;
-    int rc = prep(c, "SELECT ip, helo FROM temp.hv_p", false, &q);
+    static const char *const classes[6] = {
+        "fqdn", "address-literal", "bare-ip", "bare-name", "invalid", "none",
+    };
+    int rc = prep(c, "SELECT ip, helo, cls FROM temp.hv_p", false, &q);
     if (rc != HV_OK)
         return rc;
     struct keymap ips, helos;
@@ -1093,7 +1240,14 @@ static int distinct_counts(struct ctx *c)
             size_t n = (size_t)sqlite3_column_bytes(q, i);
             if (i == 1 && n == 0)
                 continue; /* NULLIF(helo,'') */
-            keymap_intern(i == 0 ? &ips : &helos, v != NULL ? v : "", n, NULL);
+            bool added;
+            keymap_intern(i == 0 ? &ips : &helos, v != NULL ? v : "", n,
+                          &added);
+            /* a HELO's class is a function of it: counted once */
+            const char *cls = (const char *)sqlite3_column_text(q, 2);
+            for (int k = 0; i == 1 && added && cls != NULL && k < 6; k++)
+                if (strcmp(cls, classes[k]) == 0)
+                    c->dcls[k]++;
         }
     }
     c->dips = (long long)keymap_count(&ips);
