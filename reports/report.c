@@ -406,16 +406,26 @@ static int prep(struct ctx *c, const char *sql, bool temp, sqlite3_stmt **out)
 }
 
 /* timing - with HV_REPORT_TIMING set in the environment, print how long
- * each step took to stderr (a benchmark aid; off by default). */
+ * each step took and the peak resident size so far to stderr (a benchmark
+ * aid; off by default). */
 static void timing(const char *what, struct timespec *t0)
 {
     struct timespec t1;
     if (getenv("HV_REPORT_TIMING") == NULL)
         return;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    fprintf(stderr, "report: %-28s %.3f s\n", what,
+    /* the peak resident size so far, from Linux's /proc (else blank) */
+    char line[128], hwm[64] = "";
+    FILE *st = fopen("/proc/self/status", "r");
+    while (st != NULL && fgets(line, sizeof(line), st) != NULL)
+        if (strncmp(line, "VmHWM:", 6) == 0)
+            snprintf(hwm, sizeof(hwm), "%s", line + 6 + strspn(line + 6, " \t"));
+    if (st != NULL)
+        fclose(st);
+    hwm[strcspn(hwm, "\n")] = '\0';
+    fprintf(stderr, "report: %-28s %.3f s  peak %s\n", what,
             (double)(t1.tv_sec - t0->tv_sec) +
-                (double)(t1.tv_nsec - t0->tv_nsec) / 1e9);
+                (double)(t1.tv_nsec - t0->tv_nsec) / 1e9, hwm);
     *t0 = t1;
 }
 
@@ -1035,7 +1045,7 @@ static int make_work(struct ctx *c)
     }
     free(cols);
     pairmap_free(&pm);
-    rpt_exec_temp(c->db, "PRAGMA temp.cache_size=-32768", NULL);
+    rpt_exec_temp(c->db, "PRAGMA temp.cache_size=-8192", NULL);
     return rc;
 }
 
@@ -1265,6 +1275,7 @@ static int distinct_counts(struct ctx *c)
 struct topg {
     long long n, m, x; /* sum(n), sum(m), distinct values */
     int ord;           /* the verdict's place in series_verdicts */
+    uint32_t gi;       /* the group's number in the group map */
     const char *k;     /* the key (in the group map) */
     size_t kn;
 };
@@ -1294,9 +1305,33 @@ static void text_cell(struct rcell *c, const char *s, size_t n)
     c->n = n;
 }
 
+/* top_key - the group key of a row of sql_top_*: the verdict's place, then
+ * the key's bytes, into b; -1 when the verdict is not one of the list (the
+ * join drops it), else its place. */
+static int top_key(sqlite3_stmt *q, struct fmt_buf *b)
+{
+    const char *v = (const char *)sqlite3_column_text(q, 0);
+    size_t vn = (size_t)sqlite3_column_bytes(q, 0);
+    int ord = -1;
+    for (size_t k = 0; v != NULL && k < SERIES_NV; k++)
+        if (strlen(series_verdicts[k]) == vn &&
+            memcmp(series_verdicts[k], v, vn) == 0)
+            ord = (int)k;
+    if (ord < 0)
+        return -1;
+    const char *k = (const char *)sqlite3_column_text(q, 1);
+    char o = (char)ord;
+    fmt_buf_reset(b);
+    fmt_buf_add(b, &o, 1);
+    fmt_buf_add(b, k != NULL ? k : "", (size_t)sqlite3_column_bytes(q, 1));
+    return ord;
+}
+
 /* fill_top - the top :top groups per verdict (in the verdicts' display
  * order) of sql's rows (verdict, key, value, n, m): sessions, messages and
- * distinct values per (verdict, key), ranked by sessions, messages, key. */
+ * distinct values per (verdict, key), ranked by sessions, messages, key.
+ * Two passes over the rows: the sums of every group, then the distinct
+ * values of the groups shown only (so no set of every value is held). */
 static int fill_top(struct ctx *c, struct rtable *t, const char *sql)
 {
     struct timespec t0;
@@ -1307,27 +1342,15 @@ static int fill_top(struct ctx *c, struct rtable *t, const char *sql)
         return rc;
     struct keymap groups, seen;
     struct topg *g = NULL;
-    size_t gcap = 0;
+    size_t gcap = 0, ng = 0, nshow = 0;
     struct fmt_buf key;
     keymap_init(&groups);
     keymap_init(&seen);
     fmt_buf_init(&key);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *v = (const char *)sqlite3_column_text(q, 0);
-        size_t vn = (size_t)sqlite3_column_bytes(q, 0);
-        int ord = -1;
-        for (size_t k = 0; v != NULL && k < SERIES_NV; k++)
-            if (strlen(series_verdicts[k]) == vn &&
-                memcmp(series_verdicts[k], v, vn) == 0)
-                ord = (int)k;
+        int ord = top_key(q, &key);
         if (ord < 0)
-            continue; /* not a verdict of the list: the join drops it */
-        const char *k = (const char *)sqlite3_column_text(q, 1);
-        size_t kn = (size_t)sqlite3_column_bytes(q, 1);
-        char o = (char)ord;
-        fmt_buf_reset(&key);
-        fmt_buf_add(&key, &o, 1);
-        fmt_buf_add(&key, k != NULL ? k : "", kn);
+            continue;
         bool added;
         size_t gi = keymap_intern(&groups, key.p, key.len, &added);
         if (added) {
@@ -1337,35 +1360,53 @@ static int fill_top(struct ctx *c, struct rtable *t, const char *sql)
             }
             memset(&g[gi], 0, sizeof(g[gi]));
             g[gi].ord = ord;
+            g[gi].gi = (uint32_t)gi;
         }
         g[gi].n += sqlite3_column_int64(q, 3);
         g[gi].m += sqlite3_column_int64(q, 4);
-        /* count(DISTINCT value): NULL values are not counted */
-        if (sqlite3_column_type(q, 2) != SQLITE_NULL) {
+    }
+    if (rc == SQLITE_DONE) {
+        ng = keymap_count(&groups);
+        for (size_t i = 0; i < ng; i++) {
+            g[i].k = keymap_key(&groups, i, &g[i].kn) + 1;
+            g[i].kn--;
+        }
+        if (ng > 0)
+            qsort(g, ng, sizeof(*g), topg_cmp);
+        /* keep the shown groups (rank <= :top) at the front */
+        long long rank = 0;
+        for (size_t i = 0; i < ng; i++) {
+            rank = i > 0 && g[i].ord == g[i - 1].ord ? rank + 1 : 1;
+            if (rank <= c->o->top)
+                g[nshow++] = g[i];
+        }
+        /* group number -> its place among the shown + 1 (0: not shown) */
+        uint32_t *shown = xcalloc(ng + 1, sizeof(*shown));
+        for (size_t i = 0; i < nshow; i++)
+            shown[g[i].gi] = (uint32_t)i + 1;
+        sqlite3_reset(q);
+        while (nshow > 0 && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+            size_t gi;
+            if (top_key(q, &key) < 0 || !keymap_find(&groups, key.p, key.len, &gi) ||
+                shown[gi] == 0)
+                continue;
+            /* count(DISTINCT value): NULL values are not counted */
+            if (sqlite3_column_type(q, 2) == SQLITE_NULL)
+                continue;
             uint32_t g32 = (uint32_t)gi;
             const char *x = (const char *)sqlite3_column_text(q, 2);
             fmt_buf_reset(&key);
             fmt_buf_add(&key, (const char *)&g32, sizeof(g32));
             fmt_buf_add(&key, x != NULL ? x : "",
                         (size_t)sqlite3_column_bytes(q, 2));
+            bool added;
             keymap_intern(&seen, key.p, key.len, &added);
             if (added)
-                g[gi].x++;
+                g[shown[gi] - 1].x++;
         }
+        free(shown);
     }
-    keymap_free(&seen);
-    size_t ng = keymap_count(&groups);
-    for (size_t i = 0; i < ng; i++) {
-        g[i].k = keymap_key(&groups, i, &g[i].kn) + 1;
-        g[i].kn--;
-    }
-    if (ng > 0)
-        qsort(g, ng, sizeof(*g), topg_cmp);
-    long long rank = 0;
-    for (size_t i = 0; rc == SQLITE_DONE && i < ng; i++) {
-        rank = i > 0 && g[i].ord == g[i - 1].ord ? rank + 1 : 1;
-        if (rank > c->o->top)
-            continue;
+    for (size_t i = 0; rc == SQLITE_DONE && i < nshow; i++) {
         struct rcell *row = rt_row(t);
         const char *v = series_verdicts[g[i].ord];
         text_cell(&row[0], v, strlen(v));
@@ -1376,6 +1417,7 @@ static int fill_top(struct ctx *c, struct rtable *t, const char *sql)
         row[4].i = g[i].x;
     }
     free(g);
+    keymap_free(&seen);
     keymap_free(&groups);
     fmt_buf_free(&key);
     return fill_done(c, t, q, rc, &t0);
