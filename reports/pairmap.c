@@ -50,15 +50,13 @@ void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket)
         }
         struct pagg *a = &pm->agg[i];
         memset(a, 0, sizeof(*a));
-        a->ex = a->ex_acc = a->ex_rej = LLONG_MAX;
+        a->ex_acc = a->ex_rej = LLONG_MAX;
         a->mta = mta;
         a->unobs = s->unobs;
     }
     struct pagg *a = &pm->agg[i];
     a->n++;
     a->m += s->messages;
-    if (s->id < a->ex)
-        a->ex = s->id;
     if (a->mta != mta) {
         size_t on, nn;
         const char *o = keymap_key(&pm->mtas, a->mta, &on);
@@ -85,8 +83,6 @@ void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket)
             a->n_recv++;
         else if (is(s->helo_from, s->fn, "implied"))
             a->n_impl++;
-        else if (is(s->helo_from, s->fn, "none"))
-            a->n_none++;
     }
     if (bucket < 0 || bucket >= PAIRMAP_MAX_BUCKETS)
         return;

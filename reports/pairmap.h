@@ -40,10 +40,9 @@ struct psession {
 /* a pair's aggregates (the work table's columns) */
 struct pagg {
     long long m;             /* sum(messages) */
-    long long ex;            /* min(id) */
     long long ex_acc, ex_rej;/* min(id) of accepted / rejected, or LLONG_MAX */
     uint32_t n, n_acc, n_rej, n_def, n_lost;
-    uint32_t n_recv, n_impl, n_none; /* NULL in SQL unless has_from */
+    uint32_t n_recv, n_impl; /* NULL in SQL unless has_from */
     uint32_t mta;            /* index of min(mta) in pairmap.mtas */
     bool unobs, has_from;    /* has_from: a session had helo_from */
 };

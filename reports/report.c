@@ -643,10 +643,9 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
 
 /* The work table's columns after pid, in the order rows are bound. */
 #define HV_P_COLS                                                             \
-    "helo, ip, n, m, ex, n_acc, n_rej, n_def, n_lost, n_unk, ex_acc, ex_rej," \
-    " n_recv, n_impl, n_none, unobs, mta, csa_status, csa_reason, publishes," \
-    " dna_status, dna_grade, dna_service, verdict, why, cls, domain, net"
-#define HV_P_NCOLS 28
+    "helo, ip, n, m, n_acc, n_rej, ex_acc, ex_rej, n_recv, n_impl, unobs,"    \
+    " csa_status, publishes, verdict, why, cls, domain, net"
+#define HV_P_NCOLS 18
 /* rows per INSERT: each statement commits the TEMP file, at a cost that
  * grows with its cache, so few and large (at most 512 rows, 14,336
  * parameters, within SQLite's limit) */
@@ -813,60 +812,43 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     sqlite3_bind_text(q, k + 2, ip, (int)in, SQLITE_STATIC);
     sqlite3_bind_int64(q, k + 3, a->n);
     sqlite3_bind_int64(q, k + 4, a->m);
-    sqlite3_bind_int64(q, k + 5, a->ex);
-    sqlite3_bind_int64(q, k + 6, a->n_acc);
-    sqlite3_bind_int64(q, k + 7, a->n_rej);
-    sqlite3_bind_int64(q, k + 8, a->n_def);
-    sqlite3_bind_int64(q, k + 9, a->n_lost);
-    sqlite3_bind_int64(q, k + 10, (long long)a->n - a->n_acc - a->n_rej -
-                                      a->n_def - a->n_lost);
-    bind_min(q, k + 11, a->ex_acc);
-    bind_min(q, k + 12, a->ex_rej);
-    bind_count(q, k + 13, a->n_recv, a->has_from);
-    bind_count(q, k + 14, a->n_impl, a->has_from);
-    bind_count(q, k + 15, a->n_none, a->has_from);
-    sqlite3_bind_int(q, k + 16, a->unobs);
+    sqlite3_bind_int64(q, k + 5, a->n_acc);
+    sqlite3_bind_int64(q, k + 6, a->n_rej);
+    bind_min(q, k + 7, a->ex_acc);
+    bind_min(q, k + 8, a->ex_rej);
+    bind_count(q, k + 9, a->n_recv, a->has_from);
+    bind_count(q, k + 10, a->n_impl, a->has_from);
+    sqlite3_bind_int(q, k + 11, a->unobs);
     size_t mn;
     const char *mta = pairmap_mta(pm, a->mta, &mn);
-    sqlite3_bind_text(q, k + 17, mta, (int)mn, SQLITE_STATIC);
     /* a HELO the log does not show: not evaluated (see schema.h) */
     struct pval unknown = {"unknown", 7};
     struct pval dna_status = pc.dna_status.s != NULL ? pc.dna_status : unknown;
     bool resolved = !a->unobs && pc.csa_status.s != NULL;
-    if (a->unobs) {
-        struct pval why = {"helo-unobserved", 15};
-        bind_val(q, k + 18, unknown);
-        bind_val(q, k + 19, why);
-    } else {
-        bind_val(q, k + 18, pc.csa_status);
-        bind_val(q, k + 19, pc.csa_reason);
-    }
+    bind_val(q, k + 12, a->unobs ? unknown : pc.csa_status);
     bool publishes =
-        resolved &&
+        resolved && pc.csa_reason.s != NULL &&
         ((pc.csa_record.s != NULL && pc.csa_record.n > 0) ||
          !(strcmp(pc.csa_reason.s, "no-record") == 0 ||
            strcmp(pc.csa_reason.s, "invalid-helo") == 0 ||
            strcmp(pc.csa_reason.s, "no-helo") == 0) ||
          strlen(pc.csa_reason.s) != pc.csa_reason.n);
-    sqlite3_bind_int(q, k + 20, publishes);
-    bind_val(q, k + 21, dna_status);
-    bind_val(q, k + 22, pc.dna_grade);
-    bind_val(q, k + 23, pc.dna_service);
+    sqlite3_bind_int(q, k + 13, publishes);
     const char *verdict = a->unobs ? "unevaluated"
                           : !resolved ? "unresolved"
                           : pc.action.s != NULL ? pc.action.s
                                                 : "unresolved";
     size_t vn = resolved && pc.action.s != NULL ? pc.action.n : strlen(verdict);
-    sqlite3_bind_text(q, k + 24, verdict, (int)vn, SQLITE_STATIC);
+    sqlite3_bind_text(q, k + 14, verdict, (int)vn, SQLITE_STATIC);
     *col = 0;
     for (size_t v = 0; v < SERIES_NV; v++)
         if (strlen(series_verdicts[v]) == vn &&
             memcmp(series_verdicts[v], verdict, vn) == 0)
             *col = (unsigned char)(v + 1);
     if (a->unobs) {
-        sqlite3_bind_text(q, k + 25, "helo-unobserved", -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, k + 15, "helo-unobserved", -1, SQLITE_STATIC);
     } else if (!resolved) {
-        sqlite3_bind_text(q, k + 25, "unresolved", -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, k + 15, "unresolved", -1, SQLITE_STATIC);
     } else if ((strcmp(pc.csa_status.s, "ok") == 0 ||
                 strcmp(pc.csa_status.s, "unknown") == 0) &&
                pc.csa_status.n == strlen(pc.csa_status.s) &&
@@ -877,17 +859,17 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
         fmt_buf_reset(tmp);
         fmt_buf_puts(tmp, "dna-");
         fmt_buf_add(tmp, pc.dna_status.s, pc.dna_status.n);
-        sqlite3_bind_text(q, k + 25, fmt_buf_str(tmp), (int)tmp->len,
+        sqlite3_bind_text(q, k + 15, fmt_buf_str(tmp), (int)tmp->len,
                           SQLITE_TRANSIENT);
     } else {
-        bind_val(q, k + 25, pc.csa_reason);
+        bind_val(q, k + 15, pc.csa_reason);
     }
     /* hv_helo_class(NULLIF(helo,'')): text with a NUL is invalid */
     char *hz = xmemdup0(helo, hn);
     const char *cls = hn == 0             ? "none"
                       : strlen(hz) != hn ? "invalid"
                                          : helo_class_name(helo_classify(hz));
-    sqlite3_bind_text(q, k + 26, cls, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, k + 16, cls, -1, SQLITE_STATIC);
     struct pval gcols[HV_G_TEXT] = {
         {verdict, vn},
         a->unobs ? unknown : pc.csa_status,
@@ -901,14 +883,14 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     bool flags[HV_G_INTS] = {a->unobs, publishes, a->n_acc > 0};
     gmap_add(g, gcols, flags, a);
     rdomain_of(hz, hn, cls, tmp);
-    sqlite3_bind_text(q, k + 27, fmt_buf_str(tmp), (int)tmp->len,
+    sqlite3_bind_text(q, k + 17, fmt_buf_str(tmp), (int)tmp->len,
                       SQLITE_TRANSIENT);
     free(hz);
     char net[INET6_ADDRSTRLEN + 8];
     if (net_of(ip, net, sizeof(net)))
-        sqlite3_bind_text(q, k + 28, net, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(q, k + 18, net, -1, SQLITE_TRANSIENT);
     else
-        sqlite3_bind_text(q, k + 28, ip, (int)in, SQLITE_STATIC);
+        sqlite3_bind_text(q, k + 18, ip, (int)in, SQLITE_STATIC);
     return HV_OK;
 }
 
@@ -977,15 +959,14 @@ static int make_work(struct ctx *c)
     rc = rpt_exec_temp(
         c->db,
         "DROP TABLE IF EXISTS temp.hv_p;"
+        /* the columns the tables that need every pair read (the others
+         * read hv_g): sessions, messages, accepted and rejected ones with
+         * an example session id of each, HELO provenance counts */
         "CREATE TEMP TABLE hv_p(pid INTEGER PRIMARY KEY, helo TEXT, ip TEXT,"
-        /* sessions, messages, an example session id */
-        " n INTEGER, m INTEGER, ex INTEGER,"
-        " n_acc INTEGER, n_rej INTEGER, n_def INTEGER, n_lost INTEGER,"
-        " n_unk INTEGER, ex_acc INTEGER, ex_rej INTEGER, n_recv INTEGER,"
-        " n_impl INTEGER, n_none INTEGER, unobs INTEGER, mta TEXT,"
-        " csa_status TEXT, csa_reason TEXT, publishes INTEGER,"
-        " dna_status TEXT, dna_grade TEXT, dna_service TEXT, verdict TEXT,"
-        " why TEXT, cls TEXT, domain TEXT, net TEXT);"
+        " n INTEGER, m INTEGER, n_acc INTEGER, n_rej INTEGER, ex_acc INTEGER,"
+        " ex_rej INTEGER, n_recv INTEGER, n_impl INTEGER, unobs INTEGER,"
+        " csa_status TEXT, publishes INTEGER, verdict TEXT, why TEXT,"
+        " cls TEXT, domain TEXT, net TEXT);"
         "DROP TABLE IF EXISTS temp.hv_g;"
         "CREATE TEMP TABLE hv_g(verdict TEXT, csa_status TEXT,"
         " csa_reason TEXT, dna_status TEXT, dna_grade TEXT, dna_service TEXT,"
