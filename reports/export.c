@@ -9,6 +9,7 @@
  */
 #include "export.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
@@ -16,6 +17,8 @@
 #include "policy.h"
 #include "readviews.h"
 #include "msg.h"
+#include "keymap.h"
+#include "xmem.h"
 #include "pairinfo.h"
 #include "report.h"
 #include "rptsql.h"
@@ -75,10 +78,15 @@ static const char sql_verdicts[] =
     " FROM rv_sessions s JOIN rv_sources src ON src.id = s.source_id"
     SOURCE_RANGE " ORDER BY s.id";
 
-/* the verdict columns of a row (9 .. 16), set by verdict_cols */
+/* the verdict columns of a row (9 .. 16), set by verdict_cols, and the
+ * SMTP reply of each pair, made once (a reply is a function of the pair:
+ * only a mark names the HELO) */
 struct vcols {
     struct pval v[NCOLS_VERDICTS - NCOLS_SESSIONS];
     char reply[1400];
+    struct keymap replies;  /* distinct replies */
+    uint32_t *pair_reply;   /* per pair: its reply's number + 1, 0: none yet */
+    size_t cap;
 };
 
 /* pval_str - a static value. */
@@ -122,11 +130,25 @@ static int verdict_cols(struct pairinfo *pi, sqlite3_stmt *q,
     vc->v[1] = pc.csa_reason;
     vc->v[2] = pc.csa_record;
     vc->v[6] = pc.action;
-    if (!policy_smtp_reply(vc->reply, sizeof(vc->reply), pc.action.s,
-                           pc.csa_status.s, pc.csa_reason.s, dna_status.s,
-                           pc.dna_service.s, helo ? helo : "", auth))
-        vc->reply[0] = '\0';
-    vc->v[7] = pval_str(vc->reply);
+    if (pc.pair >= vc->cap) {
+        size_t cap = vc->cap ? 2 * vc->cap : 1024;
+        while (cap <= pc.pair)
+            cap *= 2;
+        vc->pair_reply = xrealloc(vc->pair_reply, cap * sizeof(uint32_t));
+        memset(vc->pair_reply + vc->cap, 0, (cap - vc->cap) * sizeof(uint32_t));
+        vc->cap = cap;
+    }
+    if (vc->pair_reply[pc.pair] == 0) {
+        if (!policy_smtp_reply(vc->reply, sizeof(vc->reply), pc.action.s,
+                               pc.csa_status.s, pc.csa_reason.s, dna_status.s,
+                               pc.dna_service.s, helo ? helo : "", auth))
+            vc->reply[0] = '\0';
+        vc->pair_reply[pc.pair] = (uint32_t)keymap_intern(
+            &vc->replies, vc->reply, strlen(vc->reply), NULL) + 1;
+    }
+    /* borrowed from the map until its next insertion, after this row */
+    vc->v[7].s = keymap_key(&vc->replies, vc->pair_reply[pc.pair] - 1,
+                            &vc->v[7].n);
     return HV_OK;
 }
 
@@ -223,9 +245,14 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     int rc;
     fmt_buf_init(&b);
     rc = readviews_create(db, err);
+    memset(&vc, 0, sizeof(vc));
+    keymap_init(&vc.replies);
     if (rc == HV_OK && ncols == NCOLS_VERDICTS) {
         rc = pairinfo_open(&pi, db, NULL, true, err);
         pi_open = rc == HV_OK;
+        /* every session is read: the CSA and DNA tables in two scans */
+        if (rc == HV_OK)
+            rc = pairinfo_preload(&pi, err);
     }
     if (rc == HV_OK)
         rc = rpt_prepare(db, "SELECT id FROM rv_sources ORDER BY path, id", &paths,
@@ -272,6 +299,8 @@ out:
     sqlite3_finalize(q);
     if (pi_open)
         pairinfo_close(&pi);
+    keymap_free(&vc.replies);
+    free(vc.pair_reply);
     fmt_buf_free(&b);
     return rc;
 }

@@ -110,6 +110,10 @@ static int dna_of(struct pairinfo *pi, const char *helo, size_t hn,
             pi->dna = xrealloc(pi->dna, pi->dna_cap * sizeof(*pi->dna));
         }
         memset(pi->dna[h], 0, sizeof(pi->dna[h]));
+        if (pi->complete) {
+            *out = h;
+            return HV_OK; /* preloaded: not there, no row */
+        }
         sqlite3_bind_text(pi->dna_q, 1, helo, (int)hn, SQLITE_STATIC);
         int rc = sqlite3_step(pi->dna_q);
         if (rc == SQLITE_ROW) {
@@ -133,6 +137,9 @@ static bool same(uint32_t a, uint32_t b)
     return a != 0 && a == b; /* interned: equal bytes, equal index */
 }
 
+static void set_action(struct pairinfo *pi, const uint32_t *dna,
+                       uint32_t r[4]);
+
 /* csa_of - CSA and action indexes of the pair into r[4]. */
 static int csa_of(struct pairinfo *pi, const char *helo, size_t hn,
                   const char *ip, size_t in, const uint32_t *dna,
@@ -152,13 +159,20 @@ static int csa_of(struct pairinfo *pi, const char *helo, size_t hn,
     sqlite3_clear_bindings(pi->csa_q);
     if (rc != HV_OK)
         return rc;
+    set_action(pi, dna, r);
+    return HV_OK;
+}
+
+/* set_action - r[3], the policy action for the CSA status r[0] and the DNA
+ * status dna[0] ("unknown" without one). */
+static void set_action(struct pairinfo *pi, const uint32_t *dna, uint32_t r[4])
+{
     uint32_t ds = dna[0] != 0 ? dna[0] : intern(pi, "unknown", 7);
     for (size_t k = 0; r[0] != 0 && k < pi->npol; k++)
         if (same(pi->pol[k][0], r[0]) && same(pi->pol[k][1], ds)) {
             r[3] = pi->pol[k][2];
             break;
         }
-    return HV_OK;
 }
 
 /* fill - the pval form of dna and csa indexes (csa NULL: none). */
@@ -175,6 +189,31 @@ static void fill(const struct pairinfo *pi, const uint32_t *dna,
     out->dna_status = pv(pi, dna[0]);
     out->dna_grade = pv(pi, dna[1]);
     out->dna_service = pv(pi, dna[2]);
+}
+
+/* pair_slot - the memo number of (helo, ip), a new one zeroed (*added). */
+static size_t pair_slot(struct pairinfo *pi, const char *helo, size_t hn,
+                        const char *ip, size_t in, bool *added)
+{
+    /* the key: HELO length, HELO, IP (unambiguous whatever the bytes) */
+    char small[512];
+    uint32_t hlen = (uint32_t)hn;
+    size_t kn = sizeof(hlen) + hn + in;
+    char *k = kn <= sizeof(small) ? small : xmalloc(kn);
+    memcpy(k, &hlen, sizeof(hlen));
+    memcpy(k + sizeof(hlen), helo, hn);
+    memcpy(k + sizeof(hlen) + hn, ip, in);
+    size_t p = keymap_intern(&pi->pairs, k, kn, added);
+    if (k != small)
+        free(k);
+    if (*added) {
+        if (p >= pi->csa_cap) {
+            pi->csa_cap = pi->csa_cap ? 2 * pi->csa_cap : 1024;
+            pi->csa = xrealloc(pi->csa, pi->csa_cap * sizeof(*pi->csa));
+        }
+        memset(pi->csa[p], 0, sizeof(pi->csa[p]));
+    }
+    return p;
 }
 
 int pairinfo_dna(struct pairinfo *pi, const char *helo, size_t hn,
@@ -201,32 +240,70 @@ int pairinfo_get(struct pairinfo *pi, const char *helo, size_t hn,
             fill(pi, pi->dna[h], r, out);
         return rc;
     }
-    /* the key: HELO length, HELO, IP (unambiguous whatever the bytes) */
-    char small[512];
-    uint32_t hlen = (uint32_t)hn;
-    size_t kn = sizeof(hlen) + hn + in;
-    char *k = kn <= sizeof(small) ? small : xmalloc(kn);
-    memcpy(k, &hlen, sizeof(hlen));
-    memcpy(k + sizeof(hlen), helo, hn);
-    memcpy(k + sizeof(hlen) + hn, ip, in);
     bool added;
-    size_t p = keymap_intern(&pi->pairs, k, kn, &added);
-    if (k != small)
-        free(k);
+    size_t p = pair_slot(pi, helo, hn, ip, in, &added);
     if (added) {
-        if (p >= pi->csa_cap) {
-            pi->csa_cap = pi->csa_cap ? 2 * pi->csa_cap : 1024;
-            pi->csa = xrealloc(pi->csa, pi->csa_cap * sizeof(*pi->csa));
-        }
         rc = dna_of(pi, helo, hn, &h, err);
-        if (rc == HV_OK)
+        if (rc == HV_OK && !pi->complete)
             rc = csa_of(pi, helo, hn, ip, in, pi->dna[h], pi->csa[p], err);
         if (rc != HV_OK)
             return rc; /* the caller gives up: the memo is not read again */
         pi->csa[p][4] = (uint32_t)h;
     }
     fill(pi, pi->dna[pi->csa[p][4]], pi->csa[p], out);
+    out->pair = p;
     return HV_OK;
+}
+
+size_t pairinfo_count(const struct pairinfo *pi)
+{
+    return keymap_count(&pi->pairs);
+}
+
+int pairinfo_preload(struct pairinfo *pi, char **err)
+{
+    sqlite3_stmt *q;
+    size_t h;
+    int rc = rpt_prepare(pi->db, "SELECT helo, status, grade, service"
+                                 " FROM rv_dna_result", &q, err);
+    if (rc != HV_OK)
+        return rc;
+    pi->complete = true; /* from here on dna_of asks nothing */
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *helo = (const char *)sqlite3_column_text(q, 0);
+        dna_of(pi, helo != NULL ? helo : "",
+               (size_t)sqlite3_column_bytes(q, 0), &h, NULL);
+        for (int i = 0; i < 3; i++)
+            pi->dna[h][i] = col(pi, q, i + 1);
+    }
+    rc = rpt_step_done(pi->db, rc, "report query failed", err);
+    sqlite3_finalize(q);
+    if (rc != HV_OK)
+        return rc;
+    rc = rpt_prepare(pi->db, "SELECT helo, ip, status, reason, record"
+                             " FROM rv_csa", &q, err);
+    if (rc != HV_OK)
+        return rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *helo = (const char *)sqlite3_column_text(q, 0);
+        size_t hn = (size_t)sqlite3_column_bytes(q, 0);
+        const char *ip = (const char *)sqlite3_column_text(q, 1);
+        size_t in = (size_t)sqlite3_column_bytes(q, 1);
+        if (helo == NULL)
+            helo = "";
+        bool added;
+        size_t p = pair_slot(pi, helo, hn, ip != NULL ? ip : "", in, &added);
+        dna_of(pi, helo, hn, &h, NULL);
+        for (int i = 0; i < 3; i++)
+            pi->csa[p][i] = col(pi, q, i + 2);
+        pi->csa[p][4] = (uint32_t)h;
+    }
+    rc = rpt_step_done(pi->db, rc, "report query failed", err);
+    sqlite3_finalize(q);
+    /* the actions, once every DNA result is known */
+    for (size_t p = 0; rc == HV_OK && p < keymap_count(&pi->pairs); p++)
+        set_action(pi, pi->dna[pi->csa[p][4]], pi->csa[p]);
+    return rc;
 }
 
 void pairinfo_close(struct pairinfo *pi)

@@ -40,12 +40,14 @@ struct pair_csv {
     struct pval csa_status, csa_reason, csa_record; /* NULL: no CSA row */
     struct pval dna_status, dna_grade, dna_service; /* NULL: no DNA row */
     struct pval action;                             /* NULL: no policy row */
+    size_t pair;     /* memo_pairs: the pair's number, 0, 1, ... */
 };
 
 struct pairinfo {
     sqlite3 *db;
     sqlite3_stmt *csa_q, *dna_q;
     bool memo_pairs;
+    bool complete;               /* preloaded: a miss means no row */
     struct keymap vals;          /* distinct values -> val[] */
     char **val;                  /* owned copies, by index */
     size_t val_cap;
@@ -64,6 +66,16 @@ struct pairinfo {
  * HV_OK, or HV_EDB / HV_EWRITE with *err set (pi is then closed). */
 int pairinfo_open(struct pairinfo *pi, sqlite3 *db, const struct policy *pol,
                   bool memo_pairs, char **err);
+
+/* pairinfo_preload - (memo_pairs only) read all of rv_dna_result and rv_csa
+ * into the memos in two scans, for a caller that will ask for most pairs
+ * (the verdicts export): no look-up is made afterwards, a pair or HELO not
+ * loaded has no row. Memory: every CSA row's pair, as for memo_pairs.
+ * HV_OK, or HV_EDB / HV_EWRITE. */
+int pairinfo_preload(struct pairinfo *pi, char **err);
+
+/* pairinfo_count - the number of pairs in the memo (memo_pairs). */
+size_t pairinfo_count(const struct pairinfo *pi);
 
 /* pairinfo_get - the CSA, DNA and action of (helo, ip) into *out (helo is
  * the HELO as stored, '' for none: COALESCE(helo,'')). HV_OK, or HV_EDB. */
