@@ -216,9 +216,99 @@ static size_t pair_slot(struct pairinfo *pi, const char *helo, size_t hn,
     return p;
 }
 
+/* bincmp - a <=> b as SQLite's BINARY collation orders text. */
+static int bincmp(const char *a, size_t an, const char *b, size_t bn)
+{
+    int c = memcmp(a, b, an < bn ? an : bn);
+    if (c != 0)
+        return c;
+    return an < bn ? -1 : an > bn ? 1 : 0;
+}
+
+int pairinfo_cmp(const char *ha, size_t hna, const char *ia, size_t ina,
+                 const char *hb, size_t hnb, const char *ib, size_t inb)
+{
+    int c = bincmp(ha, hna, hb, hnb);
+    return c != 0 ? c : bincmp(ia, ina, ib, inb);
+}
+
+/* text_at - column i of q as bytes ("" for NULL). */
+static const char *text_at(sqlite3_stmt *q, int i, size_t *n)
+{
+    const char *s = (const char *)sqlite3_column_text(q, i);
+    *n = (size_t)sqlite3_column_bytes(q, i);
+    return s != NULL ? s : "";
+}
+
+/* advance - step cursor q (on a row: *row) while its key (columns 0, and
+ * 1 when ip) is below (helo, ip); true when it stops on that key. HV_OK in
+ * *rc, or the step's failure. */
+static bool advance(struct pairinfo *pi, sqlite3_stmt *q, bool *row,
+                    const char *helo, size_t hn, const char *ip, size_t in,
+                    int *rc, char **err)
+{
+    *rc = HV_OK;
+    while (*row) {
+        size_t chn, cin = 0;
+        const char *ch = text_at(q, 0, &chn);
+        const char *ci = ip != NULL ? text_at(q, 1, &cin) : NULL;
+        int c = ip != NULL ? pairinfo_cmp(ch, chn, ci, cin, helo, hn, ip, in)
+                           : bincmp(ch, chn, helo, hn);
+        if (c >= 0)
+            return c == 0;
+        int st = sqlite3_step(q);
+        if (st != SQLITE_ROW) {
+            *row = false;
+            *rc = rpt_step_done(pi->db, st, "report query failed", err);
+        }
+    }
+    return false;
+}
+
+/* ordered_dna - in ordered mode, the DNA value indexes of helo into d. */
+static int ordered_dna(struct pairinfo *pi, const char *helo, size_t hn,
+                       uint32_t d[3], char **err)
+{
+    int rc;
+    memset(d, 0, 3 * sizeof(*d));
+    if (advance(pi, pi->dna_scan, &pi->dna_row, helo, hn, NULL, 0, &rc, err))
+        for (int i = 0; i < 3; i++)
+            d[i] = col(pi, pi->dna_scan, i + 1);
+    return rc;
+}
+
+int pairinfo_ordered(struct pairinfo *pi, char **err)
+{
+    int rc = rpt_prepare(pi->db, "SELECT helo, ip, status, reason, record"
+                                 " FROM rv_csa ORDER BY helo, ip",
+                         &pi->csa_scan, err);
+    if (rc == HV_OK)
+        rc = rpt_prepare(pi->db, "SELECT helo, status, grade, service"
+                                 " FROM rv_dna_result ORDER BY helo",
+                         &pi->dna_scan, err);
+    for (int k = 0; rc == HV_OK && k < 2; k++) {
+        sqlite3_stmt *q = k == 0 ? pi->csa_scan : pi->dna_scan;
+        int st = sqlite3_step(q);
+        if (k == 0)
+            pi->csa_row = st == SQLITE_ROW;
+        else
+            pi->dna_row = st == SQLITE_ROW;
+        if (st != SQLITE_ROW)
+            rc = rpt_step_done(pi->db, st, "report query failed", err);
+    }
+    return rc;
+}
+
 int pairinfo_dna(struct pairinfo *pi, const char *helo, size_t hn,
                  struct pair_csv *out, char **err)
 {
+    if (pi->dna_scan != NULL) {
+        uint32_t d[3];
+        int rc = ordered_dna(pi, helo, hn, d, err);
+        if (rc == HV_OK)
+            fill(pi, d, NULL, out);
+        return rc;
+    }
     size_t h;
     int rc = dna_of(pi, helo, hn, &h, err);
     if (rc == HV_OK)
@@ -231,6 +321,20 @@ int pairinfo_get(struct pairinfo *pi, const char *helo, size_t hn,
 {
     size_t h;
     int rc;
+    if (pi->csa_scan != NULL) {
+        uint32_t d[3], r[5] = {0, 0, 0, 0, 0};
+        rc = ordered_dna(pi, helo, hn, d, err);
+        if (rc == HV_OK &&
+            advance(pi, pi->csa_scan, &pi->csa_row, helo, hn, ip, in, &rc,
+                    err))
+            for (int i = 0; i < 3; i++)
+                r[i] = col(pi, pi->csa_scan, i + 2);
+        if (rc != HV_OK)
+            return rc;
+        set_action(pi, d, r);
+        fill(pi, d, r, out);
+        return HV_OK;
+    }
     if (!pi->memo_pairs) {
         uint32_t r[5];
         rc = dna_of(pi, helo, hn, &h, err);
@@ -310,6 +414,8 @@ void pairinfo_close(struct pairinfo *pi)
 {
     sqlite3_finalize(pi->csa_q);
     sqlite3_finalize(pi->dna_q);
+    sqlite3_finalize(pi->csa_scan);
+    sqlite3_finalize(pi->dna_scan);
     pi->csa_q = pi->dna_q = NULL;
     for (size_t i = 0; i < keymap_count(&pi->vals); i++)
         free(pi->val[i]);

@@ -48,6 +48,8 @@ struct pairinfo {
     sqlite3_stmt *csa_q, *dna_q;
     bool memo_pairs;
     bool complete;               /* preloaded: a miss means no row */
+    sqlite3_stmt *csa_scan, *dna_scan; /* ordered mode: the cursors */
+    bool csa_row, dna_row;       /* each is on a row */
     struct keymap vals;          /* distinct values -> val[] */
     char **val;                  /* owned copies, by index */
     size_t val_cap;
@@ -73,6 +75,20 @@ int pairinfo_open(struct pairinfo *pi, sqlite3 *db, const struct policy *pol,
  * loaded has no row. Memory: every CSA row's pair, as for memo_pairs.
  * HV_OK, or HV_EDB / HV_EWRITE. */
 int pairinfo_preload(struct pairinfo *pi, char **err);
+
+/* pairinfo_ordered - (not memo_pairs) start the ordered mode: rv_csa and
+ * rv_dna_result are each read once, in key order, beside the caller's
+ * pairs, which must from then on be asked for (pairinfo_get, pairinfo_dna)
+ * in ascending order of HELO then IP, as SQLite's BINARY collation orders
+ * text (bytes, then length; pairinfo_cmp); asking for a key twice is fine.
+ * For a caller that asks for a large share of the pairs (a full report):
+ * two scans instead of one look-up per pair and HELO. HV_OK, or HV_EDB /
+ * HV_EWRITE. */
+int pairinfo_ordered(struct pairinfo *pi, char **err);
+
+/* pairinfo_cmp - the order pairinfo_ordered wants: HELO, then IP. */
+int pairinfo_cmp(const char *ha, size_t hna, const char *ia, size_t ina,
+                 const char *hb, size_t hnb, const char *ib, size_t inb);
 
 /* pairinfo_count - the number of pairs in the memo (memo_pairs). */
 size_t pairinfo_count(const struct pairinfo *pi);
