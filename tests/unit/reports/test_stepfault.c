@@ -8,8 +8,11 @@
  * or, when the interrupted statement did not matter, give exactly the
  * output of the run without a fault (hooks: tests/unit/stepfault.h). A step whose result is ignored shows
  * up as a "successful" run with different output (a report without its
- * time series or its resolve warning).
+ * time series or its resolve warning). The report is swept twice: over
+ * the whole database and over a window (each reads the CSA and DNA rows
+ * its own way).
  */
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +44,9 @@ static const char fill_sql[] =
     "INSERT INTO meta VALUES('resolve_warning','most lookups failed'),"
     " ('dna_opts','trust=1 x');";
 
+/* report_since - the --since of run_report (LLONG_MIN: none) */
+static long long report_since = LLONG_MIN;
+
 /* run_report - report_build + JSON into a string (malloc'ed, NULL on
  * failure), rc and message in *rc, *err. */
 static char *run_report(sqlite3 *db, int *rc, char **err)
@@ -50,6 +56,7 @@ static char *run_report(sqlite3 *db, int *rc, char **err)
     char *buf = NULL;
     size_t len = 0;
     report_opts_init(&o);
+    o.since = report_since;
     *rc = report_build(db, &o, &r, err);
     if (*rc == HV_OK) {
         FILE *f = open_memstream(&buf, &len);
@@ -134,6 +141,11 @@ int main(void)
     }
     CHECK_INTEQ(store_exec(st, fill_sql), HV_OK);
     sweep(store_db(st), path, "report", run_report, "most lookups failed");
+    /* a window: the pairs' CSA and DNA rows are looked up one by one (the
+     * whole database reads them in two ordered scans) */
+    report_since = 1793491200;
+    sweep(store_db(st), path, "report window", run_report,
+          "most lookups failed");
     sweep(store_db(st), path, "export", run_export, "bad.example.net");
     store_close(st);
     snprintf(path, sizeof(path), "rm -rf '%s'", dir);
