@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * report - the report's data model. One pass over the sessions in range
- * (one GROUP BY) fills a TEMP work table with one row per distinct (HELO,
- * client IP) pair: its session counts per MTA disposition, and its CSA,
- * DNA, verdict, HELO class, domain and network, looked up or computed once
- * per pair. Every table of the model is then one small GROUP BY over the
- * pairs, except the time series (one pass over the sessions in range, each
- * looked up in a C hash table of the pairs' verdicts).
+ * report - the report's data model. One pass in C over the sessions in
+ * range (pairmap.h) counts each distinct (HELO, client IP) pair and keeps
+ * each session's time bucket; each pair's CSA, DNA and verdict (pairinfo.h),
+ * HELO class, domain and network are computed once, and the pairs go into
+ * the TEMP work table hv_p, summed over the per-status columns into hv_g;
+ * the time series is counted from the buckets once the verdicts are known.
+ * The per-status tables are small GROUP BYs over hv_g; the top lists and
+ * distinct counts are hash tables in C over hv_p; the senders tables and
+ * publishing read hv_p in SQL.
  * Renderers live in report_<format>.c.
  *
  * Heuristics (documented in the README):
