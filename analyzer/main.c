@@ -502,6 +502,8 @@ static int do_scan(struct cli *c, struct store *st)
     }
     if (c->emit != NULL)
         so.emit_jsonl = stdout;
+    /* the provenance of the whole database is only printed, never stored */
+    so.count_helo_from = !msg_quiet;
     struct scan_stats stats;
     char *err = NULL;
     int rc = scan_run(st, &so, c->paths, c->npaths, &stats, &err);

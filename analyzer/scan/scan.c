@@ -38,6 +38,7 @@ void scan_opts_init(struct scan_opts *o)
 {
     memset(o, 0, sizeof(*o));
     hv_netlist_default_trusted(&o->trusted);
+    o->count_helo_from = true;
 }
 
 void scan_opts_fini(struct scan_opts *o)
@@ -1017,7 +1018,8 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
             rc = HV_EDB;
             *err = xstrdup(store_errmsg(st));
         } else {
-            rc = count_helo_from(st, stats);
+            if (o->count_helo_from)
+                rc = count_helo_from(st, stats);
             if (rc == HV_OK) {
                 struct scandb_run run = {started, (int64_t)time(NULL), stats->files,
                                          stats->bytes, stats->lines, stats->sessions,

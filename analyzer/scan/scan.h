@@ -29,6 +29,8 @@ struct scan_opts {
     struct hv_netlist trusted;   /* mbox border search */
     bool progress;               /* progress bar on stderr */
     FILE *emit_jsonl;            /* non-NULL: write sessions here, no store */
+    bool count_helo_from;        /* fill scan_stats.helo_from (a pass over
+                                    every stored session; default true) */
 };
 
 enum { SCAN_HELO_LOG, SCAN_HELO_IMPLIED, SCAN_HELO_RECEIVED, SCAN_HELO_NONE,
@@ -54,7 +56,7 @@ struct scan_stats {
 };
 
 /* scan_opts_init - defaults: auto format, inferred year, default trusted
- * networks, no progress. Free with scan_opts_fini. */
+ * networks, no progress, HELO provenance counted. Free with scan_opts_fini. */
 void scan_opts_init(struct scan_opts *o);
 void scan_opts_fini(struct scan_opts *o);
 

@@ -46,7 +46,9 @@ int scandb_count_source(struct store *st, int64_t source_id,
 
 /* scandb_count_helo_from - every stored session grouped by MTA and HELO
  * provenance (sessions.helo_from): row(arg, mta, helo_from, n) once per
- * group (either text may be NULL). */
+ * group (either text may be NULL). One pass over the table counted in C
+ * (a GROUP BY would sort every session: a third of an Exim scan's work);
+ * SQLite groups only a database with more than 64 distinct pairs. */
 int scandb_count_helo_from(struct store *st,
                            void (*row)(void *arg, const char *mta,
                                        const char *helo_from, int64_t n),
