@@ -27,6 +27,7 @@
 #include "resolve.h"
 #include "scan.h"
 #include "store.h"
+#include "tstamp.h"
 #include "xmem.h"
 
 #define HELOVAL_VERSION "0.1.0"
@@ -747,6 +748,13 @@ int main(int argc, char **argv)
     }
     if (c.scan_format != NULL && c.cmd != CMD_SCAN && c.cmd != CMD_RUN) {
         rc = usage_error("--format %s is a scan format", c.scan_format);
+        goto out;
+    }
+    if (c.rp.since != LLONG_MIN && c.rp.until != LLONG_MAX && c.rp.until <= c.rp.since) {
+        char a[21], b[21];
+        tstamp_format_iso(c.rp.since, a);
+        tstamp_format_iso(c.rp.until, b);
+        rc = usage_error("--until %s is not after --since %s: the window would be empty", b, a);
         goto out;
     }
 

@@ -108,6 +108,15 @@ check_cmd "report --policy" hv report --db "$D/h.db" --format json \
     --policy "$D/mark.policy" -o "$D/policy.json"
 check_cmd "report --since/--until" hv report --db "$D/h.db" --format json \
     --since 2026-11-01T01:00:00Z --until 2026-11-02 -o "$D/range.json"
+# --until not after --since: a usage error (exit 2) naming both times,
+# not a silently empty report
+hv report --db "$D/h.db" --since 2026-11-02 --until 2026-11-01 > "$D/rev.out" 2> "$D/rev.err"
+check_eq "until before since: exit" "$?" 2
+grep -q "until 2026-11-01T00:00:00Z is not after --since 2026-11-02T00:00:00Z" "$D/rev.err" &&
+    ok "until before since: message" || fail "until before since: message" "$(cat "$D/rev.err")"
+check_eq "until before since: no output" "$(wc -c < "$D/rev.out")" 0
+hv run --db "$D/rev.db" --since 2026-11-02 --until 2026-11-02 "$D/none" > /dev/null 2>&1
+check_eq "until equal to since (run): exit" "$?" 2
 
 # ---- the checks proper (python: parse every output) ----
 python3 - "$D" > "$D/py.out" 2>&1 <<'EOF'
