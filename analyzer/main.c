@@ -249,6 +249,7 @@ static void print_usage(FILE *f)
             scan, report_bar, export_bar);
     fputs("run:      the options of scan, resolve and report; -o FILE also writes the HTML\n"
           "          (or .json/.csv) report to FILE while the text report goes to stdout\n"
+          "          (not with -q: then nothing is printed when all went well)\n"
           "\n"
           "exit status: 0 ok, 1 runtime failure (or an input that could not be read),\n"
           "2 usage error, 141 report/export reader went away.  See heloval(1), README.md.\n",
@@ -798,7 +799,9 @@ int main(int argc, char **argv)
         }
         int rrc = do_resolve(&c, st);
         rc = rrc == EXIT_DEGRADED ? EXIT_OK : rrc;
-        if (rc == EXIT_OK)
+        /* the report on stdout, unless -q with -o: a cron job that writes
+         * its report to a file prints nothing when all went well */
+        if (rc == EXIT_OK && !(msg_quiet && c.output != NULL))
             rc = do_report(&c, st, c.report_format, NULL);
         if (rc == EXIT_OK && c.output != NULL)
             rc = do_report(&c, st, report_renderer_for_file(c.output)->name, c.output);

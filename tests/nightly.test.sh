@@ -236,6 +236,16 @@ check_eq window-evening "$(win --since 2026-11-02T23:00:00Z --until 2026-11-03)"
 hv report --db "$DB" --since yesterday >/dev/null 2>&1
 check_eq window-yesterday-ok $? 0
 
+# ==== the cron line of the README: run -q -o FILE prints nothing when all
+# goes well (cron mails any output) and writes the report; without -q the
+# text report goes to stdout as well
+hv run --db "$DB" --year 2026 $RES -q -o "$D/cron.html" "$L" > "$D/cron.out" 2> "$D/cron.err"
+check_eq cron-exit "$?" 0
+check_eq cron-silent "$(wc -c < "$D/cron.out") $(wc -c < "$D/cron.err")" "0 0"
+grep -q "<html" "$D/cron.html" && ok cron-report || fail cron-report "no HTML in $D/cron.html"
+hv run --db "$DB" --year 2026 $RES -o "$D/cron2.html" "$L" 2> /dev/null | head -n 1 > "$D/cron2.out"
+check_eq run-o-text "$(cat "$D/cron2.out")" "heloval report"
+
 # ==== two runs on one database: the second is refused, the file stays whole
 { head -n 20000 "$D/all.log"; sleep 3; tail -n +20001 "$D/all.log"; } |
     $HELOVAL scan --db "$D/lock.db" -q --year 2026 - &
