@@ -1253,7 +1253,23 @@ int report_col(const struct rtable *t, const char *name)
     return -1;
 }
 
-int report_run(struct store *st, const struct report_opts *o, char **err)
+/* report_figures_of - fig from r's verdicts table (zeros without one). */
+static void report_figures_of(const struct report *r, struct report_figures *fig)
+{
+    fig->accepted_messages = fig->would_reject_messages = 0;
+    const struct rtable *t = report_find(r, "verdicts");
+    int v = t != NULL ? report_col(t, "verdict") : -1;
+    int m = t != NULL ? report_col(t, "messages") : -1;
+    for (size_t i = 0; v >= 0 && m >= 0 && i < t->nrows; i++) {
+        long long n = report_cell(t, i, (size_t)m)->i;
+        fig->accepted_messages += n;
+        if (strcmp(report_cell(t, i, (size_t)v)->s, "reject") == 0)
+            fig->would_reject_messages += n;
+    }
+}
+
+int report_run(struct store *st, const struct report_opts *o,
+               struct report_figures *fig, char **err)
 {
     const struct report_renderer *rend = report_renderer_find(o->format);
     if (rend == NULL) {
@@ -1272,6 +1288,8 @@ int report_run(struct store *st, const struct report_opts *o, char **err)
         report_free(&r);
         return hv_errf(err, HV_EUSAGE, "unknown report table '%s'", o->table);
     }
+    if (fig != NULL)
+        report_figures_of(&r, fig);
     FILE *out = o->stream != NULL ? o->stream : stdout;
     if (o->stream == NULL && o->output != NULL && strcmp(o->output, "-") != 0) {
         out = fopen(o->output, "w");

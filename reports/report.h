@@ -46,12 +46,21 @@ struct report_opts {
 /* report_opts_init - the defaults above. */
 void report_opts_init(struct report_opts *o);
 
+/* Figures of a report that a caller may act on (`--fail-if`): over the
+ * window, the messages of accepted sessions (the only ones that carry
+ * messages) and those of them under a CSV reject verdict. */
+struct report_figures {
+    long long accepted_messages;
+    long long would_reject_messages;
+};
+
 /* report_run - build the report over st and write it to o->output (or
- * stdout). HV_OK, or with a malloc'ed message in *err (hverr.h): HV_EUSAGE
- * (unknown format or table), HV_EINPUT (bad policy file), HV_EDB (SQL
- * failure), HV_EWRITE (a statement that would write: a bug), HV_EIO (write
- * failure). */
-int report_run(struct store *st, const struct report_opts *o, char **err);
+ * stdout); fig (may be NULL) gets its figures. HV_OK, or with a malloc'ed
+ * message in *err (hverr.h): HV_EUSAGE (unknown format or table),
+ * HV_EINPUT (bad policy file), HV_EDB (SQL failure), HV_EWRITE (a
+ * statement that would write: a bug), HV_EIO (write failure). */
+int report_run(struct store *st, const struct report_opts *o,
+               struct report_figures *fig, char **err);
 
 /* report_parse_time - "2026-11-01" (00:00 UTC), "2026-11-01T10:00:00Z"
  * (also with a space instead of T, without seconds, or without Z: UTC),

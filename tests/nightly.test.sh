@@ -245,6 +245,11 @@ check_eq cron-silent "$(wc -c < "$D/cron.out") $(wc -c < "$D/cron.err")" "0 0"
 grep -q "<html" "$D/cron.html" && ok cron-report || fail cron-report "no HTML in $D/cron.html"
 hv run --db "$DB" --year 2026 $RES -o "$D/cron2.html" "$L" 2> /dev/null | head -n 1 > "$D/cron2.out"
 check_eq run-o-text "$(cat "$D/cron2.out")" "heloval report"
+# the cron alert: --fail-if passed gives exit 3 and one alert line, nothing else
+hv run --db "$DB" --year 2026 $RES -q -o "$D/cron3.html" --fail-if 'at-risk-messages>=0%' "$L" \
+    > "$D/cron.out" 2> "$D/cron.err"
+check_eq cron-alert-exit "$?" 3
+check_eq cron-alert-output "$(wc -c < "$D/cron.out") $(wc -l < "$D/cron.err") $(grep -c '^heloval: alert: --fail-if: ' "$D/cron.err")" "0 1 1"
 
 # ==== two runs on one database: the second is refused, the file stays whole
 { head -n 20000 "$D/all.log"; sleep 3; tail -n +20001 "$D/all.log"; } |

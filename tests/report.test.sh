@@ -118,6 +118,34 @@ check_eq "until before since: no output" "$(wc -c < "$D/rev.out")" 0
 hv run --db "$D/rev.db" --since 2026-11-02 --until 2026-11-02 "$D/none" > /dev/null 2>&1
 check_eq "until equal to since (run): exit" "$?" 2
 
+# --fail-if at-risk-messages>N%: exit 3 and an alert (even under -q) when
+# the share of accepted messages under a reject verdict passes N; the share
+# is computed here from the JSON report's verdicts table
+SHARE=$(hv report --db "$D/h.db" --format json | python3 -c '
+import json, sys
+v = {r["verdict"]: r["messages"] for r in json.load(sys.stdin)["verdicts"]}
+t = sum(v.values())
+print("%d %d %.4f" % (v["reject"], t, 100.0 * v["reject"] / t if t else 0))')
+set -- $SHARE
+REJ=$1 ACC=$2 PCT=$3
+[ "$REJ" -gt 0 ] && ok "fail-if: data has rejects" || fail "fail-if: data has rejects" "$SHARE"
+below=$(awk "BEGIN { printf \"%g\", $PCT - 0.01 }")
+above=$(awk "BEGIN { v = $PCT + 0.01; if (v > 100) v = 100; printf \"%g\", v }")
+hv report --db "$D/h.db" -q --fail-if "at-risk-messages>$below%" > "$D/fi.out" 2> "$D/fi.err"
+check_eq "fail-if passed: exit" "$?" 3
+grep -q "alert: --fail-if: CSV would reject .* of the accepted messages ($REJ of $ACC), over $below%" "$D/fi.err" &&
+    ok "fail-if passed: alert" || fail "fail-if passed: alert" "$(cat "$D/fi.err")"
+[ -s "$D/fi.out" ] && ok "fail-if passed: report still written" ||
+    fail "fail-if passed: report still written" "empty"
+hv report --db "$D/h.db" -q --fail-if "at-risk-messages>$above%" > /dev/null 2> "$D/fi.err"
+check_eq "fail-if not passed: exit, stderr" "$? $(wc -c < "$D/fi.err")" "0 0"
+hv report --db "$D/h.db" -q --fail-if "at-risk-messages>=0" > /dev/null 2>&1
+check_eq "fail-if >=0: exit" "$?" 3
+for bad in "at-risk-messages<5%" "at-risk-messages>101%" "at-risk-messages>x" "messages>5%"; do
+    hv report --db "$D/h.db" --fail-if "$bad" > /dev/null 2>&1
+    check_eq "fail-if '$bad': usage error" "$?" 2
+done
+
 # ---- the checks proper (python: parse every output) ----
 python3 - "$D" > "$D/py.out" 2>&1 <<'EOF'
 import codecs, csv, io, json, re, sys
