@@ -1050,6 +1050,35 @@ static int time_span(struct ctx *c)
     sqlite3_finalize(q);
     c->step = c->has_span && c->last - c->first < 3 * 86400 ? 3600 : 86400;
     c->r->bucket = c->step == 3600 ? "hour" : "day";
+    c->r->has_span = c->has_span;
+    c->r->first = c->first;
+    c->r->last = c->last;
+    return rc;
+}
+
+/* data_span - for a window (--since/--until) with no session: the first
+ * and last session time of the whole database into r->data_*, so that the
+ * report can say where the data is. HV_OK, or HV_EDB with *c->err set. */
+static int data_span(struct ctx *c)
+{
+    if (c->has_span || (c->o->since == LLONG_MIN && c->o->until == LLONG_MAX))
+        return HV_OK;
+    sqlite3_stmt *q;
+    int rc = prep(c, "SELECT min(ts), max(ts) FROM rv_sessions", false, &q);
+    if (rc != HV_OK)
+        return rc;
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_type(q, 0) != SQLITE_NULL) {
+            c->r->has_data_span = true;
+            c->r->data_first = sqlite3_column_int64(q, 0);
+            c->r->data_last = sqlite3_column_int64(q, 1);
+        }
+        rc = HV_OK;
+    } else {
+        rc = rpt_dberr(c->db, "report query failed", c->err);
+    }
+    sqlite3_finalize(q);
     return rc;
 }
 
@@ -1209,6 +1238,8 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
         rc = read_warning(db, &r->warning, err);
     if (rc == HV_OK)
         rc = time_span(&c);
+    if (rc == HV_OK)
+        rc = data_span(&c);
     if (rc == HV_OK)
         rc = make_work(&c);
     if (rc == HV_OK)

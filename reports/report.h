@@ -106,6 +106,10 @@ struct report {
     size_t ntables;
     struct rtable *tables[24];
     long long since, until;     /* the filter (LLONG_MIN/MAX unset) */
+    bool has_span;              /* a session with a time is in the window: */
+    long long first, last;      /* the first and last session time in it */
+    bool has_data_span;         /* the window has none but the database has: */
+    long long data_first, data_last; /* the database's first and last */
     int top;
     const char *bucket;         /* "day" or "hour": time series step */
     const char *policy;         /* "database" or the --policy file name */
@@ -122,6 +126,14 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
 
 /* report_free - release every table of r. */
 void report_free(struct report *r);
+
+/* report_range_line - the window in words into b (appended), the same in
+ * every format: "all sessions: FIRST .. LAST", or "from SINCE (inclusive)
+ * until UNTIL (exclusive); sessions FIRST .. LAST" (either bound may be
+ * missing), or for a window with no session what the database holds and a
+ * --since/--until that covers it. */
+struct fmt_buf;
+void report_range_line(const struct report *r, struct fmt_buf *b);
 
 /* report_find - the table with this key, or NULL. */
 const struct rtable *report_find(const struct report *r, const char *key);

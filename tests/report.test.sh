@@ -118,6 +118,31 @@ check_eq "until before since: no output" "$(wc -c < "$D/rev.out")" 0
 hv run --db "$D/rev.db" --since 2026-11-02 --until 2026-11-02 "$D/none" > /dev/null 2>&1
 check_eq "until equal to since (run): exit" "$?" 2
 
+# the range line: the real window in every format; an empty window says
+# where the data is and which --since/--until covers it
+iso() { q "$D/h.db" "select strftime('%Y-%m-%dT%H:%M:%SZ', $1, 'unixepoch') from sessions $2"; }
+FIRST=$(iso "min(ts)" "") LAST=$(iso "max(ts)" "")
+check_eq "range: all" "$(hv report --db "$D/h.db" | sed -n 's/^  range: //p')" "all sessions: $FIRST .. $LAST"
+W0=$(q "$D/h.db" "select strftime('%s','2026-11-01T01:00:00')")
+W1=$(q "$D/h.db" "select strftime('%s','2026-11-02')")
+check_eq "range: window" "$(hv report --db "$D/h.db" --since 2026-11-01T01:00:00Z --until 2026-11-02 | sed -n 's/^  range: //p')" \
+    "from 2026-11-01T01:00:00Z (inclusive) until 2026-11-02T00:00:00Z (exclusive); sessions $(iso "min(ts)" "where ts >= $W0 and ts < $W1") .. $(iso "max(ts)" "where ts >= $W0 and ts < $W1")"
+hv report --db "$D/h.db" --since 2031-01-01 > "$D/empty.txt"
+DAY0=$(q "$D/h.db" "select date(min(ts), 'unixepoch') from sessions")
+DAY1=$(q "$D/h.db" "select date(max(ts), 'unixepoch', '+1 day') from sessions")
+check_eq "range: empty window" "$(sed -n 's/^  range: //p' "$D/empty.txt")" \
+    "from 2031-01-01T00:00:00Z (inclusive): no session in this window; the database has sessions from $FIRST to $LAST (try --since $DAY0 --until $DAY1)"
+hv report --db "$D/h.db" --since "$DAY0" --until "$DAY1" --format json |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["summary"]["sessions"])' > "$D/cover.n"
+check_eq "range: the suggested window covers every session" "$(cat "$D/cover.n")" "$(q "$D/h.db" "select count(*) from sessions where ts is not null")"
+hv report --db "$D/h.db" --since 2031-01-01 --format json | python3 -c '
+import json, sys
+w = json.load(sys.stdin)["window"]
+print(w["first_session"], w["last_session"], w["database_first_session"], w["database_last_session"])' > "$D/empty.json"
+check_eq "range: empty window (json)" "$(cat "$D/empty.json")" "None None $FIRST $LAST"
+hv report --db "$D/h.db" --since 2031-01-01 --format html | grep -c "no session in this window; the database has sessions from $FIRST" > "$D/empty.html.n"
+check_eq "range: empty window (html)" "$(cat "$D/empty.html.n")" 1
+
 # --fail-if at-risk-messages>N%: exit 3 and an alert (even under -q) when
 # the share of accepted messages under a reject verdict passes N; the share
 # is computed here from the JSON report's verdicts table
