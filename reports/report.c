@@ -32,6 +32,7 @@
 #include "fmt.h"
 #include "csvsql.h"
 #include "heloname.h"
+#include "lineio.h"
 #include "msg.h"
 #include "policy.h"
 #include "readviews.h"
@@ -669,7 +670,10 @@ static const char sql_summary[] =
     " (SELECT count(*) FROM rv_sources) AS files,"
     " (SELECT COALESCE(sum(lines_read),0) FROM rv_sources) AS lines,"
     " (SELECT COALESCE(sum(count),0) FROM rv_source_skips"
-    "  WHERE reason <> 'other-program') AS lines_skipped,"
+    "  WHERE reason <> 'other-program' AND reason NOT IN " LINE_SQL_REPAIRS ")"
+    "  AS lines_skipped,"
+    " (SELECT COALESCE(sum(count),0) FROM rv_source_skips"
+    "  WHERE reason IN " LINE_SQL_REPAIRS ") AS lines_repaired,"
     " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', :first, 'unixepoch'),'')"
     "  AS first_session,"
     " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', :last, 'unixepoch'),'')"
@@ -702,8 +706,13 @@ static const char sql_summary[] =
     " FROM temp.hv_p";
 
 static const char sql_skips[] =
-    "SELECT reason, sum(count) FROM rv_source_skips GROUP BY reason"
-    " ORDER BY reason";
+    "SELECT reason, sum(count) FROM rv_source_skips"
+    " WHERE reason NOT IN " LINE_SQL_REPAIRS " GROUP BY reason ORDER BY reason";
+
+/* lines repaired (CR, NUL, invalid UTF-8) and then read: not skips */
+static const char sql_repairs[] =
+    "SELECT reason, sum(count) FROM rv_source_skips"
+    " WHERE reason IN " LINE_SQL_REPAIRS " GROUP BY reason ORDER BY reason";
 
 /* sessions per source: a session id is (source_id << 32) | line, so each
  * source's sessions are one rowid range (no sort of the sessions) */
@@ -711,7 +720,8 @@ static void sql_sources(struct ctx *c, struct fmt_buf *b)
 {
     fmt_buf_puts(b, "SELECT src.path, COALESCE(src.format,''), src.lines_read,"
                     " (SELECT COALESCE(sum(count),0) FROM rv_source_skips k"
-                    "  WHERE k.source_id = src.id AND k.reason <> 'other-program'),"
+                    "  WHERE k.source_id = src.id AND k.reason <> 'other-program'"
+                    "  AND k.reason NOT IN " LINE_SQL_REPAIRS "),"
                     " (SELECT count(*) FROM rv_sessions s WHERE"
                     "  s.id >= (src.id << 32) AND s.id < ((src.id + 1) << 32)");
     if (c->o->since != LLONG_MIN)
@@ -1105,6 +1115,8 @@ static const struct tdef tdefs[] = {
     {"sources", "Inputs", "source,format,lines,skipped,sessions", "ttiii",
      NULL},
     {"skips", "Lines skipped", "reason,lines", "ti", sql_skips},
+    {"repairs", "Lines repaired and read (not skipped)", "reason,lines", "ti",
+     sql_repairs},
     {"verdicts", "Verdicts",
      "verdict,sessions,sessions_pct,messages,messages_pct", "tipip",
      sql_verdicts},

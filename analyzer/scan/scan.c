@@ -762,11 +762,11 @@ static void count_line_flags(struct file_ctx *fc, unsigned flags)
     if (flags & LINE_TOO_LONG)
         count_reason(fc, "too-long", 1);
     if (flags & LINE_NUL)
-        count_reason(fc, "nul-bytes", 1);
+        count_reason(fc, LINE_REASON_NUL, 1);
     if (flags & LINE_BAD_UTF8)
-        count_reason(fc, "invalid-utf8", 1);
+        count_reason(fc, LINE_REASON_BAD_UTF8, 1);
     if (flags & LINE_CRLF)
-        count_reason(fc, "crlf", 1);
+        count_reason(fc, LINE_REASON_CRLF, 1);
 }
 
 /* read_lines - feed every line from the start point to the parser p,
@@ -1055,6 +1055,13 @@ static void mta_counts(const struct scan_stats *s, char *buf, size_t size)
     }
 }
 
+/* is_repair - reason names a repaired line (LINE_REASON_*), not a skip. */
+static bool is_repair(const char *reason)
+{
+    return strcmp(reason, LINE_REASON_CRLF) == 0 || strcmp(reason, LINE_REASON_NUL) == 0 ||
+           strcmp(reason, LINE_REASON_BAD_UTF8) == 0;
+}
+
 void scan_print_summary(const struct scan_stats *s)
 {
     msg_info("scan: %lld file(s) read, %lld unchanged, %lld failed; %lld bytes, %lld lines",
@@ -1081,23 +1088,31 @@ void scan_print_summary(const struct scan_stats *s)
                  (long long)h[SCAN_HELO_NONE], (long long)h[SCAN_HELO_UNOBSERVED]);
     }
     if (s->nreasons > 0) {
-        char buf[1024];
-        size_t used = 0;
-        buf[0] = '\0';
+        char skipped[1024], repaired[256];
+        size_t used = 0, rused = 0;
+        skipped[0] = repaired[0] = '\0';
         int64_t other = 0;
-        for (int i = 0; i < s->nreasons && used < sizeof(buf); i++) {
-            if (strcmp(s->skip_reasons[i], HV_REASON_OTHER_PROGRAM) == 0) {
+        for (int i = 0; i < s->nreasons; i++) {
+            const char *why = s->skip_reasons[i];
+            if (strcmp(why, HV_REASON_OTHER_PROGRAM) == 0) {
                 other = s->skip_counts[i];   /* no fault: said on its own */
                 continue;
             }
-            int w = snprintf(buf + used, sizeof(buf) - used, "%s%s %lld", used ? ", " : "",
-                             s->skip_reasons[i], (long long)s->skip_counts[i]);
-            if (w < 0)
-                break;
-            used += (size_t)w;
+            bool repair = is_repair(why);
+            char *buf = repair ? repaired : skipped;
+            size_t size = repair ? sizeof(repaired) : sizeof(skipped);
+            size_t *at = repair ? &rused : &used;
+            if (*at >= size)
+                continue;
+            int w = snprintf(buf + *at, size - *at, "%s%s %lld", *at ? ", " : "", why,
+                             (long long)s->skip_counts[i]);
+            if (w > 0)
+                *at += (size_t)w;
         }
         if (used > 0)
-            msg_info("scan: lines skipped or repaired, by reason: %s", buf);
+            msg_info("scan: lines skipped, by reason: %s", skipped);
+        if (rused > 0)
+            msg_info("scan: lines repaired and read (not skipped): %s", repaired);
         if (other > 0)
             msg_info("scan: %lld line(s) of other programs (not Postfix, Exim or Sendmail:"
                      " dovecot, opendkim...) ignored (" HV_REASON_OTHER_PROGRAM ")",
