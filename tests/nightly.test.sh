@@ -171,8 +171,14 @@ cp "$D/d3" "$L/mail.log"
 age_cache 3600
 T2=$(q "$DB" 'select max(fetched_at) from dns_cache')
 C2=$(q "$DB" 'select count(*) from dns_cache')
+S2=$(q "$DB" 'select count(*) from sessions')
 check_cmd n3-scan hv scan --db "$DB" --year 2026 "$L"
 grep -q "1 unchanged" "$T_TMP/err" && ok n3-unchanged || fail n3-unchanged "$(head -c 300 "$T_TMP/err")"
+# the summary says what was new: one file resumed, the sessions added
+grep -q "file(s) read (1 resumed: only their new part), 1 unchanged" "$T_TMP/err" &&
+    ok n3-says-resumed || fail n3-says-resumed "$(head -c 300 "$T_TMP/err")"
+check_eq n3-says-new "$(sed -n 's/.*of them new since the last scan: //p' "$T_TMP/err")" \
+    "$(( $(q "$DB" 'select count(*) from sessions') - S2 ))"
 # read: the rest of mail.log.1 from its resume point, and all of day 3
 check_eq n3-bytes "$(last_scan bytes)" "$(( $(size "$D/d2") - RESUME + $(size "$D/d3") ))"
 [ "$RESUME" -le "$(size "$D/d2a")" ] && [ "$RESUME" -gt 0 ] && ok n3-resume-point ||

@@ -526,6 +526,7 @@ struct file_scan {
     struct store_source src;     /* src.id 0: not read before */
     const struct hv_format *fmt;
     bool resumed;                /* earlier runs stored part of this input */
+    int64_t rows_before;         /* (resumed) its sessions stored before */
     bool restart;                /* ... but it is read again from its start */
     uint64_t start_off, start_line;
     int read_rc;                 /* the lineio result that ended the read */
@@ -742,6 +743,14 @@ static bool begin_file(struct file_scan *fs)
     }
     if (fs->start_off > 0 && !skip_to_start(fs))
         return false;
+    fs->rows_before = 0;
+    if (fs->resumed && !fs->emit) {
+        fs->rc = scandb_count_rows(fs->st, src->id, &fs->rows_before);
+        if (fs->rc != HV_OK) {
+            store_rollback(fs->st);
+            return false;
+        }
+    }
     if (fs->resumed && !fs->restart && !fs->emit &&
         src->lines_read > (int64_t)fs->start_line) {
         fs->rc = load_known(fc, (int64_t)fs->start_line, src->lines_read);
@@ -915,6 +924,8 @@ static void commit_file(struct file_scan *fs)
             stats->sessions_by_mta[m] += count.by_mta[m];
         stats->sessions += count.n;
         stats->sessions_with_helo += count.with_helo;
+        stats->sessions_new += count.n > fs->rows_before ? count.n - fs->rows_before : 0;
+        stats->files_resumed += fs->resumed;
     }
     if (fc->db_rc != HV_OK) {
         if (!fs->emit)
@@ -1064,14 +1075,21 @@ static bool is_repair(const char *reason)
 
 void scan_print_summary(const struct scan_stats *s)
 {
-    msg_info("scan: %lld file(s) read, %lld unchanged, %lld failed; %lld bytes, %lld lines",
-             (long long)s->files, (long long)s->files_unchanged,
+    char resumed[96] = "";
+    if (s->files_resumed > 0)
+        snprintf(resumed, sizeof(resumed), " (%lld resumed: only their new part)",
+                 (long long)s->files_resumed);
+    msg_info("scan: %lld file(s) read%s, %lld unchanged, %lld failed; %lld new bytes,"
+             " %lld new lines",
+             (long long)s->files, resumed, (long long)s->files_unchanged,
              (long long)s->files_failed, (long long)s->bytes, (long long)s->lines);
     char by_mta[256];
     mta_counts(s, by_mta, sizeof(by_mta));
     msg_info("scan: sessions in these files: %lld (%s); with HELO %lld, without %lld",
              (long long)s->sessions, by_mta, (long long)s->sessions_with_helo,
              (long long)(s->sessions - s->sessions_with_helo));
+    if (s->files_resumed > 0)
+        msg_info("scan: of them new since the last scan: %lld", (long long)s->sessions_new);
     if (s->helo_joined > 0)
         msg_info("scan: %lld session(s) gained their HELO from a Received header",
                  (long long)s->helo_joined);

@@ -39,7 +39,9 @@ enum { SCAN_HELO_LOG, SCAN_HELO_IMPLIED, SCAN_HELO_RECEIVED, SCAN_HELO_NONE,
 /* Totals of one scan (also written to scan_runs). */
 struct scan_stats {
     int64_t files, files_unchanged, files_failed;
+    int64_t files_resumed;       /* of files: read from where a run stopped */
     int64_t bytes, lines, sessions;
+    int64_t sessions_new;        /* of sessions: not stored before this run */
     int64_t sessions_by_mta[HV_MTA_COUNT];
     int64_t sessions_with_helo;
     int64_t helo_joined;

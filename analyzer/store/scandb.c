@@ -90,6 +90,25 @@ int scandb_drop_sessions(struct store *st, int64_t source_id, const int64_t *lin
     return rc;
 }
 
+int scandb_count_rows(struct store *st, int64_t source_id, int64_t *n)
+{
+    static const char what[] = "counting the stored sessions of a source";
+    sqlite3_stmt *q;
+    if (prepare(st,
+                "SELECT count(*) FROM sessions"
+                " WHERE id >= (?1 << 32) AND id < ((?1 + 1) << 32)",
+                &q, what) != HV_OK)
+        return HV_EDB;
+    sqlite3_bind_int64(q, 1, source_id);
+    int rc = HV_OK;
+    if (sqlite3_step(q) == SQLITE_ROW)
+        *n = sqlite3_column_int64(q, 0);
+    else
+        rc = store_fail(st, what);
+    sqlite3_finalize(q);
+    return rc;
+}
+
 int scandb_count_source(struct store *st, int64_t source_id,
                         void (*row)(void *arg, const char *mta, int64_t n,
                                     int64_t with_helo),

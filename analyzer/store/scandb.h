@@ -36,6 +36,10 @@ int scandb_session_lines(struct store *st, int64_t source_id, int64_t after_line
 int scandb_drop_sessions(struct store *st, int64_t source_id, const int64_t *lines,
                          const bool *keep, size_t n);
 
+/* scandb_count_rows - *n = the stored sessions of source_id (a range of
+ * row ids: no record is read). HV_OK or HV_EDB. */
+int scandb_count_rows(struct store *st, int64_t source_id, int64_t *n);
+
 /* scandb_count_source - the stored sessions of source_id grouped by MTA:
  * row(arg, mta, sessions, sessions_with_helo) once per MTA name as stored
  * (mta may be NULL). */
