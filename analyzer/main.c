@@ -354,6 +354,7 @@ static int apply_fail_if(struct cli *c, const char *v)
     if (*end != '\0')
         goto bad;
     c->fail_pct = n;
+    c->rp.want_figures = true;
     return EXIT_OK;
 bad:
     return usage_error("--fail-if wants at-risk-messages>N%% or at-risk-messages>=N%%"

@@ -1149,14 +1149,33 @@ static const struct tdef tdefs[] = {
      "tiiiiiii", NULL},
 };
 
-/* build_tables - every table of tdefs into c->r. */
+bool report_table_known(const char *key)
+{
+    for (size_t k = 0; k < sizeof(tdefs) / sizeof(tdefs[0]); k++)
+        if (strcmp(tdefs[k].key, key) == 0)
+            return true;
+    return strcmp(key, "warnings") == 0; /* made with the summary */
+}
+
+/* table_wanted - whether build_tables computes the table key: all of them,
+ * or the one --table names (the summary too for "warnings", which it
+ * makes, and the verdicts when the caller wants the figures). */
+static bool table_wanted(const struct ctx *c, const char *key)
+{
+    const char *want = c->o->table;
+    return want == NULL || strcmp(key, want) == 0 ||
+           (strcmp(key, "summary") == 0 && strcmp(want, "warnings") == 0) ||
+           (strcmp(key, "verdicts") == 0 && c->o->want_figures);
+}
+
+/* build_tables - the tables of tdefs that are wanted into c->r. */
 static int build_tables(struct ctx *c)
 {
     bool replies = have_function(c->db, "SELECT hv_smtp_reply('reject',"
                                         "'fail','x','unknown','','h','a')");
     for (size_t k = 0; k < sizeof(tdefs) / sizeof(tdefs[0]); k++) {
         const struct tdef *d = &tdefs[k];
-        if (strcmp(d->key, "replies") == 0 && !replies)
+        if ((strcmp(d->key, "replies") == 0 && !replies) || !table_wanted(c, d->key))
             continue;
         const char *title = d->title;
         if (title == NULL)
@@ -1260,6 +1279,24 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
     return rc;
 }
 
+/* keep_only - drop every table of r but the one called key. */
+static void keep_only(struct report *r, const char *key)
+{
+    size_t kept = 0;
+    for (size_t k = 0; k < r->ntables; k++) {
+        struct rtable *t = r->tables[k];
+        if (strcmp(t->key, key) == 0) {
+            r->tables[kept++] = t;
+            continue;
+        }
+        for (size_t i = 0; i < t->nrows * t->ncols; i++)
+            free(t->cells[i].s);
+        free(t->cells);
+        free(t);
+    }
+    r->ntables = kept;
+}
+
 void report_free(struct report *r)
 {
     for (size_t k = 0; k < r->ntables; k++) {
@@ -1321,18 +1358,18 @@ int report_run(struct store *st, const struct report_opts *o,
                        report_join_names(names, sizeof(names), report_renderer_name,
                                          ", ", ", "));
     }
+    if (o->table != NULL && !report_table_known(o->table))
+        return hv_errf(err, HV_EUSAGE, "unknown report table '%s'", o->table);
     struct report r;
     int rc = report_build(store_db(st), o, &r, err);
     if (rc != HV_OK) {
         report_free(&r);
         return rc;
     }
-    if (o->table != NULL && report_find(&r, o->table) == NULL) {
-        report_free(&r);
-        return hv_errf(err, HV_EUSAGE, "unknown report table '%s'", o->table);
-    }
     if (fig != NULL)
         report_figures_of(&r, fig);
+    if (o->table != NULL)
+        keep_only(&r, o->table);
     FILE *out = o->stream != NULL ? o->stream : stdout;
     if (o->stream == NULL && o->output != NULL && strcmp(o->output, "-") != 0) {
         out = fopen(o->output, "w");

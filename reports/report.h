@@ -38,7 +38,11 @@ struct report_opts {
                                 sessions with since <= ts < until */
     int top;                 /* --top N, default 10 */
     const char *policy_file; /* --policy FILE: applies to this report only */
-    const char *table;       /* --table NAME for csv: one table; NULL = all */
+    const char *table;       /* --table NAME: only that table is computed
+                                and shown (every format); NULL = all */
+    bool want_figures;       /* compute the verdicts table for
+                                report_figures even when --table names
+                                another (--fail-if) */
     int color;               /* -1 auto (TTY and NO_COLOR unset), 0 off, 1 on */
     const char *authserv_id; /* for the mark header text; NULL: "localhost" */
 };
@@ -134,6 +138,9 @@ void report_free(struct report *r);
  * --since/--until that covers it. */
 struct fmt_buf;
 void report_range_line(const struct report *r, struct fmt_buf *b);
+
+/* report_table_known - whether key names a table of the report (--table). */
+bool report_table_known(const char *key);
 
 /* report_find - the table with this key, or NULL. */
 const struct rtable *report_find(const struct report *r, const char *key);

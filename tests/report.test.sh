@@ -143,6 +143,24 @@ check_eq "range: empty window (json)" "$(cat "$D/empty.json")" "None None $FIRST
 hv report --db "$D/h.db" --since 2031-01-01 --format html | grep -c "no session in this window; the database has sessions from $FIRST" > "$D/empty.html.n"
 check_eq "range: empty window (html)" "$(cat "$D/empty.html.n")" 1
 
+# --table NAME: only that table, in every format, its numbers as in the
+# full report; with --fail-if the figures are still computed
+hv report --db "$D/h.db" --format json > "$D/full.json"
+for f in json text html csv; do
+    hv report --db "$D/h.db" --format $f --table impact > "$D/one.$f" ||
+        fail "table impact $f" "exit $?"
+done
+check_eq "table json: keys" "$(python3 -c 'import json, sys; print(" ".join(json.load(open(sys.argv[1]))))' "$D/one.json")" \
+    "version filter window impact"
+check_eq "table json: same rows" "$(python3 -c '
+import json, sys
+print(json.load(open(sys.argv[1]))["impact"] == json.load(open(sys.argv[2]))["impact"])' "$D/one.json" "$D/full.json")" True
+check_eq "table text: headings" "$(grep -c '^[A-Z]' "$D/one.text") $(grep -c '^Impact: ' "$D/one.text")" "1 1"
+check_eq "table html: sections" "$(grep -o 'id="[a-z_]*"' "$D/one.html" | tr '\n' ' ')" 'id="impact" '
+check_eq "table csv: header" "$(head -n 1 "$D/one.csv" | tr -d '\r')" "verdict,accepted,rejected,deferred,lost,unknown,sessions"
+hv report --db "$D/h.db" --table impact -q --fail-if "at-risk-messages>=0" > /dev/null 2> "$D/ti.err"
+check_eq "table with fail-if" "$? $(grep -c "alert: --fail-if: CSV would reject" "$D/ti.err")" "3 1"
+
 # --fail-if at-risk-messages>N%: exit 3 and an alert (even under -q) when
 # the share of accepted messages under a reject verdict passes N; the share
 # is computed here from the JSON report's verdicts table
