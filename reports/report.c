@@ -800,22 +800,26 @@ static const char sql_at_risk[] =
 static const char sql_rescued[] =
     SQL_SENDERS("accept", "n_rej", "0", "ex_rej");
 
-/* top N per verdict of a grouping expression */
-#define SQL_TOP(expr, extra)                                                  \
+/* top N per verdict of a grouping expression (groups of at least
+ * min_n sessions) */
+#define SQL_TOP(expr, extra, min_n)                                           \
     "WITH " VERDICT_ORDER ","                                                 \
     " a AS (SELECT verdict, " expr " AS k, sum(n) AS n,"                      \
     "  sum(m) AS m, " extra " AS x,"                                          \
     "  row_number() OVER (PARTITION BY verdict"                               \
     "   ORDER BY sum(n) DESC, sum(m) DESC, " expr ") AS rn"                   \
-    "  FROM temp.hv_p GROUP BY verdict, " expr ")"                            \
+    "  FROM temp.hv_p GROUP BY verdict, " expr                                \
+    "  HAVING sum(n) >= " min_n ")"                                           \
     " SELECT a.verdict, a.k, a.n, a.m, a.x FROM a"                            \
     " JOIN v ON v.verdict = a.verdict WHERE a.rn <= :top"                     \
     " ORDER BY v.ord, a.rn"
 
 static const char sql_top_domains[] =
-    SQL_TOP("domain", "count(DISTINCT ip)");
+    SQL_TOP("domain", "count(DISTINCT ip)", "1");
+/* a network seen in one session says nothing about the network: such rows
+ * would fill the table on any real log */
 static const char sql_top_networks[] =
-    SQL_TOP("net", "count(DISTINCT helo)");
+    SQL_TOP("net", "count(DISTINCT helo)", "2");
 
 static const char sql_publishing[] =
     "SELECT 'sessions', COALESCE(sum(n),0),"
@@ -1142,7 +1146,7 @@ static const struct tdef tdefs[] = {
      "verdict,reply,sessions,messages", "ttii", sql_replies},
     {"top_domains", "Top HELO domains per verdict",
      "verdict,domain,sessions,messages,ips", "ttiii", sql_top_domains},
-    {"top_networks", "Top client networks per verdict",
+    {"top_networks", "Top client networks per verdict (two sessions or more)",
      "verdict,network,sessions,messages,helos", "ttiii", sql_top_networks},
     {"timeseries", NULL,
      "time,accept,mark,reject,tempfail,unresolved,unevaluated,sessions",

@@ -161,6 +161,23 @@ check_eq "table csv: header" "$(head -n 1 "$D/one.csv" | tr -d '\r')" "verdict,a
 hv report --db "$D/h.db" --table impact -q --fail-if "at-risk-messages>=0" > /dev/null 2> "$D/ti.err"
 check_eq "table with fail-if" "$? $(grep -c "alert: --fail-if: CSV would reject" "$D/ti.err")" "3 1"
 
+# top_networks leaves out networks of one session (they would fill it on a
+# real log); the data has some, so the rule is exercised
+hv export verdicts --db "$D/h.db" --format tsv > "$D/hv.tsv"
+check_eq "top_networks: no one-session row" "$(python3 -c '
+import collections, ipaddress, json, sys
+rows = json.load(open(sys.argv[1], errors="replace"))["top_networks"]
+n = collections.Counter()
+for l in open(sys.argv[2], errors="replace").read().splitlines()[1:]:
+    f = l.split("\t")
+    try:
+        ip = ipaddress.ip_address(f[4])
+    except ValueError:
+        continue
+    net = ipaddress.ip_network("%s/%d" % (ip, 24 if ip.version == 4 else 48), strict=False)
+    n[(f[15], str(net))] += 1
+print(len(rows) > 0, min(r["sessions"] for r in rows) >= 2, sum(1 for v in n.values() if v == 1) > 0)' "$D/full.json" "$D/hv.tsv")" "True True True"
+
 # --fail-if at-risk-messages>N%: exit 3 and an alert (even under -q) when
 # the share of accepted messages under a reject verdict passes N; the share
 # is computed here from the JSON report's verdicts table
