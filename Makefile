@@ -14,6 +14,8 @@ PKGS   := sqlite3 libpcre2-8 libcares zlib ldns
 BUILD_DEBS := build-essential pkgconf libsqlite3-dev libpcre2-dev \
               libc-ares-dev zlib1g-dev libldns-dev
 TEST_DEBS  := nsd ldnsutils sqlite3 python3 gzip time chromium
+# make bench's references (eximstats comes unpacked from exim4-base, not installed)
+BENCH_DEBS := nsd dnsperf sqlite3 python3 time pflogsumm
 DEPS_STAMP := $(B)/.deps-ok
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -149,6 +151,7 @@ valgrind: $(DEPS_STAMP)
 	@B=$(B) T="$(T)" HELOVAL=$(abspath $(HELOVAL_BIN)) VALGRIND=1 sh tests/run-tests.sh
 
 bench: all $(B)/sqlite-floor
+	@sh tests/ensure-debs.sh $(BENCH_DEBS)
 	sh tests/bench/bench.sh
 
 # sqlite-floor - the bench's reference for SQLite alone (tests/bench/sqlite-floor.c)

@@ -27,11 +27,13 @@
 #include "resolve.h"
 #include "scan.h"
 #include "store.h"
+#include "tstamp.h"
 #include "xmem.h"
 
 #define HELOVAL_VERSION "0.1.0"
 
 enum exit_code { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2,
+                 EXIT_ALERT = 3, /* --fail-if: the report passed its threshold */
                  EXIT_PIPE = 128 + SIGPIPE /* the reader went away: as cat */ };
 
 enum command { CMD_NONE, CMD_SCAN, CMD_RESOLVE, CMD_REPORT, CMD_EXPORT, CMD_RUN, CMD_MERGE };
@@ -52,6 +54,7 @@ enum opt_id {
     O_TIMEOUT, O_TRIES, O_QPS, O_MAX_AGE, O_NO_REVERSE, O_NO_PARENT,
     O_SEARCH_LIMIT, O_POLICY, O_AUTHSERV,
     O_OUTPUT, O_SINCE, O_UNTIL, O_TOP, O_TABLE, O_COLOR, O_NO_COLOR,
+    O_FAIL_IF,
 };
 
 struct opt_def {
@@ -111,6 +114,7 @@ static const struct opt_def opt_defs[] = {
     {"table", 0, true, F_REPORT | F_RUN, O_TABLE},
     {"color", 0, false, F_REPORT | F_RUN, O_COLOR},
     {"no-color", 0, false, F_REPORT | F_RUN, O_NO_COLOR},
+    {"fail-if", 0, true, F_REPORT | F_RUN, O_FAIL_IF},
 };
 
 /* Everything the command line says. */
@@ -129,6 +133,9 @@ struct cli {
     int npaths;
     struct resolve_opts ro;
     struct report_opts rp;
+    /* --fail-if at-risk-messages>N% (or >=): fail_pct < 0 when unset */
+    double fail_pct;
+    bool fail_or_equal;
     bool help, version;
 };
 
@@ -244,13 +251,16 @@ static void print_usage(FILE *f)
             "          --policy FILE  --authserv-id NAME\n"
             "report:   --format %s  -o FILE  --since T  --until T  --top N\n"
             "          --policy FILE  --table NAME  --color|--no-color\n"
+            "          --fail-if at-risk-messages>N%%  (exit 3 when CSV would reject more\n"
+            "          than N%% of the accepted messages)\n"
             "export:   --format %s  -o FILE\n",
             scan, report_bar, export_bar);
     fputs("run:      the options of scan, resolve and report; -o FILE also writes the HTML\n"
           "          (or .json/.csv) report to FILE while the text report goes to stdout\n"
+          "          (not with -q: then nothing is printed when all went well)\n"
           "\n"
           "exit status: 0 ok, 1 runtime failure (or an input that could not be read),\n"
-          "2 usage error, 141 report/export reader went away.  See heloval(1), README.md.\n",
+          "2 usage error, 3 --fail-if threshold passed, 141 report/export reader went away.  See heloval(1), README.md.\n",
           f);
 }
 
@@ -321,6 +331,36 @@ static int apply_time(struct cli *c, enum opt_id id, const char *v)
     return EXIT_OK;
 }
 
+/* apply_fail_if - "--fail-if at-risk-messages>N%" (">=" too; the % is
+ * optional; N in 0..100): the threshold of the share of accepted messages
+ * CSV would reject. */
+static int apply_fail_if(struct cli *c, const char *v)
+{
+    static const char metric[] = "at-risk-messages";
+    const char *p = v;
+    if (strncmp(p, metric, sizeof(metric) - 1) != 0 || p[sizeof(metric) - 1] != '>')
+        goto bad;
+    p += sizeof(metric);
+    c->fail_or_equal = *p == '=';
+    if (c->fail_or_equal)
+        p++;
+    char *end;
+    errno = 0;
+    double n = strtod(p, &end);
+    if (end == p || errno != 0 || n != n || n < 0 || n > 100)
+        goto bad;
+    if (*end == '%')
+        end++;
+    if (*end != '\0')
+        goto bad;
+    c->fail_pct = n;
+    c->rp.want_figures = true;
+    return EXIT_OK;
+bad:
+    return usage_error("--fail-if wants at-risk-messages>N%% or at-risk-messages>=N%%"
+                       " (N from 0 to 100), not '%s'", v);
+}
+
 /* apply_text - an option whose value is text: kept (repeated ones
  * appended), after the checks a few of them have. */
 static int apply_text(struct cli *c, enum opt_id id, const char *v)
@@ -350,6 +390,7 @@ static int apply_text(struct cli *c, enum opt_id id, const char *v)
     case O_TRUSTED: c->trusted = v; break;
     case O_OUTPUT: c->output = v; break;
     case O_TABLE: c->rp.table = v; break;
+    case O_FAIL_IF: return apply_fail_if(c, v);
     default: break;
     }
     return EXIT_OK;
@@ -502,6 +543,8 @@ static int do_scan(struct cli *c, struct store *st)
     }
     if (c->emit != NULL)
         so.emit_jsonl = stdout;
+    /* the provenance of the whole database is only printed, never stored */
+    so.count_helo_from = !msg_quiet;
     struct scan_stats stats;
     char *err = NULL;
     int rc = scan_run(st, &so, c->paths, c->npaths, &stats, &err);
@@ -601,7 +644,26 @@ static int auto_color(int color, const char *output)
 
 /* do_report - one report in the given format (NULL: the default) to
  * output (NULL = stdout). */
-static int do_report(struct cli *c, struct store *st, const char *format, const char *output)
+/* fail_if - EXIT_ALERT (said on stderr, even under -q: a nightly job
+ * wants it) when --fail-if is set and the share of accepted messages CSV
+ * would reject passes it; else EXIT_OK. No accepted message: a share of 0. */
+static int fail_if(const struct cli *c, const struct report_figures *fig)
+{
+    if (c->fail_pct < 0)
+        return EXIT_OK;
+    double pct = fig->accepted_messages > 0
+                     ? 100.0 * (double)fig->would_reject_messages / (double)fig->accepted_messages
+                     : 0.0;
+    if (c->fail_or_equal ? pct < c->fail_pct : pct <= c->fail_pct)
+        return EXIT_OK;
+    msg_alert("--fail-if: CSV would reject %.1f%% of the accepted messages (%lld of %lld),"
+              " %s %g%%", pct, fig->would_reject_messages, fig->accepted_messages,
+              c->fail_or_equal ? "at or over" : "over", c->fail_pct);
+    return EXIT_ALERT;
+}
+
+static int do_report(struct cli *c, struct store *st, const char *format, const char *output,
+                     struct report_figures *fig)
 {
     struct report_opts rp = c->rp;
     struct outfile *of = NULL;
@@ -618,7 +680,7 @@ static int do_report(struct cli *c, struct store *st, const char *format, const 
     rp.stream = outfile_stream(of);
     rp.color = auto_color(rp.color, output);
     signal_db = store_db(st);
-    rc = report_run(st, &rp, &err);
+    rc = report_run(st, &rp, fig, &err);
     signal_db = NULL;
     if (rc != HV_OK && err == NULL)
         err = xstrdup(hv_strerror(rc));
@@ -684,6 +746,7 @@ int main(int argc, char **argv)
     memset(&c, 0, sizeof(c));
     c.db = "heloval.db";
     c.progress = -1;
+    c.fail_pct = -1;
     resolve_opts_init(&c.ro);
     report_opts_init(&c.rp);
     int rc = parse_cli(&c, argc, argv);
@@ -747,6 +810,13 @@ int main(int argc, char **argv)
         rc = usage_error("--format %s is a scan format", c.scan_format);
         goto out;
     }
+    if (c.rp.since != LLONG_MIN && c.rp.until != LLONG_MAX && c.rp.until <= c.rp.since) {
+        char a[21], b[21];
+        tstamp_format_iso(c.rp.since, a);
+        tstamp_format_iso(c.rp.until, b);
+        rc = usage_error("--until %s is not after --since %s: the window would be empty", b, a);
+        goto out;
+    }
 
     interrupt_install(stop_query);
     signal(SIGPIPE, SIG_IGN);
@@ -774,9 +844,13 @@ int main(int argc, char **argv)
         if (rc == EXIT_DEGRADED)
             rc = EXIT_FAIL;
         break;
-    case CMD_REPORT:
-        rc = do_report(&c, st, c.report_format, c.output);
+    case CMD_REPORT: {
+        struct report_figures fig = {0, 0};
+        rc = do_report(&c, st, c.report_format, c.output, &fig);
+        if (rc == EXIT_OK)
+            rc = fail_if(&c, &fig);
         break;
+    }
     case CMD_EXPORT:
         rc = do_export(&c, st);
         break;
@@ -788,10 +862,15 @@ int main(int argc, char **argv)
         }
         int rrc = do_resolve(&c, st);
         rc = rrc == EXIT_DEGRADED ? EXIT_OK : rrc;
-        if (rc == EXIT_OK)
-            rc = do_report(&c, st, c.report_format, NULL);
+        /* the report on stdout, unless -q with -o: a cron job that writes
+         * its report to a file prints nothing when all went well */
+        struct report_figures fig = {0, 0};
+        if (rc == EXIT_OK && !(msg_quiet && c.output != NULL))
+            rc = do_report(&c, st, c.report_format, NULL, &fig);
         if (rc == EXIT_OK && c.output != NULL)
-            rc = do_report(&c, st, report_renderer_for_file(c.output)->name, c.output);
+            rc = do_report(&c, st, report_renderer_for_file(c.output)->name, c.output, &fig);
+        if (rc == EXIT_OK && rrc != EXIT_DEGRADED && src == EXIT_OK)
+            rc = fail_if(&c, &fig);
         if (rc == EXIT_OK && rrc == EXIT_DEGRADED)
             rc = EXIT_FAIL;
         if (rc == EXIT_OK)

@@ -25,6 +25,16 @@
 #define LINE_TOO_LONG 0x08   /* longer than LINEIO_MAX: content dropped */
 #define LINE_NO_EOL 0x10     /* last line of the input had no newline */
 
+/* The skip-count reasons (sources' source_skips) the scan gives the
+ * repairs above: such a line was repaired and then read, not skipped, and
+ * reports count it apart from skipped lines. LINE_SQL_REPAIRS: the list
+ * for SQL "reason IN ...". A too-long line is skipped: "too-long". */
+#define LINE_REASON_CRLF "crlf"
+#define LINE_REASON_NUL "nul-bytes"
+#define LINE_REASON_BAD_UTF8 "invalid-utf8"
+#define LINE_SQL_REPAIRS                                                      \
+    "('" LINE_REASON_CRLF "','" LINE_REASON_NUL "','" LINE_REASON_BAD_UTF8 "')"
+
 #define LINEIO_OK 1
 #define LINEIO_EOF 0
 #define LINEIO_EIO (-1)      /* read error */

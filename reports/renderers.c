@@ -5,11 +5,57 @@
  * text and the file-name rule of `run -o FILE`. A new renderer is a
  * report_<name>.c file and one row here (and its tests).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "report.h"
+
+/* iso - t as ISO-8601 UTC into buf (32 bytes). */
+static const char *iso(long long t, char *buf)
+{
+    fmt_iso_time(t, buf, 32);
+    return buf;
+}
+
+/* day - the date of t ("2026-11-01"), plus days, into buf (32 bytes). */
+static const char *day(long long t, int days, char *buf)
+{
+    long long d = t - ((t % 86400) + 86400) % 86400 + (long long)days * 86400;
+    fmt_iso_time(d, buf, 32);
+    buf[10] = '\0';
+    return buf;
+}
+
+void report_range_line(const struct report *r, struct fmt_buf *b)
+{
+    char x[32], y[32];
+    if (r->since == LLONG_MIN && r->until == LLONG_MAX) {
+        if (r->has_span)
+            fmt_buf_printf(b, "all sessions: %s .. %s", iso(r->first, x), iso(r->last, y));
+        else
+            fmt_buf_puts(b, "all sessions: none in the database");
+        return;
+    }
+    if (r->since != LLONG_MIN)
+        fmt_buf_printf(b, "from %s (inclusive)", iso(r->since, x));
+    if (r->until != LLONG_MAX)
+        fmt_buf_printf(b, "%suntil %s (exclusive)", r->since != LLONG_MIN ? " " : "",
+                       iso(r->until, y));
+    if (r->has_span)
+        fmt_buf_printf(b, "; sessions %s .. %s", iso(r->first, x), iso(r->last, y));
+    else if (r->has_data_span) {
+        char d0[32], d1[32];
+        fmt_buf_printf(b, ": no session in this window; the database has sessions from %s"
+                          " to %s (try --since %s --until %s)",
+                       iso(r->data_first, x), iso(r->data_last, y),
+                       day(r->data_first, 0, d0), day(r->data_last, 1, d1));
+    }
+    else
+        fmt_buf_puts(b, ": no session in this window; the database has none");
+}
 
 /* render_text - text, coloured for --color, or (auto) for a terminal with
  * NO_COLOR unset. */

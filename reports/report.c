@@ -35,6 +35,7 @@
 #include "csvsql.h"
 #include "heloname.h"
 #include "keymap.h"
+#include "lineio.h"
 #include "msg.h"
 #include "pairinfo.h"
 #include "pairmap.h"
@@ -1118,7 +1119,10 @@ static const char sql_summary[] =
     " (SELECT count(*) FROM rv_sources) AS files,"
     " (SELECT COALESCE(sum(lines_read),0) FROM rv_sources) AS lines,"
     " (SELECT COALESCE(sum(count),0) FROM rv_source_skips"
-    "  WHERE reason <> 'other-program') AS lines_skipped,"
+    "  WHERE reason <> 'other-program' AND reason NOT IN " LINE_SQL_REPAIRS ")"
+    "  AS lines_skipped,"
+    " (SELECT COALESCE(sum(count),0) FROM rv_source_skips"
+    "  WHERE reason IN " LINE_SQL_REPAIRS ") AS lines_repaired,"
     " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', :first, 'unixepoch'),'')"
     "  AS first_session,"
     " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', :last, 'unixepoch'),'')"
@@ -1151,8 +1155,13 @@ static const char sql_summary[] =
     " FROM temp.hv_p";
 
 static const char sql_skips[] =
-    "SELECT reason, sum(count) FROM rv_source_skips GROUP BY reason"
-    " ORDER BY reason";
+    "SELECT reason, sum(count) FROM rv_source_skips"
+    " WHERE reason NOT IN " LINE_SQL_REPAIRS " GROUP BY reason ORDER BY reason";
+
+/* lines repaired (CR, NUL, invalid UTF-8) and then read: not skips */
+static const char sql_repairs[] =
+    "SELECT reason, sum(count) FROM rv_source_skips"
+    " WHERE reason IN " LINE_SQL_REPAIRS " GROUP BY reason ORDER BY reason";
 
 /* sessions per source: a session id is (source_id << 32) | line, so each
  * source's sessions are one rowid range (no sort of the sessions) */
@@ -1160,7 +1169,8 @@ static void sql_sources(struct ctx *c, struct fmt_buf *b)
 {
     fmt_buf_puts(b, "SELECT src.path, COALESCE(src.format,''), src.lines_read,"
                     " (SELECT COALESCE(sum(count),0) FROM rv_source_skips k"
-                    "  WHERE k.source_id = src.id AND k.reason <> 'other-program'),"
+                    "  WHERE k.source_id = src.id AND k.reason <> 'other-program'"
+                    "  AND k.reason NOT IN " LINE_SQL_REPAIRS "),"
                     " (SELECT count(*) FROM rv_sessions s WHERE"
                     "  s.id >= (src.id << 32) AND s.id < ((src.id + 1) << 32)");
     if (c->o->since != LLONG_MIN)
@@ -1239,13 +1249,15 @@ static const char sql_at_risk[] =
 static const char sql_rescued[] =
     SQL_SENDERS("accept", "n_rej", "0", "ex_rej");
 
-/* top N per verdict of a grouping column, with the count of distinct
- * values of another in each group: the rows fill_top aggregates (it does
- * in C what "GROUP BY verdict, key ... row_number() OVER (PARTITION BY
- * verdict ORDER BY sum(n) DESC, sum(m) DESC, key)" did, without sorting
- * every pair) */
+/* top N per verdict of a grouping column (groups of at least min_n
+ * sessions), with the count of distinct values of another in each group:
+ * the rows fill_top aggregates (it does in C what "GROUP BY verdict, key
+ * HAVING sum(n) >= min_n ... row_number() OVER (PARTITION BY verdict ORDER
+ * BY sum(n) DESC, sum(m) DESC, key)" did, without sorting every pair) */
 static const char sql_top_domains[] =
     "SELECT verdict, domain, ip, n, m FROM temp.hv_p";
+/* a network seen in one session says nothing about the network: such rows
+ * would fill the table on any real log (min_n 2, top_min_n) */
 static const char sql_top_networks[] =
     "SELECT verdict, net, helo, n, m FROM temp.hv_p";
 
@@ -1376,11 +1388,13 @@ static int top_key(sqlite3_stmt *q, struct fmt_buf *b)
 }
 
 /* fill_top - the top :top groups per verdict (in the verdicts' display
- * order) of sql's rows (verdict, key, value, n, m): sessions, messages and
- * distinct values per (verdict, key), ranked by sessions, messages, key.
+ * order) of sql's rows (verdict, key, value, n, m) among those of min_n
+ * sessions or more: sessions, messages and distinct values per (verdict,
+ * key), ranked by sessions, messages, key.
  * Two passes over the rows: the sums of every group, then the distinct
  * values of the groups shown only (so no set of every value is held). */
-static int fill_top(struct ctx *c, struct rtable *t, const char *sql)
+static int fill_top(struct ctx *c, struct rtable *t, const char *sql,
+                    long long min_n)
 {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1423,8 +1437,12 @@ static int fill_top(struct ctx *c, struct rtable *t, const char *sql)
             qsort(g, ng, sizeof(*g), topg_cmp);
         /* keep the shown groups (rank <= :top) at the front */
         long long rank = 0;
+        int ord = -1;
         for (size_t i = 0; i < ng; i++) {
-            rank = i > 0 && g[i].ord == g[i - 1].ord ? rank + 1 : 1;
+            if (g[i].n < min_n)
+                continue; /* HAVING sum(n) >= min_n */
+            rank = g[i].ord == ord ? rank + 1 : 1;
+            ord = g[i].ord;
             if (rank <= c->o->top)
                 g[nshow++] = g[i];
         }
@@ -1532,6 +1550,35 @@ static int time_span(struct ctx *c)
     sqlite3_finalize(q);
     c->step = c->has_span && c->last - c->first < 3 * 86400 ? 3600 : 86400;
     c->r->bucket = c->step == 3600 ? "hour" : "day";
+    c->r->has_span = c->has_span;
+    c->r->first = c->first;
+    c->r->last = c->last;
+    return rc;
+}
+
+/* data_span - for a window (--since/--until) with no session: the first
+ * and last session time of the whole database into r->data_*, so that the
+ * report can say where the data is. HV_OK, or HV_EDB with *c->err set. */
+static int data_span(struct ctx *c)
+{
+    if (c->has_span || (c->o->since == LLONG_MIN && c->o->until == LLONG_MAX))
+        return HV_OK;
+    sqlite3_stmt *q;
+    int rc = prep(c, "SELECT min(ts), max(ts) FROM rv_sessions", false, &q);
+    if (rc != HV_OK)
+        return rc;
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_type(q, 0) != SQLITE_NULL) {
+            c->r->has_data_span = true;
+            c->r->data_first = sqlite3_column_int64(q, 0);
+            c->r->data_last = sqlite3_column_int64(q, 1);
+        }
+        rc = HV_OK;
+    } else {
+        rc = rpt_dberr(c->db, "report query failed", c->err);
+    }
+    sqlite3_finalize(q);
     return rc;
 }
 
@@ -1558,6 +1605,8 @@ static const struct tdef tdefs[] = {
     {"sources", "Inputs", "source,format,lines,skipped,sessions", "ttiii",
      NULL},
     {"skips", "Lines skipped", "reason,lines", "ti", sql_skips},
+    {"repairs", "Lines repaired and read (not skipped)", "reason,lines", "ti",
+     sql_repairs},
     {"verdicts", "Verdicts",
      "verdict,sessions,sessions_pct,messages,messages_pct", "tipip",
      sql_verdicts},
@@ -1583,21 +1632,46 @@ static const struct tdef tdefs[] = {
      "verdict,reply,sessions,messages", "ttii", sql_replies},
     {"top_domains", "Top HELO domains per verdict",
      "verdict,domain,sessions,messages,ips", "ttiii", sql_top_domains},
-    {"top_networks", "Top client networks per verdict",
+    {"top_networks", "Top client networks per verdict (two sessions or more)",
      "verdict,network,sessions,messages,helos", "ttiii", sql_top_networks},
     {"timeseries", NULL,
      "time,accept,mark,reject,tempfail,unresolved,unevaluated,sessions",
      "tiiiiiii", NULL},
 };
 
-/* build_tables - every table of tdefs into c->r. */
+bool report_table_known(const char *key)
+{
+    for (size_t k = 0; k < sizeof(tdefs) / sizeof(tdefs[0]); k++)
+        if (strcmp(tdefs[k].key, key) == 0)
+            return true;
+    return strcmp(key, "warnings") == 0; /* made with the summary */
+}
+
+/* table_wanted - whether build_tables computes the table key: all of them,
+ * or the one --table names (the summary too for "warnings", which it
+ * makes, and the verdicts when the caller wants the figures). */
+static bool table_wanted(const struct ctx *c, const char *key)
+{
+    const char *want = c->o->table;
+    return want == NULL || strcmp(key, want) == 0 ||
+           (strcmp(key, "summary") == 0 && strcmp(want, "warnings") == 0) ||
+           (strcmp(key, "verdicts") == 0 && c->o->want_figures);
+}
+
+/* build_tables - the tables of tdefs that are wanted into c->r. */
 static int build_tables(struct ctx *c)
 {
     bool replies = have_function(c->db, "SELECT hv_smtp_reply('reject',"
                                         "'fail','x','unknown','','h','a')");
+    /* the distinct IPs and HELOs of the summary and HELO quality */
+    if (table_wanted(c, "summary") || table_wanted(c, "helo_quality")) {
+        int rc = distinct_counts(c);
+        if (rc != HV_OK)
+            return rc;
+    }
     for (size_t k = 0; k < sizeof(tdefs) / sizeof(tdefs[0]); k++) {
         const struct tdef *d = &tdefs[k];
-        if (strcmp(d->key, "replies") == 0 && !replies)
+        if ((strcmp(d->key, "replies") == 0 && !replies) || !table_wanted(c, d->key))
             continue;
         const char *title = d->title;
         if (title == NULL)
@@ -1606,13 +1680,11 @@ static int build_tables(struct ctx *c)
         int rc;
         if (strcmp(d->key, "summary") == 0) {
             t->kv = true;
-            rc = distinct_counts(c);
-            if (rc == HV_OK)
-                rc = kv_fill(c, t, d->sql);
+            rc = kv_fill(c, t, d->sql);
             if (rc == 0)
                 rc = warn_trust_listed(c);
         } else if (d->sql == sql_top_domains || d->sql == sql_top_networks) {
-            rc = fill_top(c, t, d->sql);
+            rc = fill_top(c, t, d->sql, d->sql == sql_top_networks ? 2 : 1);
         } else if (d->sql != NULL) {
             rc = fill(c, t, d->sql);
         } else if (strcmp(d->key, "sources") == 0) {
@@ -1695,12 +1767,32 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
     if (rc == HV_OK)
         rc = time_span(&c);
     if (rc == HV_OK)
+        rc = data_span(&c);
+    if (rc == HV_OK)
         rc = make_work(&c);
     if (rc == HV_OK)
         rc = build_tables(&c);
     free(c.counts);
     drop_work(db);
     return rc;
+}
+
+/* keep_only - drop every table of r but the one called key. */
+static void keep_only(struct report *r, const char *key)
+{
+    size_t kept = 0;
+    for (size_t k = 0; k < r->ntables; k++) {
+        struct rtable *t = r->tables[k];
+        if (strcmp(t->key, key) == 0) {
+            r->tables[kept++] = t;
+            continue;
+        }
+        for (size_t i = 0; i < t->nrows * t->ncols; i++)
+            free(t->cells[i].s);
+        free(t->cells);
+        free(t);
+    }
+    r->ntables = kept;
 }
 
 void report_free(struct report *r)
@@ -1739,7 +1831,23 @@ int report_col(const struct rtable *t, const char *name)
     return -1;
 }
 
-int report_run(struct store *st, const struct report_opts *o, char **err)
+/* report_figures_of - fig from r's verdicts table (zeros without one). */
+static void report_figures_of(const struct report *r, struct report_figures *fig)
+{
+    fig->accepted_messages = fig->would_reject_messages = 0;
+    const struct rtable *t = report_find(r, "verdicts");
+    int v = t != NULL ? report_col(t, "verdict") : -1;
+    int m = t != NULL ? report_col(t, "messages") : -1;
+    for (size_t i = 0; v >= 0 && m >= 0 && i < t->nrows; i++) {
+        long long n = report_cell(t, i, (size_t)m)->i;
+        fig->accepted_messages += n;
+        if (strcmp(report_cell(t, i, (size_t)v)->s, "reject") == 0)
+            fig->would_reject_messages += n;
+    }
+}
+
+int report_run(struct store *st, const struct report_opts *o,
+               struct report_figures *fig, char **err)
 {
     const struct report_renderer *rend = report_renderer_find(o->format);
     if (rend == NULL) {
@@ -1748,16 +1856,18 @@ int report_run(struct store *st, const struct report_opts *o, char **err)
                        report_join_names(names, sizeof(names), report_renderer_name,
                                          ", ", ", "));
     }
+    if (o->table != NULL && !report_table_known(o->table))
+        return hv_errf(err, HV_EUSAGE, "unknown report table '%s'", o->table);
     struct report r;
     int rc = report_build(store_db(st), o, &r, err);
     if (rc != HV_OK) {
         report_free(&r);
         return rc;
     }
-    if (o->table != NULL && report_find(&r, o->table) == NULL) {
-        report_free(&r);
-        return hv_errf(err, HV_EUSAGE, "unknown report table '%s'", o->table);
-    }
+    if (fig != NULL)
+        report_figures_of(&r, fig);
+    if (o->table != NULL)
+        keep_only(&r, o->table);
     FILE *out = o->stream != NULL ? o->stream : stdout;
     if (o->stream == NULL && o->output != NULL && strcmp(o->output, "-") != 0) {
         out = fopen(o->output, "w");

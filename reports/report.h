@@ -38,7 +38,11 @@ struct report_opts {
                                 sessions with since <= ts < until */
     int top;                 /* --top N, default 10 */
     const char *policy_file; /* --policy FILE: applies to this report only */
-    const char *table;       /* --table NAME for csv: one table; NULL = all */
+    const char *table;       /* --table NAME: only that table is computed
+                                and shown (every format); NULL = all */
+    bool want_figures;       /* compute the verdicts table for
+                                report_figures even when --table names
+                                another (--fail-if) */
     int color;               /* -1 auto (TTY and NO_COLOR unset), 0 off, 1 on */
     const char *authserv_id; /* for the mark header text; NULL: "localhost" */
 };
@@ -46,12 +50,21 @@ struct report_opts {
 /* report_opts_init - the defaults above. */
 void report_opts_init(struct report_opts *o);
 
+/* Figures of a report that a caller may act on (`--fail-if`): over the
+ * window, the messages of accepted sessions (the only ones that carry
+ * messages) and those of them under a CSV reject verdict. */
+struct report_figures {
+    long long accepted_messages;
+    long long would_reject_messages;
+};
+
 /* report_run - build the report over st and write it to o->output (or
- * stdout). HV_OK, or with a malloc'ed message in *err (hverr.h): HV_EUSAGE
- * (unknown format or table), HV_EINPUT (bad policy file), HV_EDB (SQL
- * failure), HV_EWRITE (a statement that would write: a bug), HV_EIO (write
- * failure). */
-int report_run(struct store *st, const struct report_opts *o, char **err);
+ * stdout); fig (may be NULL) gets its figures. HV_OK, or with a malloc'ed
+ * message in *err (hverr.h): HV_EUSAGE (unknown format or table),
+ * HV_EINPUT (bad policy file), HV_EDB (SQL failure), HV_EWRITE (a
+ * statement that would write: a bug), HV_EIO (write failure). */
+int report_run(struct store *st, const struct report_opts *o,
+               struct report_figures *fig, char **err);
 
 /* report_parse_time - "2026-11-01" (00:00 UTC), "2026-11-01T10:00:00Z"
  * (also with a space instead of T, without seconds, or without Z: UTC),
@@ -97,6 +110,10 @@ struct report {
     size_t ntables;
     struct rtable *tables[24];
     long long since, until;     /* the filter (LLONG_MIN/MAX unset) */
+    bool has_span;              /* a session with a time is in the window: */
+    long long first, last;      /* the first and last session time in it */
+    bool has_data_span;         /* the window has none but the database has: */
+    long long data_first, data_last; /* the database's first and last */
     int top;
     const char *bucket;         /* "day" or "hour": time series step */
     const char *policy;         /* "database" or the --policy file name */
@@ -113,6 +130,17 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
 
 /* report_free - release every table of r. */
 void report_free(struct report *r);
+
+/* report_range_line - the window in words into b (appended), the same in
+ * every format: "all sessions: FIRST .. LAST", or "from SINCE (inclusive)
+ * until UNTIL (exclusive); sessions FIRST .. LAST" (either bound may be
+ * missing), or for a window with no session what the database holds and a
+ * --since/--until that covers it. */
+struct fmt_buf;
+void report_range_line(const struct report *r, struct fmt_buf *b);
+
+/* report_table_known - whether key names a table of the report (--table). */
+bool report_table_known(const char *key);
 
 /* report_find - the table with this key, or NULL. */
 const struct rtable *report_find(const struct report *r, const char *key);

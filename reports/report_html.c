@@ -337,13 +337,11 @@ static void html_table(struct fmt_buf *b, const struct rtable *t)
 int report_render_html(const struct report *r, FILE *out, char **err)
 {
     struct fmt_buf b;
-    char a[32] = "", z[32] = "";
+    struct fmt_buf range;
     bool ok;
     fmt_buf_init(&b);
-    if (r->since != LLONG_MIN)
-        fmt_iso_time(r->since, a, sizeof(a));
-    if (r->until != LLONG_MAX)
-        fmt_iso_time(r->until, z, sizeof(z));
+    fmt_buf_init(&range);
+    report_range_line(r, &range);
     fmt_buf_puts(&b,
                  "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
                  "<meta charset=\"utf-8\">\n"
@@ -365,9 +363,8 @@ int report_render_html(const struct report *r, FILE *out, char **err)
     fmt_buf_puts(&b, "<h1>heloval report</h1>\n"
                      "<p class=\"meta\">What Certified Server Validation (CSA +"
                      " DNA) would have done with these sessions. Range: ");
-    fmt_buf_puts(&b, a[0] ? a : "start");
-    fmt_buf_puts(&b, " .. ");
-    fmt_buf_puts(&b, z[0] ? z : "end");
+    puts_html(&b, fmt_buf_str(&range), range.len);
+    fmt_buf_free(&range);
     fmt_buf_puts(&b, "; policy: ");
     puts_html(&b, r->policy, strlen(r->policy));
     fmt_buf_printf(&b, "; top %d; time step: %s.</p>\n<nav><p>", r->top,

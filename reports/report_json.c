@@ -4,6 +4,10 @@
  *   {"version": 1,
  *    "filter": {"since": ISO|null, "until": ISO|null, "top": N,
  *               "policy": "database"|FILE, "time_step": "day"|"hour"},
+ *    "window": {"first_session": ISO|null, "last_session": ISO|null,
+ *               "database_first_session": ISO|null (set only when the
+ *               window has no session), "database_last_session": ISO|null,
+ *               "text": the range line of the text report},
  *    "summary": {item: value, ...},
  *    "<table>": [ {column: value, ...}, ... ], ...}
  * Table and column names are those of the csv and text formats; counts are
@@ -46,6 +50,15 @@ static void json_time(struct fmt_buf *b, long long t, long long unset)
     }
     fmt_iso_time(t, tbuf, sizeof(tbuf));
     fmt_json(b, tbuf, strlen(tbuf));
+}
+
+/* json_time_if - t as an ISO string when has, else null. */
+static void json_time_if(struct fmt_buf *b, bool has, long long t)
+{
+    if (has)
+        json_time(b, t, LLONG_MIN);
+    else
+        fmt_buf_puts(b, "null");
 }
 
 /* json_table - "key": value of one table. */
@@ -99,6 +112,20 @@ int report_render_json(const struct report *r, FILE *out, char **err)
     fmt_json(&b, r->policy, strlen(r->policy));
     fmt_buf_puts(&b, ", \"time_step\": ");
     fmt_json(&b, r->bucket, strlen(r->bucket));
+    fmt_buf_puts(&b, "},\n  \"window\": {\"first_session\": ");
+    json_time_if(&b, r->has_span, r->first);
+    fmt_buf_puts(&b, ", \"last_session\": ");
+    json_time_if(&b, r->has_span, r->last);
+    fmt_buf_puts(&b, ", \"database_first_session\": ");
+    json_time_if(&b, r->has_data_span, r->data_first);
+    fmt_buf_puts(&b, ", \"database_last_session\": ");
+    json_time_if(&b, r->has_data_span, r->data_last);
+    fmt_buf_puts(&b, ", \"text\": ");
+    struct fmt_buf range;
+    fmt_buf_init(&range);
+    report_range_line(r, &range);
+    fmt_json(&b, fmt_buf_str(&range), range.len);
+    fmt_buf_free(&range);
     fmt_buf_puts(&b, "}");
     ok = fmt_buf_write(&b, out);
     for (size_t k = 0; k < r->ntables && ok; k++) {

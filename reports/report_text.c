@@ -123,14 +123,11 @@ static bool render_table(const struct rtable *t, FILE *out, bool color)
 int report_render_text(const struct report *r, FILE *out, bool color,
                        char **err)
 {
-    char a[32] = "", b[32] = "";
-    struct fmt_buf pol;
+    struct fmt_buf pol, range;
     fmt_buf_init(&pol);
     fmt_term(&pol, r->policy, strlen(r->policy));
-    if (r->since != LLONG_MIN)
-        fmt_iso_time(r->since, a, sizeof(a));
-    if (r->until != LLONG_MAX)
-        fmt_iso_time(r->until, b, sizeof(b));
+    fmt_buf_init(&range);
+    report_range_line(r, &range);
     if (r->warning != NULL) {
         struct fmt_buf w;
         fmt_buf_init(&w);
@@ -141,8 +138,8 @@ int report_render_text(const struct report *r, FILE *out, bool color,
     }
     fprintf(out, "%sheloval report%s\n", color ? C_BOLD : "",
             color ? C_OFF : "");
-    fprintf(out, "  range: %s .. %s (since inclusive, until exclusive)\n",
-            a[0] ? a : "start", b[0] ? b : "end");
+    fprintf(out, "  range: %s\n", fmt_buf_str(&range));
+    fmt_buf_free(&range);
     fprintf(out, "  policy: %s; top %d; time step: %s\n\n", fmt_buf_str(&pol),
             r->top, r->bucket);
     fmt_buf_free(&pol);

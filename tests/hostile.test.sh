@@ -116,6 +116,21 @@ skips utf8 invalid-utf8 10
 skips utf8 crlf 3
 sessions utf8 13
 check_eq utf8-crlf-helo "$(q "$DB" "select helo from sessions where source_id=$SRC and ip='203.0.113.200'")" crlf.example.net
+# repaired lines are read, not skipped: the scan and the report count them apart
+grep -q "lines repaired and read (not skipped): invalid-utf8 10, crlf 3" "$D/utf8.err" &&
+    ok utf8-scan-repaired || fail utf8-scan-repaired "$(cat "$D/utf8.err")"
+grep -q "lines skipped" "$D/utf8.err" && fail utf8-scan-not-skipped "$(cat "$D/utf8.err")" ||
+    ok utf8-scan-not-skipped
+hv report --db "$DB" --format json > "$D/utf8.json"
+check_eq utf8-report "$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+s, src = r["summary"], [x for x in r["sources"] if x["source"].endswith("badutf8.log")]
+print(s["lines_skipped"],
+      s["lines_repaired"], src[0]["skipped"],
+      " ".join("%s=%d" % (x["reason"], x["lines"]) for x in r["repairs"]),
+      [x["reason"] for x in r["skips"] if x["reason"] in ("crlf", "invalid-utf8")])' "$D/utf8.json")" \
+    "0 13 0 crlf=3 invalid-utf8=10 []"
 
 # 4. a 50 MB line between good sessions
 { head -n 3 "$D/nul.log"; head -c 50000000 /dev/zero | tr '\0' 'A'; printf '\n'; tail -n 3 "$D/nul.log"; } > "$D/huge.log"

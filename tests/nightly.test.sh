@@ -171,8 +171,14 @@ cp "$D/d3" "$L/mail.log"
 age_cache 3600
 T2=$(q "$DB" 'select max(fetched_at) from dns_cache')
 C2=$(q "$DB" 'select count(*) from dns_cache')
+S2=$(q "$DB" 'select count(*) from sessions')
 check_cmd n3-scan hv scan --db "$DB" --year 2026 "$L"
 grep -q "1 unchanged" "$T_TMP/err" && ok n3-unchanged || fail n3-unchanged "$(head -c 300 "$T_TMP/err")"
+# the summary says what was new: one file resumed, the sessions added
+grep -q "file(s) read (1 resumed: only their new part), 1 unchanged" "$T_TMP/err" &&
+    ok n3-says-resumed || fail n3-says-resumed "$(head -c 300 "$T_TMP/err")"
+check_eq n3-says-new "$(sed -n 's/.*of them new since the last scan: //p' "$T_TMP/err")" \
+    "$(( $(q "$DB" 'select count(*) from sessions') - S2 ))"
 # read: the rest of mail.log.1 from its resume point, and all of day 3
 check_eq n3-bytes "$(last_scan bytes)" "$(( $(size "$D/d2") - RESUME + $(size "$D/d3") ))"
 [ "$RESUME" -le "$(size "$D/d2a")" ] && [ "$RESUME" -gt 0 ] && ok n3-resume-point ||
@@ -235,6 +241,21 @@ check_eq window-all "$(win)" "$(q "$DB" 'select count(*) from sessions')"
 check_eq window-evening "$(win --since 2026-11-02T23:00:00Z --until 2026-11-03)" "$(cnt '2026-11-02 23:00:00' 2026-11-03)"
 hv report --db "$DB" --since yesterday >/dev/null 2>&1
 check_eq window-yesterday-ok $? 0
+
+# ==== the cron line of the README: run -q -o FILE prints nothing when all
+# goes well (cron mails any output) and writes the report; without -q the
+# text report goes to stdout as well
+hv run --db "$DB" --year 2026 $RES -q -o "$D/cron.html" "$L" > "$D/cron.out" 2> "$D/cron.err"
+check_eq cron-exit "$?" 0
+check_eq cron-silent "$(wc -c < "$D/cron.out") $(wc -c < "$D/cron.err")" "0 0"
+grep -q "<html" "$D/cron.html" && ok cron-report || fail cron-report "no HTML in $D/cron.html"
+hv run --db "$DB" --year 2026 $RES -o "$D/cron2.html" "$L" 2> /dev/null | head -n 1 > "$D/cron2.out"
+check_eq run-o-text "$(cat "$D/cron2.out")" "heloval report"
+# the cron alert: --fail-if passed gives exit 3 and one alert line, nothing else
+hv run --db "$DB" --year 2026 $RES -q -o "$D/cron3.html" --fail-if 'at-risk-messages>=0%' "$L" \
+    > "$D/cron.out" 2> "$D/cron.err"
+check_eq cron-alert-exit "$?" 3
+check_eq cron-alert-output "$(wc -c < "$D/cron.out") $(wc -l < "$D/cron.err") $(grep -c '^heloval: alert: --fail-if: ' "$D/cron.err")" "0 1 1"
 
 # ==== two runs on one database: the second is refused, the file stays whole
 { head -n 20000 "$D/all.log"; sleep 3; tail -n +20001 "$D/all.log"; } |

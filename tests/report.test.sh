@@ -108,6 +108,103 @@ check_cmd "report --policy" hv report --db "$D/h.db" --format json \
     --policy "$D/mark.policy" -o "$D/policy.json"
 check_cmd "report --since/--until" hv report --db "$D/h.db" --format json \
     --since 2026-11-01T01:00:00Z --until 2026-11-02 -o "$D/range.json"
+# --until not after --since: a usage error (exit 2) naming both times,
+# not a silently empty report
+hv report --db "$D/h.db" --since 2026-11-02 --until 2026-11-01 > "$D/rev.out" 2> "$D/rev.err"
+check_eq "until before since: exit" "$?" 2
+grep -q "until 2026-11-01T00:00:00Z is not after --since 2026-11-02T00:00:00Z" "$D/rev.err" &&
+    ok "until before since: message" || fail "until before since: message" "$(cat "$D/rev.err")"
+check_eq "until before since: no output" "$(wc -c < "$D/rev.out")" 0
+hv run --db "$D/rev.db" --since 2026-11-02 --until 2026-11-02 "$D/none" > /dev/null 2>&1
+check_eq "until equal to since (run): exit" "$?" 2
+
+# the range line: the real window in every format; an empty window says
+# where the data is and which --since/--until covers it
+iso() { q "$D/h.db" "select strftime('%Y-%m-%dT%H:%M:%SZ', $1, 'unixepoch') from sessions $2"; }
+FIRST=$(iso "min(ts)" "") LAST=$(iso "max(ts)" "")
+check_eq "range: all" "$(hv report --db "$D/h.db" | sed -n 's/^  range: //p')" "all sessions: $FIRST .. $LAST"
+W0=$(q "$D/h.db" "select strftime('%s','2026-11-01T01:00:00')")
+W1=$(q "$D/h.db" "select strftime('%s','2026-11-02')")
+check_eq "range: window" "$(hv report --db "$D/h.db" --since 2026-11-01T01:00:00Z --until 2026-11-02 | sed -n 's/^  range: //p')" \
+    "from 2026-11-01T01:00:00Z (inclusive) until 2026-11-02T00:00:00Z (exclusive); sessions $(iso "min(ts)" "where ts >= $W0 and ts < $W1") .. $(iso "max(ts)" "where ts >= $W0 and ts < $W1")"
+hv report --db "$D/h.db" --since 2031-01-01 > "$D/empty.txt"
+DAY0=$(q "$D/h.db" "select date(min(ts), 'unixepoch') from sessions")
+DAY1=$(q "$D/h.db" "select date(max(ts), 'unixepoch', '+1 day') from sessions")
+check_eq "range: empty window" "$(sed -n 's/^  range: //p' "$D/empty.txt")" \
+    "from 2031-01-01T00:00:00Z (inclusive): no session in this window; the database has sessions from $FIRST to $LAST (try --since $DAY0 --until $DAY1)"
+hv report --db "$D/h.db" --since "$DAY0" --until "$DAY1" --format json |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["summary"]["sessions"])' > "$D/cover.n"
+check_eq "range: the suggested window covers every session" "$(cat "$D/cover.n")" "$(q "$D/h.db" "select count(*) from sessions where ts is not null")"
+hv report --db "$D/h.db" --since 2031-01-01 --format json | python3 -c '
+import json, sys
+w = json.load(sys.stdin)["window"]
+print(w["first_session"], w["last_session"], w["database_first_session"], w["database_last_session"])' > "$D/empty.json"
+check_eq "range: empty window (json)" "$(cat "$D/empty.json")" "None None $FIRST $LAST"
+hv report --db "$D/h.db" --since 2031-01-01 --format html | grep -c "no session in this window; the database has sessions from $FIRST" > "$D/empty.html.n"
+check_eq "range: empty window (html)" "$(cat "$D/empty.html.n")" 1
+
+# --table NAME: only that table, in every format, its numbers as in the
+# full report; with --fail-if the figures are still computed
+hv report --db "$D/h.db" --format json > "$D/full.json"
+for f in json text html csv; do
+    hv report --db "$D/h.db" --format $f --table impact > "$D/one.$f" ||
+        fail "table impact $f" "exit $?"
+done
+check_eq "table json: keys" "$(python3 -c 'import json, sys; print(" ".join(json.load(open(sys.argv[1]))))' "$D/one.json")" \
+    "version filter window impact"
+check_eq "table json: same rows" "$(python3 -c '
+import json, sys
+print(json.load(open(sys.argv[1]))["impact"] == json.load(open(sys.argv[2]))["impact"])' "$D/one.json" "$D/full.json")" True
+check_eq "table text: headings" "$(grep -c '^[A-Z]' "$D/one.text") $(grep -c '^Impact: ' "$D/one.text")" "1 1"
+check_eq "table html: sections" "$(grep -o 'id="[a-z_]*"' "$D/one.html" | tr '\n' ' ')" 'id="impact" '
+check_eq "table csv: header" "$(head -n 1 "$D/one.csv" | tr -d '\r')" "verdict,accepted,rejected,deferred,lost,unknown,sessions"
+hv report --db "$D/h.db" --table impact -q --fail-if "at-risk-messages>=0" > /dev/null 2> "$D/ti.err"
+check_eq "table with fail-if" "$? $(grep -c "alert: --fail-if: CSV would reject" "$D/ti.err")" "3 1"
+
+# top_networks leaves out networks of one session (they would fill it on a
+# real log); the data has some, so the rule is exercised
+hv export verdicts --db "$D/h.db" --format tsv > "$D/hv.tsv"
+check_eq "top_networks: no one-session row" "$(python3 -c '
+import collections, ipaddress, json, sys
+rows = json.load(open(sys.argv[1], errors="replace"))["top_networks"]
+n = collections.Counter()
+for l in open(sys.argv[2], errors="replace").read().splitlines()[1:]:
+    f = l.split("\t")
+    try:
+        ip = ipaddress.ip_address(f[4])
+    except ValueError:
+        continue
+    net = ipaddress.ip_network("%s/%d" % (ip, 24 if ip.version == 4 else 48), strict=False)
+    n[(f[15], str(net))] += 1
+print(len(rows) > 0, min(r["sessions"] for r in rows) >= 2, sum(1 for v in n.values() if v == 1) > 0)' "$D/full.json" "$D/hv.tsv")" "True True True"
+
+# --fail-if at-risk-messages>N%: exit 3 and an alert (even under -q) when
+# the share of accepted messages under a reject verdict passes N; the share
+# is computed here from the JSON report's verdicts table
+SHARE=$(hv report --db "$D/h.db" --format json | python3 -c '
+import json, sys
+v = {r["verdict"]: r["messages"] for r in json.load(sys.stdin)["verdicts"]}
+t = sum(v.values())
+print("%d %d %.4f" % (v["reject"], t, 100.0 * v["reject"] / t if t else 0))')
+set -- $SHARE
+REJ=$1 ACC=$2 PCT=$3
+[ "$REJ" -gt 0 ] && ok "fail-if: data has rejects" || fail "fail-if: data has rejects" "$SHARE"
+below=$(awk "BEGIN { printf \"%g\", $PCT - 0.01 }")
+above=$(awk "BEGIN { v = $PCT + 0.01; if (v > 100) v = 100; printf \"%g\", v }")
+hv report --db "$D/h.db" -q --fail-if "at-risk-messages>$below%" > "$D/fi.out" 2> "$D/fi.err"
+check_eq "fail-if passed: exit" "$?" 3
+grep -q "alert: --fail-if: CSV would reject .* of the accepted messages ($REJ of $ACC), over $below%" "$D/fi.err" &&
+    ok "fail-if passed: alert" || fail "fail-if passed: alert" "$(cat "$D/fi.err")"
+[ -s "$D/fi.out" ] && ok "fail-if passed: report still written" ||
+    fail "fail-if passed: report still written" "empty"
+hv report --db "$D/h.db" -q --fail-if "at-risk-messages>$above%" > /dev/null 2> "$D/fi.err"
+check_eq "fail-if not passed: exit, stderr" "$? $(wc -c < "$D/fi.err")" "0 0"
+hv report --db "$D/h.db" -q --fail-if "at-risk-messages>=0" > /dev/null 2>&1
+check_eq "fail-if >=0: exit" "$?" 3
+for bad in "at-risk-messages<5%" "at-risk-messages>101%" "at-risk-messages>x" "messages>5%"; do
+    hv report --db "$D/h.db" --fail-if "$bad" > /dev/null 2>&1
+    check_eq "fail-if '$bad': usage error" "$?" 2
+done
 
 # ---- the checks proper (python: parse every output) ----
 python3 - "$D" > "$D/py.out" 2>&1 <<'EOF'

@@ -38,6 +38,14 @@ void msg_warn(const char *fmt, ...)
     va_end(ap);
 }
 
+void msg_alert(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("alert", fmt, ap);
+    va_end(ap);
+}
+
 void msg_error(const char *fmt, ...)
 {
     va_list ap;

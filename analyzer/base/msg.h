@@ -5,8 +5,9 @@
  * call these. Four tiers, as Postfix msg(3): msg_warn (go on), msg_error
  * (this command fails, exit 1), msg_fatal (stop now, exit 1: command level
  * and out-of-memory only, never in a library), msg_panic (an internal
- * inconsistency, a bug: abort() for a core dump). msg_quiet silences info
- * and warnings (-q); errors, fatal and panic always print.
+ * inconsistency, a bug: abort() for a core dump); and msg_alert, a
+ * threshold the user set was passed (--fail-if). msg_quiet silences info
+ * and warnings (-q); alerts, errors, fatal and panic always print.
  */
 #ifndef HV_MSG_H
 #define HV_MSG_H
@@ -19,6 +20,9 @@ extern bool msg_quiet;
 void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* msg_warn - something was skipped or degraded; the run goes on. */
 void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* msg_alert - "heloval: alert: text": a threshold the user asked to be
+ * told about was passed (printed under -q too). */
+void msg_alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* msg_error - the current command will fail. */
 void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* msg_fatal - "heloval: fatal: text", then exit(MSG_FATAL_STATUS) without

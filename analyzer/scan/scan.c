@@ -38,6 +38,7 @@ void scan_opts_init(struct scan_opts *o)
 {
     memset(o, 0, sizeof(*o));
     hv_netlist_default_trusted(&o->trusted);
+    o->count_helo_from = true;
 }
 
 void scan_opts_fini(struct scan_opts *o)
@@ -525,6 +526,7 @@ struct file_scan {
     struct store_source src;     /* src.id 0: not read before */
     const struct hv_format *fmt;
     bool resumed;                /* earlier runs stored part of this input */
+    int64_t rows_before;         /* (resumed) its sessions stored before */
     bool restart;                /* ... but it is read again from its start */
     uint64_t start_off, start_line;
     int read_rc;                 /* the lineio result that ended the read */
@@ -741,6 +743,14 @@ static bool begin_file(struct file_scan *fs)
     }
     if (fs->start_off > 0 && !skip_to_start(fs))
         return false;
+    fs->rows_before = 0;
+    if (fs->resumed && !fs->emit) {
+        fs->rc = scandb_count_rows(fs->st, src->id, &fs->rows_before);
+        if (fs->rc != HV_OK) {
+            store_rollback(fs->st);
+            return false;
+        }
+    }
     if (fs->resumed && !fs->restart && !fs->emit &&
         src->lines_read > (int64_t)fs->start_line) {
         fs->rc = load_known(fc, (int64_t)fs->start_line, src->lines_read);
@@ -761,11 +771,11 @@ static void count_line_flags(struct file_ctx *fc, unsigned flags)
     if (flags & LINE_TOO_LONG)
         count_reason(fc, "too-long", 1);
     if (flags & LINE_NUL)
-        count_reason(fc, "nul-bytes", 1);
+        count_reason(fc, LINE_REASON_NUL, 1);
     if (flags & LINE_BAD_UTF8)
-        count_reason(fc, "invalid-utf8", 1);
+        count_reason(fc, LINE_REASON_BAD_UTF8, 1);
     if (flags & LINE_CRLF)
-        count_reason(fc, "crlf", 1);
+        count_reason(fc, LINE_REASON_CRLF, 1);
 }
 
 /* read_lines - feed every line from the start point to the parser p,
@@ -914,6 +924,8 @@ static void commit_file(struct file_scan *fs)
             stats->sessions_by_mta[m] += count.by_mta[m];
         stats->sessions += count.n;
         stats->sessions_with_helo += count.with_helo;
+        stats->sessions_new += count.n > fs->rows_before ? count.n - fs->rows_before : 0;
+        stats->files_resumed += fs->resumed;
     }
     if (fc->db_rc != HV_OK) {
         if (!fs->emit)
@@ -1017,7 +1029,8 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
             rc = HV_EDB;
             *err = xstrdup(store_errmsg(st));
         } else {
-            rc = count_helo_from(st, stats);
+            if (o->count_helo_from)
+                rc = count_helo_from(st, stats);
             if (rc == HV_OK) {
                 struct scandb_run run = {started, (int64_t)time(NULL), stats->files,
                                          stats->bytes, stats->lines, stats->sessions,
@@ -1053,16 +1066,30 @@ static void mta_counts(const struct scan_stats *s, char *buf, size_t size)
     }
 }
 
+/* is_repair - reason names a repaired line (LINE_REASON_*), not a skip. */
+static bool is_repair(const char *reason)
+{
+    return strcmp(reason, LINE_REASON_CRLF) == 0 || strcmp(reason, LINE_REASON_NUL) == 0 ||
+           strcmp(reason, LINE_REASON_BAD_UTF8) == 0;
+}
+
 void scan_print_summary(const struct scan_stats *s)
 {
-    msg_info("scan: %lld file(s) read, %lld unchanged, %lld failed; %lld bytes, %lld lines",
-             (long long)s->files, (long long)s->files_unchanged,
+    char resumed[96] = "";
+    if (s->files_resumed > 0)
+        snprintf(resumed, sizeof(resumed), " (%lld resumed: only their new part)",
+                 (long long)s->files_resumed);
+    msg_info("scan: %lld file(s) read%s, %lld unchanged, %lld failed; %lld new bytes,"
+             " %lld new lines",
+             (long long)s->files, resumed, (long long)s->files_unchanged,
              (long long)s->files_failed, (long long)s->bytes, (long long)s->lines);
     char by_mta[256];
     mta_counts(s, by_mta, sizeof(by_mta));
     msg_info("scan: sessions in these files: %lld (%s); with HELO %lld, without %lld",
              (long long)s->sessions, by_mta, (long long)s->sessions_with_helo,
              (long long)(s->sessions - s->sessions_with_helo));
+    if (s->files_resumed > 0)
+        msg_info("scan: of them new since the last scan: %lld", (long long)s->sessions_new);
     if (s->helo_joined > 0)
         msg_info("scan: %lld session(s) gained their HELO from a Received header",
                  (long long)s->helo_joined);
@@ -1079,23 +1106,31 @@ void scan_print_summary(const struct scan_stats *s)
                  (long long)h[SCAN_HELO_NONE], (long long)h[SCAN_HELO_UNOBSERVED]);
     }
     if (s->nreasons > 0) {
-        char buf[1024];
-        size_t used = 0;
-        buf[0] = '\0';
+        char skipped[1024], repaired[256];
+        size_t used = 0, rused = 0;
+        skipped[0] = repaired[0] = '\0';
         int64_t other = 0;
-        for (int i = 0; i < s->nreasons && used < sizeof(buf); i++) {
-            if (strcmp(s->skip_reasons[i], HV_REASON_OTHER_PROGRAM) == 0) {
+        for (int i = 0; i < s->nreasons; i++) {
+            const char *why = s->skip_reasons[i];
+            if (strcmp(why, HV_REASON_OTHER_PROGRAM) == 0) {
                 other = s->skip_counts[i];   /* no fault: said on its own */
                 continue;
             }
-            int w = snprintf(buf + used, sizeof(buf) - used, "%s%s %lld", used ? ", " : "",
-                             s->skip_reasons[i], (long long)s->skip_counts[i]);
-            if (w < 0)
-                break;
-            used += (size_t)w;
+            bool repair = is_repair(why);
+            char *buf = repair ? repaired : skipped;
+            size_t size = repair ? sizeof(repaired) : sizeof(skipped);
+            size_t *at = repair ? &rused : &used;
+            if (*at >= size)
+                continue;
+            int w = snprintf(buf + *at, size - *at, "%s%s %lld", *at ? ", " : "", why,
+                             (long long)s->skip_counts[i]);
+            if (w > 0)
+                *at += (size_t)w;
         }
         if (used > 0)
-            msg_info("scan: lines skipped or repaired, by reason: %s", buf);
+            msg_info("scan: lines skipped, by reason: %s", skipped);
+        if (rused > 0)
+            msg_info("scan: lines repaired and read (not skipped): %s", repaired);
         if (other > 0)
             msg_info("scan: %lld line(s) of other programs (not Postfix, Exim or Sendmail:"
                      " dovecot, opendkim...) ignored (" HV_REASON_OTHER_PROGRAM ")",

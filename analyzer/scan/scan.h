@@ -29,6 +29,8 @@ struct scan_opts {
     struct hv_netlist trusted;   /* mbox border search */
     bool progress;               /* progress bar on stderr */
     FILE *emit_jsonl;            /* non-NULL: write sessions here, no store */
+    bool count_helo_from;        /* fill scan_stats.helo_from (a pass over
+                                    every stored session; default true) */
 };
 
 enum { SCAN_HELO_LOG, SCAN_HELO_IMPLIED, SCAN_HELO_RECEIVED, SCAN_HELO_NONE,
@@ -37,7 +39,9 @@ enum { SCAN_HELO_LOG, SCAN_HELO_IMPLIED, SCAN_HELO_RECEIVED, SCAN_HELO_NONE,
 /* Totals of one scan (also written to scan_runs). */
 struct scan_stats {
     int64_t files, files_unchanged, files_failed;
+    int64_t files_resumed;       /* of files: read from where a run stopped */
     int64_t bytes, lines, sessions;
+    int64_t sessions_new;        /* of sessions: not stored before this run */
     int64_t sessions_by_mta[HV_MTA_COUNT];
     int64_t sessions_with_helo;
     int64_t helo_joined;
@@ -54,7 +58,7 @@ struct scan_stats {
 };
 
 /* scan_opts_init - defaults: auto format, inferred year, default trusted
- * networks, no progress. Free with scan_opts_fini. */
+ * networks, no progress, HELO provenance counted. Free with scan_opts_fini. */
 void scan_opts_init(struct scan_opts *o);
 void scan_opts_fini(struct scan_opts *o);
 

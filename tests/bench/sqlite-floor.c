@@ -10,10 +10,16 @@
  * journal, no sync, one transaction, 64-row INSERT statements prepared once,
  * values bound without copies, the connection set up as heloval's (no
  * mutexes, no memory statistics, 8 KiB pages, 8 MiB cache). Prints
- * "<rows> <seconds> <seconds with rowids>": the first stores the rows with
- * their ids as heloval does (source_id << 32 | line), the second lets SQLite
- * number them (1, 2, 3, ...: appended without a search, the cheapest insert
- * SQLite has). Each time covers opening the file, creating the table, the
+ * "<rows> <seconds> <seconds with rowids> <compact> <compact+names>": the
+ * first stores the rows with their ids as heloval does (source_id << 32 |
+ * line), the second lets SQLite number them (1, 2, 3, ...: appended without
+ * a search, the cheapest insert SQLite has). The last two measure the
+ * smaller rows issue 15 asks about, with heloval's ids: "compact" stores
+ * the MTA, disposition and HELO provenance as integer codes and drops
+ * source_id and line (both are in the id); "compact+names" also stores each
+ * distinct HELO and reverse name once in a names table and the row refers
+ * to it by integer (a C hash table finds a name's id; a new name is one
+ * more insert). Each time covers opening the file, creating the tables, the
  * inserts and closing. heloval's scan does all of that and parses the log
  * too; its time over the first shows what parsing and safety (journal,
  * sync) cost, and the second over `grep -c` shows how far any SQLite-backed
@@ -161,6 +167,167 @@ static double store(const char *path, const struct row *rows, long n, int auto_i
     return now() - t0;
 }
 
+/* The codes of the compact row: an index in these lists (a value not in
+ * the list: its length). */
+static const char *const mta_codes[] = {"postfix", "exim", "sendmail", "mbox", NULL};
+static const char *const disposition_codes[] = {"accepted", "rejected", "deferred", "lost",
+                                                "unknown", NULL};
+static const char *const helo_from_codes[] = {"log", "implied", "received", "none", NULL};
+
+/* code_of - the index of text in list (NULL-terminated). */
+static int code_of(const char *const *list, const char *text)
+{
+    int i = 0;
+    for (; list[i] != NULL; i++)
+        if (text != NULL && strcmp(list[i], text) == 0)
+            break;
+    return i;
+}
+
+/* A name table for "compact+names": open addressing, keys borrowed from the
+ * loaded rows. */
+struct names {
+    const char **key;
+    int *len;
+    sqlite3_int64 *id;
+    size_t cap;
+    sqlite3_int64 n;
+    sqlite3_stmt *insert;
+};
+
+/* name_id - the id of text[0..len) (inserted into the names table the
+ * first time); -1 on error. */
+static sqlite3_int64 name_id(struct names *t, const char *text, int len)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (int i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
+    size_t i = (size_t)h & (t->cap - 1);
+    for (; t->key[i] != NULL; i = (i + 1) & (t->cap - 1))
+        if (t->len[i] == len && memcmp(t->key[i], text, (size_t)len) == 0)
+            return t->id[i];
+    t->key[i] = text;
+    t->len[i] = len;
+    t->id[i] = ++t->n;
+    sqlite3_bind_int64(t->insert, 1, t->n);
+    sqlite3_bind_text(t->insert, 2, text, len, SQLITE_STATIC);
+    if (sqlite3_step(t->insert) != SQLITE_DONE)
+        return -1;
+    sqlite3_reset(t->insert);
+    return t->n;
+}
+
+#define COMPACT_COLS 10 /* id, ts, mta, ip, helo, helo_from, rdns, disposition, messages, qids */
+
+/* bind_name - text column c of r at parameter k: NULL, the text, or (t
+ * given) its id in the names table. 0, or -1 on error. */
+static int bind_name(sqlite3_stmt *q, int k, const struct row *r, int c, struct names *t)
+{
+    if (r->text[c] == NULL)
+        return sqlite3_bind_null(q, k), 0;
+    if (t == NULL)
+        return sqlite3_bind_text(q, k, r->text[c], r->len[c], SQLITE_STATIC), 0;
+    sqlite3_int64 id = name_id(t, r->text[c], r->len[c]);
+    sqlite3_bind_int64(q, k, id);
+    return id < 0 ? -1 : 0;
+}
+
+/* bind_compact - row r as a compact row from parameter base + 1. */
+static int bind_compact(sqlite3_stmt *q, int base, const struct row *r, struct names *t)
+{
+    sqlite3_bind_int64(q, base + 1, r->num[0]);
+    if (r->is_int[3])
+        sqlite3_bind_int64(q, base + 2, r->num[3]);
+    else
+        sqlite3_bind_null(q, base + 2);
+    sqlite3_bind_int(q, base + 3, code_of(mta_codes, r->text[4]));
+    sqlite3_bind_text(q, base + 4, r->text[5], r->len[5], SQLITE_STATIC);
+    if (bind_name(q, base + 5, r, 6, t) != 0)
+        return -1;
+    if (r->text[7] == NULL)
+        sqlite3_bind_null(q, base + 6);
+    else
+        sqlite3_bind_int(q, base + 6, code_of(helo_from_codes, r->text[7]));
+    if (bind_name(q, base + 7, r, 8, t) != 0)
+        return -1;
+    sqlite3_bind_int(q, base + 8, code_of(disposition_codes, r->text[9]));
+    sqlite3_bind_int64(q, base + 9, r->num[10]);
+    if (r->text[11] != NULL)
+        sqlite3_bind_text(q, base + 10, r->text[11], r->len[11], SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, base + 10);
+    return 0;
+}
+
+/* store_compact - time storing rows[0..n) as compact rows (with_names: HELO
+ * and reverse name by id) into a fresh file at path; -1 on error. */
+static double store_compact(const char *path, const struct row *rows, long n, int with_names)
+{
+    static char sql[BATCH * 32 + 256];
+    struct names t = {NULL, NULL, NULL, 1, 0, NULL};
+    while (t.cap < 2 * (size_t)n + 2)
+        t.cap *= 2;
+    sqlite3 *db;
+    sqlite3_stmt *batch, *one;
+    unlink(path);
+    double t0 = now();
+    if (sqlite3_open_v2(path, &db,
+                        SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_exec(db,
+                     "PRAGMA page_size=8192; PRAGMA cache_size=-8192;"
+                     "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+                     "CREATE TABLE names(id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+                     "CREATE TABLE sessions(id INTEGER PRIMARY KEY, ts INTEGER,"
+                     " mta INTEGER NOT NULL, ip TEXT NOT NULL, helo ANY, helo_from INTEGER,"
+                     " rdns ANY, disposition INTEGER NOT NULL,"
+                     " messages INTEGER NOT NULL DEFAULT 0, qids TEXT); BEGIN",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return -1;
+    if (with_names) {
+        t.key = calloc(t.cap, sizeof(*t.key));
+        t.len = calloc(t.cap, sizeof(*t.len));
+        t.id = calloc(t.cap, sizeof(*t.id));
+        if (t.key == NULL || t.len == NULL || t.id == NULL ||
+            sqlite3_prepare_v2(db, "INSERT INTO names VALUES(?,?)", -1, &t.insert, NULL) != SQLITE_OK)
+            return -1;
+    }
+    size_t used = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO sessions VALUES");
+    for (int k = 0; k < BATCH; k++)
+        used += (size_t)snprintf(sql + used, sizeof(sql) - used, "%s(?,?,?,?,?,?,?,?,?,?)",
+                                 k ? "," : "");
+    if (sqlite3_prepare_v2(db, sql, -1, &batch, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO sessions VALUES(?,?,?,?,?,?,?,?,?,?)", -1, &one,
+                           NULL) != SQLITE_OK)
+        return -1;
+    struct names *tp = with_names ? &t : NULL;
+    long i = 0;
+    for (; i + BATCH <= n; i += BATCH) {
+        for (int k = 0; k < BATCH; k++)
+            if (bind_compact(batch, k * COMPACT_COLS, &rows[i + k], tp) != 0)
+                return -1;
+        if (sqlite3_step(batch) != SQLITE_DONE)
+            return -1;
+        sqlite3_reset(batch);
+    }
+    for (; i < n; i++) {
+        if (bind_compact(one, 0, &rows[i], tp) != 0 || sqlite3_step(one) != SQLITE_DONE)
+            return -1;
+        sqlite3_reset(one);
+    }
+    sqlite3_finalize(batch);
+    sqlite3_finalize(one);
+    sqlite3_finalize(t.insert);
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_close(db);
+    free(t.key);
+    free(t.len);
+    free(t.id);
+    return now() - t0;
+}
+
 int main(int argc, char **argv)
 {
     struct row *rows = NULL;
@@ -176,10 +343,12 @@ int main(int argc, char **argv)
     }
     double t = store(argv[2], rows, n, 0);
     double t_auto = t < 0 ? t : store(argv[2], rows, n, 1);
-    if (t < 0 || t_auto < 0) {
+    double t_compact = t_auto < 0 ? t_auto : store_compact(argv[2], rows, n, 0);
+    double t_names = t_compact < 0 ? t_compact : store_compact(argv[2], rows, n, 1);
+    if (t < 0 || t_auto < 0 || t_compact < 0 || t_names < 0) {
         fprintf(stderr, "sqlite-floor: storing into %s failed\n", argv[2]);
         return 1;
     }
-    printf("%ld %.3f %.3f\n", n, t, t_auto);
+    printf("%ld %.3f %.3f %.3f %.3f\n", n, t, t_auto, t_compact, t_names);
     return 0;
 }
