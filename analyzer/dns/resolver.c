@@ -497,6 +497,7 @@ int resolver_run(struct resolver *r, volatile sig_atomic_t *stop)
     for (;;) {
         struct timeval tv, *tvp;
         int ms, n;
+        bool attended;
 
         if (stop != NULL && *stop) {
             while (r->qhead) {
@@ -517,8 +518,7 @@ int resolver_run(struct resolver *r, volatile sig_atomic_t *stop)
          * read in a batch, or a send error kept for the read side, are
          * handed to c-ares although epoll may not report the socket. */
         udpbatch_flush(r->ub);
-        if (attend(r))
-            continue;
+        attended = attend(r);
 
         tvp = ares_timeout(r->ch, NULL, &tv);
         ms = tvp ? (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000)
@@ -532,6 +532,8 @@ int resolver_run(struct resolver *r, volatile sig_atomic_t *stop)
         }
         if (ms > 250)
             ms = 250; /* notice *stop promptly */
+        if (attended)
+            ms = 0; /* look again at once, but never spin without epoll */
         n = epoll_wait(r->ep, evs, 64, ms);
         if (n < 0) {
             if (errno == EINTR)
