@@ -51,7 +51,7 @@ enum opt_id {
     O_DB, O_PROGRESS, O_NO_PROGRESS, O_QUIET, O_HELP, O_VERSION,
     O_FORMAT, O_YEAR, O_TRUSTED, O_EMIT,
     O_DNS_SERVER, O_DNS_ZONE, O_ACCREDITOR, O_TRUST_LISTED, O_CONCURRENCY,
-    O_TIMEOUT, O_TRIES, O_QPS, O_MAX_AGE, O_NO_REVERSE, O_NO_PARENT,
+    O_TIMEOUT, O_TRIES, O_QPS, O_THREADS, O_MAX_AGE, O_NO_REVERSE, O_NO_PARENT,
     O_SEARCH_LIMIT, O_POLICY, O_AUTHSERV,
     O_OUTPUT, O_SINCE, O_UNTIL, O_TOP, O_TABLE, O_COLOR, O_NO_COLOR,
     O_FAIL_IF,
@@ -77,6 +77,7 @@ static const struct num_opt {
     {O_TIMEOUT, 1, 600000, "milliseconds (1..600000)"},
     {O_TRIES, 1, 20, "1..20"},
     {O_QPS, 0, 10000000, "a number of queries per second"},
+    {O_THREADS, 1, RESOLVE_MAX_THREADS, "1..64"},
     {O_MAX_AGE, 0, 100LL * 365 * 86400, "seconds"},
     {O_SEARCH_LIMIT, 0, 20, "0..20"},
     {O_TOP, 1, 100000, "1..100000"},
@@ -101,6 +102,7 @@ static const struct opt_def opt_defs[] = {
     {"timeout", 0, true, F_RESOLVE | F_RUN, O_TIMEOUT},
     {"tries", 0, true, F_RESOLVE | F_RUN, O_TRIES},
     {"qps", 0, true, F_RESOLVE | F_RUN, O_QPS},
+    {"threads", 0, true, F_RESOLVE | F_RUN, O_THREADS},
     {"max-age", 0, true, F_RESOLVE | F_RUN, O_MAX_AGE},
     {"no-reverse", 0, false, F_RESOLVE | F_RUN, O_NO_REVERSE},
     {"no-parent-search", 0, false, F_RESOLVE | F_RUN, O_NO_PARENT},
@@ -247,6 +249,7 @@ static void print_usage(FILE *f)
             "          --emit jsonl (write sessions to stdout, no database)\n"
             "resolve:  --dns-server ADDR[:PORT]...  --dns-zone FILE...  --accreditor DOMAIN...\n"
             "          --trust-listed  --concurrency N  --timeout MS  --tries N  --qps N\n"
+            "          --threads N (event loops, default 1)\n"
             "          --max-age S  --no-reverse  --no-parent-search  --csa-search-limit N\n"
             "          --policy FILE  --authserv-id NAME\n"
             "report:   --format %s  -o FILE  --since T  --until T  --top N\n"
@@ -297,6 +300,7 @@ static void apply_number(struct cli *c, enum opt_id id, long long n)
     case O_TIMEOUT: c->ro.timeout_ms = (int)n; break;
     case O_TRIES: c->ro.tries = (int)n; break;
     case O_QPS: c->ro.qps = (int)n; break;
+    case O_THREADS: c->ro.threads = (int)n; break;
     case O_MAX_AGE: c->ro.max_age = n; break;
     case O_SEARCH_LIMIT: c->ro.search_limit = (int)n; break;
     case O_TOP: c->rp.top = (int)n; break;

@@ -302,6 +302,40 @@ check_eq "conc1 bigsrv" "$(csa "$T_TMP/slow.db" bigsrv.test.ex 10.4.4.4)" ok/aut
 check_eq "conc1 literal" "$(csa "$T_TMP/slow.db" '[192.0.2.99]' 192.0.2.99)" fail/explicit-required
 check_eq "conc1 deep" "$(csa "$T_TMP/slow.db" h.l4.l3.l2.l1.test.ex 10.0.0.1)" fail/explicit-required
 
+# --threads: 1, 2 and 3 event loops store the same results (every case
+# above, at one fixed time; cached answers compared without their message
+# ID), and a second threaded run sends no query
+# dump DB - every stored result and cached answer, sorted.
+dump() {
+    q "$1" "SELECT helo, ip, status, reason, record, evaluated_at, expires_at FROM csa ORDER BY 1, 2;
+            SELECT * FROM dna ORDER BY helo, service;
+            SELECT * FROM dna_result ORDER BY helo;
+            SELECT qname, qtype, status, rcode, hex(substr(answer, 3)), ttl, fetched_at, expires_at
+              FROM dns_cache ORDER BY 1, 2"
+}
+HELOVAL_NOW=$(date +%s)
+export HELOVAL_NOW
+for t in 1 2 3; do
+    newdb "threads$t"
+    sessions_all | add "$T_TMP/threads$t.db"
+    check_cmd "resolve-threads-$t" hv resolve --db "$T_TMP/threads$t.db" \
+        --dns-server "127.0.0.1:$NSD_PORT" $RESOLVE_OPTS --threads "$t" -q
+    dump "$T_TMP/threads$t.db" > "$T_TMP/threads$t.dump"
+done
+unset HELOVAL_NOW
+if [ "$(wc -l < "$T_TMP/threads1.dump")" -gt 100 ]; then ok threads-dump; else
+    fail threads-dump "$(wc -l < "$T_TMP/threads1.dump") rows"; fi
+for t in 2 3; do
+    if cmp -s "$T_TMP/threads1.dump" "$T_TMP/threads$t.dump"; then ok "threads $t = 1"; else
+        fail "threads $t = 1" "$(diff "$T_TMP/threads1.dump" "$T_TMP/threads$t.dump" | head -5)"; fi
+done
+expect_csa "$T_TMP/threads2.db" "$CSA_CASES"
+expect_dna "$T_TMP/threads2.db"
+hv resolve --db "$T_TMP/threads2.db" --dns-server "127.0.0.1:$NSD_PORT" $RESOLVE_OPTS --threads 2 -q
+check_eq "threads 2: second run queries" "$(last_run "$T_TMP/threads2.db" queries)" 0
+hv resolve --db "$T_TMP/threads2.db" --threads 0 -q 2>"$T_TMP/err"
+check_eq "threads 0: usage error" "$?" 2
+
 # fourteen accreditors: one evaluation per round of answers, not per answer
 newdb many
 printf '10.0.0.2 gradea.test.ex\n10.0.0.2 graded.test.ex\n' | add "$T_TMP/many.db"

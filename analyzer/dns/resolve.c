@@ -14,6 +14,8 @@
 #include "resolve.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ascii.h"
 #include "csa.h"
 #include "dna.h"
 #include "dnscache.h"
@@ -63,6 +66,19 @@ struct job {
 
 enum job_kind { JOB_CSA, JOB_DNA };
 
+/* The progress bar, shared by the workers. */
+struct prog {
+    pthread_mutex_t mu;       /* the fields below but done; the printing */
+    atomic_llong done;        /* jobs finished */
+    long long total;
+    struct timespec t0, last;
+    bool shown;
+};
+
+/* The run (resolve_run's) or one worker (run_chunk's): a worker has its
+ * own answer map, resolver, ready list and counters; the store, the
+ * writer, the cache and the zone files are the run's, shared (the SQLite
+ * handle through rwriter_lock). */
 struct ctx {
     struct store *st;
     struct resolvedb *rdb;    /* the result writers */
@@ -87,10 +103,13 @@ struct ctx {
     char *last_helo;          /* of the last CSA result written */
     long long csa_names;      /* distinct HELOs in the CSA pass */
     struct resolve_stats stats;
-    long long done, total;
-    struct timespec t0, last_progress;
-    bool progress_shown;
+    struct prog *pg;          /* the run's progress */
     int dberr;                /* first SQLite failure seen in a callback */
+    int runrc;                /* (worker) resolver_run failed: -1 */
+    struct ctx *wk;           /* (run) the workers */
+    int nwk;
+    struct resolver **wres;   /* (run) the resolvers; res is wres[0] */
+    int nres;
 };
 
 
@@ -249,13 +268,13 @@ static bool lookup(void *arg, const char *q, int qtype,
             if (c->wr != NULL)
                 rwriter_lock(c->wr);
             r = dnscache_get(c->cache, q, qtype, c->now, c->o->max_age, &e);
+            if (r < 0 && c->dberr == 0)
+                c->dberr = store_fail(c->st, "reading the DNS cache");
             if (c->wr != NULL)
                 rwriter_unlock(c->wr);
             if (r == 1) {
                 set_known(a, e.status, e.answer, e.len, false);
                 c->stats.cache_hits++;
-            } else if (r < 0 && c->dberr == 0) {
-                c->dberr = store_fail(c->st, "reading the DNS cache");
             }
         }
         if (!a->known && c->res != NULL) {
@@ -338,35 +357,47 @@ static void on_fetched(void *arg, const char *q, int qtype,
 
 /* ==== progress ==== */
 
+/* progress - the progress bar on stderr, at most every 200 ms (final:
+ * now, and the line ended); a worker that finds another one printing
+ * skips. */
 static void progress(struct ctx *c, bool final)
 {
+    struct prog *p = c->pg;
     struct timespec ts;
     double el, rate, ms;
-    long long left;
+    long long left, done;
 
     if (!c->o->progress || msg_quiet)
         return;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ms = (double)(ts.tv_sec - c->last_progress.tv_sec) * 1000.0 +
-         (double)(ts.tv_nsec - c->last_progress.tv_nsec) / 1e6;
-    if (!final && c->progress_shown && ms < 200.0)
+    if (final)
+        pthread_mutex_lock(&p->mu);
+    else if (pthread_mutex_trylock(&p->mu) != 0)
         return;
-    c->last_progress = ts;
-    el = (double)(ts.tv_sec - c->t0.tv_sec) +
-         (double)(ts.tv_nsec - c->t0.tv_nsec) / 1e9;
-    rate = el > 0 ? (double)c->done / el : 0;
-    left = c->total > c->done ? c->total - c->done : 0;
+    done = atomic_load(&p->done);
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ms = (double)(ts.tv_sec - p->last.tv_sec) * 1000.0 +
+         (double)(ts.tv_nsec - p->last.tv_nsec) / 1e6;
+    if (!final && p->shown && ms < 200.0) {
+        pthread_mutex_unlock(&p->mu);
+        return;
+    }
+    p->last = ts;
+    el = (double)(ts.tv_sec - p->t0.tv_sec) +
+         (double)(ts.tv_nsec - p->t0.tv_nsec) / 1e9;
+    rate = el > 0 ? (double)done / el : 0;
+    left = p->total > done ? p->total - done : 0;
     if (rate > 0) {
         long long eta = (long long)((double)left / rate);
         fprintf(stderr, "\rheloval: resolve %lld/%lld  %.0f/s  ETA %lld:%02lld  ",
-                c->done, c->total, rate, eta / 60, eta % 60);
+                done, p->total, rate, eta / 60, eta % 60);
     } else {
-        fprintf(stderr, "\rheloval: resolve %lld/%lld  ", c->done, c->total);
+        fprintf(stderr, "\rheloval: resolve %lld/%lld  ", done, p->total);
     }
-    c->progress_shown = true;
+    p->shown = true;
     if (final)
         fputc('\n', stderr);
     fflush(stderr);
+    pthread_mutex_unlock(&p->mu);
 }
 
 /* ==== writing results ==== */
@@ -510,7 +541,7 @@ static void run_one(struct ctx *c, size_t idx)
     }
     if (e == EVAL_DONE) {
         j->done = true;
-        c->done++;
+        atomic_fetch_add(&c->pg->done, 1);
         progress(c, false);
     } else if (e != EVAL_PENDING) {
         c->jobrc = e;
@@ -531,43 +562,105 @@ static void drain(struct ctx *c)
     c->depth--;
 }
 
-/* run_chunk - evaluate a chunk of jobs: each is evaluated, its missing
- * answers are sent at once, and it is evaluated again as soon as one of
- * them arrives (inside the resolver's callbacks), until it is done. One
- * transaction per chunk. */
+/* worker_chunk - worker w evaluates its share of the chunk (w->jobs):
+ * each job is evaluated, its missing answers are sent at once, and it is
+ * evaluated again as soon as they are in (inside the resolver's
+ * callbacks), until it is done or nothing more can come. */
+static void worker_chunk(struct ctx *w)
+{
+    bool pending = false;
+
+    w->nready = 0;
+    w->jobrc = HV_OK;
+    w->runrc = 0;
+    for (size_t i = w->njobs; i > 0; i--)
+        schedule(w, i - 1); /* drained last-in first: keeps the order */
+    drain(w);
+    for (size_t i = 0; i < w->njobs; i++)
+        pending = pending || !w->jobs[i].done;
+    if (pending && w->res != NULL && w->jobrc == HV_OK &&
+        resolver_run(w->res, interrupt_flag()) != 0)
+        w->runrc = -1;
+}
+
+/* worker_main - worker_chunk in a thread of its own. */
+static void *worker_main(void *arg)
+{
+    worker_chunk(arg);
+    return NULL;
+}
+
+/* worker_of - the worker of a job: by a hash of its HELO (of its IP when
+ * it has none), so every job of a name is in one worker, which asks the
+ * name's questions once per chunk. */
+static int worker_of(const struct ctx *c, const struct job *j)
+{
+    const char *k = j->helo != NULL ? j->helo : j->ip;
+    unsigned h = 2166136261u;
+
+    if (c->nwk <= 1 || k == NULL)
+        return 0;
+    for (; *k != '\0'; k++)
+        h = (h ^ (unsigned char)to_lower((unsigned char)*k)) * 16777619u;
+    return (int)(h % (unsigned)c->nwk);
+}
+
+/* run_chunk - evaluate a chunk of jobs: split between the workers (each
+ * its own event loop; the first on this thread, the others on threads
+ * of their own), then what is still pending is deferred. One transaction
+ * per chunk. */
 static int run_chunk(struct ctx *c, enum job_kind kind, struct job *jobs,
                      size_t n, char **err)
 {
     int rc = HV_OK;
-    bool pending = false;
+    pthread_t th[RESOLVE_MAX_THREADS];
+    bool started[RESOLVE_MAX_THREADS];
 
-    c->kind = kind;
-    c->jobs = jobs;
-    c->njobs = n;
-    c->nready = 0;
-    c->jobrc = HV_OK;
     if (store_begin(c->st) != HV_OK) {
         rc = HV_EDB;
         goto out;
     }
-    for (size_t i = n; i > 0; i--)
-        schedule(c, i - 1); /* drained last-in first: keeps the order */
-    drain(c);
-    for (size_t i = 0; i < n; i++)
-        pending = pending || !jobs[i].done;
-    if (pending && c->res != NULL && c->jobrc == HV_OK &&
-        resolver_run(c->res, interrupt_flag()) != 0)
-        rc = HV_EDNS;
-    if (rc == HV_OK)
-        rc = c->jobrc;
+    for (int k = 0; k < c->nwk; k++) {
+        c->wk[k].kind = kind;
+        c->wk[k].jobs = xmalloc((n ? n : 1) * sizeof *jobs);
+        c->wk[k].njobs = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct ctx *w = &c->wk[worker_of(c, &jobs[i])];
+        w->jobs[w->njobs++] = jobs[i];
+    }
+    for (int k = 1; k < c->nwk; k++)
+        started[k] = pthread_create(&th[k], NULL, worker_main, &c->wk[k]) == 0;
+    worker_chunk(&c->wk[0]);
+    for (int k = 1; k < c->nwk; k++) {
+        if (started[k])
+            pthread_join(th[k], NULL);
+        else
+            worker_chunk(&c->wk[k]); /* no thread: here, after the first */
+    }
+    for (int k = 0; k < c->nwk; k++) {
+        if (c->wk[k].runrc != 0 && rc == HV_OK)
+            rc = HV_EDNS;
+    }
+    for (int k = 0; rc == HV_OK && k < c->nwk; k++)
+        rc = c->wk[k].jobrc;
     /* Nothing more can come for what is still pending: defer it, unless
      * the run is being stopped (then the next run does it). */
-    for (size_t i = 0; rc == HV_OK && !interrupt_requested() && i < n; i++) {
-        if (jobs[i].done)
-            continue;
-        rc = write_capped(c, kind, &jobs[i]) == 0 ? HV_OK : HV_EDB;
-        jobs[i].done = true;
-        c->done++;
+    for (int k = 0; k < c->nwk; k++) {
+        struct ctx *w = &c->wk[k];
+        for (size_t i = 0; rc == HV_OK && !interrupt_requested() &&
+                           i < w->njobs; i++) {
+            if (w->jobs[i].done)
+                continue;
+            rc = write_capped(w, kind, &w->jobs[i]) == 0 ? HV_OK : HV_EDB;
+            w->jobs[i].done = true;
+            atomic_fetch_add(&c->pg->done, 1);
+        }
+    }
+    for (int k = 0; k < c->nwk; k++) {
+        free(c->wk[k].jobs);
+        c->wk[k].jobs = NULL;
+        c->wk[k].njobs = 0;
     }
     /* Everything queued is written before the commit (or the rollback). */
     if (c->wr != NULL && rwriter_drain(c->wr) != HV_OK &&
@@ -582,8 +675,6 @@ static int run_chunk(struct ctx *c, enum job_kind kind, struct job *jobs,
     if (rc == HV_OK && interrupt_requested())
         rc = HV_EINTR;
 out:
-    c->jobs = NULL;
-    c->njobs = 0;
     if (rc == HV_EDB && *err == NULL)
         *err = db_err(store_errmsg(c->st));
     else if (rc == HV_EDNS && *err == NULL)
@@ -672,7 +763,8 @@ static int run_pass(struct ctx *c, enum resolvedb_work work, char **err)
             k2 = xstrdup(fill.jobs[n - 1].ip ? fill.jobs[n - 1].ip : "");
         }
         rc = run_chunk(c, kind, fill.jobs, n, err);
-        map_clear(c);
+        for (int k = 0; k < c->nwk; k++)
+            map_clear(&c->wk[k]);
         free_jobs(fill.jobs, n);
         if (n < chunk)
             break;
@@ -779,22 +871,32 @@ static int setup_dns(struct ctx *c, char **err)
             }
         }
     }
+    if (o->nzones > 0)
+        (void)zonefile_zones(c->zf); /* indexed now: answering is read-only */
     if (o->nzones == 0 || o->nservers > 0) {
         struct resolver_opts ro;
         char *csv = join(o->servers, o->nservers);
-        int rc;
+        int rc = 0;
+        int conc = o->concurrency > 0 ? o->concurrency : 1000;
         memset(&ro, 0, sizeof ro);
         ro.servers_csv = o->nservers ? csv : NULL;
         ro.timeout_ms = o->timeout_ms;
         ro.tries = o->tries;
-        ro.concurrency = o->concurrency;
-        ro.qps = o->qps;
-        rc = resolver_new(&ro, &c->res, &e);
+        /* One resolver per worker; the caps are split between them. */
+        c->wres = xcalloc((size_t)c->nwk, sizeof *c->wres);
+        for (int k = 0; rc == 0 && k < c->nwk; k++) {
+            ro.concurrency = conc / c->nwk + (k < conc % c->nwk);
+            ro.qps = o->qps > 0 ? o->qps / c->nwk + (k < o->qps % c->nwk) : 0;
+            rc = resolver_new(&ro, &c->wres[k], &e);
+            if (rc == 0)
+                c->nres = k + 1;
+        }
         free(csv);
         if (rc != 0) {
             *err = e;
             return HV_EDNS;
         }
+        c->res = c->wres[0];
         if (dnscache_open(store_db(c->st), &c->cache, &e) != 0) {
             *err = db_err(e);
             free(e);
@@ -854,10 +956,88 @@ static struct resolvedb_run run_totals(const struct ctx *c)
     return r;
 }
 
+/* worker_count - the workers of a run: --threads (default 1: see README
+ * "Resolving" for why); 1 without the network (zone files only); never
+ * more than --concurrency or --qps, which are split between them. */
+static int worker_count(const struct resolve_opts *o)
+{
+    int n = o->threads > 0 ? o->threads : 1;
+
+    if (n > RESOLVE_MAX_THREADS)
+        n = RESOLVE_MAX_THREADS;
+    if (o->nzones > 0 && o->nservers == 0)
+        n = 1;
+    if (o->concurrency > 0 && n > o->concurrency)
+        n = o->concurrency;
+    if (o->qps > 0 && n > o->qps)
+        n = o->qps;
+    return n;
+}
+
+/* make_workers - c->nwk workers, each a copy of the run's context with
+ * its own answer map, resolver, ready list and counters. */
+static void make_workers(struct ctx *c)
+{
+    c->wk = xcalloc((size_t)c->nwk, sizeof *c->wk);
+    for (int k = 0; k < c->nwk; k++) {
+        struct ctx *w = &c->wk[k];
+        *w = *c;
+        memset(&w->answers, 0, sizeof w->answers);
+        qtable_init(&w->answers, 4096);
+        w->res = c->nres > k ? c->wres[k] : NULL;
+        w->ready = NULL;
+        w->nready = w->capready = 0;
+        w->jobs = NULL;
+        w->njobs = 0;
+        w->cur = -1;
+        w->depth = 0;
+        w->jobrc = HV_OK;
+        w->dr = xcalloc(1, sizeof *w->dr);
+        w->last_helo = NULL;
+        w->csa_names = 0;
+        memset(&w->stats, 0, sizeof w->stats);
+        w->dberr = 0;
+        w->wk = NULL;
+        w->wres = NULL;
+        w->nres = 0;
+    }
+}
+
+/* sum_workers - add the workers' counters to the run's. */
+static void sum_workers(struct ctx *c)
+{
+    for (int k = 0; c->wk != NULL && k < c->nwk; k++) {
+        const struct resolve_stats *s = &c->wk[k].stats;
+        c->stats.names += s->names;
+        c->stats.pairs += s->pairs;
+        c->stats.cache_hits += s->cache_hits;
+        c->stats.timeouts += s->timeouts;
+        c->stats.failures += s->failures;
+        c->stats.lookups += s->lookups;
+        c->csa_names += c->wk[k].csa_names;
+    }
+}
+
+/* free_workers - what make_workers made. */
+static void free_workers(struct ctx *c)
+{
+    for (int k = 0; c->wk != NULL && k < c->nwk; k++) {
+        struct ctx *w = &c->wk[k];
+        map_clear(w);
+        qtable_fini(&w->answers);
+        free(w->ready);
+        free(w->dr);
+        free(w->last_helo);
+    }
+    free(c->wk);
+    c->wk = NULL;
+}
+
 int resolve_run(struct store *st, const struct resolve_opts *o,
                 struct resolve_stats *out, char **err)
 {
     struct ctx c;
+    struct prog pg;
     int64_t run_id = 0;
     double t0 = mono();
     int rc;
@@ -875,12 +1055,13 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
     c.dopts.services = o->accreditors;
     c.dopts.nservices = o->naccreditors;
     c.dopts.trust_listed = o->trust_listed;
-    qtable_init(&c.answers, 4096);
     c.cur = -1;
-    c.dr = xcalloc(1, sizeof *c.dr);
-    clock_gettime(CLOCK_MONOTONIC, &c.t0);
-    c.last_progress = c.t0;
-
+    pthread_mutex_init(&pg.mu, NULL);
+    atomic_init(&pg.done, 0);
+    clock_gettime(CLOCK_MONOTONIC, &pg.t0);
+    pg.last = pg.t0;
+    c.pg = &pg;
+    c.nwk = worker_count(o);
 
     /* DNS first: a bad zone file or server list must fail before the
      * option signatures mark anything stale. */
@@ -895,12 +1076,16 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
     if (rc == HV_OK && o->progress && !msg_quiet &&
         resolvedb_count_work(st, c.now, o->max_age,
                              o->naccreditors > 0 || o->trust_listed,
-                             &c.total) != HV_OK) {
+                             &pg.total) != HV_OK) {
         *err = db_err(store_errmsg(st));
         rc = HV_EDB;
     }
     if (rc == HV_OK && c.res != NULL)
         c.wr = rwriter_new(st, c.cache, c.rdb);
+    if (c.wr == NULL)
+        c.nwk = 1; /* the workers share the SQLite handle through it */
+    if (rc == HV_OK)
+        make_workers(&c);
     if (rc == HV_OK)
         rc = run_pass(&c, RESOLVEDB_PAIRS, err);
     if (rc == HV_OK)
@@ -912,13 +1097,14 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
         rc = run_pass(&c, RESOLVEDB_HELOS, err);
     rwriter_free(c.wr); /* drained by every chunk */
     c.wr = NULL;
-    if (c.progress_shown)
+    if (pg.shown)
         progress(&c, true);
 
-    if (c.res != NULL) {
+    sum_workers(&c);
+    for (int k = 0; k < c.nres; k++) {
         struct resolver_stats rs;
-        resolver_get_stats(c.res, &rs);
-        c.stats.queries = rs.sent;
+        resolver_get_stats(c.wres[k], &rs);
+        c.stats.queries += rs.sent;
     }
     if (c.csa_names > c.stats.names)
         c.stats.names = c.csa_names; /* DNA skipped or fresh */
@@ -955,12 +1141,11 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
                  c.stats.elapsed);
 
     resolvedb_close(c.rdb);
-    map_clear(&c);
-    qtable_fini(&c.answers);
-    free(c.ready);
-    free(c.dr);
-    free(c.last_helo);
-    resolver_free(c.res);
+    free_workers(&c);
+    for (int k = 0; k < c.nres; k++)
+        resolver_free(c.wres[k]);
+    free(c.wres);
+    pthread_mutex_destroy(&pg.mu);
     dnscache_close(c.cache);
     zonefile_free(c.zf);
     return rc;

@@ -19,6 +19,11 @@
  * (deduplicated) and it is evaluated again as soon as all of them are in,
  * inside the resolver's callbacks, so evaluation overlaps the network. A
  * job still pending after RESOLVE_MAX_ROUNDS evaluations is deferred.
+ * With threads > 1 (network runs only), each chunk is split between that
+ * many event loops by a hash of the HELO, each with its own resolver and
+ * answer map and its share of concurrency and qps: the stored results are
+ * the same as with one, but a question needed by HELOs of two loops may be
+ * sent once per loop.
  * Each chunk is one transaction; results are written as they are decided;
  * SIGINT/SIGTERM stop the run cleanly (what is done stays committed; the
  * next run continues).
@@ -40,6 +45,7 @@
 #include "store.h"
 
 #define RESOLVE_MAX_ROUNDS 12
+#define RESOLVE_MAX_THREADS 64
 
 struct resolve_opts {
     const char **servers; size_t nservers;      /* "ADDR[:PORT]" (--dns-server) */
@@ -50,6 +56,7 @@ struct resolve_opts {
     int timeout_ms;    /* --timeout, default 1500 */
     int tries;         /* --tries, default 2 */
     int qps;           /* --qps, 0 = no cap */
+    int threads;       /* --threads, default (0) 1 */
     long long max_age; /* --max-age S, -1 = use TTLs */
     bool use_reverse;  /* !--no-reverse */
     bool parent_search;/* !--no-parent-search */

@@ -26,6 +26,7 @@
 
 #include "ascii.h"
 #include "qtable.h"
+#include "udpbatch.h"
 #include "xmem.h"
 
 #define RCODE_SERVFAIL 2
@@ -53,6 +54,7 @@ struct rq {
 
 struct resolver {
     ares_channel ch;
+    struct udpbatch *ub;          /* c-ares' sockets (datagrams batched) */
     int ep;                       /* epoll fd */
     unsigned char *fdstate;       /* per fd: 0 unregistered, else events */
     size_t nfdstate;
@@ -304,6 +306,47 @@ static void pump(struct resolver *r)
     r->pumping = false;
 }
 
+/* ==== c-ares' socket functions: udpbatch ==== */
+
+static ares_socket_t sf_socket(int domain, int type, int protocol, void *data)
+{
+    struct resolver *r = data;
+    int fd = udpbatch_socket(r->ub, domain, type, protocol);
+    return fd < 0 ? ARES_SOCKET_BAD : fd;
+}
+
+static int sf_close(ares_socket_t fd, void *data)
+{
+    struct resolver *r = data;
+    return udpbatch_close(r->ub, fd);
+}
+
+static int sf_connect(ares_socket_t fd, const struct sockaddr *sa,
+                      ares_socklen_t len, void *data)
+{
+    (void)data;
+    return connect(fd, sa, len);
+}
+
+static ares_ssize_t sf_recvfrom(ares_socket_t fd, void *buf, size_t len,
+                                int flags, struct sockaddr *from,
+                                ares_socklen_t *fromlen, void *data)
+{
+    struct resolver *r = data;
+    return udpbatch_recv(r->ub, fd, buf, len, flags, from, fromlen);
+}
+
+static ares_ssize_t sf_sendv(ares_socket_t fd, const struct iovec *iov,
+                             int n, void *data)
+{
+    struct resolver *r = data;
+    return udpbatch_send(r->ub, fd, iov, n);
+}
+
+static const struct ares_socket_functions sock_funcs = {
+    sf_socket, sf_close, sf_connect, sf_recvfrom, sf_sendv
+};
+
 /* ==== public ==== */
 
 int resolver_new(const struct resolver_opts *o, struct resolver **out,
@@ -332,6 +375,7 @@ int resolver_new(const struct resolver_opts *o, struct resolver **out,
     r->tokens = r->burst;
     clock_gettime(CLOCK_MONOTONIC, &r->last_refill);
     qtable_init(&r->merge, 1024);
+    r->ub = udpbatch_new(4 << 20); /* c-ares leaves our sockets to us */
     r->ep = epoll_create1(EPOLL_CLOEXEC);
     if (r->ep < 0) {
         *err = errmsg("epoll_create1", strerror(errno));
@@ -344,15 +388,15 @@ int resolver_new(const struct resolver_opts *o, struct resolver **out,
     ao.tries = 1; /* our own retry policy, see on_answer */
     ao.sock_state_cb = sock_state;
     ao.sock_state_cb_data = r;
-    ao.socket_receive_buffer_size = 4 << 20;
     mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
-           ARES_OPT_SOCK_STATE_CB | ARES_OPT_SOCK_RCVBUF;
+           ARES_OPT_SOCK_STATE_CB;
     rc = ares_init_options(&r->ch, &ao, mask);
     if (rc != ARES_SUCCESS) {
         r->ch = NULL;
         *err = errmsg("c-ares init", ares_strerror(rc));
         goto fail;
     }
+    ares_set_socket_functions(r->ch, &sock_funcs, r);
     if (o->servers_csv != NULL && *o->servers_csv != '\0') {
         rc = ares_set_servers_ports_csv(r->ch, o->servers_csv);
         if (rc != ARES_SUCCESS) {
@@ -383,6 +427,7 @@ void resolver_free(struct resolver *r)
     r->qtail = NULL;
     if (r->ch != NULL)
         ares_destroy(r->ch); /* callbacks run with ARES_EDESTRUCTION */
+    udpbatch_free(r->ub); /* after ares_destroy closed the sockets */
     if (r->ep >= 0)
         close(r->ep);
     free(r->fdstate);
@@ -433,6 +478,18 @@ int resolver_submit(struct resolver *r, const char *qname, int qtype,
     return 0;
 }
 
+/* attend - let c-ares read the sockets udpbatch_attention names; whether
+ * there were any. */
+static bool attend(struct resolver *r)
+{
+    int fds[16];
+    size_t n = udpbatch_attention(r->ub, fds, 16);
+
+    for (size_t i = 0; i < n; i++)
+        ares_process_fd(r->ch, fds[i], ARES_SOCKET_BAD);
+    return n > 0;
+}
+
 int resolver_run(struct resolver *r, volatile sig_atomic_t *stop)
 {
     struct epoll_event evs[64];
@@ -440,6 +497,7 @@ int resolver_run(struct resolver *r, volatile sig_atomic_t *stop)
     for (;;) {
         struct timeval tv, *tvp;
         int ms, n;
+        bool attended;
 
         if (stop != NULL && *stop) {
             while (r->qhead) {
@@ -456,6 +514,11 @@ int resolver_run(struct resolver *r, volatile sig_atomic_t *stop)
             return 0;
         if (r->failed)
             return -1;
+        /* The queued datagrams leave before we wait; datagrams already
+         * read in a batch, or a send error kept for the read side, are
+         * handed to c-ares although epoll may not report the socket. */
+        udpbatch_flush(r->ub);
+        attended = attend(r);
 
         tvp = ares_timeout(r->ch, NULL, &tv);
         ms = tvp ? (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000)
@@ -469,6 +532,8 @@ int resolver_run(struct resolver *r, volatile sig_atomic_t *stop)
         }
         if (ms > 250)
             ms = 250; /* notice *stop promptly */
+        if (attended)
+            ms = 0; /* look again at once, but never spin without epoll */
         n = epoll_wait(r->ep, evs, 64, ms);
         if (n < 0) {
             if (errno == EINTR)
@@ -495,5 +560,10 @@ void resolver_flush(struct resolver *r)
 
 void resolver_get_stats(const struct resolver *r, struct resolver_stats *s)
 {
+    struct udpbatch_stats u;
+
     *s = r->st;
+    udpbatch_get_stats(r->ub, &u);
+    s->send_calls = u.send_calls;
+    s->recv_calls = u.recv_calls;
 }

@@ -10,7 +10,10 @@
  * answers are retried over TCP by c-ares (ARES_FLAG_IGNTC is not set).
  * At most `concurrency` queries are in flight, at most `qps` sent per
  * second, and identical (qname, qtype) queries pending at the same time
- * are merged into one wire query. Nothing here is cached: the cache is
+ * are merged into one wire query. c-ares' sockets are udpbatch's
+ * (ares_set_socket_functions): UDP queries leave in sendmmsg batches of up
+ * to UDPBATCH_MAX (at the latest when resolver_run next waits) and answers
+ * are read in recvmmsg batches. Nothing here is cached: the cache is
  * analyzer/store/dnscache (SQLite). Not thread-safe; one handle per thread.
  */
 #ifndef HV_RESOLVER_H
@@ -50,6 +53,8 @@ struct resolver_stats {
     long long errors;    /* queries that ended in RESOLVER_ERROR */
     long long retries;   /* extra attempts after a timeout or SERVFAIL */
     long long merged;    /* submits folded into an identical pending query */
+    long long send_calls;/* sendmmsg calls that carried the UDP queries */
+    long long recv_calls;/* recvmmsg calls that read the UDP answers */
 };
 
 /* resolver_new - a channel with the options (copied). HV_OK (0) or -1
@@ -68,9 +73,11 @@ void resolver_free(struct resolver *r);
 int resolver_submit(struct resolver *r, const char *qname, int qtype,
                     resolver_cb cb, void *arg);
 
-/* resolver_flush - send what is queued, as far as the concurrency and
- * rate caps allow, without waiting for anything (answers are read by
- * resolver_run). Lets a caller overlap its own work with the network. */
+/* resolver_flush - hand what is queued to c-ares, as far as the
+ * concurrency and rate caps allow, without waiting for anything (answers
+ * are read by resolver_run). The datagrams leave by batches of
+ * UDPBATCH_MAX, the last partial batch when resolver_run next waits. Lets
+ * a caller overlap its own work with the network. */
 void resolver_flush(struct resolver *r);
 
 /* resolver_run - drive the event loop until every submitted query has

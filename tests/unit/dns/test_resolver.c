@@ -5,7 +5,8 @@
  * The responder counts what it receives, so the checks are on queries
  * actually sent: merging of identical queries, the SERVFAIL and timeout
  * retry policy, truncation answered again over TCP, cancellation, the
- * concurrency and rate caps, a bad server list, a closed port.
+ * concurrency and rate caps, a bad server list, a closed port, many
+ * queries sent in few system calls.
  * Responder behaviour by the first label: sf = SERVFAIL, sf1 = SERVFAIL the
  * first time, drop = silence, tc = TC over UDP and a TXT over TCP,
  * anything else = NXDOMAIN.
@@ -295,6 +296,32 @@ int main(void)
     resolver_get_stats(r, &st);
     CHECK_INTEQ(st.merged, 1);
     CHECK_INTEQ(st.sent, 3);
+
+    /* many queries leave in few system calls (udpbatch: one sendmmsg per
+     * batch, not one send per query), and every one is answered */
+    {
+        static struct outcome many[120];
+        struct resolver *rb = mk(2, 2000, 1000, 0);
+        int answered = 0;
+        CHECK(rb != NULL);
+        memset(many, 0, sizeof many);
+        /* one name (the responder keeps a short table of names), 120
+         * query types: 120 distinct queries, as many as the responder's
+         * default socket buffer holds at once */
+        for (int i = 0; i < 120; i++)
+            resolver_submit(rb, "many.test", 1 + i, cb, &many[i]);
+        CHECK_INTEQ(resolver_run(rb, NULL), 0);
+        for (int i = 0; i < 120; i++)
+            answered += many[i].calls == 1 && many[i].oc == RESOLVER_ANSWER;
+        CHECK_INTEQ(answered, 120);
+        resolver_get_stats(rb, &st);
+        CHECK_INTEQ(st.sent, 120);
+        CHECK_INTEQ(hits("many.test", false), 120);
+        CHECK_MSG(st.send_calls >= 1 && st.send_calls <= 120 / 8,
+                  "%lld sendmmsg calls for 120 queries", st.send_calls);
+        CHECK(st.recv_calls >= 1);
+        resolver_free(rb);
+    }
 
     /* truncated over UDP: c-ares asks again over TCP */
     memset(&a, 0, sizeof a);
