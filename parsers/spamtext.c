@@ -7,23 +7,14 @@
 
 #include "ascii.h"
 
-/* ci_find - true when lit (lower case, n bytes) occurs in [p, p+len),
- * ASCII case-insensitively. */
-static bool ci_find(const char *p, size_t len, const char *lit, size_t n)
+/* ci_prefix - [p, p+len) starts with lit (lower case), case-insensitively. */
+static bool ci_prefix(const char *p, size_t len, const char *lit)
 {
-    if (n == 0 || len < n)
-        return false;
-    char c0 = lit[0];
-    for (size_t i = 0; i + n <= len; i++) {
-        if (to_lower((unsigned char)p[i]) != c0)
-            continue;
-        size_t k = 1;
-        while (k < n && to_lower((unsigned char)p[i + k]) == lit[k])
-            k++;
-        if (k == n)
-            return true;
-    }
-    return false;
+    size_t i = 0;
+    for (; lit[i] != '\0'; i++)
+        if (i >= len || to_lower((unsigned char)p[i]) != lit[i])
+            return false;
+    return true;
 }
 
 /* ci_eq - [p, p+len) equals lit (lower case), case-insensitively. */
@@ -51,37 +42,47 @@ static bool ci_word(const char *p, size_t len, const char *lit)
     return len == n || !is_alnum((unsigned char)p[n]);
 }
 
-/* ci_find_word - lit (lower case) occurs in [p, p+len) as a whole word
- * (no letter or digit on either side), case-insensitively. */
-static bool ci_find_word(const char *p, size_t len, const char *lit)
-{
-    size_t n = strlen(lit);
-    for (size_t i = 0; i + n <= len; i++) {
-        if (to_lower((unsigned char)p[i]) != lit[0] ||
-            (i > 0 && is_alnum((unsigned char)p[i - 1])) ||
-            !ci_word(p + i, len - i, lit))
-            continue;
-        return true;
-    }
-    return false;
-}
-
 enum hv_label_from hv_reject_label(const char *text, size_t len)
 {
-    static const char *const dnsbl[] = {
-        "blocked using", "black list", "blacklist", "block list", "blocklist",
-        "listed in", "listed at", "spamhaus",
-    };
-    static const char *const words[] = {"rbl", "dnsbl", "rbls", "dnsbls"};
-    for (size_t i = 0; i < sizeof(dnsbl) / sizeof(dnsbl[0]); i++)
-        if (ci_find(text, len, dnsbl[i], strlen(dnsbl[i])))
-            return HV_LFROM_DNSBL;
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-        if (ci_find_word(text, len, words[i]))
-            return HV_LFROM_DNSBL;
-    if (ci_find(text, len, "spam", 4))
-        return HV_LFROM_FILTER;
-    return HV_LFROM_NONE;
+    /* one pass: each byte is looked at once, the markers are tried only
+     * where their first letter is (5xx rejections are common in a log) */
+    bool spam = false;
+    for (size_t i = 0; i < len; i++) {
+        const char *p = text + i;
+        size_t n = len - i;
+        switch (to_lower((unsigned char)*p)) {
+        case 'b':
+            if (n >= 9 && to_lower((unsigned char)p[1]) == 'l' &&
+                (ci_prefix(p, n, "blocked using") || ci_prefix(p, n, "black list") ||
+                 ci_prefix(p, n, "blacklist") || ci_prefix(p, n, "block list") ||
+                 ci_prefix(p, n, "blocklist")))
+                return HV_LFROM_DNSBL;
+            break;
+        case 'l':
+            if (ci_prefix(p, n, "listed ") &&
+                (ci_prefix(p + 7, n - 7, "in") || ci_prefix(p + 7, n - 7, "at")))
+                return HV_LFROM_DNSBL;
+            break;
+        case 's':
+            if (ci_prefix(p, n, "spam")) {
+                if (ci_prefix(p, n, "spamhaus"))
+                    return HV_LFROM_DNSBL;
+                spam = true;
+            }
+            break;
+        case 'r':
+        case 'd':
+            /* the words rbl, dnsbl (and plurals), not "marbles" */
+            if ((i == 0 || !is_alnum((unsigned char)p[-1])) &&
+                (ci_word(p, n, "rbl") || ci_word(p, n, "rbls") || ci_word(p, n, "dnsbl") ||
+                 ci_word(p, n, "dnsbls")))
+                return HV_LFROM_DNSBL;
+            break;
+        default:
+            break;
+        }
+    }
+    return spam ? HV_LFROM_FILTER : HV_LFROM_NONE;
 }
 
 /* yes_no - spam for a leading word "yes", ham for "no", else none. */
