@@ -391,13 +391,17 @@ static int sendmail_feed(struct hv_parser *p, const struct hv_line *line,
                 if (b[0] == '<' && (FIND(b, bn, ">... User unknown") != NULL ||
                                     FIND(b, bn, ">... No such user") != NULL))
                     s->replies_5xx++;
-                /* a milter's rejection of the message ("Milter: data,
-                 * reject=550 5.7.1 Blocked by SpamAssassin", or with
-                 * "milter=NAME, action=data," at higher LogLevels) */
+                /* a milter's rejection ("Milter: data, reject=550 5.7.1
+                 * Blocked by SpamAssassin", or "milter=NAME, action=data,"
+                 * at higher LogLevels): spam words count at the data or
+                 * end-of-message stage only ("Milter: to=<x>, reject=..."
+                 * is a recipient's) */
                 const char *r = FIND(b, bn, "reject=5");
                 if (r != NULL && (STARTS(b, bn, "Milter") || STARTS(b, bn, "milter=")))
                     hv_session_set_label(s, HV_LABEL_SPAM,
-                                         reject_label(r, bn - (size_t)(r - b), true));
+                                         reject_label(r, bn - (size_t)(r - b),
+                                                      FIND(b, (size_t)(r - b), "data") != NULL ||
+                                                          FIND(b, (size_t)(r - b), "eom") != NULL));
             }
         }
         return HV_PARSE_OK;

@@ -410,6 +410,13 @@ static void test_labels(void)
                        " reject=550 5.7.1 Blocked by SpamAssassin", NULL};
     run(e, &g, NULL);
     CHECK(g.n == 1 && g.s[0].label == HV_LABEL_SPAM && g.s[0].label_from == HV_LFROM_FILTER);
+    const char *f[] = {"Nov  1 00:00:01 mx sm-mta[9]: s0ABCDEF000009: from=<a@b>, size=10,"
+                       " class=0, nrcpts=1, proto=ESMTP, daemon=MTA, relay=mx.example.net"
+                       " [192.0.2.9]",
+                       "Nov  1 00:00:02 mx sm-mta[9]: s0ABCDEF000009: Milter: to=<spam@x>,"
+                       " reject=550 5.7.1 no spam here", NULL};
+    run(f, &g, NULL);
+    CHECK(g.n == 1 && g.s[0].label == HV_LABEL_NONE);
 }
 
 int main(void)
