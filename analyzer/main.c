@@ -739,6 +739,9 @@ static int do_merge(struct cli *c)
                  " %lld HELO(s) joined from Received headers",
                  c->paths[i], ms.sources_added, ms.sources_shared, ms.sessions_added,
                  ms.helo_joined);
+        if (ms.label_joined > 0)
+            msg_info("merge: %s: %lld log session(s) took the label of their message"
+                     " (Received join)", c->paths[i], ms.label_joined);
     }
     store_close(st);
     return rc;

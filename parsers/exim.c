@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "spamtext.h"
 #include "syslog.h"
 #include "textscan.h"
 #include "tstamp.h"
@@ -138,6 +139,7 @@ struct hit {
     unsigned r5, r4;
     bool lost, complete, start;
     bool helo_given;         /* the session got past HELO (MAIL and later) */
+    enum hv_label_from label; /* a spam label the line gives, else NONE */
 };
 
 /* mail_stage - the text after an ACL line's host field shows a MAIL
@@ -251,6 +253,24 @@ static void acl_verdict(const char *t, size_t n, struct hit *x)
     if (FIND(t, n, "rejected connection") != NULL ||
         FIND(t, n, "dropped by") != NULL)
         x->complete = true;
+}
+
+/* acl_label - the spam label of an ACL line's 5xx rejection (x->r5, text t
+ * after the host field; spamtext.h): DNSBL when the text from "rejected"
+ * on cites a block list, FILTER when a DATA-stage or local_scan()
+ * rejection says spam; nothing for a 4xx. */
+static void acl_label(const char *t, size_t n, struct hit *x)
+{
+    const char *r = FIND(t, n, "rejected");
+    if (x->r5 == 0 || x->r4 != 0 || r == NULL)
+        return;
+    size_t rn = n - (size_t)(r - t);
+    enum hv_label_from l = hv_reject_label(r, rn);
+    if (l == HV_LFROM_DNSBL)
+        x->label = l;
+    else if (l == HV_LFROM_FILTER && (STARTS(r, rn, "rejected after DATA") ||
+                                      STARTS(r, rn, "rejected by local_scan")))
+        x->label = l;
 }
 
 /* reply_code - the first " 4xx"/" 5xx" reply after ": " in t: counts it. */
@@ -367,6 +387,7 @@ static enum kind_verdict kind_acl(const struct body *l, struct hit *x)
     if (!host_at(b, bn, off, x) || !inbound_after(b, bn, x->h.end))
         return NO_CLIENT;
     acl_verdict(b + x->h.end, bn - x->h.end, x);
+    acl_label(b + x->h.end, bn - x->h.end, x);
     x->helo_given = (off > 0 && b[0] == 'F') ||
                     mail_stage(b + x->h.end, bn - x->h.end);
     return CLIENT;
@@ -628,6 +649,12 @@ static enum kind_verdict kind_sa_exim(const struct body *l, struct hit *x)
     /* NAME is sender_host_name alone, not Exim's host field: no HELO
      * is shown or implied (the arrival line that follows tells) */
     x->h.helo = NULL;
+    /* SpamAssassin's verdict on the message: "SA: Action: flagged as Spam
+     * but accepted", "... silently tossed message", "... Rejected" */
+    if (STARTS(b, bn, "SA: Action: ") &&
+        (FIND(b, bn, "flagged as Spam") != NULL || FIND(b, bn, "silently tossed") != NULL ||
+         STARTS(b + LEN("SA: Action: "), bn - LEN("SA: Action: "), "Rejected")))
+        x->label = HV_LFROM_FILTER;
     return CLIENT;
 }
 
@@ -840,6 +867,8 @@ static int apply(struct hv_parser *p, const struct hv_line *line, int64_t ts,
         hv_session_add_qid(s, x->qid, x->qid_len);
     s->replies_5xx += x->r5;
     s->replies_4xx += x->r4;
+    if (x->label != HV_LFROM_NONE)
+        hv_session_set_label(s, HV_LABEL_SPAM, x->label);
     if (x->lost)
         s->lost = true;
     if (x->complete) {

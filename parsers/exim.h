@@ -21,6 +21,12 @@
  * when the map is full (the least recently active goes, complete=false) or
  * at finish(). The HELO kept is the first one seen.
  *
+ * Labels (session.h; words in spamtext.h): an ACL line's 5xx rejection
+ * ("rejected RCPT|connection|after DATA ...", not "temporarily rejected")
+ * whose text from "rejected" on cites a block list is DNSBL; a "rejected
+ * after DATA" or "rejected by local_scan()" that says spam, and SA-Exim's
+ * "SA: Action: flagged as Spam / silently tossed / Rejected", are FILTER.
+ *
  * Trust: everything in a line is attacker text except the host field that
  * Exim wrote; where a client-chosen string precedes or follows that field
  * (logged commands, input="..."), the parser picks the field by position as

@@ -19,6 +19,7 @@
 #include "netaddr.h"
 #include "received.h"
 #include "session.h"
+#include "spamtext.h"
 #include "tstamp.h"
 #include "xmem.h"
 
@@ -58,6 +59,8 @@ struct hv_parser {
     bool border_done;        /* border found: stop parsing hops */
     bool border_found;
     struct hv_hop border;    /* the border hop (valid when border_found) */
+    bool label_done;         /* its first spam-filter header was seen */
+    enum hv_label label;     /* that header's verdict */
 
     /* the header being collected */
     enum hdr_kind hdr;
@@ -150,6 +153,8 @@ static void begin_message(struct hv_parser *p, uint64_t lineno, uint64_t off)
     p->nreceived = 0;
     p->border_done = false;
     p->border_found = false;
+    p->label_done = false;
+    p->label = HV_LABEL_NONE;
     p->hdr = H_NONE;
     p->hdr_cut = false;
     p->blen = 0;
@@ -240,6 +245,11 @@ static int decide(struct hv_parser *p, const char **reason)
     if (h->id[0] != '\0')
         hv_session_add_qid(s, h->id, strlen(h->id));
     s->messages = 1;
+    /* a junk folder is the user's judgement: it beats any header */
+    if (p->opts != NULL && p->opts->folder_spam)
+        hv_session_set_label(s, HV_LABEL_SPAM, HV_LFROM_FOLDER);
+    else
+        hv_session_set_label(s, p->label, HV_LFROM_HEADER);
     /* a header cut by the end of the input may go on when the file grows */
     s->complete = !p->at_end;
     p->emit(p->arg, s);
@@ -286,6 +296,10 @@ static int header_line(struct hv_parser *p, const char *line, size_t len,
         p->hdr = H_DATE;
     } else {
         p->hdr = H_OTHER;
+        /* the first spam-filter header decides (the topmost is the
+         * receiving server's; lower ones may be the sender's forgeries) */
+        if (!p->label_done && line[1] == '-' && (line[0] == 'X' || line[0] == 'x'))
+            p->label_done = hv_spam_header(line, n, v, vl, &p->label);
         return HV_PARSE_OK;
     }
     if (p->hdr != H_OTHER && !append(p, v, vl)) {

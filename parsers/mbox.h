@@ -33,10 +33,16 @@
  *  - "helo-truncated": the border hop's HELO is over HV_HELO_MAX bytes; the
  *    session is emitted with its first HV_HELO_MAX bytes; reported on the
  *    line that ends the header section.
+ * Labels (session.h, enum hv_label): with opts->folder_spam every session
+ * is spam, label_from FOLDER, whatever its headers say; otherwise the
+ * message's first spam-filter header that hv_spam_header (spamtext.h)
+ * knows decides it (label_from HEADER; a value that decides nothing, such
+ * as X-Rspamd-Action: greylist, leaves it unlabelled all the same: a lower
+ * header may be the sender's forgery). Only a header's first line is read.
  * A HELO that is hidden by the MTA (Exim/qmail "from RDNS ([IP])", see
  * received.h) is set to RDNS with helo_origin HV_HELO_IMPLIED.
  * The body is not stored: each body line costs one byte comparison unless
- * it follows an empty line.
+ * it follows an empty line (labels are read in the header section only).
  */
 #ifndef HV_MBOX_H
 #define HV_MBOX_H

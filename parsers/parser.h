@@ -40,6 +40,9 @@ struct hv_parse_opts {
     struct hv_clock *clock;             /* year inference for syslog stamps */
     const struct hv_netlist *trusted;   /* mbox: networks that are not the border */
     int single_message;                 /* mbox: input is one .eml / Maildir file */
+    int folder_spam;                    /* mbox: input is filed in a junk folder
+                                           (spamtext.h hv_spam_folder): every
+                                           message is spam (label_from folder) */
 };
 
 /* Return values of feed(). */

@@ -46,6 +46,7 @@
 #include <time.h>
 
 #include "ascii.h"
+#include "spamtext.h"
 #include "syslog.h"
 #include "textscan.h"
 #include "xmem.h"
@@ -92,6 +93,7 @@ struct pf_info {
     const char *qid;      /* queue ID of the line, NULL when none */
     size_t qid_len;
     int reply;            /* 4 or 5 for a rejection, else 0 */
+    enum hv_label_from label; /* a 5xx rejection's spam label, else NONE */
     bool uncount;         /* the message qid was rejected after client= */
     bool lost;            /* lost connection / timeout */
     bool preconnect;      /* smtpd logs it before "connect from" */
@@ -541,6 +543,28 @@ static int action_reject(const char *a, size_t n)
     return 0;
 }
 
+/* reject_label - the spam label of a 5xx rejection whose reply text
+ * starts at t (spamtext.h): DNSBL when the text up to the trailer
+ * ("; from=<") cites a block list; at the content stage (content: DATA,
+ * BDAT, END-OF-MESSAGE) FILTER for a milter's rejection or a text that
+ * says spam; else NONE. */
+static enum hv_label_from reject_label(const char *t, const char *end, bool content,
+                                       bool milter)
+{
+    const char *tr = FIND(t, (size_t)(end - t), "; from=<");
+    enum hv_label_from l = hv_reject_label(t, (size_t)((tr != NULL ? tr : end) - t));
+    if (l == HV_LFROM_DNSBL)
+        return l;
+    return content && (milter || l == HV_LFROM_FILTER) ? HV_LFROM_FILTER : HV_LFROM_NONE;
+}
+
+/* content_cmd - the command of a rejection is a content stage one. */
+static bool content_cmd(const char *cmd, size_t cl)
+{
+    return (cl == 4 && (memcmp(cmd, "DATA", 4) == 0 || memcmp(cmd, "BDAT", 4) == 0)) ||
+           (cl == 14 && memcmp(cmd, "END-OF-MESSAGE", 14) == 0);
+}
+
 /* ==== Per-program classifiers ==== */
 
 /* smtpd_action - "ACTION: CMD from NAME[IP]: REPLY; trailer" at r (after
@@ -570,11 +594,12 @@ static bool smtpd_action(const char *r, const char *end, struct pf_info *in)
             c = reply_class(after + 1, end);
         in->reply = c == 4 || c == 5 ? c : (c == 0 ? code : 0);
         size_t cl = (size_t)(r - cmd);
-        if (in->qid != NULL &&
-            ((cl == 4 && (memcmp(cmd, "DATA", 4) == 0 ||
-                          memcmp(cmd, "BDAT", 4) == 0)) ||
-             (cl == 14 && memcmp(cmd, "END-OF-MESSAGE", 14) == 0)))
+        bool content = content_cmd(cmd, cl);
+        if (in->qid != NULL && content)
             in->uncount = in->reply != 0;
+        if (in->reply == 5)
+            in->label = reject_label(after, end, content,
+                                     alen == 13 && a[0] == 'm');
     }
     /* log_whatsup() writes helo=<...> whenever a HELO was given: a
      * trailer with proto= but without it shows none so far */
@@ -747,6 +772,10 @@ static void smtpd_line(const char *m, size_t n, struct pf_info *in)
                 const char *c = hv_find(m + 14, n - 14, ": ", 2);
                 int cl = c != NULL ? reply_class(c + 2, end) : 0;
                 in->reply = cl == 4 || cl == 5 ? cl : (cl == 0 ? 5 : 0);
+                /* the after-queue filter (amavis...) on the message */
+                if (in->reply == 5 && c != NULL)
+                    in->label = reject_label(c, end, HAS(m + 14, n - 14, "END-OF-MESSAGE"),
+                                             false);
             }
             find_helo(m, n, false, in);
             return;
@@ -831,6 +860,8 @@ static void postscreen_line(const char *m, size_t n, struct pf_info *in)
             in->reply = c;
         else if (c == 0)    /* "CONNECT from [..]:p: too many connections" */
             in->reply = HAS(m + 17, n - 17, "CONNECT ") ? 4 : 5;
+        if (in->reply == 5)
+            in->label = reject_label(after, end, false, false);
         find_helo(m, n, false, in);
     }
 }
@@ -899,6 +930,9 @@ static void cleanup_line(const char *m, size_t n, struct pf_info *in)
             if (x != NULL)
                 c = reply_class(x + 2, end);
             in->reply = c == 4 || c == 5 ? c : (c == 0 ? code : 0);
+            /* header_checks / body_checks: a content filter */
+            if (in->reply == 5)
+                in->label = HV_LFROM_FILTER;
         }
     } else {
         const char *cmd = r;
@@ -911,6 +945,9 @@ static void cleanup_line(const char *m, size_t n, struct pf_info *in)
             int c = after != NULL && after < end && *after == ':'
                         ? reply_class(after + 1, end) : 0;
             in->reply = c == 4 || c == 5 ? c : (c == 0 ? code : 0);
+            if (in->reply == 5 && after != NULL)
+                in->label = reject_label(after, end, content_cmd(cmd, (size_t)(r - cmd)),
+                                         alen == 13 && a[0] == 'm');
         }
     }
     in->uncount = in->reply != 0;
@@ -1228,6 +1265,9 @@ static void sess_clear(struct hv_session *s)
     s->helo_truncated = false;
     s->messages = s->replies_5xx = s->replies_4xx = 0;
     s->lost = s->complete = s->again = s->had_helo = false;
+    s->label = HV_LABEL_NONE;
+    s->label_from = HV_LFROM_NONE;
+    s->had_label = false;
     s->nqids = 0;
 }
 
@@ -1251,6 +1291,9 @@ static void sess_copy(struct hv_session *dst, const struct hv_session *src)
     dst->complete = src->complete;
     dst->again = src->again;
     dst->had_helo = src->had_helo;
+    dst->had_label = src->had_label;
+    dst->label = src->label;
+    dst->label_from = src->label_from;
     dst->nqids = src->nqids;
     for (unsigned q = 0; q < src->nqids && q < HV_SESSION_QIDS; q++)
         memcpy(dst->qids[q], src->qids[q], strlen(src->qids[q]) + 1);
@@ -1429,6 +1472,8 @@ static bool apply(struct hv_session *s, const struct pf_info *in,
     if (in->reply == 5) {
         s->replies_5xx++;
         changed = true;
+        if (in->label != HV_LFROM_NONE)
+            hv_session_set_label(s, HV_LABEL_SPAM, in->label);
     } else if (in->reply == 4) {
         s->replies_4xx++;
         changed = true;
@@ -1627,6 +1672,7 @@ static int on_cleanup_line(struct hv_parser *p, const struct pf_ctx *cx,
         struct pf_closed *c = &p->closed[e->idx];
         p->st.linked++;
         bool had_helo = c->s.has_helo;
+        bool had_label = c->s.label != HV_LABEL_NONE;
         bool changed = apply(&c->s, in, &too_long);
         if (in->uncount)
             changed |= uncount(&c->s, e);
@@ -1634,6 +1680,7 @@ static int on_cleanup_line(struct hv_parser *p, const struct pf_ctx *cx,
             p->st.reemitted++;
             c->s.again = true;
             c->s.had_helo = had_helo;
+            c->s.had_label = had_label;
             emit(p, &c->s);
         }
     } else if (in->ip != NULL) {
@@ -1681,6 +1728,7 @@ static int dispatch(struct hv_parser *p, const struct pf_ctx *cx,
     in.name_len = in.ip_len = in.helo_len = in.qid_len = 0;
     in.ip_is_canon = in.uncount = in.lost = in.preconnect = false;
     in.reply = 0;
+    in.label = HV_LFROM_NONE;
     in.helo_seen = 0;
     if (bl == 5 && memcmp(base, "smtpd", 5) == 0) {
         smtpd_line(m, n, &in);

@@ -17,6 +17,14 @@
  * client to smtpd, whose own "connect from" starts the session that counts,
  * so the postscreen part is then dropped without being emitted.
  *
+ * Labels (session.h; words in spamtext.h), read on 5xx rejection lines
+ * only: a reply citing a block list (smtpd reject_rbl_client and
+ * reject_rhsbl_*, postscreen: "blocked using ZONE") is DNSBL; cleanup
+ * header/body check rejections, milter-reject at DATA or END-OF-MESSAGE
+ * and a content-stage reject or proxy-reject that says spam are FILTER.
+ * The reply text is read up to the "; from=<" trailer. A late cleanup
+ * label re-emits a closed session (had_label tells the earlier emission).
+ *
  * Memory is bounded: at most max_open open sessions (the least recently
  * active one is emitted as incomplete beyond that), a ring of closed
  * sessions for late cleanup lines and a ring of handed-off postscreen

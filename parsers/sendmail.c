@@ -13,6 +13,7 @@
 #include "ascii.h"
 #include "smap.h"
 #include "parser.h"
+#include "spamtext.h"
 #include "syslog.h"
 #include "textscan.h"
 
@@ -92,6 +93,7 @@ struct hit {
     size_t helo_len;
     unsigned messages, r5, r4;
     bool lost, complete;
+    enum hv_label_from label; /* a spam label the line gives, else NONE */
 };
 
 /* last_relay - the last "relay=" whose value parses as a client and is
@@ -121,16 +123,28 @@ static bool last_relay(const char *b, size_t bn, struct hit *x, size_t *at)
     }
 }
 
-/* reply_of - count the reply "reject=5xx"/"reject=4xx" at or after t. */
+/* reject_label - the spam label of the reply "reject=5xx TEXT" at r
+ * (n bytes; spamtext.h): DNSBL when TEXT cites a block list; FILTER when
+ * content is set (a milter's verdict on the message) and TEXT says spam. */
+static enum hv_label_from reject_label(const char *r, size_t n, bool content)
+{
+    enum hv_label_from l = hv_reject_label(r, n);
+    return l == HV_LFROM_DNSBL || (content && l == HV_LFROM_FILTER) ? l : HV_LFROM_NONE;
+}
+
+/* reply_of - count the reply "reject=5xx"/"reject=4xx" at or after t; a
+ * 5xx that cites a block list labels the session (reject_label). */
 static void reply_of(const char *t, size_t n, struct hit *x)
 {
     const char *r = FIND(t, n, "reject=");
     if (r == NULL || (size_t)(r - t) + 8 > n)
         return;
-    if (r[7] == '5')
+    if (r[7] == '5') {
         x->r5++;
-    else if (r[7] == '4')
+        x->label = reject_label(r, n - (size_t)(r - t), false);
+    } else if (r[7] == '4') {
         x->r4++;
+    }
 }
 
 /* classify - one sendmail message body b (after "QID: "). Returns true
@@ -377,6 +391,17 @@ static int sendmail_feed(struct hv_parser *p, const struct hv_line *line,
                 if (b[0] == '<' && (FIND(b, bn, ">... User unknown") != NULL ||
                                     FIND(b, bn, ">... No such user") != NULL))
                     s->replies_5xx++;
+                /* a milter's rejection ("Milter: data, reject=550 5.7.1
+                 * Blocked by SpamAssassin", or "milter=NAME, action=data,"
+                 * at higher LogLevels): spam words count at the data or
+                 * end-of-message stage only ("Milter: to=<x>, reject=..."
+                 * is a recipient's) */
+                const char *r = FIND(b, bn, "reject=5");
+                if (r != NULL && (STARTS(b, bn, "Milter") || STARTS(b, bn, "milter=")))
+                    hv_session_set_label(s, HV_LABEL_SPAM,
+                                         reject_label(r, bn - (size_t)(r - b),
+                                                      FIND(b, (size_t)(r - b), "data") != NULL ||
+                                                          FIND(b, (size_t)(r - b), "eom") != NULL));
             }
         }
         return HV_PARSE_OK;
@@ -421,6 +446,8 @@ static int sendmail_feed(struct hv_parser *p, const struct hv_line *line,
     s->messages += x.messages;
     s->replies_5xx += x.r5;
     s->replies_4xx += x.r4;
+    if (x.label != HV_LFROM_NONE)
+        hv_session_set_label(s, HV_LABEL_SPAM, x.label);
     if (x.lost)
         s->lost = true;
     if (x.complete) {

@@ -18,7 +18,10 @@
  * mbox join on "id QUEUEID" in Received headers. Sessions end as in exim.h
  * (end line, HV_SMAP_IDLE seconds idle, map full, finish). Programs taken:
  * sendmail*, sm-mta, sm-acceptingconnections and other sm-*; sm-msp-queue
- * is local submission and never a network session. Deliveries (to=,
+ * is local submission and never a network session. Labels (session.h;
+ * words in spamtext.h): a "reject=5xx" citing a block list is DNSBL; a
+ * milter's "reject=5xx" at data or end of message that says spam
+ * ("Milter: data, reject=550 ... SpamAssassin", by pid) is FILTER. Deliveries (to=,
  * STARTTLS=client, AUTH=client, "during client ...") are not sessions.
  */
 #ifndef HV_SENDMAIL_H

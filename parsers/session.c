@@ -85,6 +85,46 @@ const char *hv_helo_origin_name(enum hv_helo_origin o)
     return NULL;
 }
 
+bool hv_session_set_label(struct hv_session *s, enum hv_label label,
+                          enum hv_label_from from)
+{
+    if (s->label != HV_LABEL_NONE || label == HV_LABEL_NONE || from == HV_LFROM_NONE)
+        return false;
+    s->label = label;
+    s->label_from = from;
+    return true;
+}
+
+const char *hv_label_name(enum hv_label l)
+{
+    switch (l) {
+    case HV_LABEL_HAM:
+        return "ham";
+    case HV_LABEL_SPAM:
+        return "spam";
+    case HV_LABEL_NONE:
+        break;
+    }
+    return NULL;
+}
+
+const char *hv_label_from_name(enum hv_label_from f)
+{
+    switch (f) {
+    case HV_LFROM_FOLDER:
+        return "folder";
+    case HV_LFROM_HEADER:
+        return "header";
+    case HV_LFROM_DNSBL:
+        return "dnsbl";
+    case HV_LFROM_FILTER:
+        return "content-filter";
+    case HV_LFROM_NONE:
+        break;
+    }
+    return NULL;
+}
+
 void hv_session_set_rdns(struct hv_session *s, const char *name, size_t len)
 {
     if (len > HV_HOST_MAX)

@@ -42,6 +42,34 @@ enum hv_helo_origin {
     HV_HELO_IMPLIED,
 };
 
+/* Spam or ham, when the data says (README "Inputs", labels). A session gets
+ * at most one label and keeps it: hv_session_set_label never replaces a
+ * set one, so a re-emitted session (again) carries the label an earlier
+ * line gave it. Where a label comes from (enum hv_label_from):
+ *  - FOLDER: an mbox or Maildir message filed in a Junk/Spam folder
+ *    (hv_parse_opts.folder_spam): always spam, and it beats any header
+ *    (the user's judgement beats the filter's);
+ *  - HEADER: the message's first spam-filter header (SpamAssassin,
+ *    rspamd, Exchange SCL: spamtext.h), the receiving server's;
+ *  - DNSBL: the MTA rejected the session (5xx) citing a DNS block list;
+ *  - FILTER: the MTA rejected a message (5xx) on its content (header or
+ *    body checks, a milter at end of data, a DATA ACL that says spam).
+ * A 4xx is never a label (greylisting, a deferral). The store adds a fifth
+ * origin, 'received': a log session joined to a labelled mbox message. */
+enum hv_label {
+    HV_LABEL_NONE = 0,
+    HV_LABEL_HAM,
+    HV_LABEL_SPAM,
+};
+
+enum hv_label_from {
+    HV_LFROM_NONE = 0,
+    HV_LFROM_FOLDER,
+    HV_LFROM_HEADER,
+    HV_LFROM_DNSBL,
+    HV_LFROM_FILTER,
+};
+
 enum hv_disposition {
     HV_DISP_UNKNOWN,   /* the log cannot tell (session still open at EOF) */
     HV_DISP_ACCEPTED,  /* at least one message accepted */
@@ -70,6 +98,9 @@ struct hv_session {
     bool again;                      /* emitted before: an update of the
                                         session that starts at this line */
     bool had_helo;                   /* (again) the earlier emission had one */
+    bool had_label;                  /* (again) the earlier emission had a label */
+    enum hv_label label;             /* spam, ham or none (enum hv_label) */
+    enum hv_label_from label_from;   /* NONE exactly when label is NONE */
     unsigned nqids;                  /* entries used in qids */
     char qids[HV_SESSION_QIDS][HV_QID_MAX + 1]; /* queue IDs of its messages */
 };
@@ -105,6 +136,17 @@ void hv_session_note_no_helo(struct hv_session *s);
 /* hv_helo_origin_name - the store's helo_from value of an origin: "log",
  * "implied", "none" (ABSENT), or NULL (UNOBSERVED). Static strings. */
 const char *hv_helo_origin_name(enum hv_helo_origin o);
+
+/* hv_session_set_label - give the session label (from where): only when it
+ * has none yet (a set label is kept). Returns true when it changed. */
+bool hv_session_set_label(struct hv_session *s, enum hv_label label,
+                          enum hv_label_from from);
+
+/* hv_label_name / hv_label_from_name - the store's label and label_from
+ * values: "ham", "spam"; "folder", "header", "dnsbl", "content-filter";
+ * NULL for NONE. Static strings. */
+const char *hv_label_name(enum hv_label l);
+const char *hv_label_from_name(enum hv_label_from f);
 
 /* hv_session_set_rdns - copy a reverse name, truncated to HV_HOST_MAX;
  * "unknown" (Postfix/qmail for none) is stored as "". */

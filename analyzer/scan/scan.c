@@ -27,6 +27,7 @@
 #include "progress.h"
 #include "scandb.h"
 #include "session_json.h"
+#include "spamtext.h"
 #include "squeue.h"
 #include "xmem.h"
 
@@ -121,7 +122,9 @@ static int cmp_time(const void *a, const void *b)
 }
 
 /* walk - recurse into a directory; hidden entries and database files are
- * left alone. Returns the number of unreadable entries. */
+ * left alone, but for the Maildir++ junk folders (".Junk", ".Spam": see
+ * in_spam_folder), whose messages are read for their spam label. Returns
+ * the number of unreadable entries. */
 static int walk(struct inputs *in, const char *dir, size_t order, int depth)
 {
     int bad = 0;
@@ -137,9 +140,10 @@ static int walk(struct inputs *in, const char *dir, size_t order, int depth)
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         const char *name = de->d_name;
-        if (name[0] == '.')
-            continue;
         size_t nl = strlen(name);
+        bool junk = name[0] == '.' && nl > 1 && hv_spam_folder(name, nl);
+        if (name[0] == '.' && !junk)
+            continue;
         if ((nl > 3 && strcmp(name + nl - 3, ".db") == 0) ||
             (nl > 7 && (strcmp(name + nl - 7, ".db-wal") == 0 ||
                         strcmp(name + nl - 7, ".db-shm") == 0)) ||
@@ -158,7 +162,7 @@ static int walk(struct inputs *in, const char *dir, size_t order, int depth)
             /* Maildir: messages being delivered live in tmp/ */
             if (strcmp(name, "tmp") != 0)
                 bad += walk(in, p, order, depth + 1);
-        } else if (S_ISREG(sb.st_mode)) {
+        } else if (S_ISREG(sb.st_mode) && !junk) {
             add_input(in, p, &sb, order);
         }
         free(p);
@@ -192,6 +196,7 @@ struct file_ctx {
     int64_t first_ts, last_ts;
     int64_t stored, stored_helo;  /* distinct sessions stored, with a HELO */
     int64_t stored_by_mta[HV_MTA_COUNT]; /* ... by enum hv_mta */
+    int64_t labelled[HV_LABEL_SPAM + 1][HV_LFROM_FILTER + 1]; /* labels given */
     int64_t count_from_line;    /* lines up to this were counted before */
     /* resuming: sessions keyed at lines up to known_upto were stored by an
      * earlier run; known[] holds those lines (sorted) from the resume point */
@@ -266,6 +271,14 @@ static int drop_vanished(struct file_ctx *fc)
                                 fc->nknown);
 }
 
+/* count_label - a session's label, the first time it is given. */
+static void count_label(struct file_ctx *fc, const struct hv_session *s)
+{
+    if (s->label != HV_LABEL_NONE && !(s->again && s->had_label) &&
+        (unsigned)s->label <= HV_LABEL_SPAM && (unsigned)s->label_from <= HV_LFROM_FILTER)
+        fc->labelled[s->label][s->label_from]++;
+}
+
 /* on_session - parser callback: store (or print) one session. */
 static void on_session(void *arg, const struct hv_session *s)
 {
@@ -286,6 +299,7 @@ static void on_session(void *arg, const struct hv_session *s)
     }
     if (fc->o->emit_jsonl != NULL) {
         session_json_write(fc->o->emit_jsonl, fc->path, s);
+        count_label(fc, s);
         fc->stats->sessions++;
         if ((unsigned)s->mta < HV_MTA_COUNT)
             fc->stats->sessions_by_mta[s->mta]++;
@@ -300,6 +314,7 @@ static void on_session(void *arg, const struct hv_session *s)
         fc->reseen[i] = true;   /* a cut last line read again whole is new */
     else if (fc->tails_possible && (int64_t)s->line <= fc->known_upto)
         return;   /* the tail of a session stored whole before the resume point */
+    count_label(fc, s);
     if (!s->again) {
         fc->stored++;
         if ((unsigned)s->mta < HV_MTA_COUNT)
@@ -391,6 +406,23 @@ static int is_single_message(const char *path)
     return (slash - path >= 4 && memcmp(slash - 4, "/cur", 4) == 0) ||
            (slash - path >= 4 && memcmp(slash - 4, "/new", 4) == 0) ||
            (slash - path == 3 && (memcmp(path, "cur", 3) == 0 || memcmp(path, "new", 3) == 0));
+}
+
+/* in_spam_folder - some component of path (a directory, or the mbox file
+ * itself) names a junk folder (spamtext.h hv_spam_folder). */
+static int in_spam_folder(const char *path)
+{
+    const char *p = path;
+    while (*p != '\0') {
+        const char *e = strchr(p, '/');
+        size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
+        if (n > 0 && hv_spam_folder(p, n))
+            return 1;
+        if (e == NULL)
+            break;
+        p = e + 1;
+    }
+    return 0;
 }
 
 /* drain - wait for the writer thread; its first error, if any. */
@@ -872,7 +904,8 @@ static void parse_file(struct file_scan *fs)
         (void)lineio_prefetch(fs->r);   /* read and inflate on the other core */
     struct hv_clock clock;
     hv_clock_init(&clock, fs->o->year, fs->in->mtime);
-    struct hv_parse_opts popts = {&clock, &fs->o->trusted, is_single_message(fs->in->path)};
+    struct hv_parse_opts popts = {&clock, &fs->o->trusted, is_single_message(fs->in->path),
+                                  in_spam_folder(fs->in->path)};
     struct hv_mixed *p = hv_mixed_open(fs->fmt, &popts, on_session, fc);
     progress_file(fs->pg, fs->in->path, fs->in->size, lineio_is_gzip(fs->r));
     read_lines(fs, p);
@@ -933,6 +966,9 @@ static void commit_file(struct file_scan *fs)
         fs->rc = fc->db_rc;
         return;
     }
+    for (int l = 0; l <= HV_LABEL_SPAM; l++)
+        for (int f = 0; f <= HV_LFROM_FILTER; f++)
+            stats->labelled[l][f] += fc->labelled[l][f];
     stats->files++;
     stats->bytes += (int64_t)(fs->end_off - fs->start_off);
     stats->lines += (int64_t)(fs->lines - fs->start_line);
@@ -1025,7 +1061,8 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
      * synced end (store_bulk_end) then covers them, and nothing is left for
      * the WAL to checkpoint when the file is closed */
     if (rc == HV_OK && storing) {
-        if (store_join_received_helo(st, &stats->helo_joined) != HV_OK) {
+        if (store_join_received_helo(st, &stats->helo_joined, &stats->label_joined) !=
+            HV_OK) {
             rc = HV_EDB;
             *err = xstrdup(store_errmsg(st));
         } else {
@@ -1095,6 +1132,22 @@ void scan_print_summary(const struct scan_stats *s)
                  (long long)s->helo_joined);
     else
         msg_info("scan: 0 sessions gained a HELO from Received headers");
+    const int64_t(*lb)[HV_LFROM_FILTER + 1] = s->labelled;
+    int64_t spam = 0, ham = 0;
+    for (int f = 0; f <= HV_LFROM_FILTER; f++) {
+        spam += lb[HV_LABEL_SPAM][f];
+        ham += lb[HV_LABEL_HAM][f];
+    }
+    if (spam + ham > 0)
+        msg_info("scan: sessions labelled from these files: spam %lld (folder %lld, header %lld,"
+                 " dnsbl %lld, content-filter %lld), ham %lld",
+                 (long long)spam, (long long)lb[HV_LABEL_SPAM][HV_LFROM_FOLDER],
+                 (long long)lb[HV_LABEL_SPAM][HV_LFROM_HEADER],
+                 (long long)lb[HV_LABEL_SPAM][HV_LFROM_DNSBL],
+                 (long long)lb[HV_LABEL_SPAM][HV_LFROM_FILTER], (long long)ham);
+    if (s->label_joined > 0)
+        msg_info("scan: %lld log session(s) took the label of their message (Received join)",
+                 (long long)s->label_joined);
     for (int m = 0; s->have_helo_from && m < HV_MTA_COUNT; m++) {
         const int64_t *h = s->helo_from[m];
         if (h[0] + h[1] + h[2] + h[3] + h[4] == 0)

@@ -45,6 +45,10 @@ struct scan_stats {
     int64_t sessions_by_mta[HV_MTA_COUNT];
     int64_t sessions_with_helo;
     int64_t helo_joined;
+    int64_t label_joined;        /* log sessions labelled by the Received join */
+    /* sessions of these files labelled by their parsers, by enum hv_label
+     * and enum hv_label_from (counted as they are stored or emitted) */
+    int64_t labelled[HV_LABEL_SPAM + 1][HV_LFROM_FILTER + 1];
     /* HELO provenance of every session in the database after the scan,
      * per MTA (enum hv_mta) and SCAN_HELO_* (helo_from: log, implied,
      * received, none, NULL = unobserved); have_helo_from: filled */

@@ -35,7 +35,14 @@ void session_json_write(FILE *out, const char *source, const struct hv_session *
             fmt_buf_puts(&b, ",");
         fmt_json(&b, s->qids[i], strlen(s->qids[i]));
     }
-    fmt_buf_printf(&b, "],\"complete\":%s}\n", s->complete ? "true" : "false");
+    const char *label = hv_label_name(s->label);
+    const char *lfrom = label != NULL ? hv_label_from_name(s->label_from) : NULL;
+    if (lfrom == NULL)
+        label = NULL;
+    fmt_buf_printf(&b, "],\"label\":%s%s%s,\"label_from\":%s%s%s",
+                   label ? "\"" : "", label ? label : "null", label ? "\"" : "",
+                   lfrom ? "\"" : "", lfrom ? lfrom : "null", lfrom ? "\"" : "");
+    fmt_buf_printf(&b, ",\"complete\":%s}\n", s->complete ? "true" : "false");
     fmt_buf_write(&b, out);
     fmt_buf_free(&b);
 }

@@ -3,7 +3,8 @@
  * session_json - one session as one JSON line, the output of
  * `heloval scan --emit jsonl` (the map step of the scale-out path). Keys are
  * the export columns: source, line, time, mta, ip, helo, rdns, disposition,
- * messages, plus qids (array) and complete (bool).
+ * messages, plus qids (array), label and label_from (strings as in the
+ * store, null when the session has no label) and complete (bool).
  */
 #ifndef HV_SESSION_JSON_H
 #define HV_SESSION_JSON_H

@@ -35,16 +35,20 @@ static const char *const merge_sql[] = {
     " JOIN temp.idmap i ON i.src_id = k.source_id WHERE true"
     " ON CONFLICT(source_id,reason) DO UPDATE SET count = MAX(count, excluded.count)",
     "INSERT INTO main.sessions(id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
-    " disposition,messages,qids)"
+    " disposition,messages,qids,label,label_from)"
     " SELECT (i.dst_id << 32) | s.line,i.dst_id,s.line,s.ts,s.mta,s.ip,s.helo,s.helo_from,s.rdns,s.disposition,"
-    " s.messages,s.qids FROM src.sessions s JOIN temp.idmap i ON i.src_id = s.source_id WHERE true"
+    " s.messages,s.qids,s.label,s.label_from"
+    " FROM src.sessions s JOIN temp.idmap i ON i.src_id = s.source_id WHERE true"
     " ON CONFLICT(id) DO UPDATE SET"
     " helo = COALESCE(sessions.helo, excluded.helo),"
     " helo_from = COALESCE(sessions.helo_from, excluded.helo_from),"
     " disposition = CASE WHEN sessions.disposition = 'unknown'"
     "  THEN excluded.disposition ELSE sessions.disposition END,"
     " messages = MAX(sessions.messages, excluded.messages),"
-    " qids = COALESCE(sessions.qids, excluded.qids)",
+    " qids = COALESCE(sessions.qids, excluded.qids),"
+    " label_from = CASE WHEN sessions.label IS NULL THEN excluded.label_from"
+    "  ELSE sessions.label_from END,"
+    " label = COALESCE(sessions.label, excluded.label)",
     "INSERT INTO main.dns_cache SELECT * FROM src.dns_cache WHERE true"
     " ON CONFLICT(qname,qtype) DO UPDATE SET status=excluded.status,"
     " rcode=excluded.rcode, answer=excluded.answer, ttl=excluded.ttl,"
@@ -149,10 +153,11 @@ int merge_from(struct store *st, const char *path, struct merge_stats *ms, char 
     ms->sessions_added = sessions_after - sessions_before;
     /* an mbox scanned on one machine names the HELO of a log session
      * scanned on another: join them here as scan does */
-    int64_t joined = 0;
-    if (store_join_received_helo(st, &joined) != HV_OK)
+    int64_t joined = 0, labelled = 0;
+    if (store_join_received_helo(st, &joined, &labelled) != HV_OK)
         return fail(db, path, err, true);
     ms->helo_joined = joined;
+    ms->label_joined = labelled;
     if (sqlite3_exec(db, "DROP TABLE temp.idmap", NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         return fail(db, path, err, true);

@@ -13,9 +13,11 @@
 #include "store.h"
 
 /* merge_stats - what one merge added; helo_joined: sessions (of either
- * side) that got their HELO from a Received header once both were in. */
+ * side) that got their HELO from a Received header once both were in;
+ * label_joined: those that took their message's spam/ham label. A
+ * session's label (like its HELO) is kept; the input's fills a missing one. */
 struct merge_stats {
-    long long sources_added, sources_shared, sessions_added, helo_joined;
+    long long sources_added, sources_shared, sessions_added, helo_joined, label_joined;
 };
 
 /* merge_from - merge the database at path into st (which is open for

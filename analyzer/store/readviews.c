@@ -12,7 +12,7 @@
 static const char sql_views[] =
     "CREATE TEMP VIEW IF NOT EXISTS rv_sessions AS SELECT"
     " id, source_id, line, ts, mta, ip, helo, helo_from, rdns, disposition,"
-    " messages, qids FROM main.sessions;"
+    " messages, qids, label, label_from FROM main.sessions;"
     "CREATE TEMP VIEW IF NOT EXISTS rv_sources AS SELECT"
     " id, path, fingerprint, fp_len, format, size, mtime, compressed,"
     " bytes_read, lines_read, last_offset, last_line, first_ts, last_ts,"

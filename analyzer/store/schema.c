@@ -157,6 +157,36 @@ const char *const schema_migrations[] = {
     " LEFT JOIN dna_result d ON d.helo = COALESCE(s.helo,'')"
     " LEFT JOIN policy p ON p.csa_status = c.status"
     "  AND p.dna_status = COALESCE(d.status,'unknown');",
+    /* 2 -> 3: spam/ham labels (README "Inputs", labels). label is 'spam' |
+     * 'ham' | NULL (the data does not say); label_from is where it comes
+     * from: 'folder' | 'header' | 'dnsbl' | 'content-filter' | 'received'
+     * (a log session joined to a labelled mbox message) | NULL. A new
+     * database gets them through this step too (every database is built by
+     * the migrations in order). Older rows stay unlabelled until rescanned.
+     * The verdicts view shows both, last. */
+    "ALTER TABLE sessions ADD COLUMN label TEXT;"
+    "ALTER TABLE sessions ADD COLUMN label_from TEXT;"
+    "DROP VIEW verdicts;"
+    "CREATE VIEW verdicts AS SELECT"
+    "  s.id AS session_id, src.path AS source, s.line AS line, s.ts AS ts,"
+    "  s.mta AS mta, s.ip AS ip, COALESCE(s.helo,'') AS helo, s.rdns AS rdns,"
+    "  s.disposition AS disposition, s.messages AS messages,"
+    "  CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN 'unknown' ELSE c.status END"
+    "   AS csa_status,"
+    "  CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN 'helo-unobserved'"
+    "   ELSE c.reason END AS csa_reason,"
+    "  CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN NULL ELSE c.record END"
+    "   AS csa_record,"
+    "  COALESCE(d.status,'unknown') AS dna_status, d.grade AS dna_grade,"
+    "  d.service AS dna_service,"
+    "  CASE WHEN " HV_SQL_HELO_UNOBSERVED " THEN 'unevaluated'"
+    "   ELSE p.action END AS verdict,"
+    "  s.helo_from AS helo_from, s.label AS label, s.label_from AS label_from"
+    " FROM sessions s JOIN sources src ON src.id = s.source_id"
+    " LEFT JOIN csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
+    " LEFT JOIN dna_result d ON d.helo = COALESCE(s.helo,'')"
+    " LEFT JOIN policy p ON p.csa_status = c.status"
+    "  AND p.dna_status = COALESCE(d.status,'unknown');",
 };
 
 const size_t schema_version =

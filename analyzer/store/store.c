@@ -39,10 +39,11 @@ enum stmt_id {
 #define BATCH_SOURCE_PARAM 1
 #define BATCH_MTA_PARAM 2
 #define BATCH_FIRST_ROW_PARAM 3
-#define BATCH_ROW_PARAMS 9   /* line, ts, ip, helo, helo_from, rdns,
-                                disposition, messages, qids */
+#define BATCH_ROW_PARAMS 11  /* line, ts, ip, helo, helo_from, rdns,
+                                disposition, messages, qids, label,
+                                label_from */
 #define SESSION_ROW_FMT                                                     \
-    "((?%d<<32)|?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d)"
+    "((?%d<<32)|?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d)"
 /* what ST_PUT_SESSION adds to a one-row insert: merge into the stored row */
 static const char session_upsert[] =
     " ON CONFLICT(id) DO UPDATE SET ts=excluded.ts,"
@@ -50,7 +51,9 @@ static const char session_upsert[] =
     " helo=COALESCE(excluded.helo, sessions.helo),"
     " helo_from=COALESCE(excluded.helo_from, sessions.helo_from),"
     " rdns=excluded.rdns, disposition=excluded.disposition,"
-    " messages=excluded.messages, qids=COALESCE(excluded.qids, sessions.qids)";
+    " messages=excluded.messages, qids=COALESCE(excluded.qids, sessions.qids),"
+    " label=COALESCE(excluded.label, sessions.label),"
+    " label_from=COALESCE(excluded.label_from, sessions.label_from)";
 
 static const char *const stmt_sql[ST_COUNT] = {
     /* the session statements (ST_INSERT_SESSION: the common case, a
@@ -176,14 +179,15 @@ static char *session_insert_sql(const char *verb, int rows, const char *tail)
     char *sql = xmalloc(cap);
     used += (size_t)snprintf(sql, cap,
                              "%s INTO sessions(id,source_id,line,ts,mta,ip,helo,"
-                             "helo_from,rdns,disposition,messages,qids) VALUES", verb);
+                             "helo_from,rdns,disposition,messages,qids,label,"
+                             "label_from) VALUES", verb);
     for (int k = 0; k < rows; k++) {
         int b = BATCH_FIRST_ROW_PARAM + BATCH_ROW_PARAMS * k;
         if (k > 0)
             sql[used++] = ',';
         used += (size_t)snprintf(sql + used, cap - used, SESSION_ROW_FMT, BATCH_SOURCE_PARAM,
                                  b, BATCH_SOURCE_PARAM, b, b + 1, BATCH_MTA_PARAM, b + 2,
-                                 b + 3, b + 4, b + 5, b + 6, b + 7, b + 8);
+                                 b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10);
     }
     snprintf(sql + used, cap - used, "%s", tail);
     return sql;
@@ -695,6 +699,10 @@ size_t store_row_pack(struct store_row *row, int64_t source_id,
     row->helo = NULL;
     row->helo_len = 0;
     row->helo_from = hv_helo_origin_name(s->helo_origin);
+    row->label = hv_label_name(s->label);
+    row->label_from = row->label != NULL ? hv_label_from_name(s->label_from) : NULL;
+    if (row->label_from == NULL)
+        row->label = NULL;
     if (s->has_helo) {
         n = strnlen(s->helo, HV_HELO_MAX);
         row->helo = put_text(buf, &used, s->helo, n);
@@ -762,6 +770,13 @@ static void bind_batch_row(sqlite3_stmt *q, int k, const struct store_row *r)
         sqlite3_bind_text(q, b + 8, r->qids, r->qids_len, SQLITE_STATIC);
     else
         sqlite3_bind_null(q, b + 8);
+    if (r->label != NULL) {
+        sqlite3_bind_text(q, b + 9, r->label, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, b + 10, r->label_from, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(q, b + 9);
+        sqlite3_bind_null(q, b + 10);
+    }
 }
 
 /* bind_one - every parameter of a single-row session statement. */
@@ -980,18 +995,20 @@ static int check_first_load(struct store *st, const char *path, bool ro)
     return HV_OK;
 }
 
-int store_join_received_helo(struct store *st, int64_t *joined)
+int store_join_received_helo(struct store *st, int64_t *joined, int64_t *labelled)
 {
     /* mbox sessions are few next to log sessions: index their queue IDs in
-     * a temp table and look each HELO-less log session's IDs up in it */
+     * a temp table and look each HELO-less (or label-less) log session's
+     * IDs up in it */
     static const char *const steps[] = {
         "DROP TABLE IF EXISTS temp.mbox_qids",
         "CREATE TEMP TABLE mbox_qids(qid TEXT NOT NULL, ip TEXT NOT NULL,"
-        " helo TEXT NOT NULL, id INTEGER NOT NULL, explicit INTEGER NOT NULL)",
+        " helo TEXT, id INTEGER NOT NULL, explicit INTEGER NOT NULL, label TEXT)",
         "INSERT INTO temp.mbox_qids SELECT j.value, m.ip, m.helo, m.id,"
-        " m.helo_from IS NOT 'implied'"
+        " m.helo IS NOT NULL AND m.helo_from IS NOT 'implied', m.label"
         " FROM sessions m, json_each(m.qids) j"
-        " WHERE m.mta = 'mbox' AND m.qids IS NOT NULL AND m.helo IS NOT NULL",
+        " WHERE m.mta = 'mbox' AND m.qids IS NOT NULL"
+        "  AND (m.helo IS NOT NULL OR m.label IS NOT NULL)",
         "CREATE INDEX temp.mbox_qids_qid ON mbox_qids(qid, ip)",
         /* unobserved HELOs are filled; an implied one gives way only to a
          * header that shows its HELO explicitly (better evidence; a header
@@ -1000,15 +1017,27 @@ int store_join_received_helo(struct store *st, int64_t *joined)
         "UPDATE sessions SET helo_from = 'received', helo = ("
         "  SELECT q.helo FROM json_each(sessions.qids) j"
         "  JOIN temp.mbox_qids q ON q.qid = j.value AND q.ip = sessions.ip"
-        "  WHERE sessions.helo_from IS NULL OR q.explicit"
+        "  WHERE q.helo IS NOT NULL AND (sessions.helo_from IS NULL OR q.explicit)"
         "  ORDER BY q.id LIMIT 1)"
         " WHERE (helo_from IS NULL OR helo_from = 'implied')"
         "  AND mta <> 'mbox' AND qids IS NOT NULL"
         "  AND EXISTS (SELECT 1 FROM json_each(sessions.qids) j"
         "  JOIN temp.mbox_qids q ON q.qid = j.value AND q.ip = sessions.ip"
-        "  WHERE sessions.helo_from IS NULL OR q.explicit)",
+        "  WHERE q.helo IS NOT NULL AND (sessions.helo_from IS NULL OR q.explicit))",
     };
+    /* a log session without a label takes its message's (the first mbox
+     * session of the queue ID and IP that has one), whatever its HELO */
+    static const char label_step[] =
+        "UPDATE sessions SET label_from = 'received', label = ("
+        "  SELECT q.label FROM json_each(sessions.qids) j"
+        "  JOIN temp.mbox_qids q ON q.qid = j.value AND q.ip = sessions.ip"
+        "  WHERE q.label IS NOT NULL ORDER BY q.id LIMIT 1)"
+        " WHERE label IS NULL AND mta <> 'mbox' AND qids IS NOT NULL"
+        "  AND EXISTS (SELECT 1 FROM json_each(sessions.qids) j"
+        "  JOIN temp.mbox_qids q ON q.qid = j.value AND q.ip = sessions.ip"
+        "  WHERE q.label IS NOT NULL)";
     *joined = 0;
+    *labelled = 0;
     /* the join reads every session: skip it when no mbox was ever scanned */
     int64_t have_mbox;
     if (query_int(st, "SELECT EXISTS(SELECT 1 FROM sources WHERE format = 'mbox')",
@@ -1021,6 +1050,16 @@ int store_join_received_helo(struct store *st, int64_t *joined)
             return db_err(st, "joining Received HELOs");
         if (i == sizeof(steps) / sizeof(steps[0]) - 1)
             *joined = sqlite3_changes64(st->db);
+    }
+    /* the label step reads every session too: only when a message has one */
+    int64_t have_label;
+    if (query_int(st, "SELECT EXISTS(SELECT 1 FROM temp.mbox_qids WHERE label IS NOT NULL)",
+                  "joining Received labels", &have_label) != HV_OK)
+        return HV_EDB;
+    if (have_label != 0) {
+        if (sqlite3_exec(st->db, label_step, NULL, NULL, NULL) != SQLITE_OK)
+            return db_err(st, "joining Received labels");
+        *labelled = sqlite3_changes64(st->db);
     }
     sqlite3_exec(st->db, "DROP TABLE IF EXISTS temp.mbox_qids", NULL, NULL, NULL);
     return HV_OK;

@@ -131,6 +131,9 @@ struct store_row {
                                  no HELO), or NULL (not observed) */
     const char *rdns;
     const char *qids;         /* JSON array of queue IDs, NULL: none */
+    const char *label;        /* static: "spam", "ham" or NULL (none) */
+    const char *label_from;   /* static: "folder", "header", "dnsbl",
+                                 "content-filter", or NULL (no label) */
     int ip_len, helo_len, rdns_len, qids_len;
     unsigned messages;
     bool again;               /* an update of a session emitted before */
@@ -155,8 +158,8 @@ size_t store_row_pack(struct store_row *row, int64_t source_id,
 
 /* store_put_rows - store n rows in order: new sessions are inserted
  * (several to a statement), updates (again) and rows whose source line is
- * stored already are merged into the stored row (a HELO or queue IDs are
- * never replaced by none). HV_OK or HV_EDB. */
+ * stored already are merged into the stored row (a HELO, queue IDs or a
+ * label are never replaced by none). HV_OK or HV_EDB. */
 int store_put_rows(struct store *st, const struct store_row *rows, size_t n);
 
 /* store_put_session - store_put_rows for one session. */
@@ -164,9 +167,12 @@ int store_put_session(struct store *st, int64_t source_id,
                       const struct hv_session *s);
 
 /* store_join_received_helo - give sessions without a HELO the HELO of the
- * mbox session (border Received hop) with the same queue ID and client IP.
- * *joined receives the number of sessions updated. A database with no mbox
- * source has nothing to join from: it returns at once with *joined 0. */
-int store_join_received_helo(struct store *st, int64_t *joined);
+ * mbox session (border Received hop) with the same queue ID and client IP,
+ * and every such joined log session without a label the message's label
+ * (label_from 'received'; its HELO may be known already). *joined and
+ * *labelled receive the numbers of sessions updated. A database with no
+ * mbox source has nothing to join from: it returns at once with both 0;
+ * with no labelled mbox session the label step is skipped. */
+int store_join_received_helo(struct store *st, int64_t *joined, int64_t *labelled);
 
 #endif

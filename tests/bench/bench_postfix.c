@@ -87,7 +87,7 @@ int main(int argc, char **argv)
     }
     struct hv_clock clock;
     hv_clock_init(&clock, 2026, 0);
-    struct hv_parse_opts opts = {&clock, NULL, 0};
+    struct hv_parse_opts opts = {&clock, NULL, 0, 0};
     struct hv_parser *p = hv_format_postfix.open(&opts, count, NULL);
     size_t cap = 1 << 20, have = 0;
     char *buf = malloc(cap + 1);

@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #define BATCH 64
-#define NCOL 12
+#define NCOL 14
 
 struct row {
     sqlite3_int64 num[NCOL];   /* integer columns */
@@ -43,7 +43,7 @@ struct row {
 };
 
 static const char columns[] = "id,source_id,line,ts,mta,ip,helo,helo_from,rdns,"
-                              "disposition,messages,qids";
+                              "disposition,messages,qids,label,label_from";
 
 /* now - monotonic seconds. */
 static double now(void)
@@ -132,16 +132,16 @@ static double store(const char *path, const struct row *rows, long n, int auto_i
                      " line INTEGER NOT NULL, ts INTEGER, mta TEXT NOT NULL, ip TEXT NOT NULL,"
                      " helo TEXT, helo_from TEXT, rdns TEXT NOT NULL DEFAULT '',"
                      " disposition TEXT NOT NULL, messages INTEGER NOT NULL DEFAULT 0,"
-                     " qids TEXT); BEGIN",
+                     " qids TEXT, label TEXT, label_from TEXT); BEGIN",
                      NULL, NULL, NULL) != SQLITE_OK)
         return -1;
     size_t used = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO sessions(%s) VALUES", columns);
     for (int k = 0; k < BATCH; k++)
         used += (size_t)snprintf(sql + used, sizeof(sql) - used,
-                                 "%s(?,?,?,?,?,?,?,?,?,?,?,?)", k ? "," : "");
+                                 "%s(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", k ? "," : "");
     if (sqlite3_prepare_v2(db, sql, -1, &batch, NULL) != SQLITE_OK)
         return -1;
-    snprintf(sql, sizeof(sql), "INSERT INTO sessions(%s) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+    snprintf(sql, sizeof(sql), "INSERT INTO sessions(%s) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
              columns);
     if (sqlite3_prepare_v2(db, sql, -1, &one, NULL) != SQLITE_OK)
         return -1;
@@ -173,6 +173,9 @@ static const char *const mta_codes[] = {"postfix", "exim", "sendmail", "mbox", N
 static const char *const disposition_codes[] = {"accepted", "rejected", "deferred", "lost",
                                                 "unknown", NULL};
 static const char *const helo_from_codes[] = {"log", "implied", "received", "none", NULL};
+static const char *const label_codes[] = {"spam", "ham", NULL};
+static const char *const label_from_codes[] = {"folder", "header", "dnsbl", "content-filter",
+                                               "received", NULL};
 
 /* code_of - the index of text in list (NULL-terminated). */
 static int code_of(const char *const *list, const char *text)
@@ -217,7 +220,8 @@ static sqlite3_int64 name_id(struct names *t, const char *text, int len)
     return t->n;
 }
 
-#define COMPACT_COLS 10 /* id, ts, mta, ip, helo, helo_from, rdns, disposition, messages, qids */
+#define COMPACT_COLS 12 /* id, ts, mta, ip, helo, helo_from, rdns, disposition, messages, qids,
+                           label, label_from */
 
 /* bind_name - text column c of r at parameter k: NULL, the text, or (t
  * given) its id in the names table. 0, or -1 on error. */
@@ -256,6 +260,13 @@ static int bind_compact(sqlite3_stmt *q, int base, const struct row *r, struct n
         sqlite3_bind_text(q, base + 10, r->text[11], r->len[11], SQLITE_STATIC);
     else
         sqlite3_bind_null(q, base + 10);
+    for (int c = 12; c <= 13; c++) {
+        if (r->text[c] == NULL)
+            sqlite3_bind_null(q, base + c - 1);
+        else
+            sqlite3_bind_int(q, base + c - 1,
+                             code_of(c == 12 ? label_codes : label_from_codes, r->text[c]));
+    }
     return 0;
 }
 
@@ -282,7 +293,8 @@ static double store_compact(const char *path, const struct row *rows, long n, in
                      "CREATE TABLE sessions(id INTEGER PRIMARY KEY, ts INTEGER,"
                      " mta INTEGER NOT NULL, ip TEXT NOT NULL, helo ANY, helo_from INTEGER,"
                      " rdns ANY, disposition INTEGER NOT NULL,"
-                     " messages INTEGER NOT NULL DEFAULT 0, qids TEXT); BEGIN",
+                     " messages INTEGER NOT NULL DEFAULT 0, qids TEXT, label INTEGER,"
+                     " label_from INTEGER); BEGIN",
                      NULL, NULL, NULL) != SQLITE_OK)
         return -1;
     if (with_names) {
@@ -295,10 +307,10 @@ static double store_compact(const char *path, const struct row *rows, long n, in
     }
     size_t used = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO sessions VALUES");
     for (int k = 0; k < BATCH; k++)
-        used += (size_t)snprintf(sql + used, sizeof(sql) - used, "%s(?,?,?,?,?,?,?,?,?,?)",
+        used += (size_t)snprintf(sql + used, sizeof(sql) - used, "%s(?,?,?,?,?,?,?,?,?,?,?,?)",
                                  k ? "," : "");
     if (sqlite3_prepare_v2(db, sql, -1, &batch, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO sessions VALUES(?,?,?,?,?,?,?,?,?,?)", -1, &one,
+        sqlite3_prepare_v2(db, "INSERT INTO sessions VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", -1, &one,
                            NULL) != SQLITE_OK)
         return -1;
     struct names *tp = with_names ? &t : NULL;

@@ -220,7 +220,7 @@ static void replay_file(const char *dir, const char *rel, unsigned *nlines)
     uint64_t offset = 0;
     struct hv_clock clock;
     hv_clock_init(&clock, 2026, 0);
-    struct hv_parse_opts opts = {&clock, NULL, 0};
+    struct hv_parse_opts opts = {&clock, NULL, 0, 0};
     while (fgets(buf, sizeof(buf), f)) {
         size_t raw = strlen(buf);
         lineno++;

@@ -280,7 +280,7 @@ static unsigned replay(const char *dir, const char *name)
             line[--len] = '\0';
         struct hv_clock clock;
         hv_clock_init(&clock, 2026, 0);
-        struct hv_parse_opts opts = {&clock, NULL, 0};
+        struct hv_parse_opts opts = {&clock, NULL, 0, 0};
         struct hv_parser *p = hv_format_postfix.open(&opts, collect, NULL);
         struct hv_line hl = {line, len, lineno, off};
         const char *reason = NULL;

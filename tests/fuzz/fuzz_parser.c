@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hv_clock_init(&clock, 2026, 0);
     struct hv_netlist trusted = {0};
     hv_netlist_default_trusted(&trusted);
-    struct hv_parse_opts opts = {&clock, &trusted, 0};
+    struct hv_parse_opts opts = {&clock, &trusted, 0, 0};
     for (size_t f = 0; hv_format_at(f) != NULL; f++) {
         hv_clock_init(&clock, 2026, 0);
         feed_format(hv_format_at(f), &opts, lines, nl);

@@ -47,7 +47,7 @@ static int run(const char *const *lines, struct got *g, const char **last_reason
 {
     struct hv_clock clock;
     hv_clock_init(&clock, 2026, 0);
-    struct hv_parse_opts opts = {&clock, NULL, 0};
+    struct hv_parse_opts opts = {&clock, NULL, 0, 0};
     memset(g, 0, sizeof(*g));
     struct hv_parser *p = HARNESS_FORMAT.open(&opts, collect, g);
     int skipped = 0;
@@ -138,7 +138,7 @@ static void check_truncations(const char *(*line_at)(size_t), size_t n_lines)
 {
     struct hv_clock clock;
     hv_clock_init(&clock, 2026, 0);
-    struct hv_parse_opts opts = {&clock, NULL, 0};
+    struct hv_parse_opts opts = {&clock, NULL, 0, 0};
     struct got g;
     memset(&g, 0, sizeof(g));
     struct hv_parser *p = HARNESS_FORMAT.open(&opts, collect, &g);

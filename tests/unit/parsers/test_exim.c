@@ -360,6 +360,77 @@ static void test_helo_origin(void)
     }
 }
 
+/* ==== Spam labels (session.h, spamtext.h) ==== */
+
+struct label_case {
+    const char *lines[3];
+    enum hv_label label;
+    enum hv_label_from from;
+};
+
+static const struct label_case label_cases[] = {
+    /* corpus shapes: black list, dnsbl, listed in, RBL */
+    {{"2013-06-16 02:50:43 H=dbs.marsukov.com [111.67.203.114] F=<t@mail.ru> rejected RCPT"
+      " <info@nanomedtech.ua>: rejected because 111.67.203.114 is in a black list at"
+      " dnsbl.sorbs.net\\nCurrently Sending Spam See: http://www.sorbs.net/lookup.shtml",
+      NULL}, HV_LABEL_SPAM, HV_LFROM_DNSBL},
+    {{"2013-06-15 11:19:33 [2249] H=([2.181.148.95]) [2.181.148.95]:52391 I=[1.2.3.4]:25"
+      " F=f@google.com rejected RCPT some@email.com: rejected found in dnsbl zen.spamhaus.org",
+      NULL}, HV_LABEL_SPAM, HV_LFROM_DNSBL},
+    {{"1999-03-02 09:44:33 H=(exim.test.ex) [192.0.2.14] F=<p@exim.test.ex> rejected RCPT"
+      " <userx@exim.test.ex>: host is listed in rbl2.test.ex", NULL},
+     HV_LABEL_SPAM, HV_LFROM_DNSBL},
+    {{"2026-11-01 00:00:01 H=[192.0.2.5] rejected connection in \"connect\" ACL:"
+      " 192.0.2.5 is listed at zen.spamhaus.org", NULL}, HV_LABEL_SPAM, HV_LFROM_DNSBL},
+    /* a temporary rejection is no label */
+    {{"2026-11-01 00:00:01 H=(a.example) [192.0.2.5] F=<a@a.example> temporarily rejected"
+      " RCPT <x@example.org>: 192.0.2.5 is listed in zen.spamhaus.org", NULL},
+     HV_LABEL_NONE, HV_LFROM_NONE},
+    /* DATA stage: spam is a content filter, a virus or a header check is not */
+    {{"2026-11-01 00:00:01 1tOHFe-040742-95 H=(a.example) [192.0.2.5] F=<a@a.example>"
+      " rejected after DATA: Your message scored 12.5 SpamAssassin points", NULL},
+     HV_LABEL_SPAM, HV_LFROM_FILTER},
+    {{"2013-06-15 11:20:36 [2516] 1Unmew-0000ea-SE H=egeftech.static.otenet.gr"
+      " [83.235.177.148]:32706 I=[1.2.3.4]:25 F=a@google.com rejected after DATA: This"
+      " message contains a virus (Sanesecurity.Junk.39934.UNOFFICIAL).", NULL},
+     HV_LABEL_NONE, HV_LFROM_NONE},
+    {{"1999-03-02 09:44:33 10HmaX-000000005vi-0000 H=(test) [192.0.2.4] F=<u@localhost1>"
+      " rejected after DATA: there is no valid sender in any header line", NULL},
+     HV_LABEL_NONE, HV_LFROM_NONE},
+    /* "spam" at RCPT: not a content filter */
+    {{"2026-11-01 00:00:01 H=(a.example) [192.0.2.5] F=<a@a.example> rejected RCPT"
+      " <spam@example.org>: unknown user", NULL}, HV_LABEL_NONE, HV_LFROM_NONE},
+    /* sa-exim (corpus shapes) */
+    {{"2013-12-30 00:24:50 1VxPit-000MMd-U4 SA: Action: flagged as Spam but accepted:"
+      " score=8.2 required=5.0 (scanned in 6/6 secs | Message-Id: 0087@xxx.xx). From"
+      " <spammer@xxx.xx> (host=ip-4.example [178.123.108.196]) for trap@example.com", NULL},
+     HV_LABEL_SPAM, HV_LFROM_FILTER},
+    {{"2013-12-29 15:34:12 1VxHRO-000NiI-Ly SA: Action: silently tossed message:"
+      " score=31.0 required=5.0 trigger=30.0 (scanned in 6/6 secs | Message-Id: e@x)."
+      " From <F@jazztel.es> (host=72.45.76.188.dynamic.jazztel.es [188.76.45.72]) for"
+      " me@my.com", NULL}, HV_LABEL_SPAM, HV_LFROM_FILTER},
+    /* the first label stays */
+    {{"2026-11-01 00:00:01 H=(a.example) [192.0.2.5]:4000 F=<a@a.example> rejected RCPT"
+      " <x@example.org>: 192.0.2.5 is listed in zen.spamhaus.org",
+      "2026-11-01 00:00:02 1tOHFe-040742-95 H=(a.example) [192.0.2.5]:4000 F=<a@a.example>"
+      " rejected after DATA: spam", NULL}, HV_LABEL_SPAM, HV_LFROM_DNSBL},
+};
+
+static void test_labels(void)
+{
+    for (size_t i = 0; i < sizeof(label_cases) / sizeof(label_cases[0]); i++) {
+        const struct label_case *t = &label_cases[i];
+        struct got g;
+        run(t->lines, &g, NULL);
+        CHECK_MSG(g.n == 1, "label case %zu: %zu sessions", i, g.n);
+        if (g.n != 1)
+            continue;
+        CHECK_MSG(g.s[0].label == t->label && g.s[0].label_from == t->from,
+                  "label case %zu: label %d from %d", i, (int)g.s[0].label,
+                  (int)g.s[0].label_from);
+    }
+}
+
 /* ==== Timestamps and skip reasons ==== */
 
 static void test_stamps(void)
@@ -634,7 +705,7 @@ static void test_many(void)
 {
     struct hv_clock clock;
     hv_clock_init(&clock, 2026, 0);
-    struct hv_parse_opts opts = {&clock, NULL, 0};
+    struct hv_parse_opts opts = {&clock, NULL, 0, 0};
     struct got g;
     memset(&g, 0, sizeof(g));
     struct hv_parser *p = hv_format_exim.open(&opts, collect, &g);
@@ -695,6 +766,7 @@ int main(void)
     test_msgid();
     test_one_line();
     test_helo_origin();
+    test_labels();
     test_stamps();
     test_merge();
     test_smap();

@@ -235,7 +235,7 @@ static void test_border(void)
     struct hv_netlist nl = {NULL, 0};
     hv_netlist_default_trusted(&nl);
     CHECK(hv_netlist_add_csv(&nl, "192.0.2.0/24", NULL));
-    struct hv_parse_opts o = {NULL, &nl, 0};
+    struct hv_parse_opts o = {NULL, &nl, 0, 0};
     run_str(msg, &o, &r);
     CHECK_INTEQ(r.nsess, 1);
     if (r.nsess == 1) {
@@ -246,7 +246,7 @@ static void test_border(void)
     /* custom trusted without the private ranges: 10.1.2.3 is the border */
     struct hv_netlist only_lo = {NULL, 0};
     CHECK(hv_netlist_add_csv(&only_lo, "127.0.0.0/8,::1", NULL));
-    struct hv_parse_opts o2 = {NULL, &only_lo, 0};
+    struct hv_parse_opts o2 = {NULL, &only_lo, 0, 0};
     run_str(msg, &o2, &r);
     CHECK_INTEQ(r.nsess, 1);
     if (r.nsess == 1)
@@ -254,7 +254,7 @@ static void test_border(void)
     /* everything trusted: no client hop */
     struct hv_netlist all = {NULL, 0};
     CHECK(hv_netlist_add_csv(&all, "0.0.0.0/0,::/0", NULL));
-    struct hv_parse_opts o3 = {NULL, &all, 0};
+    struct hv_parse_opts o3 = {NULL, &all, 0, 0};
     run_str(msg, &o3, &r);
     CHECK_INTEQ(r.nsess, 0);
     CHECK_INTEQ(r.nskip, 1);
@@ -444,7 +444,7 @@ static void test_single(void)
 
     /* opts->single_message: a From_ envelope line at the top is only the
      * date; later From_ lines (even after an empty line) do not split */
-    struct hv_parse_opts o = {NULL, NULL, 1};
+    struct hv_parse_opts o = {NULL, NULL, 1, 0};
     const char *md =
         "From a@example.org Mon Nov  2 00:00:13 2026\n"
         "Received: from h.example (h.example [192.0.2.22]) by mx with SMTP\n"
@@ -869,12 +869,88 @@ static void test_helo_origin(void)
         CHECK_STREQ(r.sess[0].ip, "0.0.0.0");
 }
 
+/* test_labels - the first spam-filter header of a message labels it (a
+ * lower one, maybe the sender's, does not; an undecided first one leaves
+ * it unlabelled); each message starts unlabelled; a junk folder makes every
+ * message spam whatever its headers say. */
+static void test_labels(void)
+{
+    static const char box[] =
+        "From a@b Sun Nov  1 00:00:10 2026\n"
+        "X-Spam-Flag: YES\n"
+        "Received: from a.example (a.example [192.0.2.1])\n"
+        "\tby mx.example.org (Postfix) with ESMTP id AAA1\n"
+        "\tfor <x@example.org>; Sun,  1 Nov 2026 00:00:02 +0000\n"
+        "X-Spam-Flag: NO\n"
+        "X-Spam-Status: No, score=0\n"
+        "\n"
+        "body\n"
+        "X-Spam-Flag: YES\n"
+        "\n"
+        "From a@b Sun Nov  1 00:00:11 2026\n"
+        "Received: from b.example (b.example [192.0.2.2])\n"
+        "\tby mx.example.org (Postfix) with ESMTP id AAA2\n"
+        "\tfor <x@example.org>; Sun,  1 Nov 2026 00:00:03 +0000\n"
+        "x-spam-status: no,\n"
+        "\tscore=-3.0 tests=ALL_TRUSTED\n"
+        "\n"
+        "From a@b Sun Nov  1 00:00:12 2026\n"
+        "X-Rspamd-Action: greylist\n"
+        "X-Spam: Yes\n"
+        "Received: from c.example (c.example [192.0.2.3])\n"
+        "\tby mx.example.org (Postfix) with ESMTP id AAA3\n"
+        "\tfor <x@example.org>; Sun,  1 Nov 2026 00:00:04 +0000\n"
+        "\n"
+        "From a@b Sun Nov  1 00:00:13 2026\n"
+        "Received: from d.example (d.example [192.0.2.4])\n"
+        "\tby mx.example.org (Postfix) with ESMTP id AAA4\n"
+        "\tfor <x@example.org>; Sun,  1 Nov 2026 00:00:05 +0000\n"
+        "X-Spamd-Result: default: True [16.00 / 15.00];\n"
+        "\tBAYES_SPAM(5.00)[99.99%]\n"
+        "\n"
+        "From a@b Sun Nov  1 00:00:14 2026\n"
+        "Received: from e.example (e.example [192.0.2.5])\n"
+        "\tby mx.example.org (Postfix) with ESMTP id AAA5\n"
+        "\tfor <x@example.org>; Sun,  1 Nov 2026 00:00:06 +0000\n"
+        "\n";
+    struct result r;
+    struct hv_parse_opts o = {NULL, NULL, 0, 0};
+    run_str(box, &o, &r);
+    CHECK_INTEQ(r.nsess, 5);
+    if (r.nsess == 5) {
+        CHECK(r.sess[0].label == HV_LABEL_SPAM && r.sess[0].label_from == HV_LFROM_HEADER);
+        CHECK(r.sess[1].label == HV_LABEL_HAM && r.sess[1].label_from == HV_LFROM_HEADER);
+        CHECK(r.sess[2].label == HV_LABEL_NONE && r.sess[2].label_from == HV_LFROM_NONE);
+        CHECK(r.sess[3].label == HV_LABEL_SPAM && r.sess[3].label_from == HV_LFROM_HEADER);
+        CHECK(r.sess[4].label == HV_LABEL_NONE);
+    }
+    /* the same mailbox filed in a junk folder: all spam, from the folder */
+    struct hv_parse_opts junk = {NULL, NULL, 0, 1};
+    run_str(box, &junk, &r);
+    CHECK_INTEQ(r.nsess, 5);
+    for (size_t i = 0; i < r.nsess && i < MAX_SESS; i++)
+        CHECK(r.sess[i].label == HV_LABEL_SPAM && r.sess[i].label_from == HV_LFROM_FOLDER);
+    /* one message (Maildir file) */
+    static const char one[] =
+        "X-MS-Exchange-Organization-SCL: 1\n"
+        "Received: from f.example (f.example [192.0.2.6])\n"
+        "\tby mx.example.org (Postfix) with ESMTP id AAA6\n"
+        "\tfor <x@example.org>; Sun,  1 Nov 2026 00:00:07 +0000\n"
+        "\n"
+        "x\n";
+    struct hv_parse_opts single = {NULL, NULL, 1, 0};
+    run_str(one, &single, &r);
+    CHECK(r.nsess == 1 && r.sess[0].label == HV_LABEL_HAM &&
+          r.sess[0].label_from == HV_LFROM_HEADER);
+}
+
 int main(void)
 {
     test_detect();
     test_framing();
     test_border();
     test_helo_origin();
+    test_labels();
     test_bounds();
     test_single();
     test_probe();

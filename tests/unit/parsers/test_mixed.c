@@ -31,7 +31,7 @@ static void feed_all(const struct hv_format *primary, const char *const *lines, 
 {
     struct hv_clock clock;
     hv_clock_init(&clock, 2026, 0);
-    struct hv_parse_opts opts = {&clock, NULL, 0};
+    struct hv_parse_opts opts = {&clock, NULL, 0, 0};
     struct hv_mixed *m = hv_mixed_open(primary, &opts, count, NULL);
     memset(by_mta, 0, sizeof(by_mta));
     *other = *skipped = 0;

@@ -48,7 +48,7 @@ static struct hv_parser *open_p(void)
 {
     memset(&R, 0, sizeof(R));
     hv_clock_init(&clk, 2026, 0);
-    struct hv_parse_opts o = {&clk, NULL, 0};
+    struct hv_parse_opts o = {&clk, NULL, 0, 0};
     return hv_format_postfix.open(&o, collect, NULL);
 }
 
@@ -1086,7 +1086,7 @@ static void test_genlog(void)
         return;
     struct hv_clock c;
     hv_clock_init(&c, 2026, 0);
-    struct hv_parse_opts o = {&c, NULL, 0};
+    struct hv_parse_opts o = {&c, NULL, 0, 0};
     nrow_of_line = 1u << 16;
     row_of_line = calloc(nrow_of_line, sizeof(*row_of_line));
     struct hv_parser *p = hv_format_postfix.open(&o, collect_rows, NULL);
@@ -1157,6 +1157,114 @@ static void test_genlog(void)
     free(row_of_line);
 }
 
+/* ==== Spam labels (session.h, spamtext.h) ==== */
+
+struct label_case {
+    const char *lines[6];
+    enum hv_label label;
+    enum hv_label_from from;
+};
+
+#define CONN PF "connect from x.example[192.0.2.9]"
+#define CLIENT PF "ABC123DEF0: client=x.example[192.0.2.9]"
+#define TRAILER "; from=<a@x.example> to=<b@example.org> proto=ESMTP helo=<x.example>"
+
+static const struct label_case label_cases[] = {
+    /* reject_rbl_client (corpus shape), a 4xx one is no label */
+    {{CONN, PF "NOQUEUE: reject: RCPT from x.example[192.0.2.9]: 554 5.7.1 Service"
+              " unavailable; Client host [192.0.2.9] blocked using zen.spamhaus.org;"
+              " http://www.spamhaus.org/query/ip/192.0.2.9" TRAILER, NULL},
+     HV_LABEL_SPAM, HV_LFROM_DNSBL},
+    {{CONN, PF "NOQUEUE: reject: RCPT from x.example[192.0.2.9]: 454 4.7.1 Service"
+              " unavailable; Client host [192.0.2.9] blocked using rbl.example.com" TRAILER,
+      NULL}, HV_LABEL_NONE, HV_LFROM_NONE},
+    /* reject_rhsbl_helo */
+    {{CONN, PF "NOQUEUE: reject: RCPT from x.example[192.0.2.9]: 554 5.7.1 Service"
+              " unavailable; Helo command [x.example] blocked using dbl.spamhaus.org" TRAILER,
+      NULL}, HV_LABEL_SPAM, HV_LFROM_DNSBL},
+    /* postscreen (corpus shape) */
+    {{PS "CONNECT from [192.0.2.9]:60591 to [198.51.100.1]:25",
+      PS "NOQUEUE: reject: RCPT from [192.0.2.9]:60591: 550 5.7.1 Service unavailable;"
+         " client [192.0.2.9] blocked using zen.spamhaus.org; from=<s@x.example>,"
+         " to=<r@example.org>, proto=ESMTP, helo=<x.example>", NULL},
+     HV_LABEL_SPAM, HV_LFROM_DNSBL},
+    /* "spam" at RCPT is no content filter; the trailer is not read */
+    {{CONN, PF "NOQUEUE: reject: RCPT from x.example[192.0.2.9]: 550 5.7.1 you look like"
+              " a spammer" TRAILER, NULL}, HV_LABEL_NONE, HV_LFROM_NONE},
+    {{CONN, PF "NOQUEUE: reject: RCPT from x.example[192.0.2.9]: 550 5.1.1 <b@example.org>:"
+              " Recipient address rejected: User unknown; from=<blocked.using@x.example>"
+              " to=<b@example.org> proto=ESMTP helo=<listed.in.blacklist>", NULL},
+     HV_LABEL_NONE, HV_LFROM_NONE},
+    /* smtpd milter at DATA (corpus shape); greylisting milter at RCPT */
+    {{CONN, CLIENT, PF "ABC123DEF0: milter-reject: DATA from x.example[192.0.2.9]: 550 5.7.1"
+                       " Command rejected" TRAILER, NULL}, HV_LABEL_SPAM, HV_LFROM_FILTER},
+    {{CONN, PF "NOQUEUE: milter-reject: RCPT from x.example[192.0.2.9]: 451 4.7.1"
+              " Greylisting in action, please come back later" TRAILER, NULL},
+     HV_LABEL_NONE, HV_LFROM_NONE},
+    /* cleanup: milter at end of message (corpus shape), header/body checks */
+    {{CONN, CLIENT, CU "ABC123DEF0: milter-reject: END-OF-MESSAGE from x.example[192.0.2.9]:"
+                       " 5.7.1 Blocked by SpamAssassin" TRAILER, NULL},
+     HV_LABEL_SPAM, HV_LFROM_FILTER},
+    {{CONN, CLIENT, CU "ABC123DEF0: milter-reject: END-OF-MESSAGE from x.example[192.0.2.9]:"
+                       " 4.7.1 try again later" TRAILER, NULL}, HV_LABEL_NONE, HV_LFROM_NONE},
+    {{CONN, CLIENT, CU "ABC123DEF0: reject: body buy pills from x.example[192.0.2.9]" TRAILER
+                       ": 5.7.1 message content rejected", NULL},
+     HV_LABEL_SPAM, HV_LFROM_FILTER},
+    {{CONN, CLIENT, CU "ABC123DEF0: reject: header Subject: hi from x.example[192.0.2.9]"
+                       TRAILER ": 4.7.1 later", NULL}, HV_LABEL_NONE, HV_LFROM_NONE},
+    {{CONN, CLIENT, CU "ABC123DEF0: warning: header Subject: hi from x.example[192.0.2.9]"
+                       TRAILER, NULL}, HV_LABEL_NONE, HV_LFROM_NONE},
+    /* smtpd_proxy_filter (amavis) at end of message (corpus shape) */
+    {{CONN, PF "proxy-reject: END-OF-MESSAGE: 554 5.7.0 Reject, contact postmaster@example.com,"
+              " id=31619-02 - spam; from=<> to=<user2@example2.com> proto=SMTP helo=<x.example>",
+      NULL}, HV_LABEL_SPAM, HV_LFROM_FILTER},
+    {{CONN, PF "proxy-reject: END-OF-MESSAGE: 451 4.5.0 Error in processing, id=31619-02;"
+              " from=<> to=<user2@example2.com> proto=SMTP helo=<x.example>",
+      NULL}, HV_LABEL_NONE, HV_LFROM_NONE},
+    /* the first label stays */
+    {{CONN, PF "NOQUEUE: reject: RCPT from x.example[192.0.2.9]: 554 5.7.1 Client host"
+              " [192.0.2.9] blocked using zen.spamhaus.org" TRAILER,
+      CLIENT, CU "ABC123DEF0: milter-reject: END-OF-MESSAGE from x.example[192.0.2.9]:"
+                 " 5.7.1 spam" TRAILER, NULL}, HV_LABEL_SPAM, HV_LFROM_DNSBL},
+};
+
+static void test_labels(void)
+{
+    for (size_t i = 0; i < sizeof(label_cases) / sizeof(label_cases[0]); i++) {
+        const struct label_case *t = &label_cases[i];
+        struct hv_parser *p = open_p();
+        feed_all(p, t->lines);
+        hv_format_postfix.finish(p);
+        hv_format_postfix.close(p);
+        CHECK_MSG(R.n == 1, "label case %zu: %zu sessions", i, R.n);
+        if (R.n != 1)
+            continue;
+        CHECK_MSG(R.s[0].label == t->label && R.s[0].label_from == t->from,
+                  "label case %zu: label %d from %d", i, (int)R.s[0].label,
+                  (int)R.s[0].label_from);
+    }
+    /* a closed session labelled by a late cleanup line is emitted again
+     * with the label; a later update (a HELO) keeps it */
+    static const char *const late[] = {
+        CONN, CLIENT, PF "disconnect from x.example[192.0.2.9] ehlo=1 mail=1 rcpt=1 data=1"
+                         " quit=1 commands=5",
+        CU "ABC123DEF0: milter-reject: END-OF-MESSAGE from x.example[192.0.2.9]: 5.7.1"
+           " Spam message rejected" TRAILER,
+        CU "ABC123DEF0: warning: header Subject: hi from x.example[192.0.2.9]; from=<a@x>"
+           " to=<b@y> proto=ESMTP helo=<other.example>",
+        NULL};
+    struct hv_parser *p = open_p();
+    feed_all(p, late);
+    hv_format_postfix.finish(p);
+    hv_format_postfix.close(p);
+    CHECK_INTEQ(R.n, 1);
+    CHECK_INTEQ(R.emits, 3);
+    CHECK_INTEQ(R.s[0].label, HV_LABEL_SPAM);
+    CHECK_INTEQ(R.s[0].label_from, HV_LFROM_FILTER);
+    CHECK(R.s[0].again && R.s[0].had_label);
+    CHECK_STREQ(R.s[0].helo, "other.example");
+}
+
 int main(void)
 {
     test_shapes();
@@ -1164,6 +1272,7 @@ int main(void)
     test_address_cache();
     test_assembly();
     test_helo_origin();
+    test_labels();
     test_postscreen();
     test_eviction();
     test_syslog();

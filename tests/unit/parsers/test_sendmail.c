@@ -373,6 +373,52 @@ static void test_helo_origin(void)
           strcmp(g.s[0].helo, "bad..helo") == 0);
 }
 
+/* test_labels - DNS block lists cited in a 5xx reject= (corpus shapes), a
+ * milter's spam verdict on the message; other rejections are no label. */
+static void test_labels(void)
+{
+    struct got g;
+    const char *a[] = {"Feb 23 07:00:08 petermurray sm-mta[3992]: s1N706jo003992:"
+                       " ruleset=check_rcpt, arg1=<joaofr@camilopinto.pt>,"
+                       " relay=[151.232.63.226], reject=550 5.7.1 <joaofr@camilopinto.pt>..."
+                       " Rejected: 151.232.63.226 listed at sbl-xbl.spamhaus.org", NULL};
+    run(a, &g, NULL);
+    CHECK(g.n == 1 && g.s[0].label == HV_LABEL_SPAM && g.s[0].label_from == HV_LFROM_DNSBL);
+    const char *b[] = {"Feb 23 04:36:21 kismet sm-acceptingconnections[12603]:"
+                       " s1N9aKAw012603: ruleset=check_rcpt, arg1=<user@host.com>,"
+                       " relay=74-137-127-206.dhcp.insightbb.com [74.137.127.206],"
+                       " reject=550 5.7.1 <user@host.com>... Rejected: IP in SpamCop"
+                       " blacklist, see: http://spamcop.net/bl.shtml?74.137.127.206", NULL};
+    run(b, &g, NULL);
+    CHECK(g.n == 1 && g.s[0].label == HV_LABEL_SPAM && g.s[0].label_from == HV_LFROM_DNSBL);
+    const char *c[] = {"Feb 25 03:01:10 kismet sm-acceptingconnections[27713]:"
+                       " s1P819mk027713: ruleset=check_rcpt, arg1=<a@freemailhost.ru>,"
+                       " relay=128-68-136-133.broadband.corbina.ru [128.68.136.133],"
+                       " reject=550 5.7.1 <a@freemailhost.ru>... Relaying denied. Proper"
+                       " authentication required.", NULL};
+    run(c, &g, NULL);
+    CHECK(g.n == 1 && g.s[0].label == HV_LABEL_NONE && g.s[0].label_from == HV_LFROM_NONE);
+    const char *d[] = {"Nov  1 00:00:01 mx sm-mta[7]: s0ABCDEF000001: ruleset=check_rcpt,"
+                       " arg1=<x@example.org>, relay=[192.0.2.7], reject=450 4.7.1"
+                       " <x@example.org>... 192.0.2.7 listed at zen.spamhaus.org", NULL};
+    run(d, &g, NULL);
+    CHECK(g.n == 1 && g.s[0].label == HV_LABEL_NONE);
+    const char *e[] = {"Nov  1 00:00:01 mx sm-mta[8]: s0ABCDEF000008: from=<a@b>, size=10,"
+                       " class=0, nrcpts=1, proto=ESMTP, daemon=MTA, relay=mx.example.net"
+                       " [192.0.2.8]",
+                       "Nov  1 00:00:02 mx sm-mta[8]: s0ABCDEF000008: Milter: data,"
+                       " reject=550 5.7.1 Blocked by SpamAssassin", NULL};
+    run(e, &g, NULL);
+    CHECK(g.n == 1 && g.s[0].label == HV_LABEL_SPAM && g.s[0].label_from == HV_LFROM_FILTER);
+    const char *f[] = {"Nov  1 00:00:01 mx sm-mta[9]: s0ABCDEF000009: from=<a@b>, size=10,"
+                       " class=0, nrcpts=1, proto=ESMTP, daemon=MTA, relay=mx.example.net"
+                       " [192.0.2.9]",
+                       "Nov  1 00:00:02 mx sm-mta[9]: s0ABCDEF000009: Milter: to=<spam@x>,"
+                       " reject=550 5.7.1 no spam here", NULL};
+    run(f, &g, NULL);
+    CHECK(g.n == 1 && g.s[0].label == HV_LABEL_NONE);
+}
+
 int main(void)
 {
     test_client_parse();
@@ -382,5 +428,6 @@ int main(void)
     test_probe();
     test_truncated();
     test_helo_origin();
+    test_labels();
     return CHECK_DONE();
 }
