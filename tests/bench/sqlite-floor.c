@@ -112,6 +112,29 @@ static void bind(sqlite3_stmt *q, int base, const struct row *r, int auto_id)
     }
 }
 
+/* open_scratch - a fresh file at path set up as heloval's connection (no
+ * journal, no sync: the floor), with the tables of create made and a
+ * transaction begun; NULL on error. */
+static sqlite3 *open_scratch(const char *path, const char *create)
+{
+    sqlite3 *db;
+    unlink(path);
+    if (sqlite3_open_v2(path, &db,
+                        SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        NULL) != SQLITE_OK)
+        return NULL;
+    if (sqlite3_exec(db,
+                     "PRAGMA page_size=8192; PRAGMA cache_size=-8192;"
+                     "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, create, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
 /* store - time storing rows[0..n) into a fresh file at path (ids numbered
  * by SQLite when auto_id); -1 on error. */
 static double store(const char *path, const struct row *rows, long n, int auto_id)
@@ -119,21 +142,14 @@ static double store(const char *path, const struct row *rows, long n, int auto_i
     static char sql[BATCH * 64 + 256];
     sqlite3 *db;
     sqlite3_stmt *batch, *one;
-    unlink(path);
     double t0 = now();
-    if (sqlite3_open_v2(path, &db,
-                        SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        NULL) != SQLITE_OK)
-        return -1;
-    if (sqlite3_exec(db,
-                     "PRAGMA page_size=8192; PRAGMA cache_size=-8192;"
-                     "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                     "CREATE TABLE sessions(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,"
-                     " line INTEGER NOT NULL, ts INTEGER, mta TEXT NOT NULL, ip TEXT NOT NULL,"
-                     " helo TEXT, helo_from TEXT, rdns TEXT NOT NULL DEFAULT '',"
-                     " disposition TEXT NOT NULL, messages INTEGER NOT NULL DEFAULT 0,"
-                     " qids TEXT, label TEXT, label_from TEXT); BEGIN",
-                     NULL, NULL, NULL) != SQLITE_OK)
+    db = open_scratch(path,
+                      "CREATE TABLE sessions(id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,"
+                      " line INTEGER NOT NULL, ts INTEGER, mta TEXT NOT NULL, ip TEXT NOT NULL,"
+                      " helo TEXT, helo_from TEXT, rdns TEXT NOT NULL DEFAULT '',"
+                      " disposition TEXT NOT NULL, messages INTEGER NOT NULL DEFAULT 0,"
+                      " qids TEXT, label TEXT, label_from TEXT)");
+    if (db == NULL)
         return -1;
     size_t used = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO sessions(%s) VALUES", columns);
     for (int k = 0; k < BATCH; k++)
@@ -280,22 +296,15 @@ static double store_compact(const char *path, const struct row *rows, long n, in
         t.cap *= 2;
     sqlite3 *db;
     sqlite3_stmt *batch, *one;
-    unlink(path);
     double t0 = now();
-    if (sqlite3_open_v2(path, &db,
-                        SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        NULL) != SQLITE_OK)
-        return -1;
-    if (sqlite3_exec(db,
-                     "PRAGMA page_size=8192; PRAGMA cache_size=-8192;"
-                     "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                     "CREATE TABLE names(id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
-                     "CREATE TABLE sessions(id INTEGER PRIMARY KEY, ts INTEGER,"
-                     " mta INTEGER NOT NULL, ip TEXT NOT NULL, helo ANY, helo_from INTEGER,"
-                     " rdns ANY, disposition INTEGER NOT NULL,"
-                     " messages INTEGER NOT NULL DEFAULT 0, qids TEXT, label INTEGER,"
-                     " label_from INTEGER); BEGIN",
-                     NULL, NULL, NULL) != SQLITE_OK)
+    db = open_scratch(path,
+                      "CREATE TABLE names(id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+                      "CREATE TABLE sessions(id INTEGER PRIMARY KEY, ts INTEGER,"
+                      " mta INTEGER NOT NULL, ip TEXT NOT NULL, helo ANY, helo_from INTEGER,"
+                      " rdns ANY, disposition INTEGER NOT NULL,"
+                      " messages INTEGER NOT NULL DEFAULT 0, qids TEXT, label INTEGER,"
+                      " label_from INTEGER)");
+    if (db == NULL)
         return -1;
     if (with_names) {
         t.key = calloc(t.cap, sizeof(*t.key));
