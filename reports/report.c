@@ -393,8 +393,7 @@ static int prep(struct ctx *c, const char *sql, bool temp, sqlite3_stmt **out)
     if (i > 0)
         sqlite3_bind_int64(q, i, c->dhelos);
     for (int k = 0; k < 6; k++) {
-        char name[8];
-        snprintf(name, sizeof(name), ":h%d", k + 1);
+        char name[4] = {':', 'h', (char)('1' + k), '\0'}; /* :h1 .. :h6 */
         i = sqlite3_bind_parameter_index(q, name);
         if (i > 0)
             sqlite3_bind_int64(q, i, c->dcls[k]);

@@ -1056,6 +1056,7 @@ int resolve_run(struct store *st, const struct resolve_opts *o,
     c.dopts.nservices = o->naccreditors;
     c.dopts.trust_listed = o->trust_listed;
     c.cur = -1;
+    memset(&pg, 0, sizeof(pg)); /* shown: false until a line is drawn */
     pthread_mutex_init(&pg.mu, NULL);
     atomic_init(&pg.done, 0);
     clock_gettime(CLOCK_MONOTONIC, &pg.t0);
