@@ -88,6 +88,12 @@ struct lineio {
     size_t head_len;
 };
 
+bool lineio_reason_is_repair(const char *reason)
+{
+    return strcmp(reason, LINE_REASON_CRLF) == 0 || strcmp(reason, LINE_REASON_NUL) == 0 ||
+           strcmp(reason, LINE_REASON_BAD_UTF8) == 0;
+}
+
 const char *lineio_strerror(int code)
 {
     switch (code) {

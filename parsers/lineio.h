@@ -35,6 +35,10 @@
 #define LINE_SQL_REPAIRS                                                      \
     "('" LINE_REASON_CRLF "','" LINE_REASON_NUL "','" LINE_REASON_BAD_UTF8 "')"
 
+/* lineio_reason_is_repair - whether a skip-count reason is one of the
+ * repairs above (the same set as LINE_SQL_REPAIRS), not a skip. */
+bool lineio_reason_is_repair(const char *reason);
+
 #define LINEIO_OK 1
 #define LINEIO_EOF 0
 #define LINEIO_EIO (-1)      /* read error */

@@ -1103,13 +1103,6 @@ static void mta_counts(const struct scan_stats *s, char *buf, size_t size)
     }
 }
 
-/* is_repair - reason names a repaired line (LINE_REASON_*), not a skip. */
-static bool is_repair(const char *reason)
-{
-    return strcmp(reason, LINE_REASON_CRLF) == 0 || strcmp(reason, LINE_REASON_NUL) == 0 ||
-           strcmp(reason, LINE_REASON_BAD_UTF8) == 0;
-}
-
 void scan_print_summary(const struct scan_stats *s)
 {
     char resumed[96] = "";
@@ -1169,7 +1162,7 @@ void scan_print_summary(const struct scan_stats *s)
                 other = s->skip_counts[i];   /* no fault: said on its own */
                 continue;
             }
-            bool repair = is_repair(why);
+            bool repair = lineio_reason_is_repair(why);
             char *buf = repair ? repaired : skipped;
             size_t size = repair ? sizeof(repaired) : sizeof(skipped);
             size_t *at = repair ? &rused : &used;
