@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "anon.h"
 #include "ascii.h"
 #include "fmt.h"
 #include "csvsql.h"
@@ -1771,6 +1772,13 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
         rc = make_work(&c);
     if (rc == HV_OK)
         rc = build_tables(&c);
+    if (rc == HV_OK && o->anonymize) {
+        struct anon an;
+        rc = anon_open(&an, db, err);
+        if (rc == HV_OK)
+            anon_report(&an, r);
+        anon_close(&an);
+    }
     free(c.counts);
     drop_work(db);
     return rc;

@@ -45,6 +45,8 @@ struct report_opts {
                                 another (--fail-if) */
     int color;               /* -1 auto (TTY and NO_COLOR unset), 0 off, 1 on */
     const char *authserv_id; /* for the mark header text; NULL: "localhost" */
+    bool anonymize;          /* --anonymize: mask addresses, local parts
+                                and mailbox paths (anon.h) */
 };
 
 /* report_opts_init - the defaults above. */
