@@ -217,7 +217,8 @@ static bool keep_component(const char *c, size_t n, const char *prev, size_t pn)
 {
     static const char *const words[] = {
         "home", "var", "mail", "spool", "srv", "vmail", "usr", "local",
-        "maildir", "mailboxes", "mbox", "cur", "new", "tmp",
+        "maildir", "mailboxes", "mbox", /* a folder, not a registry name */
+        "cur", "new", "tmp",
         "inbox", "junk", "spam", "bulk", "sent", "trash", "drafts",
         "archive", "archives",
     };
