@@ -40,6 +40,7 @@
 #include "msg.h"
 #include "pairinfo.h"
 #include "pairmap.h"
+#include "spamham.h"
 #include "policy.h"
 #include "readviews.h"
 #include "rptsql.h"
@@ -483,6 +484,8 @@ static int kv_fill(struct ctx *c, struct rtable *t, const char *sql)
             if (ty == SQLITE_INTEGER || ty == SQLITE_NULL) {
                 row[1].type = RCOL_INT;
                 row[1].i = sqlite3_column_int64(q, i);
+            } else if (ty == SQLITE_FLOAT) {
+                cell_set(&row[1], RCOL_PCT, q, i);
             } else {
                 cell_set(&row[1], RCOL_TEXT, q, i);
             }
@@ -601,7 +604,8 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
     fmt_buf_init(&sql);
     /* COALESCE(helo,'') and HV_SQL_HELO_UNOBSERVED are taken in C */
     fmt_buf_puts(&sql, "SELECT s.ts, s.helo, s.ip, s.id, s.mta, s.messages,"
-                       " s.disposition, s.helo_from FROM rv_sessions s");
+                       " s.disposition, s.helo_from, s.label"
+                       " FROM rv_sessions s");
     range_where(c, &sql, false);
     sqlite3_stmt *q;
     int rc = prep(c, fmt_buf_str(&sql), false, &q);
@@ -628,6 +632,11 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
         ps.dn = (size_t)sqlite3_column_bytes(q, 6);
         ps.helo_from = (const char *)sqlite3_column_text(q, 7);
         ps.fn = (size_t)sqlite3_column_bytes(q, 7);
+        const char *lab = (const char *)sqlite3_column_text(q, 8);
+        ps.label = lab == NULL                ? PLABEL_UNKNOWN
+                   : strcmp(lab, "spam") == 0 ? PLABEL_SPAM
+                   : strcmp(lab, "ham") == 0  ? PLABEL_HAM
+                                              : PLABEL_UNKNOWN;
         /* (s.helo IS NULL AND s.helo_from IS NULL): schema.h */
         ps.unobs = ps.helo == NULL && ps.helo_from == NULL;
         if (ps.helo == NULL)
@@ -1086,6 +1095,17 @@ static int make_work(struct ctx *c)
     fmt_buf_free(&g.key);
     sqlite3_finalize(hold);
     timing("work: pairs", &t0);
+    /* spam/ham per verdict (spamham.h; cols[] is the verdict's index in
+     * series_verdicts, the same order as spamham's) */
+    struct spamham sh;
+    spamham_init(&sh);
+    for (size_t i = 0; rc == HV_OK && i < pairmap_count(&pm); i++) {
+        const char *h, *ip;
+        size_t hn, in;
+        spamham_add(&sh, cols[i], pairmap_pair(&pm, i, &h, &hn, &ip, &in));
+    }
+    if (rc == HV_OK)
+        rc = spamham_store(c->db, &sh, c->err);
     c->counts = xcalloc((size_t)c->nb * 8 + 1, sizeof(*c->counts));
     for (size_t i = 0; rc == HV_OK && i < pm.nsess; i++) {
         size_t k = pm.sess_bucket[i];
@@ -1103,7 +1123,8 @@ static void drop_work(sqlite3 *db)
 {
     rpt_exec_temp(db,
                   "DROP TABLE IF EXISTS temp.hv_p;"
-                  "DROP TABLE IF EXISTS temp.hv_g",
+                  "DROP TABLE IF EXISTS temp.hv_g;"
+                  "DROP TABLE IF EXISTS temp.hv_l",
                   NULL);
 }
 
@@ -1613,6 +1634,14 @@ static const struct tdef tdefs[] = {
     {"impact", "Impact: CSV verdict x MTA disposition (sessions)",
      "verdict,accepted,rejected,deferred,lost,unknown,sessions", "tiiiiii",
      sql_impact},
+    {"verdict_by_label",
+     "Spam and ham: CSV verdict x label (spam, ham, unknown: no label)",
+     "verdict,spam_sessions,ham_sessions,unknown_sessions,spam_messages,"
+     "ham_messages,unknown_messages", "tiiiiii", spamham_sql_by_label},
+    {"spam_ham",
+     "Spam and ham: share of spam CSV would have stopped, of ham it would"
+     " have hurt (verdict reject or tempfail)", "item,value", "tt",
+     spamham_sql_kv},
     {"at_risk", "Senders at risk: accepted by the MTA, rejected by CSV",
      "domain,ips,sessions,messages,reason,example", "tiiitt", sql_at_risk},
     {"mta_rejected_csv_accepted", "Rejected by the MTA, accepted by CSV",
@@ -1678,10 +1707,10 @@ static int build_tables(struct ctx *c)
             title = c->step == 3600 ? "Verdicts per hour" : "Verdicts per day";
         struct rtable *t = rt_new(c->r, d->key, title, d->cols, d->types);
         int rc;
-        if (strcmp(d->key, "summary") == 0) {
+        if (strcmp(d->key, "summary") == 0 || d->sql == spamham_sql_kv) {
             t->kv = true;
             rc = kv_fill(c, t, d->sql);
-            if (rc == 0)
+            if (rc == 0 && d->sql != spamham_sql_kv)
                 rc = warn_trust_listed(c);
         } else if (d->sql == sql_top_domains || d->sql == sql_top_networks) {
             rc = fill_top(c, t, d->sql, d->sql == sql_top_networks ? 2 : 1);
