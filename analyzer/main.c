@@ -54,7 +54,7 @@ enum opt_id {
     O_TIMEOUT, O_TRIES, O_QPS, O_THREADS, O_MAX_AGE, O_NO_REVERSE, O_NO_PARENT,
     O_SEARCH_LIMIT, O_POLICY, O_AUTHSERV,
     O_OUTPUT, O_SINCE, O_UNTIL, O_TOP, O_TABLE, O_COLOR, O_NO_COLOR,
-    O_FAIL_IF,
+    O_FAIL_IF, O_COMPARE_POLICY,
     O_ANONYMIZE,
 };
 
@@ -118,6 +118,7 @@ static const struct opt_def opt_defs[] = {
     {"color", 0, false, F_REPORT | F_RUN, O_COLOR},
     {"no-color", 0, false, F_REPORT | F_RUN, O_NO_COLOR},
     {"fail-if", 0, true, F_REPORT | F_RUN, O_FAIL_IF},
+    {"compare-policy", 0, true, F_REPORT | F_RUN, O_COMPARE_POLICY},
     {"anonymize", 0, false, F_REPORT | F_EXPORT | F_RUN, O_ANONYMIZE},
 };
 
@@ -256,12 +257,14 @@ static void print_usage(FILE *f)
             "          --policy FILE  --authserv-id NAME\n"
             "report:   --format %s  -o FILE  --since T  --until T  --top N\n"
             "          --policy FILE  --table NAME  --color|--no-color\n"
+            "          --compare-policy FILE (repeatable, at most %d: what changes\n"
+            "          under that policy, tables policy_delta and policy_delta_senders)\n"
             "          --fail-if at-risk-messages>N%%  (exit 3 when CSV would reject more\n"
             "          than N%% of the accepted messages)\n"
             "          --anonymize  (client addresses to /24 and /48, mail address\n"
             "          local parts and mailbox owners' path components to *)\n"
             "export:   --format %s  -o FILE  --anonymize\n",
-            scan, report_bar, export_bar);
+            scan, report_bar, REPORT_MAX_COMPARE, export_bar);
     fputs("run:      the options of scan, resolve and report; -o FILE also writes the HTML\n"
           "          (or .json/.csv) report to FILE while the text report goes to stdout\n"
           "          (not with -q: then nothing is printed when all went well)\n"
@@ -400,6 +403,11 @@ static int apply_text(struct cli *c, enum opt_id id, const char *v)
     case O_OUTPUT: c->output = v; break;
     case O_TABLE: c->rp.table = v; break;
     case O_FAIL_IF: return apply_fail_if(c, v);
+    case O_COMPARE_POLICY:
+        if (c->rp.ncompare == REPORT_MAX_COMPARE)
+            return usage_error("at most %d --compare-policy files", REPORT_MAX_COMPARE);
+        c->rp.compare_policy[c->rp.ncompare++] = v;
+        break;
     default: break;
     }
     return EXIT_OK;
@@ -821,6 +829,11 @@ int main(int argc, char **argv)
     }
     if (c.scan_format != NULL && c.cmd != CMD_SCAN && c.cmd != CMD_RUN) {
         rc = usage_error("--format %s is a scan format", c.scan_format);
+        goto out;
+    }
+    if (c.rp.table != NULL && strncmp(c.rp.table, "policy_delta", 12) == 0 &&
+        c.rp.ncompare == 0) {
+        rc = usage_error("--table %s needs --compare-policy FILE", c.rp.table);
         goto out;
     }
     if (c.rp.since != LLONG_MIN && c.rp.until != LLONG_MAX && c.rp.until <= c.rp.since) {

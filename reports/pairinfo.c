@@ -410,6 +410,42 @@ int pairinfo_preload(struct pairinfo *pi, char **err)
     return rc;
 }
 
+/* name_at - the index of the n bytes at s in names (exact bytes), -1 if
+ * none. */
+static int name_at(const char *s, size_t n, const char *const *names,
+                   int count)
+{
+    for (int i = 0; s != NULL && i < count; i++)
+        if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
+            return i;
+    return -1;
+}
+
+struct pval pairinfo_action_in(const struct policy *pol,
+                               const struct pair_csv *pc)
+{
+    struct pval none = {NULL, 0};
+    struct pval dna = pc->dna_status.s != NULL ? pc->dna_status
+                                               : (struct pval){"unknown", 7};
+    int ci = name_at(pc->csa_status.s, pc->csa_status.n, policy_csa_names,
+                     POLICY_NCSA);
+    int di = name_at(dna.s, dna.n, policy_dna_names, POLICY_NDNA);
+    if (pol == NULL || ci < 0 || di < 0)
+        return none;
+    const char *a = policy_action_names[pol->cell[ci][di]];
+    return (struct pval){a, strlen(a)};
+}
+
+struct pval pairinfo_verdict(bool unobs, const struct pair_csv *pc,
+                             struct pval action)
+{
+    if (unobs)
+        return (struct pval){"unevaluated", 11};
+    if (pc->csa_status.s == NULL || action.s == NULL)
+        return (struct pval){"unresolved", 10};
+    return action;
+}
+
 void pairinfo_close(struct pairinfo *pi)
 {
     sqlite3_finalize(pi->csa_q);

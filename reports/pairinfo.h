@@ -102,6 +102,22 @@ int pairinfo_get(struct pairinfo *pi, const char *helo, size_t hn,
 int pairinfo_dna(struct pairinfo *pi, const char *helo, size_t hn,
                  struct pair_csv *out, char **err);
 
+/* pairinfo_action_in - the action the table pol gives pc's CSA status and
+ * DNA status (a NULL DNA status counts as "unknown"), matched byte for byte
+ * as the policy rows are matched by pairinfo_get (so a status with other
+ * bytes, or an embedded NUL, matches no row): the action's name (static),
+ * or a NULL pval when there is no CSA status or no row matches. For a
+ * second policy over the CSA and DNA a pairinfo_get already returned. */
+struct pval pairinfo_action_in(const struct policy *pol,
+                               const struct pair_csv *pc);
+
+/* pairinfo_verdict - the report's verdict of a pair from its CSA row and an
+ * action: "unevaluated" when unobs (the log does not show the HELO),
+ * "unresolved" without a CSA row or without an action, else the action's
+ * bytes. Borrows action's bytes (or static text). */
+struct pval pairinfo_verdict(bool unobs, const struct pair_csv *pc,
+                             struct pval action);
+
 /* pairinfo_close - finalize and free everything (also after a failure). */
 void pairinfo_close(struct pairinfo *pi);
 

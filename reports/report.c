@@ -45,6 +45,7 @@
 #include "readviews.h"
 #include "rptsql.h"
 #include "tstamp.h"
+#include "whatif.h"
 #include "xmem.h"
 
 /* ==== Options, errors, time ==== */
@@ -61,6 +62,7 @@ void report_opts_init(struct report_opts *o)
     o->table = NULL;
     o->color = -1;
     o->authserv_id = NULL;
+    o->ncompare = 0;
 }
 
 /* digits - parse exactly n decimal digits at *p (advancing); -1 if not. */
@@ -360,6 +362,7 @@ struct ctx {
     long long *counts;      /* nb * 8 series counts (make_work) */
     long long dips, dhelos; /* distinct IPs and HELOs (distinct_counts) */
     long long dcls[6];      /* distinct HELOs per class, helo_quality order */
+    struct whatif *wi;      /* --compare-policy (whatif.h), NULL: none */
 };
 
 /* prep - prepare sql into *out (read-only, or writing TEMP objects only
@@ -847,11 +850,9 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
            strcmp(pc.csa_reason.s, "no-helo") == 0) ||
          strlen(pc.csa_reason.s) != pc.csa_reason.n);
     sqlite3_bind_int(q, k + 13, publishes);
-    const char *verdict = a->unobs ? "unevaluated"
-                          : !resolved ? "unresolved"
-                          : pc.action.s != NULL ? pc.action.s
-                                                : "unresolved";
-    size_t vn = resolved && pc.action.s != NULL ? pc.action.n : strlen(verdict);
+    struct pval vv = pairinfo_verdict(a->unobs, &pc, pc.action);
+    const char *verdict = vv.s;
+    size_t vn = vv.n;
     sqlite3_bind_text(q, k + 14, verdict, (int)vn, SQLITE_STATIC);
     *col = 0;
     for (size_t v = 0; v < SERIES_NV; v++)
@@ -898,6 +899,11 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     rdomain_of(hz, hn, cls, tmp);
     sqlite3_bind_text(q, k + 17, fmt_buf_str(tmp), (int)tmp->len,
                       SQLITE_TRANSIENT);
+    if (c->wi != NULL)
+        whatif_pair(c->wi, a->unobs, &pc, vv, (struct pval){helo, hn},
+                    (struct pval){ip, in},
+                    (struct pval){fmt_buf_str(tmp), tmp->len}, a->n, a->m,
+                    a->n_acc);
     free(hz);
     char net[INET6_ADDRSTRLEN + 8];
     if (net_of(ip, net, sizeof(net)))
@@ -1020,6 +1026,9 @@ static int make_work(struct ctx *c)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = load_policy(c, &pol, &from);
+    if (rc == HV_OK && c->o->ncompare > 0)
+        rc = whatif_open(&c->wi, c->o->compare_policy, c->o->ncompare,
+                         c->o->top, c->err);
     if (rc != HV_OK)
         return rc;
     rc = rpt_exec_temp(
@@ -1663,6 +1672,11 @@ static const struct tdef tdefs[] = {
      "verdict,domain,sessions,messages,ips", "ttiii", sql_top_domains},
     {"top_networks", "Top client networks per verdict (two sessions or more)",
      "verdict,network,sessions,messages,helos", "ttiii", sql_top_networks},
+    {"policy_delta", "Policy what-if: verdicts that change (--compare-policy)",
+     WHATIF_DELTA_COLS, WHATIF_DELTA_TYPES, NULL},
+    {"policy_delta_senders",
+     "Policy what-if: senders whose verdict changes (top by messages)",
+     WHATIF_SENDERS_COLS, WHATIF_SENDERS_TYPES, NULL},
     {"timeseries", NULL,
      "time,accept,mark,reject,tempfail,unresolved,unevaluated,sessions",
      "tiiiiiii", NULL},
@@ -1700,7 +1714,9 @@ static int build_tables(struct ctx *c)
     }
     for (size_t k = 0; k < sizeof(tdefs) / sizeof(tdefs[0]); k++) {
         const struct tdef *d = &tdefs[k];
-        if ((strcmp(d->key, "replies") == 0 && !replies) || !table_wanted(c, d->key))
+        bool whatif = strncmp(d->key, "policy_delta", 12) == 0;
+        if ((strcmp(d->key, "replies") == 0 && !replies) ||
+            (whatif && c->wi == NULL) || !table_wanted(c, d->key))
             continue;
         const char *title = d->title;
         if (title == NULL)
@@ -1714,6 +1730,13 @@ static int build_tables(struct ctx *c)
                 rc = warn_trust_listed(c);
         } else if (d->sql == sql_top_domains || d->sql == sql_top_networks) {
             rc = fill_top(c, t, d->sql, d->sql == sql_top_networks ? 2 : 1);
+        } else if (whatif) {
+            t->empty = "no change";
+            if (strcmp(d->key, "policy_delta") == 0)
+                whatif_fill_delta(c->wi, t);
+            else
+                whatif_fill_senders(c->wi, t);
+            rc = HV_OK;
         } else if (d->sql != NULL) {
             rc = fill(c, t, d->sql);
         } else if (strcmp(d->key, "sources") == 0) {
@@ -1809,6 +1832,7 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
         anon_close(&an);
     }
     free(c.counts);
+    whatif_free(c.wi);
     drop_work(db);
     return rc;
 }
@@ -1894,6 +1918,13 @@ int report_run(struct store *st, const struct report_opts *o,
     }
     if (o->table != NULL && !report_table_known(o->table))
         return hv_errf(err, HV_EUSAGE, "unknown report table '%s'", o->table);
+    if (o->table != NULL && strncmp(o->table, "policy_delta", 12) == 0 &&
+        o->ncompare == 0)
+        return hv_errf(err, HV_EUSAGE, "table '%s' needs --compare-policy FILE",
+                       o->table);
+    if (o->ncompare > REPORT_MAX_COMPARE)
+        return hv_errf(err, HV_EUSAGE, "at most %d --compare-policy files",
+                       REPORT_MAX_COMPARE);
     struct report r;
     int rc = report_build(store_db(st), o, &r, err);
     if (rc != HV_OK) {

@@ -29,6 +29,9 @@
 #include "hverr.h"
 #include "store.h"
 
+/* REPORT_MAX_COMPARE - the most --compare-policy files of one report. */
+#define REPORT_MAX_COMPARE 8
+
 struct report_opts {
     const char *format;      /* a renderer's name; NULL: the default (text) */
     const char *output;      /* -o FILE, NULL = stdout */
@@ -47,6 +50,10 @@ struct report_opts {
     const char *authserv_id; /* for the mark header text; NULL: "localhost" */
     bool anonymize;          /* --anonymize: mask addresses, local parts
                                 and mailbox paths (anon.h) */
+    const char *compare_policy[REPORT_MAX_COMPARE]; /* --compare-policy FILE
+                                (repeatable): tables policy_delta and
+                                policy_delta_senders (whatif.h) */
+    size_t ncompare;
 };
 
 /* report_opts_init - the defaults above. */
@@ -99,6 +106,8 @@ struct rtable {
     const char *key;    /* stable name: JSON key, --table NAME */
     const char *title;  /* heading for text and html */
     bool kv;            /* two columns "item","value": JSON renders an object */
+    const char *empty;  /* what text and html say of it without rows;
+                           NULL: "none" */
     size_t ncols;
     const char *cols[RT_MAXCOLS];      /* column names (stable, JSON keys) */
     char colbuf[RT_MAXCOLS][32];       /* storage of cols */

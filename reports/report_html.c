@@ -311,9 +311,9 @@ static void html_table(struct fmt_buf *b, const struct rtable *t)
     }
     fmt_buf_puts(b, "<tbody>\n");
     if (t->nrows == 0)
-        fmt_buf_printf(b, "<tr><td class=\"none\" colspan=\"%zu\">none</td>"
+        fmt_buf_printf(b, "<tr><td class=\"none\" colspan=\"%zu\">%s</td>"
                           "</tr>\n",
-                       t->ncols);
+                       t->ncols, t->empty != NULL ? t->empty : "none");
     for (size_t i = 0; i < t->nrows; i++) {
         fmt_buf_puts(b, "<tr>");
         for (size_t j = 0; j < t->ncols; j++) {

@@ -90,7 +90,7 @@ static bool render_table(const struct rtable *t, FILE *out, bool color)
         fputs("\n", out);
     }
     if (nr == 0)
-        fputs("  (none)\n", out);
+        fprintf(out, "  (%s)\n", t->empty != NULL ? t->empty : "none");
     for (size_t i = 0; i < nr; i++) {
         fputs(" ", out);
         for (size_t j = 0; j < nc; j++) {
