@@ -28,6 +28,21 @@ $HELOVAL_WRAP "$HELOVAL" $R --format csv --table at_risk -o "$OUT/at_risk.csv"
 printf '# strict\nunknown * reject\nunknown recommended mark\n' > "$W/strict.policy"
 $HELOVAL_WRAP "$HELOVAL" $R --format csv --table impact --policy "$W/strict.policy" \
     -o "$OUT/impact-strict.csv"
+# the policy what-if: the same sessions under that stricter table and a
+# laxer one (CSA fail and DNA not-recommended are only marked); run in
+# $W so that the policy column holds the relative names as given, the
+# same on every machine
+printf '# lax\nfail * mark\n* not-recommended mark\n' > "$W/lax.policy"
+OUTA=$(cd "$OUT" && pwd)
+C="--compare-policy strict.policy --compare-policy lax.policy"
+(cd "$W" &&
+    $HELOVAL_WRAP "$HELOVAL" $R $C --format text --table policy_delta -o "$OUTA/whatif.txt" &&
+    $HELOVAL_WRAP "$HELOVAL" $R $C --format csv --table policy_delta_senders \
+        -o "$OUTA/whatif-senders.csv" &&
+    $HELOVAL_WRAP "$HELOVAL" $R $C --format json --table policy_delta \
+        --since 2026-11-02 --until 2026-11-03 -o "$OUTA/whatif-nov2.json" &&
+    $HELOVAL_WRAP "$HELOVAL" $R $C --format html --table policy_delta_senders --top 3 \
+        -o "$OUTA/whatif.html")
 X="export --db $DB"
 $HELOVAL_WRAP "$HELOVAL" $X sessions --format tsv -o "$OUT/sessions.tsv"
 $HELOVAL_WRAP "$HELOVAL" $X verdicts --format tsv -o "$OUT/verdicts.tsv"
