@@ -186,6 +186,12 @@ check_eq "strict back to default" "$(tr -d '\r' < "$D/back.csv" | tail -n +2 | c
 hv report --db "$DB" --format json -o "$D/plain.json"
 check_eq "absent without option" "$(grep -c policy_delta "$D/plain.json")" 0
 
+# --anonymize masks the senders' addresses, counts unchanged
+hv report --db "$DB" --format csv --table policy_delta_senders --anonymize \
+    --compare-policy "$D/strict.policy" -o "$D/anon.csv"
+check_eq "anonymized senders" "$(tr -d '\r' < "$D/anon.csv" | tail -n +2 | cut -d, -f4-6 | tr '\n' ' ')" \
+    "192.0.2.0/24,2,3 192.0.2.0/24,1,0 "
+
 # ---- a window: only the sessions of 2026-11-02 ----
 hv report --db "$DB" --format csv --table policy_delta --since 2026-11-02 \
     --until 2026-11-03 --compare-policy "$D/strict.policy" \
