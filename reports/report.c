@@ -33,6 +33,7 @@
 #include "ascii.h"
 #include "fmt.h"
 #include "csvsql.h"
+#include "headline.h"
 #include "heloname.h"
 #include "keymap.h"
 #include "lineio.h"
@@ -482,6 +483,9 @@ static int kv_fill(struct ctx *c, struct rtable *t, const char *sql)
             if (ty == SQLITE_INTEGER || ty == SQLITE_NULL) {
                 row[1].type = RCOL_INT;
                 row[1].i = sqlite3_column_int64(q, i);
+            } else if (ty == SQLITE_FLOAT) { /* a percentage */
+                row[1].type = RCOL_PCT;
+                row[1].d = sqlite3_column_double(q, i);
             } else {
                 cell_set(&row[1], RCOL_TEXT, q, i);
             }
@@ -1600,6 +1604,8 @@ struct tdef {
 };
 
 static const struct tdef tdefs[] = {
+    {"headline", "Headline: what CSV would have done with the accepted mail",
+     "item,value", "tt", headline_sql},
     {"summary", "Summary", "item,value", "tt", sql_summary},
     {"sources", "Inputs", "source,format,lines,skipped,sessions", "ttiii",
      NULL},
@@ -1612,6 +1618,9 @@ static const struct tdef tdefs[] = {
     {"impact", "Impact: CSV verdict x MTA disposition (sessions)",
      "verdict,accepted,rejected,deferred,lost,unknown,sessions", "tiiiiii",
      sql_impact},
+    {"coverage", "Coverage: accepted mail evaluated, per MTA and cause",
+     "mta,cause,sessions,sessions_pct,messages,messages_pct,closes_the_gap",
+     "ttipipt", coverage_sql},
     {"at_risk", "Senders at risk: accepted by the MTA, rejected by CSV",
      "domain,ips,sessions,messages,reason,example", "tiiitt", sql_at_risk},
     {"mta_rejected_csv_accepted", "Rejected by the MTA, accepted by CSV",
@@ -1677,7 +1686,10 @@ static int build_tables(struct ctx *c)
             title = c->step == 3600 ? "Verdicts per hour" : "Verdicts per day";
         struct rtable *t = rt_new(c->r, d->key, title, d->cols, d->types);
         int rc;
-        if (strcmp(d->key, "summary") == 0) {
+        if (strcmp(d->key, "headline") == 0) {
+            t->kv = true;
+            rc = kv_fill(c, t, d->sql);
+        } else if (strcmp(d->key, "summary") == 0) {
             t->kv = true;
             rc = kv_fill(c, t, d->sql);
             if (rc == 0)
