@@ -89,11 +89,11 @@ static void render_headline(const struct report *r, FILE *out, bool color)
     headline_sentences(&h, &b);
     put_wrapped(out, fmt_buf_str(&b), 76);
     fmt_buf_reset(&b);
+    fmt_buf_puts(&b, "WARNING: ");
     if (headline_warning(&h, &b)) {
         fprintf(out, "%s", color ? C_BOLD : "");
-        put_wrapped(out, "WARNING:", 76);
-        fprintf(out, "%s", color ? C_OFF : "");
         put_wrapped(out, fmt_buf_str(&b), 76);
+        fprintf(out, "%s", color ? C_OFF : "");
     }
     fputs("\n", out);
     fmt_buf_free(&b);
