@@ -2,7 +2,12 @@
 /*
  * report_html - the report as one self-contained HTML5 file: inline CSS,
  * inline SVG charts (verdicts, impact cross-table, time series), no script,
- * no external asset. A Content-Security-Policy meta forbids scripts and
+ * no external asset. It opens with the answer, above the fold of a
+ * 1400x900 window (tests/html-screenshot.test.sh): the headline as cards
+ * and words (and the low-coverage warning), the impact table as a heat map
+ * (cell background by value), the coverage table; then the navigation and
+ * the other tables in report order. A print stylesheet (@media print)
+ * drops the navigation and keeps colours and sections whole. A Content-Security-Policy meta forbids scripts and
  * every remote load, so even a missed escape could not run code; and every
  * string from the data goes through fmt_html (entities after the terminal-
  * safe form), in text and in attributes alike.
@@ -273,17 +278,26 @@ static void chart_series(struct fmt_buf *b, const struct rtable *t)
 
 /* ==== The headline ==== */
 
-/* card - one headline card: label, messages, share, sessions. */
+/* card - one headline card: label, messages, their share of the accepted
+ * ones, sessions and theirs (total: no shares). */
 static void card(struct fmt_buf *b, const char *cls, const char *label,
-                 long long m, long long am, long long n, long long an)
+                 long long m, long long am, long long n, long long an,
+                 bool total)
 {
     fmt_buf_printf(b, "<div class=\"card c-%s\"><div class=\"k\">%s</div>"
                       "<div class=\"v\">", cls, label);
     headline_count(b, m);
-    fmt_buf_printf(b, "</div><div class=\"d\">messages, %.1f%%<br>",
-                   headline_pct(m, am));
+    if (total)
+        fmt_buf_puts(b, "</div><div class=\"d\">messages<br>");
+    else
+        fmt_buf_printf(b, "</div><div class=\"d\">%.1f%% of messages<br>",
+                       headline_pct(m, am));
     headline_count(b, n);
-    fmt_buf_printf(b, " sessions, %.1f%%</div></div>\n", headline_pct(n, an));
+    if (total)
+        fmt_buf_puts(b, " sessions</div></div>\n");
+    else
+        fmt_buf_printf(b, " sessions (%.1f%%)</div></div>\n",
+                       headline_pct(n, an));
 }
 
 /* html_headline - the cards, the answer in words and the low-coverage
@@ -295,14 +309,18 @@ static void html_headline(struct fmt_buf *b, const struct report *r)
     if (!headline_get(r, &h))
         return;
     fmt_buf_puts(b, "<div class=\"cards\">\n");
-    card(b, "accepted", "Accepted by the MTA", h.acc_m, h.acc_m, h.acc_s,
-         h.acc_s);
-    card(b, "reject", "CSV would reject", h.rej_m, h.acc_m, h.rej_s, h.acc_s);
-    card(b, "tempfail", "would defer", h.def_m, h.acc_m, h.def_s, h.acc_s);
-    card(b, "mark", "would mark", h.mark_m, h.acc_m, h.mark_s, h.acc_s);
-    card(b, "accept", "would accept", h.ok_m, h.acc_m, h.ok_s, h.acc_s);
+    card(b, "accepted", "accepted by the MTA", h.acc_m, h.acc_m, h.acc_s,
+         h.acc_s, true);
+    card(b, "reject", "CSV would reject", h.rej_m, h.acc_m, h.rej_s, h.acc_s,
+         false);
+    card(b, "tempfail", "would defer", h.def_m, h.acc_m, h.def_s, h.acc_s,
+         false);
+    card(b, "mark", "would mark", h.mark_m, h.acc_m, h.mark_s, h.acc_s,
+         false);
+    card(b, "accept", "would accept", h.ok_m, h.acc_m, h.ok_s, h.acc_s,
+         false);
     card(b, "unevaluated", "not evaluated", h.unev_m, h.acc_m, h.unev_s,
-         h.acc_s);
+         h.acc_s, false);
     fmt_buf_puts(b, "</div>\n<p class=\"answer\">");
     fmt_buf_init(&words);
     headline_sentences(&h, &words);

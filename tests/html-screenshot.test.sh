@@ -10,7 +10,9 @@
 #    lie within the first 900 pixels (above the fold), and the headline
 #    must show its six cards;
 #  - the same check on a copy with a 1000-pixel block before the headline
-#    must find both below the fold (the check can fail).
+#    must find both below the fold (the check can fail);
+#  - a low-coverage report (its warning under the headline) keeps both
+#    above the fold too.
 # Chromium opens file:// pages only (no network), with its own profile in
 # the test's temporary folder. Skipped, with a SKIP line, only when no
 # Chromium can be had (it is in the Makefile's TEST_DEBS).
@@ -167,6 +169,17 @@ probe "$D/report.html" "$D/pushed.html" '<div style="height:1000px"></div>'
 G=$(geom "$D/pushed.html")
 check_eq "below the fold is seen" "$(fold "$G")" \
     "width=1400 headline=below impact=below cards=6"
+
+# a study with low coverage: the warning under the headline must not push
+# the impact table below the fold
+check_cmd "scan low" hv scan --db "$D/low.db" --year 2026 --no-progress -q \
+    sample-logs/sendmail/maillog sample-logs/postfix/mail.log
+check_cmd "html low" hv report --db "$D/low.db" --format html -o "$D/low.html"
+check_eq "low has its warning" "$(grep -c 'id="low-coverage"' "$D/low.html")" 1
+probe "$D/low.html" "$D/low-probe.html"
+G=$(geom "$D/low-probe.html")
+check_eq "low above the fold" "$(fold "$G")" \
+    "width=1400 headline=above impact=above cards=6"
 
 if [ "$T_FAILED" != 0 ]; then
     cp "$D/shot.png" /tmp/heloval-html-screenshot.png 2>/dev/null &&
