@@ -69,7 +69,8 @@ static const char css[] =
     "nav,summary,footer{display:none}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "section{break-inside:avoid-page}h2{break-after:avoid}"
-    "td.s{max-width:none}a{color:inherit;text-decoration:none}"
+    "td.s{max-width:none;word-break:normal;overflow-wrap:break-word}"
+    "a{color:inherit;text-decoration:none}"
     ".card{background:#fff}}";
 
 struct colour {
