@@ -108,7 +108,7 @@ struct rtable {
 
 struct report {
     size_t ntables;
-    struct rtable *tables[32];
+    struct rtable *tables[32]; /* room for every table of tdefs */
     long long since, until;     /* the filter (LLONG_MIN/MAX unset) */
     bool has_span;              /* a session with a time is in the window: */
     long long first, last;      /* the first and last session time in it */
