@@ -55,6 +55,7 @@ enum opt_id {
     O_SEARCH_LIMIT, O_POLICY, O_AUTHSERV,
     O_OUTPUT, O_SINCE, O_UNTIL, O_TOP, O_TABLE, O_COLOR, O_NO_COLOR,
     O_FAIL_IF,
+    O_ANONYMIZE,
 };
 
 struct opt_def {
@@ -117,6 +118,7 @@ static const struct opt_def opt_defs[] = {
     {"color", 0, false, F_REPORT | F_RUN, O_COLOR},
     {"no-color", 0, false, F_REPORT | F_RUN, O_NO_COLOR},
     {"fail-if", 0, true, F_REPORT | F_RUN, O_FAIL_IF},
+    {"anonymize", 0, false, F_REPORT | F_EXPORT | F_RUN, O_ANONYMIZE},
 };
 
 /* Everything the command line says. */
@@ -256,7 +258,9 @@ static void print_usage(FILE *f)
             "          --policy FILE  --table NAME  --color|--no-color\n"
             "          --fail-if at-risk-messages>N%%  (exit 3 when CSV would reject more\n"
             "          than N%% of the accepted messages)\n"
-            "export:   --format %s  -o FILE\n",
+            "          --anonymize  (client addresses to /24 and /48, mail address\n"
+            "          local parts and mailbox owners' path components to *)\n"
+            "export:   --format %s  -o FILE  --anonymize\n",
             scan, report_bar, export_bar);
     fputs("run:      the options of scan, resolve and report; -o FILE also writes the HTML\n"
           "          (or .json/.csv) report to FILE while the text report goes to stdout\n"
@@ -286,6 +290,7 @@ static void apply_flag(struct cli *c, enum opt_id id)
     case O_NO_PARENT: c->ro.parent_search = false; break;
     case O_COLOR: c->rp.color = 1; break;
     case O_NO_COLOR: c->rp.color = 0; break;
+    case O_ANONYMIZE: c->rp.anonymize = true; break;
     default: break;
     }
 }
@@ -706,6 +711,7 @@ static int do_export(struct cli *c, struct store *st)
     }
     signal_db = store_db(st);
     rc = export_db(store_db(st), c->export_what, c->report_format, c->rp.authserv_id,
+                   c->rp.anonymize,
                    outfile_stream(of), &err);
     signal_db = NULL;
     if (rc != HV_OK && err == NULL)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anon.h"
 #include "fmt.h"
 #include "csvsql.h"
 #include "policy.h"
@@ -153,9 +154,10 @@ static int verdict_cols(struct pairinfo *pi, sqlite3_stmt *q,
 }
 
 /* put_value - one value of column i (0-based) from q (columns past the
- * sessions' from vc) into b. */
+ * sessions' from vc) into b; masked by an (anon.h) unless it is NULL. */
 static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
-                      const struct vcols *vc, int i)
+                      const struct vcols *vc, int i, const struct anon *an,
+                      struct fmt_buf *tmp)
 {
     if (i == 1 || i == 8) { /* line, messages */
         fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, i));
@@ -184,6 +186,12 @@ static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
             n = 0;
         }
     }
+    if (an != NULL && i != 2) {
+        fmt_buf_reset(tmp);
+        anon_value(an, tmp, s, n);
+        s = fmt_buf_str(tmp);
+        n = tmp->len;
+    }
     switch (f) {
     case XF_TSV: fmt_tsv(b, s, n); break;
     case XF_CSV: fmt_csv(b, s, n); break;
@@ -192,9 +200,11 @@ static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
     }
 }
 
-/* put_row - one record of ncols columns (or the header when q is NULL). */
+/* put_row - one record of ncols columns (or the header when q is NULL),
+ * masked by an unless it is NULL (tmp: scratch). */
 static void put_row(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
-                    const struct vcols *vc, int ncols)
+                    const struct vcols *vc, int ncols, const struct anon *an,
+                    struct fmt_buf *tmp)
 {
     if (f == XF_JSONL)
         fmt_buf_puts(b, "{");
@@ -206,7 +216,7 @@ static void put_row(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
             fmt_buf_puts(b, ": ");
         }
         if (q != NULL)
-            put_value(b, f, q, vc, i);
+            put_value(b, f, q, vc, i, an, tmp);
         else
             fmt_buf_puts(b, session_cols[i]);
     }
@@ -214,7 +224,7 @@ static void put_row(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
 }
 
 int export_db(sqlite3 *db, const char *what, const char *format,
-              const char *authserv_id, FILE *out, char **err)
+              const char *authserv_id, bool anonymize, FILE *out, char **err)
 {
     int ncols;
     const char *sql;
@@ -237,14 +247,21 @@ int export_db(sqlite3 *db, const char *what, const char *format,
                        what ? what : "");
     }
     sqlite3_stmt *paths = NULL, *q = NULL;
-    struct fmt_buf b;
+    struct fmt_buf b, tmp;
+    struct anon an;
+    bool an_open = false;
     struct pairinfo pi;
     struct vcols vc;
     const char *auth = authserv_id ? authserv_id : "localhost";
     bool pi_open = false;
     int rc;
     fmt_buf_init(&b);
+    fmt_buf_init(&tmp);
     rc = readviews_create(db, err);
+    if (rc == HV_OK && anonymize) {
+        rc = anon_open(&an, db, err);
+        an_open = true;
+    }
     memset(&vc, 0, sizeof(vc));
     keymap_init(&vc.replies);
     if (rc == HV_OK && ncols == NCOLS_VERDICTS) {
@@ -262,7 +279,7 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     if (rc != HV_OK)
         goto out;
     if (f != XF_JSONL) {
-        put_row(&b, f, NULL, NULL, ncols);
+        put_row(&b, f, NULL, NULL, ncols, NULL, &tmp);
         if (!fmt_buf_write(&b, out))
             goto werr;
     }
@@ -277,7 +294,7 @@ int export_db(sqlite3 *db, const char *what, const char *format,
                     goto out;
             }
             fmt_buf_reset(&b);
-            put_row(&b, f, q, &vc, ncols);
+            put_row(&b, f, q, &vc, ncols, an_open ? &an : NULL, &tmp);
             if (!fmt_buf_write(&b, out))
                 goto werr;
         }
@@ -301,12 +318,15 @@ out:
         pairinfo_close(&pi);
     keymap_free(&vc.replies);
     free(vc.pair_reply);
+    if (an_open)
+        anon_close(&an);
     fmt_buf_free(&b);
+    fmt_buf_free(&tmp);
     return rc;
 }
 
 int export_run(struct store *st, const char *what, const char *format,
                FILE *out, char **err)
 {
-    return export_db(store_db(st), what, format, NULL, out, err);
+    return export_db(store_db(st), what, format, NULL, false, out, err);
 }

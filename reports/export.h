@@ -21,6 +21,7 @@
 #ifndef HV_EXPORT_H
 #define HV_EXPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -39,8 +40,9 @@ int export_run(struct store *st, const char *what, const char *format,
                FILE *out, char **err);
 
 /* export_db - the same over a bare SQLite handle; authserv_id (NULL:
- * "localhost") goes into the mark header of smtp_reply. */
+ * "localhost") goes into the mark header of smtp_reply; with anonymize
+ * every text value is masked as anon.h says (--anonymize). */
 int export_db(sqlite3 *db, const char *what, const char *format,
-              const char *authserv_id, FILE *out, char **err);
+              const char *authserv_id, bool anonymize, FILE *out, char **err);
 
 #endif

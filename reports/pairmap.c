@@ -57,6 +57,13 @@ void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket)
     struct pagg *a = &pm->agg[i];
     a->n++;
     a->m += s->messages;
+    if (s->label == PLABEL_SPAM) {
+        a->n_spam++;
+        a->m_spam += s->messages;
+    } else if (s->label == PLABEL_HAM) {
+        a->n_ham++;
+        a->m_ham += s->messages;
+    }
     if (a->mta != mta) {
         size_t on, nn;
         const char *o = keymap_key(&pm->mtas, a->mta, &on);

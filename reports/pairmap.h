@@ -9,7 +9,9 @@
  * session) so that the time series is counted once the pairs' verdicts are
  * known, without a second pass. Pairs are numbered 0, 1, ... in the order
  * of their first session (keymap.h). Owns everything it holds.
- * Memory: per pair its HELO and IP bytes and about 100 bytes; per session
+ * Per pair also the sessions and messages labelled spam and ham (the
+ * unlabelled ones are n and m less those).
+ * Memory: per pair its HELO and IP bytes and about 120 bytes; per session
  * in the series 6 bytes.
  */
 #ifndef HV_PAIRMAP_H
@@ -20,6 +22,9 @@
 #include <stdint.h>
 
 #include "keymap.h"
+
+/* a session's spam/ham label (sessions.label: 'spam', 'ham' or NULL) */
+enum plabel { PLABEL_UNKNOWN = 0, PLABEL_SPAM = 1, PLABEL_HAM = 2 };
 
 /* what a pair is told of one session */
 struct psession {
@@ -35,6 +40,7 @@ struct psession {
     size_t dn;
     const char *helo_from;   /* NULL: SQL NULL */
     size_t fn;
+    enum plabel label;       /* sessions.label */
 };
 
 /* a pair's aggregates (the work table's columns) */
@@ -44,6 +50,8 @@ struct pagg {
     uint32_t n, n_acc, n_rej, n_def, n_lost;
     uint32_t n_recv, n_impl; /* NULL in SQL unless has_from */
     uint32_t mta;            /* index of min(mta) in pairmap.mtas */
+    uint32_t n_spam, n_ham;  /* sessions labelled spam / ham */
+    long long m_spam, m_ham; /* and their sum(messages) */
     bool unobs, has_from;    /* has_from: a session had helo_from */
 };
 

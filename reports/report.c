@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "anon.h"
 #include "ascii.h"
 #include "fmt.h"
 #include "csvsql.h"
@@ -40,6 +41,7 @@
 #include "msg.h"
 #include "pairinfo.h"
 #include "pairmap.h"
+#include "spamham.h"
 #include "policy.h"
 #include "readviews.h"
 #include "rptsql.h"
@@ -483,9 +485,8 @@ static int kv_fill(struct ctx *c, struct rtable *t, const char *sql)
             if (ty == SQLITE_INTEGER || ty == SQLITE_NULL) {
                 row[1].type = RCOL_INT;
                 row[1].i = sqlite3_column_int64(q, i);
-            } else if (ty == SQLITE_FLOAT) { /* a percentage */
-                row[1].type = RCOL_PCT;
-                row[1].d = sqlite3_column_double(q, i);
+            } else if (ty == SQLITE_FLOAT) {
+                cell_set(&row[1], RCOL_PCT, q, i);
             } else {
                 cell_set(&row[1], RCOL_TEXT, q, i);
             }
@@ -604,7 +605,8 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
     fmt_buf_init(&sql);
     /* COALESCE(helo,'') and HV_SQL_HELO_UNOBSERVED are taken in C */
     fmt_buf_puts(&sql, "SELECT s.ts, s.helo, s.ip, s.id, s.mta, s.messages,"
-                       " s.disposition, s.helo_from FROM rv_sessions s");
+                       " s.disposition, s.helo_from, s.label"
+                       " FROM rv_sessions s");
     range_where(c, &sql, false);
     sqlite3_stmt *q;
     int rc = prep(c, fmt_buf_str(&sql), false, &q);
@@ -631,6 +633,11 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
         ps.dn = (size_t)sqlite3_column_bytes(q, 6);
         ps.helo_from = (const char *)sqlite3_column_text(q, 7);
         ps.fn = (size_t)sqlite3_column_bytes(q, 7);
+        const char *lab = (const char *)sqlite3_column_text(q, 8);
+        ps.label = lab == NULL                ? PLABEL_UNKNOWN
+                   : strcmp(lab, "spam") == 0 ? PLABEL_SPAM
+                   : strcmp(lab, "ham") == 0  ? PLABEL_HAM
+                                              : PLABEL_UNKNOWN;
         /* (s.helo IS NULL AND s.helo_from IS NULL): schema.h */
         ps.unobs = ps.helo == NULL && ps.helo_from == NULL;
         if (ps.helo == NULL)
@@ -1089,6 +1096,17 @@ static int make_work(struct ctx *c)
     fmt_buf_free(&g.key);
     sqlite3_finalize(hold);
     timing("work: pairs", &t0);
+    /* spam/ham per verdict (spamham.h; cols[] is the verdict's index in
+     * series_verdicts, the same order as spamham's) */
+    struct spamham sh;
+    spamham_init(&sh);
+    for (size_t i = 0; rc == HV_OK && i < pairmap_count(&pm); i++) {
+        const char *h, *ip;
+        size_t hn, in;
+        spamham_add(&sh, cols[i], pairmap_pair(&pm, i, &h, &hn, &ip, &in));
+    }
+    if (rc == HV_OK)
+        rc = spamham_store(c->db, &sh, c->err);
     c->counts = xcalloc((size_t)c->nb * 8 + 1, sizeof(*c->counts));
     for (size_t i = 0; rc == HV_OK && i < pm.nsess; i++) {
         size_t k = pm.sess_bucket[i];
@@ -1106,7 +1124,8 @@ static void drop_work(sqlite3 *db)
 {
     rpt_exec_temp(db,
                   "DROP TABLE IF EXISTS temp.hv_p;"
-                  "DROP TABLE IF EXISTS temp.hv_g",
+                  "DROP TABLE IF EXISTS temp.hv_g;"
+                  "DROP TABLE IF EXISTS temp.hv_l",
                   NULL);
 }
 
@@ -1621,6 +1640,14 @@ static const struct tdef tdefs[] = {
     {"coverage", "Coverage: accepted mail evaluated, per MTA and cause",
      "mta,cause,sessions,sessions_pct,messages,messages_pct,closes_the_gap",
      "ttipipt", coverage_sql},
+    {"verdict_by_label",
+     "Spam and ham: CSV verdict x label (spam, ham, unknown: no label)",
+     "verdict,spam_sessions,ham_sessions,unknown_sessions,spam_messages,"
+     "ham_messages,unknown_messages", "tiiiiii", spamham_sql_by_label},
+    {"spam_ham",
+     "Spam and ham: share of spam CSV would have stopped, of ham it would"
+     " have hurt (verdict reject or tempfail)", "item,value", "tt",
+     spamham_sql_kv},
     {"at_risk", "Senders at risk: accepted by the MTA, rejected by CSV",
      "domain,ips,sessions,messages,reason,example", "tiiitt", sql_at_risk},
     {"mta_rejected_csv_accepted", "Rejected by the MTA, accepted by CSV",
@@ -1689,10 +1716,10 @@ static int build_tables(struct ctx *c)
         if (strcmp(d->key, "headline") == 0) {
             t->kv = true;
             rc = kv_fill(c, t, d->sql);
-        } else if (strcmp(d->key, "summary") == 0) {
+        } else if (strcmp(d->key, "summary") == 0 || d->sql == spamham_sql_kv) {
             t->kv = true;
             rc = kv_fill(c, t, d->sql);
-            if (rc == 0)
+            if (rc == 0 && d->sql != spamham_sql_kv)
                 rc = warn_trust_listed(c);
         } else if (d->sql == sql_top_domains || d->sql == sql_top_networks) {
             rc = fill_top(c, t, d->sql, d->sql == sql_top_networks ? 2 : 1);
@@ -1783,6 +1810,13 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
         rc = make_work(&c);
     if (rc == HV_OK)
         rc = build_tables(&c);
+    if (rc == HV_OK && o->anonymize) {
+        struct anon an;
+        rc = anon_open(&an, db, err);
+        if (rc == HV_OK)
+            anon_report(&an, r);
+        anon_close(&an);
+    }
     free(c.counts);
     drop_work(db);
     return rc;

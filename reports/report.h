@@ -45,6 +45,8 @@ struct report_opts {
                                 another (--fail-if) */
     int color;               /* -1 auto (TTY and NO_COLOR unset), 0 off, 1 on */
     const char *authserv_id; /* for the mark header text; NULL: "localhost" */
+    bool anonymize;          /* --anonymize: mask addresses, local parts
+                                and mailbox paths (anon.h) */
 };
 
 /* report_opts_init - the defaults above. */
@@ -108,7 +110,7 @@ struct rtable {
 
 struct report {
     size_t ntables;
-    struct rtable *tables[32]; /* room for every table of tdefs */
+    struct rtable *tables[32];
     long long since, until;     /* the filter (LLONG_MIN/MAX unset) */
     bool has_span;              /* a session with a time is in the window: */
     long long first, last;      /* the first and last session time in it */

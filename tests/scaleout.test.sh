@@ -73,7 +73,7 @@ for l in open(sys.argv[1], "rb"):
     r = json.loads(l)
     assert isinstance(r, dict) and "ip" in r and "helo" in r and "time" in r
     n += 1
-print(n)' "$D/tree.jsonl" 2>&1)" 194
+print(n)' "$D/tree.jsonl" 2>&1)" 216
 # stdout is for sessions only: the summary goes to stderr
 check_eq emit-quiet-stdout "$(hv scan --emit jsonl --year 2026 "$S/exim/mainlog" 2>/dev/null | grep -vc '^{')" 0
 
@@ -88,8 +88,11 @@ check_eq split-covers "$(( $(q "$D/a.db" 'select count(*) from sessions') + $(q 
     "$(q "$D/whole.db" 'select count(*) from sessions')"
 hv merge "$D/m.db" "$D/a.db" "$D/b.db" 2>"$T_TMP/err"
 check_eq merge-exit $? 0
-grep -q "b.db: 5 new source(s), 0 already present, 47 new session(s), 13 HELO(s) joined" "$T_TMP/err" &&
+grep -q "b.db: 16 new source(s), 0 already present, 58 new session(s), 24 HELO(s) joined" "$T_TMP/err" &&
     ok merge-msg || fail merge-msg "$(cat "$T_TMP/err")"
+# the labelled messages give their 11 postfix-in log sessions their label
+grep -q "b.db: 11 log session(s) took the label of their message (Received join)" "$T_TMP/err" &&
+    ok merge-labels || fail merge-labels "$(cat "$T_TMP/err")"
 check_eq merge-integrity "$(q "$D/m.db" 'pragma integrity_check')" ok
 
 # Fields that legitimately differ: every machine's resolve run is kept in
@@ -138,8 +141,8 @@ hv merge "$D/m.db" "$D/a.db" 2>"$T_TMP/err"
 check_eq remerge-exit $? 0
 grep -q "a.db: 0 new source(s), 3 already present, 0 new session(s)" "$T_TMP/err" &&
     ok remerge-msg || fail remerge-msg "$(cat "$T_TMP/err")"
-check_eq remerge-sessions "$(q "$D/m.db" 'select count(*) from sessions')" 194
-check_eq remerge-sources "$(q "$D/m.db" 'select count(*) from sources')" 8
+check_eq remerge-sessions "$(q "$D/m.db" 'select count(*) from sessions')" 216
+check_eq remerge-sources "$(q "$D/m.db" 'select count(*) from sources')" 19
 norm_report "$D/m.db" > "$D/m2.json"
 cmp -s "$D/whole.json" "$D/m2.json" && ok remerge-report || fail remerge-report "$(diff "$D/whole.json" "$D/m2.json" | head -10)"
 
@@ -153,15 +156,15 @@ hv merge "$D/m.db" "$D/p.db" 2>"$T_TMP/err"
 check_eq part-exit $? 0
 grep -q "p.db: 0 new source(s), 1 already present, 0 new session(s)" "$T_TMP/err" &&
     ok part-msg || fail part-msg "$(cat "$T_TMP/err")"
-check_eq part-sessions "$(q "$D/m.db" 'select count(*) from sessions')" 194
-check_eq part-lines "$(q "$D/m.db" "select lines_read from sources where path = '$S/postfix/mail.log'")" 511
+check_eq part-sessions "$(q "$D/m.db" 'select count(*) from sessions')" 216
+check_eq part-lines "$(q "$D/m.db" "select lines_read from sources where path = '$S/postfix/mail.log'")" 591
 norm_report "$D/m.db" > "$D/m3.json"
 cmp -s "$D/whole.json" "$D/m3.json" && ok part-report || fail part-report "$(diff "$D/whole.json" "$D/m3.json" | head -10)"
 # and the other way round: the short reading first, the whole one merged in
 cp "$D/p.db" "$D/pw.db"
 check_cmd part-first hv merge "$D/pw.db" "$D/a.db" "$D/b.db"
-check_eq part-first-sessions "$(q "$D/pw.db" 'select count(*) from sessions')" 194
-check_eq part-first-lines "$(q "$D/pw.db" "select lines_read from sources where fingerprint = (select fingerprint from sources where path = '$D/part/maillog-copy')")" 511
+check_eq part-first-sessions "$(q "$D/pw.db" 'select count(*) from sessions')" 216
+check_eq part-first-lines "$(q "$D/pw.db" "select lines_read from sources where fingerprint = (select fingerprint from sources where path = '$D/part/maillog-copy')")" 591
 hv export verdicts --db "$D/pw.db" --format tsv | sed "s|^$D/part/maillog-copy	|$S/postfix/mail.log	|" | sort > "$D/pw.v"
 sort "$D/whole.verdicts" > "$D/whole.v"
 cmp -s "$D/whole.v" "$D/pw.v" && ok part-first-verdicts || fail part-first-verdicts "$(diff "$D/whole.v" "$D/pw.v" | head -6)"
@@ -171,7 +174,7 @@ printf 'not a database' > "$D/junk.db"
 hv merge "$D/m.db" "$D/junk.db" 2>"$T_TMP/err"
 check_eq junk-exit $? 1
 check_eq junk-integrity "$(q "$D/m.db" 'pragma integrity_check')" ok
-check_eq junk-sessions "$(q "$D/m.db" 'select count(*) from sessions')" 194
+check_eq junk-sessions "$(q "$D/m.db" 'select count(*) from sessions')" 216
 hv merge "$D/m.db" "$D/m.db" 2>"$T_TMP/err"
 check_eq self-exit $? 0
 grep -q "not merging a database into itself" "$T_TMP/err" && ok self-msg || fail self-msg "$(cat "$T_TMP/err")"

@@ -12,7 +12,8 @@ Run from the repository top. Checks, each counted:
      sample-logs/dns-snapshot.zone --accreditor dna.example` + `export verdicts`, then each
      expected session is found at its (source, line) with the expected mta, ip, HELO (after
      the mbox join), disposition, messages, CSA status/reason, DNA status and verdict; and
-     `--trust-listed` turns mail.shop.example's DNA status into recommended.
+     `--trust-listed` turns mail.shop.example's DNA status into recommended; each session's
+     spam/ham label and its origin (sessions.label, label_from) are the expected ones.
 Prints one line per failure and "N passed, N failed" last; exit 1 on any failure.
 """
 import argparse
@@ -20,6 +21,7 @@ import csv
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -126,6 +128,23 @@ def check_heloval(heloval, tmp):
             ok(g.get(col) == val, "%s:%s %s: heloval %r, expected %r (helo %r%s)" % (
                 key[0], key[1], col, g.get(col), val, helo,
                 ", " + w["note"] if w["note"] else ""))
+    # labels: every session's (label, label_from) as expected ('' for none)
+    con = sqlite3.connect(db)
+    labels = {}
+    for src, line, lab, frm in con.execute(
+            "SELECT src.path, s.line, COALESCE(s.label,''), COALESCE(s.label_from,'')"
+            " FROM sessions s JOIN sources src ON src.id = s.source_id"):
+        if src.startswith("sample-logs/"):
+            src = src[len("sample-logs/"):]
+        labels[(src, str(line))] = (lab, frm)
+    con.close()
+    nlab = 0
+    for w in want:
+        key = (w["source"], w["line"])
+        nlab += w["label"] != ""
+        ok(labels.get(key) == (w["label"], w["label_from"]), "%s:%s label: heloval %r, "
+           "expected %r" % (key + (labels.get(key), (w["label"], w["label_from"]))))
+    ok(nlab >= 10, "only %d labelled sessions expected" % nlab)
     # --trust-listed: mail.shop.example lists vouch.test, which says A.
     db2 = os.path.join(tmp, "t.db")
     run([heloval, "--no-progress", "-q", "scan", "--db", db2, "--year", "2026",

@@ -15,6 +15,8 @@ One imaginary mail server, mx1.example.org, seen through every input heloval rea
   sendmail/maillog         sm-mta 8.17 on a third address, same two days
   mbox/inbox.mbox          messages of Postfix sessions whose log shows no HELO (join by queue ID)
   maildir/{cur,new,tmp}    messages delivered by the postfix-in instance
+  maildir/.Junk/cur        spam the filter filed away (postfix-in; spam/ham labels, with the
+                           inbox messages whose X-Spam-Status/X-Spamd-Result say spam or ham)
   dns-snapshot.zone        the DNS snapshot: one RFC 1035 master file holding 11 zones
   tests/tools/sample-expected.tsv   one row per session: what heloval should find and decide
                            (kept out of sample-logs/, which `heloval scan` reads whole)
@@ -433,6 +435,7 @@ class Rec:
         self.helo_given = False   # Exim: a line shows HELO/EHLO was given
         self.helo_absent = False  # the log proves no HELO was sent
         self.first = None     # the Line object that starts the session
+        self.label = ("", "")  # (spam|ham, where the label comes from), or none
         self.line = 0
         self.t = 0.0
         self.notes = []
@@ -572,6 +575,7 @@ class Postfix:
                 say("disconnect from %s %s mail=1 rcpt=1 data=0/1 quit=1 commands=%d/%d"
                     % (name, ehlo, base + 3, base + 4))
                 rec.disp = "rejected"
+                rec.label = ("spam", "content-filter")
                 rec.notes.append("milter-reject after client=")
             else:
                 say("disconnect from %s %s mail=%d rcpt=%d data=%d quit=1 commands=%d"
@@ -584,6 +588,8 @@ class Postfix:
             code = self._reply(key, kind, ip, helo, rcpt)
             say("NOQUEUE: reject: RCPT from %s: %s; from=<%s> to=<%s> %s"
                 % (name, code, frm, rcpt, tail))
+            if "blocked using" in code:     # a DNSBL rejection: heloval labels it spam
+                rec.label = ("spam", "dnsbl")
             say("disconnect from %s %s mail=1 rcpt=0/1 quit=1 commands=%d/%d"
                 % (name, ehlo, base + 2, base + 3))
             rec.disp = "rejected" if kind == "reject" else "deferred"
@@ -645,6 +651,7 @@ class Postfix:
                "blocked using zen.spamhaus.org; from=<%s>, to=<%s>, proto=ESMTP, helo=<%s>"
                % (ip, port, ip, frm, rcpt, helo))
             rec.disp = "rejected"
+            rec.label = ("spam", "dnsbl")
         elif kind == "ps-pregreet":
             ps("PREGREET 14 after 0.08 from [%s]:%d: EHLO %s\\r\\n" % (ip, port, helo))
             ps("NOQUEUE: reject: RCPT from [%s]:%d: 550 5.5.1 Protocol error; from=<%s>, "
@@ -758,6 +765,8 @@ class Exim:
                 key, "JunkMail rejected - %s is listed at zen.spamhaus.org" % ip)
             self.add(t, "H=%s F=<%s> rejected RCPT <%s>: %s" % (hs, frm, rcpt, why), rec, True)
             rec.disp = "rejected"
+            if "is listed at" in why:
+                rec.label = ("spam", "dnsbl")
         elif kind == "defer":
             self.add(t, "H=%s F=<%s> temporarily rejected RCPT <%s>: greylisted, please try "
                      "again in 5 minutes" % (hs, frm, rcpt), rec, True)
@@ -1047,6 +1056,31 @@ SM_FILL = [("ok4", "accept"), ("ylmf", "reject"), ("ghost", "reject"),
            (NOHELO_IPS[0], "nomail"), ("lists", "accept"), ("dyn", "reject")]
 
 
+# Labelled mail (README "Inputs", labels): postfix-in sessions (the log shows no HELO: the
+# Received join supplies it, and the message's label) whose messages a spam filter judged:
+# (sender key, label, where, header lines). where "junk": maildir/.Junk/cur (the folder
+# says spam, whatever a header says); "inbox": maildir/cur, the header decides. The senders
+# give the labels every default-policy verdict CSV reaches here (accept, mark, reject), so
+# that the report's verdict_by_label and spam_ham tables have something to say. Generated
+# with their own random stream after everything else: the rest of the sample is unchanged
+# but for the lines these sessions add to postfix/mail.log.
+LABEL_PLAN = [
+    ("bulk", "spam", "junk", ["X-Spam-Flag: YES", "X-Spam-Status: Yes, score=9.1 required=5.0"]),
+    ("dyn", "spam", "junk", ["X-Spam-Status: Yes, score=12.4 required=5.0"]),
+    ("www", "spam", "junk", ["X-Spam-Status: Yes, score=6.3 required=5.0"]),
+    ("roam", "spam", "junk", ["X-Spam-Status: No, score=3.2 required=5.0"]),  # moved by hand
+    ("ok4", "spam", "junk", ["X-Spamd-Result: default: True [16.20 / 15.00]"]),
+    ("ghost", "spam", "inbox", ["X-Spam-Flag: YES", "X-Spam-Status: Yes, score=7.7 required=5.0"]),
+    ("ok6", "ham", "inbox", ["X-Spam-Status: No, score=-1.2 required=5.0"]),
+    ("alias", "ham", "inbox", ["X-Spamd-Result: default: False [-0.40 / 15.00]"]),
+    ("lists", "ham", "inbox", ["X-Spam-Status: No, score=0.4 required=5.0"]),
+    ("stale", "ham", "inbox", ["X-Spam-Status: No, score=-0.1 required=5.0"]),
+    ("legacy", "ham", "inbox", ["X-Spam-Status: No, score=1.8 required=5.0"]),
+]
+SPAM_SUBJECTS = ["Subject: You have won a gift card", "Subject: Cheap meds, no prescription",
+                 "Subject: Urgent: verify your mailbox", "Subject: Limited offer, 90% off"]
+
+
 def spread(r, n, day0, burst=0.15):
     """n start times over one day (office-hours heavy, some bursts of a few seconds)."""
     ts = []
@@ -1080,6 +1114,15 @@ def build(seed):
                          "Nov  1 02:57:11")))
     pf.lines.append(Line(DAY2 + 0.31, ("postfix", "pickup", pids.new(),
                                        "%s: uid=0 from=<root>" % pf.qid())))
+    # the labelled sessions, from their own random stream (LABEL_PLAN)
+    r2 = random.Random(seed + 1)
+    pf.r = pids.r = r2
+    half = (len(LABEL_PLAN) + 1) // 2
+    lstarts = spread(r2, half, DAY1, 0) + spread(r2, len(LABEL_PLAN) - half, DAY2, 0)
+    for (key, label, where, hdrs), t in zip(LABEL_PLAN, lstarts):
+        rec = pf.session(key, "accept", t, inst="postfix-in", mbox="label")
+        rec.label = (label, where, hdrs)
+    pf.r = pids.r = r
     pf_lines = sorted(pf.lines, key=lambda x: x.t)
     store_q = {}
     text = []
@@ -1181,7 +1224,7 @@ def build(seed):
     mdir = []
     for rec in sorted(pf.recs, key=lambda x: x.t):
         where = getattr(rec, "mbox", None)
-        if not where:
+        if not where or where == "label":
             continue
         for q in rec.qids:
             msg, m = mail_message(r, rec, q, store_q.get(q), len(mrecs))
@@ -1211,6 +1254,28 @@ def build(seed):
         files[name] = "\n".join(msg[1:]) + "\n"     # no From_ line in a Maildir file
     files["maildir/tmp/.keep"] = ""
     recs += mrecs
+
+    # --- labelled messages (LABEL_PLAN), their own random stream -------------------------
+    labelled = [rec for rec in pf.recs if getattr(rec, "mbox", None) == "label"]
+    for i, rec in enumerate(sorted(labelled, key=lambda x: x.t)):
+        label, where, hdrs = rec.label
+        q = rec.qids[0]
+        msg, m = mail_message(r2, rec, q, None, -1)
+        rec.helo_mbox = rec.helo_mbox or SENDERS[rec.key][0]
+        # the filter's headers go on top, above the border hop (the filter ran on mx1)
+        msg = msg[:4] + hdrs + msg[4:]
+        if label == "spam":
+            msg = [SPAM_SUBJECTS[i % len(SPAM_SUBJECTS)] if ln.startswith("Subject: ") else ln
+                   for ln in msg]
+        t = int(m.t) + 2
+        base = "%d.V%xI%xM%d.mx1" % (t, 0xfd01, 0x2a4c00 + i * 7, r2.randint(100000, 999999))
+        name = ("maildir/.Junk/cur/%s:2,S" if where == "junk" else "maildir/cur/%s:2,S") % base
+        m.source = name
+        m.line = 1
+        m.label = (label, "folder" if where == "junk" else "header")
+        rec.label = (label, "received")
+        files[name] = "\n".join(msg[1:]) + "\n"
+        recs.append(m)
 
     # --- DNS snapshot ------------------------------------------------------------------
     files["dns-snapshot.zone"] = snapshot_text(zones())
@@ -1298,7 +1363,7 @@ def explicit_parent(helo):
 def expected_tsv(recs):
     cols = ["source", "line", "mta", "time", "ip", "helo", "helo_mbox", "rdns",
             "disposition", "messages", "qids", "csa_status", "csa_reason", "dna_grade",
-            "dna_status", "verdict", "note"]
+            "dna_status", "verdict", "label", "label_from", "note"]
     out = ["\t".join(cols)]
     for rec in sorted(recs, key=lambda x: (x.source, x.line)):
         helo = rec.helo if rec.helo is not None else ""
@@ -1334,7 +1399,7 @@ def expected_tsv(recs):
         out.append("\t".join(str(x) for x in [
             rec.source, rec.line, rec.mta, iso(rec.t), rec.ip, helo, rec.helo_mbox,
             rec.rdns, rec.disp, rec.messages, ",".join(rec.qids), st, why, grade, dna,
-            verdict, notes]))
+            verdict, rec.label[0], rec.label[1], notes]))
     return "\n".join(out) + "\n"
 
 
@@ -1359,7 +1424,15 @@ def readme(recs, files):
     return README.format(
         table="\n".join(rows), npf=counts["postfix"], nex=counts["exim"],
         nsm=counts["sendmail"], nmb=counts["mbox"], nmd=counts["maildir"],
-        total=len(recs), zones=", ".join("`%s`" % z for z in zl))
+        total=len(recs), zones=", ".join("`%s`" % z for z in zl),
+        nlab=sum(1 for rec in recs if rec.label[0]),
+        ndnsbl=sum(1 for rec in recs if rec.label[1] == "dnsbl"),
+        ncf=sum(1 for rec in recs if rec.label[1] == "content-filter"),
+        nfolder=sum(1 for rec in recs if rec.label[1] == "folder"),
+        nheader=sum(1 for rec in recs if rec.label[1] == "header"),
+        hspam=sum(1 for rec in recs if rec.label == ("spam", "header")),
+        hham=sum(1 for rec in recs if rec.label == ("ham", "header")),
+        nrecv=sum(1 for rec in recs if rec.label[1] == "received"))
 
 
 README = """# sample-logs: one small mail server, every input heloval reads
@@ -1385,7 +1458,8 @@ documentation ones (RFC 5737, RFC 3849, RFC 2606/6761); the host clock is UTC.
 | `exim/mainlog` | Exim 4.96 main log, same two days; `+incoming_port` was switched on with the daemon restart on 2026-11-02 00:10, so day 1 has `[ip]` and day 2 `[ip]:port` |
 | `sendmail/maillog` | sm-mta syslog, same two days |
 | `mbox/inbox.mbox` | messages of Postfix sessions whose log lines never show the HELO: the border `Received:` header carries the same queue ID and client IP as the `client=` line, and the HELO |
-| `maildir/{{cur,new,tmp}}` | three messages delivered by `postfix-in` (`tmp/.keep` only keeps the empty folder) |
+| `maildir/{{cur,new,tmp}}` | messages delivered by `postfix-in` (`tmp/.keep` only keeps the empty folder); six in `cur/` carry a spam filter's verdict (`X-Spam-Status`, `X-Spam-Flag`, rspamd's `X-Spamd-Result`) |
+| `maildir/.Junk/cur` | spam the filter filed into the Junk folder (the folder says spam, even where a header says No) |
 | `dns-snapshot.zone` | the DNS snapshot: one RFC 1035 master file with every zone (see below) |
 | `../tests/tools/sample-expected.tsv` | (outside this directory, which `heloval scan` reads whole) one row per session: what heloval should find (source, first line, mta, time, ip, HELO as the log shows it, HELO the mbox adds, rdns, disposition, messages, queue IDs) and decide (CSA, DNA, default-policy verdict) |
 
@@ -1398,6 +1472,16 @@ Run everything offline (the zone file answers every query; no network is needed)
 ./heloval run --db build/sample.db --year 2026 --accreditor dna.example \\
     --dns-zone sample-logs/dns-snapshot.zone -o report.html sample-logs
 ```
+
+Spam and ham: {nlab} sessions are labelled (README "Inputs", labels): {ndnsbl} rejected
+by a DNSBL (Postfix `blocked using`, postscreen, Exim `is listed at`) and {ncf} by a milter
+(content filter) are spam; {nfolder} Maildir messages in `.Junk` (spam, from the folder),
+{nheader} in the inbox whose filter header decides ({hspam} spam, {hham} ham), and their
+{nrecv} `postfix-in` log sessions, which take their message's label through the Received
+join. Their senders reach the verdicts accept, mark and
+reject, so the report's `verdict_by_label` and `spam_ham` tables show spam CSV would have
+stopped and ham it would have hurt (`stale` and `legacy`: legitimate senders whose CSA fails).
+The expected label of each session is in `sample-expected.tsv` (columns label, label_from).
 
 `--trust-listed` additionally follows `mail.shop.example`'s own `_VOUCH._SMTP.vouch.test`
 PTR, which turns its DNA status from unknown into recommended (grade A).

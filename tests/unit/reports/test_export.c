@@ -69,7 +69,7 @@ static char *capture(sqlite3 *db, const char *what, const char *fmt, int *rc)
     size_t len = 0;
     char *err = NULL;
     FILE *f = open_memstream(&buf, &len);
-    *rc = export_db(db, what, fmt, "mx1.example.org", f, &err);
+    *rc = export_db(db, what, fmt, "mx1.example.org", false, f, &err);
     fclose(f);
     if (*rc != 0)
         printf("export error: %s\n", err ? err : "?");

@@ -73,7 +73,7 @@ static char *run_export(sqlite3 *db, int *rc, char **err)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    *rc = export_db(db, "verdicts", "tsv", NULL, f, err);
+    *rc = export_db(db, "verdicts", "tsv", NULL, false, f, err);
     fclose(f);
     return buf;
 }
