@@ -34,6 +34,7 @@
 #include "ascii.h"
 #include "fmt.h"
 #include "csvsql.h"
+#include "headline.h"
 #include "heloname.h"
 #include "keymap.h"
 #include "lineio.h"
@@ -1631,6 +1632,8 @@ struct tdef {
 };
 
 static const struct tdef tdefs[] = {
+    {"headline", "Headline: what CSV would have done with the accepted mail",
+     "item,value", "tt", headline_sql},
     {"summary", "Summary", "item,value", "tt", sql_summary},
     {"sources", "Inputs", "source,format,lines,skipped,sessions", "ttiii",
      NULL},
@@ -1643,6 +1646,9 @@ static const struct tdef tdefs[] = {
     {"impact", "Impact: CSV verdict x MTA disposition (sessions)",
      "verdict,accepted,rejected,deferred,lost,unknown,sessions", "tiiiiii",
      sql_impact},
+    {"coverage", "Coverage: accepted mail evaluated, per MTA and cause",
+     "mta,cause,sessions,sessions_pct,messages,messages_pct,closes_the_gap",
+     "ttipipt", coverage_sql},
     {"verdict_by_label",
      "Spam and ham: CSV verdict x label (spam, ham, unknown: no label)",
      "verdict,spam_sessions,ham_sessions,unknown_sessions,spam_messages,"
@@ -1723,7 +1729,10 @@ static int build_tables(struct ctx *c)
             title = c->step == 3600 ? "Verdicts per hour" : "Verdicts per day";
         struct rtable *t = rt_new(c->r, d->key, title, d->cols, d->types);
         int rc;
-        if (strcmp(d->key, "summary") == 0 || d->sql == spamham_sql_kv) {
+        if (strcmp(d->key, "headline") == 0) {
+            t->kv = true;
+            rc = kv_fill(c, t, d->sql);
+        } else if (strcmp(d->key, "summary") == 0 || d->sql == spamham_sql_kv) {
             t->kv = true;
             rc = kv_fill(c, t, d->sql);
             if (rc == 0 && d->sql != spamham_sql_kv)

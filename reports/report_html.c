@@ -2,7 +2,12 @@
 /*
  * report_html - the report as one self-contained HTML5 file: inline CSS,
  * inline SVG charts (verdicts, impact cross-table, time series), no script,
- * no external asset. A Content-Security-Policy meta forbids scripts and
+ * no external asset. It opens with the answer, above the fold of a
+ * 1400x900 window (tests/html-screenshot.test.sh): the headline as cards
+ * and words (and the low-coverage warning), the impact table as a heat map
+ * (cell background by value), the coverage table; then the navigation and
+ * the other tables in report order. A print stylesheet (@media print)
+ * drops the navigation and keeps colours and sections whole. A Content-Security-Policy meta forbids scripts and
  * every remote load, so even a missed escape could not run code; and every
  * string from the data goes through fmt_html (entities after the terminal-
  * safe form), in text and in attributes alike.
@@ -10,6 +15,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "headline.h"
 #include "msg.h"
 #include "report.h"
 
@@ -39,7 +45,33 @@ static const char css[] =
     "svg{display:block;margin:8px 0;max-width:100%;height:auto}"
     "svg text{font:12px system-ui,sans-serif;fill:#1d2329}"
     "summary{cursor:pointer;color:#0969da;margin:4px 0}"
-    "footer{color:#6e7781;margin-top:32px;font-size:12px}";
+    "footer{color:#6e7781;margin-top:32px;font-size:12px}"
+    /* the headline cards */
+    ".cards{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0}"
+    ".card{flex:1 1 140px;border:1px solid #d0d7de;border-left:6px solid"
+    " #8c959f;border-radius:6px;padding:8px 12px;background:#f6f8fa}"
+    ".card .k{font-size:12px;color:#57606a;text-transform:uppercase;"
+    "letter-spacing:.03em}"
+    ".card .v{font-size:26px;font-weight:700;line-height:1.2;"
+    "font-variant-numeric:tabular-nums}"
+    ".card .d{font-size:12px;color:#57606a}"
+    ".c-accepted{border-left-color:#1d2329}"
+    ".c-reject{border-left-color:#cf222e}.c-tempfail{border-left-color:#fb8f44}"
+    ".c-mark{border-left-color:#218bff}.c-accept{border-left-color:#2da44e}"
+    ".c-unevaluated{border-left-color:#d4a72c}"
+    ".answer{font-size:15px;margin:6px 0}"
+    ".lowcov{border:2px solid #bc4c00;background:#fff1e5;padding:6px 12px;"
+    "font-weight:bold}"
+    /* the impact heat map: the background is set per cell */
+    "table.heat td.h{min-width:64px}"
+    "table.heat td.hot{color:#fff}"
+    "@media print{body{max-width:none;margin:0;padding:0;font-size:11px}"
+    "nav,summary,footer{display:none}"
+    "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    "section{break-inside:avoid-page}h2{break-after:avoid}"
+    "td.s{max-width:none;word-break:normal;overflow-wrap:break-word}"
+    "a{color:inherit;text-decoration:none}"
+    ".card{background:#fff}}";
 
 struct colour {
     const char *name;
@@ -245,6 +277,91 @@ static void chart_series(struct fmt_buf *b, const struct rtable *t)
     fmt_buf_puts(b, "</svg>\n");
 }
 
+/* ==== The headline ==== */
+
+/* card - one headline card: label, messages, their share of the accepted
+ * ones, sessions and theirs (total: no shares). */
+static void card(struct fmt_buf *b, const char *cls, const char *label,
+                 long long m, long long am, long long n, long long an,
+                 bool total)
+{
+    fmt_buf_printf(b, "<div class=\"card c-%s\"><div class=\"k\">%s</div>"
+                      "<div class=\"v\">", cls, label);
+    headline_count(b, m);
+    if (total)
+        fmt_buf_puts(b, "</div><div class=\"d\">messages<br>");
+    else
+        fmt_buf_printf(b, "</div><div class=\"d\">%.1f%% of messages<br>",
+                       headline_pct(m, am));
+    headline_count(b, n);
+    if (total)
+        fmt_buf_puts(b, " sessions</div></div>\n");
+    else
+        fmt_buf_printf(b, " sessions (%.1f%%)</div></div>\n",
+                       headline_pct(n, an));
+}
+
+/* html_headline - the cards, the answer in words and the low-coverage
+ * warning of the headline table (nothing without one). */
+static void html_headline(struct fmt_buf *b, const struct report *r)
+{
+    struct headline h;
+    struct fmt_buf words;
+    if (!headline_get(r, &h))
+        return;
+    fmt_buf_puts(b, "<div class=\"cards\">\n");
+    card(b, "accepted", "accepted by the MTA", h.acc_m, h.acc_m, h.acc_s,
+         h.acc_s, true);
+    card(b, "reject", "CSV would reject", h.rej_m, h.acc_m, h.rej_s, h.acc_s,
+         false);
+    card(b, "tempfail", "would defer", h.def_m, h.acc_m, h.def_s, h.acc_s,
+         false);
+    card(b, "mark", "would mark", h.mark_m, h.acc_m, h.mark_s, h.acc_s,
+         false);
+    card(b, "accept", "would accept", h.ok_m, h.acc_m, h.ok_s, h.acc_s,
+         false);
+    card(b, "unevaluated", "not evaluated", h.unev_m, h.acc_m, h.unev_s,
+         h.acc_s, false);
+    fmt_buf_puts(b, "</div>\n<p class=\"answer\">");
+    fmt_buf_init(&words);
+    headline_sentences(&h, &words);
+    puts_html(b, words.p, words.len);
+    fmt_buf_puts(b, "</p>\n");
+    fmt_buf_reset(&words);
+    if (headline_warning(&h, &words)) {
+        fmt_buf_puts(b, "<p class=\"lowcov\" id=\"low-coverage\""
+                        " role=\"alert\">Warning: ");
+        puts_html(b, words.p, words.len);
+        fmt_buf_puts(b, ".</p>\n");
+    }
+    fmt_buf_free(&words);
+}
+
+/* heat_max - the largest disposition count of the impact table. */
+static long long heat_max(const struct rtable *t)
+{
+    long long max = 0;
+    for (size_t i = 0; i < t->nrows; i++)
+        for (size_t j = 1; j + 1 < t->ncols; j++)
+            if (t->types[j] == RCOL_INT && report_cell(t, i, j)->i > max)
+                max = report_cell(t, i, j)->i;
+    return max;
+}
+
+/* heat_cell - one <td> of the impact heat map: the background's opacity
+ * grows with the value (blue; none for 0), white text on dark cells. */
+static void heat_cell(struct fmt_buf *b, long long v, long long max)
+{
+    if (v <= 0 || max <= 0) {
+        fmt_buf_printf(b, "<td class=\"n h\">%lld</td>", v);
+        return;
+    }
+    double a = 0.12 + 0.83 * (double)v / (double)max;
+    fmt_buf_printf(b, "<td class=\"n h%s\" style=\"background:rgba(9,105,"
+                      "218,%.2f)\">%lld</td>",
+                   a > 0.55 ? " hot" : "", a, v);
+}
+
 /* ==== Tables ==== */
 
 /* html_cell - one <td>. */
@@ -282,27 +399,33 @@ static void html_cell(struct fmt_buf *b, const struct rtable *t, size_t j,
     }
 }
 
-/* html_table - one section: heading, chart when there is one, table. */
-static void html_table(struct fmt_buf *b, const struct rtable *t)
+/* html_table - one section: heading, chart when there is one, table (the
+ * headline: its cards and words first, the table folded). */
+static void html_table(struct fmt_buf *b, const struct report *r,
+                       const struct rtable *t)
 {
     fmt_buf_printf(b, "<section id=\"%s\">\n<h2>", t->key);
     puts_html(b, t->title, strlen(t->title));
     fmt_buf_puts(b, "</h2>\n");
-    if (strcmp(t->key, "verdicts") == 0)
+    bool impact = strcmp(t->key, "impact") == 0;
+    long long hmax = impact ? heat_max(t) : 0;
+    if (strcmp(t->key, "headline") == 0)
+        html_headline(b, r);
+    else if (strcmp(t->key, "verdicts") == 0)
         chart_verdicts(b, t);
-    else if (strcmp(t->key, "impact") == 0) {
-        fmt_buf_puts(b, "<p class=\"meta\">One bar per CSV verdict; its"
-                        " colours say what the MTA actually did with those"
-                        " sessions.</p>\n");
-        chart_impact(b, t);
-    }
+    else if (impact)
+        fmt_buf_puts(b, "<p class=\"meta\">Sessions per CSV verdict (rows)"
+                        " and what the MTA actually did with them (columns);"
+                        " the darker the cell, the more sessions.</p>\n");
     else if (strcmp(t->key, "timeseries") == 0 && t->nrows > 0)
         chart_series(b, t);
-    bool fold = strcmp(t->key, "timeseries") == 0 && t->nrows > 0;
+    bool fold = (strcmp(t->key, "timeseries") == 0 && t->nrows > 0) ||
+                strcmp(t->key, "headline") == 0;
     if (fold)
-        fmt_buf_printf(b, "<details><summary>Table (%zu rows)</summary>\n",
-                       t->nrows);
-    fmt_buf_printf(b, "<table class=\"data\" id=\"table-%s\">\n", t->key);
+        fmt_buf_printf(b, "<details><summary>%s (%zu rows)</summary>\n",
+                       t->kv ? "The figures" : "Table", t->nrows);
+    fmt_buf_printf(b, "<table class=\"data%s\" id=\"table-%s\">\n",
+                   impact ? " heat" : "", t->key);
     if (!t->kv) {
         fmt_buf_puts(b, "<thead><tr>");
         for (size_t j = 0; j < t->ncols; j++)
@@ -322,6 +445,9 @@ static void html_table(struct fmt_buf *b, const struct rtable *t)
                 fmt_buf_puts(b, "<th>");
                 puts_html(b, c->s, c->n);
                 fmt_buf_puts(b, "</th>");
+            } else if (impact && j > 0 && j + 1 < t->ncols &&
+                       c->type == RCOL_INT) {
+                heat_cell(b, c->i, hmax);
             } else {
                 html_cell(b, t, j, c);
             }
@@ -331,7 +457,22 @@ static void html_table(struct fmt_buf *b, const struct rtable *t)
     fmt_buf_puts(b, "</tbody>\n</table>\n");
     if (fold)
         fmt_buf_puts(b, "</details>\n");
+    if (impact)
+        chart_impact(b, t);
     fmt_buf_puts(b, "</section>\n");
+}
+
+/* The tables the page opens with, in this order, before the others. */
+static const char *const first_tables[] = {"headline", "impact", "coverage"};
+#define NFIRST (sizeof(first_tables) / sizeof(first_tables[0]))
+
+/* is_first - whether key is one of first_tables. */
+static bool is_first(const char *key)
+{
+    for (size_t f = 0; f < NFIRST; f++)
+        if (strcmp(first_tables[f], key) == 0)
+            return true;
+    return false;
 }
 
 int report_render_html(const struct report *r, FILE *out, char **err)
@@ -367,8 +508,14 @@ int report_render_html(const struct report *r, FILE *out, char **err)
     fmt_buf_free(&range);
     fmt_buf_puts(&b, "; policy: ");
     puts_html(&b, r->policy, strlen(r->policy));
-    fmt_buf_printf(&b, "; top %d; time step: %s.</p>\n<nav><p>", r->top,
-                   r->bucket);
+    fmt_buf_printf(&b, "; top %d; time step: %s.</p>\n", r->top, r->bucket);
+    /* the answer first, above the fold: headline, impact, coverage */
+    for (size_t f = 0; f < NFIRST; f++) {
+        const struct rtable *t = report_find(r, first_tables[f]);
+        if (t != NULL)
+            html_table(&b, r, t);
+    }
+    fmt_buf_puts(&b, "<nav><p>");
     for (size_t k = 0; k < r->ntables; k++) {
         fmt_buf_printf(&b, "%s<a href=\"#%s\">", k ? " · " : "",
                        r->tables[k]->key);
@@ -378,8 +525,10 @@ int report_render_html(const struct report *r, FILE *out, char **err)
     fmt_buf_puts(&b, "</p></nav>\n");
     ok = fmt_buf_write(&b, out);
     for (size_t k = 0; k < r->ntables && ok; k++) {
+        if (is_first(r->tables[k]->key))
+            continue;
         fmt_buf_reset(&b);
-        html_table(&b, r->tables[k]);
+        html_table(&b, r, r->tables[k]);
         ok = fmt_buf_write(&b, out);
     }
     fmt_buf_reset(&b);

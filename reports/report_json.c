@@ -8,6 +8,7 @@
  *               "database_first_session": ISO|null (set only when the
  *               window has no session), "database_last_session": ISO|null,
  *               "text": the range line of the text report},
+ *    "headline": {item: integer, ...} (first; the percentages as numbers),
  *    "summary": {item: value, ...},
  *    "<table>": [ {column: value, ...}, ... ], ...}
  * Table and column names are those of the csv and text formats; counts are

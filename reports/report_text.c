@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "headline.h"
 #include "msg.h"
 #include "report.h"
 #include "xmem.h"
@@ -55,8 +56,52 @@ static void cell_text(struct fmt_buf *b, const struct rcell *c)
     }
 }
 
+/* put_wrapped - s (ASCII, words separated by single spaces) as lines of
+ * at most width columns, each indented by two spaces. */
+static void put_wrapped(FILE *out, const char *s, size_t width)
+{
+    while (*s != '\0') {
+        size_t n = strlen(s);
+        if (n > width) {
+            n = width;
+            while (n > 0 && s[n] != ' ')
+                n--;
+            if (n == 0)
+                n = strcspn(s, " ");
+        }
+        fprintf(out, "  %.*s\n", (int)n, s);
+        s += n;
+        while (*s == ' ')
+            s++;
+    }
+}
+
+/* render_headline - the headline table's figures in words, and the low
+ * coverage warning when it applies, under the table's heading; the
+ * numbers follow as the table itself. */
+static void render_headline(const struct report *r, FILE *out, bool color)
+{
+    struct headline h;
+    struct fmt_buf b;
+    if (!headline_get(r, &h))
+        return;
+    fmt_buf_init(&b);
+    headline_sentences(&h, &b);
+    put_wrapped(out, fmt_buf_str(&b), 76);
+    fmt_buf_reset(&b);
+    fmt_buf_puts(&b, "WARNING: ");
+    if (headline_warning(&h, &b)) {
+        fprintf(out, "%s", color ? C_BOLD : "");
+        put_wrapped(out, fmt_buf_str(&b), 76);
+        fprintf(out, "%s", color ? C_OFF : "");
+    }
+    fputs("\n", out);
+    fmt_buf_free(&b);
+}
+
 /* render_table - one table with its heading; false on a write error. */
-static bool render_table(const struct rtable *t, FILE *out, bool color)
+static bool render_table(const struct report *rep, const struct rtable *t,
+                         FILE *out, bool color)
 {
     size_t nc = t->ncols, nr = t->nrows;
     struct fmt_buf *cells = xcalloc(nr * nc + 1, sizeof(*cells));
@@ -80,6 +125,8 @@ static bool render_table(const struct rtable *t, FILE *out, bool color)
         }
     }
     fprintf(out, "%s%s%s\n", color ? C_BOLD : "", t->title, color ? C_OFF : "");
+    if (strcmp(t->key, "headline") == 0)
+        render_headline(rep, out, color);
     if (!t->kv) {
         fputs(" ", out);
         for (size_t j = 0; j < nc; j++) {
@@ -144,7 +191,7 @@ int report_render_text(const struct report *r, FILE *out, bool color,
             r->top, r->bucket);
     fmt_buf_free(&pol);
     for (size_t k = 0; k < r->ntables; k++)
-        if (!render_table(r->tables[k], out, color))
+        if (!render_table(r, r->tables[k], out, color))
             return hv_errf(err, HV_EIO, "write error");
     return HV_OK;
 }
