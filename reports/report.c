@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "advice.h"
 #include "ascii.h"
 #include "fmt.h"
 #include "csvsql.h"
@@ -1560,6 +1561,8 @@ static const struct tdef tdefs[] = {
      sql_impact},
     {"at_risk", "Senders at risk: accepted by the MTA, rejected by CSV",
      "domain,ips,sessions,messages,reason,example", "tiiitt", sql_at_risk},
+    {"advice", "Advice per sender domain: what to publish to pass CSA",
+     ADVICE_COLS, ADVICE_TYPES, NULL},
     {"mta_rejected_csv_accepted", "Rejected by the MTA, accepted by CSV",
      "domain,ips,sessions,messages,reason,example", "tiiitt", sql_rescued},
     {"unevaluated",
@@ -1632,6 +1635,8 @@ static int build_tables(struct ctx *c)
             rc = fill_top(c, t, d->sql, d->sql == sql_top_networks ? 2 : 1);
         } else if (d->sql != NULL) {
             rc = fill(c, t, d->sql);
+        } else if (strcmp(d->key, "advice") == 0) {
+            rc = advice_fill(c->db, t, c->o->top, c->err);
         } else if (strcmp(d->key, "sources") == 0) {
             struct fmt_buf sql;
             fmt_buf_init(&sql);
