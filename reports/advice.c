@@ -111,6 +111,7 @@ struct adom {
     char *domain;
     size_t dn;
     struct keymap helos, ips, reasons, names; /* names: records to make */
+    struct keymap nonhost; /* HELOs that are not host names (no record) */
     struct areason *r;
     size_t rcap;
     long long n, m, ex;
@@ -126,10 +127,11 @@ struct arow {
 };
 
 struct actx {
-    struct arow *rows;
-    size_t nrows, cap;
     struct keymap allnames; /* every name that gets records */
     struct keymap nameips;  /* name index (4 bytes) + address */
+    size_t *first;          /* per name: its addresses are addr[first[i] ..
+                             * first[i + 1]), sorted (index_addrs) */
+    const char **addr;
 };
 
 /* adom_init - an empty group for domain (n bytes). */
@@ -143,6 +145,7 @@ static void adom_init(struct adom *d, const char *domain, size_t n)
     keymap_init(&d->ips);
     keymap_init(&d->reasons);
     keymap_init(&d->names);
+    keymap_init(&d->nonhost);
 }
 
 /* adom_free - release d. */
@@ -155,6 +158,7 @@ static void adom_free(struct adom *d)
     keymap_free(&d->ips);
     keymap_free(&d->reasons);
     keymap_free(&d->names);
+    keymap_free(&d->nonhost);
     free(d->domain);
     free(d->evidence);
 }
@@ -211,6 +215,8 @@ static void adom_add(struct actx *a, struct adom *d, sqlite3_stmt *q)
         advice_fixable(why0) && helo_norm_name(helo, norm, sizeof(norm))) {
         keymap_intern(&d->names, norm, strlen(norm), NULL);
         keymap_intern(&a->allnames, norm, strlen(norm), NULL);
+    } else if (!(cn == 4 && memcmp(cls, "fqdn", 4) == 0) && advice_fixable(why0)) {
+        keymap_intern(&d->nonhost, helo, hn, NULL);
     }
     free(why0);
 }
@@ -275,23 +281,40 @@ static size_t *reason_order(const struct adom *d)
     return o;
 }
 
-/* put_records - the zone-file lines for name (the addresses of nameips
- * under its index ni), one per line, into b. */
+/* index_addrs - a->first and a->addr from a->nameips: each name's
+ * addresses together (a counting sort by name), sorted. */
+static void index_addrs(struct actx *a)
+{
+    size_t nn = keymap_count(&a->allnames), n = keymap_count(&a->nameips);
+    a->first = xcalloc(nn + 2, sizeof(*a->first));
+    a->addr = xcalloc(n + 1, sizeof(*a->addr));
+    for (size_t i = 0; i < n; i++) {
+        uint32_t idx;
+        memcpy(&idx, keymap_key(&a->nameips, i, NULL), sizeof(idx));
+        a->first[idx + 1]++;
+    }
+    for (size_t i = 0; i < nn; i++)
+        a->first[i + 1] += a->first[i];
+    size_t *fill = xcalloc(nn + 1, sizeof(*fill));
+    for (size_t i = 0; i < n; i++) {
+        const char *key = keymap_key(&a->nameips, i, NULL);
+        uint32_t idx;
+        memcpy(&idx, key, sizeof(idx));
+        a->addr[a->first[idx] + fill[idx]++] = key + sizeof(idx);
+    }
+    free(fill);
+    for (size_t i = 0; i < nn; i++)
+        qsort(a->addr + a->first[i], a->first[i + 1] - a->first[i],
+              sizeof(*a->addr), str_cmp);
+}
+
+/* put_records - the zone-file lines for name (number ni of a->allnames;
+ * its addresses by index_addrs), one per line, into b. */
 static void put_records(struct fmt_buf *b, const struct actx *a,
                         const char *name, size_t ni)
 {
-    /* the addresses of this name, sorted */
-    size_t n = keymap_count(&a->nameips), k = 0;
-    const char **v = xcalloc(n + 1, sizeof(*v));
-    for (size_t i = 0; i < n; i++) {
-        size_t kn;
-        const char *key = keymap_key(&a->nameips, i, &kn);
-        uint32_t idx;
-        memcpy(&idx, key, sizeof(idx));
-        if (idx == ni)
-            v[k++] = key + sizeof(idx);
-    }
-    qsort(v, k, sizeof(*v), str_cmp);
+    const char **v = a->addr + a->first[ni];
+    size_t k = a->first[ni + 1] - a->first[ni];
     if (b->len > 0)
         fmt_buf_puts(b, "\n");
     fmt_buf_printf(b, "_client._smtp.%s. IN SRV 1 2 0 %s.", name, name);
@@ -314,7 +337,6 @@ static void put_records(struct fmt_buf *b, const struct actx *a,
             }
         }
     }
-    free(v);
 }
 
 /* adom_row - the finished row of d (records made once the addresses are
@@ -349,6 +371,13 @@ static void adom_row(struct actx *a, const struct adom *d, struct arow *row)
                 fmt_buf_printf(&b, ": %s.", advice_explain(code));
             }
             free(o);
+            if (c == 7 && keymap_count(&d->nonhost) > 0) {
+                fmt_buf_puts(&b, " HELO ");
+                put_list(&b, &d->nonhost, 3);
+                fmt_buf_puts(&b, ": not a host name, so no record is offered:"
+                                 " greet with the host's fully-qualified name"
+                                 " and publish its records.");
+            }
             break;
         }
         case 8: {
@@ -466,6 +495,8 @@ int advice_fill(sqlite3 *db, struct rtable *t, int top, char **err)
     }
     if (rc == HV_OK && keymap_count(&a.allnames) > 0)
         rc = read_addrs(db, &a, err);
+    if (rc == HV_OK)
+        index_addrs(&a);
     struct arow *rows = xcalloc(nd + 1, sizeof(*rows));
     for (size_t i = 0; rc == HV_OK && i < nd; i++)
         adom_row(&a, &doms[i], &rows[i]);
@@ -480,6 +511,8 @@ int advice_fill(sqlite3 *db, struct rtable *t, int top, char **err)
     }
     free(rows);
     free(doms);
+    free(a.first);
+    free(a.addr);
     keymap_free(&a.allnames);
     keymap_free(&a.nameips);
     return rc;
