@@ -211,11 +211,13 @@ static void adom_add(struct actx *a, struct adom *d, sqlite3_stmt *q)
     /* a host name whose reason a record can fix gets records */
     char norm[HELO_NAME_MAX];
     char *why0 = xmemdup0(why, wn);
+    /* the SRV name must be queryable: "_client._smtp." + name <= 253 */
     if (cn == 4 && memcmp(cls, "fqdn", 4) == 0 && strlen(helo) == hn &&
-        advice_fixable(why0) && helo_norm_name(helo, norm, sizeof(norm))) {
+        advice_fixable(why0) && helo_norm_name(helo, norm, sizeof(norm)) &&
+        strlen(norm) <= 253 - (sizeof("_client._smtp.") - 1)) {
         keymap_intern(&d->names, norm, strlen(norm), NULL);
         keymap_intern(&a->allnames, norm, strlen(norm), NULL);
-    } else if (!(cn == 4 && memcmp(cls, "fqdn", 4) == 0) && advice_fixable(why0)) {
+    } else if (advice_fixable(why0)) {
         keymap_intern(&d->nonhost, helo, hn, NULL);
     }
     free(why0);
@@ -374,9 +376,10 @@ static void adom_row(struct actx *a, const struct adom *d, struct arow *row)
             if (c == 7 && keymap_count(&d->nonhost) > 0) {
                 fmt_buf_puts(&b, " HELO ");
                 put_list(&b, &d->nonhost, 3);
-                fmt_buf_puts(&b, ": not a host name, so no record is offered:"
-                                 " greet with the host's fully-qualified name"
-                                 " and publish its records.");
+                fmt_buf_puts(&b, ": not a host name CSA can look up (an address,"
+                                 " or an invalid or overlong name), so no record"
+                                 " is offered: greet with the host's"
+                                 " fully-qualified name and publish its records.");
             }
             break;
         }

@@ -19,10 +19,13 @@
  *   reason       the distinct reason codes (hv_p.why: CSA reasons of
  *                csa.h, dna-not-recommended, dna-defer), most messages
  *                first, comma-joined
- *   explanation  one plain-English sentence per reason, naming its HELOs
+ *   explanation  one plain-English sentence per reason, naming its HELOs,
+ *                and one naming the HELOs that get no record although
+ *                their reason is a CSA one (not a queryable host name)
  *   records      the zone-file lines that make CSA authorise every at-risk
  *                pair whose reason a DNS record can fix, one per line
- *                ("\n"): for each such HELO name N (an FQDN, normalised),
+ *                ("\n"): for each such HELO name N (an FQDN, normalised, of at
+ *                most 239 bytes so that _client._smtp.N can be queried),
  *                  _client._smtp.N. IN SRV 1 2 0 N.
  *                  N. IN A a      (AAAA for IPv6; an IPv4-mapped client: A)
  *                for every address a seen with N in an at-risk pair or in
