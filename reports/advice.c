@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * advice - the advice table (contract in advice.h). Two reads of the work
- * table: the at-risk pairs ordered by domain (grouped here, one domain at
- * a time), then the addresses of the HELO names that get records; the
- * rows are sorted in C and appended to the table.
+ * table: first the addresses of the HELO names of at-risk pairs (what
+ * their records must cover), then the at-risk pairs ordered by domain,
+ * grouped here one domain at a time (so memory holds one domain's sets,
+ * the addresses and the finished rows); the rows are sorted in C and
+ * appended to the table.
  */
 #include "advice.h"
 
@@ -29,11 +31,15 @@ static const char sql_pairs[] =
     " WHERE p.verdict IN ('reject','tempfail') AND p.n_acc > 0 AND NOT p.unobs"
     " ORDER BY p.domain, p.helo, p.ip";
 
-/* the addresses a record must cover: at-risk pairs and pairs the current
- * CSA record authorises */
+/* the addresses a record must cover: of the HELO names (lower-cased, no
+ * trailing dot: helo_norm_name's form for an FQDN) of at-risk pairs, the
+ * at-risk pairs and the pairs the current CSA record authorises */
+#define AT_RISK "n_acc > 0 AND verdict IN ('reject','tempfail') AND NOT unobs"
 static const char sql_addrs[] =
     "SELECT helo, ip FROM temp.hv_p WHERE cls = 'fqdn' AND NOT unobs AND"
-    " (csa_status = 'ok' OR (n_acc > 0 AND verdict IN ('reject','tempfail')))";
+    " (csa_status = 'ok' OR (" AT_RISK ")) AND rtrim(lower(helo),'.') IN"
+    " (SELECT rtrim(lower(helo),'.') FROM temp.hv_p WHERE cls = 'fqdn' AND "
+    AT_RISK ")";
 
 static const struct {
     const char *code;
@@ -127,7 +133,7 @@ struct arow {
 };
 
 struct actx {
-    struct keymap allnames; /* every name that gets records */
+    struct keymap allnames; /* the names of sql_addrs */
     struct keymap nameips;  /* name index (4 bytes) + address */
     size_t *first;          /* per name: its addresses are addr[first[i] ..
                              * first[i + 1]), sorted (index_addrs) */
@@ -172,7 +178,7 @@ static const char *text_of(sqlite3_stmt *q, int i, size_t *n)
 }
 
 /* adom_add - one at-risk pair (a row of sql_pairs) into d. */
-static void adom_add(struct actx *a, struct adom *d, sqlite3_stmt *q)
+static void adom_add(struct adom *d, sqlite3_stmt *q)
 {
     size_t hn, in, vn, wn, cn;
     const char *helo = text_of(q, 1, &hn);
@@ -216,7 +222,6 @@ static void adom_add(struct actx *a, struct adom *d, sqlite3_stmt *q)
         advice_fixable(why0) && helo_norm_name(helo, norm, sizeof(norm)) &&
         strlen(norm) <= 253 - (sizeof("_client._smtp.") - 1)) {
         keymap_intern(&d->names, norm, strlen(norm), NULL);
-        keymap_intern(&a->allnames, norm, strlen(norm), NULL);
     } else if (advice_fixable(why0)) {
         keymap_intern(&d->nonhost, helo, hn, NULL);
     }
@@ -415,8 +420,8 @@ static int arow_cmp(const void *pa, const void *pb)
     return strcmp(a->cell[0], b->cell[0]);
 }
 
-/* read_addrs - the addresses of the names that get records into
- * a->nameips (sql_addrs). HV_OK or HV_EDB / HV_EWRITE. */
+/* read_addrs - the names of sql_addrs into a->allnames and their
+ * addresses into a->nameips. HV_OK or HV_EDB / HV_EWRITE. */
 static int read_addrs(sqlite3 *db, struct actx *a, char **err)
 {
     sqlite3_stmt *q;
@@ -430,9 +435,9 @@ static int read_addrs(sqlite3 *db, struct actx *a, char **err)
         const char *helo = text_of(q, 0, &hn);
         const char *ip = text_of(q, 1, &in);
         char norm[HELO_NAME_MAX];
-        if (strlen(helo) != hn || !helo_norm_name(helo, norm, sizeof(norm)) ||
-            !keymap_find(&a->allnames, norm, strlen(norm), &ni))
+        if (strlen(helo) != hn || !helo_norm_name(helo, norm, sizeof(norm)))
             continue;
+        ni = keymap_intern(&a->allnames, norm, strlen(norm), NULL);
         uint32_t idx = (uint32_t)ni;
         fmt_buf_reset(&key);
         fmt_buf_add(&key, (const char *)&idx, sizeof(idx));
@@ -469,51 +474,63 @@ static void add_rows(struct rtable *t, struct arow *rows, size_t n, int top)
     }
 }
 
+/* rows_push - room for one more row in *rows (count *n, capacity *cap). */
+static struct arow *rows_push(struct arow **rows, size_t *n, size_t *cap)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        *rows = xrealloc(*rows, *cap * sizeof(**rows));
+    }
+    return &(*rows)[(*n)++];
+}
+
 int advice_fill(sqlite3 *db, struct rtable *t, int top, char **err)
 {
     struct actx a;
     memset(&a, 0, sizeof(a));
     keymap_init(&a.allnames);
     keymap_init(&a.nameips);
-    struct adom *doms = NULL;
-    size_t nd = 0, dcap = 0;
+    struct arow *rows = NULL;
+    size_t nr = 0, rcap = 0;
+    struct adom d;
+    bool open = false;
     sqlite3_stmt *q;
-    int rc = rpt_prepare(db, sql_pairs, &q, err);
+    int rc = read_addrs(db, &a, err);
+    if (rc == HV_OK) {
+        index_addrs(&a);
+        rc = rpt_prepare(db, sql_pairs, &q, err);
+    }
     if (rc == HV_OK) {
         while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
             size_t dn;
             const char *domain = text_of(q, 0, &dn);
-            if (nd == 0 || doms[nd - 1].dn != dn ||
-                memcmp(doms[nd - 1].domain, domain, dn) != 0) {
-                if (nd == dcap) {
-                    dcap = dcap ? 2 * dcap : 16;
-                    doms = xrealloc(doms, dcap * sizeof(*doms));
-                }
-                adom_init(&doms[nd++], domain, dn);
+            if (open && (d.dn != dn || memcmp(d.domain, domain, dn) != 0)) {
+                adom_row(&a, &d, rows_push(&rows, &nr, &rcap));
+                adom_free(&d);
+                open = false;
             }
-            adom_add(&a, &doms[nd - 1], q);
+            if (!open) {
+                adom_init(&d, domain, dn);
+                open = true;
+            }
+            adom_add(&d, q);
         }
         rc = rpt_step_done(db, rc, "advice query failed", err);
         sqlite3_finalize(q);
     }
-    if (rc == HV_OK && keymap_count(&a.allnames) > 0)
-        rc = read_addrs(db, &a, err);
-    if (rc == HV_OK)
-        index_addrs(&a);
-    struct arow *rows = xcalloc(nd + 1, sizeof(*rows));
-    for (size_t i = 0; rc == HV_OK && i < nd; i++)
-        adom_row(&a, &doms[i], &rows[i]);
-    if (rc == HV_OK) {
-        qsort(rows, nd, sizeof(*rows), arow_cmp);
-        add_rows(t, rows, nd, top);
+    if (open) {
+        if (rc == HV_OK)
+            adom_row(&a, &d, rows_push(&rows, &nr, &rcap));
+        adom_free(&d);
     }
-    for (size_t i = 0; i < nd; i++) {
+    if (rc == HV_OK && nr > 0) {
+        qsort(rows, nr, sizeof(*rows), arow_cmp);
+        add_rows(t, rows, nr, top);
+    }
+    for (size_t i = 0; i < nr; i++)
         for (int c = 0; c < 10; c++)
             free(rows[i].cell[c]);
-        adom_free(&doms[i]);
-    }
     free(rows);
-    free(doms);
     free(a.first);
     free(a.addr);
     keymap_free(&a.allnames);
