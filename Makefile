@@ -8,11 +8,11 @@ WERROR ?= -Werror
 WARN   := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
           -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wundef -Wvla
 CFLAGS ?= -O2 -g
-PKGS   := sqlite3 libpcre2-8 libcares zlib ldns
+PKGS   := sqlite3 libpcre2-8 libcares zlib ldns libpsl
 
 # Debian packages the build, the tests and the benchmark need.
 BUILD_DEBS := build-essential pkgconf libsqlite3-dev libpcre2-dev \
-              libc-ares-dev zlib1g-dev libldns-dev
+              libc-ares-dev zlib1g-dev libldns-dev libpsl-dev publicsuffix
 TEST_DEBS  := nsd ldnsutils sqlite3 python3 gzip time chromium
 # make bench's references (eximstats comes unpacked from exim4-base, not installed)
 BENCH_DEBS := nsd dnsperf sqlite3 python3 time pflogsumm

@@ -108,11 +108,11 @@ static const struct opt_def opt_defs[] = {
     {"no-reverse", 0, false, F_RESOLVE | F_RUN, O_NO_REVERSE},
     {"no-parent-search", 0, false, F_RESOLVE | F_RUN, O_NO_PARENT},
     {"csa-search-limit", 0, true, F_RESOLVE | F_RUN, O_SEARCH_LIMIT},
-    {"policy", 0, true, F_RESOLVE | F_REPORT | F_RUN, O_POLICY},
+    {"policy", 0, true, F_RESOLVE | F_REPORT | F_EXPORT | F_RUN, O_POLICY},
     {"authserv-id", 0, true, F_RESOLVE | F_REPORT | F_EXPORT | F_RUN, O_AUTHSERV},
     {"output", 'o', true, F_REPORT | F_EXPORT | F_RUN, O_OUTPUT},
-    {"since", 0, true, F_REPORT | F_RUN, O_SINCE},
-    {"until", 0, true, F_REPORT | F_RUN, O_UNTIL},
+    {"since", 0, true, F_REPORT | F_EXPORT | F_RUN, O_SINCE},
+    {"until", 0, true, F_REPORT | F_EXPORT | F_RUN, O_UNTIL},
     {"top", 0, true, F_REPORT | F_RUN, O_TOP},
     {"table", 0, true, F_REPORT | F_RUN, O_TABLE},
     {"color", 0, false, F_REPORT | F_RUN, O_COLOR},
@@ -234,8 +234,9 @@ static void print_usage(FILE *f)
             "                    directory, .gz, or - for stdin) into the database\n"
             "  resolve           look up CSA and DNA for every session not yet evaluated\n"
             "  report            what CSV would have done (%s)\n"
-            "  export sessions|verdicts\n"
+            "  export sessions|verdicts|advice\n"
             "                    one row per session as %s\n"
+            "                    (advice: one row per sender domain, what to publish)\n"
             "  run PATH...       scan + resolve + report in one go\n"
             "  merge OUT.db IN.db...\n"
             "                    combine databases scanned on several machines\n"
@@ -263,7 +264,8 @@ static void print_usage(FILE *f)
             "          than N%% of the accepted messages)\n"
             "          --anonymize  (client addresses to /24 and /48, mail address\n"
             "          local parts and mailbox owners' path components to *)\n"
-            "export:   --format %s  -o FILE  --anonymize\n",
+            "export:   --format %s  -o FILE  --anonymize\n"
+            "          advice: --since T  --until T  --policy FILE\n",
             scan, report_bar, REPORT_MAX_COMPARE, export_bar);
     fputs("run:      the options of scan, resolve and report; -o FILE also writes the HTML\n"
           "          (or .json/.csv) report to FILE while the text report goes to stdout\n"
@@ -705,7 +707,7 @@ static int do_report(struct cli *c, struct store *st, const char *format, const 
     return finish_output(of, "report", rc, err);
 }
 
-/* do_export - sessions or verdicts as rows. */
+/* do_export - sessions or verdicts as rows, or the advice table's rows. */
 static int do_export(struct cli *c, struct store *st)
 {
     struct outfile *of = NULL;
@@ -718,9 +720,12 @@ static int do_export(struct cli *c, struct store *st)
         return EXIT_FAIL;
     }
     signal_db = store_db(st);
-    rc = export_db(store_db(st), c->export_what, c->report_format, c->rp.authserv_id,
-                   c->rp.anonymize,
-                   outfile_stream(of), &err);
+    if (strcmp(c->export_what, "advice") == 0) /* a report table: window, policy */
+        rc = export_table(store_db(st), c->export_what, &c->rp, c->report_format,
+                          outfile_stream(of), &err);
+    else
+        rc = export_db(store_db(st), c->export_what, c->report_format, c->rp.authserv_id,
+                       c->rp.anonymize, outfile_stream(of), &err);
     signal_db = NULL;
     if (rc != HV_OK && err == NULL)
         err = xstrdup(hv_strerror(rc));
@@ -811,8 +816,16 @@ int main(int argc, char **argv)
     }
     if (c.cmd == CMD_EXPORT) {
         if (c.export_what == NULL || (strcmp(c.export_what, "sessions") != 0 &&
-                                      strcmp(c.export_what, "verdicts") != 0)) {
-            rc = usage_error("export wants 'sessions' or 'verdicts'%s", "");
+                                      strcmp(c.export_what, "verdicts") != 0 &&
+                                      strcmp(c.export_what, "advice") != 0)) {
+            rc = usage_error("export wants 'sessions', 'verdicts' or 'advice'%s", "");
+            goto out;
+        }
+        /* the window and the policy are the report's: export advice only */
+        if (strcmp(c.export_what, "advice") != 0 &&
+            (c.rp.since != LLONG_MIN || c.rp.until != LLONG_MAX || c.rp.policy_file != NULL)) {
+            rc = usage_error("--since, --until and --policy apply to 'export advice', not '%s'",
+                             c.export_what);
             goto out;
         }
         if (c.report_format != NULL && !is_export_format(c.report_format)) {

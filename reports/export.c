@@ -9,6 +9,8 @@
  */
 #include "export.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,8 +244,14 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     } else if (what != NULL && strcmp(what, "verdicts") == 0) {
         ncols = NCOLS_VERDICTS;
         sql = sql_verdicts;
+    } else if (what != NULL && strcmp(what, "advice") == 0) {
+        struct report_opts o;
+        report_opts_init(&o);
+        o.authserv_id = authserv_id;
+        return export_table(db, what, &o, format, out, err);
     } else {
-        return hv_errf(err, HV_EUSAGE, "unknown export '%s' (sessions, verdicts)",
+        return hv_errf(err, HV_EUSAGE,
+                       "unknown export '%s' (sessions, verdicts, advice)",
                        what ? what : "");
     }
     sqlite3_stmt *paths = NULL, *q = NULL;
@@ -329,4 +337,96 @@ int export_run(struct store *st, const char *what, const char *format,
                FILE *out, char **err)
 {
     return export_db(store_db(st), what, format, NULL, false, out, err);
+}
+
+/* put_cell - one cell of a report table in format f into b. */
+static void put_cell(struct fmt_buf *b, enum xfmt f, const struct rcell *c)
+{
+    char num[64];
+    const char *s = c->s != NULL ? c->s : "";
+    size_t n = c->s != NULL ? c->n : 0;
+    if (c->type == RCOL_INT || c->type == RCOL_TIME || c->type == RCOL_PCT) {
+        if (c->type == RCOL_PCT)
+            snprintf(num, sizeof(num), "%.1f", c->d);
+        else if (c->type == RCOL_TIME)
+            fmt_iso_time(c->i, num, sizeof(num));
+        else
+            snprintf(num, sizeof(num), "%lld", c->i);
+        if (f != XF_JSONL || c->type == RCOL_TIME) {
+            s = num;
+            n = strlen(num);
+        } else {
+            fmt_buf_puts(b, num); /* a JSON number */
+            return;
+        }
+    }
+    switch (f) {
+    case XF_TSV: fmt_tsv(b, s, n); break;
+    case XF_CSV: fmt_csv(b, s, n); break;
+    case XF_JSONL: fmt_json(b, s, n); break;
+    default: msg_panic("put_cell: unknown export format %d", (int)f);
+    }
+}
+
+/* put_table_row - row i of t (the header when i is SIZE_MAX) into b. */
+static void put_table_row(struct fmt_buf *b, enum xfmt f,
+                          const struct rtable *t, size_t i)
+{
+    if (f == XF_JSONL)
+        fmt_buf_puts(b, "{");
+    for (size_t k = 0; k < t->ncols; k++) {
+        if (k > 0)
+            fmt_buf_puts(b, f == XF_TSV ? "\t" : f == XF_CSV ? "," : ", ");
+        if (f == XF_JSONL) {
+            fmt_json(b, t->cols[k], strlen(t->cols[k]));
+            fmt_buf_puts(b, ": ");
+        }
+        if (i == SIZE_MAX)
+            fmt_buf_puts(b, t->cols[k]);
+        else
+            put_cell(b, f, report_cell(t, i, k));
+    }
+    fmt_buf_puts(b, f == XF_JSONL ? "}\n" : f == XF_CSV ? "\r\n" : "\n");
+}
+
+int export_table(sqlite3 *db, const char *key, const struct report_opts *o,
+                 const char *format, FILE *out, char **err)
+{
+    int fi = xfmt_find(format);
+    if (fi < 0) {
+        char names[128];
+        return hv_errf(err, HV_EUSAGE, "unknown export format '%s' (%s)", format,
+                       report_join_names(names, sizeof(names), export_format_at, ", ",
+                                         ", "));
+    }
+    enum xfmt f = (enum xfmt)fi;
+    if (key == NULL || !report_table_known(key))
+        return hv_errf(err, HV_EUSAGE, "unknown export '%s'", key ? key : "");
+    struct report_opts ro = *o;
+    ro.table = key;
+    ro.top = INT_MAX;
+    ro.want_figures = false;
+    struct report r;
+    int rc = report_build(db, &ro, &r, err);
+    const struct rtable *t = rc == HV_OK ? report_find(&r, key) : NULL;
+    if (rc == HV_OK && (t == NULL || t->kv))
+        rc = hv_errf(err, HV_EUSAGE, "export %s: not a table of rows", key);
+    struct fmt_buf b;
+    fmt_buf_init(&b);
+    if (rc == HV_OK && f != XF_JSONL) {
+        put_table_row(&b, f, t, SIZE_MAX);
+        if (!fmt_buf_write(&b, out))
+            rc = hv_errf(err, HV_EIO, "export: write error");
+    }
+    for (size_t i = 0; rc == HV_OK && i < t->nrows; i++) {
+        fmt_buf_reset(&b);
+        put_table_row(&b, f, t, i);
+        if (!fmt_buf_write(&b, out))
+            rc = hv_errf(err, HV_EIO, "export: write error");
+    }
+    if (rc == HV_OK && (fflush(out) != 0 || ferror(out)))
+        rc = hv_errf(err, HV_EIO, "export: write error");
+    fmt_buf_free(&b);
+    report_free(&r);
+    return rc;
 }

@@ -17,6 +17,13 @@
  *         numbers, everything else strings ("" when empty); invalid UTF-8
  *         bytes as \u00XX, control characters escaped.
  * Reads the store only.
+ *
+ * `export advice` (export_table) writes a table of the report instead:
+ * one row per row of the report table (every row: --top does not apply),
+ * its columns in order (advice.h: domain helos ips sessions messages
+ * verdict reason explanation records evidence), over the report's window
+ * (--since/--until) and policy (--policy); the same three formats, integer
+ * columns as JSON numbers.
  */
 #ifndef HV_EXPORT_H
 #define HV_EXPORT_H
@@ -26,6 +33,7 @@
 #include <stdio.h>
 
 #include "hverr.h"
+#include "report.h"
 #include "store.h"
 
 /* export_format_at - the i-th export format ("tsv", the default, first),
@@ -44,5 +52,14 @@ int export_run(struct store *st, const char *what, const char *format,
  * every text value is masked as anon.h says (--anonymize). */
 int export_db(sqlite3 *db, const char *what, const char *format,
               const char *authserv_id, bool anonymize, FILE *out, char **err);
+
+/* export_table - the rows of the report table key ("advice"; any table
+ * of the report whose columns are not key/value) built by report_build
+ * under o's window, policy and authserv-id (o->table, o->top and the
+ * rendering fields are ignored) as "tsv"|"csv"|"jsonl" (NULL: tsv) to out.
+ * HV_OK, or the codes of export_run with a malloc'ed *err (HV_EUSAGE also
+ * for an unknown table, HV_EINPUT for a bad policy file). */
+int export_table(sqlite3 *db, const char *key, const struct report_opts *o,
+                 const char *format, FILE *out, char **err);
 
 #endif

@@ -12,11 +12,9 @@
  * Renderers live in report_<format>.c.
  *
  * Heuristics (documented in the README):
- *  - "domain" of a HELO: for an FQDN the last two labels, or three when the
- *    second-level label is a common registry label under a two-letter
- *    country code (co.uk, com.au, ac.jp, ...: second-level of two letters,
- *    or one of com net org gov edu); lower-cased, trailing dot dropped.
- *    Address literals, bare IPs, bare and invalid names stand for
+ *  - "domain" of a HELO: for an FQDN its registered domain by the Public
+ *    Suffix List, ICANN section (regdomain.h); lower-cased, trailing dot
+ *    dropped. Address literals, bare IPs, bare and invalid names stand for
  *    themselves (lower-cased); no HELO is "".
  *  - "network" of a client: the /24 of an IPv4 address, the /48 of IPv6.
  */
@@ -30,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "advice.h"
 #include "anon.h"
 #include "ascii.h"
 #include "fmt.h"
@@ -41,10 +40,11 @@
 #include "msg.h"
 #include "pairinfo.h"
 #include "pairmap.h"
-#include "spamham.h"
 #include "policy.h"
 #include "readviews.h"
+#include "regdomain.h"
 #include "rptsql.h"
+#include "spamham.h"
 #include "tstamp.h"
 #include "whatif.h"
 #include "xmem.h"
@@ -169,59 +169,6 @@ bool report_parse_time(const char *text, long long now, long long *out)
 
 /* ==== SQL helper functions ==== */
 
-/* is_cc_registry - second-level labels under which names are registered
- * at the third level (co.uk, com.au, ...). */
-static bool is_cc_registry(const char *l, size_t n)
-{
-    static const char *const words[] = {"com", "net", "org", "gov", "edu"};
-    if (n == 2)
-        return is_alpha(l[0]) && is_alpha(l[1]);
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-        if (n == 3 && memcmp(l, words[i], 3) == 0)
-            return true;
-    return false;
-}
-
-/* regdomain - the registered-domain-ish part of a normalised FQDN, as a
- * suffix of name (borrowed). */
-static const char *regdomain(const char *name)
-{
-    size_t len = strlen(name);
-    /* the last three dots, nearest first */
-    const char *dots[3] = {NULL, NULL, NULL};
-    int nd = 0;
-    for (size_t i = len; i-- > 0 && nd < 3;)
-        if (name[i] == '.')
-            dots[nd++] = name + i;
-    if (nd < 2)
-        return name;
-    const char *tld = dots[0] + 1;
-    const char *sld = dots[1] + 1;
-    size_t sldlen = (size_t)(dots[0] - sld);
-    if (strlen(tld) == 2 && is_cc_registry(sld, sldlen))
-        return nd >= 3 ? dots[2] + 1 : name;
-    return sld;
-}
-
-/* rdomain_of - the "domain" of a HELO of class cls (hn bytes; the file
- * comment) into b (reset first). */
-static void rdomain_of(const char *helo, size_t hn, const char *cls,
-                       struct fmt_buf *b)
-{
-    char norm[HELO_NAME_MAX];
-    fmt_buf_reset(b);
-    if (hn == 0 || helo[0] == '\0')
-        return;
-    if (strcmp(cls, "fqdn") == 0 && helo_norm_name(helo, norm, sizeof(norm))) {
-        fmt_buf_puts(b, regdomain(norm));
-        return;
-    }
-    for (size_t i = 0; i < hn; i++) {
-        char ch = to_lower(helo[i]);
-        fmt_buf_add(b, &ch, 1);
-    }
-}
-
 /* net_of - "192.0.2.0/24" or "2001:db8:1::/48" of ip into txt; false when
  * ip is not an address (the network is then ip itself). */
 static bool net_of(const char *ip, char *txt, size_t size)
@@ -245,8 +192,8 @@ static bool net_of(const char *ip, char *txt, size_t size)
     return false;
 }
 
-/* sql_rdomain - hv_rdomain(helo, class) -> rdomain_of (kept for SQL and
- * the tests of the heuristic). */
+/* sql_rdomain - hv_rdomain(helo, class) -> regdomain_helo (kept for SQL
+ * and the tests of the domain rule). */
 static void sql_rdomain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -254,7 +201,7 @@ static void sql_rdomain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     const char *cls = (const char *)sqlite3_value_text(argv[1]);
     struct fmt_buf b;
     fmt_buf_init(&b);
-    rdomain_of(helo != NULL ? helo : "",
+    regdomain_helo(helo != NULL ? helo : "",
                helo != NULL ? (size_t)sqlite3_value_bytes(argv[0]) : 0,
                cls != NULL ? cls : "", &b);
     sqlite3_result_text(ctx, fmt_buf_str(&b), (int)b.len, SQLITE_TRANSIENT);
@@ -897,7 +844,7 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     };
     bool flags[HV_G_INTS] = {a->unobs, publishes, a->n_acc > 0};
     gmap_add(g, gcols, flags, a);
-    rdomain_of(hz, hn, cls, tmp);
+    regdomain_helo(hz, hn, cls, tmp);
     sqlite3_bind_text(q, k + 17, fmt_buf_str(tmp), (int)tmp->len,
                       SQLITE_TRANSIENT);
     if (c->wi != NULL)
@@ -1659,6 +1606,8 @@ static const struct tdef tdefs[] = {
      spamham_sql_kv},
     {"at_risk", "Senders at risk: accepted by the MTA, rejected by CSV",
      "domain,ips,sessions,messages,reason,example", "tiiitt", sql_at_risk},
+    {"advice", "Advice per sender domain: what to publish to pass CSA",
+     ADVICE_COLS, ADVICE_TYPES, NULL},
     {"mta_rejected_csv_accepted", "Rejected by the MTA, accepted by CSV",
      "domain,ips,sessions,messages,reason,example", "tiiitt", sql_rescued},
     {"unevaluated",
@@ -1748,6 +1697,8 @@ static int build_tables(struct ctx *c)
             rc = HV_OK;
         } else if (d->sql != NULL) {
             rc = fill(c, t, d->sql);
+        } else if (strcmp(d->key, "advice") == 0) {
+            rc = advice_fill(c->db, t, c->o->top, c->err);
         } else if (strcmp(d->key, "sources") == 0) {
             struct fmt_buf sql;
             fmt_buf_init(&sql);

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * regdomain - the registered domain of a name by the Public Suffix List
+ * (libpsl), for the report's "domain" column and the advice table.
+ *
+ * Contract:
+ *  - The list is psl_latest(NULL): the newer of libpsl's built-in list and
+ *    the distribution's (Debian: /usr/share/publicsuffix, package
+ *    publicsuffix, updated with the system); psl_builtin() when that fails.
+ *    Loaded once per process, on first use, and kept (never freed).
+ *  - ICANN section only: a suffix of the list's PRIVATE section
+ *    (*.compute-1.amazonaws.com, github.io, ...) is not a boundary, so
+ *    ec2-192-0-2-1.compute-1.amazonaws.com belongs to amazonaws.com: the
+ *    party that can publish DNS records for such hosts is the owner of
+ *    the ICANN-registered domain. Unlisted TLDs follow the implicit "*"
+ *    rule (bulk.test is registered under "test").
+ *  - Input of regdomain_find is a normalised name: lower-case, no trailing
+ *    dot (helo_norm_name's output). The answer is always a suffix of it.
+ */
+#ifndef HV_REGDOMAIN_H
+#define HV_REGDOMAIN_H
+
+#include <stddef.h>
+
+#include "fmt.h"
+
+/* regdomain_find - the registered domain of the normalised name (a suffix
+ * of name, borrowed): the longest ICANN public suffix plus one label.
+ * NULL when name is empty, is itself a public suffix ("co.uk", "com"),
+ * has an empty label, or no list could be loaded. */
+const char *regdomain_find(const char *name);
+
+/* regdomain_helo - the "domain" of a HELO of hn bytes whose class is cls
+ * (helo_class_name) into b (reset first): for an "fqdn" its registered
+ * domain (regdomain_find over helo_norm_name), the normalised name itself
+ * when it has none; any other HELO (address literal, bare IP, bare name,
+ * invalid) stands for itself, lower-cased (ASCII); no HELO is "". */
+void regdomain_helo(const char *helo, size_t hn, const char *cls,
+                    struct fmt_buf *b);
+
+/* regdomain_list - a description of the list in use ("/usr/share/...dafsa"
+ * or "libpsl built-in"), static; "none" when no list loaded. */
+const char *regdomain_list(void);
+
+#endif
