@@ -42,6 +42,9 @@ static const char css[] =
     ".v-unresolved{color:#6e7781;font-weight:600}"
     ".v-unevaluated{color:#9a6700;font-weight:600}"
     ".none{color:#6e7781;font-style:italic}"
+    /* zone-file lines to copy (advice): one record per line, selected whole */
+    "pre.rec{margin:0;font:12px ui-monospace,Menlo,Consolas,monospace;"
+    "white-space:pre;user-select:all;-webkit-user-select:all}"
     "svg{display:block;margin:8px 0;max-width:100%;height:auto}"
     "svg text{font:12px system-ui,sans-serif;fill:#1d2329}"
     "summary{cursor:pointer;color:#0969da;margin:4px 0}"
@@ -379,6 +382,18 @@ static void html_cell(struct fmt_buf *b, const struct rtable *t, size_t j,
             fmt_buf_puts(b, "\">");
             puts_html(b, c->s, c->n);
             fmt_buf_puts(b, "</td>");
+        } else if (strcmp(t->cols[j], "records") == 0) {
+            /* zone-file lines, each escaped, kept one per line to copy */
+            fmt_buf_puts(b, "<td><pre class=\"rec\">");
+            for (size_t k = 0; k < c->n;) {
+                const char *nl = memchr(c->s + k, '\n', c->n - k);
+                size_t end = nl != NULL ? (size_t)(nl - c->s) : c->n;
+                puts_html(b, c->s + k, end - k);
+                if (nl != NULL)
+                    fmt_buf_puts(b, "\n");
+                k = end + 1;
+            }
+            fmt_buf_puts(b, "</pre></td>");
         } else {
             fmt_buf_puts(b, "<td class=\"s\">");
             puts_html(b, c->s, c->n);

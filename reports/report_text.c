@@ -57,8 +57,8 @@ static void cell_text(struct fmt_buf *b, const struct rcell *c)
 }
 
 /* put_wrapped - s (ASCII, words separated by single spaces) as lines of
- * at most width columns, each indented by two spaces. */
-static void put_wrapped(FILE *out, const char *s, size_t width)
+ * at most width columns, each indented by indent spaces. */
+static void put_wrapped(FILE *out, const char *s, size_t width, int indent)
 {
     while (*s != '\0') {
         size_t n = strlen(s);
@@ -69,7 +69,7 @@ static void put_wrapped(FILE *out, const char *s, size_t width)
             if (n == 0)
                 n = strcspn(s, " ");
         }
-        fprintf(out, "  %.*s\n", (int)n, s);
+        fprintf(out, "%*s%.*s\n", indent, "", (int)n, s);
         s += n;
         while (*s == ' ')
             s++;
@@ -87,15 +87,60 @@ static void render_headline(const struct report *r, FILE *out, bool color)
         return;
     fmt_buf_init(&b);
     headline_sentences(&h, &b);
-    put_wrapped(out, fmt_buf_str(&b), 76);
+    put_wrapped(out, fmt_buf_str(&b), 76, 2);
     fmt_buf_reset(&b);
     fmt_buf_puts(&b, "WARNING: ");
     if (headline_warning(&h, &b)) {
         fprintf(out, "%s", color ? C_BOLD : "");
-        put_wrapped(out, fmt_buf_str(&b), 76);
+        put_wrapped(out, fmt_buf_str(&b), 76, 2);
         fprintf(out, "%s", color ? C_OFF : "");
     }
     fputs("\n", out);
+    fmt_buf_free(&b);
+}
+
+/* records_lines - the number of lines of a text cell of zone-file lines. */
+static size_t records_lines(const struct rcell *c)
+{
+    size_t n = 1;
+    for (size_t k = 0; k + 1 < c->n; k++)
+        n += c->s[k] == '\n';
+    return n;
+}
+
+/* render_below - the columns explanation and records of t (advice: long
+ * sentences and zone-file lines) under the table, where they can be read
+ * and copied: for each row that has them, its first column, the
+ * explanation wrapped, then each record on a line of its own (all
+ * terminal-safe). expl or rec may be -1 (no such column). */
+static void render_below(const struct rtable *t, int expl, int rec, FILE *out)
+{
+    struct fmt_buf b;
+    fmt_buf_init(&b);
+    fprintf(out, "\n  Per %s:%s%s\n", t->cols[0], expl >= 0 ? " the reasons in words" : "",
+            rec >= 0 ? (expl >= 0 ? "; the records to publish (zone-file lines)"
+                                  : " the records to publish (zone-file lines)")
+                     : "");
+    for (size_t i = 0; i < t->nrows; i++) {
+        fmt_buf_reset(&b);
+        cell_text(&b, report_cell(t, i, 0));
+        fprintf(out, "    %s\n", fmt_buf_str(&b));
+        if (expl >= 0) {
+            const struct rcell *c = report_cell(t, i, (size_t)expl);
+            fmt_buf_reset(&b);
+            cell_text(&b, c);
+            put_wrapped(out, fmt_buf_str(&b), 90, 6);
+        }
+        const struct rcell *c = rec >= 0 ? report_cell(t, i, (size_t)rec) : NULL;
+        for (size_t k = 0; c != NULL && c->type == RCOL_TEXT && k < c->n;) {
+            const char *nl = memchr(c->s + k, '\n', c->n - k);
+            size_t end = nl != NULL ? (size_t)(nl - c->s) : c->n;
+            fmt_buf_reset(&b);
+            fmt_term(&b, c->s + k, end - k);
+            fprintf(out, "        %s\n", fmt_buf_str(&b));
+            k = end + 1;
+        }
+    }
     fmt_buf_free(&b);
 }
 
@@ -113,10 +158,20 @@ static bool render_table(const struct report *rep, const struct rtable *t,
         right[j] = t->types[j] == RCOL_INT || t->types[j] == RCOL_PCT;
         vcol[j] = strcmp(t->cols[j], "verdict") == 0;
     }
+    /* a column of zone-file lines (advice) is listed under the table, one
+     * record per line, where it can be copied */
+    int rec = t->kv ? -1 : report_col(t, "records");
+    int expl = rec < 0 ? -1 : report_col(t, "explanation");
     for (size_t i = 0; i < nr; i++) {
         for (size_t j = 0; j < nc; j++) {
             struct fmt_buf *b = &cells[i * nc + j];
-            cell_text(b, report_cell(t, i, j));
+            const struct rcell *c = report_cell(t, i, j);
+            if ((int)j == rec && c->type == RCOL_TEXT && c->n > 0)
+                fmt_buf_printf(b, "%zu below", records_lines(c));
+            else if ((int)j == expl && c->type == RCOL_TEXT && c->n > 0)
+                fmt_buf_puts(b, "below");
+            else
+                cell_text(b, c);
             size_t w = fmt_width(b->p, b->len);
             if (w > TEXT_COL_CAP)
                 w = TEXT_COL_CAP;
@@ -160,6 +215,8 @@ static bool render_table(const struct report *rep, const struct rtable *t,
         }
         fputs("\n", out);
     }
+    if (rec >= 0 && nr > 0)
+        render_below(t, expl, rec, out);
     fputs("\n", out);
     for (size_t i = 0; i < nr * nc; i++)
         fmt_buf_free(&cells[i]);

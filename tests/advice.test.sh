@@ -100,6 +100,21 @@ for f in text csv html; do
     if grep -q "example.ltd.uk" "$D/all.$f" && grep -qi "advice" "$D/all.$f"; then ok "format $f"
     else fail "format $f" "no advice table"; fi
 done
+# the records can be copied as they are: in the text report each on a line
+# of its own under the table, in HTML as one block of lines (unescaped, the
+# same lines as the JSON cell)
+sed -n '/^  Per domain:/,/^$/p' "$D/all.text" |
+    awk '/^    [^ ]/ { n++ } n == 1 && sub(/^        /, "")' > "$D/text.records"
+check_eq text-records "$(cat "$D/text.records")" "$(cat "$D/records")"
+check_eq text-table-says "$(grep -c ' 2 below ' "$D/all.text")" 1
+python3 - "$D/all.html" > "$D/html.records" <<'EOF'
+import html, re, sys
+page = open(sys.argv[1]).read()
+sec = page[page.index('<section id="advice">'):]
+sec = sec[:sec.index('</section>')]
+print(html.unescape(re.findall(r'<pre class="rec">(.*?)</pre>', sec, re.S)[0]))
+EOF
+check_eq html-records "$(cat "$D/html.records")" "$(cat "$D/records")"
 
 # ---- export advice: three formats, the same rows ----
 for f in tsv csv jsonl; do
