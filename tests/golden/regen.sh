@@ -51,3 +51,7 @@ $HELOVAL_WRAP "$HELOVAL" $X sessions --format jsonl -o "$OUT/sessions.jsonl"
 $HELOVAL_WRAP "$HELOVAL" $X advice --format tsv -o "$OUT/advice.tsv"
 $HELOVAL_WRAP "$HELOVAL" $X advice --format csv -o "$OUT/advice.csv"
 $HELOVAL_WRAP "$HELOVAL" $X advice --format jsonl -o "$OUT/advice.jsonl"
+# --anonymize: the whole text report and the verdicts export, masked
+$HELOVAL_WRAP "$HELOVAL" $R --format text --anonymize -o "$OUT/report-anon.txt"
+$HELOVAL_WRAP "$HELOVAL" $X verdicts --format tsv --anonymize -o "$OUT/verdicts-anon.tsv"
+$HELOVAL_WRAP "$HELOVAL" $X advice --format csv --anonymize -o "$OUT/advice-anon.csv"
