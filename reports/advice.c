@@ -454,13 +454,7 @@ static int read_addrs(sqlite3 *db, struct actx *a, char **err)
 static void add_rows(struct rtable *t, struct arow *rows, size_t n, int top)
 {
     for (size_t i = 0; i < n && (top < 0 || i < (size_t)top); i++) {
-        if (t->nrows == t->cap) {
-            t->cap = t->cap ? t->cap * 2 : 16;
-            t->cells = xrealloc(t->cells, t->cap * t->ncols * sizeof(*t->cells));
-        }
-        struct rcell *c = t->cells + t->nrows * t->ncols;
-        memset(c, 0, t->ncols * sizeof(*c));
-        t->nrows++;
+        struct rcell *c = report_row_add(t);
         for (size_t k = 0; k < t->ncols && k < 10; k++) {
             c[k].type = t->types[k];
             if (k == 3 || k == 4) {

@@ -69,6 +69,32 @@ static size_t prefix_len(const char *s, size_t i, size_t n, int *bits)
     return j - i;
 }
 
+/* quad_end - four numbers 0..255 of one to three digits joined by sep
+ * at s[i..n), not followed by a letter, a digit or sep and a digit (that
+ * would be something longer: 1.2.3.4.5, 1.2.3.4a): their values into q and
+ * the index past them; 0 when there are none. */
+static size_t quad_end(const char *s, size_t i, size_t n, char sep, unsigned char *q)
+{
+    size_t j = i;
+    for (int k = 0; k < 4; k++) {
+        if (k > 0) {
+            if (j >= n || s[j] != sep)
+                return 0;
+            j++;
+        }
+        size_t d0 = j;
+        unsigned v = 0;
+        while (j < n && is_digit(s[j]) && j - d0 < 3)
+            v = v * 10 + (unsigned)(s[j++] - '0');
+        if (j == d0 || v > 255 || (j < n && is_digit(s[j])))
+            return 0;
+        q[k] = (unsigned char)v;
+    }
+    if (j < n && (is_alnum(s[j]) || (s[j] == sep && j + 1 < n && is_digit(s[j + 1]))))
+        return 0;
+    return j;
+}
+
 /* put_v4 - a.b.c.0 and its prefix (/24, or a shorter given one) into b. */
 static void put_v4(struct fmt_buf *b, const unsigned char *q, int bits)
 {
@@ -81,23 +107,8 @@ static void put_v4(struct fmt_buf *b, const unsigned char *q, int bits)
 static size_t try_v4(struct fmt_buf *b, const char *s, size_t i, size_t n)
 {
     unsigned char q[4];
-    size_t j = i;
-    for (int k = 0; k < 4; k++) {
-        if (k > 0) {
-            if (j >= n || s[j] != '.')
-                return 0;
-            j++;
-        }
-        size_t d0 = j;
-        unsigned v = 0;
-        while (j < n && is_digit(s[j]) && j - d0 < 3)
-            v = v * 10 + (unsigned)(s[j++] - '0');
-        if (j == d0 || v > 255 || (j < n && is_digit(s[j])))
-            return 0;
-        q[k] = (unsigned char)v;
-    }
-    /* 1.2.3.4.5 or 1.2.3.4a is something else */
-    if (j < n && (is_alnum(s[j]) || (s[j] == '.' && j + 1 < n && is_digit(s[j + 1]))))
+    size_t j = quad_end(s, i, n, '.', q);
+    if (j == 0)
         return 0;
     int bits = -1;
     j += prefix_len(s, j, n, &bits);
@@ -150,21 +161,9 @@ static size_t try_v6(struct fmt_buf *b, const char *s, size_t i, size_t n)
  * "x-x-x-x" into b, its length returned; 0 when none starts there. */
 static size_t try_dashed(struct fmt_buf *b, const char *s, size_t i, size_t n)
 {
-    size_t j = i;
-    for (int k = 0; k < 4; k++) {
-        if (k > 0) {
-            if (j >= n || s[j] != '-')
-                return 0;
-            j++;
-        }
-        size_t d0 = j;
-        unsigned v = 0;
-        while (j < n && is_digit(s[j]) && j - d0 < 3)
-            v = v * 10 + (unsigned)(s[j++] - '0');
-        if (j == d0 || v > 255 || (j < n && is_digit(s[j])))
-            return 0;
-    }
-    if (j < n && (is_alnum(s[j]) || (s[j] == '-' && j + 1 < n && is_digit(s[j + 1]))))
+    unsigned char q[4];
+    size_t j = quad_end(s, i, n, '-', q);
+    if (j == 0)
         return 0;
     fmt_buf_puts(b, "x-x-x-x");
     return j - i;

@@ -52,6 +52,21 @@ static int xfmt_find(const char *name)
     return -1;
 }
 
+/* xfmt_parse - the export format called name into *f; HV_OK, or HV_EUSAGE
+ * with a message listing the formats. */
+static int xfmt_parse(const char *name, enum xfmt *f, char **err)
+{
+    int fi = xfmt_find(name);
+    if (fi < 0) {
+        char names[128];
+        return hv_errf(err, HV_EUSAGE, "unknown export format '%s' (%s)", name,
+                       report_join_names(names, sizeof(names), export_format_at, ", ",
+                                         ", "));
+    }
+    *f = (enum xfmt)fi;
+    return HV_OK;
+}
+
 static const char *const session_cols[] = {
     "source", "line", "time", "mta", "ip", "helo", "rdns", "disposition",
     "messages", "csa_status", "csa_reason", "csa_record", "dna_status",
@@ -230,14 +245,10 @@ int export_db(sqlite3 *db, const char *what, const char *format,
 {
     int ncols;
     const char *sql;
-    int fi = xfmt_find(format);
-    if (fi < 0) {
-        char names[128];
-        return hv_errf(err, HV_EUSAGE, "unknown export format '%s' (%s)", format,
-                       report_join_names(names, sizeof(names), export_format_at, ", ",
-                                         ", "));
-    }
-    enum xfmt f = (enum xfmt)fi;
+    enum xfmt f;
+    int rc0 = xfmt_parse(format, &f, err);
+    if (rc0 != HV_OK)
+        return rc0;
     if (what != NULL && strcmp(what, "sessions") == 0) {
         ncols = NCOLS_SESSIONS;
         sql = sql_sessions;
@@ -392,14 +403,10 @@ static void put_table_row(struct fmt_buf *b, enum xfmt f,
 int export_table(sqlite3 *db, const char *key, const struct report_opts *o,
                  const char *format, FILE *out, char **err)
 {
-    int fi = xfmt_find(format);
-    if (fi < 0) {
-        char names[128];
-        return hv_errf(err, HV_EUSAGE, "unknown export format '%s' (%s)", format,
-                       report_join_names(names, sizeof(names), export_format_at, ", ",
-                                         ", "));
-    }
-    enum xfmt f = (enum xfmt)fi;
+    enum xfmt f;
+    int rc0 = xfmt_parse(format, &f, err);
+    if (rc0 != HV_OK)
+        return rc0;
     if (key == NULL || !report_table_known(key))
         return hv_errf(err, HV_EUSAGE, "unknown export '%s'", key ? key : "");
     struct report_opts ro = *o;

@@ -216,8 +216,7 @@ static size_t pair_slot(struct pairinfo *pi, const char *helo, size_t hn,
     return p;
 }
 
-/* bincmp - a <=> b as SQLite's BINARY collation orders text. */
-static int bincmp(const char *a, size_t an, const char *b, size_t bn)
+int pairinfo_bincmp(const char *a, size_t an, const char *b, size_t bn)
 {
     int c = memcmp(a, b, an < bn ? an : bn);
     if (c != 0)
@@ -228,8 +227,8 @@ static int bincmp(const char *a, size_t an, const char *b, size_t bn)
 int pairinfo_cmp(const char *ha, size_t hna, const char *ia, size_t ina,
                  const char *hb, size_t hnb, const char *ib, size_t inb)
 {
-    int c = bincmp(ha, hna, hb, hnb);
-    return c != 0 ? c : bincmp(ia, ina, ib, inb);
+    int c = pairinfo_bincmp(ha, hna, hb, hnb);
+    return c != 0 ? c : pairinfo_bincmp(ia, ina, ib, inb);
 }
 
 /* text_at - column i of q as bytes ("" for NULL). */
@@ -253,7 +252,7 @@ static bool advance(struct pairinfo *pi, sqlite3_stmt *q, bool *row,
         const char *ch = text_at(q, 0, &chn);
         const char *ci = ip != NULL ? text_at(q, 1, &cin) : NULL;
         int c = ip != NULL ? pairinfo_cmp(ch, chn, ci, cin, helo, hn, ip, in)
-                           : bincmp(ch, chn, helo, hn);
+                           : pairinfo_bincmp(ch, chn, helo, hn);
         if (c >= 0)
             return c == 0;
         int st = sqlite3_step(q);

@@ -86,6 +86,10 @@ int pairinfo_preload(struct pairinfo *pi, char **err);
  * HV_EWRITE. */
 int pairinfo_ordered(struct pairinfo *pi, char **err);
 
+/* pairinfo_bincmp - a <=> b as SQLite's BINARY collation orders text
+ * (bytes, then length). */
+int pairinfo_bincmp(const char *a, size_t an, const char *b, size_t bn);
+
 /* pairinfo_cmp - the order pairinfo_ordered wants: HELO, then IP. */
 int pairinfo_cmp(const char *ha, size_t hna, const char *ia, size_t ina,
                  const char *hb, size_t hnb, const char *ib, size_t inb);

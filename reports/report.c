@@ -257,8 +257,7 @@ static struct rtable *rt_new(struct report *r, const char *key,
     return t;
 }
 
-/* rt_row - append an empty row; returns its first cell. */
-static struct rcell *rt_row(struct rtable *t)
+struct rcell *report_row_add(struct rtable *t)
 {
     if (t->nrows == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 16;
@@ -268,6 +267,13 @@ static struct rcell *rt_row(struct rtable *t)
     memset(c, 0, t->ncols * sizeof(*c));
     t->nrows++;
     return c;
+}
+
+void report_cell_text(struct rcell *c, const char *s, size_t n)
+{
+    c->type = RCOL_TEXT;
+    c->s = xmemdup0(s, n);
+    c->n = n;
 }
 
 /* cell_set - fill a cell from a result column according to type. */
@@ -406,7 +412,7 @@ static int fill(struct ctx *c, struct rtable *t, const char *sql)
     if (rc != HV_OK)
         return rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct rcell *row = rt_row(t);
+        struct rcell *row = report_row_add(t);
         for (size_t i = 0; i < t->ncols; i++)
             cell_set(&row[i], t->types[i], q, (int)i);
     }
@@ -426,7 +432,7 @@ static int kv_fill(struct ctx *c, struct rtable *t, const char *sql)
     rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
         for (int i = 0; i < sqlite3_column_count(q); i++) {
-            struct rcell *row = rt_row(t);
+            struct rcell *row = report_row_add(t);
             const char *name = sqlite3_column_name(q, i);
             row[0].type = RCOL_TEXT;
             row[0].s = xstrdup(name);
@@ -475,7 +481,7 @@ static int warn_trust_listed(struct ctx *c)
     if (rc == SQLITE_ROW) {
         struct rtable *t = rt_new(c->r, "warnings", "Warnings", "item,value",
                                   "tt");
-        struct rcell *row = rt_row(t);
+        struct rcell *row = report_row_add(t);
 
         t->kv = true;
         row[0].type = RCOL_TEXT;
@@ -1335,14 +1341,6 @@ static int topg_cmp(const void *pa, const void *pb)
     return a->kn < b->kn ? -1 : a->kn > b->kn ? 1 : 0;
 }
 
-/* text_cell - a text cell of n bytes at s. */
-static void text_cell(struct rcell *c, const char *s, size_t n)
-{
-    c->type = RCOL_TEXT;
-    c->s = xmemdup0(s, n);
-    c->n = n;
-}
-
 /* top_key - the group key of a row of sql_top_*: the verdict's place, then
  * the key's bytes, into b; -1 when the verdict is not one of the list (the
  * join drops it), else its place. */
@@ -1451,10 +1449,10 @@ static int fill_top(struct ctx *c, struct rtable *t, const char *sql,
         free(shown);
     }
     for (size_t i = 0; rc == SQLITE_DONE && i < nshow; i++) {
-        struct rcell *row = rt_row(t);
+        struct rcell *row = report_row_add(t);
         const char *v = series_verdicts[g[i].ord];
-        text_cell(&row[0], v, strlen(v));
-        text_cell(&row[1], g[i].k, g[i].kn);
+        report_cell_text(&row[0], v, strlen(v));
+        report_cell_text(&row[1], g[i].k, g[i].kn);
         row[2].type = row[3].type = row[4].type = RCOL_INT;
         row[2].i = g[i].n;
         row[3].i = g[i].m;
@@ -1477,7 +1475,7 @@ static int fill_series(struct ctx *c, struct rtable *t)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (long long k = 0; c->counts != NULL && k < c->nb; k++) {
-        struct rcell *row = rt_row(t);
+        struct rcell *row = report_row_add(t);
         char label[32];
         time_t when = (time_t)(c->b0 + k * c->step);
         struct tm tm;

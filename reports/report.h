@@ -160,6 +160,14 @@ const struct rtable *report_find(const struct report *r, const char *key);
 const struct rcell *report_cell(const struct rtable *t, size_t row,
                                 size_t col);
 
+/* report_row_add - append a row of zeroed cells to t (the model's tables
+ * are built by report.c and the table modules: advice, whatif, ...);
+ * returns its first cell. */
+struct rcell *report_row_add(struct rtable *t);
+
+/* report_cell_text - make c a text cell holding a copy of s[0..n). */
+void report_cell_text(struct rcell *c, const char *s, size_t n);
+
 /* report_col - index of the column named name in t, or -1. */
 int report_col(const struct rtable *t, const char *name);
 

@@ -55,22 +55,13 @@ static size_t ord(const char *v, size_t n)
     return NORDER;
 }
 
-/* bincmp - a <=> b by bytes, then length (SQLite's BINARY). */
-static int bincmp(const char *a, size_t an, const char *b, size_t bn)
-{
-    int c = memcmp(a, b, an < bn ? an : bn);
-    if (c != 0)
-        return c;
-    return an < bn ? -1 : an > bn ? 1 : 0;
-}
-
 /* vcmp - verdicts in display order, others after by bytes. */
 static int vcmp(const char *a, size_t an, const char *b, size_t bn)
 {
     size_t oa = ord(a, an), ob = ord(b, bn);
     if (oa != ob)
         return oa < ob ? -1 : 1;
-    return bincmp(a, an, b, bn);
+    return pairinfo_bincmp(a, an, b, bn);
 }
 
 int whatif_open(struct whatif **out, const char *const *files, size_t n,
@@ -103,11 +94,11 @@ static int rank(const struct wsender *a, const struct wsender *b)
         return a->m > b->m ? -1 : 1;
     if (a->n != b->n)
         return a->n > b->n ? -1 : 1;
-    int c = bincmp(a->domain, a->dn, b->domain, b->dn);
+    int c = pairinfo_bincmp(a->domain, a->dn, b->domain, b->dn);
     if (c == 0)
-        c = bincmp(a->helo, a->hn, b->helo, b->hn);
+        c = pairinfo_bincmp(a->helo, a->hn, b->helo, b->hn);
     if (c == 0)
-        c = bincmp(a->ip, a->in, b->ip, b->in);
+        c = pairinfo_bincmp(a->ip, a->in, b->ip, b->in);
     return c;
 }
 
@@ -228,27 +219,6 @@ void whatif_pair(struct whatif *w, bool unobs, const struct pair_csv *pc,
     }
 }
 
-/* add_row - an empty row of t; its first cell. */
-static struct rcell *add_row(struct rtable *t)
-{
-    if (t->nrows == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 16;
-        t->cells = xrealloc(t->cells, t->cap * t->ncols * sizeof(*t->cells));
-    }
-    struct rcell *c = t->cells + t->nrows * t->ncols;
-    memset(c, 0, t->ncols * sizeof(*c));
-    t->nrows++;
-    return c;
-}
-
-/* text - a text cell of the n bytes at s (copied). */
-static void text(struct rcell *c, const char *s, size_t n)
-{
-    c->type = RCOL_TEXT;
-    c->s = xmemdup0(s, n);
-    c->n = n;
-}
-
 /* num - an integer cell. */
 static void num(struct rcell *c, long long v)
 {
@@ -293,11 +263,11 @@ void whatif_fill_delta(const struct whatif *w, struct rtable *t)
     if (nd > 0)
         qsort(rows, nd, sizeof(*rows), drow_cmp);
     for (size_t i = 0; i < nd; i++) {
-        struct rcell *c = add_row(t);
+        struct rcell *c = report_row_add(t);
         const char *name = w->f[rows[i].file].name;
-        text(&c[0], name, strlen(name));
-        text(&c[1], rows[i].old, rows[i].on);
-        text(&c[2], rows[i].nv, rows[i].nn);
+        report_cell_text(&c[0], name, strlen(name));
+        report_cell_text(&c[1], rows[i].old, rows[i].on);
+        report_cell_text(&c[2], rows[i].nv, rows[i].nn);
         num(&c[3], rows[i].d->n);
         num(&c[4], rows[i].d->m);
         num(&c[5], rows[i].d->acc);
@@ -315,15 +285,15 @@ void whatif_fill_senders(const struct whatif *w, struct rtable *t)
             qsort(s, f->nheap, sizeof(*s), rank_qsort);
         }
         for (size_t k = 0; k < f->nheap; k++) {
-            struct rcell *c = add_row(t);
-            text(&c[0], f->name, strlen(f->name));
-            text(&c[1], s[k].domain, s[k].dn);
-            text(&c[2], s[k].helo, s[k].hn);
-            text(&c[3], s[k].ip, s[k].in);
+            struct rcell *c = report_row_add(t);
+            report_cell_text(&c[0], f->name, strlen(f->name));
+            report_cell_text(&c[1], s[k].domain, s[k].dn);
+            report_cell_text(&c[2], s[k].helo, s[k].hn);
+            report_cell_text(&c[3], s[k].ip, s[k].in);
             num(&c[4], s[k].n);
             num(&c[5], s[k].m);
-            text(&c[6], s[k].old, s[k].on);
-            text(&c[7], s[k].new_v, s[k].nn);
+            report_cell_text(&c[6], s[k].old, s[k].on);
+            report_cell_text(&c[7], s[k].new_v, s[k].nn);
         }
         free(s); /* the bytes stay the heap's */
     }
