@@ -25,6 +25,8 @@
 #include "parser.h"
 #include "report.h"
 #include "resolve.h"
+#include "runs.h"
+#include "runs_report.h"
 #include "scan.h"
 #include "store.h"
 #include "tstamp.h"
@@ -36,7 +38,8 @@ enum exit_code { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2,
                  EXIT_ALERT = 3, /* --fail-if: the report passed its threshold */
                  EXIT_PIPE = 128 + SIGPIPE /* the reader went away: as cat */ };
 
-enum command { CMD_NONE, CMD_SCAN, CMD_RESOLVE, CMD_REPORT, CMD_EXPORT, CMD_RUN, CMD_MERGE };
+enum command { CMD_NONE, CMD_SCAN, CMD_RESOLVE, CMD_REPORT, CMD_EXPORT, CMD_RUN, CMD_MERGE,
+               CMD_RUNS, CMD_PRUNE };
 
 /* Which commands accept an option. */
 #define F_SCAN (1u << CMD_SCAN)
@@ -45,7 +48,9 @@ enum command { CMD_NONE, CMD_SCAN, CMD_RESOLVE, CMD_REPORT, CMD_EXPORT, CMD_RUN,
 #define F_EXPORT (1u << CMD_EXPORT)
 #define F_RUN (1u << CMD_RUN)
 #define F_MERGE (1u << CMD_MERGE)
-#define F_ALL (F_SCAN | F_RESOLVE | F_REPORT | F_EXPORT | F_RUN | F_MERGE)
+#define F_RUNS (1u << CMD_RUNS)
+#define F_PRUNE (1u << CMD_PRUNE)
+#define F_ALL (F_SCAN | F_RESOLVE | F_REPORT | F_EXPORT | F_RUN | F_MERGE | F_RUNS | F_PRUNE)
 
 enum opt_id {
     O_DB, O_PROGRESS, O_NO_PROGRESS, O_QUIET, O_HELP, O_VERSION,
@@ -55,7 +60,7 @@ enum opt_id {
     O_SEARCH_LIMIT, O_POLICY, O_AUTHSERV,
     O_OUTPUT, O_SINCE, O_UNTIL, O_TOP, O_TABLE, O_COLOR, O_NO_COLOR,
     O_FAIL_IF, O_COMPARE_POLICY,
-    O_ANONYMIZE,
+    O_ANONYMIZE, O_BEFORE, O_DRY_RUN,
 };
 
 struct opt_def {
@@ -91,7 +96,7 @@ static const struct opt_def opt_defs[] = {
     {"quiet", 'q', false, F_ALL, O_QUIET},
     {"help", 'h', false, F_ALL, O_HELP},
     {"version", 'V', false, F_ALL, O_VERSION},
-    {"format", 0, true, F_SCAN | F_REPORT | F_EXPORT | F_RUN, O_FORMAT},
+    {"format", 0, true, F_SCAN | F_REPORT | F_EXPORT | F_RUN | F_RUNS, O_FORMAT},
     {"year", 0, true, F_SCAN | F_RUN, O_YEAR},
     {"trusted", 0, true, F_SCAN | F_RUN, O_TRUSTED},
     {"emit", 0, true, F_SCAN, O_EMIT},
@@ -110,7 +115,7 @@ static const struct opt_def opt_defs[] = {
     {"csa-search-limit", 0, true, F_RESOLVE | F_RUN, O_SEARCH_LIMIT},
     {"policy", 0, true, F_RESOLVE | F_REPORT | F_EXPORT | F_RUN, O_POLICY},
     {"authserv-id", 0, true, F_RESOLVE | F_REPORT | F_EXPORT | F_RUN, O_AUTHSERV},
-    {"output", 'o', true, F_REPORT | F_EXPORT | F_RUN, O_OUTPUT},
+    {"output", 'o', true, F_REPORT | F_EXPORT | F_RUN | F_RUNS, O_OUTPUT},
     {"since", 0, true, F_REPORT | F_EXPORT | F_RUN, O_SINCE},
     {"until", 0, true, F_REPORT | F_EXPORT | F_RUN, O_UNTIL},
     {"top", 0, true, F_REPORT | F_RUN, O_TOP},
@@ -120,6 +125,8 @@ static const struct opt_def opt_defs[] = {
     {"fail-if", 0, true, F_REPORT | F_RUN, O_FAIL_IF},
     {"compare-policy", 0, true, F_REPORT | F_RUN, O_COMPARE_POLICY},
     {"anonymize", 0, false, F_REPORT | F_EXPORT | F_RUN, O_ANONYMIZE},
+    {"before", 0, true, F_PRUNE, O_BEFORE},
+    {"dry-run", 0, false, F_PRUNE, O_DRY_RUN},
 };
 
 /* Everything the command line says. */
@@ -141,6 +148,8 @@ struct cli {
     /* --fail-if at-risk-messages>N% (or >=): fail_pct < 0 when unset */
     double fail_pct;
     bool fail_or_equal;
+    long long before;           /* prune --before: LLONG_MIN unset */
+    bool dry_run;
     bool help, version;
 };
 
@@ -240,6 +249,9 @@ static void print_usage(FILE *f)
             "  run PATH...       scan + resolve + report in one go\n"
             "  merge OUT.db IN.db...\n"
             "                    combine databases scanned on several machines\n"
+            "  runs              list the runs `run` recorded (--format, -o)\n"
+            "  prune --before T  remove sessions older than T and what only they\n"
+            "                    reference, in one transaction (--dry-run: only say)\n"
             "\n",
             report_or, export_or);
     fprintf(f,
@@ -277,7 +289,7 @@ static void print_usage(FILE *f)
 }
 
 static const char *const command_names[] = {"",       "scan", "resolve", "report",
-                                            "export", "run",  "merge"};
+                                            "export", "run",  "merge", "runs", "prune"};
 
 /* ==== Options: apply_opt hands each option to the function of its kind ==== */
 
@@ -296,6 +308,7 @@ static void apply_flag(struct cli *c, enum opt_id id)
     case O_COLOR: c->rp.color = 1; break;
     case O_NO_COLOR: c->rp.color = 0; break;
     case O_ANONYMIZE: c->rp.anonymize = true; break;
+    case O_DRY_RUN: c->dry_run = true; break;
     default: break;
     }
 }
@@ -338,7 +351,9 @@ static int apply_time(struct cli *c, enum opt_id id, const char *v)
     if (!report_parse_time(v, (long long)time(NULL), &t))
         return usage_error("cannot read the time '%s' (try 2026-11-01, "
                            "2026-11-01T10:00:00Z, yesterday, -7d)", v);
-    if (id == O_SINCE)
+    if (id == O_BEFORE)
+        c->before = t;
+    else if (id == O_SINCE)
         c->rp.since = t;
     else
         c->rp.until = t;
@@ -384,6 +399,7 @@ static int apply_text(struct cli *c, enum opt_id id, const char *v)
         return apply_format(c, v);
     case O_SINCE:
     case O_UNTIL:
+    case O_BEFORE:
         return apply_time(c, id, v);
     case O_EMIT:
         if (strcmp(v, "jsonl") != 0) /* --emit's own format: not a registry name */
@@ -455,7 +471,7 @@ static int parse_cli(struct cli *c, int argc, char **argv)
         const char *a = argv[i];
         if (no_more_opts || a[0] != '-' || strcmp(a, "-") == 0) {
             if (c->cmd == CMD_NONE) {
-                for (int k = 1; k <= CMD_MERGE; k++)
+                for (int k = 1; k <= CMD_PRUNE; k++)
                     if (strcmp(a, command_names[k]) == 0)
                         c->cmd = (enum command)k;
                 if (c->cmd == CMD_NONE)
@@ -733,6 +749,109 @@ static int do_export(struct cli *c, struct store *st)
     return finish_output(of, "export", rc, err);
 }
 
+/* run_clock - epoch seconds; HELOVAL_NOW overrides it as it does for
+ * resolve (tests of several nights). */
+static long long run_clock(void)
+{
+    const char *e = getenv("HELOVAL_NOW");
+    long long v;
+    if (e != NULL && parse_int(e, 1, LLONG_MAX, &v))
+        return v;
+    return (long long)time(NULL);
+}
+
+/* record_run - `heloval run`: store this run (window, its at-risk senders:
+ * the report's at_risk grouping without --top) after its report, so that
+ * the report compared with the run before. EXIT_OK or EXIT_FAIL. */
+static int record_run(struct cli *c, struct store *st, long long started_at)
+{
+    struct report r;
+    char *err = NULL;
+    int rc = runs_at_risk(store_db(st), &c->rp, &r, &err);
+    const struct rtable *t = rc == HV_OK ? report_find(&r, "at_risk") : NULL;
+    struct runs_sender *snd = NULL;
+    size_t n = 0;
+    if (t != NULL) {
+        int cd = report_col(t, "domain"), cr = report_col(t, "reason");
+        int cs = report_col(t, "sessions"), cm = report_col(t, "messages");
+        snd = xcalloc(t->nrows + 1, sizeof(*snd));
+        for (size_t i = 0; cd >= 0 && cr >= 0 && cs >= 0 && cm >= 0 && i < t->nrows; i++) {
+            snd[n].domain = report_cell(t, i, (size_t)cd)->s;
+            snd[n].reason = report_cell(t, i, (size_t)cr)->s;
+            snd[n].sessions = report_cell(t, i, (size_t)cs)->i;
+            snd[n].messages = report_cell(t, i, (size_t)cm)->i;
+            n++;
+        }
+    }
+    if (rc == HV_OK) {
+        struct runs_new rn = {started_at, run_clock(), c->rp.since, c->rp.until,
+                              snd, n};
+        long long id = 0;
+        if (runs_record(st, &rn, &id) == HV_OK)
+            msg_info("run %lld recorded: %zu sender(s) at risk", id, n);
+        else
+            rc = hv_errf(&err, HV_EDB, "%s", store_errmsg(st));
+    }
+    free(snd);
+    report_free(&r);
+    if (rc != HV_OK) {
+        msg_error("recording the run: %s", err ? err : hv_strerror(rc));
+        free(err);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+/* do_runs - the recorded runs as a table, in the report format asked. */
+static int do_runs(struct cli *c, struct store *st)
+{
+    struct outfile *of = NULL;
+    char *err = NULL;
+    if (outfile_open(c->output, &of, &err) != 0) {
+        msg_error("%s", err);
+        free(err);
+        return EXIT_FAIL;
+    }
+    struct report_opts rp = c->rp;
+    rp.format = c->report_format;
+    rp.output = c->output;
+    rp.stream = outfile_stream(of);
+    rp.color = auto_color(rp.color, c->output);
+    int rc = runs_render_list(store_db(st), &rp, outfile_stream(of), &err);
+    if (rc != HV_OK && err == NULL)
+        err = xstrdup(hv_strerror(rc));
+    return finish_output(of, "runs", rc == HV_OK ? EXIT_OK : EXIT_FAIL, err);
+}
+
+/* do_prune - prune --before T [--dry-run]: what was (or would be) removed,
+ * on stdout unless -q. */
+static int do_prune(struct cli *c, struct store *st)
+{
+    struct prune_stats ps;
+    if (prune_before(st, c->before, c->dry_run, &ps) != HV_OK) {
+        msg_error("prune: %s", store_errmsg(st));
+        return EXIT_FAIL;
+    }
+    if (msg_quiet)
+        return EXIT_OK;
+    char b[21], f[21], l[21];
+    tstamp_format_iso(c->before, b);
+    printf("prune%s: before %s: %lld session(s), %lld (HELO, IP) pair(s), %lld HELO(s),"
+           " %lld run(s) %s\n",
+           c->dry_run ? " (dry run)" : "", b, ps.sessions, ps.pairs, ps.helos, ps.runs,
+           c->dry_run ? "would be removed" : "removed");
+    if (ps.has_span) {
+        tstamp_format_iso(ps.first, f);
+        tstamp_format_iso(ps.last, l);
+        printf("prune: sessions from %s to %s\n", f, l);
+    }
+    printf("prune: %lld CSA and %lld DNA result(s) %s; sources kept (their resume state)\n",
+           ps.csa_rows, ps.dna_rows, c->dry_run ? "would go" : "removed");
+    if (ps.untimed_kept > 0)
+        printf("prune: %lld session(s) without a time kept\n", ps.untimed_kept);
+    return EXIT_OK;
+}
+
 /* do_merge - fold every input database into the first path. */
 static int do_merge(struct cli *c)
 {
@@ -773,6 +892,7 @@ int main(int argc, char **argv)
     c.db = "heloval.db";
     c.progress = -1;
     c.fail_pct = -1;
+    c.before = LLONG_MIN;
     resolve_opts_init(&c.ro);
     report_opts_init(&c.rp);
     int rc = parse_cli(&c, argc, argv);
@@ -796,6 +916,10 @@ int main(int argc, char **argv)
     if ((c.cmd == CMD_SCAN || c.cmd == CMD_RUN) && c.npaths == 0) {
         rc = usage_error("%s needs at least one PATH (a file, a directory or -)",
                          command_names[c.cmd]);
+        goto out;
+    }
+    if (c.cmd == CMD_PRUNE && c.before == LLONG_MIN) {
+        rc = usage_error("%s", "prune needs --before DATE");
         goto out;
     }
     if (c.cmd == CMD_MERGE) {
@@ -862,8 +986,9 @@ int main(int argc, char **argv)
 
     struct store *st = NULL;
     if (c.emit == NULL) {
-        int flags = (c.cmd == CMD_REPORT || c.cmd == CMD_EXPORT) ? STORE_READONLY : 0;
-        if (flags == STORE_READONLY && access(c.db, F_OK) != 0) {
+        int flags = (c.cmd == CMD_REPORT || c.cmd == CMD_EXPORT || c.cmd == CMD_RUNS)
+                        ? STORE_READONLY : 0;
+        if ((flags == STORE_READONLY || c.cmd == CMD_PRUNE) && access(c.db, F_OK) != 0) {
             msg_error("no database %s (run 'heloval scan' first)", c.db);
             rc = EXIT_FAIL;
             goto out;
@@ -893,7 +1018,14 @@ int main(int argc, char **argv)
     case CMD_EXPORT:
         rc = do_export(&c, st);
         break;
+    case CMD_RUNS:
+        rc = do_runs(&c, st);
+        break;
+    case CMD_PRUNE:
+        rc = do_prune(&c, st);
+        break;
     case CMD_RUN: {
+        long long started_at = run_clock();
         int src = do_scan(&c, st);
         if (src == EXIT_USAGE || interrupt_requested()) {
             rc = src == EXIT_USAGE ? src : EXIT_FAIL; /* Ctrl-C stops the run */
@@ -908,6 +1040,8 @@ int main(int argc, char **argv)
             rc = do_report(&c, st, c.report_format, NULL, &fig);
         if (rc == EXIT_OK && c.output != NULL)
             rc = do_report(&c, st, report_renderer_for_file(c.output)->name, c.output, &fig);
+        if (rc == EXIT_OK && rrc != EXIT_DEGRADED)
+            rc = record_run(&c, st, started_at);
         if (rc == EXIT_OK && rrc != EXIT_DEGRADED && src == EXIT_OK)
             rc = fail_if(&c, &fig);
         if (rc == EXIT_OK && rrc == EXIT_DEGRADED)

@@ -44,6 +44,7 @@
 #include "readviews.h"
 #include "regdomain.h"
 #include "rptsql.h"
+#include "runs_report.h"
 #include "spamham.h"
 #include "tstamp.h"
 #include "whatif.h"
@@ -1606,6 +1607,9 @@ static const struct tdef tdefs[] = {
      "domain,ips,sessions,messages,reason,example", "tiiitt", sql_at_risk},
     {"advice", "Advice per sender domain: what to publish to pass CSA",
      ADVICE_COLS, ADVICE_TYPES, NULL},
+    {"sender_cohorts",
+     "Sender cohorts: at-risk senders against the last recorded run",
+     SENDER_COHORTS_COLS, SENDER_COHORTS_TYPES, sender_cohorts_sql},
     {"mta_rejected_csv_accepted", "Rejected by the MTA, accepted by CSV",
      "domain,ips,sessions,messages,reason,example", "tiiitt", sql_rescued},
     {"unevaluated",
@@ -1615,6 +1619,10 @@ static const struct tdef tdefs[] = {
      "ttii", sql_csa},
     {"dna", "DNA status and grade", "status,grade,sessions,messages", "ttii",
      sql_dna},
+    {"dns_drift", "DNS drift: CSA and DNA results that changed between resolves",
+     DNS_DRIFT_COLS, DNS_DRIFT_TYPES, dns_drift_sql},
+    {"dns_age", "DNS answer age: answer time - session time (seconds)",
+     "item,value", "tt", dns_age_sql},
     {"helo_quality", "HELO quality", "class,sessions,helos,messages", "tiii",
      sql_helo_quality},
     {"publishing", "CSA publishing coverage (resolved sessions)",
@@ -1679,6 +1687,9 @@ static int build_tables(struct ctx *c)
         if (strcmp(d->key, "headline") == 0) {
             t->kv = true;
             rc = kv_fill(c, t, d->sql);
+        } else if (d->sql == dns_age_sql) {
+            t->kv = true;
+            rc = kv_fill(c, t, d->sql);
         } else if (strcmp(d->key, "summary") == 0 || d->sql == spamham_sql_kv) {
             t->kv = true;
             rc = kv_fill(c, t, d->sql);
@@ -1694,6 +1705,8 @@ static int build_tables(struct ctx *c)
                 whatif_fill_senders(c->wi, t);
             rc = HV_OK;
         } else if (d->sql != NULL) {
+            if (d->sql == sender_cohorts_sql)
+                t->empty = "no recorded run to compare with (heloval run records one)";
             rc = fill(c, t, d->sql);
         } else if (strcmp(d->key, "advice") == 0) {
             rc = advice_fill(c->db, t, c->o->top, c->err);

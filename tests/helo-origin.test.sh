@@ -46,7 +46,7 @@ q "$D/old.db" "update sessions set helo_from = NULL where helo is null; drop vie
     alter table sessions drop column label; alter table sessions drop column label_from;
     create view verdicts as select 1 as x; pragma user_version = 1" > /dev/null
 check_cmd migrate hv scan --db "$D/old.db" --year 2026 --no-progress "$F/postfix.log"
-check_eq migrated-version "$(q "$D/old.db" "pragma user_version")" 3
+check_eq migrated-version "$(q "$D/old.db" "pragma user_version")" 4
 check_eq migrated-none "$(q "$D/old.db" "select count(*) from sessions where helo is null and helo_from is null")" 0
 check_eq migrated-view "$(q "$D/old.db" "select verdict is null from verdicts where ip = '192.0.2.35'")" 1
 

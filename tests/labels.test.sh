@@ -92,7 +92,7 @@ q "$D/v2.db" "drop view verdicts; alter table sessions drop column label;
     create view verdicts as select s.id as session_id, s.helo_from as helo_from from sessions s;
     pragma user_version = 2" > /dev/null
 check_cmd migrate hv scan --db "$D/v2.db" --year 2026 --no-progress "$F/postfix.log"
-check_eq migrated-version "$(q "$D/v2.db" "pragma user_version")" 3
+check_eq migrated-version "$(q "$D/v2.db" "pragma user_version")" 4
 check_eq migrated-old-rows "$(q "$D/v2.db" "select count(*) from sessions where ip like '192.0.2.3%' and label is null")" 3
 check_eq migrated-new-rows "$(lab "$D/v2.db" postfix 192.0.2.51)" "spam dnsbl"
 check_eq migrated-view "$(q "$D/v2.db" "select label || ' ' || label_from from verdicts where ip = '192.0.2.53'")" \

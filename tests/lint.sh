@@ -45,7 +45,7 @@
 ROOT=${1:-.}
 
 # the tables of analyzer/store/schema.c that reports/ reads through rv_ views
-STORED_TABLES="sessions|sources|source_skips|dns_cache|csa|dna|dna_result|policy|meta|resolve_runs|scan_runs"
+STORED_TABLES="sessions|sources|source_skips|dns_cache|csa|dna|dna_result|policy|meta|resolve_runs|scan_runs|runs|run_senders|csa_changes|dna_changes"
 cd "$ROOT" || { echo "lint: cannot enter $ROOT"; exit 2; }
 
 # code FILE... - the lines of the files, as file:line:text, without comments

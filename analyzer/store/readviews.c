@@ -35,7 +35,18 @@ static const char sql_views[] =
     "CREATE TEMP VIEW IF NOT EXISTS rv_scan_runs AS SELECT"
     " id, started_at, finished_at, files, bytes, lines, sessions, helo_joined"
     " FROM main.scan_runs;"
-    "CREATE TEMP VIEW IF NOT EXISTS rv_meta AS SELECT key, value FROM main.meta;";
+    "CREATE TEMP VIEW IF NOT EXISTS rv_meta AS SELECT key, value FROM main.meta;"
+    "CREATE TEMP VIEW IF NOT EXISTS rv_runs AS SELECT"
+    " id, started_at, finished_at, since, until, sessions, at_risk_senders"
+    " FROM main.runs;"
+    "CREATE TEMP VIEW IF NOT EXISTS rv_run_senders AS SELECT"
+    " run_id, domain, reason, sessions, messages FROM main.run_senders;"
+    "CREATE TEMP VIEW IF NOT EXISTS rv_csa_changes AS SELECT"
+    " id, helo, ip, old_status, old_reason, new_status, new_reason,"
+    " old_evaluated_at, changed_at FROM main.csa_changes;"
+    "CREATE TEMP VIEW IF NOT EXISTS rv_dna_changes AS SELECT"
+    " id, helo, old_status, old_grade, new_status, new_grade,"
+    " old_evaluated_at, changed_at FROM main.dna_changes;";
 
 int readviews_create(sqlite3 *db, char **err)
 {

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runs_report - sender cohorts, DNS drift and answer age; the runs list.
+ * See runs_report.h.
+ */
+#include "runs_report.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "readviews.h"
+#include "rptsql.h"
+#include "xmem.h"
+
+/* streak: per sender of the last run, the last run before it was not at
+ * risk (b); the runs after b are its consecutive runs at risk */
+const char sender_cohorts_sql[] =
+    "WITH last AS (SELECT max(id) AS id FROM rv_runs),"
+    " cur AS (SELECT domain, why AS reason, sum(n_acc) AS sessions,"
+    "  sum(m) AS messages FROM temp.hv_p WHERE verdict = 'reject' AND n_acc > 0"
+    "  GROUP BY domain, why),"
+    " prev AS (SELECT domain, reason, sessions, messages FROM rv_run_senders"
+    "  WHERE run_id = (SELECT id FROM last)),"
+    " brk AS (SELECT p.domain, p.reason, COALESCE((SELECT max(r.id) FROM rv_runs r"
+    "  WHERE NOT EXISTS (SELECT 1 FROM rv_run_senders s WHERE s.run_id = r.id"
+    "  AND s.domain = p.domain AND s.reason = p.reason)), 0) AS b FROM prev p),"
+    " st AS (SELECT b.domain, b.reason,"
+    "  (SELECT count(*) FROM rv_runs r WHERE r.id > b.b) AS n,"
+    "  (SELECT min(r.started_at) FROM rv_runs r WHERE r.id > b.b) AS first"
+    "  FROM brk b),"
+    " rows AS ("
+    "  SELECT c.domain, c.reason, CASE WHEN s.domain IS NULL THEN 'new'"
+    "   ELSE 'still' END AS status, COALESCE(s.n, 0) + 1 AS runs, s.first,"
+    "   c.sessions, c.messages FROM cur c LEFT JOIN st s"
+    "   ON s.domain = c.domain AND s.reason = c.reason"
+    "   WHERE (SELECT id FROM last) IS NOT NULL"
+    "  UNION ALL"
+    "  SELECT s.domain, s.reason, 'fixed', s.n, s.first, p.sessions, p.messages"
+    "   FROM st s JOIN prev p ON p.domain = s.domain AND p.reason = s.reason"
+    "   WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.domain = s.domain"
+    "   AND c.reason = s.reason))"
+    " SELECT * FROM rows ORDER BY CASE status WHEN 'new' THEN 1"
+    " WHEN 'fixed' THEN 2 ELSE 3 END, messages DESC, sessions DESC, domain, reason"
+    " LIMIT :top";
+
+const char dns_drift_sql[] =
+    "WITH d AS ("
+    " SELECT c.helo, c.ip, 'csa' AS what,"
+    "  c.old_status || '/' || c.old_reason AS old,"
+    "  c.new_status || '/' || c.new_reason AS new, c.changed_at, c.id,"
+    "  (SELECT COALESCE(sum(p.n), 0) FROM temp.hv_p p WHERE p.helo = c.helo"
+    "   AND p.ip = c.ip) AS sessions FROM rv_csa_changes c"
+    " UNION ALL"
+    " SELECT c.helo, '', 'dna', c.old_status || COALESCE('/' || c.old_grade, ''),"
+    "  c.new_status || COALESCE('/' || c.new_grade, ''), c.changed_at, c.id,"
+    "  (SELECT COALESCE(sum(p.n), 0) FROM temp.hv_p p WHERE p.helo = c.helo)"
+    "  FROM rv_dna_changes c)"
+    " SELECT helo, ip, what, old, new, changed_at, sessions FROM d"
+    " WHERE sessions > 0 ORDER BY changed_at DESC, id DESC, what, helo, ip LIMIT :top";
+
+#define DAY "86400"
+const char dns_age_sql[] =
+    "WITH a AS (SELECT c.evaluated_at - s.ts AS age FROM rv_sessions s"
+    "  JOIN rv_csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
+    "  WHERE s.ts IS NOT NULL AND s.ts >= :since AND s.ts < :until),"
+    " k AS (SELECT count(*) AS n FROM a),"
+    " med AS (SELECT (SELECT age FROM a ORDER BY age LIMIT 1"
+    "  OFFSET (SELECT (n - 1) / 2 FROM k)) AS v)"
+    " SELECT (SELECT n FROM k) AS sessions,"
+    " (SELECT min(age) FROM a) AS min_seconds,"
+    " (SELECT v FROM med) AS median_seconds,"
+    " (SELECT max(age) FROM a) AS max_seconds,"
+    " CAST((SELECT v FROM med) / " DAY " AS INTEGER) AS median_days,"
+    " round(100.0 * (SELECT count(*) FROM a WHERE abs(age) > 7 * " DAY ")"
+    "  / max((SELECT n FROM k), 1), 1) + 0.0 AS over_7_days_pct,"
+    " round(100.0 * (SELECT count(*) FROM a WHERE abs(age) > 365 * " DAY ")"
+    "  / max((SELECT n FROM k), 1), 1) + 0.0 AS over_365_days_pct,"
+    " CASE WHEN (SELECT v FROM med) > 30 * " DAY " THEN 'the DNS answers are '"
+    "  || CAST((SELECT v FROM med) / " DAY " AS INTEGER) || ' days newer than"
+    " the mail (median): the records may have changed since; resolve closer"
+    " to the mail for what CSV would have done then' ELSE '' END AS warning";
+
+/* the runs, with new and fixed against the run before */
+static const char sql_runs[] =
+    "SELECT r.id, r.started_at, r.finished_at, r.since, r.until, r.sessions,"
+    " r.at_risk_senders,"
+    " (SELECT count(*) FROM rv_run_senders s WHERE s.run_id = r.id AND NOT EXISTS"
+    "  (SELECT 1 FROM rv_run_senders p WHERE p.run_id = (SELECT max(id) FROM rv_runs"
+    "   WHERE id < r.id) AND p.domain = s.domain AND p.reason = s.reason)),"
+    " (SELECT count(*) FROM rv_run_senders p WHERE p.run_id = (SELECT max(id)"
+    "  FROM rv_runs WHERE id < r.id) AND NOT EXISTS (SELECT 1 FROM rv_run_senders s"
+    "  WHERE s.run_id = r.id AND s.domain = p.domain AND s.reason = p.reason))"
+    " FROM rv_runs r ORDER BY r.id";
+
+static const char *const runs_cols[] = {
+    "id", "started_at", "finished_at", "since", "until", "sessions",
+    "at_risk_senders", "new", "fixed",
+};
+static const enum rcol_type runs_types[] = {
+    RCOL_INT, RCOL_TIME, RCOL_TIME, RCOL_TIME, RCOL_TIME, RCOL_INT,
+    RCOL_INT, RCOL_INT, RCOL_INT,
+};
+
+int runs_render_list(sqlite3 *db, const struct report_opts *o, FILE *out, char **err)
+{
+    const struct report_renderer *rend = report_renderer_find(o->format);
+    if (rend == NULL)
+        return hv_errf(err, HV_EUSAGE, "unknown format '%s'", o->format);
+    int rc = readviews_create(db, err);
+    if (rc != HV_OK)
+        return rc;
+    sqlite3_stmt *q = NULL;
+    rc = rpt_prepare(db, sql_runs, &q, err);
+    if (rc != HV_OK)
+        return rc;
+    struct report r;
+    memset(&r, 0, sizeof(r));
+    r.since = LLONG_MIN;
+    r.until = LLONG_MAX;
+    r.top = o->top;
+    r.bucket = "day";
+    r.policy = "database";
+    r.authserv_id = "localhost";
+    struct rtable *t = xcalloc(1, sizeof(*t));
+    t->key = "runs";
+    t->title = "Recorded runs (heloval run)";
+    t->empty = "no recorded run (heloval run records one)";
+    t->ncols = sizeof(runs_cols) / sizeof(runs_cols[0]);
+    for (size_t i = 0; i < t->ncols; i++) {
+        t->cols[i] = runs_cols[i];
+        t->types[i] = runs_types[i];
+    }
+    r.tables[r.ntables++] = t;
+    int s;
+    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+        struct rcell *row = report_row_add(t);
+        for (size_t i = 0; i < t->ncols; i++) {
+            row[i].type = t->types[i];
+            row[i].null = sqlite3_column_type(q, (int)i) == SQLITE_NULL;
+            row[i].i = sqlite3_column_int64(q, (int)i);
+        }
+    }
+    rc = rpt_step_done(db, s, "listing the runs", err);
+    sqlite3_finalize(q);
+    if (rc == HV_OK) {
+        struct report_opts ro = *o;
+        ro.table = NULL;
+        rc = rend->render(&r, out, &ro, err);
+    }
+    report_free(&r);
+    return rc;
+}
+
+int runs_at_risk(sqlite3 *db, const struct report_opts *o, struct report *r, char **err)
+{
+    struct report_opts ro = *o;
+    ro.table = "at_risk";
+    ro.top = 100000;
+    ro.anonymize = false;
+    ro.ncompare = 0;
+    ro.want_figures = false;
+    return report_build(db, &ro, r, err);
+}
