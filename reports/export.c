@@ -70,10 +70,13 @@ static int xfmt_parse(const char *name, enum xfmt *f, char **err)
 static const char *const session_cols[] = {
     "source", "line", "time", "mta", "ip", "helo", "rdns", "disposition",
     "messages", "csa_status", "csa_reason", "csa_record", "dna_status",
-    "dna_grade", "dna_service", "verdict", "smtp_reply",
+    "dna_grade", "dna_service", "verdict", "smtp_reply", "dns_age_seconds",
 };
 #define NCOLS_SESSIONS 9
-#define NCOLS_VERDICTS 17
+#define NCOLS_VERDICTS 18
+/* the last verdicts column: the CSA answer's evaluated_at - the session
+ * time (column 10 of sql_verdicts); empty without either */
+#define COL_DNS_AGE (NCOLS_VERDICTS - 1)
 
 /* One source at a time: a session's id is (source_id << 32) | line
  * (analyzer/store/schema.c), so a source's sessions are one rowid range, read in
@@ -92,7 +95,9 @@ static const char sql_sessions[] =
  * pair: keep the two in step) and policy_smtp_reply. */
 static const char sql_verdicts[] =
     "SELECT src.path, s.line, s.ts, s.mta, s.ip, COALESCE(s.helo,''),"
-    " s.rdns, s.disposition, s.messages, " HV_SQL_HELO_UNOBSERVED
+    " s.rdns, s.disposition, s.messages, " HV_SQL_HELO_UNOBSERVED ","
+    " CASE WHEN NOT " HV_SQL_HELO_UNOBSERVED " THEN (SELECT c.evaluated_at FROM rv_csa c"
+    "  WHERE c.helo = COALESCE(s.helo,'') AND c.ip = s.ip) - s.ts END"
     " FROM rv_sessions s JOIN rv_sources src ON src.id = s.source_id"
     SOURCE_RANGE " ORDER BY s.id";
 
@@ -176,6 +181,13 @@ static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
                       const struct vcols *vc, int i, const struct anon *an,
                       struct fmt_buf *tmp)
 {
+    if (i == COL_DNS_AGE) { /* a number, or empty */
+        if (sqlite3_column_type(q, 10) != SQLITE_NULL)
+            fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, 10));
+        else if (f == XF_JSONL)
+            fmt_buf_puts(b, "null");
+        return;
+    }
     if (i == 1 || i == 8) { /* line, messages */
         fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, i));
         return;

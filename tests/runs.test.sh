@@ -1,0 +1,136 @@
+#!/bin/sh
+# runs.test.sh - three simulated nights of `heloval run` over a rotated
+# Exim log (mainlog -> mainlog.1 -> mainlog.2), one DNS zone file per night:
+#  night 1: a.example and b.example fail CSA (not authorized), c.example and
+#           d.example pass; d.example sends on night 1 only;
+#  night 2: a.example fixes its SRV record;
+#  night 3: c.example newly fails.
+# Checks: each run's own sender_cohorts (new / still with its runs count /
+# fixed), `heloval runs` (3 runs, new and fixed counts), dns_drift (the fix
+# and the new failure, old -> new, with the night's time), dns_age (and its
+# warning over a log a year older than its resolve), the export's
+# dns_age_seconds, and prune --before: exact counts checked with sqlite3,
+# sources kept, a rescan adds nothing, --dry-run leaves the file's bytes
+# as they were, the report after prune counts what --since DATE counted.
+. tests/lib.sh
+D=$T_TMP
+epoch() { python3 -c 'import calendar,sys,time; print(calendar.timegm(time.strptime(sys.argv[1], "%Y-%m-%dT%H:%M:%SZ")))' "$1"; }
+
+# log DAY SENDERS - two accepted Exim messages per sender on Nov DAY, 2026
+log() {
+    for s in $2; do
+        case $s in a) ip=192.0.2.10 m=1 ;; b) ip=192.0.2.20 m=2 ;; c) ip=192.0.2.30 m=3 ;; d) ip=192.0.2.40 m=4 ;; esac
+        for k in 1 2; do
+            echo "2026-11-0$1 1$k:0$m:0$k 1xNO9$k-0000$1$s-bF <= u@$s.example H=mail.$s.example [$ip] I=[192.0.2.26]:25 P=esmtp S=1000 id=$s$k$1@$s.example"
+        done
+    done
+}
+# zone A C - the SRV weight of a.example and c.example (2 authorized, 1 not)
+zone() {
+    cat <<Z
+\$ORIGIN example.
+\$TTL 3600
+example. 3600 IN SOA ns.example. h.example. 1 7200 3600 1209600 300
+example. 3600 IN NS ns.example.
+mail.a.example. 3600 IN A 192.0.2.10
+_client._smtp.mail.a.example. 3600 IN SRV 1 $1 0 mail.a.example.
+mail.b.example. 3600 IN A 192.0.2.20
+_client._smtp.mail.b.example. 3600 IN SRV 1 1 0 mail.b.example.
+mail.c.example. 3600 IN A 192.0.2.30
+_client._smtp.mail.c.example. 3600 IN SRV 1 $2 0 mail.c.example.
+mail.d.example. 3600 IN A 192.0.2.40
+_client._smtp.mail.d.example. 3600 IN SRV 1 2 0 mail.d.example.
+Z
+}
+zone 1 2 > "$D/n1.zone"
+zone 2 2 > "$D/n2.zone"
+zone 2 1 > "$D/n3.zone"
+mkdir "$D/logs"
+DB="$D/t.db"
+# night N: rotate, today's log, run at 01:00 the next day
+night() {
+    [ -f "$D/logs/mainlog.1" ] && mv "$D/logs/mainlog.1" "$D/logs/mainlog.2"
+    [ -f "$D/logs/mainlog" ] && mv "$D/logs/mainlog" "$D/logs/mainlog.1"
+    log "$1" "$2" > "$D/logs/mainlog"
+    HELOVAL_NOW=$(epoch "2026-11-0$(($1 + 1))T01:00:00Z") hv run --db "$DB" \
+        --no-progress -q --max-age 3600 --dns-zone "$D/n$1.zone" --format csv \
+        --table sender_cohorts "$D/logs" > "$D/cohorts$1.csv"
+}
+cohorts() { grep -v '^#' "$D/cohorts$1.csv" | grep -v '^$' | cut -d, -f1-4 | sort | tr '\n' ' '; }
+
+night 1 "a b c d"
+check_eq n1-cohorts-empty "$(cohorts 1)" "domain,reason,status,runs "
+night 2 "a b c"
+check_eq n2-cohorts "$(cohorts 2)" \
+    "a.example,not-authorized,fixed,1 b.example,not-authorized,still,2 domain,reason,status,runs "
+night 3 "a b c"
+check_eq n3-cohorts "$(cohorts 3)" \
+    "b.example,not-authorized,still,3 c.example,not-authorized,new,1 domain,reason,status,runs "
+# b.example's first night: run 1's start
+check_eq n3-first-seen "$(grep '^b.example' "$D/cohorts3.csv" | cut -d, -f5)" "2026-11-02T01:00:00Z"
+
+# heloval runs: three runs with their new and fixed senders
+hv runs --db "$DB" --format csv > "$D/runs.csv"
+check_eq runs-count "$(grep -c '^[0-9]' "$D/runs.csv")" 3
+check_eq runs-rows "$(grep '^[0-9]' "$D/runs.csv" | cut -d, -f1,7- | tr -d '\r' | tr '\n' ' ')" \
+    "1,2,2,0 2,1,0,1 3,2,1,0 "
+check_eq runs-sessions "$(grep '^3,' "$D/runs.csv" | cut -d, -f6)" "$(q "$DB" "select count(*) from sessions")"
+check_eq runs-db "$(q "$DB" "select count(*) from runs; select count(*) from run_senders" | tr '\n' ' ')" "3 5 "
+hv runs --db "$DB" --format json > "$D/runs.json"
+check_eq runs-json "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["runs"]))' "$D/runs.json")" 3
+
+# dns_drift: the fix (night 2) and the new failure (night 3)
+hv report --db "$DB" --format csv --table dns_drift > "$D/drift.csv"
+nc=$(q "$DB" "select count(*) from sessions where helo = 'mail.c.example'")
+na=$(q "$DB" "select count(*) from sessions where helo = 'mail.a.example'")
+check_eq drift "$(grep '^mail' "$D/drift.csv" | cut -d, -f1-7 | tr -d '\r' | tr '\n' ' ')" \
+    "mail.c.example,192.0.2.30,csa,ok/authorized,fail/not-authorized,2026-11-04T01:00:00Z,$nc mail.a.example,192.0.2.10,csa,fail/not-authorized,ok/authorized,2026-11-03T01:00:00Z,$na "
+check_eq drift-db "$(q "$DB" "select count(*) from csa_changes")" 2
+
+# dns_age: answers of the last night are 13 to 62 hours after the mail
+hv report --db "$DB" --format json --table dns_age > "$D/age.json"
+check_eq age "$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["dns_age"]; print(a["sessions"], a["min_seconds"], a["max_seconds"], a["over_7_days_pct"], a["warning"])' "$D/age.json")" \
+    "$(q "$DB" "select count(*), min(c.evaluated_at - s.ts), max(c.evaluated_at - s.ts) from sessions s join csa c on c.helo = s.helo and c.ip = s.ip" | tr '|' ' ') 0.0 "
+# the export's last column: answer time - session time of each verdict
+check_eq export-age "$(hv export --db "$DB" verdicts --format tsv | awk -F'\t' 'NR>1{print $NF}' | sort -n | tr '\n' ' ')" \
+    "$(q "$DB" "select c.evaluated_at - s.ts from sessions s join csa c on c.helo = s.helo and c.ip = s.ip" | sort -n | tr "\n" " ")"
+
+# a log of last year resolved a year later: the report warns
+mkdir "$D/old"
+log 1 "b" | sed 's/^2026/2025/' > "$D/old/mainlog"
+HELOVAL_NOW=$(epoch 2026-11-02T01:00:00Z) hv run --db "$D/old.db" --no-progress -q \
+    --dns-zone "$D/n1.zone" --format json --table dns_age "$D/old" > "$D/oldage.json"
+check_eq old-age "$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["dns_age"]; print(a["median_days"], a["over_365_days_pct"], a["warning"][:36])' "$D/oldage.json")" \
+    "365 100.0 the DNS answers are 365 days newer t"
+hv report --db "$D/old.db" --table dns_age > "$D/oldage.txt"
+check_cmd old-age-text grep -q "the records may have changed since" "$D/oldage.txt"
+
+# prune --before 2026-11-02: night 1's 8 sessions; d.example's pair and
+# HELO only they reference; no run (all started on or after Nov 2)
+hv report --db "$DB" --since 2026-11-02 --format csv --table summary > "$D/since.csv"
+np=$(q "$DB" "select count(*) from sessions where ts < $(epoch 2026-11-02T00:00:00Z)")
+nk=$(q "$DB" "select count(*) from sessions where ts >= $(epoch 2026-11-02T00:00:00Z)")
+cp "$DB" "$D/dry.db"
+before=$(sha256sum < "$D/dry.db")
+check_cmd dry-run hv prune --db "$D/dry.db" --before 2026-11-02 --dry-run
+check_eq dry-unchanged "$(sha256sum < "$D/dry.db")" "$before"
+hv prune --db "$D/dry.db" --before 2026-11-02 --dry-run > "$D/dry.out"
+check_cmd dry-says grep -q "$np session(s), 1 (HELO, IP) pair(s), 1 HELO(s), 0 run(s) would be removed" "$D/dry.out"
+n_src=$(q "$DB" "select count(*) from sources")
+hv prune --db "$DB" --before 2026-11-02 > "$D/prune.out"
+check_cmd prune-says grep -q "$np session(s), 1 (HELO, IP) pair(s), 1 HELO(s), 0 run(s) removed" "$D/prune.out"
+check_cmd prune-span grep -q "sessions from 2026-11-01T11:01:01Z to 2026-11-01T12:0" "$D/prune.out"
+check_eq pruned-sessions "$(q "$DB" "select count(*), min(ts) >= $(epoch 2026-11-02T00:00:00Z) from sessions" | tr '|' ' ')" "$nk 1"
+check_eq pruned-csa "$(q "$DB" "select count(*) from csa where helo = 'mail.d.example'")" 0
+check_eq kept-csa "$(q "$DB" "select count(*) from csa")" 3
+check_eq kept-sources "$(q "$DB" "select count(*) from sources")" "$n_src"
+hv scan --db "$DB" --no-progress -q "$D/logs"
+check_eq rescan-nothing "$(q "$DB" "select count(*) from sessions")" "$nk"
+hv report --db "$DB" --format csv --table summary > "$D/after.csv"
+check_eq after-prune-sessions "$(grep '^sessions,' "$D/after.csv")" "$(grep '^sessions,' "$D/since.csv")"
+# runs before the date go too; -q says nothing; no --before is a usage error
+check_eq prune-runs "$(hv prune --db "$DB" --before 2026-11-03T02:00:00Z -q; q "$DB" "select count(*) from runs")" 1
+hv prune --db "$DB" > /dev/null 2>&1
+check_eq prune-usage $? 2
+hv prune --db "$D/none.db" --before 2026-11-02 2> "$D/none.err"
+check_cmd prune-names-db grep -q "none.db" "$D/none.err"
