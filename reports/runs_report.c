@@ -13,21 +13,27 @@
 #include "rptsql.h"
 #include "xmem.h"
 
-/* streak: per sender of the last run, the last run before it was not at
- * risk (b); the runs after b are its consecutive runs at risk */
+/* last: the run recorded before the last resolve began (`run` records
+ * after its resolve and report, so its own row is never the base);
+ * streak: per sender of that run, the last run up to it where it was not
+ * at risk (b); the runs after b are its consecutive runs at risk */
 const char sender_cohorts_sql[] =
-    "WITH last AS (SELECT max(id) AS id FROM rv_runs),"
+    "WITH last AS (SELECT max(id) AS id FROM rv_runs WHERE finished_at <"
+    "  COALESCE((SELECT max(started_at) FROM rv_resolve_runs), finished_at + 1)),"
     " cur AS (SELECT domain, why AS reason, sum(n_acc) AS sessions,"
     "  sum(m) AS messages FROM temp.hv_p WHERE verdict = 'reject' AND n_acc > 0"
     "  GROUP BY domain, why),"
     " prev AS (SELECT domain, reason, sessions, messages FROM rv_run_senders"
     "  WHERE run_id = (SELECT id FROM last)),"
     " brk AS (SELECT p.domain, p.reason, COALESCE((SELECT max(r.id) FROM rv_runs r"
-    "  WHERE NOT EXISTS (SELECT 1 FROM rv_run_senders s WHERE s.run_id = r.id"
+    "  WHERE r.id <= (SELECT id FROM last) AND NOT EXISTS (SELECT 1"
+    "  FROM rv_run_senders s WHERE s.run_id = r.id"
     "  AND s.domain = p.domain AND s.reason = p.reason)), 0) AS b FROM prev p),"
     " st AS (SELECT b.domain, b.reason,"
-    "  (SELECT count(*) FROM rv_runs r WHERE r.id > b.b) AS n,"
-    "  (SELECT min(r.started_at) FROM rv_runs r WHERE r.id > b.b) AS first"
+    "  (SELECT count(*) FROM rv_runs r WHERE r.id > b.b"
+    "   AND r.id <= (SELECT id FROM last)) AS n,"
+    "  (SELECT min(r.started_at) FROM rv_runs r WHERE r.id > b.b"
+    "   AND r.id <= (SELECT id FROM last)) AS first"
     "  FROM brk b),"
     " rows AS ("
     "  SELECT c.domain, c.reason, CASE WHEN s.domain IS NULL THEN 'new'"

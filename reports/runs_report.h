@@ -5,7 +5,9 @@
  *
  * sender_cohorts: the current at-risk senders (the at_risk grouping of
  *   temp.hv_p: domain + reason, verdict reject, accepted sessions) against
- *   those of the last recorded run (rv_runs, rv_run_senders): status new
+ *   those of the last run recorded before the last resolve began (rv_runs,
+ *   rv_run_senders, rv_resolve_runs: for `run` and for a report after it,
+ *   the run before; after a `resolve` alone, the last run): status new
  *   (not at risk in that run), still (at risk there too; runs = the
  *   consecutive recorded runs it was at risk, plus this one; first_seen =
  *   the start of the first of them) or fixed (at risk in that run, not

@@ -134,3 +134,8 @@ hv prune --db "$DB" > /dev/null 2>&1
 check_eq prune-usage $? 2
 hv prune --db "$D/none.db" --before 2026-11-02 2> "$D/none.err"
 check_cmd prune-names-db grep -q "none.db" "$D/none.err"
+
+# a report after night 3's run compares with night 2's run, as the run did
+hv report --db "$D/dry.db" --format csv --table sender_cohorts > "$D/cohorts-after.csv"
+check_eq report-after-run "$(grep '^[a-z]*\.example' "$D/cohorts-after.csv" | cut -d, -f1-4 | sort | tr -d '\r' | tr '\n' ' ')" \
+    "b.example,not-authorized,still,3 c.example,not-authorized,new,1 "
