@@ -138,8 +138,18 @@ int runs_render_list(sqlite3 *db, const struct report_opts *o, FILE *out, char *
         t->types[i] = runs_types[i];
     }
     r.tables[r.ntables++] = t;
+    /* the header's range: the database's sessions, as a report's */
+    sqlite3_stmt *sp = NULL;
+    rc = rpt_prepare(db, "SELECT min(ts), max(ts) FROM rv_sessions", &sp, err);
+    if (rc == HV_OK && sqlite3_step(sp) == SQLITE_ROW &&
+        sqlite3_column_type(sp, 0) != SQLITE_NULL) {
+        r.has_span = true;
+        r.first = sqlite3_column_int64(sp, 0);
+        r.last = sqlite3_column_int64(sp, 1);
+    }
+    sqlite3_finalize(sp);
     int s;
-    while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+    while (rc == HV_OK && (s = sqlite3_step(q)) == SQLITE_ROW) {
         struct rcell *row = report_row_add(t);
         for (size_t i = 0; i < t->ncols; i++) {
             row[i].type = t->types[i];
@@ -147,7 +157,8 @@ int runs_render_list(sqlite3 *db, const struct report_opts *o, FILE *out, char *
             row[i].i = sqlite3_column_int64(q, (int)i);
         }
     }
-    rc = rpt_step_done(db, s, "listing the runs", err);
+    if (rc == HV_OK)
+        rc = rpt_step_done(db, s, "listing the runs", err);
     sqlite3_finalize(q);
     if (rc == HV_OK) {
         struct report_opts ro = *o;

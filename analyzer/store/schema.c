@@ -194,34 +194,34 @@ const char *const schema_migrations[] = {
      * row (helo, ip) or a DNA verdict (helo) whose status or reason
      * (grade) differs records old -> new, by triggers in the same
      * statement (so the same transaction) as the replacement. */
-    "CREATE TABLE runs("
+    "CREATE TABLE IF NOT EXISTS runs("
     "  id INTEGER PRIMARY KEY,"
     "  started_at INTEGER NOT NULL, finished_at INTEGER,"
     "  since INTEGER, until INTEGER,"  /* the report window, NULL: open */
     "  sessions INTEGER NOT NULL DEFAULT 0," /* sessions in the window */
     "  at_risk_senders INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE run_senders("
+    "CREATE TABLE IF NOT EXISTS run_senders("
     "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
     "  domain TEXT NOT NULL,"
     "  reason TEXT NOT NULL,"
     "  sessions INTEGER NOT NULL,"
     "  messages INTEGER NOT NULL,"
     "  PRIMARY KEY(run_id, domain, reason)) WITHOUT ROWID;"
-    "CREATE TABLE csa_changes("
+    "CREATE TABLE IF NOT EXISTS csa_changes("
     "  id INTEGER PRIMARY KEY,"
     "  helo TEXT NOT NULL, ip TEXT NOT NULL,"
     "  old_status TEXT NOT NULL, old_reason TEXT NOT NULL,"
     "  new_status TEXT NOT NULL, new_reason TEXT NOT NULL,"
     "  old_evaluated_at INTEGER NOT NULL,"
     "  changed_at INTEGER NOT NULL);"  /* the new row's evaluated_at */
-    "CREATE TABLE dna_changes("
+    "CREATE TABLE IF NOT EXISTS dna_changes("
     "  id INTEGER PRIMARY KEY,"
     "  helo TEXT NOT NULL,"
     "  old_status TEXT NOT NULL, old_grade TEXT,"
     "  new_status TEXT NOT NULL, new_grade TEXT,"
     "  old_evaluated_at INTEGER NOT NULL,"
     "  changed_at INTEGER NOT NULL);"
-    "CREATE TRIGGER csa_drift BEFORE INSERT ON csa BEGIN"
+    "CREATE TRIGGER IF NOT EXISTS csa_drift BEFORE INSERT ON csa BEGIN"
     "  INSERT INTO csa_changes(helo, ip, old_status, old_reason, new_status,"
     "   new_reason, old_evaluated_at, changed_at)"
     "  SELECT o.helo, o.ip, o.status, o.reason, NEW.status, NEW.reason,"
@@ -229,7 +229,7 @@ const char *const schema_migrations[] = {
     "  WHERE o.helo = NEW.helo AND o.ip = NEW.ip"
     "   AND (o.status IS NOT NEW.status OR o.reason IS NOT NEW.reason);"
     " END;"
-    "CREATE TRIGGER dna_drift BEFORE INSERT ON dna_result BEGIN"
+    "CREATE TRIGGER IF NOT EXISTS dna_drift BEFORE INSERT ON dna_result BEGIN"
     "  INSERT INTO dna_changes(helo, old_status, old_grade, new_status,"
     "   new_grade, old_evaluated_at, changed_at)"
     "  SELECT o.helo, o.status, o.grade, NEW.status, NEW.grade,"
@@ -237,8 +237,8 @@ const char *const schema_migrations[] = {
     "  WHERE o.helo = NEW.helo"
     "   AND (o.status IS NOT NEW.status OR o.grade IS NOT NEW.grade);"
     " END;"
-    "CREATE INDEX csa_changes_pair ON csa_changes(helo, ip);"
-    "CREATE INDEX dna_changes_helo ON dna_changes(helo);",
+    "CREATE INDEX IF NOT EXISTS csa_changes_pair ON csa_changes(helo, ip);"
+    "CREATE INDEX IF NOT EXISTS dna_changes_helo ON dna_changes(helo);",
 };
 
 const size_t schema_version =

@@ -10,6 +10,10 @@ set -e
 OUT=${1:-tests/golden}
 HELOVAL=${HELOVAL:-$PWD/heloval}
 export LC_ALL=C TZ=UTC NO_COLOR=1
+# the resolve's and the recorded run's clock: 2026-11-08T00:00:00Z, so
+# that the answers' age (dns_age, dns_age_seconds) and the runs list do
+# not depend on the day the goldens are made
+export HELOVAL_NOW=1794096000
 W=$(mktemp -d /tmp/heloval-golden.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 DB="$W/sample.db"
@@ -51,6 +55,10 @@ $HELOVAL_WRAP "$HELOVAL" $X sessions --format jsonl -o "$OUT/sessions.jsonl"
 $HELOVAL_WRAP "$HELOVAL" $X advice --format tsv -o "$OUT/advice.tsv"
 $HELOVAL_WRAP "$HELOVAL" $X advice --format csv -o "$OUT/advice.csv"
 $HELOVAL_WRAP "$HELOVAL" $X advice --format jsonl -o "$OUT/advice.jsonl"
+# the recorded runs (one: the run above), every format
+for f in text csv json html; do
+    $HELOVAL_WRAP "$HELOVAL" runs --db "$DB" --format $f -o "$OUT/runs.$f"
+done
 # --anonymize: the whole text report and the verdicts export, masked
 $HELOVAL_WRAP "$HELOVAL" $R --format text --anonymize -o "$OUT/report-anon.txt"
 $HELOVAL_WRAP "$HELOVAL" $X verdicts --format tsv --anonymize -o "$OUT/verdicts-anon.tsv"

@@ -155,7 +155,7 @@ static void test_export(sqlite3 *db)
     l = line_n(s, 0);
     CHECK_STREQ(l, "source\tline\ttime\tmta\tip\thelo\trdns\tdisposition\t"
                    "messages\tcsa_status\tcsa_reason\tcsa_record\tdna_status\t"
-                   "dna_grade\tdna_service\tverdict\tsmtp_reply");
+                   "dna_grade\tdna_service\tverdict\tsmtp_reply\tdns_age_seconds");
     free(l);
     /* the unresolved session: CSA columns, verdict and reply empty */
     l = line_n(s, 3);
@@ -163,21 +163,25 @@ static void test_export(sqlite3 *db)
     free(l);
     CHECK(strstr(s, "\tfail\tmismatch\t_client._smtp.bad.example.net. SRV 1 2 0"
                     " x.example.net.\tunknown\t\t\treject\t550 5.7.1 Client "
-                    "SMTP authorization failed (mismatch)\n") != NULL);
+                    "SMTP authorization failed (mismatch)\t-1793498401\n") != NULL);
     CHECK(strstr(s, "\tok\tauthorized\t_client._smtp.mail.example.com. SRV 1 "
                     "2 0 mail.example.com.\trecommended\tB\tdna.example\t"
-                    "accept\t\n") != NULL);
+                    "accept\t\t-1793491201\n") != NULL);
     CHECK(strstr(s, "mark\tAuthentication-Results: mx1.example.org; "
                     "x-csa=unknown") != NULL);
     /* the session whose HELO the log does not show: not evaluated */
     CHECK(strstr(s, "\taccepted\t1\tunknown\thelo-unobserved\t\tunknown\t\t\t"
-                    "unevaluated\t\n") != NULL);
+                    "unevaluated\t\t\n") != NULL);
     free(s);
 
     s = capture(db, "verdicts", "jsonl", &rc);
     CHECK_INTEQ(rc, 0);
     CHECK(strstr(s, "\"verdict\": \"reject\", \"smtp_reply\": \"550 5.7.1 "
-                    "Client SMTP authorization failed (mismatch)\"}") != NULL);
+                    "Client SMTP authorization failed (mismatch)\", "
+                    "\"dns_age_seconds\": -1793498401}") != NULL);
+    /* without a CSA answer (or a HELO in the log): no age (null) */
+    CHECK(strstr(s, "\"verdict\": \"unevaluated\", \"smtp_reply\": \"\", "
+                    "\"dns_age_seconds\": null}") != NULL);
     free(s);
 
     s = capture(db, "verdicts", "xml", &rc);
@@ -535,7 +539,9 @@ static const char join_ref[] =
     " CASE WHEN s.helo IS NULL AND s.helo_from IS NULL THEN '' ELSE"
     " COALESCE(hv_smtp_reply(p.action, c.status, c.reason,"
     " COALESCE(d.status,'unknown'), d.service, COALESCE(s.helo,''),"
-    " 'mx1.example.org'),'') END"
+    " 'mx1.example.org'),'') END,"
+    " CASE WHEN s.helo IS NULL AND s.helo_from IS NULL THEN NULL"
+    "  ELSE c.evaluated_at - s.ts END"
     " FROM sessions s"
     " LEFT JOIN csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
     " LEFT JOIN dna_result d ON d.helo = COALESCE(s.helo,'')"
@@ -568,12 +574,12 @@ static void test_verdicts_join(const char *dir)
         char want[2048];
         size_t n = (size_t)snprintf(want, sizeof(want), "%lld",
                                     (long long)sqlite3_column_int64(q, 0));
-        for (int i = 1; i <= 8; i++) {
+        for (int i = 1; i <= 9; i++) {
             const char *v = (const char *)sqlite3_column_text(q, i);
             n += (size_t)snprintf(want + n, sizeof(want) - n, "\t%s",
                                   v != NULL ? v : "");
         }
-        /* the export's line: fields 2 and 10..17 */
+        /* the export's line: fields 2 and 10..18 */
         char *line = line_n(got, ++row);
         char have[2048] = "";
         size_t hn = 0;
