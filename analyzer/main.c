@@ -277,8 +277,10 @@ static void print_usage(FILE *f)
             "          --anonymize  (client addresses to /24 and /48, mail address\n"
             "          local parts and mailbox owners' path components to *)\n"
             "export:   --format %s  -o FILE  --anonymize\n"
-            "          advice: --since T  --until T  --policy FILE\n",
-            scan, report_bar, REPORT_MAX_COMPARE, export_bar);
+            "          advice: --since T  --until T  --policy FILE\n"
+            "runs:     --format %s  -o FILE\n"
+            "prune:    --before T (sessions with an earlier time)  --dry-run\n",
+            scan, report_bar, REPORT_MAX_COMPARE, export_bar, report_bar);
     fputs("run:      the options of scan, resolve and report; -o FILE also writes the HTML\n"
           "          (or .json/.csv) report to FILE while the text report goes to stdout\n"
           "          (not with -q: then nothing is printed when all went well)\n"
