@@ -792,7 +792,7 @@ static int record_run(struct cli *c, struct store *st, long long started_at)
         if (runs_record(st, &rn, &id) == HV_OK)
             msg_info("run %lld recorded: %zu sender(s) at risk", id, n);
         else
-            rc = hv_errf(&err, HV_EDB, "%s", store_errmsg(st));
+            rc = hv_errf(&err, HV_EDB, "%s: %s", c->db, store_errmsg(st));
     }
     free(snd);
     report_free(&r);
@@ -831,7 +831,7 @@ static int do_prune(struct cli *c, struct store *st)
 {
     struct prune_stats ps;
     if (prune_before(st, c->before, c->dry_run, &ps) != HV_OK) {
-        msg_error("prune: %s", store_errmsg(st));
+        msg_error("prune %s: %s", c->db, store_errmsg(st));
         return EXIT_FAIL;
     }
     if (msg_quiet)

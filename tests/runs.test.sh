@@ -139,3 +139,17 @@ check_cmd prune-names-db grep -q "none.db" "$D/none.err"
 hv report --db "$D/dry.db" --format csv --table sender_cohorts > "$D/cohorts-after.csv"
 check_eq report-after-run "$(grep '^[a-z]*\.example' "$D/cohorts-after.csv" | cut -d, -f1-4 | sort | tr -d '\r' | tr '\n' ' ')" \
     "b.example,not-authorized,still,3 c.example,not-authorized,new,1 "
+
+# a database another program holds locked: the error names it, nothing changes
+cp "$D/dry.db" "$D/busy.db"
+busy=$(python3 -c '
+import sqlite3, subprocess, sys
+c = sqlite3.connect(sys.argv[2], isolation_level=None); c.execute("BEGIN IMMEDIATE")
+p = subprocess.run([sys.argv[1], "prune", "--db", sys.argv[2], "--before", "2026-11-02"],
+                   capture_output=True, text=True, timeout=120)
+print(p.returncode, p.stderr.strip())' "$HELOVAL" "$D/busy.db")
+case $busy in
+"1 heloval: error: prune $D/busy.db: "*locked*) ok ;;
+*) fail prune-locked "$busy" ;;
+esac
+check_eq locked-unchanged "$(q "$D/busy.db" "select count(*) from sessions")" "$(q "$D/dry.db" "select count(*) from sessions")"
