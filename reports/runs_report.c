@@ -42,12 +42,14 @@ const char sender_cohorts_sql[] =
     "   ON s.domain = c.domain AND s.reason = c.reason"
     "   WHERE (SELECT id FROM last) IS NOT NULL"
     "  UNION ALL"
-    "  SELECT s.domain, s.reason, 'fixed', s.n, s.first, p.sessions, p.messages"
+    "  SELECT s.domain, s.reason, CASE WHEN EXISTS (SELECT 1 FROM temp.hv_p h"
+    "   WHERE h.domain = s.domain AND h.n_acc > 0) THEN 'fixed' ELSE 'absent' END,"
+    "   s.n, s.first, p.sessions, p.messages"
     "   FROM st s JOIN prev p ON p.domain = s.domain AND p.reason = s.reason"
     "   WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.domain = s.domain"
     "   AND c.reason = s.reason))"
     " SELECT * FROM rows ORDER BY CASE status WHEN 'new' THEN 1"
-    " WHEN 'fixed' THEN 2 ELSE 3 END, messages DESC, sessions DESC, domain, reason"
+    " WHEN 'fixed' THEN 2 WHEN 'absent' THEN 3 ELSE 4 END, messages DESC, sessions DESC, domain, reason"
     " LIMIT :top";
 
 const char dns_drift_sql[] =

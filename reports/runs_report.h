@@ -11,8 +11,11 @@
  *   (not at risk in that run), still (at risk there too; runs = the
  *   consecutive recorded runs it was at risk, plus this one; first_seen =
  *   the start of the first of them) or fixed (at risk in that run, not
- *   now; runs, first_seen as for still but without this one; sessions and
- *   messages are that run's). Without a recorded run the table is empty.
+ *   now, with accepted sessions in the window; runs, first_seen as for
+ *   still but without this one; sessions and messages are that run's) or
+ *   absent (as fixed, but the domain has no accepted session in the
+ *   window: a moving --since window says nothing of it). Without a
+ *   recorded run the table is empty.
  * dns_drift: the recorded CSA (helo, ip) and DNA (helo) changes of the
  *   senders with sessions in the window, newest first, top N, with the
  *   sessions of the window they affect.

@@ -153,3 +153,8 @@ case $busy in
 *) fail prune-locked "$busy" ;;
 esac
 check_eq locked-unchanged "$(q "$D/busy.db" "select count(*) from sessions")" "$(q "$D/dry.db" "select count(*) from sessions")"
+
+# a window without the senders: at risk in the last run, but not sending: absent, not fixed
+hv report --db "$D/dry.db" --since 2026-11-05 --format csv --table sender_cohorts > "$D/cohorts-absent.csv"
+check_eq cohorts-absent "$(grep '^[a-z]*\.example' "$D/cohorts-absent.csv" | cut -d, -f1-3 | tr -d '\r' | tr '\n' ' ')" \
+    "b.example,not-authorized,absent "
