@@ -67,11 +67,15 @@ int main(void)
                           " WHERE value = 'mx.example'"), 1);
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_resolve_runs"), 0);
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_scan_runs"), 0);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_runs"), 0);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_run_senders"), 0);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_csa_changes"), 0);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_dna_changes"), 0);
     /* the views are TEMP: the file has none of them */
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM main.sqlite_master"
                           " WHERE name LIKE 'rv\\_%' ESCAPE '\\'"), 0);
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM temp.sqlite_master"
-                          " WHERE type = 'view' AND name LIKE 'rv\\_%' ESCAPE '\\'"), 10);
+                          " WHERE type = 'view' AND name LIKE 'rv\\_%' ESCAPE '\\'"), 14);
     /* a temp_store change drops them; creating them again repairs it */
     CHECK_INTEQ(sqlite3_exec(db, "PRAGMA temp_store=FILE", NULL, NULL, NULL), SQLITE_OK);
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_sessions"), -1);
