@@ -15,6 +15,9 @@
 D=$T_TMP
 S="$PWD/sample-logs"
 Z="--dns-zone $S/dns-snapshot.zone --accreditor dna.example"
+# every resolve at one clock (2026-11-08): the answers' age (report dns_age,
+# export dns_age_seconds) is then the same in every database compared
+export HELOVAL_NOW=1794096000
 
 # ==== 1. emit jsonl
 # same_sessions JSONL EXPORT - the emitted sessions (the last line of each
