@@ -52,24 +52,31 @@ const char sender_cohorts_sql[] =
     " WHEN 'fixed' THEN 2 WHEN 'absent' THEN 3 ELSE 4 END, messages DESC, sessions DESC, domain, reason"
     " LIMIT :top";
 
+/* the sessions of the window per changed pair / HELO: one pass over
+ * temp.hv_p, each pair looked up in the changes' index */
 const char dns_drift_sql[] =
-    "WITH d AS ("
+    "WITH pc AS MATERIALIZED (SELECT p.helo, p.ip, sum(p.n) AS n FROM temp.hv_p p"
+    "  WHERE EXISTS (SELECT 1 FROM rv_csa_changes c WHERE c.helo = p.helo"
+    "  AND c.ip = p.ip) GROUP BY p.helo, p.ip),"
+    " hc AS MATERIALIZED (SELECT p.helo, sum(p.n) AS n FROM temp.hv_p p"
+    "  WHERE EXISTS (SELECT 1 FROM rv_dna_changes c WHERE c.helo = p.helo)"
+    "  GROUP BY p.helo),"
+    " d AS ("
     " SELECT c.helo, c.ip, 'csa' AS what,"
     "  c.old_status || '/' || c.old_reason AS old,"
     "  c.new_status || '/' || c.new_reason AS new, c.changed_at, c.id,"
-    "  (SELECT COALESCE(sum(p.n), 0) FROM temp.hv_p p WHERE p.helo = c.helo"
-    "   AND p.ip = c.ip) AS sessions FROM rv_csa_changes c"
+    "  pc.n AS sessions FROM rv_csa_changes c"
+    "  JOIN pc ON pc.helo = c.helo AND pc.ip = c.ip"
     " UNION ALL"
     " SELECT c.helo, '', 'dna', c.old_status || COALESCE('/' || c.old_grade, ''),"
-    "  c.new_status || COALESCE('/' || c.new_grade, ''), c.changed_at, c.id,"
-    "  (SELECT COALESCE(sum(p.n), 0) FROM temp.hv_p p WHERE p.helo = c.helo)"
-    "  FROM rv_dna_changes c)"
+    "  c.new_status || COALESCE('/' || c.new_grade, ''), c.changed_at, c.id, hc.n"
+    "  FROM rv_dna_changes c JOIN hc ON hc.helo = c.helo)"
     " SELECT helo, ip, what, old, new, changed_at, sessions FROM d"
     " WHERE sessions > 0 ORDER BY changed_at DESC, id DESC, what, helo, ip LIMIT :top";
 
 #define DAY "86400"
 const char dns_age_sql[] =
-    "WITH a AS (SELECT c.evaluated_at - s.ts AS age FROM rv_sessions s"
+    "WITH a AS MATERIALIZED (SELECT c.evaluated_at - s.ts AS age FROM rv_sessions s"
     "  JOIN rv_csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
     "  WHERE s.ts IS NOT NULL AND s.ts >= :since AND s.ts < :until),"
     " k AS (SELECT count(*) AS n FROM a),"
