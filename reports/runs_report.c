@@ -93,8 +93,8 @@ const char dns_age_sql[] =
     "  / max((SELECT n FROM k), 1), 1) + 0.0 AS over_365_days_pct,"
     " CASE WHEN (SELECT v FROM med) > 30 * " DAY " THEN 'the DNS answers are '"
     "  || CAST((SELECT v FROM med) / " DAY " AS INTEGER) || ' days newer than"
-    " the mail (median): the records may have changed since; resolve closer"
-    " to the mail for what CSV would have done then' ELSE '' END AS warning";
+    " the mail (median): the records may have changed since' ELSE '' END"
+    " AS warning";
 
 /* the runs, with new and fixed against the run before */
 static const char sql_runs[] =
