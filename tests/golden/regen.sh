@@ -59,6 +59,16 @@ $HELOVAL_WRAP "$HELOVAL" $X advice --format jsonl -o "$OUT/advice.jsonl"
 for f in text csv json html; do
     $HELOVAL_WRAP "$HELOVAL" runs --db "$DB" --format $f -o "$OUT/runs.$f"
 done
+# a second night a day later over the same logs and zone (every answer
+# asked again): each sender at risk is still at risk, two runs running
+cp "$DB" "$W/two.db"
+HELOVAL_NOW=1794182400 $HELOVAL_WRAP "$HELOVAL" run --db "$W/two.db" --year 2026 \
+    --accreditor dna.example --dns-zone sample-logs/dns-snapshot.zone --max-age 0 \
+    --no-progress -q sample-logs > /dev/null
+for f in text csv json html; do
+    $HELOVAL_WRAP "$HELOVAL" report --db "$W/two.db" --table sender_cohorts --format $f \
+        -o "$OUT/sender_cohorts.$f"
+done
 # --anonymize: the whole text report and the verdicts export, masked
 $HELOVAL_WRAP "$HELOVAL" $R --format text --anonymize -o "$OUT/report-anon.txt"
 $HELOVAL_WRAP "$HELOVAL" $X verdicts --format tsv --anonymize -o "$OUT/verdicts-anon.tsv"
