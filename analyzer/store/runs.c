@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hverr.h"
+#include "resolvedb.h"
 #include "xmem.h"
 
 /* prep - prepare sql on st; HV_OK or HV_EDB naming what. */
@@ -215,6 +216,10 @@ int prune_before(struct store *st, long long before, bool dry_run, struct prune_
     int rc = store_begin(st);
     if (rc != HV_OK)
         return rc;
+    /* the indexes resolve makes (sessions by time, by (helo, ip)): without
+     * them each "still referenced?" would read every session; in the
+     * transaction, so a dry run leaves the file as it was */
+    rc = resolvedb_ensure_indexes(st);
     for (size_t i = 0; rc == HV_OK && i < sizeof(prune_steps) / sizeof(prune_steps[0]); i++)
         rc = exec_before(st, prune_steps[i], before, NULL);
     long long k = 0;
