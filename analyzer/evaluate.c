@@ -211,9 +211,13 @@ static bool jr_scalar(struct jr *j, bool *is_null)
         }
     }
     const char *s = j->p;
-    while (j->p < j->end && strchr("0123456789+-.eE", *j->p) != NULL && *j->p != '\0')
+    bool digit = false;
+    while (j->p < j->end && *j->p != '\0' && strchr("0123456789+-.eE", *j->p) != NULL) {
+        if (*j->p >= '0' && *j->p <= '9')
+            digit = true;
         j->p++;
-    return j->p > s && (s[0] == '-' || (s[0] >= '0' && s[0] <= '9'));
+    }
+    return digit && (s[0] == '-' || (s[0] >= '0' && s[0] <= '9'));
 }
 
 /* json_line - the object line[0..n) into *out. */
