@@ -35,21 +35,36 @@ void evaluate_line_free(struct eval_line *l)
     memset(l, 0, sizeof(*l));
 }
 
+/* tsv_unescape - the byte the TSV escape \c stands for (\t \n \r \\ as
+ * the exports write them; \b \f \' \0 as ClickHouse and MySQL do) into
+ * *r; false when \c is no escape (it is then kept as written). */
+static bool tsv_unescape(char c, char *r)
+{
+    switch (c) {
+    case 't': *r = '\t'; return true;
+    case 'n': *r = '\n'; return true;
+    case 'r': *r = '\r'; return true;
+    case 'b': *r = '\b'; return true;
+    case 'f': *r = '\f'; return true;
+    case '0': *r = '\0'; return true;
+    case '\\': *r = '\\'; return true;
+    case '\'': *r = '\''; return true;
+    default: return false;
+    }
+}
+
 /* tsv_field - the unescaped copy of the TSV field s[0..n) (malloc'ed,
- * NUL-terminated) and its length in *outn. */
+ * NUL-terminated; \0 gives an inner NUL) and its length in *outn. */
 static char *tsv_field(const char *s, size_t n, size_t *outn)
 {
     char *o = xmalloc(n + 1);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\\' && i + 1 < n) {
-            char c = s[i + 1];
-            char r = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == '\\' ? '\\' : 0;
-            if (r != 0) {
-                o[k++] = r;
-                i++;
-                continue;
-            }
+        char r;
+        if (s[i] == '\\' && i + 1 < n && tsv_unescape(s[i + 1], &r)) {
+            o[k++] = r;
+            i++;
+            continue;
         }
         o[k++] = s[i];
     }

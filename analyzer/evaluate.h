@@ -9,7 +9,8 @@
  * Input lines (at most EVAL_MAX_LINE bytes before the newline; a CR before
  * it is dropped):
  *   tsv    ip TAB helo, the two fields escaped as the exports write them
- *          (\t \r \n \\; any other backslash stays as it is); a first line
+ *          (\t \r \n \\, and \b \f \' \0 as ClickHouse writes them; any
+ *          other backslash stays as it is); a first line
  *          "ip<TAB>helo" is a header and skipped.
  *   jsonl  one object with the string members "ip" and "helo" (helo may be
  *          null); other members whose values are strings, numbers, true,

@@ -48,6 +48,9 @@ int main(void)
     CHECK_STREQ(helo, "");
     CHECK_INTEQ(P("192.0.2.1\ta\\tb\\nc\\rd\\\\e\\qf\\", false), EVAL_OK);
     CHECK_STREQ(helo, "a\tb\nc\rd\\e\\qf\\");
+    CHECK_INTEQ(P("192.0.2.1\ta\\bb\\fc\\'d", false), EVAL_OK); /* ClickHouse's */
+    CHECK_STREQ(helo, "a\bb\fc'd");
+    CHECK_INTEQ(P("192.0.2.1\ta\\0b", false), EVAL_NUL);
     CHECK_INTEQ(P("192.0.2.1", false), EVAL_FIELDS);
     CHECK_INTEQ(P("", false), EVAL_FIELDS);
     CHECK_INTEQ(P("1.2.3.4\ta\tb", false), EVAL_FIELDS);
