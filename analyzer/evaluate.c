@@ -493,10 +493,10 @@ int evaluate_run(struct store *st, const struct evaluate_opts *o, FILE *in, FILE
             batch_clear(&b);
         }
     }
-    if (rc == HV_OK && ferror(in))
-        rc = hv_errf(err, HV_EIO, "evaluate: reading the input: %s", strerror(errno));
     if (rc == HV_OK && interrupt_requested())
         rc = hv_errf(err, HV_EINTR, "evaluate interrupted");
+    if (rc == HV_OK && ferror(in))
+        rc = hv_errf(err, HV_EIO, "evaluate: reading the input: %s", strerror(errno));
     if (rc == HV_OK && b.n > 0)
         rc = run_batch(st, o, &b, w, out, s, err);
     batch_clear(&b);

@@ -149,6 +149,20 @@ head -c 100000 "$W/mid.tsv" | hv evaluate --db "$W/c.db" $OPTS -q > "$W/part.out
 check_eq "stdin closed early: one row per line read" "$(wc -l < "$W/part.out")" \
     "$(head -c 100000 "$W/mid.tsv" | awk 'END { print NR }')"
 
+# SIGINT while waiting for input: stops at once, exit 1, says so
+mkfifo "$W/fifo"
+( printf '192.0.2.10\tmail.example.com\n'; sleep 5 ) > "$W/fifo" &
+feeder=$!
+$HELOVAL_WRAP "$HELOVAL" evaluate --db "$W/c.db" $OPTS < "$W/fifo" > "$W/int.out" 2>"$W/int.err" &
+pid=$!
+sleep 2
+kill -INT "$pid" 2>/dev/null
+wait "$pid"
+check_eq "SIGINT: exit 1" "$?" 1
+kill "$feeder" 2>/dev/null
+check_eq "SIGINT: said" "$(tail -1 "$W/int.err")" "heloval: error: evaluate interrupted"
+check_eq "SIGINT: no batch left" "$(q "$W/c.db" 'SELECT COUNT(*) FROM sessions')" 0
+
 # ==== 100,000 pairs in bounded memory ====
 # (not under valgrind or ASan: their own memory is not the program's)
 case "$HELOVAL" in *asan*) PLAIN= ;; *) PLAIN=${HELOVAL_WRAP:-y} ;; esac
