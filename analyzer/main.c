@@ -275,8 +275,8 @@ static void print_usage(FILE *f)
             "          local parts and mailbox owners' path components to *)\n"
             "export:   --format %s  -o FILE  --anonymize\n"
             "          advice: --since T  --until T  --policy FILE\n"
-            "evaluate: the options of resolve; --format %s (but not CSV: input\n"
-            "          and output)  --header (column names first)\n",
+            "evaluate: the options of resolve; --format %s of input and output\n"
+            "          (all but CSV)  --header (column names first)\n",
             scan, report_bar, REPORT_MAX_COMPARE, export_bar, export_bar);
     fputs("run:      the options of scan, resolve and report; -o FILE also writes the HTML\n"
           "          (or .json/.csv) report to FILE while the text report goes to stdout\n"
