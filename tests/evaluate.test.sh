@@ -32,6 +32,23 @@ hv export verdicts --db "$W/s.db" |
 cut -f1,2 "$W/want.tsv" > "$W/pairs.tsv"
 n=$(wc -l < "$W/pairs.tsv")
 if [ "$n" -gt 40 ]; then ok pairs; else fail pairs "only $n pairs"; fi
+
+# a batch left behind (evaluate killed with -9 between adding and removing
+# it: planted here) is no mail received: no report or export shows it
+cp "$W/s.db" "$W/left.db"
+hv report --db "$W/s.db" --format json --table headline > "$W/left-before.json"
+hv export sessions --db "$W/s.db" > "$W/left-before.tsv"
+q "$W/left.db" "INSERT INTO sources(id, path, fingerprint, fp_len, format)
+    VALUES (999, '(evaluate)', 'heloval-evaluate', 0, NULL);
+    INSERT INTO sessions(id, source_id, line, ts, mta, ip, helo, disposition, messages)
+    VALUES ((999 << 32) | 1, 999, 1, 1793500000, 'postfix', '192.0.2.99',
+            'left.example', 'accepted', 1)"
+check_eq "left batch: planted" "$(q "$W/left.db" 'SELECT COUNT(*) FROM sessions WHERE source_id = 999')" 1
+hv report --db "$W/left.db" --format json --table headline > "$W/left-after.json"
+hv export sessions --db "$W/left.db" > "$W/left-after.tsv"
+check_eq "left batch: report unchanged" "$(cmp -s "$W/left-before.json" "$W/left-after.json" && echo same)" same
+check_eq "left batch: export unchanged" "$(cmp -s "$W/left-before.tsv" "$W/left-after.tsv" && echo same)" same
+check_eq "left batch: sources table" "$(hv report --db "$W/left.db" --format csv --table sources | grep -c evaluate)" 0
 check_eq "pairs distinct" "$(sort -u "$W/pairs.tsv" | wc -l)" "$n"
 hv evaluate --db "$W/c.db" $OPTS < "$W/pairs.tsv" > "$W/got.tsv" 2>"$W/err" ||
     fail evaluate-tsv "exit $?: $(cat "$W/err")"

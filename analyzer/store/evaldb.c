@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#define EVAL_FP "heloval-evaluate"
+#define EVAL_FP EVALDB_FINGERPRINT
 
 /* A session's id is (source_id << 32) | line (schema.c). */
 static const char sql_del_sessions[] =

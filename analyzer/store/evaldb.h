@@ -17,6 +17,10 @@
 
 #include "store.h"
 
+/* The reserved source's fingerprint (with fp_len 0, which no scanned
+ * file has with it); the read views (readviews.c) leave its sessions out. */
+#define EVALDB_FINGERPRINT "heloval-evaluate"
+
 /* One input pair: helo "" is a client that sent no HELO. */
 struct evaldb_pair {
     const char *ip;
