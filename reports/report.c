@@ -313,7 +313,7 @@ struct ctx {
     long long first, last;  /* its first and last session time */
     long long step;         /* time series bucket: 3600 or 86400 */
     long long b0, nb;       /* the series' first bucket, bucket count */
-    long long *counts;      /* nb * 8 series counts (make_work) */
+    long long *counts;      /* nb * SERIES_W series counts (make_work) */
     long long dips, dhelos; /* distinct IPs and HELOs (distinct_counts) */
     long long dcls[6];      /* distinct HELOs per class, helo_quality order */
     struct whatif *wi;      /* --compare-policy (whatif.h), NULL: none */
@@ -538,6 +538,9 @@ static const char *const series_verdicts[] = {
     "accept", "mark", "reject", "tempfail", "unresolved", "unevaluated",
 };
 #define SERIES_NV (sizeof(series_verdicts) / sizeof(series_verdicts[0]))
+/* a bucket's counts: time (unused), SERIES_NV verdicts, accepted sessions,
+ * sessions */
+#define SERIES_W ((long long)SERIES_NV + 3)
 
 /* series_span - the first bucket (c->b0) and the number of buckets (c->nb,
  * at most 20,000; 0 without a span). */
@@ -1069,11 +1072,18 @@ static int make_work(struct ctx *c)
     }
     if (rc == HV_OK)
         rc = spamham_store(c->db, &sh, c->err);
-    c->counts = xcalloc((size_t)c->nb * 8 + 1, sizeof(*c->counts));
+    /* per bucket: accepted messages per verdict (columns 1..6, cols[] of
+     * the pair; 0, no known verdict, is the unused time column), accepted
+     * sessions (7), all sessions (8) */
+    c->counts = xcalloc((size_t)c->nb * SERIES_W + 1, sizeof(*c->counts));
     for (size_t i = 0; rc == HV_OK && i < pm.nsess; i++) {
-        size_t k = pm.sess_bucket[i];
-        c->counts[k * 8 + cols[pm.sess_pair[i]]]++;
-        c->counts[k * 8 + 7]++;
+        unsigned kb = pm.sess_bucket[i];
+        long long *row = c->counts + (kb & ~PAIRMAP_ACCEPTED) * SERIES_W;
+        if (kb & PAIRMAP_ACCEPTED) {
+            row[cols[pm.sess_pair[i]]] += pm.sess_msgs[i];
+            row[SERIES_W - 2]++;
+        }
+        row[SERIES_W - 1]++;
     }
     free(cols);
     pairmap_free(&pm);
@@ -1487,15 +1497,32 @@ static int fill_series(struct ctx *c, struct rtable *t)
         row[0].s = xmemdup0(label, row[0].n);
         for (size_t i = 1; i < t->ncols; i++) {
             row[i].type = t->types[i];
-            row[i].i = c->counts[k * 8 + (long long)i];
+            row[i].i = c->counts[k * SERIES_W + (long long)i];
         }
     }
     timing(t->key, &t0);
     return HV_OK;
 }
 
+/* series_step - the series bucket: a day (86400) when the window
+ * [since, until) is over 48 hours long, else an hour (3600); without both
+ * bounds the window is the data's span, first..last session time (an hour
+ * when there is none). */
+static long long series_step(long long since, long long until, bool has_span,
+                             long long first, long long last)
+{
+    long long len;
+    if (since != LLONG_MIN && until != LLONG_MAX)
+        len = until - since;
+    else if (has_span)
+        len = last - first;
+    else
+        len = 0;
+    return len > 48 * 3600 ? 86400 : 3600;
+}
+
 /* time_span - first and last session time in range (the ts index makes
- * this two seeks), and the series step: an hour under 3 days, else a day.
+ * this two seeks), and the series step (series_step).
  * HV_OK, or HV_EDB / HV_EWRITE with *c->err set. */
 static int time_span(struct ctx *c)
 {
@@ -1524,7 +1551,8 @@ static int time_span(struct ctx *c)
         rc = rpt_dberr(c->db, "report query failed", c->err);
     }
     sqlite3_finalize(q);
-    c->step = c->has_span && c->last - c->first < 3 * 86400 ? 3600 : 86400;
+    c->step = series_step(c->o->since, c->o->until, c->has_span, c->first,
+                          c->last);
     c->r->bucket = c->step == 3600 ? "hour" : "day";
     c->r->has_span = c->has_span;
     c->r->first = c->first;
@@ -1631,8 +1659,9 @@ static const struct tdef tdefs[] = {
      "Policy what-if: senders whose verdict changes (top by messages)",
      WHATIF_SENDERS_COLS, WHATIF_SENDERS_TYPES, NULL},
     {"timeseries", NULL,
-     "time,accept,mark,reject,tempfail,unresolved,unevaluated,sessions",
-     "tiiiiiii", NULL},
+     "time,accept_messages,mark_messages,reject_messages,tempfail_messages,"
+     "unresolved_messages,unevaluated_messages,accepted_sessions,sessions",
+     "tiiiiiiii", NULL},
 };
 
 bool report_table_known(const char *key)
@@ -1673,7 +1702,9 @@ static int build_tables(struct ctx *c)
             continue;
         const char *title = d->title;
         if (title == NULL)
-            title = c->step == 3600 ? "Verdicts per hour" : "Verdicts per day";
+            title = c->step == 3600
+                        ? "Accepted messages by CSV verdict, per hour"
+                        : "Accepted messages by CSV verdict, per day";
         struct rtable *t = rt_new(c->r, d->key, title, d->cols, d->types);
         int rc;
         if (strcmp(d->key, "headline") == 0) {

@@ -12,12 +12,14 @@
  * string from the data goes through fmt_html (entities after the terminal-
  * safe form), in text and in attributes alike.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
 #include "headline.h"
 #include "msg.h"
 #include "report.h"
+#include "xmem.h"
 
 static const char css[] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,"
@@ -223,22 +225,32 @@ static void chart_impact(struct fmt_buf *b, const struct rtable *t)
     fmt_buf_puts(b, "</svg>\n");
 }
 
-/* chart_series - stacked columns of verdicts per time bucket. */
+/* chart_series - stacked columns of the accepted messages per CSV verdict
+ * per time bucket on one scale (the tallest bucket's total), the verdicts
+ * bottom up in table order, one <g class="series" data-verdict="V"> group
+ * of rects per verdict (a rect per non-empty bucket), in the verdict
+ * colours of the page, and a legend of all six verdicts. */
 static void chart_series(struct fmt_buf *b, const struct rtable *t)
 {
-    static const char *const vs[] = {"accept", "mark", "reject", "tempfail",
-                                     "unresolved", "unevaluated"};
+    static const char *const vs[] = {
+        "accept_messages",     "mark_messages",       "reject_messages",
+        "tempfail_messages",   "unresolved_messages", "unevaluated_messages"};
+    const size_t nv = sizeof(vs) / sizeof(vs[0]);
     const double x0 = 56, pw = 800, ph = 200, y0 = 12;
     long long max = 1;
-    for (size_t i = 0; i < t->nrows; i++)
-        if (cell_int(t, i, "sessions") > max)
-            max = cell_int(t, i, "sessions");
+    for (size_t i = 0; i < t->nrows; i++) {
+        long long sum = 0;
+        for (size_t k = 0; k < nv; k++)
+            sum += cell_int(t, i, vs[k]);
+        if (sum > max)
+            max = sum;
+    }
     double step = t->nrows ? pw / (double)t->nrows : pw;
     double gap = step > 6 ? step * 0.15 : 0;
     fmt_buf_printf(b,
                    "<svg class=\"chart\" id=\"chart-timeseries\" role=\"img\""
-                   " aria-label=\"Verdicts over time\" width=\"880\" "
-                   "height=\"282\" viewBox=\"0 0 880 282\" "
+                   " aria-label=\"Accepted messages by CSV verdict over time\""
+                   " width=\"880\" height=\"282\" viewBox=\"0 0 880 282\" "
                    "xmlns=\"http://www.w3.org/2000/svg\">\n"
                    "<path d=\"M%.0f %.0f V%.0f H%.0f\" stroke=\"#57606a\" "
                    "fill=\"none\"/>\n"
@@ -246,37 +258,45 @@ static void chart_series(struct fmt_buf *b, const struct rtable *t)
                    "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">0</text>\n",
                    x0, y0, y0 + ph, x0 + pw, x0 - 6, y0 + 10, max, x0 - 6,
                    y0 + ph);
-    for (size_t i = 0; i < t->nrows; i++) {
-        const char *label = cell_str(t, i, "time");
-        double x = x0 + step * (double)i + gap / 2;
-        double y = y0 + ph;
-        for (size_t k = 0; k < sizeof(vs) / sizeof(vs[0]); k++) {
+    double *base = xcalloc(t->nrows + 1, sizeof(*base));
+    for (size_t i = 0; i < t->nrows; i++)
+        base[i] = y0 + ph;
+    for (size_t k = 0; k < nv; k++) {
+        fmt_buf_printf(b, "<g class=\"series\" data-verdict=\"%s\" fill=\"%s\">",
+                       verdict_fill[k].name, verdict_fill[k].fill);
+        for (size_t i = 0; i < t->nrows; i++) {
             long long n = cell_int(t, i, vs[k]);
             if (n == 0)
                 continue;
+            const char *label = cell_str(t, i, "time");
+            double x = x0 + step * (double)i + gap / 2;
             double hh = ph * (double)n / (double)max;
-            y -= hh;
+            base[i] -= hh;
             fmt_buf_printf(b,
-                           "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                           "height=\"%.1f\" fill=\"%s\"><title>",
-                           x, y, step - gap, hh, verdict_fill[k].fill);
+                           "<rect x=\"%.1f\" y=\"%.3f\" width=\"%.1f\" "
+                           "height=\"%.3f\" data-n=\"%lld\"><title>",
+                           x, base[i], step - gap, hh, n);
             puts_html(b, label, strlen(label));
-            fmt_buf_printf(b, " %s: %lld</title></rect>", vs[k], n);
+            fmt_buf_printf(b, " %s: %lld accepted messages</title></rect>",
+                           verdict_fill[k].name, n);
         }
-        if (i == 0 || i + 1 == t->nrows ||
-            (t->nrows > 8 && i == t->nrows / 2)) {
-            fmt_buf_printf(b,
-                           "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"%s\">",
-                           x0 + step * (double)i + step / 2, y0 + ph + 18,
-                           i == 0 && t->nrows > 1 ? "start"
-                           : i + 1 == t->nrows && t->nrows > 1 ? "end"
-                                                               : "middle");
-            puts_html(b, label, strlen(label));
-            fmt_buf_puts(b, "</text>");
-        }
-        fmt_buf_puts(b, "\n");
+        fmt_buf_puts(b, "</g>\n");
     }
-    legend(b, verdict_fill, 5, x0, y0 + ph + 34);
+    free(base);
+    for (size_t i = 0; i < t->nrows; i++) {
+        if (!(i == 0 || i + 1 == t->nrows ||
+              (t->nrows > 8 && i == t->nrows / 2)))
+            continue;
+        const char *label = cell_str(t, i, "time");
+        fmt_buf_printf(b, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"%s\">",
+                       x0 + step * (double)i + step / 2, y0 + ph + 18,
+                       i == 0 && t->nrows > 1              ? "start"
+                       : i + 1 == t->nrows && t->nrows > 1 ? "end"
+                                                           : "middle");
+        puts_html(b, label, strlen(label));
+        fmt_buf_puts(b, "</text>\n");
+    }
+    legend(b, verdict_fill, nv, x0, y0 + ph + 34);
     fmt_buf_puts(b, "</svg>\n");
 }
 
