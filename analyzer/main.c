@@ -55,7 +55,7 @@ enum opt_id {
     O_SEARCH_LIMIT, O_POLICY, O_AUTHSERV,
     O_OUTPUT, O_SINCE, O_UNTIL, O_TOP, O_TABLE, O_COLOR, O_NO_COLOR,
     O_FAIL_IF, O_COMPARE_POLICY,
-    O_ANONYMIZE,
+    O_ANONYMIZE, O_COMPARE_PREVIOUS,
 };
 
 struct opt_def {
@@ -120,6 +120,7 @@ static const struct opt_def opt_defs[] = {
     {"fail-if", 0, true, F_REPORT | F_RUN, O_FAIL_IF},
     {"compare-policy", 0, true, F_REPORT | F_RUN, O_COMPARE_POLICY},
     {"anonymize", 0, false, F_REPORT | F_EXPORT | F_RUN, O_ANONYMIZE},
+    {"compare-previous", 0, false, F_REPORT | F_RUN, O_COMPARE_PREVIOUS},
 };
 
 /* Everything the command line says. */
@@ -264,6 +265,8 @@ static void print_usage(FILE *f)
             "          than N%% of the accepted messages)\n"
             "          --anonymize  (client addresses to /24 and /48, mail address\n"
             "          local parts and mailbox owners' path components to *)\n"
+            "          --compare-previous  (the headline beside the previous window of\n"
+            "          equal length: tables headline_previous, headline_compare)\n"
             "export:   --format %s  -o FILE  --anonymize\n"
             "          advice: --since T  --until T  --policy FILE\n",
             scan, report_bar, REPORT_MAX_COMPARE, export_bar);
@@ -296,6 +299,7 @@ static void apply_flag(struct cli *c, enum opt_id id)
     case O_COLOR: c->rp.color = 1; break;
     case O_NO_COLOR: c->rp.color = 0; break;
     case O_ANONYMIZE: c->rp.anonymize = true; break;
+    case O_COMPARE_PREVIOUS: c->rp.compare_previous = true; break;
     default: break;
     }
 }

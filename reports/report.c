@@ -34,6 +34,7 @@
 #include "fmt.h"
 #include "csvsql.h"
 #include "headline.h"
+#include "trend.h"
 #include "heloname.h"
 #include "keymap.h"
 #include "lineio.h"
@@ -317,6 +318,7 @@ struct ctx {
     long long dips, dhelos; /* distinct IPs and HELOs (distinct_counts) */
     long long dcls[6];      /* distinct HELOs per class, helo_quality order */
     struct whatif *wi;      /* --compare-policy (whatif.h), NULL: none */
+    struct report prev;     /* --compare-previous: its headline (trend.h) */
 };
 
 /* prep - prepare sql into *out (read-only, or writing TEMP objects only
@@ -1607,6 +1609,10 @@ struct tdef {
 static const struct tdef tdefs[] = {
     {"headline", "Headline: what CSV would have done with the accepted mail",
      "item,value", "tt", headline_sql},
+    {"headline_previous", "Headline of the previous window (--compare-previous)",
+     "item,value", "tt", NULL},
+    {"headline_compare", "Headline against the previous window",
+     "figure,current,previous,change,change_pct", "tiiip", NULL},
     {"summary", "Summary", "item,value", "tt", sql_summary},
     {"sources", "Inputs", "source,format,lines,skipped,sessions", "ttiii",
      NULL},
@@ -1680,6 +1686,8 @@ static bool table_wanted(const struct ctx *c, const char *key)
     const char *want = c->o->table;
     return want == NULL || strcmp(key, want) == 0 ||
            (strcmp(key, "summary") == 0 && strcmp(want, "warnings") == 0) ||
+           (strcmp(key, "headline") == 0 &&
+            strncmp(want, "headline_", 9) == 0) ||
            (strcmp(key, "verdicts") == 0 && c->o->want_figures);
 }
 
@@ -1697,8 +1705,10 @@ static int build_tables(struct ctx *c)
     for (size_t k = 0; k < sizeof(tdefs) / sizeof(tdefs[0]); k++) {
         const struct tdef *d = &tdefs[k];
         bool whatif = strncmp(d->key, "policy_delta", 12) == 0;
+        bool trend = strncmp(d->key, "headline_", 9) == 0;
         if ((strcmp(d->key, "replies") == 0 && !replies) ||
-            (whatif && c->wi == NULL) || !table_wanted(c, d->key))
+            (whatif && c->wi == NULL) || (trend && !c->r->has_previous) ||
+            !table_wanted(c, d->key))
             continue;
         const char *title = d->title;
         if (title == NULL)
@@ -1717,6 +1727,13 @@ static int build_tables(struct ctx *c)
                 rc = warn_trust_listed(c);
         } else if (d->sql == sql_top_domains || d->sql == sql_top_networks) {
             rc = fill_top(c, t, d->sql, d->sql == sql_top_networks ? 2 : 1);
+        } else if (trend) {
+            t->kv = strcmp(d->key, "headline_previous") == 0;
+            if (t->kv)
+                trend_fill_previous(t, &c->prev);
+            else
+                trend_fill_compare(t, c->r, &c->prev);
+            rc = HV_OK;
         } else if (whatif) {
             t->empty = "no change";
             if (strcmp(d->key, "policy_delta") == 0)
@@ -1809,6 +1826,17 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
         rc = time_span(&c);
     if (rc == HV_OK)
         rc = data_span(&c);
+    /* the previous window's pass before this one's work tables exist (it
+     * makes and drops its own) */
+    if (rc == HV_OK && o->compare_previous) {
+        rc = trend_window(o, c.has_span, c.first, c.last, c.step,
+                          &r->prev_since, &r->prev_until, err);
+        if (rc == HV_OK)
+            rc = trend_previous(db, o, r->prev_since, r->prev_until, &c.prev,
+                                err);
+        r->has_previous = rc == HV_OK;
+        r->prev_has_span = c.prev.has_span;
+    }
     if (rc == HV_OK)
         rc = make_work(&c);
     if (rc == HV_OK)
@@ -1821,6 +1849,7 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
         anon_close(&an);
     }
     free(c.counts);
+    report_free(&c.prev);
     whatif_free(c.wi);
     drop_work(db);
     return rc;
@@ -1910,6 +1939,10 @@ int report_run(struct store *st, const struct report_opts *o,
     if (o->table != NULL && strncmp(o->table, "policy_delta", 12) == 0 &&
         o->ncompare == 0)
         return hv_errf(err, HV_EUSAGE, "table '%s' needs --compare-policy FILE",
+                       o->table);
+    if (o->table != NULL && strncmp(o->table, "headline_", 9) == 0 &&
+        !o->compare_previous)
+        return hv_errf(err, HV_EUSAGE, "table '%s' needs --compare-previous",
                        o->table);
     if (o->ncompare > REPORT_MAX_COMPARE)
         return hv_errf(err, HV_EUSAGE, "at most %d --compare-policy files",

@@ -19,6 +19,7 @@
 #include "headline.h"
 #include "msg.h"
 #include "report.h"
+#include "trend.h"
 #include "xmem.h"
 
 static const char css[] =
@@ -303,10 +304,11 @@ static void chart_series(struct fmt_buf *b, const struct rtable *t)
 /* ==== The headline ==== */
 
 /* card - one headline card: label, messages, their share of the accepted
- * ones, sessions and theirs (total: no shares). */
-static void card(struct fmt_buf *b, const char *cls, const char *label,
-                 long long m, long long am, long long n, long long an,
-                 bool total)
+ * ones, sessions and theirs (total: no shares); with --compare-previous
+ * the change of its messages figure (item) against the previous window. */
+static void card(struct fmt_buf *b, const struct report *r, const char *item,
+                 const char *cls, const char *label, long long m,
+                 long long am, long long n, long long an, bool total)
 {
     fmt_buf_printf(b, "<div class=\"card c-%s\"><div class=\"k\">%s</div>"
                       "<div class=\"v\">", cls, label);
@@ -318,10 +320,18 @@ static void card(struct fmt_buf *b, const char *cls, const char *label,
                        headline_pct(m, am));
     headline_count(b, n);
     if (total)
-        fmt_buf_puts(b, " sessions</div></div>\n");
+        fmt_buf_puts(b, " sessions</div>");
     else
-        fmt_buf_printf(b, " sessions (%.1f%%)</div></div>\n",
-                       headline_pct(n, an));
+        fmt_buf_printf(b, " sessions (%.1f%%)</div>", headline_pct(n, an));
+    struct fmt_buf chg;
+    fmt_buf_init(&chg);
+    if (trend_change(r, item, &chg)) {
+        fmt_buf_puts(b, "<div class=\"d chg\">messages ");
+        puts_html(b, chg.p, chg.len);
+        fmt_buf_puts(b, "</div>");
+    }
+    fmt_buf_free(&chg);
+    fmt_buf_puts(b, "</div>\n");
 }
 
 /* html_headline - the cards, the answer in words and the low-coverage
@@ -333,23 +343,29 @@ static void html_headline(struct fmt_buf *b, const struct report *r)
     if (!headline_get(r, &h))
         return;
     fmt_buf_puts(b, "<div class=\"cards\">\n");
-    card(b, "accepted", "accepted by the MTA", h.acc_m, h.acc_m, h.acc_s,
+    card(b, r, "accepted_messages", "accepted", "accepted by the MTA", h.acc_m, h.acc_m, h.acc_s,
          h.acc_s, true);
-    card(b, "reject", "CSV would reject", h.rej_m, h.acc_m, h.rej_s, h.acc_s,
+    card(b, r, "would_reject_messages", "reject", "CSV would reject", h.rej_m, h.acc_m, h.rej_s, h.acc_s,
          false);
-    card(b, "tempfail", "would defer", h.def_m, h.acc_m, h.def_s, h.acc_s,
+    card(b, r, "would_defer_messages", "tempfail", "would defer", h.def_m, h.acc_m, h.def_s, h.acc_s,
          false);
-    card(b, "mark", "would mark", h.mark_m, h.acc_m, h.mark_s, h.acc_s,
+    card(b, r, "would_mark_messages", "mark", "would mark", h.mark_m, h.acc_m, h.mark_s, h.acc_s,
          false);
-    card(b, "accept", "would accept", h.ok_m, h.acc_m, h.ok_s, h.acc_s,
+    card(b, r, "would_accept_messages", "accept", "would accept", h.ok_m, h.acc_m, h.ok_s, h.acc_s,
          false);
-    card(b, "unevaluated", "not evaluated", h.unev_m, h.acc_m, h.unev_s,
+    card(b, r, "unevaluated_messages", "unevaluated", "not evaluated", h.unev_m, h.acc_m, h.unev_s,
          h.acc_s, false);
     fmt_buf_puts(b, "</div>\n<p class=\"answer\">");
     fmt_buf_init(&words);
     headline_sentences(&h, &words);
     puts_html(b, words.p, words.len);
     fmt_buf_puts(b, "</p>\n");
+    fmt_buf_reset(&words);
+    if (trend_sentence(r, &words)) {
+        fmt_buf_puts(b, "<p class=\"answer\" id=\"compare-previous\">");
+        puts_html(b, words.p, words.len);
+        fmt_buf_puts(b, "</p>\n");
+    }
     fmt_buf_reset(&words);
     if (headline_warning(&h, &words)) {
         fmt_buf_puts(b, "<p class=\"lowcov\" id=\"low-coverage\""
@@ -422,7 +438,10 @@ static void html_cell(struct fmt_buf *b, const struct rtable *t, size_t j,
         break;
     case RCOL_INT: fmt_buf_printf(b, "<td class=\"n\">%lld</td>", c->i); break;
     case RCOL_PCT:
-        fmt_buf_printf(b, "<td class=\"n\">%.1f%%</td>", c->d);
+        if (c->null)
+            fmt_buf_puts(b, "<td class=\"n\">-</td>");
+        else
+            fmt_buf_printf(b, "<td class=\"n\">%.1f%%</td>", c->d);
         break;
     case RCOL_TIME:
         tbuf[0] = '\0';
