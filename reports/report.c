@@ -1829,8 +1829,8 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
     /* the previous window's pass before this one's work tables exist (it
      * makes and drops its own) */
     if (rc == HV_OK && o->compare_previous) {
-        rc = trend_window(o, c.has_span, c.first, c.last, c.step,
-                          &r->prev_since, &r->prev_until, err);
+        rc = trend_window(o, c.has_span, c.first, c.last, &r->prev_since,
+                          &r->prev_until, err);
         if (rc == HV_OK)
             rc = trend_previous(db, o, r->prev_since, r->prev_until, &c.prev,
                                 err);

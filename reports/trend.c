@@ -17,8 +17,8 @@ static long long floor_to(long long t, long long step)
 }
 
 int trend_window(const struct report_opts *o, bool has_span, long long first,
-                 long long last, long long step, long long *since,
-                 long long *until, char **err)
+                 long long last, long long *since, long long *until,
+                 char **err)
 {
     long long start = o->since, end = o->until;
     *since = *until = 0;
@@ -29,9 +29,9 @@ int trend_window(const struct report_opts *o, bool has_span, long long first,
                            "and --until, or report a range that holds "
                            "sessions");
         if (start == LLONG_MIN)
-            start = floor_to(first, step);
+            start = floor_to(first, 86400);
         if (end == LLONG_MAX)
-            end = floor_to(last, step) + step;
+            end = floor_to(last, 86400) + 86400;
     }
     if (end <= start)
         return hv_errf(err, HV_EUSAGE,

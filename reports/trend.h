@@ -4,11 +4,12 @@
  * the same figures over the previous window of equal length.
  *
  * The window: with --since and --until, [since, until); with one bound or
- * none, the other bound(s) come from the sessions in range, the first
- * rounded down and the last rounded up to a whole bucket of the time
- * series (a day when the span is over 48 hours, else an hour), so that
- * `--since 2026-11-02` over sessions until 2026-11-03T21:10 is the window
- * [2026-11-02, 2026-11-04). No bound and no session: no window, an error
+ * none, the missing bound(s) come from the sessions in range, the first
+ * session's time rounded down and the last one's rounded up to a whole
+ * day (UTC; nightly reports compare days), so that `--since 2026-11-02`
+ * over sessions until 2026-11-03T21:10 is the window [2026-11-02,
+ * 2026-11-04), and no bound over sessions of Nov 1 to Nov 3 is [Nov 1,
+ * Nov 4). No bound and no session: no window, an error
  * (HV_EUSAGE). The previous window is [start - len, start).
  *
  * Its figures are the headline of a second report over that window (the
@@ -32,13 +33,13 @@
 #include "fmt.h"
 #include "report.h"
 
-/* trend_window - the previous window of the report window: o's bounds,
- * the span of the sessions in range (has_span, first, last) and the series
- * step (3600 or 86400) into [*since, *until). HV_OK, or HV_EUSAGE with
- * *err set when no window can be derived. */
+/* trend_window - the previous window of the report window (o's bounds,
+ * the span of the sessions in range: has_span, first, last) into
+ * [*since, *until). HV_OK, or HV_EUSAGE with *err set when no window can
+ * be derived (a missing bound and no session in range, or since >= until). */
 int trend_window(const struct report_opts *o, bool has_span, long long first,
-                 long long last, long long step, long long *since,
-                 long long *until, char **err);
+                 long long last, long long *since, long long *until,
+                 char **err);
 
 /* trend_previous - build into *prev (report_free it in every case) the
  * headline of the report o over [since, until) on db. HV_OK or the error
