@@ -54,6 +54,8 @@
 
 void report_opts_init(struct report_opts *o)
 {
+    memset(o, 0, sizeof(*o)); /* every flag off (anonymize, want_figures,
+                               * compare_previous, ...) */
     o->format = NULL;
     o->output = NULL;
     o->stream = NULL;
