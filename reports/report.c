@@ -1829,8 +1829,9 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
     if (rc == HV_OK)
         rc = data_span(&c);
     /* the previous window's pass before this one's work tables exist (it
-     * makes and drops its own) */
-    if (rc == HV_OK && o->compare_previous) {
+     * makes and drops its own); not for a --table that does not show it */
+    if (rc == HV_OK && o->compare_previous &&
+        (o->table == NULL || strncmp(o->table, "headline_", 9) == 0)) {
         rc = trend_window(o, c.has_span, c.first, c.last, &r->prev_since,
                           &r->prev_until, err);
         if (rc == HV_OK)

@@ -180,7 +180,8 @@ static long compare_row(const struct rtable *t, const char *figure)
 
 bool trend_sentence(const struct report *r, struct fmt_buf *b)
 {
-    if (!r->has_previous)
+    const struct rtable *t = report_find(r, "headline_compare");
+    if (!r->has_previous || t == NULL)
         return false;
     fmt_buf_puts(b, "Against the previous ");
     span_words(b, r->prev_until - r->prev_since);
@@ -191,11 +192,6 @@ bool trend_sentence(const struct report *r, struct fmt_buf *b)
     fmt_buf_puts(b, ")");
     if (!r->prev_has_span) {
         fmt_buf_puts(b, ": no sessions in that window.");
-        return true;
-    }
-    const struct rtable *t = report_find(r, "headline_compare");
-    if (t == NULL || t->nrows == 0) {
-        fmt_buf_puts(b, ".");
         return true;
     }
     for (size_t f = 0; f < NFIG; f++) {

@@ -57,7 +57,8 @@ void trend_fill_previous(struct rtable *t, const struct report *prev);
 void trend_fill_compare(struct rtable *t, const struct report *cur,
                         const struct report *prev);
 
-/* trend_sentence - when r has a previous window, the comparison in words
+/* trend_sentence - when r has a previous window and its headline_compare
+ * table (not so under --table headline), the comparison in words
  * into b (appended, plain ASCII, no newline) and true: "Against the
  * previous 1 day (FROM .. UNTIL): accepted messages 85 (+5, +6.3%), ...";
  * or "...: no sessions in that window."; else false, b untouched. */
