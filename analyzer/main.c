@@ -60,7 +60,7 @@ enum opt_id {
     O_SEARCH_LIMIT, O_POLICY, O_AUTHSERV,
     O_OUTPUT, O_SINCE, O_UNTIL, O_TOP, O_TABLE, O_COLOR, O_NO_COLOR,
     O_FAIL_IF, O_COMPARE_POLICY,
-    O_ANONYMIZE, O_HEADER,
+    O_ANONYMIZE, O_HEADER, O_COMPARE_PREVIOUS,
 };
 
 struct opt_def {
@@ -126,6 +126,7 @@ static const struct opt_def opt_defs[] = {
     {"compare-policy", 0, true, F_REPORT | F_RUN, O_COMPARE_POLICY},
     {"anonymize", 0, false, F_REPORT | F_EXPORT | F_RUN, O_ANONYMIZE},
     {"header", 0, false, F_EVALUATE, O_HEADER},
+    {"compare-previous", 0, false, F_REPORT | F_RUN, O_COMPARE_PREVIOUS},
 };
 
 /* Everything the command line says. */
@@ -273,6 +274,8 @@ static void print_usage(FILE *f)
             "          than N%% of the accepted messages)\n"
             "          --anonymize  (client addresses to /24 and /48, mail address\n"
             "          local parts and mailbox owners' path components to *)\n"
+            "          --compare-previous  (the headline beside the previous window of\n"
+            "          equal length: tables headline_previous, headline_compare)\n"
             "export:   --format %s  -o FILE  --anonymize\n"
             "          advice: --since T  --until T  --policy FILE\n"
             "evaluate: the options of resolve; --format %s of input and output\n"
@@ -308,6 +311,7 @@ static void apply_flag(struct cli *c, enum opt_id id)
     case O_NO_COLOR: c->rp.color = 0; break;
     case O_ANONYMIZE: c->rp.anonymize = true; break;
     case O_HEADER: c->header = true; break;
+    case O_COMPARE_PREVIOUS: c->rp.compare_previous = true; break;
     default: break;
     }
 }

@@ -23,6 +23,14 @@ $HELOVAL_WRAP "$HELOVAL" $R --format json -o "$OUT/report.json"
 $HELOVAL_WRAP "$HELOVAL" $R --format html -o "$OUT/report.html"
 $HELOVAL_WRAP "$HELOVAL" $R --format json --top 3 --since 2026-11-02 \
     --until 2026-11-03 -o "$OUT/report-nov2.json"
+# --compare-previous: Nov 2 against Nov 1 (the headline figures and their
+# change), in every format
+P="--since 2026-11-02 --until 2026-11-03 --compare-previous"
+$HELOVAL_WRAP "$HELOVAL" $R $P --format json -o "$OUT/compare-nov2.json"
+$HELOVAL_WRAP "$HELOVAL" $R $P --format text -o "$OUT/compare-nov2.txt"
+$HELOVAL_WRAP "$HELOVAL" $R $P --format csv --table headline_compare \
+    -o "$OUT/compare-nov2.csv"
+$HELOVAL_WRAP "$HELOVAL" $R $P --format html -o "$OUT/compare-nov2.html"
 $HELOVAL_WRAP "$HELOVAL" $R --format csv --table at_risk -o "$OUT/at_risk.csv"
 # a stricter policy for this report only: unknown CSA is rejected too
 printf '# strict\nunknown * reject\nunknown recommended mark\n' > "$W/strict.policy"
