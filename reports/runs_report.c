@@ -186,5 +186,6 @@ int runs_at_risk(sqlite3 *db, const struct report_opts *o, struct report *r, cha
     ro.anonymize = false;
     ro.ncompare = 0;
     ro.want_figures = false;
+    ro.compare_previous = false;
     return report_build(db, &ro, r, err);
 }
