@@ -23,6 +23,7 @@
 #include "keymap.h"
 #include "xmem.h"
 #include "pairinfo.h"
+#include "regdomain.h"
 #include "report.h"
 #include "rptsql.h"
 #include "schema.h"
@@ -67,13 +68,24 @@ static int xfmt_parse(const char *name, enum xfmt *f, char **err)
     return HV_OK;
 }
 
+/* every column an export can have, by its number; the sessions export
+ * writes sessions_ids, the verdicts export verdicts_ids (new columns go at
+ * the end of a list: positions are part of the contract, export.h) */
 static const char *const session_cols[] = {
     "source", "line", "time", "mta", "ip", "helo", "rdns", "disposition",
     "messages", "csa_status", "csa_reason", "csa_record", "dna_status",
-    "dna_grade", "dna_service", "verdict", "smtp_reply",
+    "dna_grade", "dna_service", "verdict", "smtp_reply", "time_epoch",
+    "domain", "session_id",
 };
-#define NCOLS_SESSIONS 9
-#define NCOLS_VERDICTS 17
+#define NCOLS_SESSIONS 9  /* columns 0 .. 8 are read from the query */
+#define NCOLS_VERDICTS 17 /* columns 9 .. 16 are struct vcols' v[] */
+#define COL_EPOCH 17      /* time as integer seconds (query column 2) */
+#define COL_DOMAIN 18     /* the report's domain of the HELO (vcols) */
+#define COL_ID 19         /* the store's session id (query column 9) */
+static const int sessions_ids[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, COL_EPOCH, COL_ID};
+static const int verdicts_ids[] = {0,  1,  2,  3,  4,  5,         6,
+                                   7,  8,  9,  10, 11, 12,        13,
+                                   14, 15, 16, COL_EPOCH, COL_ID, COL_DOMAIN};
 
 /* One source at a time: a session's id is (source_id << 32) | line
  * (analyzer/store/schema.c), so a source's sessions are one rowid range, read in
@@ -81,8 +93,8 @@ static const char *const session_cols[] = {
 #define SOURCE_RANGE " WHERE s.id >= (?1 << 32) AND s.id < ((?1 + 1) << 32)"
 
 static const char sql_sessions[] =
-    "SELECT src.path, s.line, s.ts, s.mta, s.ip, COALESCE(s.helo,''),"
-    " s.rdns, s.disposition, s.messages"
+    "SELECT src.path, s.line, s.ts, s.mta, s.ip, s.helo,"
+    " s.rdns, s.disposition, s.messages, s.id"
     " FROM rv_sessions s JOIN rv_sources src ON src.id = s.source_id"
     SOURCE_RANGE " ORDER BY s.id";
 
@@ -91,8 +103,8 @@ static const char sql_sessions[] =
  * the `verdicts` view, analyzer/store/schema.c, looked up once per distinct
  * pair: keep the two in step) and policy_smtp_reply. */
 static const char sql_verdicts[] =
-    "SELECT src.path, s.line, s.ts, s.mta, s.ip, COALESCE(s.helo,''),"
-    " s.rdns, s.disposition, s.messages, " HV_SQL_HELO_UNOBSERVED
+    "SELECT src.path, s.line, s.ts, s.mta, s.ip, s.helo,"
+    " s.rdns, s.disposition, s.messages, s.id, " HV_SQL_HELO_UNOBSERVED
     " FROM rv_sessions s JOIN rv_sources src ON src.id = s.source_id"
     SOURCE_RANGE " ORDER BY s.id";
 
@@ -103,6 +115,7 @@ struct vcols {
     struct pval v[NCOLS_VERDICTS - NCOLS_SESSIONS];
     char reply[1400];
     struct keymap replies;  /* distinct replies */
+    struct fmt_buf domain;  /* the row's domain (regdomain_of_helo) */
     uint32_t *pair_reply;   /* per pair: its reply's number + 1, 0: none yet */
     size_t cap;
 };
@@ -124,7 +137,7 @@ static int verdict_cols(struct pairinfo *pi, sqlite3_stmt *q,
     size_t hn = (size_t)sqlite3_column_bytes(q, 5);
     const char *ip = (const char *)sqlite3_column_text(q, 4);
     size_t in = (size_t)sqlite3_column_bytes(q, 4);
-    bool unobs = sqlite3_column_int(q, 9) != 0;
+    bool unobs = sqlite3_column_int(q, 10) != 0;
     struct pair_csv pc;
     int rc = unobs ? pairinfo_dna(pi, helo ? helo : "", hn, &pc, err)
                    : pairinfo_get(pi, helo ? helo : "", hn, ip ? ip : "", in,
@@ -133,6 +146,7 @@ static int verdict_cols(struct pairinfo *pi, sqlite3_stmt *q,
         return rc;
     struct pval dna_status = pc.dna_status.s != NULL ? pc.dna_status
                                                      : pval_str("unknown");
+    regdomain_of_helo(helo, helo ? hn : 0, &vc->domain);
     vc->v[3] = dna_status;
     vc->v[4] = pc.dna_grade;
     vc->v[5] = pc.dna_service;
@@ -170,38 +184,59 @@ static int verdict_cols(struct pairinfo *pi, sqlite3_stmt *q,
     return HV_OK;
 }
 
-/* put_value - one value of column i (0-based) from q (columns past the
- * sessions' from vc) into b; masked by an (anon.h) unless it is NULL. */
+/* put_null - an unknown value: \N in TSV, null in JSONL, empty in CSV. */
+static void put_null(struct fmt_buf *b, enum xfmt f)
+{
+    fmt_buf_puts(b, f == XF_TSV ? "\\N" : f == XF_JSONL ? "null" : "");
+}
+
+/* put_value - one value of column i (session_cols' numbering) from q
+ * (columns past the sessions' from vc) into b; NULL as put_null; masked by
+ * an (anon.h) unless it is NULL or a number. */
 static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
                       const struct vcols *vc, int i, const struct anon *an,
                       struct fmt_buf *tmp)
 {
-    if (i == 1 || i == 8) { /* line, messages */
-        fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, i));
+    if (i == 1 || i == 8 || i == COL_ID) { /* line, messages, session_id */
+        int qi = i == COL_ID ? 9 : i;
+        fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, qi));
+        return;
+    }
+    if (i == COL_EPOCH) {
+        if (sqlite3_column_type(q, 2) == SQLITE_NULL)
+            put_null(b, f);
+        else
+            fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, 2));
         return;
     }
     char tbuf[32] = "";
     const char *s;
     size_t n;
     if (i == 2) { /* time */
-        if (sqlite3_column_type(q, i) != SQLITE_NULL)
-            fmt_iso_time(sqlite3_column_int64(q, i), tbuf, sizeof(tbuf));
+        if (sqlite3_column_type(q, i) == SQLITE_NULL) {
+            put_null(b, f);
+            return;
+        }
+        fmt_iso_time(sqlite3_column_int64(q, i), tbuf, sizeof(tbuf));
         s = tbuf;
         n = strlen(tbuf);
+    } else if (i == COL_DOMAIN) {
+        if (sqlite3_column_type(q, 5) == SQLITE_NULL) { /* no HELO */
+            put_null(b, f);
+            return;
+        }
+        s = fmt_buf_str((struct fmt_buf *)&vc->domain);
+        n = vc->domain.len;
     } else if (i >= NCOLS_SESSIONS) {
         s = vc->v[i - NCOLS_SESSIONS].s;
         n = vc->v[i - NCOLS_SESSIONS].n;
-        if (s == NULL) {
-            s = "";
-            n = 0;
-        }
     } else {
         s = (const char *)sqlite3_column_text(q, i);
         n = (size_t)sqlite3_column_bytes(q, i);
-        if (s == NULL) {
-            s = "";
-            n = 0;
-        }
+    }
+    if (s == NULL) {
+        put_null(b, f);
+        return;
     }
     if (an != NULL && i != 2) {
         fmt_buf_reset(tmp);
@@ -217,16 +252,17 @@ static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
     }
 }
 
-/* put_row - one record of ncols columns (or the header when q is NULL),
- * masked by an unless it is NULL (tmp: scratch). */
+/* put_row - one record of the ncols columns ids (or the header when q is
+ * NULL), masked by an unless it is NULL (tmp: scratch). */
 static void put_row(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
-                    const struct vcols *vc, int ncols, const struct anon *an,
-                    struct fmt_buf *tmp)
+                    const struct vcols *vc, const int *ids, size_t ncols,
+                    const struct anon *an, struct fmt_buf *tmp)
 {
     if (f == XF_JSONL)
         fmt_buf_puts(b, "{");
-    for (int i = 0; i < ncols; i++) {
-        if (i > 0)
+    for (size_t k = 0; k < ncols; k++) {
+        int i = ids[k];
+        if (k > 0)
             fmt_buf_puts(b, f == XF_TSV ? "\t" : f == XF_CSV ? "," : ", ");
         if (f == XF_JSONL) {
             fmt_json(b, session_cols[i], strlen(session_cols[i]));
@@ -243,17 +279,20 @@ static void put_row(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
 int export_db(sqlite3 *db, const char *what, const char *format,
               const char *authserv_id, bool anonymize, FILE *out, char **err)
 {
-    int ncols;
+    size_t ncols;
+    const int *ids;
     const char *sql;
     enum xfmt f;
     int rc0 = xfmt_parse(format, &f, err);
     if (rc0 != HV_OK)
         return rc0;
     if (what != NULL && strcmp(what, "sessions") == 0) {
-        ncols = NCOLS_SESSIONS;
+        ids = sessions_ids;
+        ncols = sizeof(sessions_ids) / sizeof(sessions_ids[0]);
         sql = sql_sessions;
     } else if (what != NULL && strcmp(what, "verdicts") == 0) {
-        ncols = NCOLS_VERDICTS;
+        ids = verdicts_ids;
+        ncols = sizeof(verdicts_ids) / sizeof(verdicts_ids[0]);
         sql = sql_verdicts;
     } else if (what != NULL && strcmp(what, "advice") == 0) {
         struct report_opts o;
@@ -283,7 +322,8 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     }
     memset(&vc, 0, sizeof(vc));
     keymap_init(&vc.replies);
-    if (rc == HV_OK && ncols == NCOLS_VERDICTS) {
+    fmt_buf_init(&vc.domain);
+    if (rc == HV_OK && ids == verdicts_ids) {
         rc = pairinfo_open(&pi, db, NULL, true, err);
         pi_open = rc == HV_OK;
         /* every session is read: the CSA and DNA tables in two scans */
@@ -298,7 +338,7 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     if (rc != HV_OK)
         goto out;
     if (f != XF_JSONL) {
-        put_row(&b, f, NULL, NULL, ncols, NULL, &tmp);
+        put_row(&b, f, NULL, NULL, ids, ncols, NULL, &tmp);
         if (!fmt_buf_write(&b, out))
             goto werr;
     }
@@ -313,7 +353,7 @@ int export_db(sqlite3 *db, const char *what, const char *format,
                     goto out;
             }
             fmt_buf_reset(&b);
-            put_row(&b, f, q, &vc, ncols, an_open ? &an : NULL, &tmp);
+            put_row(&b, f, q, &vc, ids, ncols, an_open ? &an : NULL, &tmp);
             if (!fmt_buf_write(&b, out))
                 goto werr;
         }
@@ -336,6 +376,7 @@ out:
     if (pi_open)
         pairinfo_close(&pi);
     keymap_free(&vc.replies);
+    fmt_buf_free(&vc.domain);
     free(vc.pair_reply);
     if (an_open)
         anon_close(&an);
