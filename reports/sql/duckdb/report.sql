@@ -13,6 +13,11 @@
 --    from the first session's to the last's (at most 20,000), empty ones
 --    as zero rows; sessions without a time are in no bucket.
 
+-- the sessions as the report counts them: a NULL verdict (no CSA answer
+-- stored, or no policy row for it) is the report's 'unresolved'
+CREATE OR REPLACE VIEW hv_sessions AS
+SELECT * REPLACE (COALESCE(verdict, 'unresolved') AS verdict) FROM verdicts;
+
 -- verdicts in the report's display order
 CREATE OR REPLACE VIEW hv_verdict_order AS
 SELECT * FROM (VALUES ('accept', 1), ('mark', 2), ('reject', 3),
@@ -31,7 +36,7 @@ WITH h AS (
         count(*) FILTER (disposition = 'accepted' AND verdict = 'tempfail') AS dn,
         count(*) FILTER (disposition = 'accepted' AND verdict = 'mark') AS mn,
         count(*) FILTER (disposition = 'accepted' AND verdict = 'accept') AS onn
-    FROM verdicts)
+    FROM hv_sessions)
 SELECT am AS accepted_messages, rm AS would_reject_messages,
     dm AS would_defer_messages, mm AS would_mark_messages,
     om AS would_accept_messages,
@@ -60,7 +65,7 @@ WITH a AS (
         count(*) FILTER (disposition NOT IN ('accepted', 'rejected',
             'deferred', 'lost')) AS unknown,
         count(*) AS sessions
-    FROM verdicts GROUP BY verdict)
+    FROM hv_sessions GROUP BY verdict)
 SELECT v.verdict, COALESCE(a.accepted, 0) AS accepted,
     COALESCE(a.rejected, 0) AS rejected, COALESCE(a.deferred, 0) AS deferred,
     COALESCE(a.lost, 0) AS lost, COALESCE(a.unknown, 0) AS unknown,
@@ -82,7 +87,7 @@ WITH p AS (
         count(*) FILTER (disposition = 'accepted') AS n_acc,
         sum(messages) AS m,
         min(session_id) FILTER (disposition = 'accepted') AS ex
-    FROM verdicts WHERE verdict = 'reject'
+    FROM hv_sessions WHERE verdict = 'reject'
     GROUP BY helo, ip, domain, reason),
 g AS (
     SELECT domain, count(DISTINCT ip) AS ips, sum(n_acc)::BIGINT AS sessions,
@@ -90,7 +95,7 @@ g AS (
     FROM p WHERE n_acc > 0 GROUP BY domain, reason)
 SELECT g.domain, g.ips, g.sessions, g.messages, g.reason,
     v.source || ':' || v.line AS example
-FROM g JOIN verdicts v ON v.session_id = g.ex
+FROM g JOIN hv_sessions v ON v.session_id = g.ex
 ORDER BY g.messages DESC, g.sessions DESC, g.domain, g.reason;
 
 -- csa: sessions and messages per CSA status and reason
@@ -98,13 +103,13 @@ CREATE OR REPLACE VIEW csa AS
 SELECT COALESCE(csa_status, 'unresolved') AS status,
     COALESCE(csa_reason, '') AS reason, count(*) AS sessions,
     sum(messages)::BIGINT AS messages
-FROM verdicts GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2;
+FROM hv_sessions GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2;
 
 -- dna: sessions and messages per DNA status and grade
 CREATE OR REPLACE VIEW dna AS
 SELECT dna_status AS status, COALESCE(dna_grade, '') AS grade,
     count(*) AS sessions, sum(messages)::BIGINT AS messages
-FROM verdicts GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2;
+FROM hv_sessions GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2;
 
 -- timeseries: sessions per verdict per bucket
 CREATE OR REPLACE VIEW timeseries AS
@@ -112,7 +117,7 @@ WITH span AS (
     SELECT min(time_epoch) AS first, max(time_epoch) AS last,
         CASE WHEN max(time_epoch) - min(time_epoch) < 3 * 86400
              THEN 3600 ELSE 86400 END AS step
-    FROM verdicts),
+    FROM hv_sessions),
 b AS (
     SELECT step, (first // step) * step AS b0,
         least((last - (first // step) * step) // step + 1, 20000) AS nb
@@ -126,7 +131,7 @@ c AS (
         count(*) FILTER (verdict = 'unresolved') AS unresolved,
         count(*) FILTER (verdict = 'unevaluated') AS unevaluated,
         count(*) AS sessions
-    FROM verdicts v, b WHERE v.time_epoch IS NOT NULL GROUP BY 1)
+    FROM hv_sessions v, b WHERE v.time_epoch IS NOT NULL GROUP BY 1)
 SELECT CASE WHEN b.step = 3600
         THEN strftime(make_timestamp((b.b0 + g.k * b.step) * 1000000),
                       '%Y-%m-%dT%H:00Z')

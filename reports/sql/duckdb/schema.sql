@@ -35,7 +35,8 @@ CREATE TABLE verdicts (
     dna_status  VARCHAR NOT NULL, -- 'unknown' when no DNA answer
     dna_grade   VARCHAR,
     dna_service VARCHAR,
-    verdict     VARCHAR NOT NULL, -- accept mark reject tempfail unresolved unevaluated
+    verdict     VARCHAR,          -- accept mark reject tempfail unevaluated;
+                                  -- NULL: unresolved (no CSA answer or policy row)
     smtp_reply  VARCHAR NOT NULL, -- '' when the verdict sends none
     time_epoch  BIGINT,
     session_id  BIGINT  NOT NULL,
