@@ -64,10 +64,9 @@ print(sum(1 for r in csv.DictReader(open(sys.argv[1], newline="")) if r["helo"] 
 # ---- DuckDB
 NPM_DIR=$TOP/build/npm
 MOD=$NPM_DIR/node_modules/@duckdb/node-api
-if [ ! -f "$MOD/package.json" ] && command -v npm > /dev/null 2>&1; then
-    mkdir -p "$NPM_DIR"
-    timeout 600 npm install --prefix "$NPM_DIR" --no-audit --no-fund \
-        --loglevel=error @duckdb/node-api > "$D/npm.log" 2>&1 || true
+if [ ! -f "$MOD/package.json" ]; then
+    NPM_DIR=$NPM_DIR sh "$TOP/tests/engines/ensure-duckdb.sh" 2> "$D/npm.log"
+    cp "$NPM_DIR/install.log" "$D/npm.log" 2>/dev/null
 fi
 if ! command -v node > /dev/null 2>&1; then
     echo "SKIP engines duckdb: node is not installed (Debian: apt-get install nodejs npm)"

@@ -5,6 +5,8 @@
 # it is there nothing is fetched (offline). Never fails: without node, npm
 # or the registry, engines.test.sh reports its DuckDB part skipped.
 NPM_DIR=${NPM_DIR:-build/npm}
+# the version tested (README "Engines"); DuckDB 1.5.6 inside
+DUCKDB_NODE_API=1.5.6-r.1
 if ! command -v node > /dev/null 2>&1 || ! command -v npm > /dev/null 2>&1; then
     sh tests/ensure-debs.sh nodejs npm || true
 fi
@@ -13,6 +15,6 @@ command -v npm > /dev/null 2>&1 || exit 0
 mkdir -p "$NPM_DIR"
 echo "heloval: installing @duckdb/node-api into $NPM_DIR (npm)" >&2
 timeout 600 npm install --prefix "$NPM_DIR" --no-audit --no-fund --loglevel=error \
-    @duckdb/node-api > "$NPM_DIR/install.log" 2>&1 ||
+    "@duckdb/node-api@$DUCKDB_NODE_API" > "$NPM_DIR/install.log" 2>&1 ||
     echo "heloval: npm install @duckdb/node-api failed (engines test will skip): $(tail -n 1 "$NPM_DIR/install.log")" >&2
 exit 0
