@@ -225,7 +225,7 @@ static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
             put_null(b, f);
             return;
         }
-        s = fmt_buf_str((struct fmt_buf *)&vc->domain);
+        s = fmt_buf_str(&vc->domain);
         n = vc->domain.len;
     } else if (i >= NCOLS_SESSIONS) {
         s = vc->v[i - NCOLS_SESSIONS].s;
