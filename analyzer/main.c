@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "evaluate.h"
 #include "export.h"
 #include "hverr.h"
 #include "merge.h"
@@ -36,7 +37,8 @@ enum exit_code { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2,
                  EXIT_ALERT = 3, /* --fail-if: the report passed its threshold */
                  EXIT_PIPE = 128 + SIGPIPE /* the reader went away: as cat */ };
 
-enum command { CMD_NONE, CMD_SCAN, CMD_RESOLVE, CMD_REPORT, CMD_EXPORT, CMD_RUN, CMD_MERGE };
+enum command { CMD_NONE, CMD_SCAN, CMD_RESOLVE, CMD_REPORT, CMD_EXPORT, CMD_RUN, CMD_MERGE,
+               CMD_EVALUATE };
 
 /* Which commands accept an option. */
 #define F_SCAN (1u << CMD_SCAN)
@@ -45,7 +47,10 @@ enum command { CMD_NONE, CMD_SCAN, CMD_RESOLVE, CMD_REPORT, CMD_EXPORT, CMD_RUN,
 #define F_EXPORT (1u << CMD_EXPORT)
 #define F_RUN (1u << CMD_RUN)
 #define F_MERGE (1u << CMD_MERGE)
-#define F_ALL (F_SCAN | F_RESOLVE | F_REPORT | F_EXPORT | F_RUN | F_MERGE)
+#define F_EVALUATE (1u << CMD_EVALUATE)
+#define F_ALL (F_SCAN | F_RESOLVE | F_REPORT | F_EXPORT | F_RUN | F_MERGE | F_EVALUATE)
+/* the resolve stage's options: resolve, run and evaluate */
+#define F_RES (F_RESOLVE | F_RUN | F_EVALUATE)
 
 enum opt_id {
     O_DB, O_PROGRESS, O_NO_PROGRESS, O_QUIET, O_HELP, O_VERSION,
@@ -55,7 +60,7 @@ enum opt_id {
     O_SEARCH_LIMIT, O_POLICY, O_AUTHSERV,
     O_OUTPUT, O_SINCE, O_UNTIL, O_TOP, O_TABLE, O_COLOR, O_NO_COLOR,
     O_FAIL_IF, O_COMPARE_POLICY,
-    O_ANONYMIZE,
+    O_ANONYMIZE, O_HEADER, O_COMPARE_PREVIOUS,
 };
 
 struct opt_def {
@@ -91,25 +96,25 @@ static const struct opt_def opt_defs[] = {
     {"quiet", 'q', false, F_ALL, O_QUIET},
     {"help", 'h', false, F_ALL, O_HELP},
     {"version", 'V', false, F_ALL, O_VERSION},
-    {"format", 0, true, F_SCAN | F_REPORT | F_EXPORT | F_RUN, O_FORMAT},
+    {"format", 0, true, F_SCAN | F_REPORT | F_EXPORT | F_RUN | F_EVALUATE, O_FORMAT},
     {"year", 0, true, F_SCAN | F_RUN, O_YEAR},
     {"trusted", 0, true, F_SCAN | F_RUN, O_TRUSTED},
     {"emit", 0, true, F_SCAN, O_EMIT},
-    {"dns-server", 0, true, F_RESOLVE | F_RUN, O_DNS_SERVER},
-    {"dns-zone", 0, true, F_RESOLVE | F_RUN, O_DNS_ZONE},
-    {"accreditor", 0, true, F_RESOLVE | F_RUN, O_ACCREDITOR},
-    {"trust-listed", 0, false, F_RESOLVE | F_RUN, O_TRUST_LISTED},
-    {"concurrency", 0, true, F_RESOLVE | F_RUN, O_CONCURRENCY},
-    {"timeout", 0, true, F_RESOLVE | F_RUN, O_TIMEOUT},
-    {"tries", 0, true, F_RESOLVE | F_RUN, O_TRIES},
-    {"qps", 0, true, F_RESOLVE | F_RUN, O_QPS},
-    {"threads", 0, true, F_RESOLVE | F_RUN, O_THREADS},
-    {"max-age", 0, true, F_RESOLVE | F_RUN, O_MAX_AGE},
-    {"no-reverse", 0, false, F_RESOLVE | F_RUN, O_NO_REVERSE},
-    {"no-parent-search", 0, false, F_RESOLVE | F_RUN, O_NO_PARENT},
-    {"csa-search-limit", 0, true, F_RESOLVE | F_RUN, O_SEARCH_LIMIT},
-    {"policy", 0, true, F_RESOLVE | F_REPORT | F_EXPORT | F_RUN, O_POLICY},
-    {"authserv-id", 0, true, F_RESOLVE | F_REPORT | F_EXPORT | F_RUN, O_AUTHSERV},
+    {"dns-server", 0, true, F_RES, O_DNS_SERVER},
+    {"dns-zone", 0, true, F_RES, O_DNS_ZONE},
+    {"accreditor", 0, true, F_RES, O_ACCREDITOR},
+    {"trust-listed", 0, false, F_RES, O_TRUST_LISTED},
+    {"concurrency", 0, true, F_RES, O_CONCURRENCY},
+    {"timeout", 0, true, F_RES, O_TIMEOUT},
+    {"tries", 0, true, F_RES, O_TRIES},
+    {"qps", 0, true, F_RES, O_QPS},
+    {"threads", 0, true, F_RES, O_THREADS},
+    {"max-age", 0, true, F_RES, O_MAX_AGE},
+    {"no-reverse", 0, false, F_RES, O_NO_REVERSE},
+    {"no-parent-search", 0, false, F_RES, O_NO_PARENT},
+    {"csa-search-limit", 0, true, F_RES, O_SEARCH_LIMIT},
+    {"policy", 0, true, F_RES | F_REPORT | F_EXPORT, O_POLICY},
+    {"authserv-id", 0, true, F_RES | F_REPORT | F_EXPORT, O_AUTHSERV},
     {"output", 'o', true, F_REPORT | F_EXPORT | F_RUN, O_OUTPUT},
     {"since", 0, true, F_REPORT | F_EXPORT | F_RUN, O_SINCE},
     {"until", 0, true, F_REPORT | F_EXPORT | F_RUN, O_UNTIL},
@@ -120,6 +125,8 @@ static const struct opt_def opt_defs[] = {
     {"fail-if", 0, true, F_REPORT | F_RUN, O_FAIL_IF},
     {"compare-policy", 0, true, F_REPORT | F_RUN, O_COMPARE_POLICY},
     {"anonymize", 0, false, F_REPORT | F_EXPORT | F_RUN, O_ANONYMIZE},
+    {"header", 0, false, F_EVALUATE, O_HEADER},
+    {"compare-previous", 0, false, F_REPORT | F_RUN, O_COMPARE_PREVIOUS},
 };
 
 /* Everything the command line says. */
@@ -142,6 +149,7 @@ struct cli {
     double fail_pct;
     bool fail_or_equal;
     bool help, version;
+    bool header;                /* evaluate --header */
 };
 
 /* usage_error - print a usage message and return the usage exit code. */
@@ -240,6 +248,8 @@ static void print_usage(FILE *f)
             "  run PATH...       scan + resolve + report in one go\n"
             "  merge OUT.db IN.db...\n"
             "                    combine databases scanned on several machines\n"
+            "  evaluate          read (ip, helo) pairs on stdin, write their CSA, DNA and\n"
+            "                    verdict columns on stdout, one row per input line\n"
             "\n",
             report_or, export_or);
     fprintf(f,
@@ -264,9 +274,13 @@ static void print_usage(FILE *f)
             "          than N%% of the accepted messages)\n"
             "          --anonymize  (client addresses to /24 and /48, mail address\n"
             "          local parts and mailbox owners' path components to *)\n"
+            "          --compare-previous  (the headline beside the previous window of\n"
+            "          equal length: tables headline_previous, headline_compare)\n"
             "export:   --format %s  -o FILE  --anonymize\n"
-            "          advice: --since T  --until T  --policy FILE\n",
-            scan, report_bar, REPORT_MAX_COMPARE, export_bar);
+            "          advice: --since T  --until T  --policy FILE\n"
+            "evaluate: the options of resolve; --format %s of input and output\n"
+            "          (all but CSV)  --header (column names first)\n",
+            scan, report_bar, REPORT_MAX_COMPARE, export_bar, export_bar);
     fputs("run:      the options of scan, resolve and report; -o FILE also writes the HTML\n"
           "          (or .json/.csv) report to FILE while the text report goes to stdout\n"
           "          (not with -q: then nothing is printed when all went well)\n"
@@ -277,7 +291,7 @@ static void print_usage(FILE *f)
 }
 
 static const char *const command_names[] = {"",       "scan", "resolve", "report",
-                                            "export", "run",  "merge"};
+                                            "export", "run",  "merge", "evaluate"};
 
 /* ==== Options: apply_opt hands each option to the function of its kind ==== */
 
@@ -296,6 +310,8 @@ static void apply_flag(struct cli *c, enum opt_id id)
     case O_COLOR: c->rp.color = 1; break;
     case O_NO_COLOR: c->rp.color = 0; break;
     case O_ANONYMIZE: c->rp.anonymize = true; break;
+    case O_HEADER: c->header = true; break;
+    case O_COMPARE_PREVIOUS: c->rp.compare_previous = true; break;
     default: break;
     }
 }
@@ -455,7 +471,7 @@ static int parse_cli(struct cli *c, int argc, char **argv)
         const char *a = argv[i];
         if (no_more_opts || a[0] != '-' || strcmp(a, "-") == 0) {
             if (c->cmd == CMD_NONE) {
-                for (int k = 1; k <= CMD_MERGE; k++)
+                for (int k = 1; k <= CMD_EVALUATE; k++)
                     if (strcmp(a, command_names[k]) == 0)
                         c->cmd = (enum command)k;
                 if (c->cmd == CMD_NONE)
@@ -733,6 +749,48 @@ static int do_export(struct cli *c, struct store *st)
     return finish_output(of, "export", rc, err);
 }
 
+/* do_evaluate - the pipe-mode filter: stdin to stdout (evaluate.h). Exit
+ * 0 with bad input lines; 1 on a failure or when most lookups failed (the
+ * rows are written all the same); 141 when the reader went away. */
+static int do_evaluate(struct cli *c, struct store *st)
+{
+    struct outfile *of = NULL;
+    struct evaluate_opts eo;
+    struct evaluate_stats es;
+    char *err = NULL;
+
+    if (outfile_open(NULL, &of, &err) != 0) {
+        msg_error("%s", err);
+        free(err);
+        return EXIT_FAIL;
+    }
+    c->ro.progress = false;
+    eo.format = c->report_format;
+    eo.header = c->header;
+    eo.ro = &c->ro;
+    int rc = evaluate_run(st, &eo, stdin, outfile_stream(of), &es, &err);
+    if (rc == HV_EUSAGE) {
+        outfile_abort(of);
+        rc = usage_error("%s", err);
+        free(err);
+        return rc;
+    }
+    if (rc == HV_OK || rc == HV_EINTR || rc == HV_EIO)
+        evaluate_summary(&es);
+    if (rc == HV_OK && es.degraded) {
+        msg_error("%s", err);
+        free(err);
+        err = NULL;
+        rc = EXIT_FAIL;
+        int frc = finish_output(of, "evaluate", EXIT_OK, NULL);
+        return frc != EXIT_OK ? frc : rc;
+    }
+    if (rc != HV_OK && err == NULL)
+        err = xstrdup(hv_strerror(rc));
+    rc = rc == HV_OK ? EXIT_OK : EXIT_FAIL;
+    return finish_output(of, "evaluate", rc, err);
+}
+
 /* do_merge - fold every input database into the first path. */
 static int do_merge(struct cli *c)
 {
@@ -836,6 +894,12 @@ int main(int argc, char **argv)
                              c.report_format);
             goto out;
         }
+    } else if (c.cmd == CMD_EVALUATE) {
+        if (c.report_format != NULL && !is_export_format(c.report_format)) {
+            rc = usage_error("evaluate reads and writes an export format, not '%s'",
+                             c.report_format);
+            goto out;
+        }
     } else if (c.report_format != NULL && report_renderer_find(c.report_format) == NULL) {
         rc = usage_error("--format %s is for export", c.report_format);
         goto out;
@@ -916,6 +980,9 @@ int main(int argc, char **argv)
             rc = src;
         break;
     }
+    case CMD_EVALUATE:
+        rc = do_evaluate(&c, st);
+        break;
     case CMD_MERGE:
     case CMD_NONE:
         break;

@@ -127,17 +127,13 @@ static struct pval pval_str(const char *s)
     return v;
 }
 
-/* verdict_cols - the verdict columns of the session row q into *vc, as the
- * `verdicts` view has them: a HELO the log does not show is CSA
+/* pair_cols - the verdict columns of (helo, ip) into *vc, as the
+ * `verdicts` view has them: a HELO the log does not show (unobs) is CSA
  * unknown/helo-unobserved, verdict unevaluated, no reply. HV_OK or HV_EDB. */
-static int verdict_cols(struct pairinfo *pi, sqlite3_stmt *q,
-                        const char *auth, struct vcols *vc, char **err)
+static int pair_cols(struct pairinfo *pi, const char *helo, size_t hn,
+                     const char *ip, size_t in, bool unobs, const char *auth,
+                     struct vcols *vc, char **err)
 {
-    const char *helo = (const char *)sqlite3_column_text(q, 5);
-    size_t hn = (size_t)sqlite3_column_bytes(q, 5);
-    const char *ip = (const char *)sqlite3_column_text(q, 4);
-    size_t in = (size_t)sqlite3_column_bytes(q, 4);
-    bool unobs = sqlite3_column_int(q, 10) != 0;
     struct pair_csv pc;
     int rc = unobs ? pairinfo_dna(pi, helo ? helo : "", hn, &pc, err)
                    : pairinfo_get(pi, helo ? helo : "", hn, ip ? ip : "", in,
@@ -182,6 +178,18 @@ static int verdict_cols(struct pairinfo *pi, sqlite3_stmt *q,
     vc->v[7].s = keymap_key(&vc->replies, vc->pair_reply[pc.pair] - 1,
                             &vc->v[7].n);
     return HV_OK;
+}
+
+/* verdict_cols - the verdict columns of the session row q into *vc
+ * (pair_cols). HV_OK or HV_EDB. */
+static int verdict_cols(struct pairinfo *pi, sqlite3_stmt *q,
+                        const char *auth, struct vcols *vc, char **err)
+{
+    return pair_cols(pi, (const char *)sqlite3_column_text(q, 5),
+                     (size_t)sqlite3_column_bytes(q, 5),
+                     (const char *)sqlite3_column_text(q, 4),
+                     (size_t)sqlite3_column_bytes(q, 4),
+                     sqlite3_column_int(q, 10) != 0, auth, vc, err);
 }
 
 /* put_null - an unknown value: \N in TSV, null in JSONL, empty in CSV. */
@@ -477,4 +485,156 @@ int export_table(sqlite3 *db, const char *key, const struct report_opts *o,
     fmt_buf_free(&b);
     report_free(&r);
     return rc;
+}
+
+/* ==== evaluate rows (export_pairs_*) ==== */
+
+/* the columns of an evaluate row: the input echoed, the verdict columns of
+ * `export verdicts` (session_cols 9 .. 16), the input error */
+#define NCOLS_PAIRS (2 + NCOLS_VERDICTS - NCOLS_SESSIONS + 1)
+
+struct export_pairs {
+    sqlite3 *db;
+    enum xfmt f;
+    const char *auth;
+    struct pairinfo pi;
+    bool pi_open;
+    struct vcols vc;
+    struct fmt_buf b;
+};
+
+/* pair_col_name - the name of evaluate column i. */
+static const char *pair_col_name(int i)
+{
+    if (i == 0)
+        return "ip";
+    if (i == 1)
+        return "helo";
+    if (i == NCOLS_PAIRS - 1)
+        return "error";
+    return session_cols[NCOLS_SESSIONS + i - 2];
+}
+
+/* pairs_forget - drop the pair look-ups and their memos (pi_open false). */
+static void pairs_forget(struct export_pairs *w)
+{
+    if (w->pi_open)
+        pairinfo_close(&w->pi);
+    w->pi_open = false;
+    keymap_free(&w->vc.replies);
+    fmt_buf_free(&w->vc.domain);
+    free(w->vc.pair_reply);
+    memset(&w->vc, 0, sizeof(w->vc));
+    keymap_init(&w->vc.replies);
+    fmt_buf_init(&w->vc.domain);
+}
+
+int export_pairs_open(sqlite3 *db, const char *format, const char *authserv_id,
+                      struct export_pairs **out, bool *jsonl, char **err)
+{
+    enum xfmt f;
+    *out = NULL;
+    int rc = xfmt_parse(format, &f, err);
+    if (rc != HV_OK)
+        return rc;
+    if (f == XF_CSV)
+        return hv_errf(err, HV_EUSAGE, "evaluate reads and writes %s or %s, not %s",
+                       xfmt_names[XF_TSV], xfmt_names[XF_JSONL], xfmt_names[XF_CSV]);
+    rc = readviews_create(db, err);
+    if (rc != HV_OK)
+        return rc;
+    struct export_pairs *w = xcalloc(1, sizeof(*w));
+    w->db = db;
+    w->f = f;
+    w->auth = authserv_id != NULL ? authserv_id : "localhost";
+    keymap_init(&w->vc.replies);
+    fmt_buf_init(&w->b);
+    *jsonl = f == XF_JSONL;
+    *out = w;
+    return HV_OK;
+}
+
+int export_pairs_refresh(struct export_pairs *w, char **err)
+{
+    pairs_forget(w);
+    int rc = pairinfo_open(&w->pi, w->db, NULL, true, err);
+    w->pi_open = rc == HV_OK;
+    return rc;
+}
+
+/* pairs_put - b gets one evaluate row of cells v (NULL s: empty), or the
+ * header when v is NULL. */
+static void pairs_put(struct fmt_buf *b, enum xfmt f, const struct pval *v)
+{
+    if (f == XF_JSONL)
+        fmt_buf_puts(b, "{");
+    for (int i = 0; i < NCOLS_PAIRS; i++) {
+        const char *name = pair_col_name(i);
+        if (i > 0)
+            fmt_buf_puts(b, f == XF_TSV ? "\t" : ", ");
+        if (f == XF_JSONL) {
+            fmt_json(b, name, strlen(name));
+            fmt_buf_puts(b, ": ");
+        }
+        if (v == NULL) {
+            fmt_buf_puts(b, name);
+            continue;
+        }
+        const char *s = v[i].s != NULL ? v[i].s : "";
+        size_t n = v[i].s != NULL ? v[i].n : 0;
+        if (f == XF_JSONL)
+            fmt_json(b, s, n);
+        else
+            fmt_tsv(b, s, n);
+    }
+    fmt_buf_puts(b, f == XF_JSONL ? "}\n" : "\n");
+}
+
+int export_pairs_header(struct export_pairs *w, FILE *out, char **err)
+{
+    fmt_buf_reset(&w->b);
+    pairs_put(&w->b, w->f, NULL);
+    if (!fmt_buf_write(&w->b, out))
+        return hv_errf(err, HV_EIO, "evaluate: write error");
+    return HV_OK;
+}
+
+int export_pairs_row(struct export_pairs *w, const char *ip, size_t in,
+                     const char *helo, size_t hn, const char *error, FILE *out,
+                     char **err)
+{
+    struct pval v[NCOLS_PAIRS];
+    memset(v, 0, sizeof(v));
+    v[0].s = ip;
+    v[0].n = ip != NULL ? in : 0;
+    v[1].s = helo;
+    v[1].n = helo != NULL ? hn : 0;
+    if (error != NULL) {
+        v[2 + 6] = pval_str("invalid-input");
+        v[NCOLS_PAIRS - 1] = pval_str(error);
+    } else {
+        if (!w->pi_open)
+            msg_panic("export_pairs_row: no export_pairs_refresh");
+        int rc = pair_cols(&w->pi, helo != NULL ? helo : "", v[1].n,
+                           ip != NULL ? ip : "", v[0].n, false, w->auth, &w->vc, err);
+        if (rc != HV_OK)
+            return rc;
+        for (int i = 0; i < NCOLS_VERDICTS - NCOLS_SESSIONS; i++)
+            v[2 + i] = w->vc.v[i];
+    }
+    fmt_buf_reset(&w->b);
+    pairs_put(&w->b, w->f, v);
+    if (!fmt_buf_write(&w->b, out))
+        return hv_errf(err, HV_EIO, "evaluate: write error");
+    return HV_OK;
+}
+
+void export_pairs_close(struct export_pairs *w)
+{
+    if (w == NULL)
+        return;
+    pairs_forget(w);
+    keymap_free(&w->vc.replies);
+    fmt_buf_free(&w->b);
+    free(w);
 }

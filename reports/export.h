@@ -71,4 +71,41 @@ int export_db(sqlite3 *db, const char *what, const char *format,
 int export_table(sqlite3 *db, const char *key, const struct report_opts *o,
                  const char *format, FILE *out, char **err);
 
+/* ==== `heloval evaluate` rows (analyzer/evaluate.h) ==== */
+
+/* An evaluate row: ip helo csa_status csa_reason csa_record dna_status
+ * dna_grade dna_service verdict smtp_reply error. ip and helo are the
+ * input's, echoed; the next eight are those `export verdicts` gives a
+ * session of that (HELO, IP) ("" HELO: a client without one) over the same
+ * store; error is empty. A bad input row has its ip and helo as far as
+ * they were read, verdict "invalid-input", error the reason, and every
+ * other column empty. Formats: tsv (the header only when asked for) and
+ * jsonl, escaped as the exports are. */
+struct export_pairs;
+
+/* export_pairs_open - a writer of evaluate rows on db (read views created)
+ * in format (NULL: tsv); *jsonl tells whether it is jsonl. HV_OK, or
+ * HV_EUSAGE (an unknown format, or csv) / HV_EDB with a malloc'ed *err. */
+int export_pairs_open(sqlite3 *db, const char *format, const char *authserv_id,
+                      struct export_pairs **out, bool *jsonl, char **err);
+
+/* export_pairs_refresh - (re)start the pair look-ups, dropping everything
+ * read so far: call it before the first good row and after each change of
+ * the store's CSA, DNA or policy rows. HV_OK or HV_EDB. */
+int export_pairs_refresh(struct export_pairs *w, char **err);
+
+/* export_pairs_header - the column names (tsv: a header line; jsonl: an
+ * object whose values are the names). HV_OK or HV_EIO. */
+int export_pairs_header(struct export_pairs *w, FILE *out, char **err);
+
+/* export_pairs_row - one row for the input (ip, helo), error NULL (a good
+ * pair, looked up) or the reason the input line is bad. HV_OK, HV_EDB or
+ * HV_EIO with a malloc'ed *err. */
+int export_pairs_row(struct export_pairs *w, const char *ip, size_t in,
+                     const char *helo, size_t hn, const char *error, FILE *out,
+                     char **err);
+
+/* export_pairs_close - free w; NULL is a no-op. */
+void export_pairs_close(struct export_pairs *w);
+
 #endif

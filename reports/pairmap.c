@@ -71,7 +71,8 @@ void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket)
         if (text_less(nw, nn, o, on))
             a->mta = mta;
     }
-    if (is(s->disposition, s->dn, "accepted")) {
+    bool acc = is(s->disposition, s->dn, "accepted");
+    if (acc) {
         a->n_acc++;
         if (s->id < a->ex_acc)
             a->ex_acc = s->id;
@@ -99,9 +100,15 @@ void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket)
                                  pm->sess_cap * sizeof(*pm->sess_pair));
         pm->sess_bucket = xrealloc(pm->sess_bucket,
                                    pm->sess_cap * sizeof(*pm->sess_bucket));
+        pm->sess_msgs = xrealloc(pm->sess_msgs,
+                                 pm->sess_cap * sizeof(*pm->sess_msgs));
     }
     pm->sess_pair[pm->nsess] = (uint32_t)i;
-    pm->sess_bucket[pm->nsess] = (uint16_t)bucket;
+    pm->sess_bucket[pm->nsess] =
+        (uint16_t)((unsigned)bucket | (acc ? PAIRMAP_ACCEPTED : 0u));
+    pm->sess_msgs[pm->nsess] = s->messages < 0            ? 0
+                               : s->messages > UINT32_MAX ? UINT32_MAX
+                                                          : (uint32_t)s->messages;
     pm->nsess++;
 }
 
@@ -137,5 +144,6 @@ void pairmap_free(struct pairmap *pm)
     free(pm->agg);
     free(pm->sess_pair);
     free(pm->sess_bucket);
+    free(pm->sess_msgs);
     pairmap_init(pm);
 }

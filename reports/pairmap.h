@@ -5,14 +5,15 @@
  * HELO is unobserved: the key of the report's work table, so a NULL and an
  * '' HELO of the same kind meet), whose counts it updates exactly as the
  * SQL aggregates they replace would (sum, min, count; NULL where SQL gives
- * NULL), and the session's time bucket and pair are remembered (6 bytes a
- * session) so that the time series is counted once the pairs' verdicts are
- * known, without a second pass. Pairs are numbered 0, 1, ... in the order
+ * NULL), and the session's time bucket, pair, messages and whether the
+ * MTA accepted it are remembered (10 bytes a session) so that the time
+ * series is counted once the pairs' verdicts are known, without a second
+ * pass. Pairs are numbered 0, 1, ... in the order
  * of their first session (keymap.h). Owns everything it holds.
  * Per pair also the sessions and messages labelled spam and ham (the
  * unlabelled ones are n and m less those).
  * Memory: per pair its HELO and IP bytes and about 120 bytes; per session
- * in the series 6 bytes.
+ * in the series 10 bytes.
  */
 #ifndef HV_PAIRMAP_H
 #define HV_PAIRMAP_H
@@ -61,12 +62,16 @@ struct pairmap {
     size_t cap;
     struct keymap mtas;      /* distinct MTA names */
     uint32_t *sess_pair;     /* per series session: its pair */
-    uint16_t *sess_bucket;   /* and its bucket */
+    uint16_t *sess_bucket;   /* and its bucket, | PAIRMAP_ACCEPTED when the
+                              * MTA accepted the session */
+    uint32_t *sess_msgs;     /* and its messages (clamped to UINT32_MAX) */
     size_t nsess, sess_cap;
 };
 
-/* PAIRMAP_MAX_BUCKETS - buckets are below this (uint16_t). */
-#define PAIRMAP_MAX_BUCKETS 65535
+/* PAIRMAP_MAX_BUCKETS - buckets are below this (the low 15 bits of
+ * sess_bucket); PAIRMAP_ACCEPTED - the bit of an accepted session. */
+#define PAIRMAP_MAX_BUCKETS 32767
+#define PAIRMAP_ACCEPTED 0x8000u
 
 /* pairmap_init - empty. */
 void pairmap_init(struct pairmap *pm);

@@ -34,6 +34,7 @@
 #include "fmt.h"
 #include "csvsql.h"
 #include "headline.h"
+#include "trend.h"
 #include "heloname.h"
 #include "keymap.h"
 #include "lineio.h"
@@ -53,6 +54,8 @@
 
 void report_opts_init(struct report_opts *o)
 {
+    memset(o, 0, sizeof(*o)); /* every flag off (anonymize, want_figures,
+                               * compare_previous, ...) */
     o->format = NULL;
     o->output = NULL;
     o->stream = NULL;
@@ -315,10 +318,11 @@ struct ctx {
     long long first, last;  /* its first and last session time */
     long long step;         /* time series bucket: 3600 or 86400 */
     long long b0, nb;       /* the series' first bucket, bucket count */
-    long long *counts;      /* nb * 8 series counts (make_work) */
+    long long *counts;      /* nb * SERIES_W series counts (make_work) */
     long long dips, dhelos; /* distinct IPs and HELOs (distinct_counts) */
     long long dcls[6];      /* distinct HELOs per class, helo_quality order */
     struct whatif *wi;      /* --compare-policy (whatif.h), NULL: none */
+    struct report prev;     /* --compare-previous: its headline (trend.h) */
 };
 
 /* prep - prepare sql into *out (read-only, or writing TEMP objects only
@@ -540,6 +544,9 @@ static const char *const series_verdicts[] = {
     "accept", "mark", "reject", "tempfail", "unresolved", "unevaluated",
 };
 #define SERIES_NV (sizeof(series_verdicts) / sizeof(series_verdicts[0]))
+/* a bucket's counts: time (unused), SERIES_NV verdicts, accepted sessions,
+ * sessions */
+#define SERIES_W ((long long)SERIES_NV + 3)
 
 /* series_span - the first bucket (c->b0) and the number of buckets (c->nb,
  * at most 20,000; 0 without a span). */
@@ -1071,11 +1078,18 @@ static int make_work(struct ctx *c)
     }
     if (rc == HV_OK)
         rc = spamham_store(c->db, &sh, c->err);
-    c->counts = xcalloc((size_t)c->nb * 8 + 1, sizeof(*c->counts));
+    /* per bucket: accepted messages per verdict (columns 1..6, cols[] of
+     * the pair; 0, no known verdict, is the unused time column), accepted
+     * sessions (7), all sessions (8) */
+    c->counts = xcalloc((size_t)c->nb * SERIES_W + 1, sizeof(*c->counts));
     for (size_t i = 0; rc == HV_OK && i < pm.nsess; i++) {
-        size_t k = pm.sess_bucket[i];
-        c->counts[k * 8 + cols[pm.sess_pair[i]]]++;
-        c->counts[k * 8 + 7]++;
+        unsigned kb = pm.sess_bucket[i];
+        long long *row = c->counts + (kb & ~PAIRMAP_ACCEPTED) * SERIES_W;
+        if (kb & PAIRMAP_ACCEPTED) {
+            row[cols[pm.sess_pair[i]]] += pm.sess_msgs[i];
+            row[SERIES_W - 2]++;
+        }
+        row[SERIES_W - 1]++;
     }
     free(cols);
     pairmap_free(&pm);
@@ -1489,15 +1503,32 @@ static int fill_series(struct ctx *c, struct rtable *t)
         row[0].s = xmemdup0(label, row[0].n);
         for (size_t i = 1; i < t->ncols; i++) {
             row[i].type = t->types[i];
-            row[i].i = c->counts[k * 8 + (long long)i];
+            row[i].i = c->counts[k * SERIES_W + (long long)i];
         }
     }
     timing(t->key, &t0);
     return HV_OK;
 }
 
+/* series_step - the series bucket: a day (86400) when the window
+ * [since, until) is over 48 hours long, else an hour (3600); without both
+ * bounds the window is the data's span, first..last session time (an hour
+ * when there is none). */
+static long long series_step(long long since, long long until, bool has_span,
+                             long long first, long long last)
+{
+    long long len;
+    if (since != LLONG_MIN && until != LLONG_MAX)
+        len = until - since;
+    else if (has_span)
+        len = last - first;
+    else
+        len = 0;
+    return len > 48 * 3600 ? 86400 : 3600;
+}
+
 /* time_span - first and last session time in range (the ts index makes
- * this two seeks), and the series step: an hour under 3 days, else a day.
+ * this two seeks), and the series step (series_step).
  * HV_OK, or HV_EDB / HV_EWRITE with *c->err set. */
 static int time_span(struct ctx *c)
 {
@@ -1526,7 +1557,8 @@ static int time_span(struct ctx *c)
         rc = rpt_dberr(c->db, "report query failed", c->err);
     }
     sqlite3_finalize(q);
-    c->step = c->has_span && c->last - c->first < 3 * 86400 ? 3600 : 86400;
+    c->step = series_step(c->o->since, c->o->until, c->has_span, c->first,
+                          c->last);
     c->r->bucket = c->step == 3600 ? "hour" : "day";
     c->r->has_span = c->has_span;
     c->r->first = c->first;
@@ -1581,6 +1613,10 @@ struct tdef {
 static const struct tdef tdefs[] = {
     {"headline", "Headline: what CSV would have done with the accepted mail",
      "item,value", "tt", headline_sql},
+    {"headline_previous", "Headline of the previous window (--compare-previous)",
+     "item,value", "tt", NULL},
+    {"headline_compare", "Headline against the previous window",
+     "figure,current,previous,change,change_pct", "tiiip", NULL},
     {"summary", "Summary", "item,value", "tt", sql_summary},
     {"sources", "Inputs", "source,format,lines,skipped,sessions", "ttiii",
      NULL},
@@ -1633,8 +1669,9 @@ static const struct tdef tdefs[] = {
      "Policy what-if: senders whose verdict changes (top by messages)",
      WHATIF_SENDERS_COLS, WHATIF_SENDERS_TYPES, NULL},
     {"timeseries", NULL,
-     "time,accept,mark,reject,tempfail,unresolved,unevaluated,sessions",
-     "tiiiiiii", NULL},
+     "time,accept_messages,mark_messages,reject_messages,tempfail_messages,"
+     "unresolved_messages,unevaluated_messages,accepted_sessions,sessions",
+     "tiiiiiiii", NULL},
 };
 
 bool report_table_known(const char *key)
@@ -1653,6 +1690,8 @@ static bool table_wanted(const struct ctx *c, const char *key)
     const char *want = c->o->table;
     return want == NULL || strcmp(key, want) == 0 ||
            (strcmp(key, "summary") == 0 && strcmp(want, "warnings") == 0) ||
+           (strcmp(key, "headline") == 0 &&
+            strncmp(want, "headline_", 9) == 0) ||
            (strcmp(key, "verdicts") == 0 && c->o->want_figures);
 }
 
@@ -1670,12 +1709,16 @@ static int build_tables(struct ctx *c)
     for (size_t k = 0; k < sizeof(tdefs) / sizeof(tdefs[0]); k++) {
         const struct tdef *d = &tdefs[k];
         bool whatif = strncmp(d->key, "policy_delta", 12) == 0;
+        bool trend = strncmp(d->key, "headline_", 9) == 0;
         if ((strcmp(d->key, "replies") == 0 && !replies) ||
-            (whatif && c->wi == NULL) || !table_wanted(c, d->key))
+            (whatif && c->wi == NULL) || (trend && !c->r->has_previous) ||
+            !table_wanted(c, d->key))
             continue;
         const char *title = d->title;
         if (title == NULL)
-            title = c->step == 3600 ? "Verdicts per hour" : "Verdicts per day";
+            title = c->step == 3600
+                        ? "Accepted messages by CSV verdict, per hour"
+                        : "Accepted messages by CSV verdict, per day";
         struct rtable *t = rt_new(c->r, d->key, title, d->cols, d->types);
         int rc;
         if (strcmp(d->key, "headline") == 0) {
@@ -1688,6 +1731,13 @@ static int build_tables(struct ctx *c)
                 rc = warn_trust_listed(c);
         } else if (d->sql == sql_top_domains || d->sql == sql_top_networks) {
             rc = fill_top(c, t, d->sql, d->sql == sql_top_networks ? 2 : 1);
+        } else if (trend) {
+            t->kv = strcmp(d->key, "headline_previous") == 0;
+            if (t->kv)
+                trend_fill_previous(t, &c->prev);
+            else
+                trend_fill_compare(t, c->r, &c->prev);
+            rc = HV_OK;
         } else if (whatif) {
             t->empty = "no change";
             if (strcmp(d->key, "policy_delta") == 0)
@@ -1780,6 +1830,18 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
         rc = time_span(&c);
     if (rc == HV_OK)
         rc = data_span(&c);
+    /* the previous window's pass before this one's work tables exist (it
+     * makes and drops its own); not for a --table that does not show it */
+    if (rc == HV_OK && o->compare_previous &&
+        (o->table == NULL || strncmp(o->table, "headline_", 9) == 0)) {
+        rc = trend_window(o, c.has_span, c.first, c.last, &r->prev_since,
+                          &r->prev_until, err);
+        if (rc == HV_OK)
+            rc = trend_previous(db, o, r->prev_since, r->prev_until, &c.prev,
+                                err);
+        r->has_previous = rc == HV_OK;
+        r->prev_has_span = c.prev.has_span;
+    }
     if (rc == HV_OK)
         rc = make_work(&c);
     if (rc == HV_OK)
@@ -1792,6 +1854,7 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
         anon_close(&an);
     }
     free(c.counts);
+    report_free(&c.prev);
     whatif_free(c.wi);
     drop_work(db);
     return rc;
@@ -1881,6 +1944,10 @@ int report_run(struct store *st, const struct report_opts *o,
     if (o->table != NULL && strncmp(o->table, "policy_delta", 12) == 0 &&
         o->ncompare == 0)
         return hv_errf(err, HV_EUSAGE, "table '%s' needs --compare-policy FILE",
+                       o->table);
+    if (o->table != NULL && strncmp(o->table, "headline_", 9) == 0 &&
+        !o->compare_previous)
+        return hv_errf(err, HV_EUSAGE, "table '%s' needs --compare-previous",
                        o->table);
     if (o->ncompare > REPORT_MAX_COMPARE)
         return hv_errf(err, HV_EUSAGE, "at most %d --compare-policy files",

@@ -54,6 +54,9 @@ struct report_opts {
                                 (repeatable): tables policy_delta and
                                 policy_delta_senders (whatif.h) */
     size_t ncompare;
+    bool compare_previous;   /* --compare-previous: the headline of the
+                                previous window of equal length beside
+                                this one (trend.h) */
 };
 
 /* report_opts_init - the defaults above. */
@@ -131,6 +134,9 @@ struct report {
     const char *authserv_id;
     char *warning;              /* the last resolve's failure (meta key
                                    "resolve_warning"), owned; NULL: none */
+    bool has_previous;          /* --compare-previous: the previous window */
+    long long prev_since, prev_until; /* [prev_since, prev_until) */
+    bool prev_has_span;         /* it holds a session with a time */
 };
 
 /* report_build - run the aggregation queries on db into r (zeroed first).

@@ -19,7 +19,10 @@ static void csv_cell(struct fmt_buf *b, const struct rcell *c)
     switch (c->type) {
     case RCOL_TEXT: fmt_csv(b, c->s, c->n); break;
     case RCOL_INT: fmt_buf_printf(b, "%lld", c->i); break;
-    case RCOL_PCT: fmt_buf_printf(b, "%.1f", c->d); break;
+    case RCOL_PCT:
+        if (!c->null)
+            fmt_buf_printf(b, "%.1f", c->d);
+        break;
     case RCOL_TIME:
         tbuf[0] = '\0';
         if (!c->null)

@@ -12,12 +12,15 @@
  * string from the data goes through fmt_html (entities after the terminal-
  * safe form), in text and in attributes alike.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
 #include "headline.h"
 #include "msg.h"
 #include "report.h"
+#include "trend.h"
+#include "xmem.h"
 
 static const char css[] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,"
@@ -223,22 +226,32 @@ static void chart_impact(struct fmt_buf *b, const struct rtable *t)
     fmt_buf_puts(b, "</svg>\n");
 }
 
-/* chart_series - stacked columns of verdicts per time bucket. */
+/* chart_series - stacked columns of the accepted messages per CSV verdict
+ * per time bucket on one scale (the tallest bucket's total), the verdicts
+ * bottom up in table order, one <g class="series" data-verdict="V"> group
+ * of rects per verdict (a rect per non-empty bucket), in the verdict
+ * colours of the page, and a legend of all six verdicts. */
 static void chart_series(struct fmt_buf *b, const struct rtable *t)
 {
-    static const char *const vs[] = {"accept", "mark", "reject", "tempfail",
-                                     "unresolved", "unevaluated"};
+    static const char *const vs[] = {
+        "accept_messages",     "mark_messages",       "reject_messages",
+        "tempfail_messages",   "unresolved_messages", "unevaluated_messages"};
+    const size_t nv = sizeof(vs) / sizeof(vs[0]);
     const double x0 = 56, pw = 800, ph = 200, y0 = 12;
     long long max = 1;
-    for (size_t i = 0; i < t->nrows; i++)
-        if (cell_int(t, i, "sessions") > max)
-            max = cell_int(t, i, "sessions");
+    for (size_t i = 0; i < t->nrows; i++) {
+        long long sum = 0;
+        for (size_t k = 0; k < nv; k++)
+            sum += cell_int(t, i, vs[k]);
+        if (sum > max)
+            max = sum;
+    }
     double step = t->nrows ? pw / (double)t->nrows : pw;
     double gap = step > 6 ? step * 0.15 : 0;
     fmt_buf_printf(b,
                    "<svg class=\"chart\" id=\"chart-timeseries\" role=\"img\""
-                   " aria-label=\"Verdicts over time\" width=\"880\" "
-                   "height=\"282\" viewBox=\"0 0 880 282\" "
+                   " aria-label=\"Accepted messages by CSV verdict over time\""
+                   " width=\"880\" height=\"282\" viewBox=\"0 0 880 282\" "
                    "xmlns=\"http://www.w3.org/2000/svg\">\n"
                    "<path d=\"M%.0f %.0f V%.0f H%.0f\" stroke=\"#57606a\" "
                    "fill=\"none\"/>\n"
@@ -246,47 +259,56 @@ static void chart_series(struct fmt_buf *b, const struct rtable *t)
                    "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">0</text>\n",
                    x0, y0, y0 + ph, x0 + pw, x0 - 6, y0 + 10, max, x0 - 6,
                    y0 + ph);
-    for (size_t i = 0; i < t->nrows; i++) {
-        const char *label = cell_str(t, i, "time");
-        double x = x0 + step * (double)i + gap / 2;
-        double y = y0 + ph;
-        for (size_t k = 0; k < sizeof(vs) / sizeof(vs[0]); k++) {
+    double *base = xcalloc(t->nrows + 1, sizeof(*base));
+    for (size_t i = 0; i < t->nrows; i++)
+        base[i] = y0 + ph;
+    for (size_t k = 0; k < nv; k++) {
+        fmt_buf_printf(b, "<g class=\"series\" data-verdict=\"%s\" fill=\"%s\">",
+                       verdict_fill[k].name, verdict_fill[k].fill);
+        for (size_t i = 0; i < t->nrows; i++) {
             long long n = cell_int(t, i, vs[k]);
             if (n == 0)
                 continue;
+            const char *label = cell_str(t, i, "time");
+            double x = x0 + step * (double)i + gap / 2;
             double hh = ph * (double)n / (double)max;
-            y -= hh;
+            base[i] -= hh;
             fmt_buf_printf(b,
-                           "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                           "height=\"%.1f\" fill=\"%s\"><title>",
-                           x, y, step - gap, hh, verdict_fill[k].fill);
+                           "<rect x=\"%.1f\" y=\"%.3f\" width=\"%.1f\" "
+                           "height=\"%.3f\" data-n=\"%lld\"><title>",
+                           x, base[i], step - gap, hh, n);
             puts_html(b, label, strlen(label));
-            fmt_buf_printf(b, " %s: %lld</title></rect>", vs[k], n);
+            fmt_buf_printf(b, " %s: %lld accepted messages</title></rect>",
+                           verdict_fill[k].name, n);
         }
-        if (i == 0 || i + 1 == t->nrows ||
-            (t->nrows > 8 && i == t->nrows / 2)) {
-            fmt_buf_printf(b,
-                           "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"%s\">",
-                           x0 + step * (double)i + step / 2, y0 + ph + 18,
-                           i == 0 && t->nrows > 1 ? "start"
-                           : i + 1 == t->nrows && t->nrows > 1 ? "end"
-                                                               : "middle");
-            puts_html(b, label, strlen(label));
-            fmt_buf_puts(b, "</text>");
-        }
-        fmt_buf_puts(b, "\n");
+        fmt_buf_puts(b, "</g>\n");
     }
-    legend(b, verdict_fill, 5, x0, y0 + ph + 34);
+    free(base);
+    for (size_t i = 0; i < t->nrows; i++) {
+        if (!(i == 0 || i + 1 == t->nrows ||
+              (t->nrows > 8 && i == t->nrows / 2)))
+            continue;
+        const char *label = cell_str(t, i, "time");
+        fmt_buf_printf(b, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"%s\">",
+                       x0 + step * (double)i + step / 2, y0 + ph + 18,
+                       i == 0 && t->nrows > 1              ? "start"
+                       : i + 1 == t->nrows && t->nrows > 1 ? "end"
+                                                           : "middle");
+        puts_html(b, label, strlen(label));
+        fmt_buf_puts(b, "</text>\n");
+    }
+    legend(b, verdict_fill, nv, x0, y0 + ph + 34);
     fmt_buf_puts(b, "</svg>\n");
 }
 
 /* ==== The headline ==== */
 
 /* card - one headline card: label, messages, their share of the accepted
- * ones, sessions and theirs (total: no shares). */
-static void card(struct fmt_buf *b, const char *cls, const char *label,
-                 long long m, long long am, long long n, long long an,
-                 bool total)
+ * ones, sessions and theirs (total: no shares); with --compare-previous
+ * the change of its messages figure (item) against the previous window. */
+static void card(struct fmt_buf *b, const struct report *r, const char *item,
+                 const char *cls, const char *label, long long m,
+                 long long am, long long n, long long an, bool total)
 {
     fmt_buf_printf(b, "<div class=\"card c-%s\"><div class=\"k\">%s</div>"
                       "<div class=\"v\">", cls, label);
@@ -298,10 +320,18 @@ static void card(struct fmt_buf *b, const char *cls, const char *label,
                        headline_pct(m, am));
     headline_count(b, n);
     if (total)
-        fmt_buf_puts(b, " sessions</div></div>\n");
+        fmt_buf_puts(b, " sessions</div>");
     else
-        fmt_buf_printf(b, " sessions (%.1f%%)</div></div>\n",
-                       headline_pct(n, an));
+        fmt_buf_printf(b, " sessions (%.1f%%)</div>", headline_pct(n, an));
+    struct fmt_buf chg;
+    fmt_buf_init(&chg);
+    if (trend_change(r, item, &chg)) {
+        fmt_buf_puts(b, "<div class=\"d chg\">messages ");
+        puts_html(b, chg.p, chg.len);
+        fmt_buf_puts(b, "</div>");
+    }
+    fmt_buf_free(&chg);
+    fmt_buf_puts(b, "</div>\n");
 }
 
 /* html_headline - the cards, the answer in words and the low-coverage
@@ -313,23 +343,29 @@ static void html_headline(struct fmt_buf *b, const struct report *r)
     if (!headline_get(r, &h))
         return;
     fmt_buf_puts(b, "<div class=\"cards\">\n");
-    card(b, "accepted", "accepted by the MTA", h.acc_m, h.acc_m, h.acc_s,
+    card(b, r, "accepted_messages", "accepted", "accepted by the MTA", h.acc_m, h.acc_m, h.acc_s,
          h.acc_s, true);
-    card(b, "reject", "CSV would reject", h.rej_m, h.acc_m, h.rej_s, h.acc_s,
+    card(b, r, "would_reject_messages", "reject", "CSV would reject", h.rej_m, h.acc_m, h.rej_s, h.acc_s,
          false);
-    card(b, "tempfail", "would defer", h.def_m, h.acc_m, h.def_s, h.acc_s,
+    card(b, r, "would_defer_messages", "tempfail", "would defer", h.def_m, h.acc_m, h.def_s, h.acc_s,
          false);
-    card(b, "mark", "would mark", h.mark_m, h.acc_m, h.mark_s, h.acc_s,
+    card(b, r, "would_mark_messages", "mark", "would mark", h.mark_m, h.acc_m, h.mark_s, h.acc_s,
          false);
-    card(b, "accept", "would accept", h.ok_m, h.acc_m, h.ok_s, h.acc_s,
+    card(b, r, "would_accept_messages", "accept", "would accept", h.ok_m, h.acc_m, h.ok_s, h.acc_s,
          false);
-    card(b, "unevaluated", "not evaluated", h.unev_m, h.acc_m, h.unev_s,
+    card(b, r, "unevaluated_messages", "unevaluated", "not evaluated", h.unev_m, h.acc_m, h.unev_s,
          h.acc_s, false);
     fmt_buf_puts(b, "</div>\n<p class=\"answer\">");
     fmt_buf_init(&words);
     headline_sentences(&h, &words);
     puts_html(b, words.p, words.len);
     fmt_buf_puts(b, "</p>\n");
+    fmt_buf_reset(&words);
+    if (trend_sentence(r, &words)) {
+        fmt_buf_puts(b, "<p class=\"answer\" id=\"compare-previous\">");
+        puts_html(b, words.p, words.len);
+        fmt_buf_puts(b, "</p>\n");
+    }
     fmt_buf_reset(&words);
     if (headline_warning(&h, &words)) {
         fmt_buf_puts(b, "<p class=\"lowcov\" id=\"low-coverage\""
@@ -402,7 +438,10 @@ static void html_cell(struct fmt_buf *b, const struct rtable *t, size_t j,
         break;
     case RCOL_INT: fmt_buf_printf(b, "<td class=\"n\">%lld</td>", c->i); break;
     case RCOL_PCT:
-        fmt_buf_printf(b, "<td class=\"n\">%.1f%%</td>", c->d);
+        if (c->null)
+            fmt_buf_puts(b, "<td class=\"n\">-</td>");
+        else
+            fmt_buf_printf(b, "<td class=\"n\">%.1f%%</td>", c->d);
         break;
     case RCOL_TIME:
         tbuf[0] = '\0';

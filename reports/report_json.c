@@ -128,6 +128,14 @@ int report_render_json(const struct report *r, FILE *out, char **err)
     fmt_json(&b, fmt_buf_str(&range), range.len);
     fmt_buf_free(&range);
     fmt_buf_puts(&b, "}");
+    if (r->has_previous) {
+        fmt_buf_puts(&b, ",\n  \"previous_window\": {\"since\": ");
+        json_time(&b, r->prev_since, LLONG_MIN);
+        fmt_buf_puts(&b, ", \"until\": ");
+        json_time(&b, r->prev_until, LLONG_MAX);
+        fmt_buf_printf(&b, ", \"has_sessions\": %s}",
+                       r->prev_has_span ? "true" : "false");
+    }
     ok = fmt_buf_write(&b, out);
     for (size_t k = 0; k < r->ntables && ok; k++) {
         fmt_buf_reset(&b);

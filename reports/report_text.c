@@ -10,6 +10,7 @@
 
 #include "fmt.h"
 #include "headline.h"
+#include "trend.h"
 #include "msg.h"
 #include "report.h"
 #include "xmem.h"
@@ -47,7 +48,12 @@ static void cell_text(struct fmt_buf *b, const struct rcell *c)
             fmt_term(b, c->s, c->n);
         break;
     case RCOL_INT: fmt_buf_printf(b, "%lld", c->i); break;
-    case RCOL_PCT: fmt_buf_printf(b, "%.1f%%", c->d); break;
+    case RCOL_PCT:
+        if (c->null)
+            fmt_buf_puts(b, "-");
+        else
+            fmt_buf_printf(b, "%.1f%%", c->d);
+        break;
     case RCOL_TIME:
         fmt_iso_time(c->i, tbuf, sizeof(tbuf));
         fmt_buf_puts(b, c->null ? "-" : tbuf);
@@ -88,6 +94,9 @@ static void render_headline(const struct report *r, FILE *out, bool color)
     fmt_buf_init(&b);
     headline_sentences(&h, &b);
     put_wrapped(out, fmt_buf_str(&b), 76, 2);
+    fmt_buf_reset(&b);
+    if (trend_sentence(r, &b))
+        put_wrapped(out, fmt_buf_str(&b), 76, 2);
     fmt_buf_reset(&b);
     fmt_buf_puts(&b, "WARNING: ");
     if (headline_warning(&h, &b)) {

@@ -6,17 +6,26 @@
 
 #include <stddef.h>
 
+#include "evaldb.h"
 #include "hverr.h"
+
+/* the reserved source of `heloval evaluate`'s batch (evaldb.h), NULL when
+ * there is none: a batch left by an evaluate killed before it removed it
+ * is no mail received, and no report or export shows it */
+#define EVAL_SOURCE                                                           \
+    "(SELECT id FROM main.sources WHERE fingerprint = '" EVALDB_FINGERPRINT   \
+    "' AND fp_len = 0)"
 
 /* the views, one statement each; columns as README "Database schema" */
 static const char sql_views[] =
     "CREATE TEMP VIEW IF NOT EXISTS rv_sessions AS SELECT"
     " id, source_id, line, ts, mta, ip, helo, helo_from, rdns, disposition,"
-    " messages, qids, label, label_from FROM main.sessions;"
+    " messages, qids, label, label_from FROM main.sessions"
+    " WHERE source_id IS NOT " EVAL_SOURCE ";"
     "CREATE TEMP VIEW IF NOT EXISTS rv_sources AS SELECT"
     " id, path, fingerprint, fp_len, format, size, mtime, compressed,"
     " bytes_read, lines_read, last_offset, last_line, first_ts, last_ts,"
-    " scanned_at FROM main.sources;"
+    " scanned_at FROM main.sources WHERE id IS NOT " EVAL_SOURCE ";"
     "CREATE TEMP VIEW IF NOT EXISTS rv_source_skips AS SELECT"
     " source_id, reason, count FROM main.source_skips;"
     "CREATE TEMP VIEW IF NOT EXISTS rv_csa AS SELECT"

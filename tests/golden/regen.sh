@@ -23,6 +23,14 @@ $HELOVAL_WRAP "$HELOVAL" $R --format json -o "$OUT/report.json"
 $HELOVAL_WRAP "$HELOVAL" $R --format html -o "$OUT/report.html"
 $HELOVAL_WRAP "$HELOVAL" $R --format json --top 3 --since 2026-11-02 \
     --until 2026-11-03 -o "$OUT/report-nov2.json"
+# --compare-previous: Nov 2 against Nov 1 (the headline figures and their
+# change), in every format
+P="--since 2026-11-02 --until 2026-11-03 --compare-previous"
+$HELOVAL_WRAP "$HELOVAL" $R $P --format json -o "$OUT/compare-nov2.json"
+$HELOVAL_WRAP "$HELOVAL" $R $P --format text -o "$OUT/compare-nov2.txt"
+$HELOVAL_WRAP "$HELOVAL" $R $P --format csv --table headline_compare \
+    -o "$OUT/compare-nov2.csv"
+$HELOVAL_WRAP "$HELOVAL" $R $P --format html -o "$OUT/compare-nov2.html"
 $HELOVAL_WRAP "$HELOVAL" $R --format csv --table at_risk -o "$OUT/at_risk.csv"
 # a stricter policy for this report only: unknown CSA is rejected too
 printf '# strict\nunknown * reject\nunknown recommended mark\n' > "$W/strict.policy"
@@ -55,3 +63,15 @@ $HELOVAL_WRAP "$HELOVAL" $X advice --format jsonl -o "$OUT/advice.jsonl"
 $HELOVAL_WRAP "$HELOVAL" $R --format text --anonymize -o "$OUT/report-anon.txt"
 $HELOVAL_WRAP "$HELOVAL" $X verdicts --format tsv --anonymize -o "$OUT/verdicts-anon.tsv"
 $HELOVAL_WRAP "$HELOVAL" $X advice --format csv --anonymize -o "$OUT/advice-anon.csv"
+# evaluate: the distinct (ip, helo) pairs of the verdicts export, and two bad
+# lines, through a fresh cache, in both formats
+tail -n +2 "$OUT/verdicts.tsv" | cut -f5,6 | LC_ALL=C sort -u > "$W/pairs.tsv"
+printf 'not a pair\n300.1.2.3\tmail.example.com\n' >> "$W/pairs.tsv"
+E="evaluate --accreditor dna.example --dns-zone sample-logs/dns-snapshot.zone --authserv-id mx1.example.org -q"
+$HELOVAL_WRAP "$HELOVAL" $E --db "$W/cache.db" --header < "$W/pairs.tsv" > "$OUT/evaluate.tsv"
+python3 -c '
+import json, sys
+for l in open(sys.argv[1], encoding="utf-8", errors="surrogateescape"):
+    f = l.rstrip("\n").split("\t")
+    print(json.dumps({"ip": f[0], "helo": f[1] if len(f) > 1 else ""}))' "$W/pairs.tsv" > "$W/pairs.jsonl"
+$HELOVAL_WRAP "$HELOVAL" $E --db "$W/cache.db" --format jsonl < "$W/pairs.jsonl" > "$OUT/evaluate.jsonl"

@@ -97,10 +97,13 @@ SELECT if(b.step = 3600,
         formatDateTime(toDateTime(b.b0 + b.k * b.step, 'UTC'), '%Y-%m-%dT%H:00Z'),
         formatDateTime(toDateTime(b.b0 + b.k * b.step, 'UTC'), '%Y-%m-%d'))
         AS time,
-    ifNull(c.accept, 0) AS accept, ifNull(c.mark, 0) AS mark,
-    ifNull(c.reject, 0) AS reject, ifNull(c.tempfail, 0) AS tempfail,
-    ifNull(c.unresolved, 0) AS unresolved,
-    ifNull(c.unevaluated, 0) AS unevaluated,
+    ifNull(c.accept_messages, 0) AS accept_messages,
+    ifNull(c.mark_messages, 0) AS mark_messages,
+    ifNull(c.reject_messages, 0) AS reject_messages,
+    ifNull(c.tempfail_messages, 0) AS tempfail_messages,
+    ifNull(c.unresolved_messages, 0) AS unresolved_messages,
+    ifNull(c.unevaluated_messages, 0) AS unevaluated_messages,
+    ifNull(c.accepted_sessions, 0) AS accepted_sessions,
     ifNull(c.sessions, 0) AS sessions
 FROM (
     SELECT step, b0, arrayJoin(range(toUInt64(nb))) AS k
@@ -110,26 +113,27 @@ FROM (
         FROM (
             SELECT assumeNotNull(min(time_epoch)) AS first,
                 assumeNotNull(max(time_epoch)) AS last,
-                if(max(time_epoch) - min(time_epoch) < 3 * 86400, 3600, 86400)
+                if(max(time_epoch) - min(time_epoch) > 48 * 3600, 86400, 3600)
                     AS step,
                 count(time_epoch) AS timed
             FROM hv_sessions)
         WHERE timed > 0)) AS b
 LEFT JOIN (
     SELECT intDiv(assumeNotNull(time_epoch) - s.b0, s.step) AS k,
-        countIf(verdict = 'accept') AS accept,
-        countIf(verdict = 'mark') AS mark,
-        countIf(verdict = 'reject') AS reject,
-        countIf(verdict = 'tempfail') AS tempfail,
-        countIf(verdict = 'unresolved') AS unresolved,
-        countIf(verdict = 'unevaluated') AS unevaluated,
+        toInt64(sumIf(messages, disposition = 'accepted' AND verdict = 'accept')) AS accept_messages,
+        toInt64(sumIf(messages, disposition = 'accepted' AND verdict = 'mark')) AS mark_messages,
+        toInt64(sumIf(messages, disposition = 'accepted' AND verdict = 'reject')) AS reject_messages,
+        toInt64(sumIf(messages, disposition = 'accepted' AND verdict = 'tempfail')) AS tempfail_messages,
+        toInt64(sumIf(messages, disposition = 'accepted' AND verdict = 'unresolved')) AS unresolved_messages,
+        toInt64(sumIf(messages, disposition = 'accepted' AND verdict = 'unevaluated')) AS unevaluated_messages,
+        countIf(disposition = 'accepted') AS accepted_sessions,
         count() AS sessions
     FROM hv_sessions
     CROSS JOIN (
         SELECT step, intDiv(first, step) * step AS b0
         FROM (
             SELECT assumeNotNull(min(time_epoch)) AS first,
-                if(max(time_epoch) - min(time_epoch) < 3 * 86400, 3600, 86400)
+                if(max(time_epoch) - min(time_epoch) > 48 * 3600, 86400, 3600)
                     AS step
             FROM hv_sessions)) AS s
     WHERE time_epoch IS NOT NULL

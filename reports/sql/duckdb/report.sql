@@ -8,8 +8,8 @@
 --  * messages exist only in accepted sessions; a session counts once.
 --  * a "pair" is (helo, ip); at_risk groups pairs with an accepted
 --    session whose verdict is reject, by domain and reason.
---  * the time series steps by the hour when last - first < 3 days, else
---    by the day; buckets start at a multiple of the step (UTC) and run
+--  * the time series steps by the day when last - first > 48 hours, else
+--    by the hour; buckets start at a multiple of the step (UTC) and run
 --    from the first session's to the last's (at most 20,000), empty ones
 --    as zero rows; sessions without a time are in no bucket.
 
@@ -111,12 +111,13 @@ SELECT dna_status AS status, COALESCE(dna_grade, '') AS grade,
     count(*) AS sessions, sum(messages)::BIGINT AS messages
 FROM hv_sessions GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2;
 
--- timeseries: sessions per verdict per bucket
+-- timeseries: per bucket the accepted messages per verdict, the accepted
+-- sessions and all sessions
 CREATE OR REPLACE VIEW timeseries AS
 WITH span AS (
     SELECT min(time_epoch) AS first, max(time_epoch) AS last,
-        CASE WHEN max(time_epoch) - min(time_epoch) < 3 * 86400
-             THEN 3600 ELSE 86400 END AS step
+        CASE WHEN max(time_epoch) - min(time_epoch) > 48 * 3600
+             THEN 86400 ELSE 3600 END AS step
     FROM hv_sessions),
 b AS (
     SELECT step, (first // step) * step AS b0,
@@ -124,23 +125,28 @@ b AS (
     FROM span WHERE first IS NOT NULL),
 c AS (
     SELECT (v.time_epoch - b.b0) // b.step AS k,
-        count(*) FILTER (verdict = 'accept') AS accept,
-        count(*) FILTER (verdict = 'mark') AS mark,
-        count(*) FILTER (verdict = 'reject') AS reject,
-        count(*) FILTER (verdict = 'tempfail') AS tempfail,
-        count(*) FILTER (verdict = 'unresolved') AS unresolved,
-        count(*) FILTER (verdict = 'unevaluated') AS unevaluated,
+        sum(messages) FILTER (acc AND verdict = 'accept') AS accept_messages,
+        sum(messages) FILTER (acc AND verdict = 'mark') AS mark_messages,
+        sum(messages) FILTER (acc AND verdict = 'reject') AS reject_messages,
+        sum(messages) FILTER (acc AND verdict = 'tempfail') AS tempfail_messages,
+        sum(messages) FILTER (acc AND verdict = 'unresolved') AS unresolved_messages,
+        sum(messages) FILTER (acc AND verdict = 'unevaluated') AS unevaluated_messages,
+        count(*) FILTER (acc) AS accepted_sessions,
         count(*) AS sessions
-    FROM hv_sessions v, b WHERE v.time_epoch IS NOT NULL GROUP BY 1)
+    FROM (SELECT *, disposition = 'accepted' AS acc FROM hv_sessions) v, b
+    WHERE v.time_epoch IS NOT NULL GROUP BY 1)
 SELECT CASE WHEN b.step = 3600
         THEN strftime(make_timestamp((b.b0 + g.k * b.step) * 1000000),
                       '%Y-%m-%dT%H:00Z')
         ELSE strftime(make_timestamp((b.b0 + g.k * b.step) * 1000000),
                       '%Y-%m-%d') END AS time,
-    COALESCE(c.accept, 0) AS accept, COALESCE(c.mark, 0) AS mark,
-    COALESCE(c.reject, 0) AS reject, COALESCE(c.tempfail, 0) AS tempfail,
-    COALESCE(c.unresolved, 0) AS unresolved,
-    COALESCE(c.unevaluated, 0) AS unevaluated,
+    COALESCE(c.accept_messages, 0)::BIGINT AS accept_messages,
+    COALESCE(c.mark_messages, 0)::BIGINT AS mark_messages,
+    COALESCE(c.reject_messages, 0)::BIGINT AS reject_messages,
+    COALESCE(c.tempfail_messages, 0)::BIGINT AS tempfail_messages,
+    COALESCE(c.unresolved_messages, 0)::BIGINT AS unresolved_messages,
+    COALESCE(c.unevaluated_messages, 0)::BIGINT AS unevaluated_messages,
+    COALESCE(c.accepted_sessions, 0) AS accepted_sessions,
     COALESCE(c.sessions, 0) AS sessions
 FROM b, range(0, b.nb) g(k) LEFT JOIN c ON c.k = g.k
 ORDER BY g.k;

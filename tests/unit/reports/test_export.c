@@ -343,9 +343,16 @@ static void test_report(sqlite3 *db)
     CHECK_STREQ(r.bucket, "hour");
     CHECK(t != NULL && t->nrows == 3);
     CHECK_STREQ(str(t, 0, "time"), "2026-11-01T00:00Z");
-    CHECK_INTEQ(num(t, 0, "accept"), 1);
+    /* accepted messages by verdict: session 1 (2 messages, accept) */
+    CHECK_INTEQ(num(t, 0, "accept_messages"), 2);
+    CHECK_INTEQ(num(t, 0, "accepted_sessions"), 1);
     CHECK_INTEQ(num(t, 2, "sessions"), 7);
-    CHECK_INTEQ(num(t, 2, "unevaluated"), 1);
+    /* hour 2: sessions 3 (3 messages, reject) and 9 (1, unevaluated)
+     * accepted; rejected, lost, deferred ones count in sessions only */
+    CHECK_INTEQ(num(t, 2, "accepted_sessions"), 2);
+    CHECK_INTEQ(num(t, 2, "reject_messages"), 3);
+    CHECK_INTEQ(num(t, 2, "unevaluated_messages"), 1);
+    CHECK_INTEQ(num(t, 2, "accept_messages"), 0);
 
     t = report_find(&r, "replies");
     CHECK(t != NULL && find_row(t, "reply", "550 5.7.1 Client SMTP "
