@@ -66,8 +66,6 @@ void report_opts_init(struct report_opts *o)
     o->table = NULL;
     o->color = -1;
     o->authserv_id = NULL;
-    o->want_figures = false;
-    o->anonymize = false;
     o->ncompare = 0;
 }
 
