@@ -14,6 +14,8 @@ PKGS   := sqlite3 libpcre2-8 libcares zlib ldns libpsl
 BUILD_DEBS := build-essential pkgconf libsqlite3-dev libpcre2-dev \
               libc-ares-dev zlib1g-dev libldns-dev libpsl-dev publicsuffix
 TEST_DEBS  := nsd ldnsutils sqlite3 python3 gzip time chromium
+# (node and npm for the DuckDB engine test: tests/engines/ensure-duckdb.sh,
+# which installs Debian's only when no node is there at all)
 # make bench's references (eximstats comes unpacked from exim4-base, not installed)
 BENCH_DEBS := nsd dnsperf sqlite3 python3 time pflogsumm
 DEPS_STAMP := $(B)/.deps-ok
@@ -109,6 +111,7 @@ include $(wildcard tests/mk/*.mk)
 # test_csa and any *csa*.test.sh; T=corpus: the corpus suite).
 check: $(DEPS_STAMP)
 	@sh tests/ensure-debs.sh $(TEST_DEBS)
+	@sh tests/engines/ensure-duckdb.sh
 	@$(MAKE) --no-print-directory heloval-bin test-bins
 	@B=$(B) T="$(T)" HELOVAL=$(abspath $(HELOVAL_BIN)) sh tests/run-tests.sh
 
@@ -122,6 +125,7 @@ check-clone:
 # again under ASan+UBSan, again under valgrind; one total at the end.
 test: $(DEPS_STAMP) lint
 	@sh tests/ensure-debs.sh valgrind $(TEST_DEBS)
+	@sh tests/engines/ensure-duckdb.sh
 	@sh tests/test-all.sh
 
 # lint - the layering rules of the source tree (tests/lint.sh: which folder
@@ -147,6 +151,7 @@ asan:
 
 valgrind: $(DEPS_STAMP)
 	@sh tests/ensure-debs.sh valgrind $(TEST_DEBS)
+	@sh tests/engines/ensure-duckdb.sh
 	@$(MAKE) --no-print-directory heloval-bin test-bins
 	@B=$(B) T="$(T)" HELOVAL=$(abspath $(HELOVAL_BIN)) VALGRIND=1 sh tests/run-tests.sh
 

@@ -335,6 +335,11 @@ enum eval_bad evaluate_parse(const char *line, size_t n, bool jsonl, struct eval
             return EVAL_FIELDS;
         out->ip = tsv_field(line, (size_t)(tab - line), &out->ipn);
         out->helo = tsv_field(tab + 1, n - (size_t)(tab + 1 - line), &out->helon);
+        /* \N, the exports' NULL (no HELO), is the empty HELO, as JSON null */
+        if (n - (size_t)(tab + 1 - line) == 2 && memcmp(tab + 1, "\\N", 2) == 0) {
+            out->helo[0] = '\0';
+            out->helon = 0;
+        }
         if (memchr(out->ip, '\0', out->ipn) != NULL ||
             memchr(out->helo, '\0', out->helon) != NULL) {
             evaluate_line_free(out);

@@ -23,6 +23,7 @@
 #include "keymap.h"
 #include "xmem.h"
 #include "pairinfo.h"
+#include "regdomain.h"
 #include "report.h"
 #include "rptsql.h"
 #include "schema.h"
@@ -67,16 +68,28 @@ static int xfmt_parse(const char *name, enum xfmt *f, char **err)
     return HV_OK;
 }
 
+/* every column an export can have, by its number; the sessions export
+ * writes sessions_ids, the verdicts export verdicts_ids (new columns go at
+ * the end of a list: positions are part of the contract, export.h) */
 static const char *const session_cols[] = {
     "source", "line", "time", "mta", "ip", "helo", "rdns", "disposition",
     "messages", "csa_status", "csa_reason", "csa_record", "dna_status",
-    "dna_grade", "dna_service", "verdict", "smtp_reply", "dns_age_seconds",
+    "dna_grade", "dna_service", "verdict", "smtp_reply", "time_epoch",
+    "domain", "session_id", "dns_age_seconds",
 };
-#define NCOLS_SESSIONS 9
-#define NCOLS_VERDICTS 18
-/* the last verdicts column: the CSA answer's evaluated_at - the session
- * time (column 10 of sql_verdicts); empty without either */
-#define COL_DNS_AGE (NCOLS_VERDICTS - 1)
+#define NCOLS_SESSIONS 9  /* columns 0 .. 8 are read from the query */
+#define NCOLS_VERDICTS 17 /* columns 9 .. 16 are struct vcols' v[] */
+#define COL_EPOCH 17      /* time as integer seconds (query column 2) */
+#define COL_DOMAIN 18     /* the report's domain of the HELO (vcols) */
+#define COL_ID 19         /* the store's session id (query column 9) */
+/* the CSA answer's evaluated_at - the session time (query column 11 of
+ * sql_verdicts); NULL without a time, a CSA answer or a HELO in the log */
+#define COL_DNS_AGE 20
+static const int sessions_ids[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, COL_EPOCH, COL_ID};
+static const int verdicts_ids[] = {0,  1,  2,  3,  4,  5,         6,
+                                   7,  8,  9,  10, 11, 12,        13,
+                                   14, 15, 16, COL_EPOCH, COL_ID, COL_DOMAIN,
+                                   COL_DNS_AGE};
 
 /* One source at a time: a session's id is (source_id << 32) | line
  * (analyzer/store/schema.c), so a source's sessions are one rowid range, read in
@@ -84,8 +97,8 @@ static const char *const session_cols[] = {
 #define SOURCE_RANGE " WHERE s.id >= (?1 << 32) AND s.id < ((?1 + 1) << 32)"
 
 static const char sql_sessions[] =
-    "SELECT src.path, s.line, s.ts, s.mta, s.ip, COALESCE(s.helo,''),"
-    " s.rdns, s.disposition, s.messages"
+    "SELECT src.path, s.line, s.ts, s.mta, s.ip, s.helo,"
+    " s.rdns, s.disposition, s.messages, s.id"
     " FROM rv_sessions s JOIN rv_sources src ON src.id = s.source_id"
     SOURCE_RANGE " ORDER BY s.id";
 
@@ -94,8 +107,8 @@ static const char sql_sessions[] =
  * the `verdicts` view, analyzer/store/schema.c, looked up once per distinct
  * pair: keep the two in step) and policy_smtp_reply. */
 static const char sql_verdicts[] =
-    "SELECT src.path, s.line, s.ts, s.mta, s.ip, COALESCE(s.helo,''),"
-    " s.rdns, s.disposition, s.messages, " HV_SQL_HELO_UNOBSERVED ","
+    "SELECT src.path, s.line, s.ts, s.mta, s.ip, s.helo,"
+    " s.rdns, s.disposition, s.messages, s.id, " HV_SQL_HELO_UNOBSERVED ","
     " CASE WHEN NOT " HV_SQL_HELO_UNOBSERVED " THEN (SELECT c.evaluated_at FROM rv_csa c"
     "  WHERE c.helo = COALESCE(s.helo,'') AND c.ip = s.ip) - s.ts END"
     " FROM rv_sessions s JOIN rv_sources src ON src.id = s.source_id"
@@ -108,6 +121,7 @@ struct vcols {
     struct pval v[NCOLS_VERDICTS - NCOLS_SESSIONS];
     char reply[1400];
     struct keymap replies;  /* distinct replies */
+    struct fmt_buf domain;  /* the row's domain (regdomain_of_helo) */
     uint32_t *pair_reply;   /* per pair: its reply's number + 1, 0: none yet */
     size_t cap;
 };
@@ -134,6 +148,7 @@ static int pair_cols(struct pairinfo *pi, const char *helo, size_t hn,
         return rc;
     struct pval dna_status = pc.dna_status.s != NULL ? pc.dna_status
                                                      : pval_str("unknown");
+    regdomain_of_helo(helo, helo ? hn : 0, &vc->domain);
     vc->v[3] = dna_status;
     vc->v[4] = pc.dna_grade;
     vc->v[5] = pc.dna_service;
@@ -180,48 +195,69 @@ static int verdict_cols(struct pairinfo *pi, sqlite3_stmt *q,
                      (size_t)sqlite3_column_bytes(q, 5),
                      (const char *)sqlite3_column_text(q, 4),
                      (size_t)sqlite3_column_bytes(q, 4),
-                     sqlite3_column_int(q, 9) != 0, auth, vc, err);
+                     sqlite3_column_int(q, 10) != 0, auth, vc, err);
 }
 
-/* put_value - one value of column i (0-based) from q (columns past the
- * sessions' from vc) into b; masked by an (anon.h) unless it is NULL. */
+/* put_null - an unknown value: \N in TSV, null in JSONL, empty in CSV. */
+static void put_null(struct fmt_buf *b, enum xfmt f)
+{
+    fmt_buf_puts(b, f == XF_TSV ? "\\N" : f == XF_JSONL ? "null" : "");
+}
+
+/* put_value - one value of column i (session_cols' numbering) from q
+ * (columns past the sessions' from vc) into b; NULL as put_null; masked by
+ * an (anon.h) unless it is NULL or a number. */
 static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
                       const struct vcols *vc, int i, const struct anon *an,
                       struct fmt_buf *tmp)
 {
-    if (i == COL_DNS_AGE) { /* a number, or empty */
-        if (sqlite3_column_type(q, 10) != SQLITE_NULL)
-            fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, 10));
-        else if (f == XF_JSONL)
-            fmt_buf_puts(b, "null");
+    if (i == 1 || i == 8 || i == COL_ID) { /* line, messages, session_id */
+        int qi = i == COL_ID ? 9 : i;
+        fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, qi));
         return;
     }
-    if (i == 1 || i == 8) { /* line, messages */
-        fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, i));
+    if (i == COL_DNS_AGE) {
+        if (sqlite3_column_type(q, 11) == SQLITE_NULL)
+            put_null(b, f);
+        else
+            fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, 11));
+        return;
+    }
+    if (i == COL_EPOCH) {
+        if (sqlite3_column_type(q, 2) == SQLITE_NULL)
+            put_null(b, f);
+        else
+            fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, 2));
         return;
     }
     char tbuf[32] = "";
     const char *s;
     size_t n;
     if (i == 2) { /* time */
-        if (sqlite3_column_type(q, i) != SQLITE_NULL)
-            fmt_iso_time(sqlite3_column_int64(q, i), tbuf, sizeof(tbuf));
+        if (sqlite3_column_type(q, i) == SQLITE_NULL) {
+            put_null(b, f);
+            return;
+        }
+        fmt_iso_time(sqlite3_column_int64(q, i), tbuf, sizeof(tbuf));
         s = tbuf;
         n = strlen(tbuf);
+    } else if (i == COL_DOMAIN) {
+        if (sqlite3_column_type(q, 5) == SQLITE_NULL) { /* no HELO */
+            put_null(b, f);
+            return;
+        }
+        s = fmt_buf_str(&vc->domain);
+        n = vc->domain.len;
     } else if (i >= NCOLS_SESSIONS) {
         s = vc->v[i - NCOLS_SESSIONS].s;
         n = vc->v[i - NCOLS_SESSIONS].n;
-        if (s == NULL) {
-            s = "";
-            n = 0;
-        }
     } else {
         s = (const char *)sqlite3_column_text(q, i);
         n = (size_t)sqlite3_column_bytes(q, i);
-        if (s == NULL) {
-            s = "";
-            n = 0;
-        }
+    }
+    if (s == NULL) {
+        put_null(b, f);
+        return;
     }
     if (an != NULL && i != 2) {
         fmt_buf_reset(tmp);
@@ -237,16 +273,17 @@ static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
     }
 }
 
-/* put_row - one record of ncols columns (or the header when q is NULL),
- * masked by an unless it is NULL (tmp: scratch). */
+/* put_row - one record of the ncols columns ids (or the header when q is
+ * NULL), masked by an unless it is NULL (tmp: scratch). */
 static void put_row(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
-                    const struct vcols *vc, int ncols, const struct anon *an,
-                    struct fmt_buf *tmp)
+                    const struct vcols *vc, const int *ids, size_t ncols,
+                    const struct anon *an, struct fmt_buf *tmp)
 {
     if (f == XF_JSONL)
         fmt_buf_puts(b, "{");
-    for (int i = 0; i < ncols; i++) {
-        if (i > 0)
+    for (size_t k = 0; k < ncols; k++) {
+        int i = ids[k];
+        if (k > 0)
             fmt_buf_puts(b, f == XF_TSV ? "\t" : f == XF_CSV ? "," : ", ");
         if (f == XF_JSONL) {
             fmt_json(b, session_cols[i], strlen(session_cols[i]));
@@ -263,17 +300,20 @@ static void put_row(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
 int export_db(sqlite3 *db, const char *what, const char *format,
               const char *authserv_id, bool anonymize, FILE *out, char **err)
 {
-    int ncols;
+    size_t ncols;
+    const int *ids;
     const char *sql;
     enum xfmt f;
     int rc0 = xfmt_parse(format, &f, err);
     if (rc0 != HV_OK)
         return rc0;
     if (what != NULL && strcmp(what, "sessions") == 0) {
-        ncols = NCOLS_SESSIONS;
+        ids = sessions_ids;
+        ncols = sizeof(sessions_ids) / sizeof(sessions_ids[0]);
         sql = sql_sessions;
     } else if (what != NULL && strcmp(what, "verdicts") == 0) {
-        ncols = NCOLS_VERDICTS;
+        ids = verdicts_ids;
+        ncols = sizeof(verdicts_ids) / sizeof(verdicts_ids[0]);
         sql = sql_verdicts;
     } else if (what != NULL && strcmp(what, "advice") == 0) {
         struct report_opts o;
@@ -303,7 +343,8 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     }
     memset(&vc, 0, sizeof(vc));
     keymap_init(&vc.replies);
-    if (rc == HV_OK && ncols == NCOLS_VERDICTS) {
+    fmt_buf_init(&vc.domain);
+    if (rc == HV_OK && ids == verdicts_ids) {
         rc = pairinfo_open(&pi, db, NULL, true, err);
         pi_open = rc == HV_OK;
         /* every session is read: the CSA and DNA tables in two scans */
@@ -318,7 +359,7 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     if (rc != HV_OK)
         goto out;
     if (f != XF_JSONL) {
-        put_row(&b, f, NULL, NULL, ncols, NULL, &tmp);
+        put_row(&b, f, NULL, NULL, ids, ncols, NULL, &tmp);
         if (!fmt_buf_write(&b, out))
             goto werr;
     }
@@ -333,7 +374,7 @@ int export_db(sqlite3 *db, const char *what, const char *format,
                     goto out;
             }
             fmt_buf_reset(&b);
-            put_row(&b, f, q, &vc, ncols, an_open ? &an : NULL, &tmp);
+            put_row(&b, f, q, &vc, ids, ncols, an_open ? &an : NULL, &tmp);
             if (!fmt_buf_write(&b, out))
                 goto werr;
         }
@@ -356,6 +397,7 @@ out:
     if (pi_open)
         pairinfo_close(&pi);
     keymap_free(&vc.replies);
+    fmt_buf_free(&vc.domain);
     free(vc.pair_reply);
     if (an_open)
         anon_close(&an);
@@ -461,10 +503,8 @@ int export_table(sqlite3 *db, const char *key, const struct report_opts *o,
 /* ==== evaluate rows (export_pairs_*) ==== */
 
 /* the columns of an evaluate row: the input echoed, the verdict columns of
- * `export verdicts` (session_cols 9 .. 16; not dns_age_seconds: a pair has
- * no session time), the input error */
-#define NCOLS_PAIR_VERDICT (COL_DNS_AGE - NCOLS_SESSIONS)
-#define NCOLS_PAIRS (2 + NCOLS_PAIR_VERDICT + 1)
+ * `export verdicts` (session_cols 9 .. 16), the input error */
+#define NCOLS_PAIRS (2 + NCOLS_VERDICTS - NCOLS_SESSIONS + 1)
 
 struct export_pairs {
     sqlite3 *db;
@@ -495,9 +535,11 @@ static void pairs_forget(struct export_pairs *w)
         pairinfo_close(&w->pi);
     w->pi_open = false;
     keymap_free(&w->vc.replies);
+    fmt_buf_free(&w->vc.domain);
     free(w->vc.pair_reply);
     memset(&w->vc, 0, sizeof(w->vc));
     keymap_init(&w->vc.replies);
+    fmt_buf_init(&w->vc.domain);
 }
 
 int export_pairs_open(sqlite3 *db, const char *format, const char *authserv_id,
@@ -590,7 +632,7 @@ int export_pairs_row(struct export_pairs *w, const char *ip, size_t in,
                            ip != NULL ? ip : "", v[0].n, false, w->auth, &w->vc, err);
         if (rc != HV_OK)
             return rc;
-        for (int i = 0; i < NCOLS_PAIR_VERDICT; i++)
+        for (int i = 0; i < NCOLS_VERDICTS - NCOLS_SESSIONS; i++)
             v[2 + i] = w->vc.v[i];
     }
     fmt_buf_reset(&w->b);

@@ -2,20 +2,29 @@
 /*
  * export - `heloval export sessions|verdicts`: one row per session, streamed
  * (one prepared statement stepped row by row; nothing buffered beyond a
- * row), ordered by source path, then line. Columns (DESIGN.md, stable):
+ * row), ordered by source path, then line. Columns (DESIGN.md, stable;
+ * new ones only ever appended; README "Engines: ClickHouse and DuckDB"):
  *   sessions: source line time mta ip helo rdns disposition messages
- *   verdicts: the above + csa_status csa_reason csa_record dna_status
- *             dna_grade dna_service verdict smtp_reply
- * time is ISO 8601 UTC; helo is exactly as sent ("" when never seen);
- * sessions not yet resolved have empty CSA columns, verdict and reply.
+ *             time_epoch session_id
+ *   verdicts: source .. messages, csa_status csa_reason csa_record
+ *             dna_status dna_grade dna_service verdict smtp_reply,
+ *             time_epoch session_id domain
+ * time is ISO 8601 UTC and time_epoch its Unix seconds; helo is exactly
+ * as sent; session_id the store's id (unique in the database); domain the
+ * report's domain of the HELO (regdomain_of_helo). An unknown value is
+ * NULL: no time, no HELO, and for a session not yet resolved the CSA
+ * columns and verdict (its reply is ""); a verdict with no policy row is
+ * NULL too.
  * Formats:
  *   tsv   first row names the columns; TAB CR LF backslash in values are
- *         written \t \r \n \\ (nothing else changes).
+ *         written \t \r \n \\ (nothing else changes); NULL is \N.
  *   csv   RFC 4180 (CRLF), first row names the columns; a text cell that
- *         starts with = + - @ TAB or CR gets a leading ' (formula guard).
- *   jsonl one JSON object per line, keys = column names, line and messages
- *         numbers, everything else strings ("" when empty); invalid UTF-8
- *         bytes as \u00XX, control characters escaped.
+ *         starts with = + - @ TAB or CR gets a leading ' (formula guard);
+ *         NULL is an empty field.
+ *   jsonl one JSON object per line, keys = column names, line, messages,
+ *         time_epoch and session_id numbers, everything else strings;
+ *         NULL is null; invalid UTF-8 bytes as \u00XX, control characters
+ *         escaped.
  * Reads the store only.
  *
  * `export advice` (export_table) writes a table of the report instead:

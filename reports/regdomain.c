@@ -10,9 +10,11 @@
 #include <libpsl.h>
 #include <pthread.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include "ascii.h"
 #include "heloname.h"
+#include "xmem.h"
 
 static pthread_once_t psl_once = PTHREAD_ONCE_INIT;
 static const psl_ctx_t *psl_ctx;
@@ -79,4 +81,17 @@ void regdomain_helo(const char *helo, size_t hn, const char *cls,
         char ch = to_lower(helo[i]);
         fmt_buf_add(b, &ch, 1);
     }
+}
+
+void regdomain_of_helo(const char *helo, size_t hn, struct fmt_buf *b)
+{
+    if (helo == NULL || hn == 0) {
+        fmt_buf_reset(b);
+        return;
+    }
+    char *hz = xmemdup0(helo, hn);
+    const char *cls = strlen(hz) != hn ? "invalid"
+                                       : helo_class_name(helo_classify(hz));
+    regdomain_helo(hz, hn, cls, b);
+    free(hz);
 }

@@ -38,6 +38,12 @@ const char *regdomain_find(const char *name);
 void regdomain_helo(const char *helo, size_t hn, const char *cls,
                     struct fmt_buf *b);
 
+/* regdomain_of_helo - regdomain_helo of a HELO of hn bytes with its class
+ * computed as the report does (no HELO: "none"; a NUL byte: "invalid";
+ * else helo_class_name(helo_classify)): the report's "domain" of a pair,
+ * for exports that must group as the report does. */
+void regdomain_of_helo(const char *helo, size_t hn, struct fmt_buf *b);
+
 /* regdomain_list - a description of the list in use ("/usr/share/...dafsa"
  * or "libpsl built-in"), static; "none" when no list loaded. */
 const char *regdomain_list(void);

@@ -25,8 +25,11 @@ OPTS="--accreditor dna.example --dns-zone $ZONE"
 hv run --db "$W/s.db" --year 2026 $OPTS --no-progress -q sample-logs >/dev/null ||
     fail scan-sample "heloval run failed"
 # the distinct observed pairs of the scanned database, and their columns
+# (the export's NULL, \N, is an empty cell in evaluate's rows; a \N HELO
+# read back is no HELO)
 hv export verdicts --db "$W/s.db" |
     awk -F'\t' 'NR > 1 && $11 != "helo-unobserved" { OFS = "\t";
+        for (i = 1; i <= NF; i++) if ($i == "\\N") $i = ""
         print $5, $6, $10, $11, $12, $13, $14, $15, $16, $17, "" }' |
     sort -u > "$W/want.tsv"
 cut -f1,2 "$W/want.tsv" > "$W/pairs.tsv"
@@ -72,6 +75,10 @@ check_eq "input order kept" "$(cat "$W/rev.tsv")" "$(tac "$W/want.tsv")"
 # an empty HELO is a client without one
 printf '192.0.2.10\t\n' | hv evaluate --db "$W/c.db" $OPTS -q > "$W/nohelo.tsv"
 check_eq "empty HELO: no-helo" "$(cut -f3,4,9 "$W/nohelo.tsv")" "$(printf 'unknown\tno-helo\tmark')"
+# \N (the exports' NULL) is no HELO too; \\N is the HELO "\N"
+printf '192.0.2.10\t\\N\n192.0.2.10\t\\\\N\n' | hv evaluate --db "$W/c.db" $OPTS -q > "$W/nullhelo.tsv"
+check_eq "\\N HELO: no-helo" "$(cut -f2,3,4 "$W/nullhelo.tsv")" \
+    "$(printf '\tunknown\tno-helo\n\\\\N\tunknown\tinvalid-helo')"
 # header in, header out
 { printf 'ip\thelo\n'; head -3 "$W/pairs.tsv"; } | hv evaluate --db "$W/c.db" $OPTS -q --header > "$W/h.tsv"
 check_eq "header written, input header skipped" "$(head -1 "$W/h.tsv")" \

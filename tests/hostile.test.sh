@@ -297,7 +297,7 @@ EOF
 check_eq x-jsonl-parse "$(cat "$D/jsonl.out")" ok
 # TSV and CSV: the column count never moves; formulas guarded
 for what in sessions verdicts; do
-    want=9; [ $what = verdicts ] && want=18
+    want=11; [ $what = verdicts ] && want=21
     check_eq "x-$what-tsv-cols" "$(awk -F'\t' '{print NF}' "$D/x.$what.tsv" | sort -u | tr '\n' ' ')" "$want "
     check_eq "x-$what-csv-cols" "$(python3 -c '
 import csv, sys

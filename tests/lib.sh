@@ -78,3 +78,12 @@ read_portfile() {
     done
     cat "$1" 2>/dev/null
 }
+
+# no_session_id - a TSV export (stdin) without its session_id column (the
+# store's id: it differs between databases holding the same sessions,
+# after a merge or a scan in another order).
+no_session_id() {
+    awk -F'\t' -v OFS='\t' '
+        NR == 1 { for (i = 1; i <= NF; i++) if ($i == "session_id") c = i }
+        { if (c) { for (i = c; i < NF; i++) $i = $(i + 1); NF-- } print }'
+}

@@ -268,7 +268,7 @@ for path in ("report.csv", "at_risk.csv", "sessions.csv", "verdicts.csv"):
 def unguard(c):
     return c[1:] if c[:2] in ("'=", "'+", "'-", "'@", "'\t", "'\r") else c
 rows = csv_rows(D + "/sessions.csv", False)
-check("sessions.csv header", rows[0] == "source,line,time,mta,ip,helo,rdns,disposition,messages".split(","))
+check("sessions.csv header", rows[0] == "source,line,time,mta,ip,helo,rdns,disposition,messages,time_epoch,session_id".split(","))
 helos = [unguard(r[5]).encode("utf-8", "surrogateescape") for r in rows[1:]]
 for h in hostile:
     check("sessions.csv has " + repr(h[:20]), h in helos)
@@ -277,10 +277,12 @@ doms = [unguard(r[0]).encode("utf-8", "surrogateescape") for r in rows[1:]]
 for h in hostile:
     check("at_risk.csv has " + repr(h[:20]), low(h) in doms)
 
-# tsv: unescape
+# tsv: unescape; a field that is exactly \N is NULL
 def untsv(s):
+    if s == b"\\N":
+        return None
     return re.sub(rb"\\(.)", lambda m: {b"t": b"\t", b"r": b"\r", b"n": b"\n", b"\\": b"\\"}[m.group(1)], s)
-for w, ncol in (("sessions", 9), ("verdicts", 18)):
+for w, ncol in (("sessions", 11), ("verdicts", 21)):
     lines = open(D + "/%s.tsv" % w, "rb").read().split(b"\n")
     check(w + ".tsv ends with LF", lines[-1] == b"")
     lines = lines[:-1]
@@ -301,7 +303,7 @@ for w in ("sessions", "verdicts"):
     check(w + ".jsonl no ESC", b"\x1b" not in open(D + "/%s.jsonl" % w, "rb").read())
 v = [json.loads(l) for l in open(D + "/verdicts.jsonl", encoding="utf-8")]
 check("verdicts reply", sum(o["smtp_reply"] == "550 5.7.1 Client SMTP authorization failed (mismatch)" for o in v) == 19)
-check("verdicts unresolved empty", [o["csa_status"] for o in v if o["line"] == 901] == [""])
+check("verdicts unresolved NULL", [(o["csa_status"], o["verdict"], o["smtp_reply"]) for o in v if o["line"] == 901] == [(None, None, "")])
 
 # json report: keys, values, hostile strings exact
 r = json.load(open(D + "/report.json", encoding="utf-8"))

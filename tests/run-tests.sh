@@ -98,6 +98,11 @@ account() {
     fi
     passed=$((passed + p))
     failed=$((failed + f))
+    # a part a test could not run here (no engine, no registry) is a line
+    # "SKIP what: why": counted and shown, never a failure
+    s=$(grep -c '^SKIP ' "$log")
+    skipped=$((skipped + s))
+    grep '^SKIP ' "$log" | sed 's/^/  /'
     if [ "$f" != 0 ]; then
         grep -E '^(FAIL|not ok|==[0-9]+==)' "$log" | head -n 60
     fi

@@ -204,3 +204,17 @@ hv scan --db "$D/dmg.db" -q --year 2026 "$D/full.log" 2>"$T_TMP/err"
 check_eq first-damaged-exit $? 1
 grep -q "first scan was cut off (crash or power loss) and the file is damaged; delete it" "$T_TMP/err" &&
     ok first-damaged-msg || fail first-damaged-msg "$(cat "$T_TMP/err")"
+
+# a Maildir is read in delivery order (the time its message names start
+# with), not by mtime, which a copy or a checkout resets: the same source
+# ids and session ids on every machine
+mkdir -p "$D/md/Maildir/cur"
+a=sample-logs/maildir/cur/1793539296.Vfd01I2a4b60M685640.mx1:2,S
+b=sample-logs/maildir/cur/1793553110.Vfd01I2a4b67M297517.mx1:2,S
+cp "$a" "$D/md/Maildir/cur/"
+cp "$b" "$D/md/Maildir/cur/"
+touch -d 2020-01-02 "$D/md/Maildir/cur/${a##*/}"
+touch -d 2020-01-01 "$D/md/Maildir/cur/${b##*/}"
+hv scan --db "$D/md.db" -q --year 2026 "$D/md" 2>"$T_TMP/err"
+check_eq maildir-order-exit $? 0
+check_eq maildir-order "$(q "$D/md.db" "SELECT substr(path, length(path) - 37, 10) FROM sources ORDER BY id" | tr '\n' ' ')" "1793539296 1793553110 "

@@ -62,7 +62,32 @@ struct inputs {
     size_t n, cap;
 };
 
-/* first_line_time - the timestamp of the file's first line, else mtime. */
+/* maildir_time - the delivery time a Maildir message's name starts with
+ * ("1793519713.V...": seconds, then a dot) when the file lies in a cur/ or
+ * new/ folder, into *t; false otherwise. Unlike the mtime, which a copy or
+ * a checkout resets, it orders a Maildir the same on every machine. */
+static bool maildir_time(const char *path, int64_t *t)
+{
+    const char *base = strrchr(path, '/');
+    if (base == NULL || base - path < 4)
+        return false;
+    const char *dir = base - 3;
+    if (!((memcmp(dir, "cur", 3) == 0 || memcmp(dir, "new", 3) == 0) &&
+          (dir == path || dir[-1] == '/')))
+        return false;
+    base++;
+    int64_t v = 0;
+    size_t n = 0;
+    while (base[n] >= '0' && base[n] <= '9' && n < 12)
+        v = v * 10 + (base[n++] - '0');
+    if (n < 9 || base[n] != '.')
+        return false;
+    *t = v;
+    return true;
+}
+
+/* first_line_time - the timestamp of the file's first line, else a Maildir
+ * message's delivery time (maildir_time), else mtime. */
 static int64_t first_line_time(const char *path, int64_t mtime)
 {
     char *err = NULL;
@@ -74,6 +99,7 @@ static int64_t first_line_time(const char *path, int64_t mtime)
     struct hv_line l;
     unsigned fl;
     int64_t ts = mtime;
+    maildir_time(path, &ts);
     if (lineio_next(r, &l, &fl) == LINEIO_OK) {
         struct hv_clock c;
         hv_clock_init(&c, 0, mtime);

@@ -91,5 +91,6 @@ python3 -c '
 import json, sys
 for l in open(sys.argv[1], encoding="utf-8", errors="surrogateescape"):
     f = l.rstrip("\n").split("\t")
-    print(json.dumps({"ip": f[0], "helo": f[1] if len(f) > 1 else ""}))' "$W/pairs.tsv" > "$W/pairs.jsonl"
+    h = f[1] if len(f) > 1 else ""
+    print(json.dumps({"ip": f[0], "helo": None if h == "\\N" else h}))' "$W/pairs.tsv" > "$W/pairs.jsonl"
 $HELOVAL_WRAP "$HELOVAL" $E --db "$W/cache.db" --format jsonl < "$W/pairs.jsonl" > "$OUT/evaluate.jsonl"

@@ -106,20 +106,24 @@ static void test_export(sqlite3 *db)
     CHECK_INTEQ(rc, 0);
     char *l = line_n(s, 0);
     CHECK_STREQ(l, "source\tline\ttime\tmta\tip\thelo\trdns\tdisposition"
-                   "\tmessages");
+                   "\tmessages\ttime_epoch\tsession_id");
     free(l);
-    /* a.log sorts before mail.log; lines in order */
+    /* a.log sorts before mail.log; lines in order; time_epoch is time's
+     * Unix seconds, session_id the store's (source_id << 32) | line; a
+     * HELO never seen is NULL: \N */
     l = line_n(s, 1);
     CHECK_STREQ(l, "logs/a.log\t1\t2026-11-01T02:00:02Z\texim\t2001:db8:1:2::5"
-                   "\t=HYPERLINK(\"http://x\")\t\trejected\t0");
+                   "\t=HYPERLINK(\"http://x\")\t\trejected\t0\t1793498402"
+                   "\t8589934593");
     free(l);
     l = line_n(s, 2);
-    CHECK_STREQ(l, "logs/a.log\t2\t2026-11-01T02:00:03Z\texim\t203.0.113.9\t\t"
-                   "\tlost\t0");
+    CHECK_STREQ(l, "logs/a.log\t2\t2026-11-01T02:00:03Z\texim\t203.0.113.9\t\\N"
+                   "\t\tlost\t0\t1793498403\t8589934594");
     free(l);
     l = line_n(s, 3);
     CHECK_STREQ(l, "logs/a.log\t3\t2026-11-01T02:00:04Z\texim\t203.0.113.10\t"
-                   "\x1b[31mred\\tTab\\\\\t\tdeferred\t0");
+                   "\x1b[31mred\\tTab\\\\\t\tdeferred\t0\t1793498404"
+                   "\t8589934595");
     free(l);
     l = line_n(s, 4);
     CHECK(strncmp(l, "logs/mail.log\t5\t", 16) == 0);
@@ -130,7 +134,10 @@ static void test_export(sqlite3 *db)
     s = capture(db, "sessions", "csv", &rc);
     CHECK_INTEQ(rc, 0);
     CHECK(strstr(s, "source,line,time,mta,ip,helo,rdns,disposition,messages"
-                    "\r\n") == s);
+                    ",time_epoch,session_id\r\n") == s);
+    /* CSV has no NULL: the unknown HELO is empty */
+    CHECK(strstr(s, "\r\nlogs/a.log,2,2026-11-01T02:00:03Z,exim,203.0.113.9,,,"
+                    "lost,0,1793498403,8589934594\r\n") != NULL);
     CHECK(strstr(s, ",\"'=HYPERLINK(\"\"http://x\"\")\",") != NULL);
     CHECK(strstr(s, "=HYPERLINK(\"\"http") != NULL);
     CHECK(strstr(s, ",=HYPERLINK") == NULL);
@@ -144,7 +151,12 @@ static void test_export(sqlite3 *db)
                    "\"2026-11-01T02:00:04Z\", \"mta\": \"exim\", \"ip\": "
                    "\"203.0.113.10\", \"helo\": \"\\u001b[31mred\\tTab\\\\\", "
                    "\"rdns\": \"\", \"disposition\": \"deferred\", "
-                   "\"messages\": 0}");
+                   "\"messages\": 0, \"time_epoch\": 1793498404, "
+                   "\"session_id\": 8589934595}");
+    free(l);
+    /* JSON null for the unknown HELO */
+    l = line_n(s, 1);
+    CHECK(strstr(l, "\"helo\": null, \"rdns\": \"\"") != NULL);
     free(l);
     CHECK(strstr(s, "\"helo\": \"x\\u00ff.example\"") != NULL);
     CHECK(memchr(s, 0x1b, strlen(s)) == NULL);
@@ -155,33 +167,41 @@ static void test_export(sqlite3 *db)
     l = line_n(s, 0);
     CHECK_STREQ(l, "source\tline\ttime\tmta\tip\thelo\trdns\tdisposition\t"
                    "messages\tcsa_status\tcsa_reason\tcsa_record\tdna_status\t"
-                   "dna_grade\tdna_service\tverdict\tsmtp_reply\tdns_age_seconds");
+                   "dna_grade\tdna_service\tverdict\tsmtp_reply\ttime_epoch\t"
+                   "session_id\tdomain\tdns_age_seconds");
     free(l);
-    /* the unresolved session: CSA columns, verdict and reply empty */
+    /* the unresolved session: CSA columns and verdict NULL, reply empty;
+     * its domain the registered domain of its HELO */
     l = line_n(s, 3);
-    CHECK(strstr(l, "\tdeferred\t0\t\t\t\tunknown\t\t\t\t") != NULL);
+    CHECK_STREQ(strstr(l, "\tdeferred\t"),
+                "\tdeferred\t0\t\\N\t\\N\t\\N\tunknown\t\\N\t\\N\t\\N\t\t"
+                "1793498404\t8589934595\t\x1b[31mred\\ttab\\\\\t\\N");
     free(l);
     CHECK(strstr(s, "\tfail\tmismatch\t_client._smtp.bad.example.net. SRV 1 2 0"
-                    " x.example.net.\tunknown\t\t\treject\t550 5.7.1 Client "
-                    "SMTP authorization failed (mismatch)\t-1793498401\n") != NULL);
+                    " x.example.net.\tunknown\t\\N\t\\N\treject\t550 5.7.1 Client "
+                    "SMTP authorization failed (mismatch)\t") != NULL);
     CHECK(strstr(s, "\tok\tauthorized\t_client._smtp.mail.example.com. SRV 1 "
                     "2 0 mail.example.com.\trecommended\tB\tdna.example\t"
-                    "accept\t\t-1793491201\n") != NULL);
+                    "accept\t\t") != NULL);
     CHECK(strstr(s, "mark\tAuthentication-Results: mx1.example.org; "
                     "x-csa=unknown") != NULL);
+    /* domain: the registered domain by the Public Suffix List */
+    CHECK(strstr(s, "\tok.example.co.uk\t") != NULL &&
+          strstr(s, "\texample.co.uk\t-1793498405\n") != NULL);
     /* the session whose HELO the log does not show: not evaluated */
-    CHECK(strstr(s, "\taccepted\t1\tunknown\thelo-unobserved\t\tunknown\t\t\t"
-                    "unevaluated\t\t\n") != NULL);
+    CHECK(strstr(s, "\taccepted\t1\tunknown\thelo-unobserved\t\\N\tunknown\t"
+                    "\\N\t\\N\tunevaluated\t\t") != NULL);
     free(s);
 
     s = capture(db, "verdicts", "jsonl", &rc);
     CHECK_INTEQ(rc, 0);
     CHECK(strstr(s, "\"verdict\": \"reject\", \"smtp_reply\": \"550 5.7.1 "
                     "Client SMTP authorization failed (mismatch)\", "
-                    "\"dns_age_seconds\": -1793498401}") != NULL);
-    /* without a CSA answer (or a HELO in the log): no age (null) */
-    CHECK(strstr(s, "\"verdict\": \"unevaluated\", \"smtp_reply\": \"\", "
-                    "\"dns_age_seconds\": null}") != NULL);
+                    "\"time_epoch\": ") != NULL);
+    /* the answer's age: its evaluated_at (0 here) - the session time */
+    CHECK(strstr(s, "\"domain\": \"example.net\", \"dns_age_seconds\": -1793498401}")
+          != NULL);
+    CHECK(strstr(s, "\"dns_age_seconds\": null}") != NULL);
     free(s);
 
     s = capture(db, "verdicts", "xml", &rc);
@@ -546,9 +566,7 @@ static const char join_ref[] =
     " CASE WHEN s.helo IS NULL AND s.helo_from IS NULL THEN '' ELSE"
     " COALESCE(hv_smtp_reply(p.action, c.status, c.reason,"
     " COALESCE(d.status,'unknown'), d.service, COALESCE(s.helo,''),"
-    " 'mx1.example.org'),'') END,"
-    " CASE WHEN s.helo IS NULL AND s.helo_from IS NULL THEN NULL"
-    "  ELSE c.evaluated_at - s.ts END"
+    " 'mx1.example.org'),'') END"
     " FROM sessions s"
     " LEFT JOIN csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
     " LEFT JOIN dna_result d ON d.helo = COALESCE(s.helo,'')"
@@ -581,12 +599,12 @@ static void test_verdicts_join(const char *dir)
         char want[2048];
         size_t n = (size_t)snprintf(want, sizeof(want), "%lld",
                                     (long long)sqlite3_column_int64(q, 0));
-        for (int i = 1; i <= 9; i++) {
+        for (int i = 1; i <= 8; i++) {
             const char *v = (const char *)sqlite3_column_text(q, i);
             n += (size_t)snprintf(want + n, sizeof(want) - n, "\t%s",
-                                  v != NULL ? v : "");
+                                  v != NULL ? v : "\\N");
         }
-        /* the export's line: fields 2 and 10..18 */
+        /* the export's line: fields 2 and 10..17 (NULL is \N) */
         char *line = line_n(got, ++row);
         char have[2048] = "";
         size_t hn = 0;
@@ -595,7 +613,7 @@ static void test_verdicts_join(const char *dir)
             char *tab = strchr(f, '\t');
             if (tab != NULL)
                 *tab = '\0';
-            if (field == 2 || field >= 10)
+            if (field == 2 || (field >= 10 && field <= 17))
                 hn += (size_t)snprintf(have + hn, sizeof(have) - hn, "%s%s",
                                        field == 2 ? "" : "\t", f);
             f = tab != NULL ? tab + 1 : NULL;
