@@ -204,27 +204,7 @@ fi
 
 # ==== a real NSD: the second evaluate sends no query ====
 if command -v nsd >/dev/null 2>&1; then
-    d="$W/nsd"
-    mkdir -p "$d"
-    cp "$DNS"/zones/*.zone "$d/"
-    NSD_PORT=$(free_port)
-    zones=""
-    for z in ex test.ex dna.ex dna2.ex; do
-        zones="${zones}zone:
-    name: \"$z\"
-    zonefile: \"$z.zone\"
-"
-    done
-    DIR="$d" PORT="$NSD_PORT" ZONES="$zones" python3 -c '
-import os, sys
-t = open(sys.argv[1]).read()
-for k in ("DIR", "PORT", "ZONES"):
-    t = t.replace("@" + k + "@", os.environ[k])
-open(sys.argv[2], "w").write(t)' "$DNS/nsd.conf.in" "$d/nsd.conf"
-    nsd -d -c "$d/nsd.conf" >"$d/stderr" 2>&1 &
-    NSD_PID=$!
-    if wait_udp "$NSD_PORT"; then ok nsd-start; else
-        fail nsd-start "$(cat "$d/stderr" 2>/dev/null | tail -5)"; exit 1; fi
+    start_nsd
     printf '10.9.8.7\tcsa1.test.ex.\n10.0.0.1\th.strict.test.ex.\n10.0.0.2\tgradea.test.ex\n10.0.0.2\tgraded.test.ex\n10.0.0.2\tnothing.test.ex\nbad\tline\n10.0.0.3\t\n' > "$W/n.tsv"
     NOPTS="--accreditor dna.ex --no-reverse --timeout 1000 --tries 2 --dns-server 127.0.0.1:$NSD_PORT"
     hv evaluate --db "$W/n.db" $NOPTS < "$W/n.tsv" > "$W/n1.out" 2>"$W/n1.err" ||

@@ -87,3 +87,40 @@ no_session_id() {
         NR == 1 { for (i = 1; i <= NF; i++) if ($i == "session_id") c = i }
         { if (c) { for (i = c; i < NF; i++) $i = $(i + 1); NF-- } print }'
 }
+
+# start_nsd - Debian's NSD, unprivileged, on 127.0.0.1 at a free high port
+# (NSD_PORT) serving the test zones of tests/dns/zones (forward and
+# reverse) from $T_TMP/nsd; its pid in NSD_PID (the caller kills it). DNS
+# must name tests/dns. A server that does not answer fails the test.
+start_nsd() {
+    d="$T_TMP/nsd"  # the zones of tests/dns/zones, forward and reverse
+    mkdir -p "$d"
+    cp "$DNS"/zones/*.zone "$d/"
+    NSD_PORT=$(free_port)
+    zones=""
+    for z in ex test.ex dna.ex dna2.ex; do
+        zones="${zones}zone:
+    name: \"$z\"
+    zonefile: \"$z.zone\"
+"
+    done
+    zones="${zones}zone:
+    name: \"2.0.192.in-addr.arpa\"
+    zonefile: \"rev4.zone\"
+zone:
+    name: \"8.b.d.0.1.0.0.2.ip6.arpa\"
+    zonefile: \"rev6.zone\"
+"
+    DIR="$d" PORT="$NSD_PORT" ZONES="$zones" python3 -c '
+import os, sys
+t = open(sys.argv[1]).read()
+for k in ("DIR", "PORT", "ZONES"):
+    t = t.replace("@" + k + "@", os.environ[k])
+open(sys.argv[2], "w").write(t)' "$DNS/nsd.conf.in" "$d/nsd.conf"
+    nsd -d -c "$d/nsd.conf" >"$d/stderr" 2>&1 &
+    NSD_PID=$!
+    if wait_udp "$NSD_PORT"; then ok nsd-start; else
+        fail nsd-start "$(cat "$d/stderr" "$d/nsd.log" 2>/dev/null | tail -5)"
+        exit 1
+    fi
+}
