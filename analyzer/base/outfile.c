@@ -38,7 +38,10 @@ static char *errf(const char *prefix, const char *name, int e)
     return s;
 }
 
-/* cookie_write - write all of buf to the fd; remember the first error. */
+/* cookie_write - write all of buf to the fd; remember the first error and
+ * return 0 then, as fopencookie(3) asks ("0 on error"): -1 would make
+ * glibc's fwrite of a large block count it as one byte written and read a
+ * byte past the caller's buffer (valgrind saw it on a full disk). */
 static ssize_t cookie_write(void *arg, const char *buf, size_t len)
 {
     struct outfile *of = arg;
@@ -61,7 +64,7 @@ static ssize_t cookie_write(void *arg, const char *buf, size_t len)
         }
         if (of->err == 0)
             of->err = interrupt_requested() ? EINTR : errno;
-        return -1;
+        return 0;
     }
     return (ssize_t)len;
 }
