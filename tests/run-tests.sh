@@ -22,6 +22,11 @@
 #   wrapped elsewhere (regen.sh runs the whole sample pipeline), and valgrind
 #   on them would only add minutes or upset their timing. The whole
 #   `make valgrind` takes about 8.5 minutes on 2 cores.
+# Time limit. Each test program runs with stdin from /dev/null under
+# `timeout` (its whole process group is stopped): a test that hangs fails
+# after $HV_TEST_LIMIT seconds (default 1500) with the end of its output,
+# instead of holding the whole run until CI's own limit. Every result line
+# gives the test's wall time, so a slow machine shows where the time went.
 # gcc caveat: UBSan linked next to ASan ignores log_path and reports on
 # stderr only; account() also greps each test's output for reports, and a
 # UBSan error aborts the program (exit 134), which tests checking the exit
@@ -49,6 +54,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_err
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}:log_path=$mc/ubsan"
 # (a -fsanitize=thread build, for the scan writer thread, reports here too)
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=0:second_deadlock_stack=1}:log_path=$mc/tsan"
+LIMIT=${HV_TEST_LIMIT:-1500}
 passed=0
 failed=0
 skipped=0
@@ -72,10 +78,24 @@ memcheck() {
     done
 }
 
+# run_limited CMD... - run one test program into $log: stdin /dev/null,
+# stopped (TERM, then KILL 20 s later) after $LIMIT seconds; sets t_start.
+run_limited() {
+    t_start=$(date +%s)
+    timeout -k 20 "$LIMIT" "$@" < /dev/null > "$log" 2>&1
+}
+
 # account NAME STATUS - fold one test program's result into the totals.
 account() {
     name=$1 status=$2
+    secs=$(( $(date +%s) - t_start ))
     memcheck "$name"
+    if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+        echo "FAIL $name: stopped after $secs s (limit $LIMIT s, HV_TEST_LIMIT); the end of its output:"
+        tail -n 30 "$log"
+        failed=$((failed + 1))
+        return
+    fi
     # UBSan linked next to ASan (gcc) ignores log_path and writes to stderr:
     # catch what reached the test's output
     if grep -qE '(runtime error:|ERROR: (Address|Leak)Sanitizer)' "$log"; then
@@ -106,7 +126,7 @@ account() {
     if [ "$f" != 0 ]; then
         grep -E '^(FAIL|not ok|==[0-9]+==)' "$log" | head -n 60
     fi
-    echo "  $name: $last"
+    echo "  $name: $last ($secs s)"
 }
 
 # wanted NAME - true when NAME is selected by T (every name when T is empty).
@@ -118,13 +138,13 @@ wanted() {
 for t in "$B"/tests/test_*; do
     [ -x "$t" ] || continue
     wanted "$(basename "$t")" || continue
-    $vg "$t" > "$log" 2>&1
+    run_limited $vg "$t"
     account "$(basename "$t")" $?
 done
 for t in tests/*.test.sh; do
     [ -f "$t" ] || continue
     wanted "$(basename "$t")" || continue
-    sh "$t" > "$log" 2>&1
+    run_limited sh "$t"
     account "$(basename "$t")" $?
 done
 
@@ -135,14 +155,14 @@ if wanted corpus; then
         export HV_CORPUS="$CORPUS"
         for t in "$B"/corpus/test_*; do
             [ -x "$t" ] || continue
-            $vg "$t" > "$log" 2>&1
+            run_limited $vg "$t"
             account "corpus/$(basename "$t")" $?
         done
         # check.py runs heloval itself: through a wrapper under valgrind
         wrap=$(mktemp /tmp/heloval-wrap.XXXXXX)
         printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$HELOVAL_WRAP" "$HELOVAL" > "$wrap"
         chmod +x "$wrap"
-        python3 tests/corpus/realworld.py "$CORPUS" "$wrap" > "$log" 2>&1
+        run_limited python3 tests/corpus/realworld.py "$CORPUS" "$wrap"
         account corpus/realworld $?
         rm -f "$wrap"
     elif [ "${HV_REQUIRE_CORPUS:-0}" = 1 ]; then
