@@ -124,7 +124,60 @@ struct vcols {
     struct fmt_buf domain;  /* the row's domain (regdomain_of_helo) */
     uint32_t *pair_reply;   /* per pair: its reply's number + 1, 0: none yet */
     size_t cap;
+    struct keymap domains;  /* distinct domains */
+    uint32_t *helo_domain;  /* per HELO number: its domain's number + 1 */
+    size_t helo_cap;
 };
+
+/* vcols_init - an empty vc (no allocation). */
+static void vcols_init(struct vcols *vc)
+{
+    memset(vc, 0, sizeof(*vc));
+    keymap_init(&vc->replies);
+    keymap_init(&vc->domains);
+    fmt_buf_init(&vc->domain);
+}
+
+/* vcols_free - what vc holds (the domain buffer too); vc is empty after. */
+static void vcols_free(struct vcols *vc)
+{
+    keymap_free(&vc->replies);
+    keymap_free(&vc->domains);
+    fmt_buf_free(&vc->domain);
+    free(vc->pair_reply);
+    free(vc->helo_domain);
+    vcols_init(vc);
+}
+
+/* domain_cols - the domain of helo into vc->domain, worked out (PSL) once
+ * per HELO number h of the pairinfo (PAIRINFO_NO_HELO: every time). */
+static void domain_cols(struct vcols *vc, const char *helo, size_t hn,
+                        size_t h)
+{
+    if (h == PAIRINFO_NO_HELO) {
+        regdomain_of_helo(helo, helo ? hn : 0, &vc->domain);
+        return;
+    }
+    if (h >= vc->helo_cap) {
+        size_t cap = vc->helo_cap ? 2 * vc->helo_cap : 1024;
+        while (cap <= h)
+            cap *= 2;
+        vc->helo_domain = xrealloc(vc->helo_domain, cap * sizeof(uint32_t));
+        memset(vc->helo_domain + vc->helo_cap, 0,
+               (cap - vc->helo_cap) * sizeof(uint32_t));
+        vc->helo_cap = cap;
+    }
+    if (vc->helo_domain[h] == 0) {
+        regdomain_of_helo(helo, helo ? hn : 0, &vc->domain);
+        vc->helo_domain[h] = (uint32_t)keymap_intern(
+            &vc->domains, vc->domain.p, vc->domain.len, NULL) + 1;
+        return;
+    }
+    size_t n;
+    const char *d = keymap_key(&vc->domains, vc->helo_domain[h] - 1, &n);
+    fmt_buf_reset(&vc->domain);
+    fmt_buf_add(&vc->domain, d, n);
+}
 
 /* pval_str - a static value. */
 static struct pval pval_str(const char *s)
@@ -148,7 +201,7 @@ static int pair_cols(struct pairinfo *pi, const char *helo, size_t hn,
         return rc;
     struct pval dna_status = pc.dna_status.s != NULL ? pc.dna_status
                                                      : pval_str("unknown");
-    regdomain_of_helo(helo, helo ? hn : 0, &vc->domain);
+    domain_cols(vc, helo, hn, pc.helo);
     vc->v[3] = dna_status;
     vc->v[4] = pc.dna_grade;
     vc->v[5] = pc.dna_service;
@@ -341,9 +394,7 @@ int export_db(sqlite3 *db, const char *what, const char *format,
         rc = anon_open(&an, db, err);
         an_open = true;
     }
-    memset(&vc, 0, sizeof(vc));
-    keymap_init(&vc.replies);
-    fmt_buf_init(&vc.domain);
+    vcols_init(&vc);
     if (rc == HV_OK && ids == verdicts_ids) {
         rc = pairinfo_open(&pi, db, NULL, true, err);
         pi_open = rc == HV_OK;
@@ -396,9 +447,7 @@ out:
     sqlite3_finalize(q);
     if (pi_open)
         pairinfo_close(&pi);
-    keymap_free(&vc.replies);
-    fmt_buf_free(&vc.domain);
-    free(vc.pair_reply);
+    vcols_free(&vc);
     if (an_open)
         anon_close(&an);
     fmt_buf_free(&b);
@@ -534,12 +583,7 @@ static void pairs_forget(struct export_pairs *w)
     if (w->pi_open)
         pairinfo_close(&w->pi);
     w->pi_open = false;
-    keymap_free(&w->vc.replies);
-    fmt_buf_free(&w->vc.domain);
-    free(w->vc.pair_reply);
-    memset(&w->vc, 0, sizeof(w->vc));
-    keymap_init(&w->vc.replies);
-    fmt_buf_init(&w->vc.domain);
+    vcols_free(&w->vc);
 }
 
 int export_pairs_open(sqlite3 *db, const char *format, const char *authserv_id,
@@ -560,7 +604,7 @@ int export_pairs_open(sqlite3 *db, const char *format, const char *authserv_id,
     w->db = db;
     w->f = f;
     w->auth = authserv_id != NULL ? authserv_id : "localhost";
-    keymap_init(&w->vc.replies);
+    vcols_init(&w->vc);
     fmt_buf_init(&w->b);
     *jsonl = f == XF_JSONL;
     *out = w;
@@ -647,7 +691,6 @@ void export_pairs_close(struct export_pairs *w)
     if (w == NULL)
         return;
     pairs_forget(w);
-    keymap_free(&w->vc.replies);
     fmt_buf_free(&w->b);
     free(w);
 }

@@ -189,6 +189,7 @@ static void fill(const struct pairinfo *pi, const uint32_t *dna,
     out->dna_status = pv(pi, dna[0]);
     out->dna_grade = pv(pi, dna[1]);
     out->dna_service = pv(pi, dna[2]);
+    out->helo = PAIRINFO_NO_HELO;
 }
 
 /* pair_slot - the memo number of (helo, ip), a new one zeroed (*added). */
@@ -310,8 +311,10 @@ int pairinfo_dna(struct pairinfo *pi, const char *helo, size_t hn,
     }
     size_t h;
     int rc = dna_of(pi, helo, hn, &h, err);
-    if (rc == HV_OK)
+    if (rc == HV_OK) {
         fill(pi, pi->dna[h], NULL, out);
+        out->helo = h;
+    }
     return rc;
 }
 
@@ -339,8 +342,10 @@ int pairinfo_get(struct pairinfo *pi, const char *helo, size_t hn,
         rc = dna_of(pi, helo, hn, &h, err);
         if (rc == HV_OK)
             rc = csa_of(pi, helo, hn, ip, in, pi->dna[h], r, err);
-        if (rc == HV_OK)
+        if (rc == HV_OK) {
             fill(pi, pi->dna[h], r, out);
+            out->helo = h;
+        }
         return rc;
     }
     bool added;
@@ -355,6 +360,7 @@ int pairinfo_get(struct pairinfo *pi, const char *helo, size_t hn,
     }
     fill(pi, pi->dna[pi->csa[p][4]], pi->csa[p], out);
     out->pair = p;
+    out->helo = pi->csa[p][4];
     return HV_OK;
 }
 

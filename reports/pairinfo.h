@@ -41,7 +41,10 @@ struct pair_csv {
     struct pval dna_status, dna_grade, dna_service; /* NULL: no DNA row */
     struct pval action;                             /* NULL: no policy row */
     size_t pair;     /* memo_pairs: the pair's number, 0, 1, ... */
+    size_t helo;     /* the HELO's number, 0, 1, ... (memo look-ups);
+                        PAIRINFO_NO_HELO in the ordered mode */
 };
+#define PAIRINFO_NO_HELO SIZE_MAX
 
 struct pairinfo {
     sqlite3 *db;
