@@ -82,8 +82,8 @@ static const char *const session_cols[] = {
 #define COL_EPOCH 17      /* time as integer seconds (query column 2) */
 #define COL_DOMAIN 18     /* the report's domain of the HELO (vcols) */
 #define COL_ID 19         /* the store's session id (query column 9) */
-/* the CSA answer's evaluated_at - the session time (query column 11 of
- * sql_verdicts); NULL without a time, a CSA answer or a HELO in the log */
+/* the CSA answer's evaluated_at (pairinfo) - the session time (query
+ * column 2); NULL without a time, a CSA answer or a HELO in the log */
 #define COL_DNS_AGE 20
 static const int sessions_ids[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, COL_EPOCH, COL_ID};
 static const int verdicts_ids[] = {0,  1,  2,  3,  4,  5,         6,
@@ -103,14 +103,12 @@ static const char sql_sessions[] =
     SOURCE_RANGE " ORDER BY s.id";
 
 /* verdicts: the session columns and whether its HELO is unobserved; the
- * CSA, DNA, verdict and reply columns come from pairinfo.h (the joins of
+ * CSA, DNA, verdict, reply and answer age columns come from pairinfo.h (the joins of
  * the `verdicts` view, analyzer/store/schema.c, looked up once per distinct
  * pair: keep the two in step) and policy_smtp_reply. */
 static const char sql_verdicts[] =
     "SELECT src.path, s.line, s.ts, s.mta, s.ip, s.helo,"
-    " s.rdns, s.disposition, s.messages, s.id, " HV_SQL_HELO_UNOBSERVED ","
-    " CASE WHEN NOT " HV_SQL_HELO_UNOBSERVED " THEN (SELECT c.evaluated_at FROM rv_csa c"
-    "  WHERE c.helo = COALESCE(s.helo,'') AND c.ip = s.ip) - s.ts END"
+    " s.rdns, s.disposition, s.messages, s.id, " HV_SQL_HELO_UNOBSERVED
     " FROM rv_sessions s JOIN rv_sources src ON src.id = s.source_id"
     SOURCE_RANGE " ORDER BY s.id";
 
@@ -124,6 +122,8 @@ struct vcols {
     struct fmt_buf domain;  /* the row's domain (regdomain_of_helo) */
     uint32_t *pair_reply;   /* per pair: its reply's number + 1, 0: none yet */
     size_t cap;
+    int64_t csa_at;         /* the pair's CSA evaluated_at (PAIRINFO_NO_TIME:
+                               none, or a HELO the log does not show) */
     struct keymap domains;  /* distinct domains */
     uint32_t *helo_domain;  /* per HELO number: its domain's number + 1 */
     size_t helo_cap;
@@ -202,6 +202,7 @@ static int pair_cols(struct pairinfo *pi, const char *helo, size_t hn,
     struct pval dna_status = pc.dna_status.s != NULL ? pc.dna_status
                                                      : pval_str("unknown");
     domain_cols(vc, helo, hn, pc.helo);
+    vc->csa_at = unobs ? PAIRINFO_NO_TIME : pc.csa_at;
     vc->v[3] = dna_status;
     vc->v[4] = pc.dna_grade;
     vc->v[5] = pc.dna_service;
@@ -269,11 +270,13 @@ static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
         fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, qi));
         return;
     }
-    if (i == COL_DNS_AGE) {
-        if (sqlite3_column_type(q, 11) == SQLITE_NULL)
+    if (i == COL_DNS_AGE) { /* the CSA answer's time - the session's */
+        if (vc->csa_at == PAIRINFO_NO_TIME ||
+            sqlite3_column_type(q, 2) == SQLITE_NULL)
             put_null(b, f);
         else
-            fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, 11));
+            fmt_buf_printf(b, "%lld", (long long)(vc->csa_at -
+                                                  sqlite3_column_int64(q, 2)));
         return;
     }
     if (i == COL_EPOCH) {

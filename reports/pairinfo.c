@@ -25,6 +25,14 @@ static uint32_t intern(struct pairinfo *pi, const char *s, size_t n)
     return (uint32_t)(i + 1);
 }
 
+/* at_col - column i of q as a time (PAIRINFO_NO_TIME for NULL). */
+static int64_t at_col(sqlite3_stmt *q, int i)
+{
+    if (sqlite3_column_type(q, i) == SQLITE_NULL)
+        return PAIRINFO_NO_TIME;
+    return (int64_t)sqlite3_column_int64(q, i);
+}
+
 /* col - the index + 1 of column i of q as a value (0 for NULL). */
 static uint32_t col(struct pairinfo *pi, sqlite3_stmt *q, int i)
 {
@@ -79,8 +87,8 @@ int pairinfo_open(struct pairinfo *pi, sqlite3 *db, const struct policy *pol,
     keymap_init(&pi->vals);
     keymap_init(&pi->helos);
     keymap_init(&pi->pairs);
-    int rc = rpt_prepare(db, "SELECT status, reason, record FROM rv_csa"
-                             " WHERE helo = ?1 AND ip = ?2", &pi->csa_q, err);
+    int rc = rpt_prepare(db, "SELECT status, reason, record, evaluated_at"
+                             " FROM rv_csa WHERE helo = ?1 AND ip = ?2", &pi->csa_q, err);
     if (rc == HV_OK)
         rc = rpt_prepare(db, "SELECT status, grade, service FROM rv_dna_result"
                              " WHERE helo = ?1", &pi->dna_q, err);
@@ -140,18 +148,21 @@ static bool same(uint32_t a, uint32_t b)
 static void set_action(struct pairinfo *pi, const uint32_t *dna,
                        uint32_t r[4]);
 
-/* csa_of - CSA and action indexes of the pair into r[4]. */
+/* csa_of - CSA and action indexes of the pair into r[4], its time into
+ * *at. */
 static int csa_of(struct pairinfo *pi, const char *helo, size_t hn,
                   const char *ip, size_t in, const uint32_t *dna,
-                  uint32_t r[4], char **err)
+                  uint32_t r[4], int64_t *at, char **err)
 {
     memset(r, 0, 4 * sizeof(*r));
+    *at = PAIRINFO_NO_TIME;
     sqlite3_bind_text(pi->csa_q, 1, helo, (int)hn, SQLITE_STATIC);
     sqlite3_bind_text(pi->csa_q, 2, ip, (int)in, SQLITE_STATIC);
     int rc = sqlite3_step(pi->csa_q);
     if (rc == SQLITE_ROW) {
         for (int i = 0; i < 3; i++)
             r[i] = col(pi, pi->csa_q, i);
+        *at = at_col(pi->csa_q, 3);
         rc = sqlite3_step(pi->csa_q); /* a primary key: one row */
     }
     rc = rpt_step_done(pi->db, rc, "report query failed", err);
@@ -190,6 +201,7 @@ static void fill(const struct pairinfo *pi, const uint32_t *dna,
     out->dna_grade = pv(pi, dna[1]);
     out->dna_service = pv(pi, dna[2]);
     out->helo = PAIRINFO_NO_HELO;
+    out->csa_at = PAIRINFO_NO_TIME;
 }
 
 /* pair_slot - the memo number of (helo, ip), a new one zeroed (*added). */
@@ -211,8 +223,11 @@ static size_t pair_slot(struct pairinfo *pi, const char *helo, size_t hn,
         if (p >= pi->csa_cap) {
             pi->csa_cap = pi->csa_cap ? 2 * pi->csa_cap : 1024;
             pi->csa = xrealloc(pi->csa, pi->csa_cap * sizeof(*pi->csa));
+            pi->csa_at = xrealloc(pi->csa_at,
+                                  pi->csa_cap * sizeof(*pi->csa_at));
         }
         memset(pi->csa[p], 0, sizeof(pi->csa[p]));
+        pi->csa_at[p] = PAIRINFO_NO_TIME;
     }
     return p;
 }
@@ -279,8 +294,8 @@ static int ordered_dna(struct pairinfo *pi, const char *helo, size_t hn,
 
 int pairinfo_ordered(struct pairinfo *pi, char **err)
 {
-    int rc = rpt_prepare(pi->db, "SELECT helo, ip, status, reason, record"
-                                 " FROM rv_csa ORDER BY helo, ip",
+    int rc = rpt_prepare(pi->db, "SELECT helo, ip, status, reason, record,"
+                                 " evaluated_at FROM rv_csa ORDER BY helo, ip",
                          &pi->csa_scan, err);
     if (rc == HV_OK)
         rc = rpt_prepare(pi->db, "SELECT helo, status, grade, service"
@@ -325,26 +340,32 @@ int pairinfo_get(struct pairinfo *pi, const char *helo, size_t hn,
     int rc;
     if (pi->csa_scan != NULL) {
         uint32_t d[3], r[5] = {0, 0, 0, 0, 0};
+        int64_t at = PAIRINFO_NO_TIME;
         rc = ordered_dna(pi, helo, hn, d, err);
         if (rc == HV_OK &&
             advance(pi, pi->csa_scan, &pi->csa_row, helo, hn, ip, in, &rc,
-                    err))
+                    err)) {
             for (int i = 0; i < 3; i++)
                 r[i] = col(pi, pi->csa_scan, i + 2);
+            at = at_col(pi->csa_scan, 5);
+        }
         if (rc != HV_OK)
             return rc;
         set_action(pi, d, r);
         fill(pi, d, r, out);
+        out->csa_at = at;
         return HV_OK;
     }
     if (!pi->memo_pairs) {
         uint32_t r[5];
+        int64_t at;
         rc = dna_of(pi, helo, hn, &h, err);
         if (rc == HV_OK)
-            rc = csa_of(pi, helo, hn, ip, in, pi->dna[h], r, err);
+            rc = csa_of(pi, helo, hn, ip, in, pi->dna[h], r, &at, err);
         if (rc == HV_OK) {
             fill(pi, pi->dna[h], r, out);
             out->helo = h;
+            out->csa_at = at;
         }
         return rc;
     }
@@ -353,7 +374,8 @@ int pairinfo_get(struct pairinfo *pi, const char *helo, size_t hn,
     if (added) {
         rc = dna_of(pi, helo, hn, &h, err);
         if (rc == HV_OK && !pi->complete)
-            rc = csa_of(pi, helo, hn, ip, in, pi->dna[h], pi->csa[p], err);
+            rc = csa_of(pi, helo, hn, ip, in, pi->dna[h], pi->csa[p],
+                        &pi->csa_at[p], err);
         if (rc != HV_OK)
             return rc; /* the caller gives up: the memo is not read again */
         pi->csa[p][4] = (uint32_t)h;
@@ -361,6 +383,7 @@ int pairinfo_get(struct pairinfo *pi, const char *helo, size_t hn,
     fill(pi, pi->dna[pi->csa[p][4]], pi->csa[p], out);
     out->pair = p;
     out->helo = pi->csa[p][4];
+    out->csa_at = pi->csa_at[p];
     return HV_OK;
 }
 
@@ -389,8 +412,8 @@ int pairinfo_preload(struct pairinfo *pi, char **err)
     sqlite3_finalize(q);
     if (rc != HV_OK)
         return rc;
-    rc = rpt_prepare(pi->db, "SELECT helo, ip, status, reason, record"
-                             " FROM rv_csa", &q, err);
+    rc = rpt_prepare(pi->db, "SELECT helo, ip, status, reason, record,"
+                             " evaluated_at FROM rv_csa", &q, err);
     if (rc != HV_OK)
         return rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -406,6 +429,7 @@ int pairinfo_preload(struct pairinfo *pi, char **err)
         for (int i = 0; i < 3; i++)
             pi->csa[p][i] = col(pi, q, i + 2);
         pi->csa[p][4] = (uint32_t)h;
+        pi->csa_at[p] = at_col(q, 5);
     }
     rc = rpt_step_done(pi->db, rc, "report query failed", err);
     sqlite3_finalize(q);
@@ -463,6 +487,7 @@ void pairinfo_close(struct pairinfo *pi)
     free(pi->val);
     free(pi->dna);
     free(pi->csa);
+    free(pi->csa_at);
     free(pi->pol);
     keymap_free(&pi->vals);
     keymap_free(&pi->helos);

@@ -16,7 +16,7 @@
  * pairinfo_close (distinct values are stored once). Every step of a look-up
  * is checked: a failure is HV_EDB with the message of rptsql.h.
  * Memory: the distinct values, plus per distinct HELO its bytes and 30
- * bytes, plus (memo_pairs) per pair its HELO and IP bytes and 40 bytes.
+ * bytes, plus (memo_pairs) per pair its HELO and IP bytes and 48 bytes.
  */
 #ifndef HV_PAIRINFO_H
 #define HV_PAIRINFO_H
@@ -43,8 +43,11 @@ struct pair_csv {
     size_t pair;     /* memo_pairs: the pair's number, 0, 1, ... */
     size_t helo;     /* the HELO's number, 0, 1, ... (memo look-ups);
                         PAIRINFO_NO_HELO in the ordered mode */
+    int64_t csa_at;  /* the CSA row's evaluated_at; PAIRINFO_NO_TIME
+                        without a row (or a NULL time) */
 };
 #define PAIRINFO_NO_HELO SIZE_MAX
+#define PAIRINFO_NO_TIME INT64_MIN
 
 struct pairinfo {
     sqlite3 *db;
@@ -61,6 +64,7 @@ struct pairinfo {
     size_t dna_cap;
     struct keymap pairs;         /* HELO, IP -> csa[] (memo_pairs) */
     uint32_t (*csa)[5];          /* status reason record action, HELO */
+    int64_t *csa_at;             /* evaluated_at by pair (memo_pairs) */
     size_t csa_cap;
     size_t npol;                 /* policy rows: value indexes + 1 */
     uint32_t (*pol)[3];          /* csa_status dna_status action */
