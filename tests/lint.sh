@@ -55,17 +55,27 @@ code() {
 }
 
 # includes_only RULE DIR ALLOWED_DIR... - every #include "x.h" in DIR names a
-# header found in one of ALLOWED_DIRs
+# header found in one of ALLOWED_DIRs (each distinct header looked for once)
 includes_only() {
     rule=$1 dir=$2
     shift 2
-    code "$dir"/*.c "$dir"/*.h | grep -E '#[[:space:]]*include[[:space:]]*"' |
-    while IFS= read -r hit; do
-        h=$(echo "$hit" | sed 's/.*include[[:space:]]*"\([^"]*\)".*/\1/')
+    hits=$(code "$dir"/*.c "$dir"/*.h | grep -E '#[[:space:]]*include[[:space:]]*"')
+    [ -n "$hits" ] || return 0
+    bad=" "
+    for h in $(echo "$hits" | sed 's/.*include[[:space:]]*"\([^"]*\)".*/\1/' | sort -u); do
         found=no
         for a in "$@"; do [ -f "$a/$h" ] && found=yes; done
-        [ $found = yes ] || echo "${hit%%:*}:$(echo "$hit" | cut -d: -f2): [$rule] includes \"$h\" from outside $*"
+        [ $found = yes ] || bad="$bad$h "
     done
+    [ "$bad" = " " ] && return 0
+    echo "$hits" | awk -v bad="$bad" -v rule="$rule" -v dirs="$*" '{
+        h = $0; sub(/.*include[ \t]*"/, "", h); sub(/".*/, "", h)
+        if (!index(bad, " " h " "))
+            next
+        p = index($0, ":"); rest = substr($0, p + 1); q = index(rest, ":")
+        printf "%s:%s: [%s] includes \"%s\" from outside %s\n", substr($0, 1, p - 1),
+            substr(rest, 1, q - 1), rule, h, dirs
+    }'
 }
 
 # no_system_header RULE DIR HEADER... - DIR includes none of the HEADERs
@@ -85,22 +95,33 @@ registry_names() {
     grep -oE '\[XF_[A-Z0-9_]*\] = "[^"]*"' reports/export.c | sed 's/.*= "\(.*\)"/\1/'
 }
 
-# registry_literals - "name" literals of registry names outside the registries
+# registry_literals - "name" literals of registry names outside the
+# registries (a format's own file may name it): one awk over every file
 registry_literals() {
     names=$(registry_names | tr '\n' '|' | sed 's/|$//')
     [ -n "$names" ] || { echo "tests/lint.sh: [registry] no names found in the registries"; return; }
-    for f in $(find analyzer parsers reports -name '*.[ch]' | sort); do
-        case $f in
-        parsers/registry.c | reports/renderers.c | reports/export.c) continue ;;
-        esac
-        own=$(basename "$f" | sed 's/\.[ch]$//')
-        code "$f" | grep -v 'not a registry name' | sed 's|/\*.*||' | grep -E "\"($names)\"" |
-            while IFS= read -r hit; do
-                lit=$(echo "$hit" | grep -oE "\"($names)\"" | grep -vx "\"$own\"" | head -n 1)
-                [ -n "$lit" ] && echo "$hit" |
-                    sed "s/^\([^:]*:[0-9]*\):.*/\1: [registry] names $lit outside its registry/"
-            done
-    done
+    find analyzer parsers reports -name '*.[ch]' | sort |
+        grep -vxE 'parsers/registry\.c|reports/renderers\.c|reports/export\.c' |
+        xargs grep -nH '' /dev/null | awk -v names="$names" '
+    {
+        # file:line:text, and the text may hold ":"
+        p = index($0, ":"); file = substr($0, 1, p - 1); rest = substr($0, p + 1)
+        p = index(rest, ":"); loc = file ":" substr(rest, 1, p - 1)
+        text = substr(rest, p + 1)
+        if (text ~ /^[ \t]*(\/\*|\*|\/\/)/ || index(text, "not a registry name"))
+            next
+        sub(/\/\*.*/, "", text)
+        own = file; sub(/.*\//, "", own); sub(/\.[ch]$/, "", own)
+        re = "\"(" names ")\""
+        while (match(text, re)) {
+            lit = substr(text, RSTART, RLENGTH)
+            text = substr(text, RSTART + RLENGTH)
+            if (lit != "\"" own "\"") {
+                printf "%s: [registry] names %s outside its registry\n", loc, lit
+                break
+            }
+        }
+    }'
 }
 
 out=$(
@@ -117,11 +138,9 @@ out=$(
     code $(find analyzer -name '*.[ch]' ! -path 'analyzer/store/*' | sort) |
         grep -E 'sqlite3_prepare' |
         sed 's/^\([^:]*:[0-9]*\):.*/\1: [prepare] sqlite3_prepare outside analyzer\/store\//'
-    for f in reports/*.c reports/*.h; do
-        [ "$f" = reports/rptsql.c ] && continue
-        code "$f" | grep -E '\bsqlite3_(prepare|exec)' |
-            sed 's/^\([^:]*:[0-9]*\):.*/\1: [reports] sqlite3_prepare or sqlite3_exec outside reports\/rptsql.c/'
-    done
+    code $(ls reports/*.c reports/*.h | grep -vx reports/rptsql.c) |
+        grep -E '\bsqlite3_(prepare|exec)' |
+        sed 's/^\([^:]*:[0-9]*\):.*/\1: [reports] sqlite3_prepare or sqlite3_exec outside reports\/rptsql.c/'
     code reports/*.c reports/*.h |
         grep -E "\b(FROM|JOIN)[[:space:]]+(main\.)?($STORED_TABLES)\b|\bmain\.[a-z_]" |
         sed 's/^\([^:]*:[0-9]*\):.*/\1: [views] reads a stored table, not its rv_ view (analyzer\/store\/readviews.h)/'
