@@ -102,7 +102,10 @@ void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket)
                                    pm->sess_cap * sizeof(*pm->sess_bucket));
         pm->sess_msgs = xrealloc(pm->sess_msgs,
                                  pm->sess_cap * sizeof(*pm->sess_msgs));
+        pm->sess_rem = xrealloc(pm->sess_rem,
+                                pm->sess_cap * sizeof(*pm->sess_rem));
     }
+    pm->sess_rem[pm->nsess] = s->rem;
     pm->sess_pair[pm->nsess] = (uint32_t)i;
     pm->sess_bucket[pm->nsess] =
         (uint16_t)((unsigned)bucket | (acc ? PAIRMAP_ACCEPTED : 0u));
@@ -110,6 +113,11 @@ void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket)
                                : s->messages > UINT32_MAX ? UINT32_MAX
                                                           : (uint32_t)s->messages;
     pm->nsess++;
+}
+
+void pairmap_seal(struct pairmap *pm)
+{
+    keymap_drop_index(&pm->keys);
 }
 
 size_t pairmap_count(const struct pairmap *pm)
@@ -145,5 +153,6 @@ void pairmap_free(struct pairmap *pm)
     free(pm->sess_pair);
     free(pm->sess_bucket);
     free(pm->sess_msgs);
+    free(pm->sess_rem);
     pairmap_init(pm);
 }

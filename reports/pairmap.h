@@ -5,15 +5,16 @@
  * HELO is unobserved: the key of the report's work table, so a NULL and an
  * '' HELO of the same kind meet), whose counts it updates exactly as the
  * SQL aggregates they replace would (sum, min, count; NULL where SQL gives
- * NULL), and the session's time bucket, pair, messages and whether the
- * MTA accepted it are remembered (10 bytes a session) so that the time
- * series is counted once the pairs' verdicts are known, without a second
- * pass. Pairs are numbered 0, 1, ... in the order
+ * NULL), and the session's time bucket, pair, messages, whether the MTA
+ * accepted it and its exact time are remembered (14 bytes a session) so
+ * that the time series and the DNS answer ages are counted once the pairs'
+ * verdicts are known, without a second pass. Pairs are numbered 0, 1, ...
+ * in the order
  * of their first session (keymap.h). Owns everything it holds.
  * Per pair also the sessions and messages labelled spam and ham (the
  * unlabelled ones are n and m less those).
  * Memory: per pair its HELO and IP bytes and about 120 bytes; per session
- * in the series 10 bytes.
+ * in the series 14 bytes.
  */
 #ifndef HV_PAIRMAP_H
 #define HV_PAIRMAP_H
@@ -42,6 +43,9 @@ struct psession {
     const char *helo_from;   /* NULL: SQL NULL */
     size_t fn;
     enum plabel label;       /* sessions.label */
+    int32_t rem;             /* the time less its bucket's start (the
+                              * caller's series: time = b0 + bucket * step
+                              * + rem), kept with the bucket */
 };
 
 /* a pair's aggregates (the work table's columns) */
@@ -65,6 +69,8 @@ struct pairmap {
     uint16_t *sess_bucket;   /* and its bucket, | PAIRMAP_ACCEPTED when the
                               * MTA accepted the session */
     uint32_t *sess_msgs;     /* and its messages (clamped to UINT32_MAX) */
+    int32_t *sess_rem;       /* and its psession.rem (free for the caller
+                              * to reuse once the series is counted) */
     size_t nsess, sess_cap;
 };
 
@@ -79,6 +85,11 @@ void pairmap_init(struct pairmap *pm);
 /* pairmap_add - count s in its pair; bucket (0 .. PAIRMAP_MAX_BUCKETS-1)
  * remembers it for the series, -1 leaves it out of the series. */
 void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket);
+
+/* pairmap_seal - no more sessions: the pairs' hash index is freed (memory
+ * for what follows); pairmap_pair still reads every pair, and a later
+ * pairmap_add would rebuild the index. */
+void pairmap_seal(struct pairmap *pm);
 
 /* pairmap_count - the number of pairs. */
 size_t pairmap_count(const struct pairmap *pm);

@@ -322,6 +322,12 @@ struct ctx {
     long long dcls[6];      /* distinct HELOs per class, helo_quality order */
     struct whatif *wi;      /* --compare-policy (whatif.h), NULL: none */
     struct report prev;     /* --compare-previous: its headline (trend.h) */
+    long long unbucketed;   /* sessions with a time the series left out */
+    int32_t *pair_at;       /* per pair: its CSA answer's time - b0, or
+                               AT_NONE (make_work) */
+    bool at_far;            /* an answer time pair_at cannot hold */
+    bool age_done;          /* age holds dns_age, worked out in make_work */
+    struct dns_age_stats age;
 };
 
 /* prep - prepare sql into *out (read-only, or writing TEMP objects only
@@ -560,6 +566,67 @@ static void series_span(struct ctx *c)
         c->nb = 20000;
 }
 
+static bool table_wanted(const struct ctx *c, const char *key);
+
+/* pair_at's value of a pair without a CSA answer (or its time) */
+#define AT_NONE INT32_MIN
+
+/* cmp_i32 - qsort order of int32_t. */
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* sane_time - t is within a quarter of the 64-bit range of the epoch: a
+ * difference of two such times does not overflow. */
+static bool sane_time(long long t)
+{
+    return t > LLONG_MIN / 4 && t < LLONG_MAX / 4;
+}
+
+/* ages_of - c->age from the series sessions of pm (their times) and their
+ * pairs' CSA times (c->pair_at), the figures dns_age_sql would give; reuses
+ * pm's sess_rem. False (nothing set) when a time is out of reach, so the
+ * SQL must be asked. The series sessions are all of the range's sessions
+ * with a time (c->unbucketed == 0). */
+static bool ages_of(struct ctx *c, struct pairmap *pm)
+{
+    size_t n = 0;
+    int32_t *age = pm->sess_rem;
+    if (c->at_far)
+        return false;
+    for (size_t i = 0; i < pm->nsess; i++) {
+        int32_t at = c->pair_at[pm->sess_pair[i]];
+        if (at == AT_NONE)
+            continue;
+        long long k = pm->sess_bucket[i] & ~PAIRMAP_ACCEPTED;
+        long long off = k * c->step + pm->sess_rem[i]; /* ts - b0 */
+        long long ts = c->b0 + off;
+        if (ts < c->o->since || ts >= c->o->until)
+            continue;
+        long long d = (long long)at - off;
+        if (d < INT32_MIN || d > INT32_MAX)
+            return false;
+        age[n++] = (int32_t)d; /* n <= i: nothing unread is overwritten */
+    }
+    qsort(age, n, sizeof(*age), cmp_i32);
+    struct dns_age_stats *st = &c->age;
+    memset(st, 0, sizeof(*st));
+    st->n = (long long)n;
+    for (size_t i = 0; i < n; i++) {
+        long long a = age[i] < 0 ? -(long long)age[i] : age[i];
+        st->over_7_days += a > 7 * 86400LL;
+        st->over_365_days += a > 365 * 86400LL;
+    }
+    if (n > 0) {
+        st->min = age[0];
+        st->max = age[n - 1];
+        st->median = age[(n - 1) / 2];
+    }
+    return true;
+}
+
 /* scan_pairs - the one pass over the sessions in range into pm (each
  * session's pair, and its bucket for the series). HV_OK, or HV_EDB /
  * HV_EWRITE with *c->err set. */
@@ -580,10 +647,20 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         struct psession ps;
         long bucket = -1;
-        if (sqlite3_column_type(q, 0) != SQLITE_NULL && c->nb > 0) {
-            long long k = (sqlite3_column_int64(q, 0) - c->b0) / c->step;
-            if (k >= 0 && k < c->nb)
-                bucket = (long)k;
+        ps.rem = 0;
+        if (sqlite3_column_type(q, 0) != SQLITE_NULL) {
+            /* times far from the epoch are no real mail's: kept out of the
+             * series (no overflow in ts - b0) */
+            long long ts = sqlite3_column_int64(q, 0);
+            if (c->nb > 0 && sane_time(ts) && sane_time(c->b0)) {
+                long long k = (ts - c->b0) / c->step;
+                if (k >= 0 && k < c->nb && k < PAIRMAP_MAX_BUCKETS) {
+                    bucket = (long)k;
+                    ps.rem = (int32_t)(ts - c->b0 - k * c->step);
+                }
+            }
+            if (bucket < 0)
+                c->unbucketed++; /* dns_age falls back to its SQL */
         }
         ps.helo = (const char *)sqlite3_column_text(q, 1);
         ps.hn = (size_t)sqlite3_column_bytes(q, 1);
@@ -770,6 +847,19 @@ static int insert_groups(struct ctx *c, struct gmap *g)
     return rc;
 }
 
+/* set_pair_at - pair i's CSA answer time into c->pair_at (c->at_far when
+ * it is too far from the series' start to be held). */
+static void set_pair_at(struct ctx *c, size_t i, int64_t at)
+{
+    long long d = at == PAIRINFO_NO_TIME || !sane_time(at) ? 0 : at - c->b0;
+    if (at == PAIRINFO_NO_TIME)
+        c->pair_at[i] = AT_NONE;
+    else if (!sane_time(at) || d <= INT32_MIN || d > INT32_MAX)
+        c->at_far = true;
+    else
+        c->pair_at[i] = (int32_t)d;
+}
+
 /* bind_pair - pair i of pm as row r of q (columns HV_P_COLS), its CSA, DNA,
  * verdict, class, domain and network computed as the report's SQL did;
  * *col gets the verdict's series column (0: none). */
@@ -781,10 +871,19 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     size_t hn, in;
     const struct pagg *a = pairmap_pair(pm, i, &helo, &hn, &ip, &in);
     struct pair_csv pc;
-    int rc = a->unobs ? pairinfo_dna(pi, helo, hn, &pc, c->err)
+    int rc = HV_OK;
+    if (a->unobs && c->pair_at != NULL) {
+        /* dns_age joins the CSA row of ('', ip) whatever the HELO's origin */
+        rc = pairinfo_get(pi, helo, hn, ip, in, &pc, c->err);
+        set_pair_at(c, i, pc.csa_at);
+    }
+    if (rc == HV_OK)
+        rc = a->unobs ? pairinfo_dna(pi, helo, hn, &pc, c->err)
                       : pairinfo_get(pi, helo, hn, ip, in, &pc, c->err);
     if (rc != HV_OK)
         return rc;
+    if (!a->unobs && c->pair_at != NULL)
+        set_pair_at(c, i, pc.csa_at);
     int k = r * HV_P_NCOLS;
     sqlite3_bind_text(q, k + 1, helo, (int)hn, SQLITE_STATIC);
     sqlite3_bind_text(q, k + 2, ip, (int)in, SQLITE_STATIC);
@@ -1029,6 +1128,7 @@ static int make_work(struct ctx *c)
     pairmap_init(&pm);
     if (rc == HV_OK)
         rc = scan_pairs(c, &pm);
+    pairmap_seal(&pm);
     timing("work: sessions", &t0);
     if (rc == HV_OK)
         rc = pairinfo_open(&pi, c->db, from, false, c->err);
@@ -1055,6 +1155,10 @@ static int make_work(struct ctx *c)
         timing("work: sort", &t0);
         rc = pairinfo_ordered(&pi, c->err);
     }
+    /* dns_age in C when every session with a time is in the series (after
+     * the sort: its keys are freed) */
+    if (c->unbucketed == 0 && table_wanted(c, "dns_age"))
+        c->pair_at = xmalloc((pairmap_count(&pm) + 1) * sizeof(*c->pair_at));
     if (rc == HV_OK)
         rc = insert_pairs(c, &pi, &pm, order, cols, &g);
     free(order);
@@ -1090,6 +1194,10 @@ static int make_work(struct ctx *c)
         }
         row[SERIES_W - 1]++;
     }
+    if (rc == HV_OK && c->pair_at != NULL)
+        c->age_done = ages_of(c, &pm);
+    free(c->pair_at);
+    c->pair_at = NULL;
     free(cols);
     pairmap_free(&pm);
     rpt_exec_temp(c->db, "PRAGMA temp.cache_size=-8192", NULL);
@@ -1732,7 +1840,15 @@ static int build_tables(struct ctx *c)
             rc = kv_fill(c, t, d->sql);
         } else if (d->sql == dns_age_sql) {
             t->kv = true;
-            rc = kv_fill(c, t, d->sql);
+            if (c->age_done) {
+                struct fmt_buf sql;
+                fmt_buf_init(&sql);
+                dns_age_stats_sql(&c->age, &sql);
+                rc = kv_fill(c, t, fmt_buf_str(&sql));
+                fmt_buf_free(&sql);
+            } else {
+                rc = kv_fill(c, t, d->sql);
+            }
         } else if (strcmp(d->key, "summary") == 0 || d->sql == spamham_sql_kv) {
             t->kv = true;
             rc = kv_fill(c, t, d->sql);

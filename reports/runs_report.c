@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "readviews.h"
 #include "rptsql.h"
 #include "xmem.h"
@@ -75,26 +76,42 @@ const char dns_drift_sql[] =
     " WHERE sessions > 0 ORDER BY changed_at DESC, id DESC, what, helo, ip LIMIT :top";
 
 #define DAY "86400"
+/* the table from one row st(n, mn, med, mx, c7, c365): the count, min,
+ * lower median and max of the ages and the counts over 7 and 365 days
+ * away (min, med, max NULL without an age) */
+#define DNS_AGE_TAIL                                                          \
+    " SELECT n AS sessions, mn AS min_seconds, med AS median_seconds,"        \
+    " mx AS max_seconds, CAST(med / " DAY " AS INTEGER) AS median_days,"      \
+    " round(100.0 * c7 / max(n, 1), 1) + 0.0 AS over_7_days_pct,"             \
+    " round(100.0 * c365 / max(n, 1), 1) + 0.0 AS over_365_days_pct,"         \
+    " CASE WHEN med > 30 * " DAY " THEN 'the DNS answers are '"               \
+    "  || CAST(med / " DAY " AS INTEGER) || ' days newer than"                \
+    " the mail (median): the records may have changed since' ELSE '' END"     \
+    " AS warning FROM st"
+
 const char dns_age_sql[] =
     "WITH a AS MATERIALIZED (SELECT c.evaluated_at - s.ts AS age FROM rv_sessions s"
     "  JOIN rv_csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip"
     "  WHERE s.ts IS NOT NULL AND s.ts >= :since AND s.ts < :until),"
-    " k AS (SELECT count(*) AS n FROM a),"
-    " med AS (SELECT (SELECT age FROM a ORDER BY age LIMIT 1"
-    "  OFFSET (SELECT (n - 1) / 2 FROM k)) AS v)"
-    " SELECT (SELECT n FROM k) AS sessions,"
-    " (SELECT min(age) FROM a) AS min_seconds,"
-    " (SELECT v FROM med) AS median_seconds,"
-    " (SELECT max(age) FROM a) AS max_seconds,"
-    " CAST((SELECT v FROM med) / " DAY " AS INTEGER) AS median_days,"
-    " round(100.0 * (SELECT count(*) FROM a WHERE abs(age) > 7 * " DAY ")"
-    "  / max((SELECT n FROM k), 1), 1) + 0.0 AS over_7_days_pct,"
-    " round(100.0 * (SELECT count(*) FROM a WHERE abs(age) > 365 * " DAY ")"
-    "  / max((SELECT n FROM k), 1), 1) + 0.0 AS over_365_days_pct,"
-    " CASE WHEN (SELECT v FROM med) > 30 * " DAY " THEN 'the DNS answers are '"
-    "  || CAST((SELECT v FROM med) / " DAY " AS INTEGER) || ' days newer than"
-    " the mail (median): the records may have changed since' ELSE '' END"
-    " AS warning";
+    " st AS (SELECT count(*) AS n, min(age) AS mn, (SELECT age FROM a"
+    "  ORDER BY age LIMIT 1 OFFSET (SELECT (count(*) - 1) / 2 FROM a)) AS med,"
+    "  max(age) AS mx, COALESCE(sum(abs(age) > 7 * " DAY "), 0) AS c7,"
+    "  COALESCE(sum(abs(age) > 365 * " DAY "), 0) AS c365 FROM a)"
+    DNS_AGE_TAIL;
+
+void dns_age_stats_sql(const struct dns_age_stats *st, struct fmt_buf *b)
+{
+    fmt_buf_reset(b);
+    if (st->n == 0) {
+        fmt_buf_puts(b, "WITH st(n, mn, med, mx, c7, c365) AS"
+                        " (VALUES(0, NULL, NULL, NULL, 0, 0))" DNS_AGE_TAIL);
+        return;
+    }
+    fmt_buf_printf(b, "WITH st(n, mn, med, mx, c7, c365) AS"
+                      " (VALUES(%lld, %lld, %lld, %lld, %lld, %lld))" DNS_AGE_TAIL,
+                   st->n, st->min, st->median, st->max, st->over_7_days,
+                   st->over_365_days);
+}
 
 /* the runs, with new and fixed against the run before */
 static const char sql_runs[] =

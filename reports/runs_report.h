@@ -44,6 +44,18 @@ extern const char sender_cohorts_sql[];
 extern const char dns_drift_sql[];
 extern const char dns_age_sql[];
 
+/* the figures of dns_age worked out in C (report.c, from the sessions it
+ * holds): n ages; min, lower median (the (n-1)/2-th in order), max; how
+ * many are over 7 and over 365 days away (abs) */
+struct dns_age_stats {
+    long long n, min, median, max, over_7_days, over_365_days;
+};
+
+/* dns_age_stats_sql - into b, a read-only statement of the dns_age table
+ * with st's figures: the row dns_age_sql gives for the same ages. */
+struct fmt_buf;
+void dns_age_stats_sql(const struct dns_age_stats *st, struct fmt_buf *b);
+
 /* runs_render_list - the recorded runs of db (rv_runs; read-only) as one
  * table "runs" (id, started_at, finished_at, since, until, sessions,
  * at_risk_senders, new, fixed: new and fixed against the run before) in

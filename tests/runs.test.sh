@@ -158,3 +158,47 @@ check_eq locked-unchanged "$(q "$D/busy.db" "select count(*) from sessions")" "$
 hv report --db "$D/dry.db" --since 2026-11-05 --format csv --table sender_cohorts > "$D/cohorts-absent.csv"
 check_eq cohorts-absent "$(grep '^[a-z]*\.example' "$D/cohorts-absent.csv" | cut -d, -f1-3 | tr -d '\r' | tr '\n' ' ')" \
     "b.example,not-authorized,absent "
+
+# dns_age is worked out in C from the sessions the report holds (and by its
+# SQL when a session's time is too far out for the series): both equal an
+# independent count by sqlite3 (window functions), on the sample logs
+# (sessions without a HELO meet the CSA rows of ('', ip)), over a window,
+# and with a session ten billion years ahead (the SQL path)
+S="$D/sample.db"
+hv run --db "$S" --year 2026 --accreditor dna.example --no-progress -q \
+    --dns-zone "$TOP/sample-logs/dns-snapshot.zone" sample-logs > /dev/null 2>&1
+# want_age DB SINCE UNTIL - "n min median max days pct7 pct365" by sqlite3
+want_age() {
+    q "$1" "WITH a AS (SELECT c.evaluated_at - s.ts AS age FROM sessions s
+              JOIN csa c ON c.helo = COALESCE(s.helo,'') AND c.ip = s.ip
+              WHERE s.ts IS NOT NULL AND s.ts >= $2 AND s.ts < $3),
+            o AS (SELECT age, row_number() OVER (ORDER BY age) AS r,
+                         count(*) OVER () AS n FROM a)
+            SELECT (SELECT count(*) FROM a) || ' ' || COALESCE(min(age), 0) || ' ' ||
+              COALESCE((SELECT age FROM o WHERE r = (n + 1) / 2), 0) || ' ' ||
+              COALESCE(max(age), 0) || ' ' ||
+              COALESCE((SELECT age FROM o WHERE r = (n + 1) / 2) / 86400, 0) || ' ' ||
+              printf('%.1f', 100.0 * sum(abs(age) > 604800) / max(count(*), 1)) || ' ' ||
+              printf('%.1f', 100.0 * sum(abs(age) > 31536000) / max(count(*), 1)) FROM a"
+}
+# got_age DB ARGS... - the same figures from the report
+got_age() {
+    db=$1; shift
+    hv report --db "$db" --format json --table dns_age "$@" | python3 -c 'import json,sys
+a = json.load(sys.stdin)["dns_age"]
+print(a["sessions"], a["min_seconds"], a["median_seconds"], a["max_seconds"], a["median_days"],
+      "%.1f" % a["over_7_days_pct"], "%.1f" % a["over_365_days_pct"])'
+}
+A0=$(want_age "$S" -9223372036854775808 9223372036854775807)
+case $A0 in 0\ *|"") fail age-sample-setup "no ages: $A0" ;; *) ok age-sample-setup ;; esac
+check_eq age-sample-unobserved "$(q "$S" "SELECT count(*) > 0 FROM sessions s JOIN csa c
+    ON c.helo = '' AND c.ip = s.ip WHERE s.helo IS NULL AND s.ts IS NOT NULL")" 1
+check_eq age-c-full "$(got_age "$S")" "$A0"
+W0=$(epoch 2026-05-01T00:00:00Z) W1=$(epoch 2026-09-01T00:00:00Z)
+check_eq age-c-window "$(got_age "$S" --since 2026-05-01 --until 2026-09-01)" "$(want_age "$S" "$W0" "$W1")"
+cp "$S" "$D/far.db"
+q "$D/far.db" "INSERT INTO sessions(source_id, line, ts, mta, ip, helo, disposition)
+    SELECT source_id, line + 1000000, 315569520000000000, mta, ip, helo, disposition
+    FROM sessions WHERE helo IS NOT NULL AND ts IS NOT NULL LIMIT 1"
+check_eq age-sql-far "$(got_age "$D/far.db")" \
+    "$(want_age "$D/far.db" -9223372036854775808 9223372036854775807)"

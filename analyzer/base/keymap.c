@@ -103,8 +103,11 @@ size_t keymap_intern(struct keymap *m, const void *key, size_t len,
 bool keymap_find(const struct keymap *m, const void *key, size_t len,
                  size_t *idx)
 {
-    if (m->cap == 0)
+    if (m->cap == 0) {
+        if (m->n > 0)
+            msg_panic("keymap_find: the index was dropped");
         return false;
+    }
     uint32_t *s = lookup(m, key, len, hash(key, len));
     if (*s == 0)
         return false;
@@ -117,6 +120,13 @@ const char *keymap_key(const struct keymap *m, size_t idx, size_t *len)
     if (len != NULL)
         *len = m->ent[idx].len;
     return m->arena + m->ent[idx].off;
+}
+
+void keymap_drop_index(struct keymap *m)
+{
+    free(m->slot);
+    m->slot = NULL;
+    m->cap = 0;
 }
 
 size_t keymap_count(const struct keymap *m)

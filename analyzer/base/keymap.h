@@ -52,6 +52,11 @@ bool keymap_find(const struct keymap *m, const void *key, size_t len,
  * with its length in *len (when not NULL); valid until the next insertion. */
 const char *keymap_key(const struct keymap *m, size_t idx, size_t *len);
 
+/* keymap_drop_index - free the hash index (the keys stay): for a map that
+ * is only read by number from now on (keymap_key, keymap_count); the next
+ * keymap_intern rebuilds it, keymap_find must not be called before that. */
+void keymap_drop_index(struct keymap *m);
+
 /* keymap_count - the number of keys. */
 size_t keymap_count(const struct keymap *m);
 
