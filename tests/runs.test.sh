@@ -194,8 +194,10 @@ case $A0 in 0\ *|"") fail age-sample-setup "no ages: $A0" ;; *) ok age-sample-se
 check_eq age-sample-unobserved "$(q "$S" "SELECT count(*) > 0 FROM sessions s JOIN csa c
     ON c.helo = '' AND c.ip = s.ip WHERE s.helo IS NULL AND s.ts IS NOT NULL")" 1
 check_eq age-c-full "$(got_age "$S")" "$A0"
-W0=$(epoch 2026-05-01T00:00:00Z) W1=$(epoch 2026-09-01T00:00:00Z)
-check_eq age-c-window "$(got_age "$S" --since 2026-05-01 --until 2026-09-01)" "$(want_age "$S" "$W0" "$W1")"
+W0=$(epoch 2026-11-01T06:00:00Z) W1=$(epoch 2026-11-02T12:00:00Z)
+A1=$(want_age "$S" "$W0" "$W1")   # 30 hours: hourly buckets
+case $A1 in 0\ *|"") fail age-window-setup "no ages: $A1" ;; *) ok age-window-setup ;; esac
+check_eq age-c-window "$(got_age "$S" --since 2026-11-01T06:00:00Z --until 2026-11-02T12:00:00Z)" "$A1"
 cp "$S" "$D/far.db"
 q "$D/far.db" "INSERT INTO sessions(source_id, line, ts, mta, ip, helo, disposition)
     SELECT source_id, line + 1000000, 315569520000000000, mta, ip, helo, disposition
