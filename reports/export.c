@@ -170,7 +170,8 @@ static void domain_cols(struct vcols *vc, const char *helo, size_t hn,
     if (vc->helo_domain[h] == 0) {
         regdomain_of_helo(helo, helo ? hn : 0, &vc->domain);
         vc->helo_domain[h] = (uint32_t)keymap_intern(
-            &vc->domains, vc->domain.p, vc->domain.len, NULL) + 1;
+            &vc->domains, vc->domain.p != NULL ? vc->domain.p : "",
+            vc->domain.len, NULL) + 1;
         return;
     }
     size_t n;

@@ -610,7 +610,8 @@ static bool ages_of(struct ctx *c, struct pairmap *pm)
             return false;
         age[n++] = (int32_t)d; /* n <= i: nothing unread is overwritten */
     }
-    qsort(age, n, sizeof(*age), cmp_i32);
+    if (n > 1)
+        qsort(age, n, sizeof(*age), cmp_i32);
     struct dns_age_stats *st = &c->age;
     memset(st, 0, sizeof(*st));
     st->n = (long long)n;
