@@ -24,7 +24,7 @@
 #   `make valgrind` takes about 8.5 minutes on 2 cores.
 # Time limit. Each test program runs with stdin from /dev/null under
 # `timeout` (its whole process group is stopped): a test that hangs fails
-# after $HV_TEST_LIMIT seconds (default 1500) with the end of its output,
+# after $HV_TEST_LIMIT seconds (default 900) with the end of its output,
 # instead of holding the whole run until CI's own limit. Every result line
 # gives the test's wall time, so a slow machine shows where the time went.
 # gcc caveat: UBSan linked next to ASan ignores log_path and reports on
@@ -54,7 +54,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_err
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}:log_path=$mc/ubsan"
 # (a -fsanitize=thread build, for the scan writer thread, reports here too)
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=0:second_deadlock_stack=1}:log_path=$mc/tsan"
-LIMIT=${HV_TEST_LIMIT:-1500}
+LIMIT=${HV_TEST_LIMIT:-900}
 passed=0
 failed=0
 skipped=0
