@@ -1096,6 +1096,23 @@ static void ent_sort(struct sortent *e, size_t n, int depth)
             ent_swap(e, k, k - 1);
 }
 
+/* ordered_pays - whether np pairs are better served by ordered scans of
+ * the CSA and DNA rows (pairinfo_ordered) than by a look-up each: always
+ * for the whole database, else when np * 16 reaches the CSA rows (a count
+ * that fails says yes: the scans are right whatever the count). */
+static bool ordered_pays(struct ctx *c, size_t np)
+{
+    if (c->o->since == LLONG_MIN && c->o->until == LLONG_MAX)
+        return true;
+    sqlite3_stmt *q;
+    if (rpt_prepare(c->db, "SELECT count(*) FROM rv_csa", &q, NULL) != HV_OK)
+        return true;
+    bool yes = sqlite3_step(q) != SQLITE_ROW ||
+               (double)np * 16 >= (double)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return yes;
+}
+
 /* sort_pairs - the pair numbers of pm in pairinfo_ordered's order
  * (malloc'ed). */
 static uint32_t *sort_pairs(const struct pairmap *pm)
@@ -1250,11 +1267,12 @@ static int make_work(struct ctx *c)
     memset(&g, 0, sizeof(g));
     keymap_init(&g.keys);
     fmt_buf_init(&g.key);
-    /* the whole database: its pairs are most of the CSA and DNA rows, which
-     * two ordered scans read faster than a look-up per pair; a window's
-     * pairs are looked up */
+    /* two ordered scans of the CSA and DNA rows beside the sorted pairs,
+     * or a look-up per pair: a look-up costs about what reading 16 rows in
+     * order does, so the scans serve the whole database and any window
+     * with a sixteenth as many pairs as there are CSA rows */
     uint32_t *order = NULL;
-    if (c->o->since == LLONG_MIN && c->o->until == LLONG_MAX) {
+    if (rc == HV_OK && ordered_pays(c, pairmap_count(&pm))) {
         order = sort_pairs(&pm);
         timing("work: sort", &t0);
         rc = pairinfo_ordered(&pi, c->err);

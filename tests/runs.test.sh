@@ -204,3 +204,34 @@ q "$D/far.db" "INSERT INTO sessions(source_id, line, ts, mta, ip, helo, disposit
     FROM sessions WHERE helo IS NOT NULL AND ts IS NOT NULL LIMIT 1"
 check_eq age-sql-far "$(got_age "$D/far.db")" \
     "$(want_age "$D/far.db" -9223372036854775808 9223372036854775807)"
+
+# a window's pairs are looked up one by one when they are few against the
+# CSA rows, and read beside ordered scans when they are many (the full
+# database always): both give the verdicts of the `verdicts` view and the
+# ages sqlite3 counts (HV_REPORT_TIMING names the sort of the ordered way)
+# want_verdicts DB SINCE UNTIL - "verdict sessions messages;" by sqlite3
+want_verdicts() {
+    q "$1" "SELECT group_concat(v || ' ' || n || ' ' || m, ';') FROM (SELECT verdict AS v,
+        count(*) AS n, sum(messages) AS m FROM verdicts WHERE ts >= $2 AND ts < $3
+        GROUP BY 1 ORDER BY 1)"
+}
+# got_verdicts DB ARGS... - the same from the report (verdicts with sessions)
+got_verdicts() {
+    db=$1; shift
+    hv report --db "$db" --format json --table verdicts "$@" | python3 -c 'import json,sys
+rows = sorted((r["verdict"], r["sessions"], r["messages"]) for r in json.load(sys.stdin)["verdicts"] if r["sessions"])
+print(";".join("%s %d %d" % r for r in rows))'
+}
+modes=""
+for w in 2026-11-01T10:00:00Z/2026-11-01T11:00:00Z 2026-11-01T06:00:00Z/2026-11-01T18:00:00Z \
+         2026-10-31T00:00:00Z/2026-11-03T00:00:00Z; do
+    lo=${w%/*} hi=${w#*/}
+    e0=$(epoch "$lo") e1=$(epoch "$hi")
+    check_eq "window-verdicts $w" "$(got_verdicts "$S" --since "$lo" --until "$hi")" \
+        "$(want_verdicts "$S" "$e0" "$e1")"
+    check_eq "window-ages $w" "$(got_age "$S" --since "$lo" --until "$hi")" "$(want_age "$S" "$e0" "$e1")"
+    if HV_REPORT_TIMING=1 hv report --db "$S" --since "$lo" --until "$hi" -o /dev/null 2>&1 |
+        grep -q 'work: sort'; then modes="$modes ordered"; else modes="$modes lookups"; fi
+done
+# the hour: a pair or two, looked up; the three days: every pair, scanned
+check_eq window-modes "$(echo $modes | cut -d' ' -f1,3)" "lookups ordered"
