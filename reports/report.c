@@ -645,15 +645,16 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
     fmt_buf_free(&sql);
     if (rc != HV_OK)
         return rc;
+    /* times far from the epoch are no real mail's: kept out of the series
+     * (no overflow in ts - b0) */
+    bool series = c->nb > 0 && sane_time(c->b0);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         struct psession ps;
         long bucket = -1;
         ps.rem = 0;
         if (sqlite3_column_type(q, 0) != SQLITE_NULL) {
-            /* times far from the epoch are no real mail's: kept out of the
-             * series (no overflow in ts - b0) */
             long long ts = sqlite3_column_int64(q, 0);
-            if (c->nb > 0 && sane_time(ts) && sane_time(c->b0)) {
+            if (series && sane_time(ts)) {
                 long long k = (ts - c->b0) / c->step;
                 if (k >= 0 && k < c->nb && k < PAIRMAP_MAX_BUCKETS) {
                     bucket = (long)k;
@@ -852,10 +853,12 @@ static int insert_groups(struct ctx *c, struct gmap *g)
  * it is too far from the series' start to be held). */
 static void set_pair_at(struct ctx *c, size_t i, int64_t at)
 {
-    long long d = at == PAIRINFO_NO_TIME || !sane_time(at) ? 0 : at - c->b0;
-    if (at == PAIRINFO_NO_TIME)
+    if (at == PAIRINFO_NO_TIME) {
         c->pair_at[i] = AT_NONE;
-    else if (!sane_time(at) || d <= INT32_MIN || d > INT32_MAX)
+        return;
+    }
+    long long d = sane_time(at) ? at - c->b0 : LLONG_MAX;
+    if (d <= INT32_MIN || d > INT32_MAX)
         c->at_far = true;
     else
         c->pair_at[i] = (int32_t)d;
@@ -1013,8 +1016,6 @@ static int pair_cmp(const void *pa, const void *pb)
  * order a stable sort of the numbers gives). */
 static bool ent_less(const struct sortent *a, const struct sortent *b)
 {
-    if (a->pre != b->pre)
-        return a->pre < b->pre;
     int c = pair_cmp(a, b);
     return c != 0 ? c < 0 : a->idx < b->idx;
 }
