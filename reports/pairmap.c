@@ -125,9 +125,8 @@ size_t pairmap_count(const struct pairmap *pm)
     return keymap_count(&pm->keys);
 }
 
-const struct pagg *pairmap_pair(const struct pairmap *pm, size_t i,
-                                const char **helo, size_t *hn,
-                                const char **ip, size_t *in)
+void pairmap_key(const struct pairmap *pm, size_t i, const char **helo,
+                 size_t *hn, const char **ip, size_t *in)
 {
     size_t kn;
     uint32_t hlen;
@@ -137,7 +136,36 @@ const struct pagg *pairmap_pair(const struct pairmap *pm, size_t i,
     *hn = hlen;
     *ip = k + 1 + sizeof(hlen) + hlen;
     *in = kn - 1 - sizeof(hlen) - hlen;
+}
+
+const struct pagg *pairmap_pair(const struct pairmap *pm, size_t i,
+                                const char **helo, size_t *hn,
+                                const char **ip, size_t *in)
+{
+    pairmap_key(pm, i, helo, hn, ip, in);
     return &pm->agg[i];
+}
+
+/* drop_sessions - free the sessions' series data. */
+static void drop_sessions(struct pairmap *pm)
+{
+    free(pm->sess_pair);
+    free(pm->sess_bucket);
+    free(pm->sess_msgs);
+    free(pm->sess_rem);
+    pm->sess_pair = NULL;
+    pm->sess_bucket = NULL;
+    pm->sess_msgs = NULL;
+    pm->sess_rem = NULL;
+    pm->nsess = pm->sess_cap = 0;
+}
+
+void pairmap_drop_counts(struct pairmap *pm)
+{
+    free(pm->agg);
+    pm->agg = NULL;
+    pm->cap = 0;
+    drop_sessions(pm);
 }
 
 const char *pairmap_mta(const struct pairmap *pm, uint32_t k, size_t *n)
@@ -149,10 +177,6 @@ void pairmap_free(struct pairmap *pm)
 {
     keymap_free(&pm->keys);
     keymap_free(&pm->mtas);
-    free(pm->agg);
-    free(pm->sess_pair);
-    free(pm->sess_bucket);
-    free(pm->sess_msgs);
-    free(pm->sess_rem);
+    pairmap_drop_counts(pm);
     pairmap_init(pm);
 }

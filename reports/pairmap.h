@@ -100,6 +100,15 @@ const struct pagg *pairmap_pair(const struct pairmap *pm, size_t i,
                                 const char **helo, size_t *hn,
                                 const char **ip, size_t *in);
 
+/* pairmap_key - pair i's HELO and IP only, as pairmap_pair gives them. */
+void pairmap_key(const struct pairmap *pm, size_t i, const char **helo,
+                 size_t *hn, const char **ip, size_t *in);
+
+/* pairmap_drop_counts - free the pairs' aggregates and the sessions'
+ * series data (memory for what follows): only pairmap_count, pairmap_key
+ * and pairmap_free may follow. */
+void pairmap_drop_counts(struct pairmap *pm);
+
 /* pairmap_mta - the MTA name of index k. */
 const char *pairmap_mta(const struct pairmap *pm, uint32_t k, size_t *n);
 

@@ -83,6 +83,13 @@ void regdomain_helo(const char *helo, size_t hn, const char *cls,
     }
 }
 
+const char *regdomain_helo_class(const char *hz, size_t hn)
+{
+    return hn == 0             ? "none"
+           : strlen(hz) != hn ? "invalid"
+                              : helo_class_name(helo_classify(hz));
+}
+
 void regdomain_of_helo(const char *helo, size_t hn, struct fmt_buf *b)
 {
     if (helo == NULL || hn == 0) {
@@ -90,8 +97,6 @@ void regdomain_of_helo(const char *helo, size_t hn, struct fmt_buf *b)
         return;
     }
     char *hz = xmemdup0(helo, hn);
-    const char *cls = strlen(hz) != hn ? "invalid"
-                                       : helo_class_name(helo_classify(hz));
-    regdomain_helo(hz, hn, cls, b);
+    regdomain_helo(hz, hn, regdomain_helo_class(hz, hn), b);
     free(hz);
 }

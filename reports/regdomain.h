@@ -38,6 +38,11 @@ const char *regdomain_find(const char *name);
 void regdomain_helo(const char *helo, size_t hn, const char *cls,
                     struct fmt_buf *b);
 
+/* regdomain_helo_class - the report's class of a HELO of hn bytes, hz a
+ * NUL-terminated copy of it: "none" when empty, "invalid" when it holds a
+ * NUL byte, else helo_class_name(helo_classify(hz)). */
+const char *regdomain_helo_class(const char *hz, size_t hn);
+
 /* regdomain_of_helo - regdomain_helo of a HELO of hn bytes with its class
  * computed as the report does (no HELO: "none"; a NUL byte: "invalid";
  * else helo_class_name(helo_classify)): the report's "domain" of a pair,

@@ -6,9 +6,10 @@
  * HELO class, domain and network are computed once, and the pairs go into
  * the TEMP work table hv_p, summed over the per-status columns into hv_g;
  * the time series is counted from the buckets once the verdicts are known.
- * The per-status tables are small GROUP BYs over hv_g; the top lists and
- * distinct counts are hash tables in C over hv_p; the senders tables and
- * publishing read hv_p in SQL.
+ * The per-status tables are small GROUP BYs over hv_g; the summary's sums,
+ * the distinct counts and the top lists are worked out in C from the pairs
+ * (pairtops.h), the sessions per source in the same pass; the senders
+ * tables and publishing read hv_p in SQL.
  * Renderers live in report_<format>.c.
  *
  * Heuristics (documented in the README):
@@ -41,6 +42,7 @@
 #include "msg.h"
 #include "pairinfo.h"
 #include "pairmap.h"
+#include "pairtops.h"
 #include "policy.h"
 #include "readviews.h"
 #include "regdomain.h"
@@ -173,29 +175,6 @@ bool report_parse_time(const char *text, long long now, long long *out)
 
 /* ==== SQL helper functions ==== */
 
-/* net_of - "192.0.2.0/24" or "2001:db8:1::/48" of ip into txt; false when
- * ip is not an address (the network is then ip itself). */
-static bool net_of(const char *ip, char *txt, size_t size)
-{
-    unsigned char b[16];
-    if (inet_pton(AF_INET, ip, b) == 1) {
-        b[3] = 0;
-        if (inet_ntop(AF_INET, b, txt, (socklen_t)size) != NULL) {
-            size_t n = strlen(txt);
-            snprintf(txt + n, size - n, "/24");
-            return true;
-        }
-    } else if (inet_pton(AF_INET6, ip, b) == 1) {
-        memset(b + 6, 0, 10);
-        if (inet_ntop(AF_INET6, b, txt, (socklen_t)size) != NULL) {
-            size_t n = strlen(txt);
-            snprintf(txt + n, size - n, "/48");
-            return true;
-        }
-    }
-    return false;
-}
-
 /* sql_rdomain - hv_rdomain(helo, class) -> regdomain_helo (kept for SQL
  * and the tests of the domain rule). */
 static void sql_rdomain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -212,7 +191,7 @@ static void sql_rdomain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     fmt_buf_free(&b);
 }
 
-/* sql_net - hv_net(ip) -> net_of, the input itself when it is not an
+/* sql_net - hv_net(ip) -> pairtops_net_of, the input itself when it is not an
  * address, NULL for NULL. */
 static void sql_net(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -221,7 +200,7 @@ static void sql_net(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     char txt[INET6_ADDRSTRLEN + 8];
     if (ip == NULL)
         sqlite3_result_null(ctx);
-    else if (net_of(ip, txt, sizeof(txt)))
+    else if (pairtops_net_of(ip, txt, sizeof(txt)))
         sqlite3_result_text(ctx, txt, -1, SQLITE_TRANSIENT);
     else
         sqlite3_result_value(ctx, argv[0]);
@@ -308,6 +287,11 @@ static void cell_set(struct rcell *c, enum rcol_type type, sqlite3_stmt *q,
     }
 }
 
+/* a source's sessions in range (sessions.id >> 32 is its source's id) */
+struct srcn {
+    long long id, n;
+};
+
 struct ctx {
     sqlite3 *db;
     struct report *r;
@@ -318,8 +302,10 @@ struct ctx {
     long long step;         /* time series bucket: 3600 or 86400 */
     long long b0, nb;       /* the series' first bucket, bucket count */
     long long *counts;      /* nb * SERIES_W series counts (make_work) */
-    long long dips, dhelos; /* distinct IPs and HELOs (distinct_counts) */
-    long long dcls[6];      /* distinct HELOs per class, helo_quality order */
+    struct pairtops pt;     /* sums, distinct counts, top lists over the
+                               pairs (make_work) */
+    struct srcn *srcs;      /* sessions per source in range, by id */
+    size_t nsrcs, srcs_cap, src_last;
     struct whatif *wi;      /* --compare-policy (whatif.h), NULL: none */
     struct report prev;     /* --compare-previous: its headline (trend.h) */
     long long unbucketed;   /* sessions with a time the series left out */
@@ -356,17 +342,35 @@ static int prep(struct ctx *c, const char *sql, bool temp, sqlite3_stmt **out)
     i = sqlite3_bind_parameter_index(q, ":w");
     if (i > 0)
         sqlite3_bind_int64(q, i, c->step);
-    i = sqlite3_bind_parameter_index(q, ":dips");
-    if (i > 0)
-        sqlite3_bind_int64(q, i, c->dips);
-    i = sqlite3_bind_parameter_index(q, ":dhelos");
-    if (i > 0)
-        sqlite3_bind_int64(q, i, c->dhelos);
-    for (int k = 0; k < 6; k++) {
+    const struct pairtops_sums *ps = &c->pt.sums;
+    const struct {
+        const char *name;
+        long long v;
+    } figures[] = {
+        {":dips", c->pt.distinct_ips},
+        {":dhelos", c->pt.distinct_helos},
+        {":sessions", ps->sessions},
+        {":messages", ps->messages},
+        {":helo_known", ps->helo_known},
+        {":helo_from_log", ps->helo_from_log},
+        {":helo_implied", ps->helo_implied},
+        {":helo_from_received", ps->helo_from_received},
+        {":helo_unknown", ps->helo_unknown},
+        {":helo_absent", ps->helo_absent},
+        {":helo_unobserved", ps->helo_unobserved},
+        {":accepted_unevaluated", ps->accepted_unevaluated},
+        {":resolved_sessions", ps->resolved_sessions},
+    };
+    for (size_t k = 0; k < sizeof(figures) / sizeof(figures[0]); k++) {
+        i = sqlite3_bind_parameter_index(q, figures[k].name);
+        if (i > 0)
+            sqlite3_bind_int64(q, i, figures[k].v);
+    }
+    for (int k = 0; k < PAIRTOPS_NCLS; k++) {
         char name[4] = {':', 'h', (char)('1' + k), '\0'}; /* :h1 .. :h6 */
         i = sqlite3_bind_parameter_index(q, name);
         if (i > 0)
-            sqlite3_bind_int64(q, i, c->dcls[k]);
+            sqlite3_bind_int64(q, i, c->pt.distinct_cls[k]);
     }
     i = sqlite3_bind_parameter_index(q, ":first");
     if (i > 0 && c->has_span)
@@ -544,6 +548,60 @@ static void range_where(struct ctx *c, struct fmt_buf *b, bool and_ts)
         fmt_buf_printf(b, "%s s.ts IS NOT NULL", w);
 }
 
+/* count_source - one more session in range of source id (c->srcs sorted
+ * by id; the last one found is tried first: the pass reads the sessions
+ * by id, or by time, a source's run at a time). */
+static void count_source(struct ctx *c, long long id)
+{
+    size_t i = c->src_last;
+    if (i >= c->nsrcs || c->srcs[i].id != id) {
+        size_t lo = 0, hi = c->nsrcs;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (c->srcs[mid].id < id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        i = lo;
+        if (i == c->nsrcs || c->srcs[i].id != id) {
+            if (c->nsrcs == c->srcs_cap) {
+                c->srcs_cap = c->srcs_cap ? 2 * c->srcs_cap : 16;
+                c->srcs = xrealloc(c->srcs, c->srcs_cap * sizeof(*c->srcs));
+            }
+            memmove(c->srcs + i + 1, c->srcs + i,
+                    (c->nsrcs - i) * sizeof(*c->srcs));
+            c->srcs[i] = (struct srcn){id, 0};
+            c->nsrcs++;
+        }
+        c->src_last = i;
+    }
+    c->srcs[i].n++;
+}
+
+/* sql_src_sessions - hv_src_sessions(source id): its sessions in range,
+ * counted by the pass over the sessions (count_source). */
+static void sql_src_sessions(sqlite3_context *ctx, int argc,
+                             sqlite3_value **argv)
+{
+    (void)argc;
+    const struct ctx *c = sqlite3_user_data(ctx);
+    long long id = sqlite3_value_int64(argv[0]);
+    long long n = 0;
+    for (size_t lo = 0, hi = c->nsrcs; lo < hi;) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->srcs[mid].id == id) {
+            n = c->srcs[mid].n;
+            break;
+        }
+        if (c->srcs[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    sqlite3_result_int64(ctx, n);
+}
+
 /* The verdicts the series counts, in the order of its columns 1..6. */
 static const char *const series_verdicts[] = {
     "accept", "mark", "reject", "tempfail", "unresolved", "unevaluated",
@@ -669,6 +727,7 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
         ps.ip = (const char *)sqlite3_column_text(q, 2);
         ps.in = (size_t)sqlite3_column_bytes(q, 2);
         ps.id = sqlite3_column_int64(q, 3);
+        count_source(c, ps.id >> 32);
         ps.mta = (const char *)sqlite3_column_text(q, 4);
         ps.mn = (size_t)sqlite3_column_bytes(q, 4);
         ps.messages = sqlite3_column_int64(q, 5);
@@ -945,9 +1004,7 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     }
     /* hv_helo_class(NULLIF(helo,'')): text with a NUL is invalid */
     char *hz = xmemdup0(helo, hn);
-    const char *cls = hn == 0             ? "none"
-                      : strlen(hz) != hn ? "invalid"
-                                         : helo_class_name(helo_classify(hz));
+    const char *cls = regdomain_helo_class(hz, hn);
     sqlite3_bind_text(q, k + 16, cls, -1, SQLITE_STATIC);
     struct pval gcols[HV_G_TEXT] = {
         {verdict, vn},
@@ -971,10 +1028,11 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
                     a->n_acc);
     free(hz);
     char net[INET6_ADDRSTRLEN + 8];
-    if (net_of(ip, net, sizeof(net)))
+    if (pairtops_net_of(ip, net, sizeof(net)))
         sqlite3_bind_text(q, k + 18, net, -1, SQLITE_TRANSIENT);
     else
         sqlite3_bind_text(q, k + 18, ip, (int)in, SQLITE_STATIC);
+    pairtops_add(&c->pt, a, hn > 0, resolved);
     return HV_OK;
 }
 
@@ -1248,6 +1306,16 @@ static int make_work(struct ctx *c)
     struct pairmap pm;
     struct pairinfo pi;
     pairmap_init(&pm);
+    /* a network seen in one session says nothing about the network: such
+     * rows would fill its top list on any real log (two sessions or more) */
+    bool lists[PAIRTOPS_NLISTS] = {table_wanted(c, "top_domains"),
+                                   table_wanted(c, "top_networks")};
+    long long min_n[PAIRTOPS_NLISTS] = {1, 2};
+    pairtops_free(&c->pt);
+    pairtops_init(&c->pt,
+                  table_wanted(c, "summary") ||
+                      table_wanted(c, "helo_quality"),
+                  lists, c->o->top, min_n);
     if (rc == HV_OK)
         rc = scan_pairs(c, &pm);
     pairmap_seal(&pm);
@@ -1321,7 +1389,14 @@ static int make_work(struct ctx *c)
         c->age_done = ages_of(c, &pm);
     free(c->pair_at);
     c->pair_at = NULL;
+    /* the pairs' aggregates go before the top lists' hash sets come */
+    if (rc == HV_OK)
+        pairtops_take_counts(&c->pt, &pm);
+    pairmap_drop_counts(&pm);
+    if (rc == HV_OK)
+        pairtops_finish(&c->pt, &pm, cols);
     free(cols);
+    timing("work: tops", &t0);
     pairmap_free(&pm);
     rpt_exec_temp(c->db, "PRAGMA temp.cache_size=-8192", NULL);
     return rc;
@@ -1357,32 +1432,23 @@ static const char sql_summary[] =
     "  AS first_session,"
     " COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', :last, 'unixepoch'),'')"
     "  AS last_session,"
-    " COALESCE(sum(n),0) AS sessions, COALESCE(sum(m),0) AS messages,"
-    /* count(DISTINCT ip), count(DISTINCT NULLIF(helo,'')): distinct_counts */
+    /* the sums over the pairs and the distinct counts: pairtops.h */
+    " :sessions AS sessions, :messages AS messages,"
     " :dips AS distinct_ips, :dhelos AS distinct_helos,"
-    " COALESCE(sum(CASE WHEN helo <> '' THEN n END),0) AS helo_known,"
-    " COALESCE(sum(CASE WHEN helo <> '' THEN n - n_recv - n_impl END),0)"
-    "  AS helo_from_log,"
-    " COALESCE(sum(CASE WHEN helo <> '' THEN n_impl END),0)"
-    "  AS helo_implied,"
-    " COALESCE(sum(CASE WHEN helo <> '' THEN n_recv END),0)"
-    "  AS helo_from_received,"
-    " COALESCE(sum(CASE WHEN helo = '' THEN n END),0) AS helo_unknown,"
-    " COALESCE(sum(CASE WHEN helo = '' AND NOT unobs THEN n END),0)"
-    "  AS helo_absent,"
-    " COALESCE(sum(CASE WHEN unobs THEN n END),0) AS helo_unobserved,"
-    " COALESCE(sum(CASE WHEN unobs THEN n_acc END),0)"
-    "  AS accepted_unevaluated,"
-    " COALESCE(sum(CASE WHEN csa_status IS NOT NULL AND NOT unobs THEN n END),0)"
-    "  AS resolved_sessions,"
+    " :helo_known AS helo_known, :helo_from_log AS helo_from_log,"
+    " :helo_implied AS helo_implied,"
+    " :helo_from_received AS helo_from_received,"
+    " :helo_unknown AS helo_unknown, :helo_absent AS helo_absent,"
+    " :helo_unobserved AS helo_unobserved,"
+    " :accepted_unevaluated AS accepted_unevaluated,"
+    " :resolved_sessions AS resolved_sessions,"
     " (SELECT count(*) FROM rv_resolve_runs) AS dns_runs,"
     " (SELECT COALESCE(sum(names),0) FROM rv_resolve_runs) AS dns_names,"
     " (SELECT COALESCE(sum(queries),0) FROM rv_resolve_runs) AS dns_queries,"
     " (SELECT COALESCE(sum(cache_hits),0) FROM rv_resolve_runs)"
     "  AS dns_cache_hits,"
     " (SELECT COALESCE(sum(timeouts),0) FROM rv_resolve_runs) AS dns_timeouts,"
-    " (SELECT COALESCE(sum(failures),0) FROM rv_resolve_runs) AS dns_failures"
-    " FROM temp.hv_p";
+    " (SELECT COALESCE(sum(failures),0) FROM rv_resolve_runs) AS dns_failures";
 
 static const char sql_skips[] =
     "SELECT reason, sum(count) FROM rv_source_skips"
@@ -1393,22 +1459,14 @@ static const char sql_repairs[] =
     "SELECT reason, sum(count) FROM rv_source_skips"
     " WHERE reason IN " LINE_SQL_REPAIRS " GROUP BY reason ORDER BY reason";
 
-/* sessions per source: a session id is (source_id << 32) | line, so each
- * source's sessions are one rowid range (no sort of the sessions) */
-static void sql_sources(struct ctx *c, struct fmt_buf *b)
-{
-    fmt_buf_puts(b, "SELECT src.path, COALESCE(src.format,''), src.lines_read,"
-                    " (SELECT COALESCE(sum(count),0) FROM rv_source_skips k"
-                    "  WHERE k.source_id = src.id AND k.reason <> 'other-program'"
-                    "  AND k.reason NOT IN " LINE_SQL_REPAIRS "),"
-                    " (SELECT count(*) FROM rv_sessions s WHERE"
-                    "  s.id >= (src.id << 32) AND s.id < ((src.id + 1) << 32)");
-    if (c->o->since != LLONG_MIN)
-        fmt_buf_printf(b, " AND s.ts >= %lld", c->o->since);
-    if (c->o->until != LLONG_MAX)
-        fmt_buf_printf(b, " AND s.ts < %lld", c->o->until);
-    fmt_buf_puts(b, ") FROM rv_sources src ORDER BY src.path, src.id");
-}
+/* sessions per source: counted by the pass over the sessions in range (a
+ * session id is (source_id << 32) | line) */
+static const char sql_sources[] =
+    "SELECT src.path, COALESCE(src.format,''), src.lines_read,"
+    " (SELECT COALESCE(sum(count),0) FROM rv_source_skips k"
+    "  WHERE k.source_id = src.id AND k.reason <> 'other-program'"
+    "  AND k.reason NOT IN " LINE_SQL_REPAIRS "),"
+    " hv_src_sessions(src.id) FROM rv_sources src ORDER BY src.path, src.id";
 
 static const char sql_verdicts[] =
     "WITH " VERDICT_ORDER ","
@@ -1443,7 +1501,7 @@ static const char sql_dna[] =
     " FROM temp.hv_g GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2";
 
 static const char sql_helo_quality[] =
-    /* the distinct HELOs per class: distinct_counts */
+    /* the distinct HELOs per class: pairtops.h */
     "WITH k(cls, ord, h) AS (VALUES('fqdn',1,:h1),('address-literal',2,:h2),"
     " ('bare-ip',3,:h3),('bare-name',4,:h4),('invalid',5,:h5),('none',6,:h6)),"
     " a AS (SELECT cls, sum(n) AS n, sum(m) AS m FROM temp.hv_g GROUP BY cls)"
@@ -1479,18 +1537,6 @@ static const char sql_at_risk[] =
 static const char sql_rescued[] =
     SQL_SENDERS("accept", "n_rej", "0", "ex_rej");
 
-/* top N per verdict of a grouping column (groups of at least min_n
- * sessions), with the count of distinct values of another in each group:
- * the rows fill_top aggregates (it does in C what "GROUP BY verdict, key
- * HAVING sum(n) >= min_n ... row_number() OVER (PARTITION BY verdict ORDER
- * BY sum(n) DESC, sum(m) DESC, key)" did, without sorting every pair) */
-static const char sql_top_domains[] =
-    "SELECT verdict, domain, ip, n, m FROM temp.hv_p";
-/* a network seen in one session says nothing about the network: such rows
- * would fill the table on any real log (min_n 2, top_min_n) */
-static const char sql_top_networks[] =
-    "SELECT verdict, net, helo, n, m FROM temp.hv_p";
-
 static const char sql_publishing[] =
     "SELECT 'sessions', COALESCE(sum(n),0),"
     "  COALESCE(sum(CASE WHEN publishes THEN n END),0),"
@@ -1515,201 +1561,6 @@ static const char sql_replies[] =
     "  GROUP BY 1, 2)"
     " SELECT a.verdict, a.reply, a.n, a.m FROM a"
     " JOIN v ON v.verdict = a.verdict ORDER BY v.ord, a.n DESC, a.reply";
-
-/* distinct_counts - the distinct client IPs and non-empty HELOs of hv_p
- * into c->dips, c->dhelos, and the HELOs per class into c->dcls (hash
- * sets: no sort of the pairs). HV_OK, or
- * HV_EDB / HV_EWRITE with *c->err set. */
-static int distinct_counts(struct ctx *c)
-{
-    sqlite3_stmt *q;
-    static const char *const classes[6] = {
-        "fqdn", "address-literal", "bare-ip", "bare-name", "invalid", "none",
-    };
-    int rc = prep(c, "SELECT ip, helo, cls FROM temp.hv_p", false, &q);
-    if (rc != HV_OK)
-        return rc;
-    struct keymap ips, helos;
-    keymap_init(&ips);
-    keymap_init(&helos);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        for (int i = 0; i < 2; i++) {
-            if (sqlite3_column_type(q, i) == SQLITE_NULL)
-                continue;
-            const char *v = (const char *)sqlite3_column_text(q, i);
-            size_t n = (size_t)sqlite3_column_bytes(q, i);
-            if (i == 1 && n == 0)
-                continue; /* NULLIF(helo,'') */
-            bool added;
-            keymap_intern(i == 0 ? &ips : &helos, v != NULL ? v : "", n,
-                          &added);
-            /* a HELO's class is a function of it: counted once */
-            const char *cls = (const char *)sqlite3_column_text(q, 2);
-            for (int k = 0; i == 1 && added && cls != NULL && k < 6; k++)
-                if (strcmp(cls, classes[k]) == 0)
-                    c->dcls[k]++;
-        }
-    }
-    c->dips = (long long)keymap_count(&ips);
-    c->dhelos = (long long)keymap_count(&helos);
-    keymap_free(&ips);
-    keymap_free(&helos);
-    rc = rpt_step_done(c->db, rc, "report query failed", c->err);
-    sqlite3_finalize(q);
-    return rc;
-}
-
-/* ==== Top lists ==== */
-
-/* a group of a top list: one verdict's key */
-struct topg {
-    long long n, m, x; /* sum(n), sum(m), distinct values */
-    int ord;           /* the verdict's place in series_verdicts */
-    uint32_t gi;       /* the group's number in the group map */
-    const char *k;     /* the key (in the group map) */
-    size_t kn;
-};
-
-/* topg_cmp - verdict order, then sessions and messages descending, then
- * the key as SQLite's BINARY collation orders text. */
-static int topg_cmp(const void *pa, const void *pb)
-{
-    const struct topg *a = pa, *b = pb;
-    if (a->ord != b->ord)
-        return a->ord < b->ord ? -1 : 1;
-    if (a->n != b->n)
-        return a->n > b->n ? -1 : 1;
-    if (a->m != b->m)
-        return a->m > b->m ? -1 : 1;
-    int c = memcmp(a->k, b->k, a->kn < b->kn ? a->kn : b->kn);
-    if (c != 0)
-        return c;
-    return a->kn < b->kn ? -1 : a->kn > b->kn ? 1 : 0;
-}
-
-/* top_key - the group key of a row of sql_top_*: the verdict's place, then
- * the key's bytes, into b; -1 when the verdict is not one of the list (the
- * join drops it), else its place. */
-static int top_key(sqlite3_stmt *q, struct fmt_buf *b)
-{
-    const char *v = (const char *)sqlite3_column_text(q, 0);
-    size_t vn = (size_t)sqlite3_column_bytes(q, 0);
-    int ord = -1;
-    for (size_t k = 0; v != NULL && k < SERIES_NV; k++)
-        if (strlen(series_verdicts[k]) == vn &&
-            memcmp(series_verdicts[k], v, vn) == 0)
-            ord = (int)k;
-    if (ord < 0)
-        return -1;
-    const char *k = (const char *)sqlite3_column_text(q, 1);
-    char o = (char)ord;
-    fmt_buf_reset(b);
-    fmt_buf_add(b, &o, 1);
-    fmt_buf_add(b, k != NULL ? k : "", (size_t)sqlite3_column_bytes(q, 1));
-    return ord;
-}
-
-/* fill_top - the top :top groups per verdict (in the verdicts' display
- * order) of sql's rows (verdict, key, value, n, m) among those of min_n
- * sessions or more: sessions, messages and distinct values per (verdict,
- * key), ranked by sessions, messages, key.
- * Two passes over the rows: the sums of every group, then the distinct
- * values of the groups shown only (so no set of every value is held). */
-static int fill_top(struct ctx *c, struct rtable *t, const char *sql,
-                    long long min_n)
-{
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    sqlite3_stmt *q;
-    int rc = prep(c, sql, false, &q);
-    if (rc != HV_OK)
-        return rc;
-    struct keymap groups, seen;
-    struct topg *g = NULL;
-    size_t gcap = 0, ng = 0, nshow = 0;
-    struct fmt_buf key;
-    keymap_init(&groups);
-    keymap_init(&seen);
-    fmt_buf_init(&key);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        int ord = top_key(q, &key);
-        if (ord < 0)
-            continue;
-        bool added;
-        size_t gi = keymap_intern(&groups, key.p, key.len, &added);
-        if (added) {
-            if (gi >= gcap) {
-                gcap = gcap ? 2 * gcap : 1024;
-                g = xrealloc(g, gcap * sizeof(*g));
-            }
-            memset(&g[gi], 0, sizeof(g[gi]));
-            g[gi].ord = ord;
-            g[gi].gi = (uint32_t)gi;
-        }
-        g[gi].n += sqlite3_column_int64(q, 3);
-        g[gi].m += sqlite3_column_int64(q, 4);
-    }
-    if (rc == SQLITE_DONE) {
-        ng = keymap_count(&groups);
-        for (size_t i = 0; i < ng; i++) {
-            g[i].k = keymap_key(&groups, i, &g[i].kn) + 1;
-            g[i].kn--;
-        }
-        if (ng > 0)
-            qsort(g, ng, sizeof(*g), topg_cmp);
-        /* keep the shown groups (rank <= :top) at the front */
-        long long rank = 0;
-        int ord = -1;
-        for (size_t i = 0; i < ng; i++) {
-            if (g[i].n < min_n)
-                continue; /* HAVING sum(n) >= min_n */
-            rank = g[i].ord == ord ? rank + 1 : 1;
-            ord = g[i].ord;
-            if (rank <= c->o->top)
-                g[nshow++] = g[i];
-        }
-        /* group number -> its place among the shown + 1 (0: not shown) */
-        uint32_t *shown = xcalloc(ng + 1, sizeof(*shown));
-        for (size_t i = 0; i < nshow; i++)
-            shown[g[i].gi] = (uint32_t)i + 1;
-        sqlite3_reset(q);
-        while (nshow > 0 && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-            size_t gi;
-            if (top_key(q, &key) < 0 || !keymap_find(&groups, key.p, key.len, &gi) ||
-                shown[gi] == 0)
-                continue;
-            /* count(DISTINCT value): NULL values are not counted */
-            if (sqlite3_column_type(q, 2) == SQLITE_NULL)
-                continue;
-            uint32_t g32 = (uint32_t)gi;
-            const char *x = (const char *)sqlite3_column_text(q, 2);
-            fmt_buf_reset(&key);
-            fmt_buf_add(&key, (const char *)&g32, sizeof(g32));
-            fmt_buf_add(&key, x != NULL ? x : "",
-                        (size_t)sqlite3_column_bytes(q, 2));
-            bool added;
-            keymap_intern(&seen, key.p, key.len, &added);
-            if (added)
-                g[shown[gi] - 1].x++;
-        }
-        free(shown);
-    }
-    for (size_t i = 0; rc == SQLITE_DONE && i < nshow; i++) {
-        struct rcell *row = report_row_add(t);
-        const char *v = series_verdicts[g[i].ord];
-        report_cell_text(&row[0], v, strlen(v));
-        report_cell_text(&row[1], g[i].k, g[i].kn);
-        row[2].type = row[3].type = row[4].type = RCOL_INT;
-        row[2].i = g[i].n;
-        row[3].i = g[i].m;
-        row[4].i = g[i].x;
-    }
-    free(g);
-    keymap_free(&seen);
-    keymap_free(&groups);
-    fmt_buf_free(&key);
-    return fill_done(c, t, q, rc, &t0);
-}
 
 /* ==== The time series ==== */
 
@@ -1849,7 +1700,7 @@ static const struct tdef tdefs[] = {
      "figure,current,previous,change,change_pct", "tiiip", NULL},
     {"summary", "Summary", "item,value", "tt", sql_summary},
     {"sources", "Inputs", "source,format,lines,skipped,sessions", "ttiii",
-     NULL},
+     sql_sources},
     {"skips", "Lines skipped", "reason,lines", "ti", sql_skips},
     {"repairs", "Lines repaired and read (not skipped)", "reason,lines", "ti",
      sql_repairs},
@@ -1896,10 +1747,11 @@ static const struct tdef tdefs[] = {
      "scope,total,publishing,publishing_pct", "tiip", sql_publishing},
     {"replies", "Replies CSV would have sent",
      "verdict,reply,sessions,messages", "ttii", sql_replies},
+    /* top lists: pairtops.h */
     {"top_domains", "Top HELO domains per verdict",
-     "verdict,domain,sessions,messages,ips", "ttiii", sql_top_domains},
+     "verdict,domain,sessions,messages,ips", "ttiii", NULL},
     {"top_networks", "Top client networks per verdict (two sessions or more)",
-     "verdict,network,sessions,messages,helos", "ttiii", sql_top_networks},
+     "verdict,network,sessions,messages,helos", "ttiii", NULL},
     {"policy_delta", "Policy what-if: verdicts that change (--compare-policy)",
      WHATIF_DELTA_COLS, WHATIF_DELTA_TYPES, NULL},
     {"policy_delta_senders",
@@ -1937,12 +1789,6 @@ static int build_tables(struct ctx *c)
 {
     bool replies = have_function(c->db, "SELECT hv_smtp_reply('reject',"
                                         "'fail','x','unknown','','h','a')");
-    /* the distinct IPs and HELOs of the summary and HELO quality */
-    if (table_wanted(c, "summary") || table_wanted(c, "helo_quality")) {
-        int rc = distinct_counts(c);
-        if (rc != HV_OK)
-            return rc;
-    }
     for (size_t k = 0; k < sizeof(tdefs) / sizeof(tdefs[0]); k++) {
         const struct tdef *d = &tdefs[k];
         bool whatif = strncmp(d->key, "policy_delta", 12) == 0;
@@ -1977,8 +1823,16 @@ static int build_tables(struct ctx *c)
             rc = kv_fill(c, t, d->sql);
             if (rc == 0 && d->sql != spamham_sql_kv)
                 rc = warn_trust_listed(c);
-        } else if (d->sql == sql_top_domains || d->sql == sql_top_networks) {
-            rc = fill_top(c, t, d->sql, d->sql == sql_top_networks ? 2 : 1);
+        } else if (strncmp(d->key, "top_", 4) == 0) {
+            struct timespec t0;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            pairtops_fill_top(&c->pt,
+                              strcmp(d->key, "top_domains") == 0
+                                  ? PAIRTOPS_DOMAINS
+                                  : PAIRTOPS_NETWORKS,
+                              series_verdicts, t);
+            timing(t->key, &t0);
+            rc = HV_OK;
         } else if (trend) {
             t->kv = strcmp(d->key, "headline_previous") == 0;
             if (t->kv)
@@ -1999,12 +1853,6 @@ static int build_tables(struct ctx *c)
             rc = fill(c, t, d->sql);
         } else if (strcmp(d->key, "advice") == 0) {
             rc = advice_fill(c->db, t, c->o->top, c->err);
-        } else if (strcmp(d->key, "sources") == 0) {
-            struct fmt_buf sql;
-            fmt_buf_init(&sql);
-            sql_sources(c, &sql);
-            rc = fill(c, t, fmt_buf_str(&sql));
-            fmt_buf_free(&sql);
         } else {
             rc = fill_series(c, t);
         }
@@ -2094,8 +1942,16 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
     }
     if (rc == HV_OK)
         rc = make_work(&c);
+    /* the sources table's counts are c's, for this report's tables only
+     * (a report of the previous window, made before, has its own) */
+    if (rc == HV_OK &&
+        sqlite3_create_function(db, "hv_src_sessions", 1, SQLITE_UTF8, &c,
+                                sql_src_sessions, NULL, NULL) != SQLITE_OK)
+        rc = rpt_dberr(db, "report", err);
     if (rc == HV_OK)
         rc = build_tables(&c);
+    sqlite3_create_function(db, "hv_src_sessions", 1, SQLITE_UTF8, NULL, NULL,
+                            NULL, NULL);
     if (rc == HV_OK && o->anonymize) {
         struct anon an;
         rc = anon_open(&an, db, err);
@@ -2104,6 +1960,8 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
         anon_close(&an);
     }
     free(c.counts);
+    free(c.srcs);
+    pairtops_free(&c.pt);
     report_free(&c.prev);
     whatif_free(c.wi);
     drop_work(db);

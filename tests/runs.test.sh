@@ -12,6 +12,9 @@
 # dns_age_seconds, and prune --before: exact counts checked with sqlite3,
 # sources kept, a rescan adds nothing, --dry-run leaves the file's bytes
 # as they were, the report after prune counts what --since DATE counted.
+# On the sample logs: dns_age and the verdicts of windows against sqlite3,
+# and the summary's sums, distinct counts, top lists and sessions per
+# source against Python's own count from `export verdicts`.
 . tests/lib.sh
 D=$T_TMP
 epoch() { python3 -c 'import calendar,sys,time; print(calendar.timegm(time.strptime(sys.argv[1], "%Y-%m-%dT%H:%M:%SZ")))' "$1"; }
@@ -235,3 +238,73 @@ for w in 2026-11-01T10:00:00Z/2026-11-01T11:00:00Z 2026-11-01T06:00:00Z/2026-11-
 done
 # the hour: a pair or two, looked up; the three days: every pair, scanned
 check_eq window-modes "$(echo $modes | cut -d' ' -f1,3)" "lookups ordered"
+
+# the summary's pair sums and distinct counts, the top lists (pairtops.c)
+# and the sessions per source equal the same figures worked out by Python
+# from `export verdicts` (its verdict, IP, HELO, domain, time per session),
+# over the whole database and the windows above, with the default --top and
+# with --top 2 (only some groups of a verdict shown)
+cat > "$D/tops.py" <<'PYEOF'
+import ipaddress, json, sys
+rows, rep, lo, hi, top = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+S = [r for r in map(json.loads, open(rows, encoding="utf-8", errors="surrogateescape"))
+     if (lo == -1 or (r["time_epoch"] is not None and lo <= r["time_epoch"] < hi))]
+def net(ip):
+    try:
+        a = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    n = 24 if a.version == 4 else 48
+    return "%s/%d" % (ipaddress.ip_network("%s/%d" % (ip, n), strict=False).network_address, n)
+order = ["accept", "mark", "reject", "tempfail", "unresolved", "unevaluated"]
+def tops(key, val, min_n):
+    g = {}
+    for r in S:
+        v = r["verdict"] or "unresolved"
+        k = (v, key(r))
+        e = g.setdefault(k, [0, 0, set()])
+        e[0] += 1; e[1] += r["messages"]; e[2].add(val(r))
+    out = []
+    for v in order:
+        c = sorted(((k[1], e) for k, e in g.items() if k[0] == v and e[0] >= min_n),
+                   key=lambda t: (-t[1][0], -t[1][1], t[0].encode("utf-8", "surrogateescape")))
+        out += [[v, k, e[0], e[1], len(e[2])] for k, e in c[:top]]
+    return out
+src = {}
+for r in S:
+    src[r["source"]] = src.get(r["source"], 0) + 1
+want = {
+    "sums": [len(S), sum(r["messages"] for r in S), len({r["ip"] for r in S}),
+             len({r["helo"] for r in S if r["helo"]})],
+    "top_domains": tops(lambda r: r["domain"] or "", lambda r: r["ip"], 1),
+    "top_networks": tops(lambda r: net(r["ip"]), lambda r: r["helo"], 2),
+}
+j = json.load(open(rep, encoding="utf-8", errors="surrogateescape"))
+s = j["summary"]
+got = {
+    "sums": [s["sessions"], s["messages"], s["distinct_ips"], s["distinct_helos"]],
+    "top_domains": [[r["verdict"], r["domain"], r["sessions"], r["messages"], r["ips"]] for r in j["top_domains"]],
+    "top_networks": [[r["verdict"], r["network"], r["sessions"], r["messages"], r["helos"]] for r in j["top_networks"]],
+}
+bad = [k for k in want if want[k] != got[k]]
+bad += ["sources"] if any(r["sessions"] != src.get(r["source"], 0) for r in j["sources"]) else []
+if not want["top_networks"] or not want["top_domains"]:
+    bad.append("empty")
+print(" ".join(bad) if bad else "ok")
+if bad:
+    for k in bad[:1]:
+        print(" want", want.get(k), "\n got", got.get(k), file=sys.stderr)
+PYEOF
+hv export verdicts --db "$S" --format jsonl > "$D/v.jsonl"
+for w in all 2026-11-01T06:00:00Z/2026-11-01T18:00:00Z 2026-10-31T00:00:00Z/2026-11-03T00:00:00Z; do
+    for top in 10 2; do
+        if [ "$w" = all ]; then
+            hv report --db "$S" --format json --top $top -o "$D/tops.json"; e0=-1 e1=-1
+        else
+            lo=${w%/*} hi=${w#*/}
+            e0=$(epoch "$lo") e1=$(epoch "$hi")
+            hv report --db "$S" --format json --top $top --since "$lo" --until "$hi" -o "$D/tops.json"
+        fi
+        check_eq "pair-tables $w top $top" "$(python3 "$D/tops.py" "$D/v.jsonl" "$D/tops.json" $e0 $e1 $top)" ok
+    done
+done

@@ -1,0 +1,537 @@
+/* SPDX-License-Identifier: MIT */
+/* pairtops - the tables that read every pair, in C; see pairtops.h. */
+#include "pairtops.h"
+
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "keymap.h"
+#include "regdomain.h"
+#include "xmem.h"
+
+const char *const pairtops_classes[PAIRTOPS_NCLS] = {
+    "fqdn", "address-literal", "bare-ip", "bare-name", "invalid", "none",
+};
+
+/* a pair in no group (its verdict is in no top list) */
+#define NO_GROUP UINT32_MAX
+
+void pairtops_init(struct pairtops *pt, bool distinct,
+                   const bool list[PAIRTOPS_NLISTS], long long top,
+                   const long long min_n[PAIRTOPS_NLISTS])
+{
+    memset(pt, 0, sizeof(*pt));
+    pt->want_distinct = distinct;
+    pt->top = top;
+    for (int k = 0; k < PAIRTOPS_NLISTS; k++) {
+        pt->want_list[k] = list[k];
+        pt->min_n[k] = min_n[k];
+    }
+}
+
+void pairtops_add(struct pairtops *pt, const struct pagg *a, bool has_helo,
+                  bool resolved)
+{
+    struct pairtops_sums *s = &pt->sums;
+    s->sessions += a->n;
+    s->messages += a->m;
+    if (has_helo) {
+        s->helo_known += a->n;
+        if (a->has_from) { /* n_recv, n_impl are NULL without it */
+            s->helo_from_log += (long long)a->n - a->n_recv - a->n_impl;
+            s->helo_implied += a->n_impl;
+            s->helo_from_received += a->n_recv;
+        }
+    } else {
+        s->helo_unknown += a->n;
+        if (!a->unobs)
+            s->helo_absent += a->n;
+    }
+    if (a->unobs) {
+        s->helo_unobserved += a->n;
+        s->accepted_unevaluated += a->n_acc;
+    }
+    if (resolved)
+        s->resolved_sessions += a->n;
+}
+
+bool pairtops_net_of(const char *ip, char *txt, size_t size)
+{
+    unsigned char b[16];
+    if (inet_pton(AF_INET, ip, b) == 1) {
+        b[3] = 0;
+        if (inet_ntop(AF_INET, b, txt, (socklen_t)size) != NULL) {
+            size_t n = strlen(txt);
+            snprintf(txt + n, size - n, "/24");
+            return true;
+        }
+    } else if (inet_pton(AF_INET6, ip, b) == 1) {
+        memset(b + 6, 0, 10);
+        if (inet_ntop(AF_INET6, b, txt, (socklen_t)size) != NULL) {
+            size_t n = strlen(txt);
+            snprintf(txt + n, size - n, "/48");
+            return true;
+        }
+    }
+    return false;
+}
+
+/* helos - one pass over the distinct HELOs of pm's np pairs: the
+ * non-empty ones and their classes counted (when wanted), and each pair's
+ * domain numbered in domains (when dom is not NULL), the domain worked out
+ * once per HELO. */
+static void helos(struct pairtops *pt, const struct pairmap *pm, size_t np,
+                  struct keymap *domains, uint32_t *dom)
+{
+    struct keymap set;
+    struct fmt_buf b;
+    uint32_t *helo_dom = NULL;
+    size_t cap = 0;
+    bool empty = false;
+    keymap_init(&set);
+    fmt_buf_init(&b);
+    for (size_t i = 0; i < np; i++) {
+        const char *helo, *ip;
+        size_t hn, in;
+        bool added;
+        pairmap_key(pm, i, &helo, &hn, &ip, &in);
+        size_t h = keymap_intern(&set, helo, hn, &added);
+        if (added) {
+            char *hz = xmemdup0(helo, hn);
+            const char *cls = regdomain_helo_class(hz, hn);
+            empty |= hn == 0;
+            for (int k = 0; hn > 0 && k < PAIRTOPS_NCLS; k++)
+                if (strcmp(cls, pairtops_classes[k]) == 0)
+                    pt->distinct_cls[k]++;
+            if (dom != NULL) {
+                if (h >= cap) {
+                    cap = cap ? 2 * cap : 1024;
+                    helo_dom = xrealloc(helo_dom, cap * sizeof(*helo_dom));
+                }
+                regdomain_helo(hz, hn, cls, &b);
+                helo_dom[h] =
+                    (uint32_t)keymap_intern(domains, b.p != NULL ? b.p : "",
+                                            b.len, NULL);
+            }
+            free(hz);
+        }
+        if (dom != NULL)
+            dom[i] = helo_dom[h];
+    }
+    pt->distinct_helos = (long long)keymap_count(&set) - (empty ? 1 : 0);
+    free(helo_dom);
+    fmt_buf_free(&b);
+    keymap_free(&set);
+}
+
+/* ip4_canonical - the address of the n bytes at s when they are an IPv4
+ * address in its one canonical text (four decimal parts 0-255 without
+ * leading zeros, as inet_ntop writes it): two such texts are equal exactly
+ * when their addresses are. */
+static bool ip4_canonical(const char *s, size_t n, uint32_t *out)
+{
+    uint32_t a = 0;
+    size_t i = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part > 0) {
+            if (i >= n || s[i] != '.')
+                return false;
+            i++;
+        }
+        size_t start = i;
+        unsigned v = 0;
+        while (i < n && i - start < 3 && s[i] >= '0' && s[i] <= '9')
+            v = v * 10 + (unsigned)(s[i++] - '0');
+        if (i == start || v > 255 || (s[start] == '0' && i - start > 1))
+            return false;
+        a = a << 8 | v;
+    }
+    *out = a;
+    return i == n;
+}
+
+/* a set of 32-bit values: open addressing, 0 kept aside */
+struct u32set {
+    uint32_t *slot;
+    size_t cap, n;
+    bool zero;
+};
+
+/* u32set_add - add v. */
+static void u32set_add(struct u32set *s, uint32_t v)
+{
+    if (v == 0) {
+        s->n += !s->zero;
+        s->zero = true;
+        return;
+    }
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 1024;
+        uint32_t *slot = xcalloc(cap, sizeof(*slot));
+        for (size_t i = 0; i < s->cap; i++) {
+            uint32_t w = s->slot[i];
+            size_t j = (w * 2654435761u) & (cap - 1);
+            while (w != 0 && slot[j] != 0)
+                j = (j + 1) & (cap - 1);
+            if (w != 0)
+                slot[j] = w;
+        }
+        free(s->slot);
+        s->slot = slot;
+        s->cap = cap;
+    }
+    size_t j = (v * 2654435761u) & (s->cap - 1);
+    while (s->slot[j] != 0 && s->slot[j] != v)
+        j = (j + 1) & (s->cap - 1);
+    if (s->slot[j] == 0) {
+        s->slot[j] = v;
+        s->n++;
+    }
+}
+
+/* ips - the distinct client IPs of pm's np pairs: canonical IPv4 texts as
+ * numbers, any other text as bytes (the two sets cannot meet). */
+static void ips(struct pairtops *pt, const struct pairmap *pm, size_t np)
+{
+    struct keymap set;
+    struct u32set v4 = {NULL, 0, 0, false};
+    keymap_init(&set);
+    for (size_t i = 0; i < np; i++) {
+        const char *helo, *ip;
+        size_t hn, in;
+        uint32_t a;
+        pairmap_key(pm, i, &helo, &hn, &ip, &in);
+        if (ip4_canonical(ip, in, &a))
+            u32set_add(&v4, a);
+        else
+            keymap_intern(&set, ip, in, NULL);
+    }
+    pt->distinct_ips = (long long)(keymap_count(&set) + v4.n);
+    free(v4.slot);
+    keymap_free(&set);
+}
+
+/* a group of a top list: one verdict's domain or network (24 bytes: a
+ * list may have a group per pair) */
+struct group {
+    long long n, m;          /* sessions, messages */
+    uint32_t gi;             /* its number in the groups' map */
+    int ord;
+};
+
+/* the key texts group_cmp reads (qsort has no context argument; one list
+ * at a time per process is ranked) */
+static const struct keymap *cmp_groups, *cmp_domains;
+
+/* group_text - the domain or network of group gi (cmp_groups' key after
+ * the verdict's byte; for domains the number of a cmp_domains key). */
+static const char *group_text(const struct keymap *groups,
+                              const struct keymap *domains, uint32_t gi,
+                              size_t *n)
+{
+    const char *k = keymap_key(groups, gi, n);
+    if (domains != NULL) {
+        uint32_t d;
+        memcpy(&d, k + 1, sizeof(d));
+        return keymap_key(domains, d, n);
+    }
+    (*n)--;
+    return k + 1;
+}
+
+/* group_cmp - verdict order, then sessions and messages descending, then
+ * the text as SQLite's BINARY collation orders text (two groups of one
+ * verdict have different texts). */
+static int group_cmp(const void *pa, const void *pb)
+{
+    const struct group *a = pa, *b = pb;
+    if (a->ord != b->ord)
+        return a->ord < b->ord ? -1 : 1;
+    if (a->n != b->n)
+        return a->n > b->n ? -1 : 1;
+    if (a->m != b->m)
+        return a->m > b->m ? -1 : 1;
+    size_t an, bn;
+    const char *at = group_text(cmp_groups, cmp_domains, a->gi, &an);
+    const char *bt = group_text(cmp_groups, cmp_domains, b->gi, &bn);
+    int c = memcmp(at, bt, an < bn ? an : bn);
+    if (c != 0)
+        return c;
+    return an < bn ? -1 : an > bn ? 1 : 0;
+}
+
+/* group_of - pair i's group in list k interned in groups, or NO_GROUP:
+ * its verdict's byte, then the number of its domain (domains: the key's
+ * text is the domain's) or its network's text. */
+static uint32_t group_of(const struct pairmap *pm, const unsigned char *ord1,
+                         size_t i, int k, const uint32_t *dom,
+                         struct keymap *groups, struct fmt_buf *key)
+{
+    if (ord1[i] == 0)
+        return NO_GROUP;
+    char o = (char)ord1[i];
+    fmt_buf_reset(key);
+    fmt_buf_add(key, &o, 1);
+    if (k == PAIRTOPS_DOMAINS) {
+        fmt_buf_add(key, (const char *)&dom[i], sizeof(dom[i]));
+    } else {
+        const char *helo, *ip;
+        size_t hn, in;
+        uint32_t a;
+        char net[INET6_ADDRSTRLEN + 8];
+        pairmap_key(pm, i, &helo, &hn, &ip, &in);
+        if (ip4_canonical(ip, in, &a)) {
+            /* inet_ntop's text of the /24 is the canonical text's first
+             * three parts */
+            size_t last = in;
+            while (ip[last - 1] != '.')
+                last--;
+            fmt_buf_add(key, ip, last);
+            fmt_buf_puts(key, "0/24");
+        } else if (pairtops_net_of(ip, net, sizeof(net))) {
+            fmt_buf_puts(key, net);
+        } else {
+            fmt_buf_add(key, ip, in);
+        }
+    }
+    return (uint32_t)keymap_intern(groups, key->p, key->len, NULL);
+}
+
+/* heap_sift - restore the heap h[0..n) of group numbers below root, the
+ * group that ranks last at the root (group_cmp). */
+static void heap_sift(const struct group *g, uint32_t *h, size_t root,
+                      size_t n)
+{
+    for (;;) {
+        size_t c = 2 * root + 1;
+        if (c >= n)
+            return;
+        if (c + 1 < n && group_cmp(&g[h[c + 1]], &g[h[c]]) > 0)
+            c++;
+        if (group_cmp(&g[h[c]], &g[h[root]]) <= 0)
+            return;
+        uint32_t t = h[root];
+        h[root] = h[c];
+        h[c] = t;
+        root = c;
+    }
+}
+
+/* select_shown - the shown groups of g[0..ng) to the front, in the order
+ * of the table (group_cmp, with cmp_groups set): per verdict the first top
+ * of those with min_n sessions or more ("HAVING sum(n) >= min_n" and a
+ * rank per verdict). Keeps the top of each verdict in a heap, so that only
+ * the shown groups are sorted. Returns how many are shown. */
+static size_t select_shown(struct group *g, size_t ng, long long min_n,
+                           long long top)
+{
+    size_t nc = 0;
+    for (size_t i = 0; i < ng; i++)
+        if (g[i].n >= min_n)
+            g[nc++] = g[i];
+    if (top <= 0 || nc == 0)
+        return 0;
+    size_t cap = (unsigned long long)top < nc ? (size_t)top : nc;
+    /* one verdict at a time (a verdict's place is a byte): its groups are
+     * the candidates of its heap */
+    enum { NV = 256 };
+    bool seen[NV] = {false};
+    size_t nv = 0;
+    for (size_t i = 0; i < nc; i++) {
+        nv += !seen[(unsigned char)g[i].ord];
+        seen[(unsigned char)g[i].ord] = true;
+    }
+    uint32_t *heap = xcalloc(cap + 1, sizeof(*heap));
+    struct group *out = xcalloc(cap < nc / nv ? cap * nv : nc, sizeof(*out));
+    size_t kept = 0;
+    for (int v = 0; v < NV; v++) {
+        if (!seen[v])
+            continue;
+        size_t hn = 0;
+        for (size_t i = 0; i < nc; i++) {
+            if (g[i].ord != v)
+                continue;
+            if (hn < cap) {
+                heap[hn] = (uint32_t)i;
+                hn++;
+                for (size_t c = hn - 1; c > 0;) {
+                    size_t p = (c - 1) / 2;
+                    if (group_cmp(&g[heap[c]], &g[heap[p]]) <= 0)
+                        break;
+                    uint32_t t = heap[c];
+                    heap[c] = heap[p];
+                    heap[p] = t;
+                    c = p;
+                }
+            } else if (group_cmp(&g[i], &g[heap[0]]) < 0) {
+                heap[0] = (uint32_t)i;
+                heap_sift(g, heap, 0, hn);
+            }
+        }
+        for (size_t j = 0; j < hn; j++)
+            out[kept++] = g[heap[j]];
+    }
+    qsort(out, kept, sizeof(*out), group_cmp);
+    memcpy(g, out, kept * sizeof(*out));
+    free(out);
+    free(heap);
+    return kept;
+}
+
+/* top_list - list k: the sums per (verdict, key), the top pt->top groups
+ * per verdict among those of min_n sessions or more, then the distinct
+ * values (IPs for domains, HELOs for networks) of the shown groups only
+ * (no set of every value is held). */
+static void top_list(struct pairtops *pt, const struct pairmap *pm,
+                     size_t np, const unsigned char *ord1, int k,
+                     const struct keymap *domains, const uint32_t *dom)
+{
+    struct keymap groups;
+    struct fmt_buf key;
+    struct group *g = NULL;
+    size_t gcap = 0, nshow = 0;
+    uint32_t *gid = xcalloc(np + 1, sizeof(*gid));
+    keymap_init(&groups);
+    fmt_buf_init(&key);
+    for (size_t i = 0; i < np; i++) {
+        gid[i] = group_of(pm, ord1, i, k, dom, &groups, &key);
+        if (gid[i] == NO_GROUP)
+            continue;
+        size_t gi = gid[i];
+        if (gi >= gcap) {
+            size_t old = gcap;
+            gcap = gcap ? 2 * gcap : 1024;
+            g = xrealloc(g, gcap * sizeof(*g));
+            memset(g + old, 0, (gcap - old) * sizeof(*g));
+        }
+        g[gi].ord = ord1[i] - 1;
+        g[gi].gi = (uint32_t)gi;
+        g[gi].n += pt->n[i];
+        g[gi].m += pt->m[i];
+    }
+    size_t ng = keymap_count(&groups);
+    const struct keymap *texts = k == PAIRTOPS_DOMAINS ? domains : NULL;
+    cmp_groups = &groups;
+    cmp_domains = texts;
+    nshow = select_shown(g, ng, pt->min_n[k], pt->top);
+    cmp_groups = cmp_domains = NULL;
+    /* group number -> its place among the shown + 1 (0: not shown) */
+    uint32_t *shown = xcalloc(ng + 1, sizeof(*shown));
+    long long *x = xcalloc(nshow + 1, sizeof(*x));
+    for (size_t i = 0; i < nshow; i++)
+        shown[g[i].gi] = (uint32_t)i + 1;
+    struct keymap seen;
+    keymap_init(&seen);
+    for (size_t i = 0; nshow > 0 && i < np; i++) {
+        if (gid[i] == NO_GROUP || shown[gid[i]] == 0)
+            continue;
+        const char *helo, *ip;
+        size_t hn, in;
+        pairmap_key(pm, i, &helo, &hn, &ip, &in);
+        uint32_t s32 = shown[gid[i]] - 1;
+        fmt_buf_reset(&key);
+        fmt_buf_add(&key, (const char *)&s32, sizeof(s32));
+        if (k == PAIRTOPS_DOMAINS)
+            fmt_buf_add(&key, ip, in);
+        else
+            fmt_buf_add(&key, helo, hn);
+        bool added;
+        keymap_intern(&seen, key.p, key.len, &added);
+        if (added)
+            x[s32]++;
+    }
+    keymap_free(&seen);
+    pt->rows[k] = xcalloc(nshow + 1, sizeof(*pt->rows[k]));
+    for (size_t i = 0; i < nshow; i++) {
+        struct pairtops_row *r = &pt->rows[k][i];
+        r->ord = g[i].ord;
+        const char *text = group_text(&groups, texts, g[i].gi, &r->kn);
+        r->key = xmemdup0(text, r->kn);
+        r->n = g[i].n;
+        r->m = g[i].m;
+        r->x = x[i];
+    }
+    pt->nrows[k] = nshow;
+    free(x);
+    free(shown);
+    free(gid);
+    free(g);
+    fmt_buf_free(&key);
+    keymap_free(&groups);
+}
+
+void pairtops_take_counts(struct pairtops *pt, const struct pairmap *pm)
+{
+    size_t np = pairmap_count(pm);
+    free(pt->n);
+    free(pt->m);
+    pt->n = xcalloc(np + 1, sizeof(*pt->n));
+    pt->m = xcalloc(np + 1, sizeof(*pt->m));
+    for (size_t i = 0; i < np; i++) {
+        const char *helo, *ip;
+        size_t hn, in;
+        const struct pagg *a = pairmap_pair(pm, i, &helo, &hn, &ip, &in);
+        pt->n[i] = a->n;
+        pt->m[i] = a->m;
+    }
+    pt->np = np;
+}
+
+void pairtops_finish(struct pairtops *pt, const struct pairmap *pm,
+                     const unsigned char *ord1)
+{
+    size_t np = pairmap_count(pm);
+    if (np != pt->np)
+        pairtops_take_counts(pt, pm);
+    struct keymap domains;
+    uint32_t *dom = NULL;
+    keymap_init(&domains);
+    if (pt->want_list[PAIRTOPS_DOMAINS])
+        dom = xcalloc(np + 1, sizeof(*dom));
+    if (pt->want_distinct || dom != NULL)
+        helos(pt, pm, np, &domains, dom);
+    if (pt->want_distinct)
+        ips(pt, pm, np);
+    for (int k = 0; k < PAIRTOPS_NLISTS; k++)
+        if (pt->want_list[k])
+            top_list(pt, pm, np, ord1, k, &domains, dom);
+    free(dom);
+    keymap_free(&domains);
+    free(pt->n);
+    free(pt->m);
+    pt->n = NULL;
+    pt->m = NULL;
+    pt->np = 0;
+}
+
+void pairtops_fill_top(const struct pairtops *pt, enum pairtops_list k,
+                       const char *const *verdicts, struct rtable *t)
+{
+    for (size_t i = 0; i < pt->nrows[k]; i++) {
+        const struct pairtops_row *r = &pt->rows[k][i];
+        struct rcell *row = report_row_add(t);
+        const char *v = verdicts[r->ord];
+        report_cell_text(&row[0], v, strlen(v));
+        report_cell_text(&row[1], r->key, r->kn);
+        row[2].type = row[3].type = row[4].type = RCOL_INT;
+        row[2].i = r->n;
+        row[3].i = r->m;
+        row[4].i = r->x;
+    }
+}
+
+void pairtops_free(struct pairtops *pt)
+{
+    for (int k = 0; k < PAIRTOPS_NLISTS; k++) {
+        for (size_t i = 0; i < pt->nrows[k]; i++)
+            free(pt->rows[k][i].key);
+        free(pt->rows[k]);
+    }
+    free(pt->n);
+    free(pt->m);
+    memset(pt, 0, sizeof(*pt));
+}

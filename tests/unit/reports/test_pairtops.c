@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_pairtops - the report's sums, distinct counts and top lists worked
+ * out in C (pairtops.h) against a plain reference written here the way the
+ * SQL they replace reads (GROUP BY verdict and key, HAVING sum(n) >=
+ * min_n, ORDER BY sessions DESC, messages DESC, key, the first top rows
+ * per verdict, count(DISTINCT value)), over random pairs chosen to tie
+ * often: HELOs from a small pool (empty, mixed case, several names of one
+ * registered domain, address literals, bare IPs, a NUL byte), client
+ * addresses from a few /24s, non-canonical IPv4 texts, IPv6 and junk, with
+ * every top from 0 to more than the groups and both min_n.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fmt.h"
+#include "pairmap.h"
+#include "pairtops.h"
+#include "regdomain.h"
+#include "xmem.h"
+
+static const char *const helos[] = {
+    "",           "mail.example.com", "MX1.Example.COM", "a.example.com.",
+    "[192.0.2.1]", "192.0.2.7",        "localhost",       "x..bad",
+    "relay.example.org", "b.example.org", "mail.example.co.uk",
+};
+/* the HELO with a NUL byte (its length given apart) */
+static const char nul_helo[] = "evil\0.example.com";
+
+static const char *const ips[] = {
+    "192.0.2.1",  "192.0.2.7",  "192.0.2.200", "198.51.100.3",
+    "198.51.100.4", "203.0.113.9", "010.0.0.1", "1.2.3.04",
+    "2001:db8:1::5", "2001:db8:1:2::6", "2001:db8:9::1", "not-an-ip",
+    "0.0.0.0",    "255.255.255.255", "::ffff:192.0.2.1",
+};
+#define NHELOS (sizeof(helos) / sizeof(helos[0]) + 1)
+#define NIPS (sizeof(ips) / sizeof(ips[0]))
+
+static const char *const verdicts[] = {
+    "accept", "mark", "reject", "tempfail", "unresolved", "unevaluated",
+};
+
+/* helo_of - HELO number k of the pool (the last one has a NUL byte). */
+static const char *helo_of(size_t k, size_t *n)
+{
+    if (k == NHELOS - 1) {
+        *n = sizeof(nul_helo) - 1;
+        return nul_helo;
+    }
+    *n = strlen(helos[k]);
+    return helos[k];
+}
+
+/* a reference group */
+struct rgroup {
+    int ord;
+    char key[128];
+    size_t kn;
+    long long n, m, x;
+};
+
+/* rgroup_cmp - the table's order: verdict, sessions and messages
+ * descending, the key's bytes. */
+static int rgroup_cmp(const void *pa, const void *pb)
+{
+    const struct rgroup *a = pa, *b = pb;
+    if (a->ord != b->ord)
+        return a->ord - b->ord;
+    if (a->n != b->n)
+        return a->n > b->n ? -1 : 1;
+    if (a->m != b->m)
+        return a->m > b->m ? -1 : 1;
+    int c = memcmp(a->key, b->key, a->kn < b->kn ? a->kn : b->kn);
+    return c != 0 ? c : (a->kn > b->kn) - (a->kn < b->kn);
+}
+
+/* key_of - pair i's domain (list 0) or network (list 1) into key. */
+static size_t key_of(const struct pairmap *pm, size_t i, int list,
+                     char *key)
+{
+    const char *h, *ip;
+    size_t hn, in;
+    pairmap_key(pm, i, &h, &hn, &ip, &in);
+    if (list == PAIRTOPS_DOMAINS) {
+        struct fmt_buf b;
+        fmt_buf_init(&b);
+        regdomain_of_helo(h, hn, &b);
+        memcpy(key, b.len > 0 ? b.p : "", b.len);
+        size_t n = b.len;
+        fmt_buf_free(&b);
+        return n;
+    }
+    char net[64];
+    if (pairtops_net_of(ip, net, sizeof(net))) {
+        memcpy(key, net, strlen(net));
+        return strlen(net);
+    }
+    memcpy(key, ip, in);
+    return in;
+}
+
+/* value_of - pair i's value counted per group (list 0: its IP, list 1:
+ * its HELO). */
+static const char *value_of(const struct pairmap *pm, size_t i, int list,
+                            size_t *n)
+{
+    const char *h, *ip;
+    size_t hn, in;
+    pairmap_key(pm, i, &h, &hn, &ip, &in);
+    *n = list == PAIRTOPS_DOMAINS ? in : hn;
+    return list == PAIRTOPS_DOMAINS ? ip : h;
+}
+
+/* reference - the rows of list over pm's pairs with verdicts ord1, as the
+ * SQL computed them, into *out (malloc'ed); returns the row count. */
+static size_t reference(const struct pairmap *pm, const unsigned char *ord1,
+                        int list, long long top, long long min_n,
+                        struct rgroup **out)
+{
+    size_t np = pairmap_count(pm), ng = 0;
+    struct rgroup *g = xcalloc(np + 1, sizeof(*g));
+    size_t *gi = xcalloc(np + 1, sizeof(*gi));
+    for (size_t i = 0; i < np; i++) {
+        gi[i] = SIZE_MAX;
+        if (ord1[i] == 0)
+            continue;
+        char key[128];
+        size_t kn = key_of(pm, i, list, key);
+        size_t k = 0;
+        while (k < ng && !(g[k].ord == ord1[i] - 1 && g[k].kn == kn &&
+                           memcmp(g[k].key, key, kn) == 0))
+            k++;
+        if (k == ng) {
+            g[ng].ord = ord1[i] - 1;
+            memcpy(g[ng].key, key, kn);
+            g[ng].kn = kn;
+            ng++;
+        }
+        const char *h, *ip;
+        size_t hn, in;
+        const struct pagg *a = pairmap_pair(pm, i, &h, &hn, &ip, &in);
+        g[k].n += a->n;
+        g[k].m += a->m;
+        gi[i] = k;
+    }
+    /* count(DISTINCT value) per group */
+    for (size_t k = 0; k < ng; k++) {
+        for (size_t i = 0; i < np; i++) {
+            if (gi[i] != k)
+                continue;
+            size_t vn, wn;
+            const char *v = value_of(pm, i, list, &vn);
+            bool first = true;
+            for (size_t j = 0; j < i && first; j++) {
+                const char *w = value_of(pm, j, list, &wn);
+                first = !(gi[j] == k && wn == vn && memcmp(v, w, vn) == 0);
+            }
+            g[k].x += first;
+        }
+    }
+    qsort(g, ng, sizeof(*g), rgroup_cmp);
+    size_t nshow = 0;
+    long long rank = 0;
+    int ord = -1;
+    for (size_t k = 0; k < ng; k++) {
+        if (g[k].n < min_n)
+            continue;
+        rank = g[k].ord == ord ? rank + 1 : 1;
+        ord = g[k].ord;
+        if (rank <= top)
+            g[nshow++] = g[k];
+    }
+    free(gi);
+    *out = g;
+    return nshow;
+}
+
+/* add - a session of pair (helo k, ip j) into pm. */
+static void add(struct pairmap *pm, size_t k, size_t j, bool unobs,
+                long long messages, bool accepted, bool from)
+{
+    struct psession s;
+    memset(&s, 0, sizeof(s));
+    s.helo = unobs ? "" : helo_of(k, &s.hn);
+    s.ip = ips[j];
+    s.in = strlen(ips[j]);
+    s.unobs = unobs;
+    s.mta = "postfix";
+    s.mn = 7;
+    s.id = 1;
+    s.messages = messages;
+    s.disposition = accepted ? "accepted" : "rejected";
+    s.dn = strlen(s.disposition);
+    s.helo_from = from ? (messages % 2 ? "received" : "log") : NULL;
+    s.fn = s.helo_from != NULL ? strlen(s.helo_from) : 0;
+    pairmap_add(pm, &s, -1);
+}
+
+/* one_round - random pairs (seed), checked against the reference for
+ * every top and both lists. */
+static void one_round(unsigned seed, size_t sessions)
+{
+    struct pairmap pm;
+    pairmap_init(&pm);
+    srand(seed);
+    for (size_t s = 0; s < sessions; s++)
+        add(&pm, (size_t)rand() % NHELOS, (size_t)rand() % NIPS,
+            rand() % 7 == 0, rand() % 4, rand() % 3 != 0, rand() % 2 == 0);
+    size_t np = pairmap_count(&pm);
+    unsigned char *ord1 = xcalloc(np + 1, 1);
+    for (size_t i = 0; i < np; i++)
+        ord1[i] = (unsigned char)(rand() % 7); /* 0: no verdict */
+    const long long tops[] = {0, 1, 2, 3, 5, 1000};
+    for (size_t t = 0; t < sizeof(tops) / sizeof(tops[0]); t++) {
+        struct pairtops pt;
+        bool lists[PAIRTOPS_NLISTS] = {true, true};
+        long long min_n[PAIRTOPS_NLISTS] = {1 + (long long)(seed % 2), 2};
+        pairtops_init(&pt, true, lists, tops[t], min_n);
+        struct pairtops_sums want;
+        memset(&want, 0, sizeof(want));
+        for (size_t i = 0; i < np; i++) {
+            const char *h, *ip;
+            size_t hn, in;
+            const struct pagg *a = pairmap_pair(&pm, i, &h, &hn, &ip, &in);
+            bool resolved = !a->unobs && i % 3 != 0;
+            pairtops_add(&pt, a, hn > 0, resolved);
+            want.sessions += a->n;
+            want.messages += a->m;
+            want.helo_known += hn > 0 ? a->n : 0;
+            want.helo_from_log +=
+                hn > 0 && a->has_from ? a->n - a->n_recv - a->n_impl : 0;
+            want.helo_from_received += hn > 0 && a->has_from ? a->n_recv : 0;
+            want.helo_unknown += hn == 0 ? a->n : 0;
+            want.helo_absent += hn == 0 && !a->unobs ? a->n : 0;
+            want.helo_unobserved += a->unobs ? a->n : 0;
+            want.accepted_unevaluated += a->unobs ? a->n_acc : 0;
+            want.resolved_sessions += resolved ? a->n : 0;
+        }
+        CHECK(memcmp(&want, &pt.sums, sizeof(want)) == 0);
+        if (t % 2 == 1)
+            pairtops_take_counts(&pt, &pm);
+        pairtops_finish(&pt, &pm, ord1);
+        /* distinct IPs, non-empty HELOs, HELOs per class */
+        long long dips = 0, dhelos = 0, dcls[PAIRTOPS_NCLS] = {0};
+        for (size_t i = 0; i < np; i++) {
+            const char *h, *ip, *h2, *ip2;
+            size_t hn, in, hn2, in2;
+            pairmap_key(&pm, i, &h, &hn, &ip, &in);
+            bool ip_first = true, helo_first = hn > 0;
+            for (size_t j = 0; j < i; j++) {
+                pairmap_key(&pm, j, &h2, &hn2, &ip2, &in2);
+                if (in2 == in && memcmp(ip, ip2, in) == 0)
+                    ip_first = false;
+                if (hn2 == hn && memcmp(h, h2, hn) == 0)
+                    helo_first = false;
+            }
+            dips += ip_first;
+            dhelos += helo_first;
+            if (helo_first) {
+                char *hz = xmemdup0(h, hn);
+                const char *cls = regdomain_helo_class(hz, hn);
+                for (int c = 0; c < PAIRTOPS_NCLS; c++)
+                    dcls[c] += strcmp(cls, pairtops_classes[c]) == 0;
+                free(hz);
+            }
+        }
+        CHECK_MSG(pt.distinct_ips == dips, "ips %lld want %lld",
+                  pt.distinct_ips, dips);
+        CHECK_MSG(pt.distinct_helos == dhelos, "helos %lld want %lld",
+                  pt.distinct_helos, dhelos);
+        CHECK(memcmp(dcls, pt.distinct_cls, sizeof(dcls)) == 0);
+        for (int list = 0; list < PAIRTOPS_NLISTS; list++) {
+            struct rgroup *ref;
+            size_t nref = reference(&pm, ord1, list, tops[t], min_n[list],
+                                    &ref);
+            struct rtable tab;
+            memset(&tab, 0, sizeof(tab));
+            tab.ncols = 5;
+            pairtops_fill_top(&pt, (enum pairtops_list)list, verdicts, &tab);
+            CHECK_MSG(tab.nrows == nref, "seed %u top %lld list %d: %zu rows,"
+                      " want %zu", seed, tops[t], list, tab.nrows, nref);
+            for (size_t r = 0; r < tab.nrows && r < nref; r++) {
+                const struct rcell *c = tab.cells + r * 5;
+                CHECK_STREQ(c[0].s, verdicts[ref[r].ord]);
+                CHECK(c[1].n == ref[r].kn &&
+                      memcmp(c[1].s, ref[r].key, ref[r].kn) == 0);
+                CHECK_MSG(c[2].i == ref[r].n && c[3].i == ref[r].m &&
+                              c[4].i == ref[r].x,
+                          "seed %u top %lld list %d row %zu: %lld %lld %lld,"
+                          " want %lld %lld %lld", seed, tops[t], list, r,
+                          c[2].i, c[3].i, c[4].i, ref[r].n, ref[r].m,
+                          ref[r].x);
+            }
+            for (size_t i = 0; i < tab.nrows * 5; i++)
+                free(tab.cells[i].s);
+            free(tab.cells);
+            free(ref);
+        }
+        pairtops_free(&pt);
+    }
+    free(ord1);
+    pairmap_free(&pm);
+}
+
+/* the canonical IPv4 fast path agrees with inet_ntop's network text */
+static void test_networks(void)
+{
+    char net[64];
+    CHECK(pairtops_net_of("192.0.2.200", net, sizeof(net)));
+    CHECK_STREQ(net, "192.0.2.0/24");
+    CHECK(pairtops_net_of("2001:db8:1:2::6", net, sizeof(net)));
+    CHECK_STREQ(net, "2001:db8:1::/48");
+    CHECK(!pairtops_net_of("010.0.0.1", net, sizeof(net)));
+    CHECK(!pairtops_net_of("not-an-ip", net, sizeof(net)));
+}
+
+/* no pair: zero sums and counts, no row, nothing held */
+static void test_empty(void)
+{
+    struct pairmap pm;
+    struct pairtops pt;
+    bool lists[PAIRTOPS_NLISTS] = {true, true};
+    long long min_n[PAIRTOPS_NLISTS] = {1, 2};
+    pairmap_init(&pm);
+    pairtops_init(&pt, true, lists, 10, min_n);
+    pairtops_take_counts(&pt, &pm);
+    pairtops_finish(&pt, &pm, NULL);
+    CHECK(pt.distinct_ips == 0 && pt.distinct_helos == 0);
+    CHECK(pt.nrows[0] == 0 && pt.nrows[1] == 0 && pt.sums.sessions == 0);
+    pairtops_free(&pt);
+    pairmap_free(&pm);
+}
+
+int main(void)
+{
+    test_networks();
+    test_empty();
+    for (unsigned seed = 1; seed <= 40; seed++)
+        one_round(seed, 20 + seed * 15);
+    return CHECK_DONE();
+}
