@@ -42,7 +42,16 @@ void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket)
     size_t i = keymap_intern(&pm->keys, k, kn, &added);
     if (k != small)
         free(k);
-    uint32_t mta = (uint32_t)keymap_intern(&pm->mtas, s->mta, s->mn, NULL);
+    /* most sessions have the MTA of the one before */
+    uint32_t mta = pm->last_mta;
+    size_t ln = 0;
+    const char *last = keymap_count(&pm->mtas) > 0
+                           ? keymap_key(&pm->mtas, mta, &ln)
+                           : NULL;
+    if (last == NULL || ln != s->mn || memcmp(last, s->mta, ln) != 0) {
+        mta = (uint32_t)keymap_intern(&pm->mtas, s->mta, s->mn, NULL);
+        pm->last_mta = mta;
+    }
     if (added) {
         if (i >= pm->cap) {
             pm->cap = pm->cap ? 2 * pm->cap : 1024;

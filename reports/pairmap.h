@@ -65,6 +65,7 @@ struct pairmap {
     struct pagg *agg;
     size_t cap;
     struct keymap mtas;      /* distinct MTA names */
+    uint32_t last_mta;       /* the last session's MTA */
     uint32_t *sess_pair;     /* per series session: its pair */
     uint16_t *sess_bucket;   /* and its bucket, | PAIRMAP_ACCEPTED when the
                               * MTA accepted the session */

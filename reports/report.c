@@ -287,6 +287,13 @@ static void cell_set(struct rcell *c, enum rcol_type type, sqlite3_stmt *q,
     }
 }
 
+/* the class and domain of the last HELO bind_pair classified */
+struct helo_memo {
+    bool set;
+    struct fmt_buf helo, domain;
+    const char *cls;
+};
+
 /* a source's sessions in range (sessions.id >> 32 is its source's id) */
 struct srcn {
     long long id, n;
@@ -304,6 +311,7 @@ struct ctx {
     long long *counts;      /* nb * SERIES_W series counts (make_work) */
     struct pairtops pt;     /* sums, distinct counts, top lists over the
                                pairs (make_work) */
+    struct helo_memo helo_memo; /* bind_pair's */
     struct srcn *srcs;      /* sessions per source in range, by id */
     size_t nsrcs, srcs_cap, src_last;
     struct whatif *wi;      /* --compare-policy (whatif.h), NULL: none */
@@ -759,11 +767,11 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
 
 /* The work table's columns after pid, in the order rows are bound. */
 #define HV_P_COLS                                                             \
-    "helo, ip, n, m, n_acc, n_rej, ex_acc, ex_rej, n_recv, n_impl, unobs,"    \
-    " csa_status, publishes, verdict, why, cls, domain, net"
-#define HV_P_NCOLS 18
+    "helo, ip, n, m, n_acc, n_rej, ex_acc, ex_rej, unobs, csa_status,"        \
+    " publishes, verdict, why, cls, domain"
+#define HV_P_NCOLS 15
 /* rows per INSERT: each statement commits the TEMP file, at a cost that
- * grows with its cache, so few and large (at most 512 rows, 14,336
+ * grows with its cache, so few and large (at most 512 rows, 7,680
  * parameters, within SQLite's limit) */
 #define HV_P_BATCH_MAX 512
 
@@ -789,15 +797,6 @@ static void bind_val(sqlite3_stmt *q, int i, struct pval v)
         sqlite3_bind_text(q, i, v.s, (int)v.n, SQLITE_STATIC);
 }
 
-/* bind_count - a count that SQL's sum() makes NULL when has is false. */
-static void bind_count(sqlite3_stmt *q, int i, uint32_t n, bool has)
-{
-    if (has)
-        sqlite3_bind_int64(q, i, n);
-    else
-        sqlite3_bind_null(q, i);
-}
-
 /* bind_min - a min(id) (LLONG_MAX: none, NULL). */
 static void bind_min(sqlite3_stmt *q, int i, long long v)
 {
@@ -821,6 +820,9 @@ struct gmap {
     struct gagg *a;
     size_t cap;
     struct fmt_buf key;
+    struct fmt_buf last;     /* the key of the last pair added, */
+    size_t last_i;           /* and its group (the pairs come sorted: a
+                              * HELO's pairs mostly share their group) */
 };
 
 /* gkey_add - one column of a group key. */
@@ -862,8 +864,15 @@ static void gmap_add(struct gmap *g, const struct pval *cols,
         gkey_add(&g->key, cols[i].s, cols[i].n);
     for (int i = 0; i < HV_G_INTS; i++)
         gkey_add(&g->key, flags[i] ? "1" : "0", 1);
-    bool added;
-    size_t i = keymap_intern(&g->keys, g->key.p, g->key.len, &added);
+    bool added = false;
+    size_t i = g->last_i;
+    if (g->last.len != g->key.len ||
+        memcmp(g->last.p, g->key.p, g->key.len) != 0) {
+        i = keymap_intern(&g->keys, g->key.p, g->key.len, &added);
+        fmt_buf_reset(&g->last);
+        fmt_buf_add(&g->last, g->key.p, g->key.len);
+        g->last_i = i;
+    }
     if (added) {
         if (i >= g->cap) {
             g->cap = g->cap ? 2 * g->cap : 256;
@@ -956,16 +965,14 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     sqlite3_bind_int64(q, k + 6, a->n_rej);
     bind_min(q, k + 7, a->ex_acc);
     bind_min(q, k + 8, a->ex_rej);
-    bind_count(q, k + 9, a->n_recv, a->has_from);
-    bind_count(q, k + 10, a->n_impl, a->has_from);
-    sqlite3_bind_int(q, k + 11, a->unobs);
+    sqlite3_bind_int(q, k + 9, a->unobs);
     size_t mn;
     const char *mta = pairmap_mta(pm, a->mta, &mn);
     /* a HELO the log does not show: not evaluated (see schema.h) */
     struct pval unknown = {"unknown", 7};
     struct pval dna_status = pc.dna_status.s != NULL ? pc.dna_status : unknown;
     bool resolved = !a->unobs && pc.csa_status.s != NULL;
-    bind_val(q, k + 12, a->unobs ? unknown : pc.csa_status);
+    bind_val(q, k + 10, a->unobs ? unknown : pc.csa_status);
     bool publishes =
         resolved && pc.csa_reason.s != NULL &&
         ((pc.csa_record.s != NULL && pc.csa_record.n > 0) ||
@@ -973,20 +980,20 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
            strcmp(pc.csa_reason.s, "invalid-helo") == 0 ||
            strcmp(pc.csa_reason.s, "no-helo") == 0) ||
          strlen(pc.csa_reason.s) != pc.csa_reason.n);
-    sqlite3_bind_int(q, k + 13, publishes);
+    sqlite3_bind_int(q, k + 11, publishes);
     struct pval vv = pairinfo_verdict(a->unobs, &pc, pc.action);
     const char *verdict = vv.s;
     size_t vn = vv.n;
-    sqlite3_bind_text(q, k + 14, verdict, (int)vn, SQLITE_STATIC);
+    sqlite3_bind_text(q, k + 12, verdict, (int)vn, SQLITE_STATIC);
     *col = 0;
     for (size_t v = 0; v < SERIES_NV; v++)
         if (strlen(series_verdicts[v]) == vn &&
             memcmp(series_verdicts[v], verdict, vn) == 0)
             *col = (unsigned char)(v + 1);
     if (a->unobs) {
-        sqlite3_bind_text(q, k + 15, "helo-unobserved", -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, k + 13, "helo-unobserved", -1, SQLITE_STATIC);
     } else if (!resolved) {
-        sqlite3_bind_text(q, k + 15, "unresolved", -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, k + 13, "unresolved", -1, SQLITE_STATIC);
     } else if ((strcmp(pc.csa_status.s, "ok") == 0 ||
                 strcmp(pc.csa_status.s, "unknown") == 0) &&
                pc.csa_status.n == strlen(pc.csa_status.s) &&
@@ -997,15 +1004,27 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
         fmt_buf_reset(tmp);
         fmt_buf_puts(tmp, "dna-");
         fmt_buf_add(tmp, pc.dna_status.s, pc.dna_status.n);
-        sqlite3_bind_text(q, k + 15, fmt_buf_str(tmp), (int)tmp->len,
+        sqlite3_bind_text(q, k + 13, fmt_buf_str(tmp), (int)tmp->len,
                           SQLITE_TRANSIENT);
     } else {
-        bind_val(q, k + 15, pc.csa_reason);
+        bind_val(q, k + 13, pc.csa_reason);
     }
-    /* hv_helo_class(NULLIF(helo,'')): text with a NUL is invalid */
-    char *hz = xmemdup0(helo, hn);
-    const char *cls = regdomain_helo_class(hz, hn);
-    sqlite3_bind_text(q, k + 16, cls, -1, SQLITE_STATIC);
+    /* hv_helo_class(NULLIF(helo,'')) (text with a NUL is invalid) and the
+     * domain are the HELO's: a HELO's pairs mostly come one after another
+     * (sorted), so the last HELO's are kept */
+    struct helo_memo *hm = &c->helo_memo;
+    if (!hm->set || hm->helo.len != hn ||
+        (hn > 0 && memcmp(hm->helo.p, helo, hn) != 0)) {
+        char *hz = xmemdup0(helo, hn);
+        hm->cls = regdomain_helo_class(hz, hn);
+        regdomain_helo(hz, hn, hm->cls, &hm->domain);
+        free(hz);
+        fmt_buf_reset(&hm->helo);
+        fmt_buf_add(&hm->helo, helo, hn);
+        hm->set = true;
+    }
+    const char *cls = hm->cls;
+    sqlite3_bind_text(q, k + 14, cls, -1, SQLITE_STATIC);
     struct pval gcols[HV_G_TEXT] = {
         {verdict, vn},
         a->unobs ? unknown : pc.csa_status,
@@ -1018,20 +1037,13 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     };
     bool flags[HV_G_INTS] = {a->unobs, publishes, a->n_acc > 0};
     gmap_add(g, gcols, flags, a);
-    regdomain_helo(hz, hn, cls, tmp);
-    sqlite3_bind_text(q, k + 17, fmt_buf_str(tmp), (int)tmp->len,
-                      SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, k + 15, fmt_buf_str(&hm->domain),
+                      (int)hm->domain.len, SQLITE_TRANSIENT);
     if (c->wi != NULL)
         whatif_pair(c->wi, a->unobs, &pc, vv, (struct pval){helo, hn},
                     (struct pval){ip, in},
-                    (struct pval){fmt_buf_str(tmp), tmp->len}, a->n, a->m,
-                    a->n_acc);
-    free(hz);
-    char net[INET6_ADDRSTRLEN + 8];
-    if (pairtops_net_of(ip, net, sizeof(net)))
-        sqlite3_bind_text(q, k + 18, net, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_text(q, k + 18, ip, (int)in, SQLITE_STATIC);
+                    (struct pval){fmt_buf_str(&hm->domain), hm->domain.len},
+                    a->n, a->m, a->n_acc);
     pairtops_add(&c->pt, a, hn > 0, resolved);
     return HV_OK;
 }
@@ -1280,9 +1292,9 @@ static int make_work(struct ctx *c)
          * an example session id of each, HELO provenance counts */
         "CREATE TEMP TABLE hv_p(pid INTEGER PRIMARY KEY, helo TEXT, ip TEXT,"
         " n INTEGER, m INTEGER, n_acc INTEGER, n_rej INTEGER, ex_acc INTEGER,"
-        " ex_rej INTEGER, n_recv INTEGER, n_impl INTEGER, unobs INTEGER,"
+        " ex_rej INTEGER, unobs INTEGER,"
         " csa_status TEXT, publishes INTEGER, verdict TEXT, why TEXT,"
-        " cls TEXT, domain TEXT, net TEXT);"
+        " cls TEXT, domain TEXT);"
         "DROP TABLE IF EXISTS temp.hv_g;"
         "CREATE TEMP TABLE hv_g(verdict TEXT, csa_status TEXT,"
         " csa_reason TEXT, dna_status TEXT, dna_grade TEXT, dna_service TEXT,"
@@ -1336,6 +1348,7 @@ static int make_work(struct ctx *c)
     memset(&g, 0, sizeof(g));
     keymap_init(&g.keys);
     fmt_buf_init(&g.key);
+    fmt_buf_init(&g.last);
     /* two ordered scans of the CSA and DNA rows beside the sorted pairs,
      * or a look-up per pair: a look-up costs about what reading 16 rows in
      * order does, so the scans serve the whole database and any window
@@ -1359,6 +1372,10 @@ static int make_work(struct ctx *c)
     keymap_free(&g.keys);
     free(g.a);
     fmt_buf_free(&g.key);
+    fmt_buf_free(&g.last);
+    fmt_buf_free(&c->helo_memo.helo);
+    fmt_buf_free(&c->helo_memo.domain);
+    memset(&c->helo_memo, 0, sizeof(c->helo_memo));
     sqlite3_finalize(hold);
     timing("work: pairs", &t0);
     /* spam/ham per verdict (spamham.h; cols[] is the verdict's index in
