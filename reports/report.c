@@ -556,23 +556,30 @@ static void range_where(struct ctx *c, struct fmt_buf *b, bool and_ts)
         fmt_buf_printf(b, "%s s.ts IS NOT NULL", w);
 }
 
-/* count_source - one more session in range of source id (c->srcs sorted
- * by id; the last one found is tried first: the pass reads the sessions
- * by id, or by time, a source's run at a time). */
+/* src_find - whether source id is in c->srcs (sorted by id), with *at its
+ * place or where it belongs. */
+static bool src_find(const struct ctx *c, long long id, size_t *at)
+{
+    size_t lo = 0, hi = c->nsrcs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->srcs[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *at = lo;
+    return lo < c->nsrcs && c->srcs[lo].id == id;
+}
+
+/* count_source - one more session in range of source id (the last source
+ * counted is tried first: the pass reads the sessions by id, or by time, a
+ * source's run at a time). */
 static void count_source(struct ctx *c, long long id)
 {
     size_t i = c->src_last;
     if (i >= c->nsrcs || c->srcs[i].id != id) {
-        size_t lo = 0, hi = c->nsrcs;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (c->srcs[mid].id < id)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        i = lo;
-        if (i == c->nsrcs || c->srcs[i].id != id) {
+        if (!src_find(c, id, &i)) {
             if (c->nsrcs == c->srcs_cap) {
                 c->srcs_cap = c->srcs_cap ? 2 * c->srcs_cap : 16;
                 c->srcs = xrealloc(c->srcs, c->srcs_cap * sizeof(*c->srcs));
@@ -594,20 +601,10 @@ static void sql_src_sessions(sqlite3_context *ctx, int argc,
 {
     (void)argc;
     const struct ctx *c = sqlite3_user_data(ctx);
-    long long id = sqlite3_value_int64(argv[0]);
-    long long n = 0;
-    for (size_t lo = 0, hi = c->nsrcs; lo < hi;) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->srcs[mid].id == id) {
-            n = c->srcs[mid].n;
-            break;
-        }
-        if (c->srcs[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    sqlite3_result_int64(ctx, n);
+    size_t i;
+    sqlite3_result_int64(ctx, src_find(c, sqlite3_value_int64(argv[0]), &i)
+                                  ? c->srcs[i].n
+                                  : 0);
 }
 
 /* The verdicts the series counts, in the order of its columns 1..6. */
@@ -933,8 +930,9 @@ static void set_pair_at(struct ctx *c, size_t i, int64_t at)
 }
 
 /* bind_pair - pair i of pm as row r of q (columns HV_P_COLS), its CSA, DNA,
- * verdict, class, domain and network computed as the report's SQL did;
- * *col gets the verdict's series column (0: none). */
+ * verdict, class and domain computed as the report's SQL did, its group in
+ * g and its sums in c->pt; *col gets the verdict's series column (0:
+ * none). */
 static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
                      size_t i, sqlite3_stmt *q, int r, struct fmt_buf *tmp,
                      unsigned char *col, struct gmap *g)
@@ -1289,7 +1287,7 @@ static int make_work(struct ctx *c)
         "DROP TABLE IF EXISTS temp.hv_p;"
         /* the columns the tables that need every pair read (the others
          * read hv_g): sessions, messages, accepted and rejected ones with
-         * an example session id of each, HELO provenance counts */
+         * an example session id of each */
         "CREATE TEMP TABLE hv_p(pid INTEGER PRIMARY KEY, helo TEXT, ip TEXT,"
         " n INTEGER, m INTEGER, n_acc INTEGER, n_rej INTEGER, ex_acc INTEGER,"
         " ex_rej INTEGER, unobs INTEGER,"
