@@ -1912,6 +1912,8 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
     c.o = o;
     c.err = err;
     memset(r, 0, sizeof(*r));
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     r->since = o->since;
     r->until = o->until;
     r->top = o->top;
@@ -1955,6 +1957,7 @@ int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
         r->has_previous = rc == HV_OK;
         r->prev_has_span = c.prev.has_span;
     }
+    timing("start (views, spans)", &t0);
     if (rc == HV_OK)
         rc = make_work(&c);
     /* the sources table's counts are c's, for this report's tables only
