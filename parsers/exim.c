@@ -42,7 +42,11 @@ static bool is_b62(char c)
 bool hv_exim_host_parse(const char *p, size_t len, struct hv_exim_host *h)
 {
     for (size_t i = 0; i < len; i++) {
-        if (p[i] != '[' || (i > 0 && p[i - 1] != ' '))
+        const char *lb = hv_find_near(p + i, len - i, '[');
+        if (lb == NULL)
+            return false;
+        i = (size_t)(lb - p);
+        if (i > 0 && p[i - 1] != ' ')
             continue;
         const char *rb = memchr(p + i, ']', len - i);
         if (rb == NULL)
@@ -539,10 +543,10 @@ static enum kind_verdict kind_timeout(const struct body *l, struct hit *x)
     const char *b = l->b;
     size_t bn = l->bn;
     size_t o;
-    const char *c = FIND(b, bn, "connection from ");
-    if (c != NULL && (STARTS(b, bn, "SMTP command timeout on ") ||
-                      STARTS(b, bn, "SMTP data timeout ") ||
-                      STARTS(b, bn, "TLS error on ")))
+    const char *c;
+    if ((STARTS(b, bn, "SMTP command timeout on ") || STARTS(b, bn, "SMTP data timeout ") ||
+         STARTS(b, bn, "TLS error on ")) &&
+        (c = FIND(b, bn, "connection from ")) != NULL)
         o = PAST(b, c, "connection from ");
     else if (STARTS(b, bn, "unexpected disconnection while reading SMTP command from "))
         o = LEN("unexpected disconnection while reading SMTP command from ");
@@ -639,8 +643,8 @@ static enum kind_verdict kind_sa_exim(const struct body *l, struct hit *x)
 {
     const char *b = l->b;
     size_t bn = l->bn;
-    const char *c = RFIND(b, bn, "(host=");
-    if (c == NULL || !STARTS(b, bn, "SA: "))
+    const char *c;
+    if (!STARTS(b, bn, "SA: ") || (c = RFIND(b, bn, "(host=")) == NULL)
         return NOT_MINE;
     if (!host_at(b, bn, PAST(b, c, "(host="), x))
         return NO_CLIENT;
@@ -713,6 +717,7 @@ struct hv_parser {
     struct hv_smap *map;
     struct hv_clock *clock;
     struct hv_syslog_cache stamp_cache;   /* last syslog minute */
+    struct tstamp_day day;                /* last Exim stamp's day */
 };
 
 /* skip_tag - "host exim[pid]: " or "exim[pid]: " (a program whose name
@@ -893,7 +898,7 @@ static int exim_feed(struct hv_parser *p, const struct hv_line *line,
     uint64_t pid = 0;
 
     if (n >= 5 && is_digit(s[0]) && s[4] == '-' && (n < 11 || s[10] != 'T')) {
-        size_t k = tstamp_exim(s, n, &ts);
+        size_t k = tstamp_exim_cached(s, n, &p->day, &ts);
         if (k == 0) {
             *reason = "bad-timestamp";
             return HV_PARSE_SKIP;

@@ -38,6 +38,10 @@ struct hv_mixed {
     struct tag_route tags[MIXED_TAGS];
     size_t ntags;
     size_t last;             /* tags[last] matched the previous line */
+    /* routing reads stamps with the fixed year 1970, as a NULL clock does;
+     * the cache spares it the date arithmetic of each line's minute */
+    struct hv_clock route_clock;
+    struct hv_syslog_cache route_cache;
 };
 
 struct hv_mixed *hv_mixed_open(const struct hv_format *primary,
@@ -50,6 +54,7 @@ struct hv_mixed *hv_mixed_open(const struct hv_format *primary,
     m->emit = emit;
     m->arg = arg;
     m->primary_idx = -1;
+    hv_clock_init(&m->route_clock, 1970, 0);
     for (size_t i = 0; hv_format_at(i) != NULL; i++)
         if (log_format(i) == primary)
             m->primary_idx = (int)i;
@@ -82,7 +87,14 @@ static int route_of(struct hv_mixed *m, const struct hv_line *line)
     if (m->primary_idx < 0)
         return ROUTE_PRIMARY;   /* mbox: a mail file, not syslog */
     struct hv_syslog sl;
-    if (hv_syslog_split(line->p, line->len, NULL, &sl) != HV_SYSLOG_OK)
+    /* The same status as hv_syslog_split(..., NULL, ...), whose fresh
+     * clock reads every stamp in 1970: the year is set back before each
+     * line (a December -> January step may move it to 1971 for one line,
+     * where no January date changes validity), and the cache only holds
+     * a minute under the year and month it was read with. */
+    m->route_clock.year = 1970;
+    if (hv_syslog_split_cached(line->p, line->len, &m->route_clock, &m->route_cache,
+                               &sl) != HV_SYSLOG_OK)
         return ROUTE_PRIMARY;
     if (m->ntags > 0 && m->tags[m->last].len == sl.prog_len &&
         memcmp(m->tags[m->last].tag, sl.prog, sl.prog_len) == 0)

@@ -29,13 +29,12 @@ static inline const char *hv_find_near(const char *p, size_t n, char c)
     return memchr(p, c, n);
 }
 
-/* hv_find - first occurrence of needle (nl bytes) in [p, p+n), or NULL.
- * memchr runs on the needle's first byte that is not a space: spaces are
- * everywhere in log text, so anchoring " from " on 'f' saves false starts. */
-static inline const char *hv_find(const char *p, size_t n, const char *needle, size_t nl)
+/* find_bytes - hv_find without SSE2: memchr on the needle's first byte
+ * that is not a space (spaces are everywhere in log text, so anchoring
+ * " from " on 'f' saves false starts), memcmp at each hit. */
+static inline const char *find_bytes(const char *p, size_t n, const char *needle,
+                                     size_t nl)
 {
-    if (nl == 0 || n < nl)
-        return NULL;
     size_t k = 0;
     while (k + 1 < nl && needle[k] == ' ')
         k++;
@@ -49,6 +48,39 @@ static inline const char *hv_find(const char *p, size_t n, const char *needle, s
         q = c + 1;
     }
     return NULL;
+}
+
+/* hv_find - first occurrence of needle (nl bytes) in [p, p+n), or NULL.
+ * With SSE2, 16 start positions at a time: a start is a candidate when its
+ * byte is the needle's first and the byte nl - 1 later the needle's last,
+ * which in log text rules out nearly every false start at once (the lines
+ * are short: most searches end within a few blocks); candidates are
+ * compared in full, lowest first. The last starts (fewer than 16) go
+ * through find_bytes. */
+static inline const char *hv_find(const char *p, size_t n, const char *needle, size_t nl)
+{
+    if (nl == 0 || n < nl)
+        return NULL;
+#if defined(__SSE2__)
+    if (nl >= 2) {
+        const __m128i first = _mm_set1_epi8(needle[0]);
+        const __m128i last = _mm_set1_epi8(needle[nl - 1]);
+        size_t starts = n - nl + 1, i = 0;
+        for (; i + 16 <= starts; i += 16) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + i + nl - 1));
+            unsigned m = (unsigned)_mm_movemask_epi8(
+                _mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last)));
+            for (; m != 0; m &= m - 1) {
+                size_t at = i + (size_t)__builtin_ctz(m);
+                if (memcmp(p + at + 1, needle + 1, nl - 2) == 0)
+                    return p + at;
+            }
+        }
+        return find_bytes(p + i, n - i, needle, nl);
+    }
+#endif
+    return find_bytes(p, n, needle, nl);
 }
 
 /* hv_rfind - last occurrence of needle (nl bytes) in [p, p+n), or NULL. */

@@ -224,6 +224,37 @@ size_t tstamp_exim(const char *p, size_t len, int64_t *ts)
     return k;
 }
 
+/* plain_exim_time - the seconds into the day of a plain Exim stamp at p
+ * ("YYYY-MM-DD hh:mm:ss " with no fraction and no zone after it), or -1
+ * when it is not one or its time is out of range. */
+static int plain_exim_time(const char *p, size_t len)
+{
+    int h, mi, s;
+    if (len < 20 || p[10] != ' ' || p[19] != ' ' ||
+        (len > 20 && (p[20] == '+' || p[20] == '-')) ||
+        !hms(p + 11, len - 11, &h, &mi, &s) || h > 23 || mi > 59 || s > 60)
+        return -1;
+    return h * 3600 + mi * 60 + s;
+}
+
+size_t tstamp_exim_cached(const char *p, size_t len, struct tstamp_day *day,
+                          int64_t *ts)
+{
+    int secs;
+    if (day->valid && len >= 20 && memcmp(p, day->date, 10) == 0 &&
+        (secs = plain_exim_time(p, len)) >= 0) {
+        *ts = day->base + secs;
+        return 20;
+    }
+    size_t k = tstamp_exim(p, len, ts);
+    if (k == 20 && (secs = plain_exim_time(p, len)) >= 0) {
+        memcpy(day->date, p, 10);
+        day->base = *ts - secs;
+        day->valid = true;
+    }
+    return k;
+}
+
 /* obsolete_zone - RFC 5322 4.3 zone names; seconds east, or false. */
 static bool obsolete_zone(const char *p, size_t n, int *off)
 {

@@ -35,6 +35,19 @@ size_t tstamp_rfc3339(const char *p, size_t len, int64_t *ts);
 /* tstamp_exim - "2026-11-01 00:00:01[.frac][ +hhmm] " (local stamps are
  * taken as UTC). */
 size_t tstamp_exim(const char *p, size_t len, int64_t *ts);
+
+/* tstamp_exim_cached - tstamp_exim, with the calendar arithmetic of the
+ * last plain stamp's day ("2026-11-01 00:00:01 ") kept in *day: a plain
+ * stamp of the same day is read from its time alone. The same results as
+ * tstamp_exim for any sequence of stamps; *day is the caller's, zeroed
+ * before the first call. */
+struct tstamp_day {
+    char date[10];       /* "YYYY-MM-DD" of the cached day */
+    bool valid;
+    int64_t base;        /* epoch seconds of its midnight */
+};
+size_t tstamp_exim_cached(const char *p, size_t len, struct tstamp_day *day,
+                          int64_t *ts);
 /* tstamp_rfc2822 - "[Tue, ]3 Feb 2004 11:14:06 -0500" and obsolete zone names
  * (UT, GMT, EST...); a trailing comment is not consumed. */
 size_t tstamp_rfc2822(const char *p, size_t len, int64_t *ts);

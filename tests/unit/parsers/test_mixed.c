@@ -113,9 +113,37 @@ static void test_untagged(void)
     CHECK_INTEQ(other, 0);
 }
 
+/* test_bad_stamps - a foreign program's line whose stamp does not parse
+ * goes to the file's format, which skips it as bad-timestamp, whether its
+ * minute was read just before (the routing's cache) or not, across a
+ * December -> January step. */
+static void test_bad_stamps(void)
+{
+    static const char *const lines[] = {
+        "Dec 31 23:59:59 mx1 dovecot: imap(u): Logged out",
+        "Dec 31 23:59:61 mx1 dovecot: imap(u): Logged out",   /* bad: second 61 */
+        "Jan  1 00:00:00 mx1 dovecot: imap(u): Logged out",
+        "Jan  1 00:00:99 mx1 dovecot: imap(u): Logged out",   /* bad, same minute */
+        "Jan  1 00:00:01 mx1 dovecot: imap(u): Logged out",
+        "Jan  1 24:00:01 mx1 dovecot: imap(u): Logged out",   /* bad hour */
+        "Jan 32 00:00:01 mx1 dovecot: imap(u): Logged out",   /* bad day */
+        "Feb 29 00:00:01 mx1 dovecot: imap(u): Logged out",   /* no leap check */
+        "Jan  1 00:00:02 mx1 postfix/smtpd[100]: connect from a.example[192.0.2.10]",
+        "Jan  1 00:00:02 mx1 postfix/smtpd[100]: disconnect from a.example[192.0.2.10]"
+        " ehlo=1 commands=1",
+        NULL,
+    };
+    int other, skipped;
+    feed_all(&hv_format_postfix, lines, &other, &skipped);
+    CHECK_INTEQ(other, 4);
+    CHECK_INTEQ(skipped, 4);
+    CHECK_INTEQ(by_mta[HV_MTA_POSTFIX], 1);
+}
+
 int main(void)
 {
     test_routes();
+    test_bad_stamps();
     test_untagged();
     return CHECK_DONE();
 }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test_tstamp - every timestamp form, year inference and rollover. */
+#include <stdio.h>
+#include <string.h>
+
 #include "check.h"
 #include "tstamp.h"
 
@@ -7,6 +10,41 @@
 static int64_t ts_of(int y, int mo, int d, int h, int mi, int s)
 {
     return tstamp_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+}
+
+/* exim_cache_agrees - tstamp_exim_cached over a stream of stamps (days
+ * repeating, changing and invalid; times in and out of range; fractions,
+ * zones, a "-" that is no zone, short lines) gives what tstamp_exim gives
+ * for each, and the cache was used. Returns the stamps read from it. */
+static int exim_cache_agrees(void)
+{
+    static const char *const days[] = {"2026-11-01", "2026-11-02", "2026-12-31",
+                                       "2027-01-01", "2026-13-01", "1969-12-31",
+                                       "2026-02-30", "20x6-11-01"};
+    static const char *const tails[] = {" ", " rest", " +0100 x", " -0130 x",
+                                        " -x", ".25 x", "", " +01 x"};
+    static const char *const times[] = {"00:00:00", "23:59:60", "12:34:56", "24:00:00",
+                                        "10:60:00", "1a:00:00", "09:08:07"};
+    struct tstamp_day day;
+    memset(&day, 0, sizeof(day));
+    unsigned r = 12345;
+    int hits = 0;
+    for (int i = 0; i < 20000; i++) {
+        r = r * 1103515245u + 12345u;
+        unsigned di = (r >> 8) % 8, ti = (r >> 12) % 7, xi = (r >> 16) % 8;
+        if ((r >> 20) % 4 != 0)
+            di = (r >> 24) % 2;   /* mostly the same two days */
+        char line[64];
+        int n = snprintf(line, sizeof(line), "%s %s%s", days[di], times[ti], tails[xi]);
+        int64_t a = -7, b = -7;
+        size_t ka = tstamp_exim(line, (size_t)n, &a);
+        bool cached = day.valid && memcmp(line, day.date, 10) == 0;
+        size_t kb = tstamp_exim_cached(line, (size_t)n, &day, &b);
+        hits += cached && kb == 20;
+        CHECK_MSG(ka == kb && (ka == 0 || a == b), "exim stamp \"%s\": %zu %lld / %zu %lld",
+                  line, ka, (long long)a, kb, (long long)b);
+    }
+    return hits;
 }
 
 int main(void)
@@ -98,5 +136,6 @@ int main(void)
     CHECK_INTEQ(t, ts_of(1996, 1, 3, 1, 5, 34));
     CHECK(tstamp_ctime("Mon Nov  2 00:00:13 PST 2026", 28, &t) > 0);
     CHECK_INTEQ(tstamp_ctime("not a date", 10, &t), 0);
+    CHECK_MSG(exim_cache_agrees() > 1000, "the day cache was used");
     return CHECK_DONE();
 }
