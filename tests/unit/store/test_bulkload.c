@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_bulkload - store_bulk_begin / store_bulk_end (analyzer/store/store.h)
+ * set the connection as their contract says: a first load (empty sessions
+ * table) runs in rollback-journal mode with a 1 MiB page cache and no
+ * foreign-key checks; store_bulk_end gives back WAL mode, the 8 MiB cache and
+ * the checks; a load into a database that has sessions keeps WAL and 8 MiB.
+ * The rows of the first load are all there after it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "session.h"
+#include "sqlcount.h"
+#include "store.h"
+
+/* text_of - the text the one-row query sql gives, in buf. */
+static const char *text_of(sqlite3 *db, const char *sql, char *buf, size_t n)
+{
+    sqlite3_stmt *q;
+    snprintf(buf, n, "?");
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+        snprintf(buf, n, "%s", (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    return buf;
+}
+
+/* load - one bulk load of n sessions from line first on; HV_OK or the
+ * first error. */
+static int load(struct store *st, int64_t source_id, uint64_t first, int n)
+{
+    struct hv_session s;
+    int rc = store_begin(st);
+    for (int i = 0; rc == HV_OK && i < n; i++) {
+        hv_session_reset(&s);
+        s.mta = HV_MTA_POSTFIX;
+        s.line = first + (uint64_t)i;
+        s.ts = 1793491200 + i;
+        snprintf(s.ip, sizeof(s.ip), "192.0.2.%d", i % 250);
+        snprintf(s.helo, sizeof(s.helo), "mx%d.example.org", i % 97);
+        s.has_helo = true;
+        s.helo_origin = HV_HELO_LOGGED;
+        s.complete = true;
+        rc = store_put_session(st, source_id, &s);
+    }
+    return rc == HV_OK ? store_commit(st) : rc;
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/hv-test-bulkload-XXXXXX";
+    char path[256], buf[64];
+    struct store *st = NULL;
+    char *err = NULL;
+
+    if (mkdtemp(dir) == NULL) {
+        CHECK(0);
+        return CHECK_DONE();
+    }
+    snprintf(path, sizeof(path), "%s/b.db", dir);
+    CHECK_INTEQ(store_open(path, 0, &st, &err), HV_OK);
+    if (st == NULL)
+        return CHECK_DONE();
+    sqlite3 *db = store_db(st);
+    CHECK_INTEQ(sql_count(db, "PRAGMA cache_size"), -8192);
+
+    struct store_source src;
+    memset(&src, 0, sizeof(src));
+    snprintf(src.format, sizeof(src.format), "postfix");
+    CHECK_INTEQ(store_begin(st), HV_OK);
+    CHECK_INTEQ(store_save_source(st, &src, "a.log", "00", 4096, INT64_MIN, INT64_MIN), HV_OK);
+    CHECK_INTEQ(store_commit(st), HV_OK);
+
+    /* the first load */
+    CHECK_INTEQ(store_bulk_begin(st), HV_OK);
+    CHECK_INTEQ(sql_count(db, "PRAGMA cache_size"), -1024);
+    CHECK_INTEQ(sql_count(db, "PRAGMA foreign_keys"), 0);
+    CHECK_STREQ(text_of(db, "PRAGMA journal_mode", buf, sizeof(buf)), "delete");
+    CHECK_INTEQ(load(st, src.id, 1, 20000), HV_OK);
+    CHECK_INTEQ(store_bulk_end(st), HV_OK);
+    CHECK_INTEQ(sql_count(db, "PRAGMA cache_size"), -8192);
+    CHECK_INTEQ(sql_count(db, "PRAGMA foreign_keys"), 1);
+    CHECK_STREQ(text_of(db, "PRAGMA journal_mode", buf, sizeof(buf)), "wal");
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM sessions"), 20000);
+    CHECK_INTEQ(sql_count(db, "SELECT count(DISTINCT helo) FROM sessions"), 97);
+    CHECK_STREQ(text_of(db, "PRAGMA quick_check", buf, sizeof(buf)), "ok");
+
+    /* a later load: the database has sessions, nothing but the checks changes */
+    CHECK_INTEQ(store_bulk_begin(st), HV_OK);
+    CHECK_INTEQ(sql_count(db, "PRAGMA cache_size"), -8192);
+    CHECK_STREQ(text_of(db, "PRAGMA journal_mode", buf, sizeof(buf)), "wal");
+    CHECK_INTEQ(load(st, src.id, 20001, 100), HV_OK);
+    CHECK_INTEQ(store_bulk_end(st), HV_OK);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM sessions"), 20100);
+
+    store_close(st);
+    static const char *const suffixes[] = {"-wal", "-shm", "-journal", ".lock", ""};
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        char f[sizeof(path) + 16];
+        snprintf(f, sizeof(f), "%s%s", path, suffixes[i]);
+        unlink(f);
+    }
+    rmdir(dir);
+    return CHECK_DONE();
+}
