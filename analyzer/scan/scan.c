@@ -849,6 +849,8 @@ static void read_lines(struct file_scan *fs, struct hv_mixed *p)
     unsigned flags;
     int k;
     uint64_t batch = 0, last_lineno = fs->start_line;
+    const uint64_t batch_lines =
+        fc->st != NULL && store_first_load(fc->st) ? STORE_FIRST_LOAD_LINES : BATCH_LINES;
     while ((k = lineio_next(r, &line, &flags)) == LINEIO_OK) {
         last_lineno = line.lineno;
         bool counted = (int64_t)line.lineno > fc->count_from_line;
@@ -872,7 +874,7 @@ static void read_lines(struct file_scan *fs, struct hv_mixed *p)
         fc->feeding_cut = false;
         if (fc->db_rc != HV_OK)
             break;
-        if (++batch >= BATCH_LINES) {
+        if (++batch >= batch_lines) {
             batch = 0;
             fc->db_rc = commit_batch(fc);
             if (fc->db_rc != HV_OK)

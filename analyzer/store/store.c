@@ -233,19 +233,27 @@ static int migrate(struct store *st)
         return set_err(st, HV_EDB,
                        "database schema version %d is newer than this heloval (%zu)",
                        version, schema_version);
+    if ((size_t)version == schema_version)
+        return HV_OK;
+    /* every step in one transaction: a new file is made in one commit
+     * (one sync of each file instead of one per step), and an upgrade
+     * that fails half-way leaves the version it found */
+    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_err(st, "starting migration");
     for (size_t v = (size_t)version; v < schema_version; v++) {
         char pragma[64];
         snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%zu", v + 1);
-        if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-            return db_err(st, "starting migration");
         if (sqlite3_exec(st->db, schema_migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(st->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
             int rc = db_err(st, "migrating schema");
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
             return rc;
         }
-        if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-            return db_err(st, "committing migration");
+    }
+    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = db_err(st, "committing migration");
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
     }
     return HV_OK;
 }
@@ -900,7 +908,11 @@ int store_put_rows(struct store *st, const struct store_row *rows, size_t n)
  * it needs are those on the table's rightmost path, and every page of cache
  * beyond that is memory first touched for nothing (each first touch a page
  * fault, costly on virtual machines: 8 MiB is 2,048 of them, a tenth of an
- * Exim scan of 200,000 sessions). Full pages are written out as they fill. */
+ * Exim scan of 200,000 sessions). 1 MiB holds what the scan writes between
+ * two commits of a first load (STORE_FIRST_LOAD_LINES), so the pages are
+ * written at commit, not spilled before it: a spill would take the
+ * exclusive lock until the commit and shut readers out (a report during
+ * the load must still read the first_load mark to say what is going on). */
 #define FIRST_LOAD_CACHE_KIB "-1024"
 
 int store_bulk_begin(struct store *st)
@@ -929,6 +941,11 @@ int store_bulk_begin(struct store *st)
     if (file != NULL && file[0] != '\0')
         st->wb_fd = open(file, O_RDONLY | O_CLOEXEC);
     return HV_OK;
+}
+
+bool store_first_load(const struct store *st)
+{
+    return st->first_load;
 }
 
 void store_writeback(struct store *st)

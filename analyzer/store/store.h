@@ -73,6 +73,15 @@ void store_rollback(struct store *st);
  * database another connection has open stays in WAL mode. HV_OK or HV_EDB. */
 int store_bulk_begin(struct store *st);
 
+/* STORE_FIRST_LOAD_LINES - during a first load, commit at least this often
+ * (log lines): what is written between two commits then fits the 1 MiB
+ * cache, and readers are not shut out by a spill (store.c). */
+#define STORE_FIRST_LOAD_LINES 32768
+
+/* store_first_load - whether a first load is running (store_bulk_begin found
+ * no sessions and store_bulk_end has not ended it). */
+bool store_first_load(const struct store *st);
+
 /* store_writeback - during a first load (which does not sync), ask the
  * kernel to start writing the file out now, so the sync that ends the load
  * has little left to wait for. Cheap; a no-op elsewhere. */

@@ -77,6 +77,7 @@ int main(void)
     /* the first load */
     CHECK_INTEQ(store_bulk_begin(st), HV_OK);
     CHECK_INTEQ(sql_count(db, "PRAGMA cache_size"), -1024);
+    CHECK(store_first_load(st));
     CHECK_INTEQ(sql_count(db, "PRAGMA foreign_keys"), 0);
     CHECK_STREQ(text_of(db, "PRAGMA journal_mode", buf, sizeof(buf)), "delete");
     CHECK_INTEQ(load(st, src.id, 1, 20000), HV_OK);
