@@ -1623,15 +1623,19 @@ static long long series_step(long long since, long long until, bool has_span,
     return len > 48 * 3600 ? 86400 : 3600;
 }
 
-/* time_span - first and last session time in range (the ts index makes
- * this two seeks), and the series step (series_step).
+/* time_span - first and last session time in range (two seeks of the ts
+ * index: SQLite seeks for a lone min() or max(), and scans the range for
+ * both in one query), and the series step (series_step).
  * HV_OK, or HV_EDB / HV_EWRITE with *c->err set. */
 static int time_span(struct ctx *c)
 {
     struct fmt_buf sql;
     fmt_buf_init(&sql);
-    fmt_buf_puts(&sql, "SELECT min(s.ts), max(s.ts) FROM rv_sessions s");
+    fmt_buf_puts(&sql, "SELECT (SELECT min(s.ts) FROM rv_sessions s");
     range_where(c, &sql, false);
+    fmt_buf_puts(&sql, "), (SELECT max(s.ts) FROM rv_sessions s");
+    range_where(c, &sql, false);
+    fmt_buf_puts(&sql, ")");
     sqlite3_stmt *q;
     int rc = prep(c, fmt_buf_str(&sql), false, &q);
     fmt_buf_free(&sql);
