@@ -20,7 +20,10 @@
  * distinct HELO and reverse name once in a names table and the row refers
  * to it by integer (a C hash table finds a name's id; a new name is one
  * more insert). Each time covers opening the file, creating the tables, the
- * inserts and closing. heloval's scan does all of that and parses the log
+ * inserts and closing, after an untimed first store (the first in a
+ * process pays for first-touching SQLite's memory, which a fresh heloval
+ * process pays too: the floor is what storing costs once that is paid).
+ * heloval's scan does all of that and parses the log
  * too; its time over the first shows what parsing and safety (journal,
  * sync) cost, and the second over `grep -c` shows how far any SQLite-backed
  * scan is from grep whatever its row ids.
@@ -362,7 +365,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "sqlite-floor: cannot read the sessions of %s\n", argv[1]);
         return 1;
     }
+    /* an untimed store first: the process's first pass through SQLite
+     * first-touches its page cache and heap (page faults), which would
+     * weigh on whichever variant ran first */
     double t = store(argv[2], rows, n, 0);
+    if (t >= 0)
+        t = store(argv[2], rows, n, 0);
     double t_auto = t < 0 ? t : store(argv[2], rows, n, 1);
     double t_compact = t_auto < 0 ? t_auto : store_compact(argv[2], rows, n, 0);
     double t_names = t_compact < 0 ? t_compact : store_compact(argv[2], rows, n, 1);
