@@ -17,6 +17,24 @@ const char *const pairtops_classes[PAIRTOPS_NCLS] = {
     "fqdn", "address-literal", "bare-ip", "bare-name", "invalid", "none",
 };
 
+/* each pair's sessions and messages, copied out of the pairmap */
+struct pairtops_counts {
+    uint32_t *n;
+    long long *m;
+    size_t np;
+};
+
+/* counts_free - drop pt's counts (none is a no-op). */
+static void counts_free(struct pairtops *pt)
+{
+    if (pt->counts == NULL)
+        return;
+    free(pt->counts->n);
+    free(pt->counts->m);
+    free(pt->counts);
+    pt->counts = NULL;
+}
+
 /* a pair in no group (its verdict is in no top list) */
 #define NO_GROUP UINT32_MAX
 
@@ -410,8 +428,8 @@ static void top_list(struct pairtops *pt, const struct pairmap *pm,
         }
         g[gi].ord = ord1[i] - 1;
         g[gi].gi = (uint32_t)gi;
-        g[gi].n += pt->n[i];
-        g[gi].m += pt->m[i];
+        g[gi].n += pt->counts->n[i];
+        g[gi].m += pt->counts->m[i];
     }
     size_t ng = keymap_count(&groups);
     const struct keymap *texts = k == PAIRTOPS_DOMAINS ? domains : NULL;
@@ -467,25 +485,26 @@ static void top_list(struct pairtops *pt, const struct pairmap *pm,
 void pairtops_take_counts(struct pairtops *pt, const struct pairmap *pm)
 {
     size_t np = pairmap_count(pm);
-    free(pt->n);
-    free(pt->m);
-    pt->n = xcalloc(np + 1, sizeof(*pt->n));
-    pt->m = xcalloc(np + 1, sizeof(*pt->m));
+    counts_free(pt);
+    struct pairtops_counts *c = xcalloc(1, sizeof(*c));
+    c->n = xcalloc(np + 1, sizeof(*c->n));
+    c->m = xcalloc(np + 1, sizeof(*c->m));
     for (size_t i = 0; i < np; i++) {
         const char *helo, *ip;
         size_t hn, in;
         const struct pagg *a = pairmap_pair(pm, i, &helo, &hn, &ip, &in);
-        pt->n[i] = a->n;
-        pt->m[i] = a->m;
+        c->n[i] = a->n;
+        c->m[i] = a->m;
     }
-    pt->np = np;
+    c->np = np;
+    pt->counts = c;
 }
 
 void pairtops_finish(struct pairtops *pt, const struct pairmap *pm,
                      const unsigned char *ord1)
 {
     size_t np = pairmap_count(pm);
-    if (np != pt->np)
+    if (pt->counts == NULL || pt->counts->np != np)
         pairtops_take_counts(pt, pm);
     struct keymap domains;
     uint32_t *dom = NULL;
@@ -501,11 +520,7 @@ void pairtops_finish(struct pairtops *pt, const struct pairmap *pm,
             top_list(pt, pm, np, ord1, k, &domains, dom);
     free(dom);
     keymap_free(&domains);
-    free(pt->n);
-    free(pt->m);
-    pt->n = NULL;
-    pt->m = NULL;
-    pt->np = 0;
+    counts_free(pt);
 }
 
 void pairtops_fill_top(const struct pairtops *pt, enum pairtops_list k,
@@ -531,7 +546,6 @@ void pairtops_free(struct pairtops *pt)
             free(pt->rows[k][i].key);
         free(pt->rows[k]);
     }
-    free(pt->n);
-    free(pt->m);
+    counts_free(pt);
     memset(pt, 0, sizeof(*pt));
 }

@@ -43,6 +43,8 @@ struct pairtops_sums {
         accepted_unevaluated, resolved_sessions;
 };
 
+struct pairtops_counts;
+
 /* a shown row of a top list */
 struct pairtops_row {
     int ord;                 /* the verdict's place in the caller's list */
@@ -59,9 +61,8 @@ struct pairtops {
     long long top, min_n[PAIRTOPS_NLISTS];
     struct pairtops_row *rows[PAIRTOPS_NLISTS];
     size_t nrows[PAIRTOPS_NLISTS];
-    uint32_t *n;             /* per pair: sessions, messages */
-    long long *m;            /* (pairtops_take_counts) */
-    size_t np;
+    struct pairtops_counts *counts;  /* pairtops.c's own: each pair's
+                                        sessions and messages */
 };
 
 /* pairtops_init - empty; distinct: count the distinct IPs and HELOs;

@@ -375,10 +375,15 @@ static int prep(struct ctx *c, const char *sql, bool temp, sqlite3_stmt **out)
             sqlite3_bind_int64(q, i, figures[k].v);
     }
     for (int k = 0; k < PAIRTOPS_NCLS; k++) {
-        char name[4] = {':', 'h', (char)('1' + k), '\0'}; /* :h1 .. :h6 */
+        /* :c1 .. :c6 the classes in their order, :h1 .. :h6 their HELOs */
+        char name[4] = {':', 'h', (char)('1' + k), '\0'};
         i = sqlite3_bind_parameter_index(q, name);
         if (i > 0)
             sqlite3_bind_int64(q, i, c->pt.distinct_cls[k]);
+        name[1] = 'c';
+        i = sqlite3_bind_parameter_index(q, name);
+        if (i > 0)
+            sqlite3_bind_text(q, i, pairtops_classes[k], -1, SQLITE_STATIC);
     }
     i = sqlite3_bind_parameter_index(q, ":first");
     if (i > 0 && c->has_span)
@@ -1516,9 +1521,10 @@ static const char sql_dna[] =
     " FROM temp.hv_g GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2";
 
 static const char sql_helo_quality[] =
-    /* the distinct HELOs per class: pairtops.h */
-    "WITH k(cls, ord, h) AS (VALUES('fqdn',1,:h1),('address-literal',2,:h2),"
-    " ('bare-ip',3,:h3),('bare-name',4,:h4),('invalid',5,:h5),('none',6,:h6)),"
+    /* the classes in their order and the distinct HELOs of each:
+     * pairtops.h (pairtops_classes, distinct_cls) */
+    "WITH k(cls, ord, h) AS (VALUES(:c1,1,:h1),(:c2,2,:h2),(:c3,3,:h3),"
+    " (:c4,4,:h4),(:c5,5,:h5),(:c6,6,:h6)),"
     " a AS (SELECT cls, sum(n) AS n, sum(m) AS m FROM temp.hv_g GROUP BY cls)"
     " SELECT k.cls, COALESCE(a.n,0), k.h, COALESCE(a.m,0)"
     " FROM k LEFT JOIN a ON a.cls = k.cls ORDER BY k.ord";
