@@ -7,16 +7,14 @@
 
 #include "check.h"
 #include "netaddr.h"
+#include "xorshift.h"
 
 /* rnd - a fixed xorshift sequence: the generated cases are the same on
  * every run. */
-static uint64_t rnd_state = 0x9E3779B97F4A7C15ull;
+static uint64_t rnd_state = XORSHIFT_SEED;
 static unsigned rnd(unsigned n)
 {
-    rnd_state ^= rnd_state << 13;
-    rnd_state ^= rnd_state >> 7;
-    rnd_state ^= rnd_state << 17;
-    return (unsigned)(rnd_state % n);
+    return (unsigned)xorshift_below(&rnd_state, n);
 }
 
 /* random_addr - 16 bytes with whole groups often zero (so every shape of

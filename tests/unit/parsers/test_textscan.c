@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "textscan.h"
+#include "xorshift.h"
 
 /* ref_find - the first i with p[i..i+nl) == needle, or -1. */
 static long ref_find(const char *p, size_t n, const char *needle, size_t nl)
@@ -34,15 +35,12 @@ static long ref_rfind(const char *p, size_t n, const char *needle, size_t nl)
     return last;
 }
 
-static uint64_t rng = 0x9E3779B97F4A7C15u;
+static uint64_t rng = XORSHIFT_SEED;
 
-/* rnd - xorshift64, below n. */
+/* rnd - the next of the fixed sequence, below n. */
 static size_t rnd(size_t n)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (size_t)(rng % n);
+    return (size_t)xorshift_below(&rng, n);
 }
 
 static long at(const char *hit, const char *p)
