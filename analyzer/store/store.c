@@ -32,13 +32,13 @@ enum stmt_id {
     ST_COUNT
 };
 
+/* the page cache of a connection (KiB, negated as PRAGMA cache_size takes it) */
+#define STORE_CACHE_KIB "-8192"
+
 /* Parameters of the session statements: the source and MTA (bound once
  * for a whole batch: bindings outlive a reset), then BATCH_ROW_PARAMS per
  * row from BATCH_FIRST_ROW_PARAM. The id (source_id << 32 | line) is
  * computed from them. */
-/* the page cache of a connection (KiB, negated as PRAGMA cache_size takes it) */
-#define STORE_CACHE_KIB "-8192"
-
 #define BATCH_SOURCE_PARAM 1
 #define BATCH_MTA_PARAM 2
 #define BATCH_FIRST_ROW_PARAM 3
