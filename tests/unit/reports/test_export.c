@@ -17,6 +17,7 @@
 #include "export.h"
 #include "report.h"
 #include "store.h"
+#include "tmpstore.h"
 
 static const char fill_sql[] =
     "INSERT INTO sources(id,path,fingerprint,fp_len,format,lines_read)"
@@ -635,29 +636,16 @@ static void test_verdicts_join(const char *dir)
 
 int main(void)
 {
-    char dir[] = "/tmp/hv-test-export-XXXXXX";
-    char path[256];
-    struct store *st = NULL;
-    char *err = NULL;
-    if (mkdtemp(dir) == NULL) {
-        CHECK(0);
+    struct tmpstore t;
+    if (!tmpstore_open(&t, "export", "t.db"))
         return CHECK_DONE();
-    }
-    snprintf(path, sizeof(path), "%s/t.db", dir);
-    CHECK_INTEQ(store_open(path, 0, &st, &err), HV_OK);
-    if (st == NULL) {
-        printf("store_open: %s\n", err ? err : "?");
-        free(err);
-        return CHECK_DONE();
-    }
+    struct store *st = t.st;
     CHECK_INTEQ(store_exec(st, fill_sql), HV_OK);
     test_export(store_db(st));
     test_report(store_db(st));
     test_heuristics(store_db(st));
     test_parse_time();
-    test_verdicts_join(dir);
-    store_close(st);
-    snprintf(path, sizeof(path), "rm -rf '%s'", dir);
-    CHECK(system(path) == 0);
+    test_verdicts_join(t.dir); /* a second store beside the first */
+    tmpstore_close(&t);
     return CHECK_DONE();
 }

@@ -23,6 +23,7 @@
 #include "report.h"
 #include "stepfault.h"
 #include "store.h"
+#include "tmpstore.h"
 
 static const char fill_sql[] =
     "INSERT INTO sources(id,path,fingerprint,fp_len,format,lines_read)"
@@ -124,21 +125,11 @@ static void sweep(sqlite3 *db, const char *path, const char *name,
 
 int main(void)
 {
-    char dir[] = "/tmp/hv-test-stepfault-XXXXXX";
-    char path[256];
-    struct store *st = NULL;
-    char *err = NULL;
-    if (mkdtemp(dir) == NULL) {
-        CHECK(0);
+    struct tmpstore t;
+    if (!tmpstore_open(&t, "stepfault", "t.db"))
         return CHECK_DONE();
-    }
-    snprintf(path, sizeof(path), "%s/t.db", dir);
-    CHECK_INTEQ(store_open(path, 0, &st, &err), HV_OK);
-    if (st == NULL) {
-        printf("store_open: %s\n", err ? err : "?");
-        free(err);
-        return CHECK_DONE();
-    }
+    struct store *st = t.st;
+    const char *path = t.path;
     CHECK_INTEQ(store_exec(st, fill_sql), HV_OK);
     sweep(store_db(st), path, "report", run_report, "most lookups failed");
     /* a window: the pairs' CSA and DNA rows are looked up one by one (the
@@ -147,8 +138,6 @@ int main(void)
     sweep(store_db(st), path, "report window", run_report,
           "most lookups failed");
     sweep(store_db(st), path, "export", run_export, "bad.example.net");
-    store_close(st);
-    snprintf(path, sizeof(path), "rm -rf '%s'", dir);
-    CHECK(system(path) == 0);
+    tmpstore_close(&t);
     return CHECK_DONE();
 }

@@ -16,6 +16,7 @@
 #include "session.h"
 #include "sqlcount.h"
 #include "store.h"
+#include "tmpstore.h"
 
 /* text_of - the text the one-row query sql gives, in buf. */
 static const char *text_of(sqlite3 *db, const char *sql, char *buf, size_t n)
@@ -51,19 +52,12 @@ static int load(struct store *st, int64_t source_id, uint64_t first, int n)
 
 int main(void)
 {
-    char dir[] = "/tmp/hv-test-bulkload-XXXXXX";
-    char path[256], buf[64];
-    struct store *st = NULL;
-    char *err = NULL;
+    struct tmpstore t;
+    char buf[64];
 
-    if (mkdtemp(dir) == NULL) {
-        CHECK(0);
+    if (!tmpstore_open(&t, "bulkload", "b.db"))
         return CHECK_DONE();
-    }
-    snprintf(path, sizeof(path), "%s/b.db", dir);
-    CHECK_INTEQ(store_open(path, 0, &st, &err), HV_OK);
-    if (st == NULL)
-        return CHECK_DONE();
+    struct store *st = t.st;
     sqlite3 *db = store_db(st);
     CHECK_INTEQ(sql_count(db, "PRAGMA cache_size"), -8192);
 
@@ -97,13 +91,6 @@ int main(void)
     CHECK_INTEQ(store_bulk_end(st), HV_OK);
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM sessions"), 20100);
 
-    store_close(st);
-    static const char *const suffixes[] = {"-wal", "-shm", "-journal", ".lock", ""};
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        char f[sizeof(path) + 16];
-        snprintf(f, sizeof(f), "%s%s", path, suffixes[i]);
-        unlink(f);
-    }
-    rmdir(dir);
+    tmpstore_close(&t);
     return CHECK_DONE();
 }

@@ -16,6 +16,7 @@
 #include "session.h"
 #include "sqlcount.h"
 #include "store.h"
+#include "tmpstore.h"
 
 /* session - a postfix session at line with a label (or none). */
 static void session(struct hv_session *s, uint64_t line, enum hv_label l,
@@ -51,9 +52,7 @@ static const char *label_of(sqlite3 *db, int64_t line)
 
 int main(void)
 {
-    char dir[] = "/tmp/hv-test-labelstore-XXXXXX";
-    char path[256];
-    struct store *st = NULL;
+    struct tmpstore t;
     char *err = NULL;
     struct hv_session s;
 
@@ -77,14 +76,9 @@ int main(void)
     CHECK_STREQ(hv_label_from_name(HV_LFROM_FILTER), "content-filter");
     CHECK(hv_label_name(HV_LABEL_NONE) == NULL && hv_label_from_name(HV_LFROM_NONE) == NULL);
 
-    if (mkdtemp(dir) == NULL) {
-        CHECK(0);
+    if (!tmpstore_open(&t, "labelstore", "l.db"))
         return CHECK_DONE();
-    }
-    snprintf(path, sizeof(path), "%s/l.db", dir);
-    CHECK_INTEQ(store_open(path, 0, &st, &err), HV_OK);
-    if (st == NULL)
-        return CHECK_DONE();
+    struct store *st = t.st;
     sqlite3 *db = store_db(st);
     struct store_source src;
     memset(&src, 0, sizeof(src));
@@ -142,12 +136,7 @@ int main(void)
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM verdicts WHERE label = 'spam'"
                               " AND label_from = 'content-filter'"),
                 sql_count(db, "SELECT count(*) FROM sessions WHERE label_from = 'content-filter'"));
-    store_close(st);
     free(err);
-
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        CHECK(0);
+    tmpstore_close(&t);
     return CHECK_DONE();
 }

@@ -14,6 +14,7 @@
 #include "sqlcount.h"
 #include "readviews.h"
 #include "store.h"
+#include "tmpstore.h"
 
 static const char fill[] =
     "INSERT INTO sources(id,path,fingerprint,fp_len,format,lines_read)"
@@ -32,22 +33,17 @@ static const char fill[] =
 
 int main(void)
 {
-    char dir[] = "/tmp/hv-test-readviews-XXXXXX";
+    struct tmpstore t;
     char path[256];
-    struct store *st = NULL;
     sqlite3 *db = NULL;
     char *err = NULL;
 
-    if (mkdtemp(dir) == NULL) {
-        CHECK(0);
+    if (!tmpstore_open(&t, "readviews", "h.db"))
         return CHECK_DONE();
-    }
-    snprintf(path, sizeof(path), "%s/h.db", dir);
-    CHECK_INTEQ(store_open(path, 0, &st, &err), HV_OK);
-    if (st != NULL) {
-        CHECK_INTEQ(store_exec(st, fill), HV_OK);
-        store_close(st);
-    }
+    CHECK_INTEQ(store_exec(t.st, fill), HV_OK);
+    store_close(t.st);
+    t.st = NULL;
+    snprintf(path, sizeof(path), "%s", t.path);
 
     /* a read-only connection, as `heloval report` and `export` open it */
     CHECK_INTEQ(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -85,16 +81,12 @@ int main(void)
 
     /* a file without the tables: the views are made (SQLite binds a view
      * when a query reads it) and reading one fails */
-    snprintf(path, sizeof(path), "%s/empty.db", dir);
+    snprintf(path, sizeof(path), "%s/empty.db", t.dir);
     CHECK_INTEQ(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_INTEQ(readviews_create(db, &err), HV_OK);
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_sessions"), -1);
     sqlite3_close(db);
     free(err);
-
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        CHECK(0);
+    tmpstore_close(&t);
     return CHECK_DONE();
 }

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_pairinfo - every way pairinfo.h answers for a (HELO, IP) pair gives
+ * what the LEFT JOINs of its contract give, asked of SQLite for the same
+ * pair: one look-up per call, memoized per pair, preloaded (the verdicts
+ * export) and ordered (the full report); over pairs with and without a
+ * CSA row, HELOs with and without a DNA result, values that differ only
+ * inside (the memo of recent values keys on length and end bytes), an
+ * embedded NUL, NULL records and asked in a random order, the database's
+ * policy and another one.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "pairinfo.h"
+#include "readviews.h"
+#include "tmpstore.h"
+#include "xorshift.h"
+
+#define NHELO 60
+#define NIP 7
+
+/* fill - CSA rows for most (HELO, IP) pairs, DNA results for most HELOs;
+ * reasons and records of one length and the same end bytes. */
+static void fill(sqlite3 *db)
+{
+    static const char *const status[] = {"ok", "fail", "unknown", "defer"};
+    /* the statuses of the policy, and one no policy row names */
+    static const char *const dna[] = {"recommended", "unknown",
+                                      "not-recommended", "defer", "bogus"};
+    char sql[512];
+    CHECK(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK);
+    for (int h = 0; h < NHELO; h++) {
+        if (h % 5 != 4) {
+            snprintf(sql, sizeof(sql),
+                     "INSERT INTO dna_result VALUES('mx%02d.example',"
+                     "'%s','%c','dna%d.example',%d,0)",
+                     h, dna[h % 5], 'A' + h % 5, h % 3, h);
+            CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+        }
+        for (int i = 0; i < NIP; i++) {
+            if ((h + i) % 6 == 5)
+                continue; /* no CSA row */
+            int k = h * NIP + i;
+            const char *record =
+                k % 9 == 0 ? "NULL"
+                : k % 9 == 1 ? "CAST(X'7200780061' AS TEXT)" /* r\0xa */
+                             : NULL;
+            char rec[64];
+            if (record == NULL) {
+                snprintf(rec, sizeof(rec), "'r%c%ca'", 'a' + k % 7,
+                         'a' + k % 3);
+                record = rec;
+            }
+            snprintf(sql, sizeof(sql),
+                     "INSERT INTO csa VALUES('mx%02d.example','192.0.2.%d',"
+                     "'%s','why-%c-x',%s,%d,0)",
+                     h, i, status[k % 4], 'a' + k % 11, record, 1000 + k);
+            CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+        }
+    }
+    CHECK(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK);
+}
+
+/* same_val - v holds what column i of q holds (NULL, or the same bytes). */
+static int same_val(struct pval v, sqlite3_stmt *q, int i)
+{
+    if (sqlite3_column_type(q, i) == SQLITE_NULL)
+        return v.s == NULL;
+    const char *s = (const char *)sqlite3_column_text(q, i);
+    size_t n = (size_t)sqlite3_column_bytes(q, i);
+    return v.s != NULL && v.n == n && memcmp(v.s, s, n) == 0 &&
+           v.s[n] == '\0';
+}
+
+/* check_pair - pc is the contract's answer for (helo, ip) on db with the
+ * policy table `policy` (the database's rv_policy, or hv_pol). */
+static void check_pair(sqlite3 *db, const char *policy, const char *helo,
+                       const char *ip, const struct pair_csv *pc)
+{
+    char sql[1024];
+    sqlite3_stmt *q = NULL;
+    snprintf(sql, sizeof(sql),
+             "SELECT c.status, c.reason, c.record, d.status, d.grade,"
+             " d.service, p.action, c.evaluated_at"
+             " FROM (SELECT ?1 AS h, ?2 AS i) k"
+             " LEFT JOIN rv_csa c ON c.helo = k.h AND c.ip = k.i"
+             " LEFT JOIN rv_dna_result d ON d.helo = k.h"
+             " LEFT JOIN %s p ON p.csa_status = c.status"
+             " AND p.dna_status = COALESCE(d.status, 'unknown')",
+             policy);
+    CHECK(sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK);
+    sqlite3_bind_text(q, 1, helo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, ip, -1, SQLITE_STATIC);
+    CHECK(sqlite3_step(q) == SQLITE_ROW);
+    CHECK_MSG(same_val(pc->csa_status, q, 0) && same_val(pc->csa_reason, q, 1) &&
+                  same_val(pc->csa_record, q, 2),
+              "CSA of %s %s", helo, ip);
+    CHECK_MSG(same_val(pc->dna_status, q, 3) && same_val(pc->dna_grade, q, 4) &&
+                  same_val(pc->dna_service, q, 5),
+              "DNA of %s", helo);
+    CHECK_MSG(same_val(pc->action, q, 6), "action of %s %s: %s", helo, ip,
+              pc->action.s ? pc->action.s : "NULL");
+    if (sqlite3_column_type(q, 7) == SQLITE_NULL)
+        CHECK(pc->csa_at == PAIRINFO_NO_TIME);
+    else
+        CHECK_INTEQ(pc->csa_at, sqlite3_column_int64(q, 7));
+    sqlite3_finalize(q);
+}
+
+enum mode { ONE_BY_ONE, MEMO, PRELOADED, ORDERED };
+
+/* sweep - ask pairinfo in mode m, with policy pol (NULL: the database's),
+ * for every pair of HELOs 0 .. NHELO (one more than has rows) and IPs
+ * 0 .. NIP, each twice: in random order, or in key order for ORDERED. */
+static void sweep(sqlite3 *db, enum mode m, const struct policy *pol)
+{
+    struct pairinfo pi;
+    char *err = NULL;
+    int rc = pairinfo_open(&pi, db, pol, m == MEMO || m == PRELOADED, &err);
+    CHECK_MSG(rc == HV_OK, "pairinfo_open: %s", err ? err : "?");
+    if (rc == HV_OK && m == PRELOADED)
+        CHECK_INTEQ(pairinfo_preload(&pi, &err), HV_OK);
+    if (rc == HV_OK && m == ORDERED)
+        CHECK_INTEQ(pairinfo_ordered(&pi, &err), HV_OK);
+    free(err);
+    if (rc != HV_OK)
+        return;
+    size_t n = (NHELO + 1) * NIP, order[2 * (NHELO + 1) * NIP];
+    for (size_t k = 0; k < 2 * n; k++)
+        order[k] = m == ORDERED ? k / 2 : k % n;
+    uint64_t seed = XORSHIFT_SEED + (uint64_t)m;
+    for (size_t k = 2 * n - 1; m != ORDERED && k > 0; k--) {
+        size_t j = (size_t)xorshift_below(&seed, k + 1), t = order[k];
+        order[k] = order[j];
+        order[j] = t;
+    }
+    for (size_t k = 0; k < 2 * n; k++) {
+        char helo[32], ip[32];
+        /* in key order: "mx00.example" < ... < "mx60.example" and
+         * "192.0.2.0" < ... < "192.0.2.6" as bytes */
+        snprintf(helo, sizeof(helo), "mx%02zu.example", order[k] / NIP);
+        snprintf(ip, sizeof(ip), "192.0.2.%zu", order[k] % NIP);
+        struct pair_csv pc;
+        err = NULL;
+        CHECK_INTEQ(pairinfo_get(&pi, helo, strlen(helo), ip, strlen(ip), &pc,
+                                 &err),
+                    HV_OK);
+        free(err);
+        check_pair(db, pol == NULL ? "rv_policy" : "hv_pol", helo, ip, &pc);
+    }
+    if (m == MEMO || m == PRELOADED)
+        CHECK(pairinfo_count(&pi) >= (size_t)(NHELO * NIP * 5 / 6));
+    pairinfo_close(&pi);
+}
+
+int main(void)
+{
+    struct tmpstore t;
+    if (!tmpstore_open(&t, "pairinfo", "p.db"))
+        return CHECK_DONE();
+    sqlite3 *db = store_db(t.st);
+    char *err = NULL;
+    CHECK_INTEQ(readviews_create(db, &err), HV_OK);
+    free(err);
+    fill(db);
+    for (enum mode m = ONE_BY_ONE; m <= ORDERED; m++)
+        sweep(db, m, NULL);
+    /* another policy: the default table turned around */
+    struct policy def, pol;
+    policy_default(&def);
+    for (int i = 0; i < POLICY_NCSA; i++)
+        for (int j = 0; j < POLICY_NDNA; j++)
+            pol.cell[i][j] = def.cell[POLICY_NCSA - 1 - i][POLICY_NDNA - 1 - j];
+    CHECK(sqlite3_exec(db, "CREATE TEMP TABLE hv_pol(csa_status TEXT,"
+                           " dna_status TEXT, action TEXT)",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    for (int i = 0; i < POLICY_NCSA; i++)
+        for (int j = 0; j < POLICY_NDNA; j++) {
+            char sql[256];
+            snprintf(sql, sizeof(sql), "INSERT INTO hv_pol VALUES('%s','%s','%s')",
+                     policy_csa_names[i], policy_dna_names[j],
+                     policy_action_names[pol.cell[i][j]]);
+            CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+        }
+    for (enum mode m = ONE_BY_ONE; m <= ORDERED; m++)
+        sweep(db, m, &pol);
+    tmpstore_close(&t);
+    return CHECK_DONE();
+}
