@@ -7,7 +7,8 @@
  * per verdict, count(DISTINCT value)), over random pairs chosen to tie
  * often: HELOs from a small pool (empty, mixed case, several names of one
  * registered domain, address literals, bare IPs, a NUL byte), client
- * addresses from a few /24s, non-canonical IPv4 texts, IPv6 and junk, with
+ * addresses from a few /24s, non-canonical IPv4 texts, IPv6 and junk (one
+ * the very text of a /24 the addresses make), with
  * every top from 0 to more than the groups and both min_n.
  */
 #include <stdint.h>
@@ -34,6 +35,7 @@ static const char *const ips[] = {
     "198.51.100.4", "203.0.113.9", "010.0.0.1", "1.2.3.04",
     "2001:db8:1::5", "2001:db8:1:2::6", "2001:db8:9::1", "not-an-ip",
     "0.0.0.0",    "255.255.255.255", "::ffff:192.0.2.1",
+    "192.0.2.0/24", /* a network's text where an address belongs */
 };
 #define NHELOS (sizeof(helos) / sizeof(helos[0]) + 1)
 #define NIPS (sizeof(ips) / sizeof(ips[0]))
