@@ -28,20 +28,52 @@ static bool is(const char *v, size_t n, const char *w)
     return strlen(w) == n && memcmp(v, w, n) == 0;
 }
 
-void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket)
+/* key_len - the length of s's pair key (pair_key). */
+static size_t key_len(const struct psession *s)
 {
-    char small[512];
+    return 1 + sizeof(uint32_t) + s->hn + s->in;
+}
+
+/* pair_key - s's pair key at k (key_len bytes): whether the HELO is
+ * unobserved, the HELO's length, the HELO, the IP (unambiguous whatever
+ * the bytes). */
+static void pair_key(char *k, const struct psession *s)
+{
     uint32_t hlen = (uint32_t)s->hn;
-    size_t kn = 1 + sizeof(hlen) + s->hn + s->in;
-    char *k = kn <= sizeof(small) ? small : xmalloc(kn);
     k[0] = s->unobs ? 1 : 0;
     memcpy(k + 1, &hlen, sizeof(hlen));
     memcpy(k + 1 + sizeof(hlen), s->helo, s->hn);
     memcpy(k + 1 + sizeof(hlen) + s->hn, s->ip, s->in);
+}
+
+/* NO_MTA - a new pair's MTA before its first session is counted */
+#define NO_MTA UINT32_MAX
+
+/* pair_of - the number of pair key k (kn bytes, hash h), a new pair's
+ * aggregates zeroed. */
+static size_t pair_of(struct pairmap *pm, const char *k, size_t kn,
+                      uint32_t h, bool unobs)
+{
     bool added;
-    size_t i = keymap_intern(&pm->keys, k, kn, &added);
-    if (k != small)
-        free(k);
+    size_t i = keymap_intern_hashed(&pm->keys, k, kn, h, &added);
+    if (added) {
+        if (i >= pm->cap) {
+            pm->cap = pm->cap ? 2 * pm->cap : 1024;
+            pm->agg = xrealloc(pm->agg, pm->cap * sizeof(*pm->agg));
+        }
+        struct pagg *a = &pm->agg[i];
+        memset(a, 0, sizeof(*a));
+        a->ex_acc = a->ex_rej = LLONG_MAX;
+        a->mta = NO_MTA;
+        a->unobs = unobs;
+    }
+    return i;
+}
+
+/* count - session s (bucket) into pair i's aggregates and the series. */
+static void count(struct pairmap *pm, const struct psession *s, long bucket,
+                  size_t i)
+{
     /* most sessions have the MTA of the one before */
     uint32_t mta = pm->last_mta;
     size_t ln = 0;
@@ -51,17 +83,6 @@ void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket)
     if (last == NULL || ln != s->mn || memcmp(last, s->mta, ln) != 0) {
         mta = (uint32_t)keymap_intern(&pm->mtas, s->mta, s->mn, NULL);
         pm->last_mta = mta;
-    }
-    if (added) {
-        if (i >= pm->cap) {
-            pm->cap = pm->cap ? 2 * pm->cap : 1024;
-            pm->agg = xrealloc(pm->agg, pm->cap * sizeof(*pm->agg));
-        }
-        struct pagg *a = &pm->agg[i];
-        memset(a, 0, sizeof(*a));
-        a->ex_acc = a->ex_rej = LLONG_MAX;
-        a->mta = mta;
-        a->unobs = s->unobs;
     }
     struct pagg *a = &pm->agg[i];
     a->n++;
@@ -73,7 +94,9 @@ void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket)
         a->n_ham++;
         a->m_ham += s->messages;
     }
-    if (a->mta != mta) {
+    if (a->mta == NO_MTA) {
+        a->mta = mta;
+    } else if (a->mta != mta) {
         size_t on, nn;
         const char *o = keymap_key(&pm->mtas, a->mta, &on);
         const char *nw = keymap_key(&pm->mtas, mta, &nn);
@@ -122,6 +145,48 @@ void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket)
                                : s->messages > UINT32_MAX ? UINT32_MAX
                                                           : (uint32_t)s->messages;
     pm->nsess++;
+}
+
+void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket)
+{
+    pairmap_add_many(pm, s, &bucket, 1);
+}
+
+void pairmap_add_many(struct pairmap *pm, const struct psession *s,
+                      const long *bucket, size_t n)
+{
+    for (size_t done = 0; done < n;) {
+        size_t b = n - done < PAIRMAP_BATCH ? n - done : PAIRMAP_BATCH;
+        const struct psession *bs = s + done;
+        size_t off[PAIRMAP_BATCH + 1], pair[PAIRMAP_BATCH];
+        uint32_t h[PAIRMAP_BATCH];
+        char small[4096];
+        off[0] = 0;
+        for (size_t j = 0; j < b; j++)
+            off[j + 1] = off[j] + key_len(&bs[j]);
+        char *keys = off[b] <= sizeof(small) ? small : xmalloc(off[b]);
+        /* the look-ups in steps, each over the whole batch, so that the
+         * loads of one session's step overlap the others' (the pairs'
+         * table is far larger than the caches) */
+        for (size_t j = 0; j < b; j++) {
+            pair_key(keys + off[j], &bs[j]);
+            h[j] = keymap_hash(keys + off[j], off[j + 1] - off[j]);
+            keymap_prefetch(&pm->keys, h[j], 0);
+        }
+        for (int step = 1; step <= 2; step++)
+            for (size_t j = 0; j < b; j++)
+                keymap_prefetch(&pm->keys, h[j], step);
+        for (size_t j = 0; j < b; j++) {
+            pair[j] = pair_of(pm, keys + off[j], off[j + 1] - off[j], h[j],
+                              bs[j].unobs);
+            __builtin_prefetch(&pm->agg[pair[j]]);
+        }
+        for (size_t j = 0; j < b; j++)
+            count(pm, &bs[j], bucket[done + j], pair[j]);
+        if (keys != small)
+            free(keys);
+        done += b;
+    }
 }
 
 void pairmap_seal(struct pairmap *pm)

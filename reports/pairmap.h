@@ -87,6 +87,14 @@ void pairmap_init(struct pairmap *pm);
  * remembers it for the series, -1 leaves it out of the series. */
 void pairmap_add(struct pairmap *pm, const struct psession *s, long bucket);
 
+/* pairmap_add_many - pairmap_add of the n sessions s[i] with bucket[i], in
+ * that order; the same counts and pair numbers, but their pairs are looked
+ * up PAIRMAP_BATCH at a time, the memory loads of one overlapping the
+ * others' (the report's pass over a large range). */
+#define PAIRMAP_BATCH 32
+void pairmap_add_many(struct pairmap *pm, const struct psession *s,
+                      const long *bucket, size_t n);
+
 /* pairmap_seal - no more sessions: the pairs' hash index is freed (memory
  * for what follows); pairmap_pair still reads every pair, and a later
  * pairmap_add would rebuild the index. */

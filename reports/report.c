@@ -696,6 +696,49 @@ static bool ages_of(struct ctx *c, struct pairmap *pm)
     return true;
 }
 
+/* a batch of the sessions scan_pairs reads: their texts copied out of the
+ * statement's row (valid only until its next step) into text, at the
+ * offsets off[] (SIZE_MAX: SQL NULL) until the batch is handed over */
+enum { ST_HELO, ST_IP, ST_MTA, ST_DISP, ST_FROM, ST_N };
+struct sbatch {
+    struct psession ps[PAIRMAP_BATCH];
+    long bucket[PAIRMAP_BATCH];
+    size_t off[PAIRMAP_BATCH][ST_N];
+    struct fmt_buf text;
+    size_t n;
+};
+
+/* sbatch_text - column col of q copied into b for field f of the next
+ * session, its length in *n (0 and SIZE_MAX for NULL). */
+static void sbatch_text(struct sbatch *b, sqlite3_stmt *q, int col, int f,
+                        size_t *n)
+{
+    const char *t = (const char *)sqlite3_column_text(q, col);
+    *n = (size_t)sqlite3_column_bytes(q, col);
+    b->off[b->n][f] = t != NULL ? b->text.len : SIZE_MAX;
+    if (t != NULL)
+        fmt_buf_add(&b->text, t, *n);
+}
+
+/* sbatch_flush - the batch's sessions into pm (the texts' pointers set
+ * now that they no longer move), the batch emptied. */
+static void sbatch_flush(struct sbatch *b, struct pairmap *pm)
+{
+    const char *base = b->text.p != NULL ? b->text.p : "";
+    for (size_t i = 0; i < b->n; i++) {
+        const size_t *o = b->off[i];
+        struct psession *ps = &b->ps[i];
+        ps->helo = o[ST_HELO] != SIZE_MAX ? base + o[ST_HELO] : "";
+        ps->ip = o[ST_IP] != SIZE_MAX ? base + o[ST_IP] : "";
+        ps->mta = o[ST_MTA] != SIZE_MAX ? base + o[ST_MTA] : "";
+        ps->disposition = o[ST_DISP] != SIZE_MAX ? base + o[ST_DISP] : "";
+        ps->helo_from = o[ST_FROM] != SIZE_MAX ? base + o[ST_FROM] : NULL;
+    }
+    pairmap_add_many(pm, b->ps, b->bucket, b->n);
+    b->n = 0;
+    fmt_buf_reset(&b->text);
+}
+
 /* scan_pairs - the one pass over the sessions in range into pm (each
  * session's pair, and its bucket for the series). HV_OK, or HV_EDB /
  * HV_EWRITE with *c->err set. */
@@ -716,6 +759,8 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
     /* times far from the epoch are no real mail's: kept out of the series
      * (no overflow in ts - b0) */
     bool series = c->nb > 0 && sane_time(c->b0);
+    struct sbatch *sb = xcalloc(1, sizeof(*sb));
+    fmt_buf_init(&sb->text);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         struct psession ps;
         long bucket = -1;
@@ -732,36 +777,30 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
             if (bucket < 0)
                 c->unbucketed++; /* dns_age falls back to its SQL */
         }
-        ps.helo = (const char *)sqlite3_column_text(q, 1);
-        ps.hn = (size_t)sqlite3_column_bytes(q, 1);
-        ps.ip = (const char *)sqlite3_column_text(q, 2);
-        ps.in = (size_t)sqlite3_column_bytes(q, 2);
+        sbatch_text(sb, q, 1, ST_HELO, &ps.hn);
+        sbatch_text(sb, q, 2, ST_IP, &ps.in);
         ps.id = sqlite3_column_int64(q, 3);
         count_source(c, ps.id >> 32);
-        ps.mta = (const char *)sqlite3_column_text(q, 4);
-        ps.mn = (size_t)sqlite3_column_bytes(q, 4);
+        sbatch_text(sb, q, 4, ST_MTA, &ps.mn);
         ps.messages = sqlite3_column_int64(q, 5);
-        ps.disposition = (const char *)sqlite3_column_text(q, 6);
-        ps.dn = (size_t)sqlite3_column_bytes(q, 6);
-        ps.helo_from = (const char *)sqlite3_column_text(q, 7);
-        ps.fn = (size_t)sqlite3_column_bytes(q, 7);
+        sbatch_text(sb, q, 6, ST_DISP, &ps.dn);
+        sbatch_text(sb, q, 7, ST_FROM, &ps.fn);
         const char *lab = (const char *)sqlite3_column_text(q, 8);
         ps.label = lab == NULL                ? PLABEL_UNKNOWN
                    : strcmp(lab, "spam") == 0 ? PLABEL_SPAM
                    : strcmp(lab, "ham") == 0  ? PLABEL_HAM
                                               : PLABEL_UNKNOWN;
         /* (s.helo IS NULL AND s.helo_from IS NULL): schema.h */
-        ps.unobs = ps.helo == NULL && ps.helo_from == NULL;
-        if (ps.helo == NULL)
-            ps.helo = "";
-        if (ps.ip == NULL)
-            ps.ip = "";
-        if (ps.mta == NULL)
-            ps.mta = "";
-        if (ps.disposition == NULL)
-            ps.disposition = "";
-        pairmap_add(pm, &ps, bucket);
+        ps.unobs = sb->off[sb->n][ST_HELO] == SIZE_MAX &&
+                   sb->off[sb->n][ST_FROM] == SIZE_MAX;
+        sb->ps[sb->n] = ps; /* the texts are set by sbatch_flush */
+        sb->bucket[sb->n] = bucket;
+        if (++sb->n == PAIRMAP_BATCH)
+            sbatch_flush(sb, pm);
     }
+    sbatch_flush(sb, pm);
+    fmt_buf_free(&sb->text);
+    free(sb);
     rc = rpt_step_done(c->db, rc, "report query failed", c->err);
     sqlite3_finalize(q);
     return rc;

@@ -63,14 +63,37 @@ static void grow(struct keymap *m)
     }
 }
 
+uint32_t keymap_hash(const void *key, size_t len)
+{
+    return hash(key, len);
+}
+
+void keymap_prefetch(const struct keymap *m, uint32_t h, int step)
+{
+    if (m->cap == 0)
+        return;
+    const uint32_t *s = &m->slot[h & (m->cap - 1)];
+    if (step == 0)
+        __builtin_prefetch(s);
+    else if (*s != 0 && step == 1)
+        __builtin_prefetch(&m->ent[*s - 1]);
+    else if (*s != 0)
+        __builtin_prefetch(m->arena + m->ent[*s - 1].off);
+}
+
 size_t keymap_intern(struct keymap *m, const void *key, size_t len,
                      bool *added)
+{
+    return keymap_intern_hashed(m, key, len, hash(key, len), added);
+}
+
+size_t keymap_intern_hashed(struct keymap *m, const void *key, size_t len,
+                            uint32_t h, bool *added)
 {
     if (len > UINT32_MAX - 1 || m->n >= UINT32_MAX - 1)
         msg_panic("keymap_intern: key or map too large");
     if (2 * (m->n + 1) > m->cap)
         grow(m);
-    uint32_t h = hash(key, len);
     uint32_t *s = lookup(m, key, len, h);
     if (*s != 0) {
         if (added != NULL)

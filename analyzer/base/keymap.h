@@ -44,6 +44,21 @@ void keymap_free(struct keymap *m);
 size_t keymap_intern(struct keymap *m, const void *key, size_t len,
                      bool *added);
 
+/* keymap_hash - the hash of key (len bytes) keymap_prefetch and
+ * keymap_intern_hashed take. */
+uint32_t keymap_hash(const void *key, size_t len);
+
+/* keymap_prefetch - start loading, without waiting, step `step` of the
+ * look-up of a key of hash h: 0 the slot where it is looked for first,
+ * 1 the entry that slot names, 2 that entry's key bytes. Each step reads
+ * what the one before loaded, so a caller puts other work (the same step
+ * of other keys) between them. Hints only: nothing changes. */
+void keymap_prefetch(const struct keymap *m, uint32_t h, int step);
+
+/* keymap_intern_hashed - keymap_intern of key, whose keymap_hash is h. */
+size_t keymap_intern_hashed(struct keymap *m, const void *key, size_t len,
+                            uint32_t h, bool *added);
+
 /* keymap_find - true with *idx the index of key, false when absent. */
 bool keymap_find(const struct keymap *m, const void *key, size_t len,
                  size_t *idx);
