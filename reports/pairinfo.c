@@ -8,30 +8,12 @@
 #include "rptsql.h"
 #include "xmem.h"
 
-/* recent_slot - where intern keeps the last value that looked like s. */
-static size_t recent_slot(const char *s, size_t n)
-{
-    size_t k = n * 31u;
-    if (n > 0)
-        k += (unsigned char)s[0] * 7u + (unsigned char)s[n - 1];
-    return k % PAIRINFO_RECENT;
-}
-
-/* intern - the index + 1 of value v (0 for NULL), stored once. The values
- * of a column repeat (statuses, reasons): one that was interned lately is
- * found again by comparing its bytes, without hashing. */
+/* intern - the index + 1 of value v (0 for NULL), stored once. */
 static uint32_t intern(struct pairinfo *pi, const char *s, size_t n)
 {
     bool added;
     if (s == NULL)
         return 0;
-    uint32_t *recent = &pi->recent[recent_slot(s, n)];
-    if (*recent != 0) {
-        size_t rn;
-        keymap_key(&pi->vals, *recent - 1, &rn);
-        if (rn == n && memcmp(pi->val[*recent - 1], s, n) == 0)
-            return *recent;
-    }
     size_t i = keymap_intern(&pi->vals, s, n, &added);
     if (added) {
         if (i >= pi->val_cap) {
@@ -40,8 +22,7 @@ static uint32_t intern(struct pairinfo *pi, const char *s, size_t n)
         }
         pi->val[i] = xmemdup0(s, n);
     }
-    *recent = (uint32_t)(i + 1);
-    return *recent;
+    return (uint32_t)(i + 1);
 }
 
 /* at_col - column i of q as a time (PAIRINFO_NO_TIME for NULL). */
@@ -106,8 +87,6 @@ int pairinfo_open(struct pairinfo *pi, sqlite3 *db, const struct policy *pol,
     keymap_init(&pi->vals);
     keymap_init(&pi->helos);
     keymap_init(&pi->pairs);
-    pi->last_helo = PAIRINFO_NO_HELO;
-    pi->unknown = intern(pi, "unknown", 7);
     int rc = rpt_prepare(db, "SELECT status, reason, record, evaluated_at"
                              " FROM rv_csa WHERE helo = ?1 AND ip = ?2", &pi->csa_q, err);
     if (rc == HV_OK)
@@ -131,15 +110,8 @@ int pairinfo_open(struct pairinfo *pi, sqlite3 *db, const struct policy *pol,
 static int dna_of(struct pairinfo *pi, const char *helo, size_t hn,
                   size_t *out, char **err)
 {
-    bool added = false;
-    size_t h = pi->last_helo, ln;
-    const char *last = h != PAIRINFO_NO_HELO ? keymap_key(&pi->helos, h, &ln)
-                                             : NULL;
-    /* callers going in HELO order (the preload) ask for one HELO in a row */
-    if (last == NULL || ln != hn || memcmp(last, helo, hn) != 0) {
-        h = keymap_intern(&pi->helos, helo, hn, &added);
-        pi->last_helo = h;
-    }
+    bool added;
+    size_t h = keymap_intern(&pi->helos, helo, hn, &added);
     if (added) {
         if (h >= pi->dna_cap) {
             pi->dna_cap = pi->dna_cap ? 2 * pi->dna_cap : 1024;
@@ -206,7 +178,7 @@ static int csa_of(struct pairinfo *pi, const char *helo, size_t hn,
  * status dna[0] ("unknown" without one). */
 static void set_action(struct pairinfo *pi, const uint32_t *dna, uint32_t r[4])
 {
-    uint32_t ds = dna[0] != 0 ? dna[0] : pi->unknown;
+    uint32_t ds = dna[0] != 0 ? dna[0] : intern(pi, "unknown", 7);
     for (size_t k = 0; r[0] != 0 && k < pi->npol; k++)
         if (same(pi->pol[k][0], r[0]) && same(pi->pol[k][1], ds)) {
             r[3] = pi->pol[k][2];

@@ -48,7 +48,6 @@ struct pair_csv {
 };
 #define PAIRINFO_NO_HELO SIZE_MAX
 #define PAIRINFO_NO_TIME INT64_MIN
-#define PAIRINFO_RECENT 16  /* values intern remembers by their shape */
 
 struct pairinfo {
     sqlite3 *db;
@@ -67,9 +66,6 @@ struct pairinfo {
     uint32_t (*csa)[5];          /* status reason record action, HELO */
     int64_t *csa_at;             /* evaluated_at by pair (memo_pairs) */
     size_t csa_cap;
-    uint32_t recent[PAIRINFO_RECENT]; /* values interned lately: index + 1 */
-    uint32_t unknown;            /* the value "unknown": index + 1 */
-    size_t last_helo;            /* the HELO dna_of found last (or NO_HELO) */
     size_t npol;                 /* policy rows: value indexes + 1 */
     uint32_t (*pol)[3];          /* csa_status dna_status action */
 };

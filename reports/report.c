@@ -709,7 +709,7 @@ struct sbatch {
 };
 
 /* sbatch_text - column col of q copied into b for field f of the next
- * session, its length in *n (0 and SIZE_MAX for NULL). */
+ * session, its length in *n (SQL NULL: length 0, offset SIZE_MAX). */
 static void sbatch_text(struct sbatch *b, sqlite3_stmt *q, int col, int f,
                         size_t *n)
 {

@@ -4,10 +4,10 @@
  * what the LEFT JOINs of its contract give, asked of SQLite for the same
  * pair: one look-up per call, memoized per pair, preloaded (the verdicts
  * export) and ordered (the full report); over pairs with and without a
- * CSA row, HELOs with and without a DNA result, values that differ only
- * inside (the memo of recent values keys on length and end bytes), an
- * embedded NUL, NULL records and asked in a random order, the database's
- * policy and another one.
+ * CSA row, HELOs with and without a DNA result or with a status no policy
+ * row names, values of one length and the same end bytes that differ
+ * inside (each distinct value is stored once), an embedded NUL, NULL
+ * records, asked in a random order, the database's policy and another.
  */
 #include <stdint.h>
 #include <stdio.h>
