@@ -45,6 +45,7 @@
 #include "pairtops.h"
 #include "policy.h"
 #include "readviews.h"
+#include "i32select.h"
 #include "regdomain.h"
 #include "rptsql.h"
 #include "runs_report.h"
@@ -639,13 +640,6 @@ static bool table_wanted(const struct ctx *c, const char *key);
 /* pair_at's value of a pair without a CSA answer (or its time) */
 #define AT_NONE INT32_MIN
 
-/* cmp_i32 - qsort order of int32_t. */
-static int cmp_i32(const void *a, const void *b)
-{
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* sane_time - t is within a quarter of the 64-bit range of the epoch: a
  * difference of two such times does not overflow. */
 static bool sane_time(long long t)
@@ -678,8 +672,6 @@ static bool ages_of(struct ctx *c, struct pairmap *pm)
             return false;
         age[n++] = (int32_t)d; /* n <= i: nothing unread is overwritten */
     }
-    if (n > 1)
-        qsort(age, n, sizeof(*age), cmp_i32);
     struct dns_age_stats *st = &c->age;
     memset(st, 0, sizeof(*st));
     st->n = (long long)n;
@@ -687,12 +679,14 @@ static bool ages_of(struct ctx *c, struct pairmap *pm)
         long long a = age[i] < 0 ? -(long long)age[i] : age[i];
         st->over_7_days += a > 7 * 86400LL;
         st->over_365_days += a > 365 * 86400LL;
+        if (i == 0 || age[i] < st->min)
+            st->min = age[i];
+        if (i == 0 || age[i] > st->max)
+            st->max = age[i];
     }
-    if (n > 0) {
-        st->min = age[0];
-        st->max = age[n - 1];
-        st->median = age[(n - 1) / 2];
-    }
+    /* the lower median, as the sorted ages' element (n - 1) / 2 */
+    if (n > 0)
+        st->median = i32_select(age, n, (n - 1) / 2);
     return true;
 }
 
