@@ -24,12 +24,17 @@ static int32_t median3(int32_t x, int32_t y, int32_t z)
 
 int32_t i32_select(int32_t *a, size_t n, size_t k)
 {
-    size_t lo = 0, hi = n;
     /* a partition that keeps most of the range (a crafted order) spends
      * the budget, and the rest is sorted */
     int budget = 16;
     for (size_t m = n; m > 1; m /= 2)
         budget += 2;
+    return i32_select_budget(a, n, k, budget);
+}
+
+int32_t i32_select_budget(int32_t *a, size_t n, size_t k, int budget)
+{
+    size_t lo = 0, hi = n;
     while (hi - lo > 16) {
         if (budget-- == 0) {
             qsort(a + lo, hi - lo, sizeof(*a), cmp_i32);

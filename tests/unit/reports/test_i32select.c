@@ -6,7 +6,8 @@
  * extremes of int32_t, random), the k-th smallest is the sorted array's
  * element k for the first, the last, the median and random k, with no
  * larger element before it and no smaller one after it, and the array
- * still holds the same values.
+ * still holds the same values; also when the partitions' budget runs out
+ * at once or after one or two, and the rest is sorted.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,15 +46,17 @@ static void fill(int32_t *a, size_t n, int p, uint64_t *seed)
     }
 }
 
-/* one - select k of pattern p (length n) and check it. */
+/* one - select k of pattern p (length n) and check it; budget < 0: the
+ * default, else that many partitions before the sort. */
 static void one(int p, size_t n, size_t k, uint64_t *seed, int32_t *a,
-                int32_t *sorted, int32_t *copy)
+                int32_t *sorted, int32_t *copy, int budget)
 {
     uint64_t s = *seed;
     fill(a, n, p, seed);
     memcpy(sorted, a, n * sizeof(*a));
     qsort(sorted, n, sizeof(*a), cmp);
-    int32_t got = i32_select(a, n, k);
+    int32_t got = budget < 0 ? i32_select(a, n, k)
+                             : i32_select_budget(a, n, k, budget);
     size_t bad = got != sorted[k] || a[k] != sorted[k];
     for (size_t i = 0; i < n; i++)
         bad += i < k ? a[i] > a[k] : i > k ? a[i] < a[k] : 0;
@@ -76,11 +79,17 @@ int main(void)
             size_t ks[4] = {0, n - 1, (n - 1) / 2,
                             (size_t)xorshift_below(&seed, n)};
             for (int j = 0; j < 4; j++)
-                one(p, n, ks[j], &seed, a, sorted, copy);
+                one(p, n, ks[j], &seed, a, sorted, copy, -1);
+            /* the sort a spent budget falls back to, from the start or
+             * after one or two partitions */
+            for (int budget = 0; budget <= 2; budget++)
+                one(p, n, ks[3], &seed, a, sorted, copy, budget);
         }
         static const size_t big[] = {1000, 4097, 65536, MAXN};
-        for (size_t j = 0; j < sizeof(big) / sizeof(big[0]); j++)
-            one(p, big[j], (big[j] - 1) / 2, &seed, a, sorted, copy);
+        for (size_t j = 0; j < sizeof(big) / sizeof(big[0]); j++) {
+            one(p, big[j], (big[j] - 1) / 2, &seed, a, sorted, copy, -1);
+            one(p, big[j], big[j] / 3, &seed, a, sorted, copy, 1);
+        }
     }
     free(a);
     free(sorted);
