@@ -189,15 +189,17 @@ static struct pval pval_str(const char *s)
 
 /* pair_cols - the verdict columns of (helo, ip) into *vc, as the
  * `verdicts` view has them: a HELO the log does not show (unobs) is CSA
- * unknown/helo-unobserved, verdict unevaluated, no reply. HV_OK or HV_EDB. */
+ * unknown/helo-unobserved, verdict unevaluated, no reply. hash is
+ * pairinfo_pair_hash of (helo or "", ip or "") unless unobs. HV_OK or
+ * HV_EDB. */
 static int pair_cols(struct pairinfo *pi, const char *helo, size_t hn,
-                     const char *ip, size_t in, bool unobs, const char *auth,
-                     struct vcols *vc, char **err)
+                     const char *ip, size_t in, uint32_t hash, bool unobs,
+                     const char *auth, struct vcols *vc, char **err)
 {
     struct pair_csv pc;
     int rc = unobs ? pairinfo_dna(pi, helo ? helo : "", hn, &pc, err)
-                   : pairinfo_get(pi, helo ? helo : "", hn, ip ? ip : "", in,
-                                  &pc, err);
+                   : pairinfo_get_hashed(pi, helo ? helo : "", hn,
+                                         ip ? ip : "", in, hash, &pc, err);
     if (rc != HV_OK)
         return rc;
     struct pval dna_status = pc.dna_status.s != NULL ? pc.dna_status
@@ -241,16 +243,90 @@ static int pair_cols(struct pairinfo *pi, const char *helo, size_t hn,
     return HV_OK;
 }
 
-/* verdict_cols - the verdict columns of the session row q into *vc
- * (pair_cols). HV_OK or HV_EDB. */
-static int verdict_cols(struct pairinfo *pi, sqlite3_stmt *q,
-                        const char *auth, struct vcols *vc, char **err)
+/* A batch of session rows copied out of the query, so that the look-ups
+ * of their pairs can be started together (pairinfo_prefetch) before the
+ * first is waited for: the sessions come in id order, their pairs in no
+ * order, and each look-up misses the cache. Query columns: 0 path, 1
+ * line, 2 time, 3 mta, 4 ip, 5 helo, 6 rdns, 7 disposition, 8 messages, 9
+ * id, 10 (verdicts) whether the HELO is unobserved. */
+#define XQCOLS 11
+#define XBATCH 32
+
+/* one copied value: text (off, len in the batch's arena) or integer */
+struct xval {
+    size_t off, len;
+    int64_t i;
+    bool null;
+};
+
+struct xbatch {
+    struct xval v[XBATCH][XQCOLS];
+    uint32_t hash[XBATCH];   /* pairinfo_pair_hash of the row's pair */
+    size_t n;                /* rows held */
+    struct fmt_buf arena;    /* the texts, each NUL-terminated */
+};
+
+/* the text columns of the query (the others are integers) */
+static bool xcol_is_text(int qi)
 {
-    return pair_cols(pi, (const char *)sqlite3_column_text(q, 5),
-                     (size_t)sqlite3_column_bytes(q, 5),
-                     (const char *)sqlite3_column_text(q, 4),
-                     (size_t)sqlite3_column_bytes(q, 4),
-                     sqlite3_column_int(q, 10) != 0, auth, vc, err);
+    return qi == 0 || (qi >= 3 && qi <= 7);
+}
+
+/* xbatch_add - copy the row q is on (its first ncols columns) into b
+ * (only the time is told NULL from 0 among the integers, as printing
+ * them did). */
+static void xbatch_add(struct xbatch *b, sqlite3_stmt *q, int ncols)
+{
+    struct xval *r = b->v[b->n++];
+    for (int qi = 0; qi < ncols; qi++) {
+        if (!xcol_is_text(qi)) {
+            r[qi].null = qi == 2 && sqlite3_column_type(q, qi) == SQLITE_NULL;
+            r[qi].i = sqlite3_column_int64(q, qi);
+            continue;
+        }
+        const char *t = (const char *)sqlite3_column_text(q, qi);
+        r[qi].null = t == NULL;
+        r[qi].len = t != NULL ? (size_t)sqlite3_column_bytes(q, qi) : 0;
+        r[qi].off = b->arena.len;
+        if (t != NULL) /* with SQLite's terminating NUL */
+            fmt_buf_add(&b->arena, t, r[qi].len + 1);
+    }
+}
+
+/* xtext - the text of column qi of row r in b (NULL for SQL NULL). */
+static const char *xtext(const struct xbatch *b, const struct xval *r, int qi)
+{
+    return r[qi].null ? NULL : b->arena.p + r[qi].off;
+}
+
+/* verdict_cols - the verdict columns of row k of b into *vc (pair_cols).
+ * HV_OK or HV_EDB. */
+static int verdict_cols(struct pairinfo *pi, const struct xbatch *b,
+                        size_t k, const char *auth, struct vcols *vc,
+                        char **err)
+{
+    const struct xval *r = b->v[k];
+    return pair_cols(pi, xtext(b, r, 5), r[5].null ? 0 : r[5].len,
+                     xtext(b, r, 4), r[4].null ? 0 : r[4].len, b->hash[k],
+                     r[10].i != 0, auth, vc, err);
+}
+
+/* hash_pairs - the pairs' hashes of b's rows, and their look-ups started
+ * step by step over the whole batch (rows whose HELO is unobserved look
+ * up only their HELO). */
+static void hash_pairs(const struct pairinfo *pi, struct xbatch *b)
+{
+    for (size_t k = 0; k < b->n; k++) {
+        const struct xval *r = b->v[k];
+        const char *h = xtext(b, r, 5), *ip = xtext(b, r, 4);
+        b->hash[k] = r[10].i != 0 ? 0
+                     : pairinfo_pair_hash(h ? h : "", h ? r[5].len : 0,
+                                          ip ? ip : "", ip ? r[4].len : 0);
+    }
+    for (int step = 0; step < 3; step++)
+        for (size_t k = 0; k < b->n; k++)
+            if (b->v[k][10].i == 0)
+                pairinfo_prefetch(pi, b->hash[k], step);
 }
 
 /* put_null - an unknown value: \N in TSV, null in JSONL, empty in CSV. */
@@ -259,47 +335,44 @@ static void put_null(struct fmt_buf *b, enum xfmt f)
     fmt_buf_puts(b, f == XF_TSV ? "\\N" : f == XF_JSONL ? "null" : "");
 }
 
-/* put_value - one value of column i (session_cols' numbering) from q
- * (columns past the sessions' from vc) into b; NULL as put_null; masked by
- * an (anon.h) unless it is NULL or a number. */
-static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
-                      const struct vcols *vc, int i, const struct anon *an,
-                      struct fmt_buf *tmp)
+/* put_value - one value of column i (session_cols' numbering) of row r
+ * of xb (columns past the sessions' from vc) into b; NULL as put_null;
+ * masked by an (anon.h) unless it is NULL or a number. */
+static void put_value(struct fmt_buf *b, enum xfmt f, const struct xbatch *xb,
+                      const struct xval *r, const struct vcols *vc, int i,
+                      const struct anon *an, struct fmt_buf *tmp)
 {
     if (i == 1 || i == 8 || i == COL_ID) { /* line, messages, session_id */
-        int qi = i == COL_ID ? 9 : i;
-        fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, qi));
+        fmt_buf_int(b, (long long)r[i == COL_ID ? 9 : i].i);
         return;
     }
     if (i == COL_DNS_AGE) { /* the CSA answer's time - the session's */
-        if (vc->csa_at == PAIRINFO_NO_TIME ||
-            sqlite3_column_type(q, 2) == SQLITE_NULL)
+        if (vc->csa_at == PAIRINFO_NO_TIME || r[2].null)
             put_null(b, f);
         else
-            fmt_buf_printf(b, "%lld", (long long)(vc->csa_at -
-                                                  sqlite3_column_int64(q, 2)));
+            fmt_buf_int(b, (long long)(vc->csa_at - r[2].i));
         return;
     }
     if (i == COL_EPOCH) {
-        if (sqlite3_column_type(q, 2) == SQLITE_NULL)
+        if (r[2].null)
             put_null(b, f);
         else
-            fmt_buf_printf(b, "%lld", (long long)sqlite3_column_int64(q, 2));
+            fmt_buf_int(b, (long long)r[2].i);
         return;
     }
     char tbuf[32] = "";
     const char *s;
     size_t n;
     if (i == 2) { /* time */
-        if (sqlite3_column_type(q, i) == SQLITE_NULL) {
+        if (r[2].null) {
             put_null(b, f);
             return;
         }
-        fmt_iso_time(sqlite3_column_int64(q, i), tbuf, sizeof(tbuf));
+        fmt_iso_time(r[2].i, tbuf, sizeof(tbuf));
         s = tbuf;
         n = strlen(tbuf);
     } else if (i == COL_DOMAIN) {
-        if (sqlite3_column_type(q, 5) == SQLITE_NULL) { /* no HELO */
+        if (r[5].null) { /* no HELO */
             put_null(b, f);
             return;
         }
@@ -309,8 +382,8 @@ static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
         s = vc->v[i - NCOLS_SESSIONS].s;
         n = vc->v[i - NCOLS_SESSIONS].n;
     } else {
-        s = (const char *)sqlite3_column_text(q, i);
-        n = (size_t)sqlite3_column_bytes(q, i);
+        s = xtext(xb, r, i);
+        n = r[i].len;
     }
     if (s == NULL) {
         put_null(b, f);
@@ -330,11 +403,12 @@ static void put_value(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
     }
 }
 
-/* put_row - one record of the ncols columns ids (or the header when q is
- * NULL), masked by an unless it is NULL (tmp: scratch). */
-static void put_row(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
-                    const struct vcols *vc, const int *ids, size_t ncols,
-                    const struct anon *an, struct fmt_buf *tmp)
+/* put_row - one record of the ncols columns ids of row r of xb (or the
+ * header when r is NULL), masked by an unless it is NULL (tmp: scratch). */
+static void put_row(struct fmt_buf *b, enum xfmt f, const struct xbatch *xb,
+                    const struct xval *r, const struct vcols *vc,
+                    const int *ids, size_t ncols, const struct anon *an,
+                    struct fmt_buf *tmp)
 {
     if (f == XF_JSONL)
         fmt_buf_puts(b, "{");
@@ -346,8 +420,8 @@ static void put_row(struct fmt_buf *b, enum xfmt f, sqlite3_stmt *q,
             fmt_json(b, session_cols[i], strlen(session_cols[i]));
             fmt_buf_puts(b, ": ");
         }
-        if (q != NULL)
-            put_value(b, f, q, vc, i, an, tmp);
+        if (r != NULL)
+            put_value(b, f, xb, r, vc, i, an, tmp);
         else
             fmt_buf_puts(b, session_cols[i]);
     }
@@ -390,9 +464,12 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     struct vcols vc;
     const char *auth = authserv_id ? authserv_id : "localhost";
     bool pi_open = false;
+    int qcols = ids == verdicts_ids ? XQCOLS : XQCOLS - 1;
+    struct xbatch *xb = xcalloc(1, sizeof(*xb));
     int rc;
     fmt_buf_init(&b);
     fmt_buf_init(&tmp);
+    fmt_buf_init(&xb->arena);
     rc = readviews_create(db, err);
     if (rc == HV_OK && anonymize) {
         rc = anon_open(&an, db, err);
@@ -414,22 +491,31 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     if (rc != HV_OK)
         goto out;
     if (f != XF_JSONL) {
-        put_row(&b, f, NULL, NULL, ids, ncols, NULL, &tmp);
+        put_row(&b, f, NULL, NULL, NULL, ids, ncols, NULL, &tmp);
         if (!fmt_buf_write(&b, out))
             goto werr;
     }
     int prc;
     while ((prc = sqlite3_step(paths)) == SQLITE_ROW) {
         sqlite3_bind_value(q, 1, sqlite3_column_value(paths, 0));
-        int qrc;
-        while ((qrc = sqlite3_step(q)) == SQLITE_ROW) {
-            if (pi_open) {
-                rc = verdict_cols(&pi, q, auth, &vc, err);
-                if (rc != HV_OK)
-                    goto out;
-            }
+        int qrc = SQLITE_ROW;
+        while (qrc == SQLITE_ROW) {
+            xb->n = 0;
+            fmt_buf_reset(&xb->arena);
+            while (xb->n < XBATCH && (qrc = sqlite3_step(q)) == SQLITE_ROW)
+                xbatch_add(xb, q, qcols);
+            if (pi_open)
+                hash_pairs(&pi, xb);
             fmt_buf_reset(&b);
-            put_row(&b, f, q, &vc, ids, ncols, an_open ? &an : NULL, &tmp);
+            for (size_t k = 0; k < xb->n; k++) {
+                if (pi_open) {
+                    rc = verdict_cols(&pi, xb, k, auth, &vc, err);
+                    if (rc != HV_OK)
+                        goto out;
+                }
+                put_row(&b, f, xb, xb->v[k], &vc, ids, ncols,
+                        an_open ? &an : NULL, &tmp);
+            }
             if (!fmt_buf_write(&b, out))
                 goto werr;
         }
@@ -456,6 +542,8 @@ out:
         anon_close(&an);
     fmt_buf_free(&b);
     fmt_buf_free(&tmp);
+    fmt_buf_free(&xb->arena);
+    free(xb);
     return rc;
 }
 
@@ -676,8 +764,10 @@ int export_pairs_row(struct export_pairs *w, const char *ip, size_t in,
     } else {
         if (!w->pi_open)
             msg_panic("export_pairs_row: no export_pairs_refresh");
-        int rc = pair_cols(&w->pi, helo != NULL ? helo : "", v[1].n,
-                           ip != NULL ? ip : "", v[0].n, false, w->auth, &w->vc, err);
+        const char *h = helo != NULL ? helo : "", *a = ip != NULL ? ip : "";
+        int rc = pair_cols(&w->pi, h, v[1].n, a, v[0].n,
+                           pairinfo_pair_hash(h, v[1].n, a, v[0].n), false,
+                           w->auth, &w->vc, err);
         if (rc != HV_OK)
             return rc;
         for (int i = 0; i < NCOLS_VERDICTS - NCOLS_SESSIONS; i++)

@@ -70,17 +70,40 @@ static void addc(struct fmt_buf *b, char c)
 
 void fmt_buf_printf(struct fmt_buf *b, const char *fmt, ...)
 {
+    /* one pass into the room there is (most cells are short), a second
+     * only when the text did not fit */
+    grow(b, 63);
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
-    if (n <= 0)
+    if (n <= 0) {
+        b->p[b->len] = '\0';
         return;
-    grow(b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    }
+    if ((size_t)n >= b->cap - b->len) {
+        grow(b, (size_t)n);
+        va_start(ap, fmt);
+        vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     b->len += (size_t)n;
+}
+
+void fmt_buf_int(struct fmt_buf *b, long long v)
+{
+    char d[24];
+    size_t i = sizeof(d);
+    /* the magnitude as unsigned: -LLONG_MIN does not fit a long long */
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v
+                                 : (unsigned long long)v;
+    do {
+        d[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        d[--i] = '-';
+    fmt_buf_add(b, d + i, sizeof(d) - i);
 }
 
 const char *fmt_buf_str(const struct fmt_buf *b)

@@ -50,6 +50,8 @@ void fmt_buf_puts(struct fmt_buf *b, const char *s);
 /* fmt_buf_printf - append formatted text (snprintf, grows as needed). */
 void fmt_buf_printf(struct fmt_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* fmt_buf_int - append v in decimal, as "%lld" prints it. */
+void fmt_buf_int(struct fmt_buf *b, long long v);
 /* fmt_buf_str - the contents as a C string ("" when empty; borrowed). */
 const char *fmt_buf_str(const struct fmt_buf *b);
 /* fmt_buf_write - write the contents to out; false on a write error. */

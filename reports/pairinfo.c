@@ -204,19 +204,31 @@ static void fill(const struct pairinfo *pi, const uint32_t *dna,
     out->csa_at = PAIRINFO_NO_TIME;
 }
 
-/* pair_slot - the memo number of (helo, ip), a new one zeroed (*added). */
-static size_t pair_slot(struct pairinfo *pi, const char *helo, size_t hn,
-                        const char *ip, size_t in, bool *added)
+/* pair_key - the memo's key of (helo, ip) into small when it fits, else
+ * into a malloc'ed buffer (the return value; free it when it is not
+ * small): HELO length, HELO, IP (unambiguous whatever the bytes); its
+ * length in *kn. */
+static char *pair_key(const char *helo, size_t hn, const char *ip, size_t in,
+                      char *small, size_t small_len, size_t *kn)
 {
-    /* the key: HELO length, HELO, IP (unambiguous whatever the bytes) */
-    char small[512];
     uint32_t hlen = (uint32_t)hn;
-    size_t kn = sizeof(hlen) + hn + in;
-    char *k = kn <= sizeof(small) ? small : xmalloc(kn);
+    *kn = sizeof(hlen) + hn + in;
+    char *k = *kn <= small_len ? small : xmalloc(*kn);
     memcpy(k, &hlen, sizeof(hlen));
     memcpy(k + sizeof(hlen), helo, hn);
     memcpy(k + sizeof(hlen) + hn, ip, in);
-    size_t p = keymap_intern(&pi->pairs, k, kn, added);
+    return k;
+}
+
+/* pair_slot - the memo number of (helo, ip), whose pairinfo_pair_hash is
+ * h, a new one zeroed (*added). */
+static size_t pair_slot(struct pairinfo *pi, const char *helo, size_t hn,
+                        const char *ip, size_t in, uint32_t h, bool *added)
+{
+    char small[512];
+    size_t kn;
+    char *k = pair_key(helo, hn, ip, in, small, sizeof(small), &kn);
+    size_t p = keymap_intern_hashed(&pi->pairs, k, kn, h, added);
     if (k != small)
         free(k);
     if (*added) {
@@ -230,6 +242,24 @@ static size_t pair_slot(struct pairinfo *pi, const char *helo, size_t hn,
         pi->csa_at[p] = PAIRINFO_NO_TIME;
     }
     return p;
+}
+
+uint32_t pairinfo_pair_hash(const char *helo, size_t hn, const char *ip,
+                            size_t in)
+{
+    char small[512];
+    size_t kn;
+    char *k = pair_key(helo, hn, ip, in, small, sizeof(small), &kn);
+    uint32_t h = keymap_hash(k, kn);
+    if (k != small)
+        free(k);
+    return h;
+}
+
+void pairinfo_prefetch(const struct pairinfo *pi, uint32_t h, int step)
+{
+    if (pi->memo_pairs)
+        keymap_prefetch(&pi->pairs, h, step);
 }
 
 int pairinfo_bincmp(const char *a, size_t an, const char *b, size_t bn)
@@ -336,6 +366,14 @@ int pairinfo_dna(struct pairinfo *pi, const char *helo, size_t hn,
 int pairinfo_get(struct pairinfo *pi, const char *helo, size_t hn,
                  const char *ip, size_t in, struct pair_csv *out, char **err)
 {
+    uint32_t h = pi->memo_pairs ? pairinfo_pair_hash(helo, hn, ip, in) : 0;
+    return pairinfo_get_hashed(pi, helo, hn, ip, in, h, out, err);
+}
+
+int pairinfo_get_hashed(struct pairinfo *pi, const char *helo, size_t hn,
+                        const char *ip, size_t in, uint32_t hash,
+                        struct pair_csv *out, char **err)
+{
     size_t h;
     int rc;
     if (pi->csa_scan != NULL) {
@@ -370,7 +408,7 @@ int pairinfo_get(struct pairinfo *pi, const char *helo, size_t hn,
         return rc;
     }
     bool added;
-    size_t p = pair_slot(pi, helo, hn, ip, in, &added);
+    size_t p = pair_slot(pi, helo, hn, ip, in, hash, &added);
     if (added) {
         rc = dna_of(pi, helo, hn, &h, err);
         if (rc == HV_OK && !pi->complete)
@@ -423,8 +461,11 @@ int pairinfo_preload(struct pairinfo *pi, char **err)
         size_t in = (size_t)sqlite3_column_bytes(q, 1);
         if (helo == NULL)
             helo = "";
+        if (ip == NULL)
+            ip = "";
         bool added;
-        size_t p = pair_slot(pi, helo, hn, ip != NULL ? ip : "", in, &added);
+        size_t p = pair_slot(pi, helo, hn, ip, in,
+                             pairinfo_pair_hash(helo, hn, ip, in), &added);
         dna_of(pi, helo, hn, &h, NULL);
         for (int i = 0; i < 3; i++)
             pi->csa[p][i] = col(pi, q, i + 2);

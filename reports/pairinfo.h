@@ -109,6 +109,23 @@ size_t pairinfo_count(const struct pairinfo *pi);
 int pairinfo_get(struct pairinfo *pi, const char *helo, size_t hn,
                  const char *ip, size_t in, struct pair_csv *out, char **err);
 
+/* pairinfo_pair_hash - the hash of (helo, ip) that pairinfo_prefetch and
+ * pairinfo_get_hashed take. */
+uint32_t pairinfo_pair_hash(const char *helo, size_t hn, const char *ip,
+                            size_t in);
+
+/* pairinfo_prefetch - (memo_pairs; nothing otherwise) start loading, without
+ * waiting, step `step` (0, 1, 2: keymap_prefetch) of the memo's look-up of
+ * the pair whose pairinfo_pair_hash is h. For a caller with a batch of
+ * pairs to ask for: each step of every pair, then the next step. */
+void pairinfo_prefetch(const struct pairinfo *pi, uint32_t h, int step);
+
+/* pairinfo_get_hashed - pairinfo_get of (helo, ip), whose
+ * pairinfo_pair_hash is hash (read only with memo_pairs). */
+int pairinfo_get_hashed(struct pairinfo *pi, const char *helo, size_t hn,
+                        const char *ip, size_t in, uint32_t hash,
+                        struct pair_csv *out, char **err);
+
 /* pairinfo_dna - only the DNA columns of helo into *out (others NULL). */
 int pairinfo_dna(struct pairinfo *pi, const char *helo, size_t hn,
                  struct pair_csv *out, char **err);

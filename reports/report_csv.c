@@ -18,7 +18,7 @@ static void csv_cell(struct fmt_buf *b, const struct rcell *c)
     char tbuf[32];
     switch (c->type) {
     case RCOL_TEXT: fmt_csv(b, c->s, c->n); break;
-    case RCOL_INT: fmt_buf_printf(b, "%lld", c->i); break;
+    case RCOL_INT: fmt_buf_int(b, c->i); break;
     case RCOL_PCT:
         if (!c->null)
             fmt_buf_printf(b, "%.1f", c->d);

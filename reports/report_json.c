@@ -31,7 +31,7 @@ static void json_cell(struct fmt_buf *b, const struct rcell *c)
     }
     switch (c->type) {
     case RCOL_TEXT: fmt_json(b, c->s, c->n); break;
-    case RCOL_INT: fmt_buf_printf(b, "%lld", c->i); break;
+    case RCOL_INT: fmt_buf_int(b, c->i); break;
     case RCOL_PCT: fmt_buf_printf(b, "%.1f", c->d); break;
     case RCOL_TIME:
         fmt_iso_time(c->i, tbuf, sizeof(tbuf));

@@ -47,7 +47,7 @@ static void cell_text(struct fmt_buf *b, const struct rcell *c)
         else
             fmt_term(b, c->s, c->n);
         break;
-    case RCOL_INT: fmt_buf_printf(b, "%lld", c->i); break;
+    case RCOL_INT: fmt_buf_int(b, c->i); break;
     case RCOL_PCT:
         if (c->null)
             fmt_buf_puts(b, "-");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_fmt - the escaping functions of reports/fmt.c on hostile strings. */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,8 +197,71 @@ static void test_misc(void)
     fmt_buf_free(&b);
 }
 
+/* test_buf_numbers - fmt_buf_int against snprintf's "%lld" at the edges,
+ * at every power of ten and its neighbours, and over a spread of values;
+ * fmt_buf_printf of texts longer than its first try, into a buffer that
+ * already holds text. */
+static void test_buf_numbers(void)
+{
+    struct fmt_buf b;
+    fmt_buf_init(&b);
+    long long vals[200];
+    size_t n = 0;
+    vals[n++] = 0;
+    vals[n++] = LLONG_MIN;
+    vals[n++] = LLONG_MAX;
+    vals[n++] = LLONG_MIN + 1;
+    for (long long p = 1; p <= LLONG_MAX / 10; p *= 10) {
+        vals[n++] = p;
+        vals[n++] = p - 1;
+        vals[n++] = p + 1;
+        vals[n++] = -p;
+        vals[n++] = -p + 1;
+        vals[n++] = -p - 1;
+    }
+    unsigned long long x = 0x9E3779B97F4A7C15ull;
+    while (n < sizeof(vals) / sizeof(vals[0])) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        vals[n++] = (long long)(x >> (x % 60));
+    }
+    for (size_t i = 0; i < n; i++) {
+        char want[32];
+        snprintf(want, sizeof(want), "<%lld>", vals[i]);
+        fmt_buf_reset(&b);
+        fmt_buf_puts(&b, "<");
+        fmt_buf_int(&b, vals[i]);
+        fmt_buf_puts(&b, ">");
+        CHECK_MSG(strcmp(fmt_buf_str(&b), want) == 0, "%s: got %s", want,
+                  fmt_buf_str(&b));
+        CHECK_INTEQ(b.len, strlen(want));
+    }
+    /* a text of every length 0..300 after some already in the buffer */
+    char big[301];
+    memset(big, 'x', sizeof(big) - 1);
+    big[300] = '\0';
+    for (int len = 0; len <= 300; len++) {
+        fmt_buf_free(&b);
+        fmt_buf_puts(&b, "head:");
+        fmt_buf_printf(&b, "%.*s|%d", len, big, len);
+        char want[320];
+        snprintf(want, sizeof(want), "head:%.*s|%d", len, big, len);
+        CHECK_MSG(strcmp(fmt_buf_str(&b), want) == 0, "length %d", len);
+        CHECK_INTEQ(b.len, strlen(want));
+    }
+    /* an empty result keeps the buffer as it was */
+    fmt_buf_reset(&b);
+    fmt_buf_puts(&b, "kept");
+    fmt_buf_printf(&b, "%s", "");
+    CHECK_STREQ(fmt_buf_str(&b), "kept");
+    CHECK_INTEQ(b.len, 4);
+    fmt_buf_free(&b);
+}
+
 int main(void)
 {
+    test_buf_numbers();
     run("term", fmt_term, term_cases);
     run("html", fmt_html, html_cases);
     run("json", fmt_json, json_cases);
