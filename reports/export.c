@@ -25,6 +25,7 @@
 #include "pairinfo.h"
 #include "regdomain.h"
 #include "report.h"
+#include "rowcopy.h"
 #include "rptsql.h"
 #include "schema.h"
 
@@ -252,7 +253,7 @@ static int pair_cols(struct pairinfo *pi, const char *helo, size_t hn,
 #define XQCOLS 11
 #define XBATCH 32
 
-/* one copied value: text (off, len in the batch's arena) or integer */
+/* one copied value: text (off in the batch's texts, len) or integer */
 struct xval {
     size_t off, len;
     int64_t i;
@@ -263,7 +264,7 @@ struct xbatch {
     struct xval v[XBATCH][XQCOLS];
     uint32_t hash[XBATCH];   /* pairinfo_pair_hash of the row's pair */
     size_t n;                /* rows held */
-    struct fmt_buf arena;    /* the texts, each NUL-terminated */
+    struct rowcopy texts;
 };
 
 /* the text columns of the query (the others are integers) */
@@ -284,19 +285,15 @@ static void xbatch_add(struct xbatch *b, sqlite3_stmt *q, int ncols)
             r[qi].i = sqlite3_column_int64(q, qi);
             continue;
         }
-        const char *t = (const char *)sqlite3_column_text(q, qi);
-        r[qi].null = t == NULL;
-        r[qi].len = t != NULL ? (size_t)sqlite3_column_bytes(q, qi) : 0;
-        r[qi].off = b->arena.len;
-        if (t != NULL) /* with SQLite's terminating NUL */
-            fmt_buf_add(&b->arena, t, r[qi].len + 1);
+        r[qi].off = rowcopy_add(&b->texts, q, qi, &r[qi].len);
+        r[qi].null = r[qi].off == ROWCOPY_NULL;
     }
 }
 
 /* xtext - the text of column qi of row r in b (NULL for SQL NULL). */
 static const char *xtext(const struct xbatch *b, const struct xval *r, int qi)
 {
-    return r[qi].null ? NULL : b->arena.p + r[qi].off;
+    return rowcopy_text(&b->texts, r[qi].off);
 }
 
 /* verdict_cols - the verdict columns of row k of b into *vc (pair_cols).
@@ -469,7 +466,7 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     int rc;
     fmt_buf_init(&b);
     fmt_buf_init(&tmp);
-    fmt_buf_init(&xb->arena);
+    rowcopy_init(&xb->texts);
     rc = readviews_create(db, err);
     if (rc == HV_OK && anonymize) {
         rc = anon_open(&an, db, err);
@@ -501,7 +498,7 @@ int export_db(sqlite3 *db, const char *what, const char *format,
         int qrc = SQLITE_ROW;
         while (qrc == SQLITE_ROW) {
             xb->n = 0;
-            fmt_buf_reset(&xb->arena);
+            rowcopy_reset(&xb->texts);
             while (xb->n < XBATCH && (qrc = sqlite3_step(q)) == SQLITE_ROW)
                 xbatch_add(xb, q, qcols);
             if (pi_open)
@@ -542,7 +539,7 @@ out:
         anon_close(&an);
     fmt_buf_free(&b);
     fmt_buf_free(&tmp);
-    fmt_buf_free(&xb->arena);
+    rowcopy_free(&xb->texts);
     free(xb);
     return rc;
 }

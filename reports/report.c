@@ -47,6 +47,7 @@
 #include "readviews.h"
 #include "i32select.h"
 #include "regdomain.h"
+#include "rowcopy.h"
 #include "rptsql.h"
 #include "runs_report.h"
 #include "spamham.h"
@@ -691,46 +692,44 @@ static bool ages_of(struct ctx *c, struct pairmap *pm)
 }
 
 /* a batch of the sessions scan_pairs reads: their texts copied out of the
- * statement's row (valid only until its next step) into text, at the
- * offsets off[] (SIZE_MAX: SQL NULL) until the batch is handed over */
+ * statement's row (valid only until its next step), at the offsets off[]
+ * (ROWCOPY_NULL: SQL NULL), until the batch is handed over */
 enum { ST_HELO, ST_IP, ST_MTA, ST_DISP, ST_FROM, ST_N };
 struct sbatch {
     struct psession ps[PAIRMAP_BATCH];
     long bucket[PAIRMAP_BATCH];
     size_t off[PAIRMAP_BATCH][ST_N];
-    struct fmt_buf text;
+    struct rowcopy texts;
     size_t n;
 };
 
 /* sbatch_text - column col of q copied into b for field f of the next
- * session, its length in *n (SQL NULL: length 0, offset SIZE_MAX). */
+ * session, its length in *n (SQL NULL: length 0). */
 static void sbatch_text(struct sbatch *b, sqlite3_stmt *q, int col, int f,
                         size_t *n)
 {
-    const char *t = (const char *)sqlite3_column_text(q, col);
-    *n = (size_t)sqlite3_column_bytes(q, col);
-    b->off[b->n][f] = t != NULL ? b->text.len : SIZE_MAX;
-    if (t != NULL)
-        fmt_buf_add(&b->text, t, *n);
+    b->off[b->n][f] = rowcopy_add(&b->texts, q, col, n);
 }
 
 /* sbatch_flush - the batch's sessions into pm (the texts' pointers set
  * now that they no longer move), the batch emptied. */
 static void sbatch_flush(struct sbatch *b, struct pairmap *pm)
 {
-    const char *base = b->text.p != NULL ? b->text.p : "";
     for (size_t i = 0; i < b->n; i++) {
         const size_t *o = b->off[i];
         struct psession *ps = &b->ps[i];
-        ps->helo = o[ST_HELO] != SIZE_MAX ? base + o[ST_HELO] : "";
-        ps->ip = o[ST_IP] != SIZE_MAX ? base + o[ST_IP] : "";
-        ps->mta = o[ST_MTA] != SIZE_MAX ? base + o[ST_MTA] : "";
-        ps->disposition = o[ST_DISP] != SIZE_MAX ? base + o[ST_DISP] : "";
-        ps->helo_from = o[ST_FROM] != SIZE_MAX ? base + o[ST_FROM] : NULL;
+        const char *t[ST_N];
+        for (int f = 0; f < ST_N; f++)
+            t[f] = rowcopy_text(&b->texts, o[f]);
+        ps->helo = t[ST_HELO] != NULL ? t[ST_HELO] : "";
+        ps->ip = t[ST_IP] != NULL ? t[ST_IP] : "";
+        ps->mta = t[ST_MTA] != NULL ? t[ST_MTA] : "";
+        ps->disposition = t[ST_DISP] != NULL ? t[ST_DISP] : "";
+        ps->helo_from = t[ST_FROM];
     }
     pairmap_add_many(pm, b->ps, b->bucket, b->n);
     b->n = 0;
-    fmt_buf_reset(&b->text);
+    rowcopy_reset(&b->texts);
 }
 
 /* scan_pairs - the one pass over the sessions in range into pm (each
@@ -754,7 +753,7 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
      * (no overflow in ts - b0) */
     bool series = c->nb > 0 && sane_time(c->b0);
     struct sbatch *sb = xcalloc(1, sizeof(*sb));
-    fmt_buf_init(&sb->text);
+    rowcopy_init(&sb->texts);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         struct psession ps;
         long bucket = -1;
@@ -785,15 +784,15 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
                    : strcmp(lab, "ham") == 0  ? PLABEL_HAM
                                               : PLABEL_UNKNOWN;
         /* (s.helo IS NULL AND s.helo_from IS NULL): schema.h */
-        ps.unobs = sb->off[sb->n][ST_HELO] == SIZE_MAX &&
-                   sb->off[sb->n][ST_FROM] == SIZE_MAX;
+        ps.unobs = sb->off[sb->n][ST_HELO] == ROWCOPY_NULL &&
+                   sb->off[sb->n][ST_FROM] == ROWCOPY_NULL;
         sb->ps[sb->n] = ps; /* the texts are set by sbatch_flush */
         sb->bucket[sb->n] = bucket;
         if (++sb->n == PAIRMAP_BATCH)
             sbatch_flush(sb, pm);
     }
     sbatch_flush(sb, pm);
-    fmt_buf_free(&sb->text);
+    rowcopy_free(&sb->texts);
     free(sb);
     rc = rpt_step_done(c->db, rc, "report query failed", c->err);
     sqlite3_finalize(q);
