@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sqlcount - a test helper: the integer a one-row, one-column query gives.
+ * sqlcount - test helpers: the integer or the text a one-row, one-column
+ * query gives.
  */
 #ifndef HV_TEST_SQLCOUNT_H
 #define HV_TEST_SQLCOUNT_H
 
 #include <sqlite3.h>
+#include <stdio.h>
 
 /* sql_count - the first column of the first row of sql on db, as an
  * integer; -1 when the statement cannot be prepared or gives no row. */
@@ -18,6 +20,25 @@ static inline long long sql_count(sqlite3 *db, const char *sql)
         v = sqlite3_column_int64(q, 0);
     sqlite3_finalize(q);
     return v;
+}
+
+/* sql_text - the first column of the first row of sql on db as text into
+ * buf (n bytes, cut to fit), "(null)" for SQL NULL, "(error: SQLite's
+ * message)" when the statement cannot be prepared or gives no row;
+ * returns buf. */
+static inline const char *sql_text(sqlite3 *db, const char *sql, char *buf,
+                                   size_t n)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(q, 0);
+        snprintf(buf, n, "%s", t != NULL ? (const char *)t : "(null)");
+    } else {
+        snprintf(buf, n, "(error: %s)", sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(q);
+    return buf;
 }
 
 #endif

@@ -17,19 +17,8 @@
 #include "dnscache.h"
 #include "resolvedb.h"
 #include "rwriter.h"
+#include "sqlcount.h"
 #include "store.h"
-
-/* count - SELECT COUNT(*) ... on db, -1 on error. */
-static long count(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *s = NULL;
-    long n = -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        n = (long)sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return n;
-}
 
 int main(void)
 {
@@ -81,10 +70,10 @@ int main(void)
     }
     CHECK_INTEQ(rwriter_drain(w), HV_OK);
     CHECK_INTEQ(store_commit(st), HV_OK);
-    CHECK_INTEQ(count(store_db(st), "SELECT COUNT(*) FROM csa"), 1000);
-    CHECK_INTEQ(count(store_db(st), "SELECT COUNT(*) FROM csa"
+    CHECK_INTEQ(sql_count(store_db(st), "SELECT COUNT(*) FROM csa"), 1000);
+    CHECK_INTEQ(sql_count(store_db(st), "SELECT COUNT(*) FROM csa"
                                     " WHERE reason = 'round-1'"), 1000);
-    CHECK_INTEQ(count(store_db(st), "SELECT COUNT(*) FROM dns_cache"), 1000);
+    CHECK_INTEQ(sql_count(store_db(st), "SELECT COUNT(*) FROM dns_cache"), 1000);
     CHECK_INTEQ(dnscache_get(cache, "h0999.example", 33, t, -1, &e), 1);
     CHECK_INTEQ(e.expires_at, t + 301);
     CHECK(e.answer != NULL && e.len == 16 && e.answer[15] == 1);
@@ -104,7 +93,7 @@ int main(void)
     rwriter_put_csa(w, &good);
     CHECK_INTEQ(rwriter_drain(w), HV_OK);
     CHECK_INTEQ(store_commit(st), HV_OK);
-    CHECK_INTEQ(count(store_db(st), "SELECT COUNT(*) FROM csa"
+    CHECK_INTEQ(sql_count(store_db(st), "SELECT COUNT(*) FROM csa"
                                     " WHERE helo = 'good.example'"), 1);
 
     rwriter_free(w);

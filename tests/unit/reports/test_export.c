@@ -17,6 +17,7 @@
 #include "export.h"
 #include "report.h"
 #include "schema.h"
+#include "sqlcount.h"
 #include "store.h"
 #include "tmpstore.h"
 
@@ -431,22 +432,6 @@ static void test_report(sqlite3 *db)
     report_free(&r);
 }
 
-/* sql1 - the text of a one-value query (static buffer). */
-static const char *sql1(sqlite3 *db, const char *sql)
-{
-    static char buf[256];
-    sqlite3_stmt *q = NULL;
-    buf[0] = '\0';
-    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
-        sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0) != NULL)
-        snprintf(buf, sizeof(buf), "%s",
-                 (const char *)sqlite3_column_text(q, 0));
-    else
-        snprintf(buf, sizeof(buf), "(error: %s)", sqlite3_errmsg(db));
-    sqlite3_finalize(q);
-    return buf;
-}
-
 /* test_heuristics - hv_rdomain and hv_net, registered by report_build. */
 static void test_heuristics(sqlite3 *db)
 {
@@ -469,9 +454,11 @@ static void test_heuristics(sqlite3 *db)
         {"SELECT hv_net('::ffff:192.0.2.1')", "::/48"},
         {"SELECT hv_net('not-an-ip')", "not-an-ip"},
     };
-    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-        CHECK_MSG(strcmp(sql1(db, t[i].sql), t[i].want) == 0, "%s: got %s",
-                  t[i].sql, sql1(db, t[i].sql));
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        char got[256];
+        sql_text(db, t[i].sql, got, sizeof(got));
+        CHECK_MSG(strcmp(got, t[i].want) == 0, "%s: got %s", t[i].sql, got);
+    }
 }
 
 static void test_parse_time(void)

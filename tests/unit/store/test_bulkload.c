@@ -18,17 +18,6 @@
 #include "store.h"
 #include "tmpstore.h"
 
-/* text_of - the text the one-row query sql gives, in buf. */
-static const char *text_of(sqlite3 *db, const char *sql, char *buf, size_t n)
-{
-    sqlite3_stmt *q;
-    snprintf(buf, n, "?");
-    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-        snprintf(buf, n, "%s", (const char *)sqlite3_column_text(q, 0));
-    sqlite3_finalize(q);
-    return buf;
-}
-
 /* load - one bulk load of n sessions from line first on; HV_OK or the
  * first error. */
 static int load(struct store *st, int64_t source_id, uint64_t first, int n)
@@ -73,20 +62,20 @@ int main(void)
     CHECK_INTEQ(sql_count(db, "PRAGMA cache_size"), -1024);
     CHECK(store_first_load(st));
     CHECK_INTEQ(sql_count(db, "PRAGMA foreign_keys"), 0);
-    CHECK_STREQ(text_of(db, "PRAGMA journal_mode", buf, sizeof(buf)), "delete");
+    CHECK_STREQ(sql_text(db, "PRAGMA journal_mode", buf, sizeof(buf)), "delete");
     CHECK_INTEQ(load(st, src.id, 1, 20000), HV_OK);
     CHECK_INTEQ(store_bulk_end(st), HV_OK);
     CHECK_INTEQ(sql_count(db, "PRAGMA cache_size"), -8192);
     CHECK_INTEQ(sql_count(db, "PRAGMA foreign_keys"), 1);
-    CHECK_STREQ(text_of(db, "PRAGMA journal_mode", buf, sizeof(buf)), "wal");
+    CHECK_STREQ(sql_text(db, "PRAGMA journal_mode", buf, sizeof(buf)), "wal");
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM sessions"), 20000);
     CHECK_INTEQ(sql_count(db, "SELECT count(DISTINCT helo) FROM sessions"), 97);
-    CHECK_STREQ(text_of(db, "PRAGMA quick_check", buf, sizeof(buf)), "ok");
+    CHECK_STREQ(sql_text(db, "PRAGMA quick_check", buf, sizeof(buf)), "ok");
 
     /* a later load: the database has sessions, nothing but the checks changes */
     CHECK_INTEQ(store_bulk_begin(st), HV_OK);
     CHECK_INTEQ(sql_count(db, "PRAGMA cache_size"), -8192);
-    CHECK_STREQ(text_of(db, "PRAGMA journal_mode", buf, sizeof(buf)), "wal");
+    CHECK_STREQ(sql_text(db, "PRAGMA journal_mode", buf, sizeof(buf)), "wal");
     CHECK_INTEQ(load(st, src.id, 20001, 100), HV_OK);
     CHECK_INTEQ(store_bulk_end(st), HV_OK);
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM sessions"), 20100);
