@@ -562,21 +562,31 @@ static const char join_ref[] =
     " LEFT JOIN policy p ON p.csa_status = c.status"
     "  AND p.dna_status = COALESCE(d.status,'unknown') ORDER BY s.id";
 
-/* test_verdicts_join - export verdicts (tsv) gives, row by row, the line
- * and verdict columns of join_ref. */
-static void test_verdicts_join(const char *dir)
+/* store_with - a new store NAME in dir filled by sql (checked), or NULL. */
+static struct store *store_with(const char *dir, const char *name,
+                                const char *sql)
 {
     char path[256];
     struct store *st = NULL;
     char *err = NULL;
-    int rc;
-    snprintf(path, sizeof(path), "%s/join.db", dir);
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
     CHECK_INTEQ(store_open(path, 0, &st, &err), HV_OK);
     if (st == NULL) {
         free(err);
-        return;
+        return NULL;
     }
-    CHECK_INTEQ(store_exec(st, join_sql), HV_OK);
+    CHECK_INTEQ(store_exec(st, sql), HV_OK);
+    return st;
+}
+
+/* test_verdicts_join - export verdicts (tsv) gives, row by row, the line
+ * and verdict columns of join_ref. */
+static void test_verdicts_join(const char *dir)
+{
+    int rc;
+    struct store *st = store_with(dir, "join.db", join_sql);
+    if (st == NULL)
+        return;
     sqlite3 *db = store_db(st);
     char *got = capture(db, "verdicts", "tsv", &rc);
     CHECK_INTEQ(rc, HV_OK);
@@ -716,16 +726,9 @@ static void drop_field(char *s, int k)
  * boundaries, so a row paired with another row's look-up shows). */
 static void test_export_many(const char *dir)
 {
-    char path[256];
-    struct store *st = NULL;
-    char *err = NULL;
-    snprintf(path, sizeof(path), "%s/many.db", dir);
-    CHECK_INTEQ(store_open(path, 0, &st, &err), HV_OK);
-    if (st == NULL) {
-        free(err);
+    struct store *st = store_with(dir, "many.db", many_sql);
+    if (st == NULL)
         return;
-    }
-    CHECK_INTEQ(store_exec(st, many_sql), HV_OK);
     sqlite3 *db = store_db(st);
     policy_register_sql(db);
     static const int sessions_cols[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 17, 18};
