@@ -190,15 +190,21 @@ static struct pval pval_str(const char *s)
 
 /* pair_cols - the verdict columns of (helo, ip) into *vc, as the
  * `verdicts` view has them: a HELO the log does not show (unobs) is CSA
- * unknown/helo-unobserved, verdict unevaluated, no reply. hash is
+ * unknown/helo-unobserved, verdict unevaluated, no reply. A walked
+ * pairinfo reads pair (pairinfo_session_pair); otherwise hash is
  * pairinfo_pair_hash of (helo or "", ip or "") unless unobs. HV_OK or
  * HV_EDB. */
 static int pair_cols(struct pairinfo *pi, const char *helo, size_t hn,
-                     const char *ip, size_t in, uint32_t hash, bool unobs,
-                     const char *auth, struct vcols *vc, char **err)
+                     const char *ip, size_t in, uint32_t pair, uint32_t hash,
+                     bool unobs, const char *auth, struct vcols *vc,
+                     char **err)
 {
     struct pair_csv pc;
-    int rc = unobs ? pairinfo_dna(pi, helo ? helo : "", hn, &pc, err)
+    int rc = HV_OK;
+    if (pi->walked)
+        pairinfo_pair(pi, pair, unobs, &pc);
+    else
+        rc = unobs ? pairinfo_dna(pi, helo ? helo : "", hn, &pc, err)
                    : pairinfo_get_hashed(pi, helo ? helo : "", hn,
                                          ip ? ip : "", in, hash, &pc, err);
     if (rc != HV_OK)
@@ -263,6 +269,7 @@ struct xval {
 struct xbatch {
     struct xval v[XBATCH][XQCOLS];
     uint32_t hash[XBATCH];   /* pairinfo_pair_hash of the row's pair */
+    uint32_t pair[XBATCH];   /* or its number (a walked pairinfo) */
     size_t n;                /* rows held */
     struct rowcopy texts;
 };
@@ -304,8 +311,8 @@ static int verdict_cols(struct pairinfo *pi, const struct xbatch *b,
 {
     const struct xval *r = b->v[k];
     return pair_cols(pi, xtext(b, r, 5), r[5].null ? 0 : r[5].len,
-                     xtext(b, r, 4), r[4].null ? 0 : r[4].len, b->hash[k],
-                     r[10].i != 0, auth, vc, err);
+                     xtext(b, r, 4), r[4].null ? 0 : r[4].len, b->pair[k],
+                     b->hash[k], r[10].i != 0, auth, vc, err);
 }
 
 /* hash_pairs - the pairs' hashes of b's rows, and their look-ups started
@@ -324,6 +331,25 @@ static void hash_pairs(const struct pairinfo *pi, struct xbatch *b)
         for (size_t k = 0; k < b->n; k++)
             if (b->v[k][10].i == 0)
                 pairinfo_prefetch(pi, b->hash[k], step);
+}
+
+/* number_pairs - (a walked pairinfo) the pair numbers of b's rows, and
+ * what the verdict columns read of them (pairinfo_pair, the memos of vc)
+ * loaded step by step over the whole batch. HV_OK or HV_EDB. */
+static int number_pairs(struct pairinfo *pi, const struct vcols *vc,
+                        struct xbatch *b, char **err)
+{
+    for (size_t k = 0; k < b->n; k++) {
+        int rc = pairinfo_session_pair(pi, b->v[k][9].i, &b->pair[k], err);
+        if (rc != HV_OK)
+            return rc;
+        pairinfo_pair_prefetch(pi, b->pair[k], 0);
+        if (b->pair[k] < vc->cap)
+            __builtin_prefetch(&vc->pair_reply[b->pair[k]]);
+    }
+    for (size_t k = 0; k < b->n; k++)
+        pairinfo_pair_prefetch(pi, b->pair[k], 1);
+    return HV_OK;
 }
 
 /* put_null - an unknown value: \N in TSV, null in JSONL, empty in CSV. */
@@ -467,7 +493,11 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     fmt_buf_init(&b);
     fmt_buf_init(&tmp);
     rowcopy_init(&xb->texts);
-    rc = readviews_create(db, err);
+    /* one read transaction: the walk and the rows see the same sessions */
+    bool txn;
+    rc = rpt_read_begin(db, &txn, err);
+    if (rc == HV_OK)
+        rc = readviews_create(db, err);
     if (rc == HV_OK && anonymize) {
         rc = anon_open(&an, db, err);
         an_open = true;
@@ -476,8 +506,13 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     if (rc == HV_OK && ids == verdicts_ids) {
         rc = pairinfo_open(&pi, db, NULL, true, err);
         pi_open = rc == HV_OK;
-        /* every session is read: the CSA and DNA tables in two scans */
+        /* every session is read: each one's pair numbered by a walk of
+         * the sessions(helo, ip) index beside the CSA and DNA tables, or
+         * without that index the two tables preloaded by pair */
+        bool walked = false;
         if (rc == HV_OK)
+            rc = pairinfo_walk(&pi, &walked, err);
+        if (rc == HV_OK && !walked)
             rc = pairinfo_preload(&pi, err);
     }
     if (rc == HV_OK)
@@ -501,8 +536,12 @@ int export_db(sqlite3 *db, const char *what, const char *format,
             rowcopy_reset(&xb->texts);
             while (xb->n < XBATCH && (qrc = sqlite3_step(q)) == SQLITE_ROW)
                 xbatch_add(xb, q, qcols);
-            if (pi_open)
+            if (pi_open && pi.walked)
+                rc = number_pairs(&pi, &vc, xb, err);
+            else if (pi_open)
                 hash_pairs(&pi, xb);
+            if (rc != HV_OK)
+                goto out;
             fmt_buf_reset(&b);
             for (size_t k = 0; k < xb->n; k++) {
                 if (pi_open) {
@@ -534,6 +573,7 @@ out:
     sqlite3_finalize(q);
     if (pi_open)
         pairinfo_close(&pi);
+    rpt_read_end(db, txn);
     vcols_free(&vc);
     if (an_open)
         anon_close(&an);
@@ -762,7 +802,7 @@ int export_pairs_row(struct export_pairs *w, const char *ip, size_t in,
         if (!w->pi_open)
             msg_panic("export_pairs_row: no export_pairs_refresh");
         const char *h = helo != NULL ? helo : "", *a = ip != NULL ? ip : "";
-        int rc = pair_cols(&w->pi, h, v[1].n, a, v[0].n,
+        int rc = pair_cols(&w->pi, h, v[1].n, a, v[0].n, 0,
                            pairinfo_pair_hash(h, v[1].n, a, v[0].n), false,
                            w->auth, &w->vc, err);
         if (rc != HV_OK)

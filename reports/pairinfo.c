@@ -344,6 +344,209 @@ int pairinfo_ordered(struct pairinfo *pi, char **err)
     return rc;
 }
 
+/* walk_grow - room for pair p and HELO h in the walk's arrays (new
+ * entries zeroed, no time). */
+static void walk_grow(struct pairinfo *pi, size_t p, size_t h)
+{
+    if (p >= pi->csa_cap) {
+        size_t cap = pi->csa_cap ? 2 * pi->csa_cap : 1024;
+        pi->csa = xrealloc(pi->csa, cap * sizeof(*pi->csa));
+        pi->csa_at = xrealloc(pi->csa_at, cap * sizeof(*pi->csa_at));
+        pi->csa_cap = cap;
+    }
+    memset(pi->csa[p], 0, sizeof(pi->csa[p]));
+    pi->csa_at[p] = PAIRINFO_NO_TIME;
+    if (h >= pi->dna_cap) {
+        pi->dna_cap = pi->dna_cap ? 2 * pi->dna_cap : 1024;
+        pi->dna = xrealloc(pi->dna, pi->dna_cap * sizeof(*pi->dna));
+    }
+}
+
+/* has_walk_index - whether the sessions(helo, ip) index exists. */
+static int has_walk_index(struct pairinfo *pi, bool *has, char **err)
+{
+    sqlite3_stmt *q;
+    *has = false;
+    int rc = rpt_prepare(pi->db, "SELECT 1 FROM rv_indexes"
+                                 " WHERE name = 'resolve_helo_ip'"
+                                 " AND tbl_name = 'sessions'", &q, err);
+    if (rc != HV_OK)
+        return rc;
+    int st = sqlite3_step(q);
+    *has = st == SQLITE_ROW;
+    rc = *has ? HV_OK : rpt_step_done(pi->db, st, "report query failed", err);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* the previous row of the walk: its key, copied out of SQLite's row */
+struct walk_prev {
+    char *helo, *ip;
+    size_t hn, in, hcap, icap;
+    bool any, null;
+};
+
+/* keep - a copy of n bytes at s into *buf (capacity *cap). */
+static void keep(char **buf, size_t *cap, const char *s, size_t n)
+{
+    if (n + 1 > *cap) {
+        *cap = n + 1 > 2 * *cap ? n + 1 : 2 * *cap;
+        *buf = xrealloc(*buf, *cap);
+    }
+    memcpy(*buf, s, n);
+}
+
+/* walk_pair - the CSA of pair p (HELO number h, its DNA known) of the
+ * walk, with key (helo, ip) (a NULL HELO as ''): from the ordered cursor
+ * when the key is not below the last one it was asked for (*cur), else
+ * (an '' HELO after the NULL ones, whose IPs start again) by a look-up. */
+static int walk_pair(struct pairinfo *pi, size_t p, size_t h,
+                     struct walk_prev *cur, const char *helo, size_t hn,
+                     const char *ip, size_t in, char **err)
+{
+    int rc;
+    if (cur->any &&
+        pairinfo_cmp(helo, hn, ip, in, cur->helo, cur->hn, cur->ip, cur->in) < 0)
+        return csa_of(pi, helo, hn, ip, in, pi->dna[h], pi->csa[p],
+                      &pi->csa_at[p], err);
+    keep(&cur->helo, &cur->hcap, helo, hn);
+    keep(&cur->ip, &cur->icap, ip, in);
+    cur->hn = hn;
+    cur->in = in;
+    cur->any = true;
+    if (advance(pi, pi->csa_scan, &pi->csa_row, helo, hn, ip, in, &rc,
+                err)) {
+        for (int i = 0; i < 3; i++)
+            pi->csa[p][i] = col(pi, pi->csa_scan, i + 2);
+        pi->csa_at[p] = at_col(pi->csa_scan, 5);
+    }
+    if (rc == HV_OK)
+        set_action(pi, pi->dna[h], pi->csa[p]);
+    return rc;
+}
+
+/* walk_rows - the body of pairinfo_walk over the open cursor q. */
+static int walk_rows(struct pairinfo *pi, sqlite3_stmt *q, bool *in_order,
+                     char **err)
+{
+    struct walk_prev pv = {0}, cur = {0}; /* the last row, the cursor's */
+    size_t np = 0, nh = 0;
+    int st, rc = HV_OK;
+    *in_order = true;
+    while (rc == HV_OK && (st = sqlite3_step(q)) == SQLITE_ROW) {
+        size_t hn, in;
+        bool null = sqlite3_column_type(q, 0) == SQLITE_NULL;
+        const char *helo = text_at(q, 0, &hn), *ip = text_at(q, 1, &in);
+        int64_t id = sqlite3_column_int64(q, 2);
+        int c = 1; /* the key against the previous one */
+        if (pv.any && null == pv.null) {
+            c = pairinfo_bincmp(helo, hn, pv.helo, pv.hn);
+            int ci = c != 0 ? c : pairinfo_bincmp(ip, in, pv.ip, pv.in);
+            if (null ? c != 0 : ci < 0) { /* not the index's order */
+                *in_order = false;
+                break;
+            }
+            if (ci == 0) {
+                sessionpairs_add(&pi->spairs, id, (uint32_t)(np - 1));
+                continue;
+            }
+        } else if (pv.any && null) { /* NULL after a HELO */
+            *in_order = false;
+            break;
+        }
+        if (c != 0) { /* a new HELO */
+            walk_grow(pi, np, nh);
+            rc = ordered_dna(pi, helo, hn, pi->dna[nh], err);
+            nh++;
+        } else {
+            walk_grow(pi, np, nh - 1);
+        }
+        if (rc == HV_OK)
+            rc = walk_pair(pi, np, nh - 1, &cur, helo, hn, ip, in, err);
+        pi->csa[np][4] = (uint32_t)(nh - 1);
+        sessionpairs_add(&pi->spairs, id, (uint32_t)np);
+        np++;
+        keep(&pv.helo, &pv.hcap, helo, hn);
+        keep(&pv.ip, &pv.icap, ip, in);
+        pv.hn = hn;
+        pv.in = in;
+        pv.null = null;
+        pv.any = true;
+    }
+    if (rc == HV_OK && *in_order)
+        rc = rpt_step_done(pi->db, st, "report query failed", err);
+    free(pv.helo);
+    free(pv.ip);
+    free(cur.helo);
+    free(cur.ip);
+    return rc;
+}
+
+int pairinfo_walk(struct pairinfo *pi, bool *walked, char **err)
+{
+    bool has, in_order = false;
+    sqlite3_stmt *q = NULL;
+    *walked = false;
+    int rc = has_walk_index(pi, &has, err);
+    if (rc != HV_OK || !has)
+        return rc;
+    rc = rpt_prepare(pi->db, "SELECT count(*) FROM rv_session_keys", &q,
+                     err);
+    if (rc == HV_OK && sqlite3_step(q) == SQLITE_ROW) /* room: a hint */
+        sessionpairs_reserve(&pi->spairs, (size_t)sqlite3_column_int64(q, 0));
+    sqlite3_finalize(q);
+    q = NULL;
+    if (rc == HV_OK)
+        rc = pairinfo_ordered(pi, err);
+    if (rc == HV_OK)
+        rc = rpt_prepare(pi->db, "SELECT helo, ip, id FROM rv_session_keys"
+                                 " ORDER BY helo, ip", &q, err);
+    if (rc == HV_OK)
+        rc = walk_rows(pi, q, &in_order, err);
+    sqlite3_finalize(q);
+    sqlite3_finalize(pi->csa_scan);
+    sqlite3_finalize(pi->dna_scan);
+    pi->csa_scan = pi->dna_scan = NULL; /* pairinfo_get is not ordered */
+    if (rc == HV_OK && in_order) {
+        sessionpairs_sort(&pi->spairs);
+        pi->walked = *walked = true;
+    } else {
+        sessionpairs_free(&pi->spairs);
+    }
+    return rc;
+}
+
+int pairinfo_session_pair(struct pairinfo *pi, int64_t id, uint32_t *pair,
+                          char **err)
+{
+    if (!sessionpairs_find(&pi->spairs, id, pair))
+        return hv_errf(err, HV_EDB, "session %lld was not in the sessions"
+                       " read before: the database changed", (long long)id);
+    return HV_OK;
+}
+
+void pairinfo_pair_prefetch(const struct pairinfo *pi, uint32_t pair,
+                            int step)
+{
+    if (step == 0) {
+        __builtin_prefetch(pi->csa[pair]);
+        __builtin_prefetch(&pi->csa_at[pair]);
+    } else {
+        __builtin_prefetch(pi->dna[pi->csa[pair][4]]);
+    }
+}
+
+void pairinfo_pair(const struct pairinfo *pi, uint32_t pair, bool unobs,
+                   struct pair_csv *out)
+{
+    uint32_t h = pi->csa[pair][4];
+    fill(pi, pi->dna[h], unobs ? NULL : pi->csa[pair], out);
+    out->pair = pair;
+    out->helo = h;
+    if (!unobs)
+        out->csa_at = pi->csa_at[pair];
+}
+
 int pairinfo_dna(struct pairinfo *pi, const char *helo, size_t hn,
                  struct pair_csv *out, char **err)
 {
@@ -530,6 +733,7 @@ void pairinfo_close(struct pairinfo *pi)
     free(pi->csa);
     free(pi->csa_at);
     free(pi->pol);
+    sessionpairs_free(&pi->spairs);
     keymap_free(&pi->vals);
     keymap_free(&pi->helos);
     keymap_free(&pi->pairs);

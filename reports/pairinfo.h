@@ -29,6 +29,7 @@
 #include "hverr.h"
 #include "keymap.h"
 #include "policy.h"
+#include "sessionpairs.h"
 
 /* a value: s NULL for SQL NULL, else n bytes at s (NUL-terminated) */
 struct pval {
@@ -68,6 +69,8 @@ struct pairinfo {
     size_t csa_cap;
     size_t npol;                 /* policy rows: value indexes + 1 */
     uint32_t (*pol)[3];          /* csa_status dna_status action */
+    bool walked;                 /* pairinfo_walk numbered every session */
+    struct sessionpairs spairs;  /* walked: session id -> pair number */
 };
 
 /* pairinfo_open - prepare the look-ups on db (rv_* views created) with the
@@ -82,6 +85,40 @@ int pairinfo_open(struct pairinfo *pi, sqlite3 *db, const struct policy *pol,
  * loaded has no row. Memory: every CSA row's pair, as for memo_pairs.
  * HV_OK, or HV_EDB / HV_EWRITE. */
 int pairinfo_preload(struct pairinfo *pi, char **err);
+
+/* pairinfo_walk - (memo_pairs, instead of pairinfo_preload) number the
+ * pair of every session in one walk of the sessions(helo, ip) index
+ * (resolve_helo_ip, made by the first resolve) beside rv_csa and
+ * rv_dna_result read in the same order, so that pairinfo_session_pair then
+ * finds a session's pair by its id, and pairinfo_pair its CSA, DNA and
+ * action, without hashing its HELO and IP. Pairs and HELOs are numbered in
+ * index order; a NULL HELO counts as '' (COALESCE(helo,''), looked up
+ * apart). *walked is false, and nothing is numbered, when the index is
+ * missing or its order is not the BINARY order of pairinfo_cmp (values
+ * stored as blobs): the caller then preloads. The caller's later reads must
+ * see the same sessions (one read transaction). Memory: 12 bytes per
+ * session (twice while sorting), 28 per pair, 12 per HELO. HV_OK, or
+ * HV_EDB / HV_EWRITE. */
+int pairinfo_walk(struct pairinfo *pi, bool *walked, char **err);
+
+/* pairinfo_session_pair - (after pairinfo_walk set walked) the number of
+ * session id's pair into *pair; fastest for ascending ids. HV_OK, or HV_EDB
+ * when the id was not numbered (the sessions changed since the walk). */
+int pairinfo_session_pair(struct pairinfo *pi, int64_t id, uint32_t *pair,
+                          char **err);
+
+/* pairinfo_pair_prefetch - (walked) start loading, without waiting, step
+ * `step` of what pairinfo_pair reads of pair: 0 its CSA, 1 its HELO's DNA
+ * (which needs step 0's). For a batch: each step of every pair, then the
+ * next step. */
+void pairinfo_pair_prefetch(const struct pairinfo *pi, uint32_t pair,
+                            int step);
+
+/* pairinfo_pair - (walked) the CSA, DNA and action of pair into *out, as
+ * pairinfo_get of its (COALESCE(helo,''), ip) gives them, or with unobs
+ * only its DNA, as pairinfo_dna. */
+void pairinfo_pair(const struct pairinfo *pi, uint32_t pair, bool unobs,
+                   struct pair_csv *out);
 
 /* pairinfo_ordered - (not memo_pairs) start the ordered mode: rv_csa and
  * rv_dna_result are each read once, in key order, beside the caller's

@@ -139,3 +139,20 @@ int rpt_exec_temp(sqlite3 *db, const char *sql, char **err)
     }
     return HV_OK;
 }
+
+int rpt_read_begin(sqlite3 *db, bool *began, char **err)
+{
+    *began = false;
+    if (sqlite3_get_autocommit(db) == 0)
+        return HV_OK; /* the caller's transaction */
+    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return rpt_dberr(db, "starting a read transaction", err);
+    *began = true;
+    return HV_OK;
+}
+
+void rpt_read_end(sqlite3 *db, bool began)
+{
+    if (began && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}

@@ -17,6 +17,7 @@
 #define HV_RPTSQL_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 
 #include "hverr.h"
 
@@ -35,6 +36,16 @@ int rpt_prepare_temp(sqlite3 *db, const char *sql, const char **tail,
  * rpt_prepare_temp, each stepped to its end; stops at the first failure.
  * HV_OK, HV_EDB or HV_EWRITE. */
 int rpt_exec_temp(sqlite3 *db, const char *sql, char **err);
+
+/* rpt_read_begin - a read transaction on db, so that the statements until
+ * rpt_read_end see one state of the database, unless a transaction is
+ * already open (*began false then). HV_OK, or HV_EDB. */
+int rpt_read_begin(sqlite3 *db, bool *began, char **err);
+
+/* rpt_read_end - end the transaction rpt_read_begin began (nothing when
+ * began is false); it wrote nothing outside TEMP, so its end cannot lose
+ * anything. */
+void rpt_read_end(sqlite3 *db, bool began);
 
 /* rpt_dberr - set *err to "FILE: what: SQLite's message" for the last
  * failure on db (FILE is the main database's path); returns HV_EDB. */

@@ -28,6 +28,12 @@ static const char sql_views[] =
     " scanned_at FROM main.sources WHERE id IS NOT " EVAL_SOURCE ";"
     "CREATE TEMP VIEW IF NOT EXISTS rv_source_skips AS SELECT"
     " source_id, reason, count FROM main.source_skips;"
+    /* every session's pair key, eval batch included (the sessions(helo,
+     * ip) index answers it alone, in key order: pairinfo_walk) */
+    "CREATE TEMP VIEW IF NOT EXISTS rv_session_keys AS SELECT"
+    " helo, ip, id FROM main.sessions;"
+    "CREATE TEMP VIEW IF NOT EXISTS rv_indexes AS SELECT"
+    " name, tbl_name FROM main.sqlite_master WHERE type = 'index';"
     "CREATE TEMP VIEW IF NOT EXISTS rv_csa AS SELECT"
     " helo, ip, status, reason, record, evaluated_at, expires_at FROM main.csa;"
     "CREATE TEMP VIEW IF NOT EXISTS rv_dna AS SELECT"

@@ -562,6 +562,9 @@ static const char join_ref[] =
     " LEFT JOIN policy p ON p.csa_status = c.status"
     "  AND p.dna_status = COALESCE(d.status,'unknown') ORDER BY s.id";
 
+/* the same, with the index resolve makes, so the export walks it */
+#define WITH_INDEX "CREATE INDEX resolve_helo_ip ON sessions(helo, ip);"
+
 /* store_with - a new store NAME in dir filled by sql (checked), or NULL. */
 static struct store *store_with(const char *dir, const char *name,
                                 const char *sql)
@@ -580,13 +583,18 @@ static struct store *store_with(const char *dir, const char *name,
 }
 
 /* test_verdicts_join - export verdicts (tsv) gives, row by row, the line
- * and verdict columns of join_ref. */
-static void test_verdicts_join(const char *dir)
+ * and verdict columns of join_ref, with each session's pair looked up
+ * (indexed false) or numbered by the walk of the sessions(helo, ip) index
+ * (pairinfo_walk). */
+static void test_verdicts_join(const char *dir, bool indexed)
 {
     int rc;
-    struct store *st = store_with(dir, "join.db", join_sql);
+    struct store *st = store_with(dir, indexed ? "join-ix.db" : "join.db",
+                                  join_sql);
     if (st == NULL)
         return;
+    if (indexed)
+        CHECK_INTEQ(store_exec(st, WITH_INDEX), HV_OK);
     sqlite3 *db = store_db(st);
     char *got = capture(db, "verdicts", "tsv", &rc);
     CHECK_INTEQ(rc, HV_OK);
@@ -723,12 +731,16 @@ static void drop_field(char *s, int k)
 
 /* test_export_many - both exports of many_sql, line by line, against the
  * same columns worked out in SQL (the rows cross batch and source
- * boundaries, so a row paired with another row's look-up shows). */
-static void test_export_many(const char *dir)
+ * boundaries, so a row paired with another row's look-up shows), with
+ * the pairs looked up or walked as test_verdicts_join. */
+static void test_export_many(const char *dir, bool indexed)
 {
-    struct store *st = store_with(dir, "many.db", many_sql);
+    struct store *st = store_with(dir, indexed ? "many-ix.db" : "many.db",
+                                  many_sql);
     if (st == NULL)
         return;
+    if (indexed)
+        CHECK_INTEQ(store_exec(st, WITH_INDEX), HV_OK);
     sqlite3 *db = store_db(st);
     policy_register_sql(db);
     static const int sessions_cols[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 17, 18};
@@ -797,8 +809,10 @@ int main(void)
     test_report(store_db(st));
     test_heuristics(store_db(st));
     test_parse_time();
-    test_verdicts_join(t.dir); /* a second store beside the first */
-    test_export_many(t.dir);
+    for (int indexed = 0; indexed < 2; indexed++) { /* stores beside t's */
+        test_verdicts_join(t.dir, indexed);
+        test_export_many(t.dir, indexed);
+    }
     tmpstore_close(&t);
     return CHECK_DONE();
 }

@@ -3,12 +3,15 @@
  * test_pairinfo - every way pairinfo.h answers for a (HELO, IP) pair gives
  * what the LEFT JOINs of its contract give, asked of SQLite for the same
  * pair: one look-up per call, memoized per pair, preloaded (the verdicts
- * export) and ordered (the full report); over pairs with and without a
+ * export without the sessions(helo, ip) index), ordered (the full report)
+ * and walked (the verdicts export: every session's pair numbered by a walk
+ * of that index, found again by session id); over pairs with and without a
  * CSA row, HELOs with and without a DNA result or with a status no policy
  * row names, values of one length and the same end bytes that differ
  * inside (each distinct value is stored once), an embedded NUL, NULL
  * records, asked in a random order, the database's policy and another.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +160,118 @@ static void sweep(sqlite3 *db, enum mode m, const struct policy *pol)
     pairinfo_close(&pi);
 }
 
+/* add_sessions - sessions for every pair of sweep's (in an order unlike
+ * the key order, some pairs twice, ids that are not in key order), and
+ * sessions with a NULL HELO (looked up as ''), some of them with an
+ * unobserved HELO, and with an empty one. */
+static void add_sessions(sqlite3 *db)
+{
+    char sql[512];
+    CHECK(sqlite3_exec(db, "BEGIN; INSERT INTO sources(id,path,fingerprint,"
+                           "fp_len,format) VALUES(1,'a.log','a',1,'postfix')",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    int line = 0;
+    for (int k = 0; k < 3 * (NHELO + 1) * NIP / 2; k++) {
+        int pair = (k * 37) % ((NHELO + 1) * NIP);
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO sessions(id,source_id,line,mta,ip,helo,"
+                 "helo_from,disposition) VALUES(%d,1,%d,'postfix',"
+                 "'192.0.2.%d','mx%02d.example','log','accepted')",
+                 1000 - line, line, pair % NIP, pair / NIP);
+        line++;
+        CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+    }
+    for (int i = 0; i < 6; i++) {
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO sessions(id,source_id,line,mta,ip,helo,"
+                 "helo_from,disposition) VALUES(%d,1,%d,'postfix',"
+                 "'192.0.2.%d',%s,%s,'accepted')",
+                 5000 + i, line++, i % 3, i < 4 ? "NULL" : "''",
+                 i % 2 == 0 ? "NULL" : "'none'");
+        CHECK(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK);
+    }
+    /* a CSA and DNA answer for the empty HELO, which a NULL one shares */
+    CHECK(sqlite3_exec(db, "INSERT INTO csa VALUES('','192.0.2.1','unknown',"
+                           "'no-helo','',7,0);"
+                           "INSERT INTO dna_result VALUES('','unknown',NULL,"
+                           "'x.example',0,0); COMMIT",
+                       NULL, NULL, NULL) == SQLITE_OK);
+}
+
+/* walk_sweep - with policy pol (NULL: the database's), walk the sessions
+ * (only with the index: walked tells) and check every session's pair, in
+ * id order and then backwards, against the contract for (COALESCE(helo,
+ * ''), ip); unobs gives the same DNA and no CSA. */
+static void walk_sweep(sqlite3 *db, const struct policy *pol, bool indexed)
+{
+    struct pairinfo pi;
+    char *err = NULL;
+    bool walked = true;
+    CHECK_INTEQ(pairinfo_open(&pi, db, pol, true, &err), HV_OK);
+    CHECK_INTEQ(pairinfo_walk(&pi, &walked, &err), HV_OK);
+    free(err);
+    CHECK_MSG(walked == indexed, "walked %d, index %d", walked, indexed);
+    if (!walked) {
+        pairinfo_close(&pi);
+        return;
+    }
+    sqlite3_stmt *q = NULL;
+    int seen = 0;
+    for (int dir = 0; dir < 2; dir++) {
+        CHECK(sqlite3_prepare_v2(db, dir == 0
+                  ? "SELECT id, COALESCE(helo,''), ip FROM sessions ORDER BY id"
+                  : "SELECT id, COALESCE(helo,''), ip FROM sessions"
+                    " ORDER BY id DESC", -1, &q, NULL) == SQLITE_OK);
+        while (q != NULL && sqlite3_step(q) == SQLITE_ROW) {
+            const char *helo = (const char *)sqlite3_column_text(q, 1);
+            const char *ip = (const char *)sqlite3_column_text(q, 2);
+            uint32_t pair = UINT32_MAX;
+            err = NULL;
+            CHECK_INTEQ(pairinfo_session_pair(&pi, sqlite3_column_int64(q, 0),
+                                              &pair, &err), HV_OK);
+            free(err);
+            struct pair_csv pc, only_dna;
+            pairinfo_pair(&pi, pair, false, &pc);
+            pairinfo_pair(&pi, pair, true, &only_dna);
+            check_pair(db, pol == NULL ? "rv_policy" : "hv_pol", helo, ip, &pc);
+            CHECK(only_dna.csa_status.s == NULL && only_dna.action.s == NULL &&
+                  only_dna.csa_at == PAIRINFO_NO_TIME);
+            CHECK(only_dna.dna_status.s == pc.dna_status.s &&
+                  only_dna.dna_service.s == pc.dna_service.s);
+            seen++;
+        }
+        sqlite3_finalize(q);
+    }
+    CHECK(seen > 2 * (NHELO + 1) * NIP);
+    uint32_t none;
+    err = NULL;
+    CHECK_INTEQ(pairinfo_session_pair(&pi, 999999, &none, &err), HV_EDB);
+    CHECK(err != NULL && strstr(err, "999999") != NULL);
+    free(err);
+    pairinfo_close(&pi);
+}
+
+/* walk_blob - a HELO stored as a blob sorts after every text in the index,
+ * out of the BINARY order of text: the walk declines and numbers nothing. */
+static void walk_blob(sqlite3 *db)
+{
+    CHECK(sqlite3_exec(db, "SAVEPOINT b; INSERT INTO sessions(id,source_id,"
+                           "line,mta,ip,helo,helo_from,disposition) VALUES("
+                           "9000,1,9000,'postfix','192.0.2.1',X'00','log',"
+                           "'accepted')",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    struct pairinfo pi;
+    char *err = NULL;
+    bool walked = true;
+    CHECK_INTEQ(pairinfo_open(&pi, db, NULL, true, &err), HV_OK);
+    CHECK_INTEQ(pairinfo_walk(&pi, &walked, &err), HV_OK);
+    CHECK(!walked && !pi.walked && pi.spairs.n == 0);
+    free(err);
+    pairinfo_close(&pi);
+    CHECK(sqlite3_exec(db, "ROLLBACK TO b; RELEASE b", NULL, NULL, NULL) ==
+          SQLITE_OK);
+}
+
 int main(void)
 {
     struct tmpstore t;
@@ -169,6 +284,12 @@ int main(void)
     fill(db);
     for (enum mode m = ONE_BY_ONE; m <= ORDERED; m++)
         sweep(db, m, NULL);
+    add_sessions(db);
+    walk_sweep(db, NULL, false); /* no index: the caller preloads */
+    CHECK(sqlite3_exec(db, "CREATE INDEX resolve_helo_ip ON"
+                           " sessions(helo, ip)", NULL, NULL, NULL) == SQLITE_OK);
+    walk_sweep(db, NULL, true);
+    walk_blob(db);
     /* another policy: the default table turned around */
     struct policy def, pol;
     policy_default(&def);
@@ -188,6 +309,7 @@ int main(void)
         }
     for (enum mode m = ONE_BY_ONE; m <= ORDERED; m++)
         sweep(db, m, &pol);
+    walk_sweep(db, &pol, true);
     tmpstore_close(&t);
     return CHECK_DONE();
 }

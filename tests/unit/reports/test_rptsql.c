@@ -4,8 +4,12 @@
  * statement that writes is refused by rpt_prepare; rpt_prepare_temp and
  * rpt_exec_temp let writes to TEMP objects through and refuse every other
  * write (main tables, schema, pragmas that change the file, ATTACH,
- * transactions) before it runs. Also hv_strerror and hv_errf (hverr.h).
+ * transactions) before it runs; rpt_read_begin gives the statements up to
+ * rpt_read_end one state of the database while another connection commits,
+ * and leaves a caller's own transaction alone. Also hv_strerror and
+ * hv_errf (hverr.h).
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,6 +142,41 @@ static void test_hverr(void)
     CHECK_INTEQ(hv_errf(NULL, HV_EUSAGE, "dropped"), HV_EUSAGE);
 }
 
+/* test_read_txn - in WAL mode, a row committed by another connection
+ * after rpt_read_begin is seen only after rpt_read_end. */
+static void test_read_txn(const char *path)
+{
+    sqlite3 *a = NULL, *b = NULL;
+    char *err = NULL;
+    bool began = false;
+    CHECK(sqlite3_open(path, &a) == SQLITE_OK);
+    CHECK(sqlite3_open(path, &b) == SQLITE_OK);
+    CHECK(sqlite3_exec(a, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) ==
+          SQLITE_OK);
+    long long before = sql_count(a, "SELECT count(*) FROM sessions");
+    CHECK_INTEQ(rpt_read_begin(a, &began, &err), HV_OK);
+    CHECK(began && sqlite3_get_autocommit(a) == 0);
+    CHECK_INTEQ(sql_count(a, "SELECT count(*) FROM sessions"), before);
+    CHECK(sqlite3_exec(b, "INSERT INTO sessions(id) VALUES(100)", NULL, NULL,
+                       NULL) == SQLITE_OK);
+    CHECK_INTEQ(sql_count(a, "SELECT count(*) FROM sessions"), before);
+    rpt_read_end(a, began);
+    CHECK(sqlite3_get_autocommit(a) != 0);
+    CHECK_INTEQ(sql_count(a, "SELECT count(*) FROM sessions"), before + 1);
+    /* the caller's transaction: neither begun nor ended here */
+    CHECK(sqlite3_exec(a, "BEGIN", NULL, NULL, NULL) == SQLITE_OK);
+    CHECK_INTEQ(rpt_read_begin(a, &began, &err), HV_OK);
+    CHECK(!began);
+    rpt_read_end(a, began);
+    CHECK(sqlite3_get_autocommit(a) == 0);
+    CHECK(sqlite3_exec(a, "COMMIT; DELETE FROM sessions WHERE id = 100",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(err == NULL);
+    free(err);
+    sqlite3_close(b);
+    sqlite3_close(a);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/hv-test-rptsql-XXXXXX";
@@ -155,6 +194,7 @@ int main(void)
                        NULL, NULL, NULL) == SQLITE_OK);
     test_rules(db);
     test_hverr();
+    test_read_txn(path);
     sqlite3_close(db);
     snprintf(path, sizeof(path), "rm -rf '%s'", dir);
     CHECK(system(path) == 0);

@@ -67,11 +67,17 @@ int main(void)
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_run_senders"), 0);
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_csa_changes"), 0);
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_dna_changes"), 0);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_session_keys"
+                          " WHERE id IN (SELECT id FROM sessions)"), 2);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_indexes"),
+                sql_count(db, "SELECT count(*) FROM main.sqlite_master"
+                          " WHERE type = 'index'"));
+    CHECK(sql_count(db, "SELECT count(*) FROM rv_indexes") > 0);
     /* the views are TEMP: the file has none of them */
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM main.sqlite_master"
                           " WHERE name LIKE 'rv\\_%' ESCAPE '\\'"), 0);
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM temp.sqlite_master"
-                          " WHERE type = 'view' AND name LIKE 'rv\\_%' ESCAPE '\\'"), 14);
+                          " WHERE type = 'view' AND name LIKE 'rv\\_%' ESCAPE '\\'"), 16);
     /* a temp_store change drops them; creating them again repairs it */
     CHECK_INTEQ(sqlite3_exec(db, "PRAGMA temp_store=FILE", NULL, NULL, NULL), SQLITE_OK);
     CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM rv_sessions"), -1);
