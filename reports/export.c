@@ -20,7 +20,6 @@
 #include "policy.h"
 #include "readviews.h"
 #include "msg.h"
-#include "keymap.h"
 #include "xmem.h"
 #include "pairinfo.h"
 #include "regdomain.h"
@@ -113,20 +112,69 @@ static const char sql_verdicts[] =
     " FROM rv_sessions s JOIN rv_sources src ON src.id = s.source_id"
     SOURCE_RANGE " ORDER BY s.id";
 
-/* the verdict columns of a row (9 .. 16), set by verdict_cols, and the
- * SMTP reply of each pair, made once (a reply is a function of the pair:
- * only a mark names the HELO) */
+/* Texts made once and read by number: the domains and SMTP replies of
+ * the verdicts export, appended without a hash (most are distinct: a mark
+ * names its HELO), in one buffer. */
+struct textlist {
+    struct fmt_buf bytes;
+    struct textref {
+        uint32_t off, len;
+    } *at;
+    size_t n, cap;
+};
+
+/* textlist_add - a copy of s (n bytes) as text number *num; false (nothing
+ * added) when the list is full: 4 GiB of text or 2^32 - 1 texts. */
+static bool textlist_add(struct textlist *tl, const char *s, size_t n,
+                         uint32_t *num)
+{
+    if (tl->bytes.len + n >= UINT32_MAX || tl->n >= UINT32_MAX - 1)
+        return false;
+    if (tl->n == tl->cap) {
+        tl->cap = tl->cap ? 2 * tl->cap : 1024;
+        tl->at = xrealloc(tl->at, tl->cap * sizeof(*tl->at));
+    }
+    tl->at[tl->n].off = (uint32_t)tl->bytes.len;
+    tl->at[tl->n].len = (uint32_t)n;
+    fmt_buf_add(&tl->bytes, s, n);
+    *num = (uint32_t)tl->n++;
+    return true;
+}
+
+/* textlist_get - text number i (valid until the next textlist_add). */
+static struct pval textlist_get(const struct textlist *tl, uint32_t i)
+{
+    struct pval v = {tl->bytes.p + tl->at[i].off, tl->at[i].len};
+    return v;
+}
+
+/* what a HELO's rows share: its domain, and the reply its last new pair
+ * was given with the values the reply was made of (policy_smtp_reply reads
+ * no more; the values are pairinfo's interned texts or static strings, so
+ * equal pointers are equal texts), for the HELO's next pair: most pairs of
+ * a HELO get the same reply, and making and interning one per pair cost a
+ * tenth of the export */
+struct helo_memo {
+    uint32_t domain;        /* its domain's number + 1, 0: not yet */
+    uint32_t reply;         /* the last reply's number + 1, 0: none yet */
+    const char *in[5];      /* action, CSA status, CSA reason, DNA status,
+                               DNA service of that reply */
+};
+
+/* the verdict columns of a row (9 .. 16) and its domain, set by
+ * pair_cols, and the SMTP reply of each pair, made once (a reply is a
+ * function of the pair: only a mark names the HELO) */
 struct vcols {
     struct pval v[NCOLS_VERDICTS - NCOLS_SESSIONS];
+    struct pval domain;     /* the row's domain (regdomain_of_helo) */
     char reply[1400];
-    struct keymap replies;  /* distinct replies */
-    struct fmt_buf domain;  /* the row's domain (regdomain_of_helo) */
+    struct fmt_buf made;    /* a domain worked out without a memo */
+    struct textlist texts;  /* the domains and replies, by number */
     uint32_t *pair_reply;   /* per pair: its reply's number + 1, 0: none yet */
     size_t cap;
     int64_t csa_at;         /* the pair's CSA evaluated_at (PAIRINFO_NO_TIME:
                                none, or a HELO the log does not show) */
-    struct keymap domains;  /* distinct domains */
-    uint32_t *helo_domain;  /* per HELO number: its domain's number + 1 */
+    struct helo_memo *helo; /* per HELO number of the pairinfo */
     size_t helo_cap;
 };
 
@@ -134,20 +182,34 @@ struct vcols {
 static void vcols_init(struct vcols *vc)
 {
     memset(vc, 0, sizeof(*vc));
-    keymap_init(&vc->replies);
-    keymap_init(&vc->domains);
-    fmt_buf_init(&vc->domain);
+    fmt_buf_init(&vc->made);
+    fmt_buf_init(&vc->texts.bytes);
 }
 
-/* vcols_free - what vc holds (the domain buffer too); vc is empty after. */
+/* vcols_free - what vc holds; vc is empty after. */
 static void vcols_free(struct vcols *vc)
 {
-    keymap_free(&vc->replies);
-    keymap_free(&vc->domains);
-    fmt_buf_free(&vc->domain);
+    fmt_buf_free(&vc->made);
+    fmt_buf_free(&vc->texts.bytes);
+    free(vc->texts.at);
     free(vc->pair_reply);
-    free(vc->helo_domain);
+    free(vc->helo);
     vcols_init(vc);
+}
+
+/* helo_memo_at - the memo of HELO number h (zeroed when new). */
+static struct helo_memo *helo_memo_at(struct vcols *vc, size_t h)
+{
+    if (h >= vc->helo_cap) {
+        size_t cap = vc->helo_cap ? 2 * vc->helo_cap : 1024;
+        while (cap <= h)
+            cap *= 2;
+        vc->helo = xrealloc(vc->helo, cap * sizeof(*vc->helo));
+        memset(vc->helo + vc->helo_cap, 0,
+               (cap - vc->helo_cap) * sizeof(*vc->helo));
+        vc->helo_cap = cap;
+    }
+    return &vc->helo[h];
 }
 
 /* domain_cols - the domain of helo into vc->domain, worked out (PSL) once
@@ -155,30 +217,44 @@ static void vcols_free(struct vcols *vc)
 static void domain_cols(struct vcols *vc, const char *helo, size_t hn,
                         size_t h)
 {
-    if (h == PAIRINFO_NO_HELO) {
-        regdomain_of_helo(helo, helo ? hn : 0, &vc->domain);
+    struct helo_memo *m = h != PAIRINFO_NO_HELO ? helo_memo_at(vc, h) : NULL;
+    if (m != NULL && m->domain != 0) {
+        vc->domain = textlist_get(&vc->texts, m->domain - 1);
         return;
     }
-    if (h >= vc->helo_cap) {
-        size_t cap = vc->helo_cap ? 2 * vc->helo_cap : 1024;
-        while (cap <= h)
-            cap *= 2;
-        vc->helo_domain = xrealloc(vc->helo_domain, cap * sizeof(uint32_t));
-        memset(vc->helo_domain + vc->helo_cap, 0,
-               (cap - vc->helo_cap) * sizeof(uint32_t));
-        vc->helo_cap = cap;
+    regdomain_of_helo(helo, helo ? hn : 0, &vc->made);
+    vc->domain.s = fmt_buf_str(&vc->made);
+    vc->domain.n = vc->made.len;
+    uint32_t num;
+    if (m != NULL && textlist_add(&vc->texts, vc->domain.s, vc->domain.n,
+                                  &num)) {
+        m->domain = num + 1;
+        vc->domain = textlist_get(&vc->texts, num);
     }
-    if (vc->helo_domain[h] == 0) {
-        regdomain_of_helo(helo, helo ? hn : 0, &vc->domain);
-        vc->helo_domain[h] = (uint32_t)keymap_intern(
-            &vc->domains, vc->domain.p != NULL ? vc->domain.p : "",
-            vc->domain.len, NULL) + 1;
-        return;
+}
+
+/* reply_of - the SMTP reply of a new pair of HELO number h
+ * (PAIRINFO_NO_HELO: none) with the values in[5] (see struct helo_memo):
+ * its number + 1 in vc->texts, made unless the HELO's last new pair had
+ * the same values; 0 when the list is full (the reply in vc->reply). */
+static uint32_t reply_of(struct vcols *vc, size_t h, const char *helo,
+                         const char *const in[5], const char *auth)
+{
+    struct helo_memo *m = h != PAIRINFO_NO_HELO ? helo_memo_at(vc, h) : NULL;
+    if (m != NULL && m->reply != 0 &&
+        memcmp(m->in, in, sizeof(m->in)) == 0)
+        return m->reply;
+    if (!policy_smtp_reply(vc->reply, sizeof(vc->reply), in[0], in[1],
+                           in[2], in[3], in[4], helo, auth))
+        vc->reply[0] = '\0';
+    uint32_t num;
+    if (!textlist_add(&vc->texts, vc->reply, strlen(vc->reply), &num))
+        return 0;
+    if (m != NULL) {
+        m->reply = num + 1;
+        memcpy(m->in, in, sizeof(m->in));
     }
-    size_t n;
-    const char *d = keymap_key(&vc->domains, vc->helo_domain[h] - 1, &n);
-    fmt_buf_reset(&vc->domain);
-    fmt_buf_add(&vc->domain, d, n);
+    return num + 1;
 }
 
 /* pval_str - a static value. */
@@ -211,7 +287,6 @@ static int pair_cols(struct pairinfo *pi, const char *helo, size_t hn,
         return rc;
     struct pval dna_status = pc.dna_status.s != NULL ? pc.dna_status
                                                      : pval_str("unknown");
-    domain_cols(vc, helo, hn, pc.helo);
     vc->csa_at = unobs ? PAIRINFO_NO_TIME : pc.csa_at;
     vc->v[3] = dna_status;
     vc->v[4] = pc.dna_grade;
@@ -222,6 +297,7 @@ static int pair_cols(struct pairinfo *pi, const char *helo, size_t hn,
         vc->v[2] = pval_str(NULL);
         vc->v[6] = pval_str("unevaluated");
         vc->v[7] = pval_str("");
+        domain_cols(vc, helo, hn, pc.helo);
         return HV_OK;
     }
     vc->v[0] = pc.csa_status;
@@ -237,16 +313,17 @@ static int pair_cols(struct pairinfo *pi, const char *helo, size_t hn,
         vc->cap = cap;
     }
     if (vc->pair_reply[pc.pair] == 0) {
-        if (!policy_smtp_reply(vc->reply, sizeof(vc->reply), pc.action.s,
-                               pc.csa_status.s, pc.csa_reason.s, dna_status.s,
-                               pc.dna_service.s, helo ? helo : "", auth))
-            vc->reply[0] = '\0';
-        vc->pair_reply[pc.pair] = (uint32_t)keymap_intern(
-            &vc->replies, vc->reply, strlen(vc->reply), NULL) + 1;
+        const char *made_of[5] = {pc.action.s, pc.csa_status.s, pc.csa_reason.s,
+                                  dna_status.s, pc.dna_service.s};
+        vc->pair_reply[pc.pair] =
+            reply_of(vc, pc.helo, helo ? helo : "", made_of, auth);
     }
-    /* borrowed from the map until its next insertion, after this row */
-    vc->v[7].s = keymap_key(&vc->replies, vc->pair_reply[pc.pair] - 1,
-                            &vc->v[7].n);
+    /* the domain last: a text added to the list moves the texts before */
+    domain_cols(vc, helo, hn, pc.helo);
+    /* both borrowed from the list until its next addition, after this row */
+    vc->v[7] = vc->pair_reply[pc.pair] != 0
+                   ? textlist_get(&vc->texts, vc->pair_reply[pc.pair] - 1)
+                   : pval_str(vc->reply); /* no room: not kept */
     return HV_OK;
 }
 
@@ -347,8 +424,12 @@ static int number_pairs(struct pairinfo *pi, const struct vcols *vc,
         if (b->pair[k] < vc->cap)
             __builtin_prefetch(&vc->pair_reply[b->pair[k]]);
     }
-    for (size_t k = 0; k < b->n; k++)
+    for (size_t k = 0; k < b->n; k++) {
         pairinfo_pair_prefetch(pi, b->pair[k], 1);
+        size_t h = pairinfo_pair_helo(pi, b->pair[k]);
+        if (h < vc->helo_cap)
+            __builtin_prefetch(&vc->helo[h]);
+    }
     return HV_OK;
 }
 
@@ -399,8 +480,8 @@ static void put_value(struct fmt_buf *b, enum xfmt f, const struct xbatch *xb,
             put_null(b, f);
             return;
         }
-        s = fmt_buf_str(&vc->domain);
-        n = vc->domain.len;
+        s = vc->domain.s;
+        n = vc->domain.n;
     } else if (i >= NCOLS_SESSIONS) {
         s = vc->v[i - NCOLS_SESSIONS].s;
         n = vc->v[i - NCOLS_SESSIONS].n;

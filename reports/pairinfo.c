@@ -536,6 +536,11 @@ void pairinfo_pair_prefetch(const struct pairinfo *pi, uint32_t pair,
     }
 }
 
+size_t pairinfo_pair_helo(const struct pairinfo *pi, uint32_t pair)
+{
+    return pi->csa[pair][4];
+}
+
 void pairinfo_pair(const struct pairinfo *pi, uint32_t pair, bool unobs,
                    struct pair_csv *out)
 {

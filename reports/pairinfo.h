@@ -114,6 +114,11 @@ int pairinfo_session_pair(struct pairinfo *pi, int64_t id, uint32_t *pair,
 void pairinfo_pair_prefetch(const struct pairinfo *pi, uint32_t pair,
                             int step);
 
+/* pairinfo_pair_helo - (walked) the HELO number of pair (what
+ * pairinfo_pair gives as out->helo), for a caller's own per-HELO memo;
+ * after step 0 of pairinfo_pair_prefetch it is in the cache. */
+size_t pairinfo_pair_helo(const struct pairinfo *pi, uint32_t pair);
+
 /* pairinfo_pair - (walked) the CSA, DNA and action of pair into *out, as
  * pairinfo_get of its (COALESCE(helo,''), ip) gives them, or with unobs
  * only its DNA, as pairinfo_dna. */

@@ -217,11 +217,15 @@ static void walk_sweep(sqlite3 *db, const struct policy *pol, bool indexed)
     }
     sqlite3_stmt *q = NULL;
     int seen = 0;
+    char *helos[2 * NHELO + 4];
+    size_t helo_num[2 * NHELO + 4], nhelos = 0;
     for (int dir = 0; dir < 2; dir++) {
         CHECK(sqlite3_prepare_v2(db, dir == 0
-                  ? "SELECT id, COALESCE(helo,''), ip FROM sessions ORDER BY id"
-                  : "SELECT id, COALESCE(helo,''), ip FROM sessions"
-                    " ORDER BY id DESC", -1, &q, NULL) == SQLITE_OK);
+                  ? "SELECT id, COALESCE(helo,''), ip, helo IS NULL"
+                    " FROM sessions ORDER BY id"
+                  : "SELECT id, COALESCE(helo,''), ip, helo IS NULL"
+                    " FROM sessions ORDER BY id DESC", -1, &q, NULL)
+              == SQLITE_OK);
         while (q != NULL && sqlite3_step(q) == SQLITE_ROW) {
             const char *helo = (const char *)sqlite3_column_text(q, 1);
             const char *ip = (const char *)sqlite3_column_text(q, 2);
@@ -238,11 +242,34 @@ static void walk_sweep(sqlite3 *db, const struct policy *pol, bool indexed)
                   only_dna.csa_at == PAIRINFO_NO_TIME);
             CHECK(only_dna.dna_status.s == pc.dna_status.s &&
                   only_dna.dna_service.s == pc.dna_service.s);
+            /* one number per HELO text, a NULL HELO's its own (the walk
+             * meets those first), the same both ways */
+            size_t hnum = pairinfo_pair_helo(&pi, pair);
+            CHECK(hnum == pc.helo && hnum == only_dna.helo);
+            char hkey[300];
+            snprintf(hkey, sizeof(hkey), "%c%s",
+                     sqlite3_column_int(q, 3) ? 'n' : 't', helo);
+            size_t k = 0;
+            while (k < nhelos && strcmp(helos[k], hkey) != 0)
+                k++;
+            if (k == nhelos && nhelos < sizeof(helos) / sizeof(helos[0])) {
+                for (size_t o = 0; o < nhelos; o++)
+                    CHECK_MSG(helo_num[o] != hnum, "HELO %s shares number"
+                              " %zu with %s", hkey, hnum, helos[o]);
+                helos[nhelos] = strdup(hkey);
+                helo_num[nhelos++] = hnum;
+            } else if (k < nhelos) {
+                CHECK_MSG(helo_num[k] == hnum, "HELO %s: number %zu, was %zu",
+                          hkey, hnum, helo_num[k]);
+            }
             seen++;
         }
         sqlite3_finalize(q);
     }
     CHECK(seen > 2 * (NHELO + 1) * NIP);
+    CHECK(nhelos > NHELO); /* the HELOs and a NULL one */
+    for (size_t k = 0; k < nhelos; k++)
+        free(helos[k]);
     uint32_t none;
     err = NULL;
     CHECK_INTEQ(pairinfo_session_pair(&pi, 999999, &none, &err), HV_EDB);
