@@ -3,6 +3,7 @@
 #include "fmt.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -276,19 +277,46 @@ void fmt_csv(struct fmt_buf *b, const char *s, size_t len)
         addc(b, '"');
     if (guard)
         addc(b, '\'');
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '"')
-            addc(b, '"');
-        addc(b, s[i]);
+    size_t run = 0; /* start of the bytes not yet copied */
+    for (const char *dq; run < len && (dq = memchr(s + run, '"', len - run));
+         run = (size_t)(dq - s) + 1) {
+        fmt_buf_add(b, s + run, (size_t)(dq - s) + 1 - run);
+        addc(b, '"'); /* a quote doubled */
     }
+    fmt_buf_add(b, s + run, len - run);
     if (quote)
         addc(b, '"');
 }
 
+/* ONES times a byte: the byte in every byte of a word; HIGHS: each top bit */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* tsv_plain_prefix - the length of the longest prefix of s (len bytes)
+ * without a byte TSV escapes (\t \n \r \\): eight bytes at a time, a
+ * word with a byte below 0x0e or a backslash read byte by byte (most cells
+ * have none, and are copied whole). */
+static size_t tsv_plain_prefix(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w, x;
+        memcpy(&w, s + i, 8);
+        x = w ^ (ONES * '\\');
+        if ((((w - ONES * 0x0e) & ~w) | ((x - ONES) & ~x)) & HIGHS)
+            break;
+    }
+    for (; i < len; i++)
+        if (s[i] == '\t' || s[i] == '\r' || s[i] == '\n' || s[i] == '\\')
+            break;
+    return i;
+}
+
 void fmt_tsv(struct fmt_buf *b, const char *s, size_t len)
 {
-    size_t run = 0; /* start of the bytes not yet copied */
-    for (size_t i = 0; i < len; i++) {
+    size_t run = tsv_plain_prefix(s, len); /* bytes copied as they are */
+    fmt_buf_add(b, s, run);
+    for (size_t i = run; i < len; i++) {
         const char *esc;
         switch (s[i]) {
         case '\t': esc = "\\t"; break;

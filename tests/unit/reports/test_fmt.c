@@ -89,6 +89,9 @@ static const struct tcase csv_cases[] = {
     {"\rx", "\"'\rx\""},
     {"a,b", "\"a,b\""},
     {"say \"hi\"", "\"say \"\"hi\"\"\""},
+    {"\"\"", "\"\"\"\"\"\""},
+    {"x\"", "\"x\"\"\""},
+    {"\"x", "\"\"\"x\""},
     {"l1\nl2", "\"l1\nl2\""},
     {"'; DROP TABLE sessions;--", "'; DROP TABLE sessions;--"},
     {"a=1", "a=1"},
@@ -104,6 +107,61 @@ static const struct tcase tsv_cases[] = {
     {"=1,\"x\"", "=1,\"x\""},
     {NULL, NULL},
 };
+
+/* tsv_ref - fmt_tsv's contract one byte at a time, into out. */
+static size_t tsv_ref(const char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        char e = s[i] == '\t' ? 't' : s[i] == '\r' ? 'r' : s[i] == '\n' ? 'n'
+                 : s[i] == '\\' ? '\\' : 0;
+        if (e != 0)
+            out[o++] = '\\';
+        out[o++] = e != 0 ? e : s[i];
+    }
+    return o;
+}
+
+/* test_tsv_sweep - fmt_tsv against tsv_ref for every length up to 40
+ * with one byte of many values (the escaped ones and their neighbours, a
+ * NUL, bytes with the top bit set) at every position, then a second at
+ * every later one, and every byte value in strings of 256: the word-wide
+ * search must find each escaped byte wherever it sits in a word. */
+static void test_tsv_sweep(void)
+{
+    static const unsigned char probe[] = {
+        '\t', '\n', '\r', '\\', 0x00, 0x08, 0x0b, 0x0c, 0x0e, 0x0f,
+        0x5b, 0x5d, 0x7f, 0x80, 0x89, 0x8a, 0x8d, 0xdc, 0xff, 'a'};
+    char in[256], want[512];
+    struct fmt_buf b;
+    fmt_buf_init(&b);
+    int bad = 0;
+    for (size_t n = 0; n <= 40; n++)
+        for (size_t p = 0; p < n; p++)
+            for (size_t k = 0; k < sizeof(probe); k++)
+                for (size_t q = p; q < n; q++) {
+                    memset(in, 'x', n);
+                    in[p] = (char)probe[k];
+                    if (q > p)
+                        in[q] = (char)probe[(k + q) % sizeof(probe)];
+                    size_t wn = tsv_ref(in, n, want);
+                    fmt_buf_reset(&b);
+                    fmt_tsv(&b, in, n);
+                    if (b.len != wn || memcmp(fmt_buf_str(&b), want, wn) != 0)
+                        bad++;
+                }
+    for (size_t off = 0; off < 8; off++) {
+        for (size_t i = 0; i < 256 - off; i++)
+            in[i] = (char)(unsigned char)((i * 37 + off) & 0xff);
+        size_t wn = tsv_ref(in, 256 - off, want);
+        fmt_buf_reset(&b);
+        fmt_tsv(&b, in, 256 - off);
+        if (b.len != wn || memcmp(fmt_buf_str(&b), want, wn) != 0)
+            bad++;
+    }
+    CHECK_INTEQ(bad, 0);
+    fmt_buf_free(&b);
+}
 
 /* test_utf8 - the validator on edge cases. */
 static void test_utf8(void)
@@ -267,6 +325,7 @@ int main(void)
     run("json", fmt_json, json_cases);
     run("csv", fmt_csv, csv_cases);
     run("tsv", fmt_tsv, tsv_cases);
+    test_tsv_sweep();
     test_utf8();
     test_long();
     test_misc();
