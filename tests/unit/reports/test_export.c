@@ -401,6 +401,18 @@ static void test_report(sqlite3 *db)
     CHECK_INTEQ(report_build(db, &o, &r, &err), 0);
     CHECK_INTEQ(kv(&r, "sessions"), 2);
     report_free(&r);
+    /* a build leaves no TEMP object (work tables, read views) behind */
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM sqlite_temp_master"), 0);
+
+    /* the same window beside the one before it: that report is built
+     * first and drops every TEMP object, this one's views come back */
+    o.compare_previous = true;
+    CHECK_INTEQ(report_build(db, &o, &r, &err), 0);
+    CHECK_MSG(err == NULL, "%s", err ? err : "");
+    CHECK_INTEQ(kv(&r, "sessions"), 2);
+    CHECK(r.has_previous);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM sqlite_temp_master"), 0);
+    report_free(&r);
 
     /* a policy file for this report only */
     char pf[] = "/tmp/hv-policy-XXXXXX";
