@@ -141,7 +141,9 @@ struct report {
 
 /* report_build - run the aggregation queries on db into r (zeroed first).
  * HV_OK, or a code of report_run with a malloc'ed *err. r must be freed
- * with report_free in both cases. */
+ * with report_free in both cases. db is left with temp_store=FILE and no
+ * TEMP object: its work tables and every other TEMP table and view of
+ * the connection (the read views too) are gone at the end. */
 int report_build(sqlite3 *db, const struct report_opts *o, struct report *r,
                  char **err);
 
