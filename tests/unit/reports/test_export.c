@@ -82,18 +82,24 @@ static char *capture(sqlite3 *db, const char *what, const char *fmt, int *rc)
     return buf;
 }
 
-/* line_n - copy of the n-th (0-based) line of s, without its end. */
-static char *line_n(const char *s, int n)
+/* nth_part - a copy (malloc'ed) of part n (0-based) of s split at each
+ * sep, up to the first byte of ends; "" when s has fewer parts. */
+static char *nth_part(const char *s, int n, char sep, const char *ends)
 {
     for (int i = 0; i < n && s != NULL; i++) {
-        s = strchr(s, '\n');
+        s = strchr(s, sep);
         if (s != NULL)
             s++;
     }
     if (s == NULL)
         return strdup("");
-    size_t k = strcspn(s, "\r\n");
-    return strndup(s, k);
+    return strndup(s, strcspn(s, ends));
+}
+
+/* line_n - copy of the n-th (0-based) line of s, without its end. */
+static char *line_n(const char *s, int n)
+{
+    return nth_part(s, n, '\n', "\r\n");
 }
 
 static int count_lines(const char *s)
@@ -729,16 +735,7 @@ static const char *const many_cols[] = {
  * (malloc'ed; "" when s has fewer fields). */
 static char *field_at(const char *s, int k)
 {
-    const char *f = s;
-    for (int i = 0; i < k && f != NULL; i++) {
-        f = strchr(f, '\t');
-        if (f != NULL)
-            f++;
-    }
-    if (f == NULL)
-        return strdup("");
-    const char *end = strchr(f, '\t');
-    return strndup(f, end != NULL ? (size_t)(end - f) : strlen(f));
+    return nth_part(s, k, '\t', "\t");
 }
 
 /* domain_want - the domain column export verdicts owes a session whose
