@@ -82,18 +82,24 @@ static char *capture(sqlite3 *db, const char *what, const char *fmt, int *rc)
     return buf;
 }
 
-/* nth_part - a copy (malloc'ed) of part n (0-based) of s split at each
- * sep, up to the first byte of ends; "" when s has fewer parts. */
-static char *nth_part(const char *s, int n, char sep, const char *ends)
+/* part_at - where part n (0-based) of s split at each sep starts, or
+ * NULL when s has fewer parts. */
+static const char *part_at(const char *s, int n, char sep)
 {
     for (int i = 0; i < n && s != NULL; i++) {
         s = strchr(s, sep);
         if (s != NULL)
             s++;
     }
-    if (s == NULL)
-        return strdup("");
-    return strndup(s, strcspn(s, ends));
+    return s;
+}
+
+/* nth_part - a copy (malloc'ed) of part n (0-based) of s split at each
+ * sep, up to the first byte of ends; "" when s has fewer parts. */
+static char *nth_part(const char *s, int n, char sep, const char *ends)
+{
+    s = part_at(s, n, sep);
+    return s != NULL ? strndup(s, strcspn(s, ends)) : strdup("");
 }
 
 /* line_n - copy of the n-th (0-based) line of s, without its end. */
@@ -758,14 +764,10 @@ static char *domain_want(const char *helo)
 /* drop_field - s without its tab-separated field number k (0-based). */
 static void drop_field(char *s, int k)
 {
-    char *f = s;
-    for (int i = 0; i < k && f != NULL; i++) {
-        f = strchr(f, '\t');
-        if (f != NULL)
-            f++;
-    }
-    if (f == NULL)
+    const char *at = part_at(s, k, '\t');
+    if (at == NULL)
         return;
+    char *f = s + (at - s);
     char *end = strchr(f, '\t');
     if (end == NULL) {
         if (f > s)
