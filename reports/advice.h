@@ -54,7 +54,9 @@
 #define ADVICE_LIST_MAX 5
 
 /* advice_fill - the rows of the advice table t (made with ADVICE_COLS and
- * ADVICE_TYPES) from the report's work table temp.hv_p (report.c) and the
+ * ADVICE_TYPES) from the report's work table temp.hv_p (report.c; it
+ * holds only the pairs workrows.h names, which cover the at-risk pairs and
+ * the observed FQDN pairs whose CSA status is ok that this reads) and the
  * read views (source paths of the evidence). HV_OK, or HV_EDB / HV_EWRITE
  * with a malloc'ed *err. */
 int advice_fill(sqlite3 *db, struct rtable *t, int top, char **err);

@@ -3,13 +3,15 @@
  * report - the report's data model. One pass in C over the sessions in
  * range (pairmap.h) counts each distinct (HELO, client IP) pair and keeps
  * each session's time bucket; each pair's CSA, DNA and verdict (pairinfo.h),
- * HELO class, domain and network are computed once, and the pairs go into
- * the TEMP work table hv_p, summed over the per-status columns into hv_g;
+ * HELO class, domain and network are computed once, and the pairs the SQL
+ * tables read (workrows.h) go into the TEMP work table hv_p, every pair
+ * summed over the per-status columns into hv_g;
  * the time series is counted from the buckets once the verdicts are known.
  * The per-status tables are small GROUP BYs over hv_g; the summary's sums,
  * the distinct counts and the top lists are worked out in C from the pairs
- * (pairtops.h), the sessions per source in the same pass; the senders
- * tables and publishing read hv_p in SQL.
+ * (pairtops.h), the sessions per source in the same pass, the publishing
+ * domains too (workrows.h); the senders, advice and drift tables read
+ * hv_p in SQL.
  * Renderers live in report_<format>.c.
  *
  * Heuristics (documented in the README):
@@ -53,6 +55,7 @@
 #include "spamham.h"
 #include "tstamp.h"
 #include "whatif.h"
+#include "workrows.h"
 #include "xmem.h"
 
 /* ==== Options, errors, time ==== */
@@ -314,6 +317,9 @@ struct ctx {
     struct pairtops pt;     /* sums, distinct counts, top lists over the
                                pairs (make_work) */
     struct helo_memo helo_memo; /* bind_pair's */
+    struct workrows wr;     /* which pairs hv_p holds; the publishing
+                               domains (make_work) */
+    size_t work_rows;       /* the rows written to hv_p */
     struct srcn *srcs;      /* sessions per source in range, by id */
     size_t nsrcs, srcs_cap, src_last;
     struct whatif *wi;      /* --compare-policy (whatif.h), NULL: none */
@@ -370,6 +376,8 @@ static int prep(struct ctx *c, const char *sql, bool temp, sqlite3_stmt **out)
         {":helo_unobserved", ps->helo_unobserved},
         {":accepted_unevaluated", ps->accepted_unevaluated},
         {":resolved_sessions", ps->resolved_sessions},
+        {":pub_domains", c->wr.domains},
+        {":pub_publishing", c->wr.domains_publishing},
     };
     for (size_t k = 0; k < sizeof(figures) / sizeof(figures[0]); k++) {
         i = sqlite3_bind_parameter_index(q, figures[k].name);
@@ -809,17 +817,19 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
  * parameters, within SQLite's limit) */
 #define HV_P_BATCH_MAX 512
 
-/* insert_sql - "INSERT INTO temp.hv_p(...) VALUES(?,...),..." of rows rows
- * into b. */
+/* insert_sql - the INSERT of up to rows rows into hv_p (its HV_P_COLS),
+ * the rows whose helo is NULL left out (a batch's unused rows), into b. */
 static void insert_sql(struct fmt_buf *b, int rows)
 {
-    fmt_buf_puts(b, "INSERT INTO temp.hv_p(" HV_P_COLS ") VALUES");
+    fmt_buf_puts(b, "INSERT INTO temp.hv_p(" HV_P_COLS ") SELECT * FROM"
+                    " (VALUES");
     for (int r = 0; r < rows; r++) {
         fmt_buf_puts(b, r > 0 ? ",(" : "(");
         for (int i = 0; i < HV_P_NCOLS; i++)
             fmt_buf_puts(b, i > 0 ? ",?" : "?");
         fmt_buf_puts(b, ")");
     }
+    fmt_buf_puts(b, ") WHERE column1 IS NOT NULL");
 }
 
 /* bind_val - a pval (NULL stays NULL), borrowed until the step. */
@@ -968,11 +978,12 @@ static void set_pair_at(struct ctx *c, size_t i, int64_t at)
 
 /* bind_pair - pair i of pm as row r of q (columns HV_P_COLS), its CSA, DNA,
  * verdict, class and domain computed as the report's SQL did, its group in
- * g and its sums in c->pt; *col gets the verdict's series column (0:
- * none). */
+ * g, its sums in c->pt and its domain in c->wr's figures; *col gets the
+ * verdict's series column (0: none), *keep whether hv_p must hold the row
+ * (workrows.h: else the next pair may take row r). */
 static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
                      size_t i, sqlite3_stmt *q, int r, struct fmt_buf *tmp,
-                     unsigned char *col, struct gmap *g)
+                     unsigned char *col, struct gmap *g, bool *keep)
 {
     const char *helo, *ip;
     size_t hn, in;
@@ -1074,6 +1085,20 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     gmap_add(g, gcols, flags, a);
     sqlite3_bind_text(q, k + 15, fmt_buf_str(&hm->domain),
                       (int)hm->domain.len, SQLITE_TRANSIENT);
+    struct workpair wp = {
+        .helo = {helo, hn},
+        .ip = {ip, in},
+        .unobs = a->unobs,
+        .verdict = vv,
+        .csa_status = a->unobs ? unknown : pc.csa_status,
+        .cls = cls,
+        .domain = {fmt_buf_str(&hm->domain), hm->domain.len},
+        .n_acc = a->n_acc,
+        .n_rej = a->n_rej,
+        .publishes = publishes,
+    };
+    workrows_count(&c->wr, &wp);
+    *keep = workrows_keep(&c->wr, &wp);
     if (c->wi != NULL)
         whatif_pair(c->wi, a->unobs, &pc, vv, (struct pval){helo, hn},
                     (struct pval){ip, in},
@@ -1252,9 +1277,10 @@ static uint32_t *sort_pairs(const struct pairmap *pm)
     return order;
 }
 
-/* insert_pairs - every pair of pm as a row of hv_p (up to HV_P_BATCH_MAX
- * rows per INSERT), the series column of its verdict into cols[pair]; in
- * the order of order[] when not NULL (pairinfo_ordered), else of pm. */
+/* insert_pairs - every pair of pm bound (bind_pair: its group, sums and
+ * series column), in the order of order[] when not NULL
+ * (pairinfo_ordered), else of pm; the rows hv_p must hold (workrows.h)
+ * inserted up to HV_P_BATCH_MAX per INSERT. */
 static int insert_pairs(struct ctx *c, struct pairinfo *pi,
                         struct pairmap *pm, const uint32_t *order,
                         unsigned char *cols, struct gmap *g)
@@ -1266,36 +1292,32 @@ static int insert_pairs(struct ctx *c, struct pairinfo *pi,
     if (batch < 1)
         batch = 1;
     struct fmt_buf sql, tmp;
-    sqlite3_stmt *full = NULL, *q = NULL;
-    int rc = HV_OK;
+    sqlite3_stmt *q = NULL;
     fmt_buf_init(&sql);
     fmt_buf_init(&tmp);
-    for (size_t i = 0; rc == HV_OK && i < np; i += (size_t)batch) {
-        int rows = np - i < (size_t)batch ? (int)(np - i) : batch;
-        if (rows == batch && full != NULL) {
-            q = full;
-        } else {
-            fmt_buf_reset(&sql);
-            insert_sql(&sql, rows);
-            rc = prep(c, fmt_buf_str(&sql), true, &q);
-            if (rc != HV_OK)
-                break;
-            if (rows == batch)
-                full = q;
-        }
-        for (int r = 0; rc == HV_OK && r < rows; r++) {
-            size_t p = order != NULL ? order[i + (size_t)r] : i + (size_t)r;
-            rc = bind_pair(c, pi, pm, p, q, r, &tmp, &cols[p], g);
-        }
-        if (rc == HV_OK)
-            rc = rpt_step_done(c->db, sqlite3_step(q), "report query failed",
-                               c->err);
+    insert_sql(&sql, batch);
+    int rc = prep(c, fmt_buf_str(&sql), true, &q);
+    int r = 0; /* rows bound in q */
+    for (size_t i = 0; rc == HV_OK && i < np; i++) {
+        size_t p = order != NULL ? order[i] : i;
+        bool keep = false;
+        rc = bind_pair(c, pi, pm, p, q, r, &tmp, &cols[p], g, &keep);
+        c->work_rows += keep;
+        if (rc != HV_OK || !keep || ++r < batch)
+            continue;
+        rc = rpt_step_done(c->db, sqlite3_step(q), "report query failed",
+                           c->err);
         sqlite3_reset(q);
-        if (q != full)
-            sqlite3_finalize(q);
-        q = NULL;
+        r = 0;
     }
-    sqlite3_finalize(full);
+    if (rc == HV_OK && r > 0) {
+        /* the rows left over from the batch before are left out */
+        for (int k = r * HV_P_NCOLS; k < batch * HV_P_NCOLS; k++)
+            sqlite3_bind_null(q, k + 1);
+        rc = rpt_step_done(c->db, sqlite3_step(q), "report query failed",
+                           c->err);
+    }
+    sqlite3_finalize(q);
     fmt_buf_free(&sql);
     fmt_buf_free(&tmp);
     return rc;
@@ -1398,8 +1420,10 @@ static int make_work(struct ctx *c)
      * the sort: its keys are freed) */
     if (c->unbucketed == 0 && table_wanted(c, "dns_age"))
         c->pair_at = xmalloc((pairmap_count(&pm) + 1) * sizeof(*c->pair_at));
+    workrows_open(&c->wr, c->db, pairmap_count(&pm));
     if (rc == HV_OK)
         rc = insert_pairs(c, &pi, &pm, order, cols, &g);
+    workrows_close(&c->wr);
     free(order);
     pairinfo_close(&pi);
     if (rc == HV_OK)
@@ -1413,6 +1437,9 @@ static int make_work(struct ctx *c)
     memset(&c->helo_memo, 0, sizeof(c->helo_memo));
     sqlite3_finalize(hold);
     timing("work: pairs", &t0);
+    if (getenv("HV_REPORT_TIMING") != NULL)
+        fprintf(stderr, "report: work: %zu of %zu pairs in hv_p\n",
+                c->work_rows, pairmap_count(&pm));
     /* spam/ham per verdict (spamham.h; cols[] is the verdict's index in
      * series_verdicts, the same order as spamham's) */
     struct spamham sh;
@@ -1605,10 +1632,10 @@ static const char sql_publishing[] =
     "  / max(COALESCE(sum(n),0),1), 1)"
     "  FROM temp.hv_g WHERE csa_status IS NOT NULL AND NOT unobs"
     " UNION ALL "
-    "SELECT 'domains', count(*), COALESCE(sum(p),0),"
-    "  round(100.0 * COALESCE(sum(p),0) / max(count(*),1), 1)"
-    "  FROM (SELECT domain, max(publishes) AS p FROM temp.hv_p"
-    "  WHERE cls = 'fqdn' AND csa_status IS NOT NULL GROUP BY domain)";
+    /* the distinct domains of resolved FQDN pairs and those with a pair
+     * that publishes, counted over every pair (workrows.h) */
+    "SELECT 'domains', :pub_domains, :pub_publishing,"
+    "  round(100.0 * :pub_publishing / max(:pub_domains,1), 1)";
 
 /* replies: the mark header is shown per CSA status with a placeholder for
  * the HELO, so that the table has one row per distinct reply (no other

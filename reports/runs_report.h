@@ -2,6 +2,8 @@
 /*
  * runs_report - the report tables of nightly runs and DNS drift, and the
  * listing of `heloval runs` (README "Nightly runs", "DNS drift").
+ * temp.hv_p holds only the pairs workrows.h names: a query here that
+ * reads other pairs needs its condition there.
  *
  * sender_cohorts: the current at-risk senders (the at_risk grouping of
  *   temp.hv_p: domain + reason, verdict reject, accepted sessions) against
