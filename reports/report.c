@@ -976,11 +976,11 @@ static void set_pair_at(struct ctx *c, size_t i, int64_t at)
         c->pair_at[i] = (int32_t)d;
 }
 
-/* bind_pair - pair i of pm as row r of q (columns HV_P_COLS), its CSA, DNA,
- * verdict, class and domain computed as the report's SQL did, its group in
- * g, its sums in c->pt and its domain in c->wr's figures; *col gets the
- * verdict's series column (0: none), *keep whether hv_p must hold the row
- * (workrows.h: else the next pair may take row r). */
+/* bind_pair - pair i of pm: its CSA, DNA, verdict, class and domain
+ * computed as the report's SQL did, its group in g, its sums in c->pt and
+ * its domain in c->wr's figures; *col gets the verdict's series column (0:
+ * none), *keep whether hv_p must hold the pair (workrows.h), which is then
+ * bound as row r of q (columns HV_P_COLS; else row r is left as it was). */
 static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
                      size_t i, sqlite3_stmt *q, int r, struct fmt_buf *tmp,
                      unsigned char *col, struct gmap *g, bool *keep)
@@ -1002,6 +1002,77 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
         return rc;
     if (!a->unobs && c->pair_at != NULL)
         set_pair_at(c, i, pc.csa_at);
+    size_t mn;
+    const char *mta = pairmap_mta(pm, a->mta, &mn);
+    /* a HELO the log does not show: not evaluated (see schema.h) */
+    struct pval unknown = {"unknown", 7};
+    struct pval dna_status = pc.dna_status.s != NULL ? pc.dna_status : unknown;
+    bool resolved = !a->unobs && pc.csa_status.s != NULL;
+    struct pval csa_status = a->unobs ? unknown : pc.csa_status;
+    bool publishes =
+        resolved && pc.csa_reason.s != NULL &&
+        ((pc.csa_record.s != NULL && pc.csa_record.n > 0) ||
+         !(strcmp(pc.csa_reason.s, "no-record") == 0 ||
+           strcmp(pc.csa_reason.s, "invalid-helo") == 0 ||
+           strcmp(pc.csa_reason.s, "no-helo") == 0) ||
+         strlen(pc.csa_reason.s) != pc.csa_reason.n);
+    struct pval vv = pairinfo_verdict(a->unobs, &pc, pc.action);
+    const char *verdict = vv.s;
+    size_t vn = vv.n;
+    *col = 0;
+    for (size_t v = 0; v < SERIES_NV; v++)
+        if (strlen(series_verdicts[v]) == vn &&
+            memcmp(series_verdicts[v], verdict, vn) == 0)
+            *col = (unsigned char)(v + 1);
+    /* hv_helo_class(NULLIF(helo,'')) (text with a NUL is invalid) and the
+     * domain are the HELO's: a HELO's pairs mostly come one after another
+     * (sorted), so the last HELO's are kept */
+    struct helo_memo *hm = &c->helo_memo;
+    if (!hm->set || hm->helo.len != hn ||
+        (hn > 0 && memcmp(hm->helo.p, helo, hn) != 0)) {
+        char *hz = xmemdup0(helo, hn);
+        hm->cls = regdomain_helo_class(hz, hn);
+        regdomain_helo(hz, hn, hm->cls, &hm->domain);
+        free(hz);
+        fmt_buf_reset(&hm->helo);
+        fmt_buf_add(&hm->helo, helo, hn);
+        hm->set = true;
+    }
+    const char *cls = hm->cls;
+    struct pval domain = {fmt_buf_str(&hm->domain), hm->domain.len};
+    struct pval gcols[HV_G_TEXT] = {
+        {verdict, vn},
+        csa_status,
+        a->unobs ? (struct pval){"helo-unobserved", 15} : pc.csa_reason,
+        dna_status,
+        pc.dna_grade,
+        pc.dna_service,
+        {cls, strlen(cls)},
+        {mta, mn},
+    };
+    bool flags[HV_G_INTS] = {a->unobs, publishes, a->n_acc > 0};
+    gmap_add(g, gcols, flags, a);
+    struct workpair wp = {
+        .helo = {helo, hn},
+        .ip = {ip, in},
+        .unobs = a->unobs,
+        .verdict = vv,
+        .csa_status = csa_status,
+        .cls = cls,
+        .domain = domain,
+        .n_acc = a->n_acc,
+        .n_rej = a->n_rej,
+        .publishes = publishes,
+    };
+    workrows_count(&c->wr, &wp);
+    if (c->wi != NULL)
+        whatif_pair(c->wi, a->unobs, &pc, vv, (struct pval){helo, hn},
+                    (struct pval){ip, in}, domain, a->n, a->m, a->n_acc);
+    pairtops_add(&c->pt, a, hn > 0, resolved);
+    *keep = workrows_keep(&c->wr, &wp);
+    if (!*keep)
+        return HV_OK;
+    /* the row (HV_P_COLS), for the pairs a table reads */
     int k = r * HV_P_NCOLS;
     sqlite3_bind_text(q, k + 1, helo, (int)hn, SQLITE_STATIC);
     sqlite3_bind_text(q, k + 2, ip, (int)in, SQLITE_STATIC);
@@ -1012,30 +1083,9 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     bind_min(q, k + 7, a->ex_acc);
     bind_min(q, k + 8, a->ex_rej);
     sqlite3_bind_int(q, k + 9, a->unobs);
-    size_t mn;
-    const char *mta = pairmap_mta(pm, a->mta, &mn);
-    /* a HELO the log does not show: not evaluated (see schema.h) */
-    struct pval unknown = {"unknown", 7};
-    struct pval dna_status = pc.dna_status.s != NULL ? pc.dna_status : unknown;
-    bool resolved = !a->unobs && pc.csa_status.s != NULL;
-    bind_val(q, k + 10, a->unobs ? unknown : pc.csa_status);
-    bool publishes =
-        resolved && pc.csa_reason.s != NULL &&
-        ((pc.csa_record.s != NULL && pc.csa_record.n > 0) ||
-         !(strcmp(pc.csa_reason.s, "no-record") == 0 ||
-           strcmp(pc.csa_reason.s, "invalid-helo") == 0 ||
-           strcmp(pc.csa_reason.s, "no-helo") == 0) ||
-         strlen(pc.csa_reason.s) != pc.csa_reason.n);
+    bind_val(q, k + 10, csa_status);
     sqlite3_bind_int(q, k + 11, publishes);
-    struct pval vv = pairinfo_verdict(a->unobs, &pc, pc.action);
-    const char *verdict = vv.s;
-    size_t vn = vv.n;
     sqlite3_bind_text(q, k + 12, verdict, (int)vn, SQLITE_STATIC);
-    *col = 0;
-    for (size_t v = 0; v < SERIES_NV; v++)
-        if (strlen(series_verdicts[v]) == vn &&
-            memcmp(series_verdicts[v], verdict, vn) == 0)
-            *col = (unsigned char)(v + 1);
     if (a->unobs) {
         sqlite3_bind_text(q, k + 13, "helo-unobserved", -1, SQLITE_STATIC);
     } else if (!resolved) {
@@ -1055,56 +1105,8 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     } else {
         bind_val(q, k + 13, pc.csa_reason);
     }
-    /* hv_helo_class(NULLIF(helo,'')) (text with a NUL is invalid) and the
-     * domain are the HELO's: a HELO's pairs mostly come one after another
-     * (sorted), so the last HELO's are kept */
-    struct helo_memo *hm = &c->helo_memo;
-    if (!hm->set || hm->helo.len != hn ||
-        (hn > 0 && memcmp(hm->helo.p, helo, hn) != 0)) {
-        char *hz = xmemdup0(helo, hn);
-        hm->cls = regdomain_helo_class(hz, hn);
-        regdomain_helo(hz, hn, hm->cls, &hm->domain);
-        free(hz);
-        fmt_buf_reset(&hm->helo);
-        fmt_buf_add(&hm->helo, helo, hn);
-        hm->set = true;
-    }
-    const char *cls = hm->cls;
     sqlite3_bind_text(q, k + 14, cls, -1, SQLITE_STATIC);
-    struct pval gcols[HV_G_TEXT] = {
-        {verdict, vn},
-        a->unobs ? unknown : pc.csa_status,
-        a->unobs ? (struct pval){"helo-unobserved", 15} : pc.csa_reason,
-        dna_status,
-        pc.dna_grade,
-        pc.dna_service,
-        {cls, strlen(cls)},
-        {mta, mn},
-    };
-    bool flags[HV_G_INTS] = {a->unobs, publishes, a->n_acc > 0};
-    gmap_add(g, gcols, flags, a);
-    sqlite3_bind_text(q, k + 15, fmt_buf_str(&hm->domain),
-                      (int)hm->domain.len, SQLITE_TRANSIENT);
-    struct workpair wp = {
-        .helo = {helo, hn},
-        .ip = {ip, in},
-        .unobs = a->unobs,
-        .verdict = vv,
-        .csa_status = a->unobs ? unknown : pc.csa_status,
-        .cls = cls,
-        .domain = {fmt_buf_str(&hm->domain), hm->domain.len},
-        .n_acc = a->n_acc,
-        .n_rej = a->n_rej,
-        .publishes = publishes,
-    };
-    workrows_count(&c->wr, &wp);
-    *keep = workrows_keep(&c->wr, &wp);
-    if (c->wi != NULL)
-        whatif_pair(c->wi, a->unobs, &pc, vv, (struct pval){helo, hn},
-                    (struct pval){ip, in},
-                    (struct pval){fmt_buf_str(&hm->domain), hm->domain.len},
-                    a->n, a->m, a->n_acc);
-    pairtops_add(&c->pt, a, hn > 0, resolved);
+    sqlite3_bind_text(q, k + 15, domain.s, (int)domain.n, SQLITE_TRANSIENT);
     return HV_OK;
 }
 
