@@ -237,37 +237,28 @@ static void ips(struct pairtops *pt, const struct pairmap *pm, size_t np)
  * list may have a group per pair) */
 struct group {
     long long n, m;          /* sessions, messages */
-    uint32_t gi;             /* its number (gid[], cmp_ids[]) */
+    uint32_t gi;             /* its number in the groups' map */
     int ord;
 };
 
-/* a group's text is named by a 32-bit id: for domains the number of a
- * domains key; for networks an IPv4 /24 as GROUP_NET24 | its first three
- * bytes, else the number of a key of the other networks' texts */
-#define GROUP_NET24 0x80000000u
-/* the longest /24 text: "255.255.255.0/24" and its NUL */
-#define GROUP_TEXT_MAX 20
+/* the key texts group_cmp reads (qsort has no context argument; one list
+ * at a time per process is ranked) */
+static const struct keymap *cmp_groups, *cmp_domains;
 
-/* the texts group_cmp reads (qsort has no context argument; one list at a
- * time per process is ranked): each group's id, and the texts they name */
-static const uint32_t *cmp_ids;
-static const struct keymap *cmp_texts;
-static bool cmp_nets;
-
-/* group_text - the domain or network of group gi (cmp_ids, cmp_texts,
- * cmp_nets), a /24 written into buf. */
-static const char *group_text(uint32_t gi, char buf[GROUP_TEXT_MAX],
+/* group_text - the domain or network of group gi (cmp_groups' key after
+ * the verdict's byte; for domains the number of a cmp_domains key). */
+static const char *group_text(const struct keymap *groups,
+                              const struct keymap *domains, uint32_t gi,
                               size_t *n)
 {
-    uint32_t id = cmp_ids[gi];
-    if (cmp_nets && (id & GROUP_NET24) != 0) {
-        int w = snprintf(buf, GROUP_TEXT_MAX, "%u.%u.%u.0/24",
-                         (unsigned)(id >> 16 & 255), (unsigned)(id >> 8 & 255),
-                         (unsigned)(id & 255));
-        *n = (size_t)w;
-        return buf;
+    const char *k = keymap_key(groups, gi, n);
+    if (domains != NULL) {
+        uint32_t d;
+        memcpy(&d, k + 1, sizeof(d));
+        return keymap_key(domains, d, n);
     }
-    return keymap_key(cmp_texts, id, n);
+    (*n)--;
+    return k + 1;
 }
 
 /* group_cmp - verdict order, then sessions and messages descending, then
@@ -283,99 +274,49 @@ static int group_cmp(const void *pa, const void *pb)
     if (a->m != b->m)
         return a->m > b->m ? -1 : 1;
     size_t an, bn;
-    char abuf[GROUP_TEXT_MAX], bbuf[GROUP_TEXT_MAX];
-    const char *at = group_text(a->gi, abuf, &an);
-    const char *bt = group_text(b->gi, bbuf, &bn);
+    const char *at = group_text(cmp_groups, cmp_domains, a->gi, &an);
+    const char *bt = group_text(cmp_groups, cmp_domains, b->gi, &bn);
     int c = memcmp(at, bt, an < bn ? an : bn);
     if (c != 0)
         return c;
     return an < bn ? -1 : an > bn ? 1 : 0;
 }
 
-/* net24_of - whether the n bytes at s are the text of an IPv4 /24 as
- * inet_ntop writes it ("A.B.C.0/24"), with its id into *id. */
-static bool net24_of(const char *s, size_t n, uint32_t *id)
+/* group_of - pair i's group in list k interned in groups, or NO_GROUP:
+ * its verdict's byte, then the number of its domain (domains: the key's
+ * text is the domain's) or its network's text. */
+static uint32_t group_of(const struct pairmap *pm, const unsigned char *ord1,
+                         size_t i, int k, const uint32_t *dom,
+                         struct keymap *groups, struct fmt_buf *key)
 {
-    uint32_t a;
-    if (n < 3 || memcmp(s + n - 3, "/24", 3) != 0 ||
-        !ip4_canonical(s, n - 3, &a) || (a & 255) != 0)
-        return false;
-    *id = GROUP_NET24 | a >> 8;
-    return true;
-}
-
-/* net_id - the id of pair i's network: its /24 for an IPv4 address (or an
- * address field holding a /24's text), else the number of its network's
- * text (pairtops_net_of, or the field itself) in texts. */
-static uint32_t net_id(const struct pairmap *pm, size_t i,
-                       struct keymap *texts)
-{
-    const char *helo, *ip;
-    size_t hn, in;
-    uint32_t a, id;
-    char net[INET6_ADDRSTRLEN + 8];
-    pairmap_key(pm, i, &helo, &hn, &ip, &in);
-    if (ip4_canonical(ip, in, &a))
-        return GROUP_NET24 | a >> 8;
-    const char *t = ip;
-    size_t tn = in;
-    if (pairtops_net_of(ip, net, sizeof(net))) {
-        t = net;
-        tn = strlen(net);
-    }
-    if (net24_of(t, tn, &id))
-        return id;
-    return (uint32_t)keymap_intern(texts, t, tn, NULL);
-}
-
-/* a map of (verdict, id) to a group number: open addressing over 64-bit
- * keys, 0 never a key (a verdict's place is 1 or more) */
-struct gkeys {
-    uint64_t *key;
-    uint32_t *val;
-    size_t cap, n;
-};
-
-/* gkeys_slot - the slot of key in m: its own, or the free one to take. */
-static size_t gkeys_slot(const struct gkeys *m, uint64_t key)
-{
-    uint64_t h = key ^ key >> 33; /* murmur3's finalizer */
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    size_t j = (size_t)h & (m->cap - 1);
-    while (m->key[j] != 0 && m->key[j] != key)
-        j = (j + 1) & (m->cap - 1);
-    return j;
-}
-
-/* gkeys_intern - the group number of key, the next one (m->n) when it is
- * new (*added). */
-static uint32_t gkeys_intern(struct gkeys *m, uint64_t key, bool *added)
-{
-    if (2 * (m->n + 1) > m->cap) {
-        struct gkeys g = {NULL, NULL, m->cap ? 2 * m->cap : 1024, m->n};
-        g.key = xcalloc(g.cap, sizeof(*g.key));
-        g.val = xcalloc(g.cap, sizeof(*g.val));
-        for (size_t i = 0; i < m->cap; i++) {
-            if (m->key[i] == 0)
-                continue;
-            size_t j = gkeys_slot(&g, m->key[i]);
-            g.key[j] = m->key[i];
-            g.val[j] = m->val[i];
+    if (ord1[i] == 0)
+        return NO_GROUP;
+    char o = (char)ord1[i];
+    fmt_buf_reset(key);
+    fmt_buf_add(key, &o, 1);
+    if (k == PAIRTOPS_DOMAINS) {
+        fmt_buf_add(key, (const char *)&dom[i], sizeof(dom[i]));
+    } else {
+        const char *helo, *ip;
+        size_t hn, in;
+        uint32_t a;
+        char net[INET6_ADDRSTRLEN + 8];
+        pairmap_key(pm, i, &helo, &hn, &ip, &in);
+        if (ip4_canonical(ip, in, &a)) {
+            /* inet_ntop's text of the /24 is the canonical text's first
+             * three parts */
+            size_t last = in;
+            while (ip[last - 1] != '.')
+                last--;
+            fmt_buf_add(key, ip, last);
+            fmt_buf_puts(key, "0/24");
+        } else if (pairtops_net_of(ip, net, sizeof(net))) {
+            fmt_buf_puts(key, net);
+        } else {
+            fmt_buf_add(key, ip, in);
         }
-        free(m->key);
-        free(m->val);
-        *m = g;
     }
-    size_t j = gkeys_slot(m, key);
-    *added = m->key[j] == 0;
-    if (*added) {
-        m->key[j] = key;
-        m->val[j] = (uint32_t)m->n++;
-    }
-    return m->val[j];
+    return (uint32_t)keymap_intern(groups, key->p, key->len, NULL);
 }
 
 /* heap_sift - restore the heap h[0..n) of group numbers below root, the
@@ -399,7 +340,7 @@ static void heap_sift(const struct group *g, uint32_t *h, size_t root,
 }
 
 /* select_shown - the shown groups of g[0..ng) to the front, in the order
- * of the table (group_cmp, with cmp_ids set): per verdict the first top
+ * of the table (group_cmp, with cmp_groups set): per verdict the first top
  * of those with min_n sessions or more ("HAVING sum(n) >= min_n" and a
  * rank per verdict). Keeps the top of each verdict in a heap, so that only
  * the shown groups are sorted. Returns how many are shown. */
@@ -467,46 +408,35 @@ static void top_list(struct pairtops *pt, const struct pairmap *pm,
                      size_t np, const unsigned char *ord1, int k,
                      const struct keymap *domains, const uint32_t *dom)
 {
-    struct gkeys groups = {NULL, NULL, 0, 0};
-    struct keymap nets; /* the networks' texts other than a /24's */
+    struct keymap groups;
     struct fmt_buf key;
     struct group *g = NULL;
-    uint32_t *ids = NULL;
     size_t gcap = 0, nshow = 0;
     uint32_t *gid = xcalloc(np + 1, sizeof(*gid));
-    keymap_init(&nets);
+    keymap_init(&groups);
     fmt_buf_init(&key);
     for (size_t i = 0; i < np; i++) {
-        gid[i] = NO_GROUP;
-        if (ord1[i] == 0)
+        gid[i] = group_of(pm, ord1, i, k, dom, &groups, &key);
+        if (gid[i] == NO_GROUP)
             continue;
-        uint32_t id = k == PAIRTOPS_DOMAINS ? dom[i] : net_id(pm, i, &nets);
-        bool added;
-        uint32_t gi =
-            gkeys_intern(&groups, (uint64_t)ord1[i] << 32 | id, &added);
-        gid[i] = gi;
+        size_t gi = gid[i];
         if (gi >= gcap) {
             size_t old = gcap;
             gcap = gcap ? 2 * gcap : 1024;
             g = xrealloc(g, gcap * sizeof(*g));
-            ids = xrealloc(ids, gcap * sizeof(*ids));
             memset(g + old, 0, (gcap - old) * sizeof(*g));
         }
-        if (added) {
-            g[gi].ord = ord1[i] - 1;
-            g[gi].gi = gi;
-            ids[gi] = id;
-        }
+        g[gi].ord = ord1[i] - 1;
+        g[gi].gi = (uint32_t)gi;
         g[gi].n += pt->counts->n[i];
         g[gi].m += pt->counts->m[i];
     }
-    size_t ng = groups.n;
-    free(groups.key);
-    free(groups.val);
-    cmp_ids = ids;
-    cmp_texts = k == PAIRTOPS_DOMAINS ? domains : &nets;
-    cmp_nets = k != PAIRTOPS_DOMAINS;
+    size_t ng = keymap_count(&groups);
+    const struct keymap *texts = k == PAIRTOPS_DOMAINS ? domains : NULL;
+    cmp_groups = &groups;
+    cmp_domains = texts;
     nshow = select_shown(g, ng, pt->min_n[k], pt->top);
+    cmp_groups = cmp_domains = NULL;
     /* group number -> its place among the shown + 1 (0: not shown) */
     uint32_t *shown = xcalloc(ng + 1, sizeof(*shown));
     long long *x = xcalloc(nshow + 1, sizeof(*x));
@@ -536,24 +466,20 @@ static void top_list(struct pairtops *pt, const struct pairmap *pm,
     pt->rows[k] = xcalloc(nshow + 1, sizeof(*pt->rows[k]));
     for (size_t i = 0; i < nshow; i++) {
         struct pairtops_row *r = &pt->rows[k][i];
-        char buf[GROUP_TEXT_MAX];
         r->ord = g[i].ord;
-        const char *text = group_text(g[i].gi, buf, &r->kn);
+        const char *text = group_text(&groups, texts, g[i].gi, &r->kn);
         r->key = xmemdup0(text, r->kn);
         r->n = g[i].n;
         r->m = g[i].m;
         r->x = x[i];
     }
-    cmp_ids = NULL;
-    cmp_texts = NULL;
     pt->nrows[k] = nshow;
     free(x);
     free(shown);
     free(gid);
     free(g);
-    free(ids);
     fmt_buf_free(&key);
-    keymap_free(&nets);
+    keymap_free(&groups);
 }
 
 void pairtops_take_counts(struct pairtops *pt, const struct pairmap *pm)
