@@ -19,7 +19,8 @@
 #  - mail.x.example has no record, accepted: no table reads its pair, which
 #    is left out (HV_REPORT_TIMING says how many pairs are written).
 # Checked on night 2: the full report, a window and every format against
-# HV_REPORT_ALL_PAIRS=1; the rows each condition is there for; the
+# HV_REPORT_ALL_PAIRS=1; the rows each condition is there for (in the
+# window of night 2, where mail.b.example has no session); the
 # publishing coverage's domains against Python's count from the export.
 . tests/lib.sh
 D=$T_TMP
@@ -36,8 +37,8 @@ acc() {
 rej() {
     echo "2026-11-0$1 11:00:01 H=($2) [$3] F=<d@x.example> rejected RCPT <bob@example.org>: JunkMail rejected"
 }
-# zone NIGHT - b fails on night 1 only; c passes on night 1, no record on
-# night 2; f has DNA grade A then E
+# zone NIGHT - a and b fail (not authorized), e passes from 192.0.2.50; c
+# passes on night 1 and has no record on night 2; f has DNA grade A then E
 zone() {
     cat <<Z
 \$ORIGIN example.
