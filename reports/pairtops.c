@@ -442,15 +442,24 @@ static void top_list(struct pairtops *pt, const struct pairmap *pm,
     long long *x = xcalloc(nshow + 1, sizeof(*x));
     for (size_t i = 0; i < nshow; i++)
         shown[g[i].gi] = (uint32_t)i + 1;
+    /* the distinct values: texts in seen, prefixed by the shown group;
+     * a domain's canonical IPv4 addresses as numbers in its v4 set (as
+     * ips() counts them) */
     struct keymap seen;
+    struct u32set *v4 = xcalloc(nshow + 1, sizeof(*v4));
     keymap_init(&seen);
     for (size_t i = 0; nshow > 0 && i < np; i++) {
         if (gid[i] == NO_GROUP || shown[gid[i]] == 0)
             continue;
         const char *helo, *ip;
         size_t hn, in;
+        uint32_t a;
         pairmap_key(pm, i, &helo, &hn, &ip, &in);
         uint32_t s32 = shown[gid[i]] - 1;
+        if (k == PAIRTOPS_DOMAINS && ip4_canonical(ip, in, &a)) {
+            u32set_add(&v4[s32], a);
+            continue;
+        }
         fmt_buf_reset(&key);
         fmt_buf_add(&key, (const char *)&s32, sizeof(s32));
         if (k == PAIRTOPS_DOMAINS)
@@ -463,6 +472,11 @@ static void top_list(struct pairtops *pt, const struct pairmap *pm,
             x[s32]++;
     }
     keymap_free(&seen);
+    for (size_t i = 0; i < nshow; i++) {
+        x[i] += (long long)v4[i].n;
+        free(v4[i].slot);
+    }
+    free(v4);
     pt->rows[k] = xcalloc(nshow + 1, sizeof(*pt->rows[k]));
     for (size_t i = 0; i < nshow; i++) {
         struct pairtops_row *r = &pt->rows[k][i];
