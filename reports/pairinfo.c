@@ -204,12 +204,8 @@ static void fill(const struct pairinfo *pi, const uint32_t *dna,
     out->csa_at = PAIRINFO_NO_TIME;
 }
 
-/* pair_key - the memo's key of (helo, ip) into small when it fits, else
- * into a malloc'ed buffer (the return value; free it when it is not
- * small): HELO length, HELO, IP (unambiguous whatever the bytes); its
- * length in *kn. */
-static char *pair_key(const char *helo, size_t hn, const char *ip, size_t in,
-                      char *small, size_t small_len, size_t *kn)
+char *pairinfo_key(const char *helo, size_t hn, const char *ip, size_t in,
+                   char *small, size_t small_len, size_t *kn)
 {
     uint32_t hlen = (uint32_t)hn;
     *kn = sizeof(hlen) + hn + in;
@@ -227,7 +223,7 @@ static size_t pair_slot(struct pairinfo *pi, const char *helo, size_t hn,
 {
     char small[512];
     size_t kn;
-    char *k = pair_key(helo, hn, ip, in, small, sizeof(small), &kn);
+    char *k = pairinfo_key(helo, hn, ip, in, small, sizeof(small), &kn);
     size_t p = keymap_intern_hashed(&pi->pairs, k, kn, h, added);
     if (k != small)
         free(k);
@@ -249,7 +245,7 @@ uint32_t pairinfo_pair_hash(const char *helo, size_t hn, const char *ip,
 {
     char small[512];
     size_t kn;
-    char *k = pair_key(helo, hn, ip, in, small, sizeof(small), &kn);
+    char *k = pairinfo_key(helo, hn, ip, in, small, sizeof(small), &kn);
     uint32_t h = keymap_hash(k, kn);
     if (k != small)
         free(k);

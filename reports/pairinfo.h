@@ -151,6 +151,14 @@ size_t pairinfo_count(const struct pairinfo *pi);
 int pairinfo_get(struct pairinfo *pi, const char *helo, size_t hn,
                  const char *ip, size_t in, struct pair_csv *out, char **err);
 
+/* pairinfo_key - (helo, ip) as one key, unambiguous whatever the bytes:
+ * the HELO's length in 4 bytes, the HELO, the IP; into small (small_len
+ * bytes) when it fits, else into a malloc'ed buffer: the return value,
+ * to free when it is not small. Its length in *kn. The memo of pairs and
+ * the report's sets of pairs (workrows.h) are keyed by it. */
+char *pairinfo_key(const char *helo, size_t hn, const char *ip, size_t in,
+                   char *small, size_t small_len, size_t *kn);
+
 /* pairinfo_pair_hash - the hash of (helo, ip) that pairinfo_prefetch and
  * pairinfo_get_hashed take. */
 uint32_t pairinfo_pair_hash(const char *helo, size_t hn, const char *ip,

@@ -33,6 +33,7 @@
 
 #include "advice.h"
 #include "anon.h"
+#include "batchpipe.h"
 #include "ascii.h"
 #include "fmt.h"
 #include "csvsql.h"
@@ -740,6 +741,85 @@ static void sbatch_flush(struct sbatch *b, struct pairmap *pm)
     rowcopy_reset(&b->texts);
 }
 
+/* The pass over the sessions reads rows (SQLite) in a thread of its own
+ * (batchpipe.h) while this one adds them to the pairs: chunks of sbatches,
+ * a few in flight. */
+#define SCAN_CHUNK 64  /* sbatches in a chunk */
+#define SCAN_CHUNKS 3  /* chunks in flight */
+struct schunk {
+    struct sbatch b[SCAN_CHUNK];
+    size_t n;          /* sbatches filled (the last may be part full) */
+};
+
+/* what the reading thread owns during the pass: the statement, its
+ * connection, and the ctx's per-source counts (count_source) */
+struct sreader {
+    struct ctx *c;
+    sqlite3_stmt *q;
+    bool series;       /* sessions are given their bucket */
+    int st;            /* the last sqlite3_step's result */
+};
+
+/* read_session - the session row r->q is on into the next slot of sb. */
+static void read_session(struct sreader *r, struct sbatch *sb)
+{
+    struct ctx *c = r->c;
+    sqlite3_stmt *q = r->q;
+    struct psession ps;
+    long bucket = -1;
+    ps.rem = 0;
+    if (sqlite3_column_type(q, 0) != SQLITE_NULL) {
+        long long ts = sqlite3_column_int64(q, 0);
+        if (r->series && sane_time(ts)) {
+            long long k = (ts - c->b0) / c->step;
+            if (k >= 0 && k < c->nb && k < PAIRMAP_MAX_BUCKETS) {
+                bucket = (long)k;
+                ps.rem = (int32_t)(ts - c->b0 - k * c->step);
+            }
+        }
+        if (bucket < 0)
+            c->unbucketed++; /* dns_age falls back to its SQL */
+    }
+    sbatch_text(sb, q, 1, ST_HELO, &ps.hn);
+    sbatch_text(sb, q, 2, ST_IP, &ps.in);
+    ps.id = sqlite3_column_int64(q, 3);
+    count_source(c, ps.id >> 32);
+    sbatch_text(sb, q, 4, ST_MTA, &ps.mn);
+    ps.messages = sqlite3_column_int64(q, 5);
+    sbatch_text(sb, q, 6, ST_DISP, &ps.dn);
+    sbatch_text(sb, q, 7, ST_FROM, &ps.fn);
+    const char *lab = (const char *)sqlite3_column_text(q, 8);
+    ps.label = lab == NULL                ? PLABEL_UNKNOWN
+               : strcmp(lab, "spam") == 0 ? PLABEL_SPAM
+               : strcmp(lab, "ham") == 0  ? PLABEL_HAM
+                                          : PLABEL_UNKNOWN;
+    /* (s.helo IS NULL AND s.helo_from IS NULL): schema.h */
+    ps.unobs = sb->off[sb->n][ST_HELO] == ROWCOPY_NULL &&
+               sb->off[sb->n][ST_FROM] == ROWCOPY_NULL;
+    sb->ps[sb->n] = ps; /* the texts are set by sbatch_flush */
+    sb->bucket[sb->n] = bucket;
+    sb->n++;
+}
+
+/* fill_chunk - (batchpipe_fill) the next sessions into the empty chunk;
+ * false once the statement is done or failed (r->st). */
+static bool fill_chunk(void *arg, void *batch)
+{
+    struct sreader *r = arg;
+    struct schunk *ch = batch;
+    ch->n = 0;
+    while (ch->n < SCAN_CHUNK) {
+        struct sbatch *sb = &ch->b[ch->n];
+        while (sb->n < PAIRMAP_BATCH && (r->st = sqlite3_step(r->q)) == SQLITE_ROW)
+            read_session(r, sb);
+        if (sb->n > 0)
+            ch->n++;
+        if (r->st != SQLITE_ROW)
+            return false;
+    }
+    return true;
+}
+
 /* scan_pairs - the one pass over the sessions in range into pm (each
  * session's pair, and its bucket for the series). HV_OK, or HV_EDB /
  * HV_EWRITE with *c->err set. */
@@ -759,50 +839,28 @@ static int scan_pairs(struct ctx *c, struct pairmap *pm)
         return rc;
     /* times far from the epoch are no real mail's: kept out of the series
      * (no overflow in ts - b0) */
-    bool series = c->nb > 0 && sane_time(c->b0);
-    struct sbatch *sb = xcalloc(1, sizeof(*sb));
-    rowcopy_init(&sb->texts);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct psession ps;
-        long bucket = -1;
-        ps.rem = 0;
-        if (sqlite3_column_type(q, 0) != SQLITE_NULL) {
-            long long ts = sqlite3_column_int64(q, 0);
-            if (series && sane_time(ts)) {
-                long long k = (ts - c->b0) / c->step;
-                if (k >= 0 && k < c->nb && k < PAIRMAP_MAX_BUCKETS) {
-                    bucket = (long)k;
-                    ps.rem = (int32_t)(ts - c->b0 - k * c->step);
-                }
-            }
-            if (bucket < 0)
-                c->unbucketed++; /* dns_age falls back to its SQL */
-        }
-        sbatch_text(sb, q, 1, ST_HELO, &ps.hn);
-        sbatch_text(sb, q, 2, ST_IP, &ps.in);
-        ps.id = sqlite3_column_int64(q, 3);
-        count_source(c, ps.id >> 32);
-        sbatch_text(sb, q, 4, ST_MTA, &ps.mn);
-        ps.messages = sqlite3_column_int64(q, 5);
-        sbatch_text(sb, q, 6, ST_DISP, &ps.dn);
-        sbatch_text(sb, q, 7, ST_FROM, &ps.fn);
-        const char *lab = (const char *)sqlite3_column_text(q, 8);
-        ps.label = lab == NULL                ? PLABEL_UNKNOWN
-                   : strcmp(lab, "spam") == 0 ? PLABEL_SPAM
-                   : strcmp(lab, "ham") == 0  ? PLABEL_HAM
-                                              : PLABEL_UNKNOWN;
-        /* (s.helo IS NULL AND s.helo_from IS NULL): schema.h */
-        ps.unobs = sb->off[sb->n][ST_HELO] == ROWCOPY_NULL &&
-                   sb->off[sb->n][ST_FROM] == ROWCOPY_NULL;
-        sb->ps[sb->n] = ps; /* the texts are set by sbatch_flush */
-        sb->bucket[sb->n] = bucket;
-        if (++sb->n == PAIRMAP_BATCH)
-            sbatch_flush(sb, pm);
+    struct sreader r = {c, q, c->nb > 0 && sane_time(c->b0), SQLITE_DONE};
+    struct schunk *chunks = xcalloc(SCAN_CHUNKS, sizeof(*chunks));
+    void *slots[SCAN_CHUNKS];
+    for (size_t i = 0; i < SCAN_CHUNKS; i++) {
+        for (size_t k = 0; k < SCAN_CHUNK; k++)
+            rowcopy_init(&chunks[i].b[k].texts);
+        slots[i] = &chunks[i];
     }
-    sbatch_flush(sb, pm);
-    rowcopy_free(&sb->texts);
-    free(sb);
-    rc = rpt_step_done(c->db, rc, "report query failed", c->err);
+    /* c->db, q and the source counts are the pipe's until it is freed */
+    struct batchpipe *pipe = batchpipe_new(slots, SCAN_CHUNKS, fill_chunk, &r);
+    struct schunk *ch;
+    while ((ch = batchpipe_next(pipe)) != NULL) {
+        for (size_t k = 0; k < ch->n; k++)
+            sbatch_flush(&ch->b[k], pm);
+        batchpipe_done(pipe, ch);
+    }
+    batchpipe_free(pipe);
+    for (size_t i = 0; i < SCAN_CHUNKS; i++)
+        for (size_t k = 0; k < SCAN_CHUNK; k++)
+            rowcopy_free(&chunks[i].b[k].texts);
+    free(chunks);
+    rc = rpt_step_done(c->db, r.st, "report query failed", c->err);
     sqlite3_finalize(q);
     return rc;
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "pairinfo.h"
 #include "rptsql.h"
 #include "xmem.h"
 
@@ -19,16 +19,17 @@ static bool pval_is(struct pval v, const char *s)
     return v.s != NULL && v.n == n && memcmp(v.s, s, n) == 0;
 }
 
-/* pair_key - (helo, ip) as one key into k: the HELO's length in 4 bytes,
- * the HELO, the IP (no two pairs share a key). */
-static void pair_key(struct fmt_buf *k, const char *helo, size_t hn,
-                     const char *ip, size_t in)
+/* find_pair - whether m holds the pair (helo, ip) (pairinfo_key). */
+static bool find_pair(const struct keymap *m, const char *helo, size_t hn,
+                      const char *ip, size_t in)
 {
-    uint32_t len = (uint32_t)hn;
-    fmt_buf_reset(k);
-    fmt_buf_add(k, (const char *)&len, sizeof(len));
-    fmt_buf_add(k, helo, hn);
-    fmt_buf_add(k, ip, in);
+    char small[512];
+    size_t kn, idx;
+    char *k = pairinfo_key(helo, hn, ip, in, small, sizeof(small), &kn);
+    bool found = keymap_find(m, k, kn, &idx);
+    if (k != small)
+        free(k);
+    return found;
 }
 
 /* load - the rows of sql (one or two text columns: a HELO and an IP, or
@@ -40,8 +41,6 @@ static bool load(sqlite3 *db, const char *sql, bool pairs, size_t cap,
     sqlite3_stmt *q;
     if (rpt_prepare(db, sql, &q, NULL) != HV_OK)
         return false;
-    struct fmt_buf k;
-    fmt_buf_init(&k);
     size_t rows = 0;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW && rows++ < cap) {
@@ -57,10 +56,14 @@ static bool load(sqlite3 *db, const char *sql, bool pairs, size_t cap,
         }
         const char *b = (const char *)sqlite3_column_blob(q, 1);
         size_t bn = (size_t)sqlite3_column_bytes(q, 1);
-        pair_key(&k, an > 0 ? a : "", an, bn > 0 ? b : "", bn);
-        keymap_intern(m, k.p, k.len, NULL);
+        char small[512];
+        size_t kn;
+        char *k = pairinfo_key(an > 0 ? a : "", an, bn > 0 ? b : "", bn,
+                               small, sizeof(small), &kn);
+        keymap_intern(m, k, kn, NULL);
+        if (k != small)
+            free(k);
     }
-    fmt_buf_free(&k);
     bool ok = rc == SQLITE_DONE;
     sqlite3_finalize(q);
     return ok;
@@ -111,16 +114,8 @@ bool workrows_keep(const struct workrows *w, const struct workpair *p)
     if (keymap_count(&w->dna_changed) > 0 &&
         keymap_find(&w->dna_changed, p->helo.s, p->helo.n, &idx))
         return true;
-    if (keymap_count(&w->csa_changed) > 0) {
-        struct fmt_buf k;
-        fmt_buf_init(&k);
-        pair_key(&k, p->helo.s, p->helo.n, p->ip.s, p->ip.n);
-        bool found = keymap_find(&w->csa_changed, k.p, k.len, &idx);
-        fmt_buf_free(&k);
-        if (found)
-            return true;
-    }
-    return false;
+    return keymap_count(&w->csa_changed) > 0 &&
+           find_pair(&w->csa_changed, p->helo.s, p->helo.n, p->ip.s, p->ip.n);
 }
 
 void workrows_count(struct workrows *w, const struct workpair *p)
