@@ -25,8 +25,10 @@
 static const char sql_pairs[] =
     "SELECT p.domain, p.helo, p.ip, p.n_acc, p.m, p.verdict,"
     " COALESCE(p.why,''), p.cls, p.ex_acc,"
-    " (SELECT src.path || ':' || r.line FROM rv_sessions r"
-    "  JOIN rv_sources src ON src.id = r.source_id WHERE r.id = p.ex_acc)"
+    /* a session's id is source_id << 32 | line (schema.c): its source's
+     * path and its line without reading the session */
+    " (SELECT src.path || ':' || (p.ex_acc & 4294967295) FROM rv_sources src"
+    "  WHERE src.id = p.ex_acc >> 32)"
     " FROM temp.hv_p p"
     " WHERE p.verdict IN ('reject','tempfail') AND p.n_acc > 0 AND NOT p.unobs"
     " ORDER BY p.domain, p.helo, p.ip";

@@ -1667,16 +1667,17 @@ static const char sql_impact[] =
     " FROM v LEFT JOIN a ON a.verdict = v.verdict ORDER BY v.ord";
 
 /* ranked list of senders: a verdict, and the sessions of one disposition
- * (messages are only ever counted in accepted sessions) */
+ * (messages are only ever counted in accepted sessions); the example
+ * session's place from its id, source_id << 32 | line (schema.c), without
+ * reading the session */
 #define SQL_SENDERS(verdict, nsess, msgs, ex)                                 \
     "SELECT g.domain, g.ips, g.sessions, g.messages, g.why,"                  \
-    " src.path || ':' || r.line"                                              \
+    " src.path || ':' || (g.ex & 4294967295)"                                \
     " FROM (SELECT domain, why, count(DISTINCT ip) AS ips,"                   \
     "  sum(" nsess ") AS sessions, " msgs " AS messages, min(" ex ") AS ex"   \
     "  FROM temp.hv_p WHERE verdict = '" verdict "' AND " nsess " > 0"        \
     "  GROUP BY domain, why) g"                                               \
-    " JOIN rv_sessions r ON r.id = g.ex"                                         \
-    " JOIN rv_sources src ON src.id = r.source_id"                               \
+    " JOIN rv_sources src ON src.id = g.ex >> 32"                             \
     " ORDER BY g.messages DESC, g.sessions DESC, g.domain, g.why"             \
     " LIMIT :top"
 
@@ -2004,7 +2005,10 @@ static int build_tables(struct ctx *c)
                 t->empty = "no recorded run to compare with (heloval run records one)";
             rc = fill(c, t, d->sql);
         } else if (strcmp(d->key, "advice") == 0) {
+            struct timespec t0;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
             rc = advice_fill(c->db, t, c->o->top, c->err);
+            timing(t->key, &t0);
         } else {
             rc = fill_series(c, t);
         }
