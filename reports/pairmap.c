@@ -212,6 +212,13 @@ void pairmap_key(const struct pairmap *pm, size_t i, const char **helo,
     *in = kn - 1 - sizeof(hlen) - hlen;
 }
 
+void pairmap_prefetch(const struct pairmap *pm, size_t i, int step)
+{
+    keymap_key_prefetch(&pm->keys, i, step);
+    if (step == 0)
+        __builtin_prefetch(&pm->agg[i]);
+}
+
 const struct pagg *pairmap_pair(const struct pairmap *pm, size_t i,
                                 const char **helo, size_t *hn,
                                 const char **ip, size_t *in)

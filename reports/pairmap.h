@@ -103,6 +103,10 @@ void pairmap_seal(struct pairmap *pm);
 /* pairmap_count - the number of pairs. */
 size_t pairmap_count(const struct pairmap *pm);
 
+/* pairmap_prefetch - start loading pair i for pairmap_pair: step 0 its
+ * aggregates and key entry, step 1 (some pairs later) its key. A hint. */
+void pairmap_prefetch(const struct pairmap *pm, size_t i, int step);
+
 /* pairmap_pair - pair i's aggregates, HELO and IP (borrowed, valid until
  * the next pairmap_add; the IP is NUL-terminated, the HELO is not). */
 const struct pagg *pairmap_pair(const struct pairmap *pm, size_t i,

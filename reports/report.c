@@ -45,6 +45,7 @@
 #include "msg.h"
 #include "pairinfo.h"
 #include "pairmap.h"
+#include "pairsort.h"
 #include "pairtops.h"
 #include "policy.h"
 #include "readviews.h"
@@ -1168,125 +1169,6 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     return HV_OK;
 }
 
-/* the pairs sort_pairs orders (qsort has no context argument; one report
- * at a time per process sorts) */
-static const struct pairmap *sort_pm;
-
-/* a pair to sort: the first 8 bytes of its HELO and of its IP (each
- * big-endian, zero-padded: their order is memcmp's), the HELO's length
- * when it is all in pre (else 9) and its number */
-struct sortent {
-    uint64_t pre, ipre;
-    uint32_t idx;
-    uint8_t hshort;
-};
-
-/* pair_cmp - pairs by HELO, then IP (pairinfo_cmp); the prefixes decide
- * most comparisons without reading the keys: two HELOs wholly in pre are
- * equal when their lengths are, and then the IP decides. */
-static int pair_cmp(const void *pa, const void *pb)
-{
-    const struct sortent *a = pa, *b = pb;
-    if (a->pre != b->pre)
-        return a->pre < b->pre ? -1 : 1;
-    if (a->hshort <= 8 && b->hshort <= 8) {
-        if (a->hshort != b->hshort) /* one is a prefix of the other */
-            return a->hshort < b->hshort ? -1 : 1;
-        if (a->ipre != b->ipre)
-            return a->ipre < b->ipre ? -1 : 1;
-    }
-    const char *ha, *ia, *hb, *ib;
-    size_t hna, ina, hnb, inb;
-    pairmap_pair(sort_pm, a->idx, &ha, &hna, &ia, &ina);
-    pairmap_pair(sort_pm, b->idx, &hb, &hnb, &ib, &inb);
-    return pairinfo_cmp(ha, hna, ia, ina, hb, hnb, ib, inb);
-}
-
-/* ent_less - a before b: pair_cmp's order, equal keys by pair number (the
- * order a stable sort of the numbers gives). */
-static bool ent_less(const struct sortent *a, const struct sortent *b)
-{
-    int c = pair_cmp(a, b);
-    return c != 0 ? c < 0 : a->idx < b->idx;
-}
-
-/* ent_swap - exchange e[i] and e[j]. */
-static void ent_swap(struct sortent *e, size_t i, size_t j)
-{
-    struct sortent t = e[i];
-    e[i] = e[j];
-    e[j] = t;
-}
-
-/* ent_sift - restore the max-heap of e[0..n) below root. */
-static void ent_sift(struct sortent *e, size_t root, size_t n)
-{
-    for (;;) {
-        size_t child = 2 * root + 1;
-        if (child >= n)
-            return;
-        if (child + 1 < n && ent_less(&e[child], &e[child + 1]))
-            child++;
-        if (!ent_less(&e[root], &e[child]))
-            return;
-        ent_swap(e, root, child);
-        root = child;
-    }
-}
-
-/* ent_sort - e[0..n) in ent_less order, in place (no buffer: the pairs
- * are the report's peak of memory): quicksort with a median of three,
- * heapsort past depth levels (no quadratic case, whatever the HELOs),
- * insertion sort below 16. */
-static void ent_sort(struct sortent *e, size_t n, int depth)
-{
-    while (n > 16) {
-        if (depth-- == 0) {
-            for (size_t i = n / 2; i-- > 0;)
-                ent_sift(e, i, n);
-            for (size_t end = n; end > 1; end--) {
-                ent_swap(e, 0, end - 1);
-                ent_sift(e, 0, end - 1);
-            }
-            return;
-        }
-        size_t mid = n / 2;
-        if (ent_less(&e[mid], &e[0]))
-            ent_swap(e, 0, mid);
-        if (ent_less(&e[n - 1], &e[0]))
-            ent_swap(e, 0, n - 1);
-        if (ent_less(&e[n - 1], &e[mid]))
-            ent_swap(e, mid, n - 1);
-        struct sortent pivot = e[mid];
-        /* Hoare: keys are distinct (ent_less is total), the pivot is not
-         * the last one, so both parts are non-empty */
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (ent_less(&e[i], &pivot))
-                i++;
-            while (ent_less(&pivot, &e[j]))
-                j--;
-            if (i >= j)
-                break;
-            ent_swap(e, i, j);
-            i++;
-            j--;
-        }
-        size_t left = j + 1; /* e[0..left) <= pivot <= e[left..n) */
-        if (left < n - left) {
-            ent_sort(e, left, depth);
-            e += left;
-            n -= left;
-        } else {
-            ent_sort(e + left, n - left, depth);
-            n = left;
-        }
-    }
-    for (size_t i = 1; i < n; i++)
-        for (size_t k = i; k > 0 && ent_less(&e[k], &e[k - 1]); k--)
-            ent_swap(e, k, k - 1);
-}
-
 /* ordered_pays - whether np pairs are better served by ordered scans of
  * the CSA and DNA rows (pairinfo_ordered) than by a look-up each: always
  * for the whole database, else when np * 16 reaches the CSA rows (a count
@@ -1302,39 +1184,6 @@ static bool ordered_pays(struct ctx *c, size_t np)
                (double)np * 16 >= (double)sqlite3_column_int64(q, 0);
     sqlite3_finalize(q);
     return yes;
-}
-
-/* sort_pairs - the pair numbers of pm in pairinfo_ordered's order
- * (malloc'ed). */
-static uint32_t *sort_pairs(const struct pairmap *pm)
-{
-    size_t np = pairmap_count(pm);
-    struct sortent *e = xcalloc(np + 1, sizeof(*e));
-    for (size_t i = 0; i < np; i++) {
-        const char *h, *ip;
-        size_t hn, in;
-        pairmap_pair(pm, i, &h, &hn, &ip, &in);
-        uint64_t pre = 0, ipre = 0;
-        for (size_t k = 0; k < 8; k++) {
-            pre = pre << 8 | (k < hn ? (unsigned char)h[k] : 0);
-            ipre = ipre << 8 | (k < in ? (unsigned char)ip[k] : 0);
-        }
-        e[i].pre = pre;
-        e[i].ipre = ipre;
-        e[i].hshort = (uint8_t)(hn <= 8 ? hn : 9);
-        e[i].idx = (uint32_t)i;
-    }
-    int depth = 2;
-    for (size_t k = np; k > 1; k /= 2)
-        depth += 2;
-    sort_pm = pm;
-    ent_sort(e, np, depth);
-    sort_pm = NULL;
-    uint32_t *order = xcalloc(np + 1, sizeof(*order));
-    for (size_t i = 0; i < np; i++)
-        order[i] = e[i].idx;
-    free(e);
-    return order;
 }
 
 /* insert_pairs - every pair of pm bound (bind_pair: its group, sums and
@@ -1360,6 +1209,12 @@ static int insert_pairs(struct ctx *c, struct pairinfo *pi,
     int r = 0; /* rows bound in q */
     for (size_t i = 0; rc == HV_OK && i < np; i++) {
         size_t p = order != NULL ? order[i] : i;
+        /* the pairs come in key order, their data in no order: loaded
+         * ahead, the entry then the key */
+        if (order != NULL && i + 16 < np)
+            pairmap_prefetch(pm, order[i + 16], 0);
+        if (order != NULL && i + 8 < np)
+            pairmap_prefetch(pm, order[i + 8], 1);
         bool keep = false;
         rc = bind_pair(c, pi, pm, p, q, r, &tmp, &cols[p], g, &keep);
         c->work_rows += keep;
@@ -1472,7 +1327,7 @@ static int make_work(struct ctx *c)
      * with a sixteenth as many pairs as there are CSA rows */
     uint32_t *order = NULL;
     if (rc == HV_OK && ordered_pays(c, pairmap_count(&pm))) {
-        order = sort_pairs(&pm);
+        order = pairsort_order(&pm);
         timing("work: sort", &t0);
         rc = pairinfo_ordered(&pi, c->err);
     }

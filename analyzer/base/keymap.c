@@ -138,6 +138,14 @@ bool keymap_find(const struct keymap *m, const void *key, size_t len,
     return true;
 }
 
+void keymap_key_prefetch(const struct keymap *m, size_t idx, int step)
+{
+    if (step == 0)
+        __builtin_prefetch(&m->ent[idx]);
+    else
+        __builtin_prefetch(m->arena + m->ent[idx].off);
+}
+
 const char *keymap_key(const struct keymap *m, size_t idx, size_t *len)
 {
     if (len != NULL)

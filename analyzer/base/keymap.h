@@ -63,6 +63,10 @@ size_t keymap_intern_hashed(struct keymap *m, const void *key, size_t len,
 bool keymap_find(const struct keymap *m, const void *key, size_t len,
                  size_t *idx);
 
+/* keymap_key_prefetch - start loading key idx: step 0 its entry, step 1
+ * (once the entry is loaded, some steps later) its bytes. Only a hint. */
+void keymap_key_prefetch(const struct keymap *m, size_t idx, int step);
+
 /* keymap_key - the copy of key number idx (< keymap_count), NUL-terminated,
  * with its length in *len (when not NULL); valid until the next insertion. */
 const char *keymap_key(const struct keymap *m, size_t idx, size_t *len);
