@@ -33,8 +33,8 @@
 
 #include "advice.h"
 #include "anon.h"
-#include "batchpipe.h"
 #include "ascii.h"
+#include "batchpipe.h"
 #include "fmt.h"
 #include "csvsql.h"
 #include "headline.h"
@@ -811,7 +811,8 @@ static bool fill_chunk(void *arg, void *batch)
     ch->n = 0;
     while (ch->n < SCAN_CHUNK) {
         struct sbatch *sb = &ch->b[ch->n];
-        while (sb->n < PAIRMAP_BATCH && (r->st = sqlite3_step(r->q)) == SQLITE_ROW)
+        while (sb->n < PAIRMAP_BATCH &&
+               (r->st = sqlite3_step(r->q)) == SQLITE_ROW)
             read_session(r, sb);
         if (sb->n > 0)
             ch->n++;

@@ -80,8 +80,8 @@ static void run(size_t nb, long total, long fill_ns, long read_ns)
         nap(read_ns);
         batchpipe_done(p, b);
     }
-    CHECK_MSG(batchpipe_next(p) == NULL, "nb %zu total %ld: more after NULL", nb,
-              total);
+    CHECK_MSG(batchpipe_next(p) == NULL, "nb %zu total %ld: more after NULL",
+              nb, total);
     batchpipe_free(p);
     CHECK_MSG(in_order && mine && want == total,
               "nb %zu total %ld: %ld read, in order %d, own batches %d", nb,
