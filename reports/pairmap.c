@@ -58,15 +58,8 @@ static size_t pair_of(struct pairmap *pm, const char *k, size_t kn,
     size_t i = keymap_intern_hashed(&pm->keys, k, kn, h, &added);
     if (added) {
         if (i >= pm->cap) {
-            size_t old = pm->cap;
             pm->cap = pm->cap ? 2 * pm->cap : 1024;
             pm->agg = xrealloc(pm->agg, pm->cap * sizeof(*pm->agg));
-            if (pm->labels != NULL) {
-                pm->labels = xrealloc(pm->labels,
-                                      pm->cap * sizeof(*pm->labels));
-                memset(pm->labels + old, 0,
-                       (pm->cap - old) * sizeof(*pm->labels));
-            }
         }
         struct pagg *a = &pm->agg[i];
         memset(a, 0, sizeof(*a));
@@ -94,17 +87,12 @@ static void count(struct pairmap *pm, const struct psession *s, long bucket,
     struct pagg *a = &pm->agg[i];
     a->n++;
     a->m += s->messages;
-    if (s->label == PLABEL_SPAM || s->label == PLABEL_HAM) {
-        if (pm->labels == NULL) /* the first labelled session */
-            pm->labels = xcalloc(pm->cap, sizeof(*pm->labels));
-        struct plabels *l = &pm->labels[i];
-        if (s->label == PLABEL_SPAM) {
-            l->n_spam++;
-            l->m_spam += s->messages;
-        } else {
-            l->n_ham++;
-            l->m_ham += s->messages;
-        }
+    if (s->label == PLABEL_SPAM) {
+        a->n_spam++;
+        a->m_spam += s->messages;
+    } else if (s->label == PLABEL_HAM) {
+        a->n_ham++;
+        a->m_ham += s->messages;
     }
     if (a->mta == NO_MTA) {
         a->mta = mta;
@@ -231,12 +219,6 @@ void pairmap_prefetch(const struct pairmap *pm, size_t i, int step)
         __builtin_prefetch(&pm->agg[i]);
 }
 
-const struct plabels *pairmap_labels(const struct pairmap *pm, size_t i)
-{
-    static const struct plabels none;
-    return pm->labels != NULL ? &pm->labels[i] : &none;
-}
-
 const struct pagg *pairmap_pair(const struct pairmap *pm, size_t i,
                                 const char **helo, size_t *hn,
                                 const char **ip, size_t *in)
@@ -263,8 +245,6 @@ void pairmap_drop_counts(struct pairmap *pm)
 {
     free(pm->agg);
     pm->agg = NULL;
-    free(pm->labels);
-    pm->labels = NULL;
     pm->cap = 0;
     drop_sessions(pm);
 }

@@ -55,20 +55,15 @@ struct pagg {
     uint32_t n, n_acc, n_rej, n_def, n_lost;
     uint32_t n_recv, n_impl; /* NULL in SQL unless has_from */
     uint32_t mta;            /* index of min(mta) in pairmap.mtas */
-    bool unobs, has_from;    /* has_from: a session had helo_from */
-};
-
-/* a pair's labelled sessions (kept apart: most databases have none) */
-struct plabels {
     uint32_t n_spam, n_ham;  /* sessions labelled spam / ham */
     long long m_spam, m_ham; /* and their sum(messages) */
+    bool unobs, has_from;    /* has_from: a session had helo_from */
 };
 
 struct pairmap {
     struct keymap keys;      /* unobs, HELO length, HELO, IP */
     struct pagg *agg;
-    struct plabels *labels;  /* per pair, NULL until a session is labelled */
-    size_t cap;              /* entries of agg (and labels) */
+    size_t cap;
     struct keymap mtas;      /* distinct MTA names */
     uint32_t last_mta;       /* the last session's MTA */
     uint32_t *sess_pair;     /* per series session: its pair */
@@ -111,10 +106,6 @@ size_t pairmap_count(const struct pairmap *pm);
 /* pairmap_prefetch - start loading pair i for pairmap_pair: step 0 its
  * aggregates and key entry, step 1 (some pairs later) its key. A hint. */
 void pairmap_prefetch(const struct pairmap *pm, size_t i, int step);
-
-/* pairmap_labels - pair i's labelled sessions (all zero when none is;
- * valid until the next pairmap_add or pairmap_drop_counts). */
-const struct plabels *pairmap_labels(const struct pairmap *pm, size_t i);
 
 /* pairmap_pair - pair i's aggregates, HELO and IP (borrowed, valid until
  * the next pairmap_add; the IP is NUL-terminated, the HELO is not). */

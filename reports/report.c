@@ -1363,8 +1363,7 @@ static int make_work(struct ctx *c)
     for (size_t i = 0; rc == HV_OK && i < pairmap_count(&pm); i++) {
         const char *h, *ip;
         size_t hn, in;
-        spamham_add(&sh, cols[i], pairmap_pair(&pm, i, &h, &hn, &ip, &in),
-                    pairmap_labels(&pm, i));
+        spamham_add(&sh, cols[i], pairmap_pair(&pm, i, &h, &hn, &ip, &in));
     }
     if (rc == HV_OK)
         rc = spamham_store(c->db, &sh, c->err);

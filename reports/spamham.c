@@ -24,18 +24,17 @@ int spamham_verdict(const char *v, size_t n)
     return 0;
 }
 
-void spamham_add(struct spamham *sh, int k, const struct pagg *a,
-                 const struct plabels *l)
+void spamham_add(struct spamham *sh, int k, const struct pagg *a)
 {
     if (k < 1 || k > SPAMHAM_NV)
         return;
     long long *n = sh->n[k - 1], *m = sh->m[k - 1];
-    n[PLABEL_SPAM] += l->n_spam;
-    n[PLABEL_HAM] += l->n_ham;
-    n[PLABEL_UNKNOWN] += (long long)a->n - l->n_spam - l->n_ham;
-    m[PLABEL_SPAM] += l->m_spam;
-    m[PLABEL_HAM] += l->m_ham;
-    m[PLABEL_UNKNOWN] += a->m - l->m_spam - l->m_ham;
+    n[PLABEL_SPAM] += a->n_spam;
+    n[PLABEL_HAM] += a->n_ham;
+    n[PLABEL_UNKNOWN] += (long long)a->n - a->n_spam - a->n_ham;
+    m[PLABEL_SPAM] += a->m_spam;
+    m[PLABEL_HAM] += a->m_ham;
+    m[PLABEL_UNKNOWN] += a->m - a->m_spam - a->m_ham;
 }
 
 int spamham_store(sqlite3 *db, const struct spamham *sh, char **err)

@@ -8,7 +8,7 @@
  * both mean the CSV verdict of the session's pair is reject or tempfail.
  *
  * The counts come from the report's one pass over the sessions: pairmap
- * counts each pair's labelled sessions (struct plabels), spamham_add sums the
+ * counts each pair's labelled sessions (struct pagg), spamham_add sums the
  * pairs by verdict once their verdict is known, and spamham_store writes
  * the six verdicts as the TEMP table hv_l, which the two SQL tables below
  * read (the report's model: tables are SQL over TEMP work tables).
@@ -39,11 +39,9 @@ void spamham_init(struct spamham *sh);
  * n bytes at v, or 0 when it is none of the six. */
 int spamham_verdict(const char *v, size_t n);
 
-/* spamham_add - count pair a's sessions and messages, by label (l: its
- * labelled ones, pairmap_labels), under the verdict of index k
- * (spamham_verdict; 0 counts nothing). */
-void spamham_add(struct spamham *sh, int k, const struct pagg *a,
-                 const struct plabels *l);
+/* spamham_add - count pair a's sessions and messages, by label, under the
+ * verdict of index k (spamham_verdict; 0 counts nothing). */
+void spamham_add(struct spamham *sh, int k, const struct pagg *a);
 
 /* spamham_store - (re)create temp.hv_l from sh: always SPAMHAM_NV rows.
  * HV_OK, or HV_EDB / HV_EWRITE with *err set. */

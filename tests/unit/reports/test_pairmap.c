@@ -65,7 +65,6 @@ static void make(uint64_t *seed, struct psession *s, long *bucket, char *buf)
 struct rpair {
     const struct psession *first;
     struct pagg a;
-    struct plabels l;
 };
 
 /* rmta - the number of MTA text m (n bytes) among the distinct ones seen
@@ -130,11 +129,10 @@ static void reference(const struct psession *s, const long *bucket,
             a->n_recv += strcmp(s[i].helo_from, "received") == 0;
             a->n_impl += strcmp(s[i].helo_from, "implied") == 0;
         }
-        struct plabels *l = &p[k].l;
-        l->n_spam += s[i].label == PLABEL_SPAM;
-        l->m_spam += s[i].label == PLABEL_SPAM ? s[i].messages : 0;
-        l->n_ham += s[i].label == PLABEL_HAM;
-        l->m_ham += s[i].label == PLABEL_HAM ? s[i].messages : 0;
+        a->n_spam += s[i].label == PLABEL_SPAM;
+        a->m_spam += s[i].label == PLABEL_SPAM ? s[i].messages : 0;
+        a->n_ham += s[i].label == PLABEL_HAM;
+        a->m_ham += s[i].label == PLABEL_HAM ? s[i].messages : 0;
         if (bucket[i] >= 0 && nsess < pm->nsess) {
             CHECK_MSG(pm->sess_pair[nsess] == k &&
                           pm->sess_bucket[nsess] ==
@@ -153,7 +151,6 @@ static void reference(const struct psession *s, const long *bucket,
         size_t hn, in;
         const struct pagg *a = pairmap_pair(pm, k, &h, &hn, &ip, &in);
         const struct pagg *b = &p[k].a;
-        const struct plabels *la = pairmap_labels(pm, k), *lb = &p[k].l;
         CHECK_MSG(hn == p[k].first->hn && in == p[k].first->in &&
                       memcmp(h, p[k].first->helo, hn) == 0 &&
                       memcmp(ip, p[k].first->ip, in) == 0,
@@ -167,8 +164,8 @@ static void reference(const struct psession *s, const long *bucket,
                       a->n_acc == b->n_acc && a->n_rej == b->n_rej &&
                       a->n_def == b->n_def && a->n_lost == b->n_lost &&
                       a->n_recv == b->n_recv && a->n_impl == b->n_impl &&
-                      la->n_spam == lb->n_spam && la->n_ham == lb->n_ham &&
-                      la->m_spam == lb->m_spam && la->m_ham == lb->m_ham &&
+                      a->n_spam == b->n_spam && a->n_ham == b->n_ham &&
+                      a->m_spam == b->m_spam && a->m_ham == b->m_ham &&
                       a->unobs == b->unobs && a->has_from == b->has_from,
                   "aggregates of pair %zu", k);
     }
