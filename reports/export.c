@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "anon.h"
+#include "batchpipe.h"
 #include "fmt.h"
 #include "csvsql.h"
 #include "policy.h"
@@ -85,6 +86,7 @@ static const char *const session_cols[] = {
 /* the CSA answer's evaluated_at (pairinfo) - the session time (query
  * column 2); NULL without a time, a CSA answer or a HELO in the log */
 #define COL_DNS_AGE 20
+#define NCOLS_MAX 21      /* columns an export can have */
 static const int sessions_ids[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, COL_EPOCH, COL_ID};
 static const int verdicts_ids[] = {0,  1,  2,  3,  4,  5,         6,
                                    7,  8,  9,  10, 11, 12,        13,
@@ -97,20 +99,18 @@ static const int verdicts_ids[] = {0,  1,  2,  3,  4,  5,         6,
 #define SOURCE_RANGE " WHERE s.id >= (?1 << 32) AND s.id < ((?1 + 1) << 32)"
 
 static const char sql_sessions[] =
-    "SELECT src.path, s.line, s.ts, s.mta, s.ip, s.helo,"
+    "SELECT NULL, s.line, s.ts, s.mta, s.ip, s.helo,"
     " s.rdns, s.disposition, s.messages, s.id"
-    " FROM rv_sessions s JOIN rv_sources src ON src.id = s.source_id"
-    SOURCE_RANGE " ORDER BY s.id";
+    " FROM rv_sessions s" SOURCE_RANGE " ORDER BY s.id";
 
 /* verdicts: the session columns and whether its HELO is unobserved; the
  * CSA, DNA, verdict, reply and answer age columns come from pairinfo.h (the joins of
  * the `verdicts` view, analyzer/store/schema.c, looked up once per distinct
  * pair: keep the two in step) and policy_smtp_reply. */
 static const char sql_verdicts[] =
-    "SELECT src.path, s.line, s.ts, s.mta, s.ip, s.helo,"
+    "SELECT NULL, s.line, s.ts, s.mta, s.ip, s.helo,"
     " s.rdns, s.disposition, s.messages, s.id, " HV_SQL_HELO_UNOBSERVED
-    " FROM rv_sessions s JOIN rv_sources src ON src.id = s.source_id"
-    SOURCE_RANGE " ORDER BY s.id";
+    " FROM rv_sessions s" SOURCE_RANGE " ORDER BY s.id";
 
 /* Texts made once and read by number: the domains and SMTP replies of
  * the verdicts export, appended without a hash (most are distinct: a mark
@@ -167,6 +167,11 @@ struct helo_memo {
 struct vcols {
     struct pval v[NCOLS_VERDICTS - NCOLS_SESSIONS];
     struct pval domain;     /* the row's domain (regdomain_of_helo) */
+    /* what names those texts for a caller that keeps what it makes of
+     * them: v[0 .. 6]'s pairinfo value numbers + 1 (pair_csv.val), v[7]'s
+     * and the domain's number + 1 in texts; 0: not named */
+    uint32_t val[NCOLS_VERDICTS - NCOLS_SESSIONS - 1];
+    uint32_t reply_num, domain_num;
     char reply[1400];
     struct fmt_buf made;    /* a domain worked out without a memo */
     struct textlist texts;  /* the domains and replies, by number */
@@ -220,16 +225,19 @@ static void domain_cols(struct vcols *vc, const char *helo, size_t hn,
     struct helo_memo *m = h != PAIRINFO_NO_HELO ? helo_memo_at(vc, h) : NULL;
     if (m != NULL && m->domain != 0) {
         vc->domain = textlist_get(&vc->texts, m->domain - 1);
+        vc->domain_num = m->domain;
         return;
     }
     regdomain_of_helo(helo, helo ? hn : 0, &vc->made);
     vc->domain.s = fmt_buf_str(&vc->made);
     vc->domain.n = vc->made.len;
+    vc->domain_num = 0;
     uint32_t num;
     if (m != NULL && textlist_add(&vc->texts, vc->domain.s, vc->domain.n,
                                   &num)) {
         m->domain = num + 1;
         vc->domain = textlist_get(&vc->texts, num);
+        vc->domain_num = num + 1;
     }
 }
 
@@ -291,6 +299,11 @@ static int pair_cols(struct pairinfo *pi, const char *helo, size_t hn,
     vc->v[3] = dna_status;
     vc->v[4] = pc.dna_grade;
     vc->v[5] = pc.dna_service;
+    vc->val[3] = pc.val[PV_DNA_STATUS]; /* 0 for "unknown" */
+    vc->val[4] = pc.val[PV_DNA_GRADE];
+    vc->val[5] = pc.val[PV_DNA_SERVICE];
+    vc->val[0] = vc->val[1] = vc->val[2] = vc->val[6] = 0;
+    vc->reply_num = 0;
     if (unobs) {
         vc->v[0] = pval_str("unknown");
         vc->v[1] = pval_str("helo-unobserved");
@@ -304,6 +317,10 @@ static int pair_cols(struct pairinfo *pi, const char *helo, size_t hn,
     vc->v[1] = pc.csa_reason;
     vc->v[2] = pc.csa_record;
     vc->v[6] = pc.action;
+    vc->val[0] = pc.val[PV_CSA_STATUS];
+    vc->val[1] = pc.val[PV_CSA_REASON];
+    vc->val[2] = pc.val[PV_CSA_RECORD];
+    vc->val[6] = pc.val[PV_ACTION];
     if (pc.pair >= vc->cap) {
         size_t cap = vc->cap ? 2 * vc->cap : 1024;
         while (cap <= pc.pair)
@@ -324,113 +341,45 @@ static int pair_cols(struct pairinfo *pi, const char *helo, size_t hn,
     vc->v[7] = vc->pair_reply[pc.pair] != 0
                    ? textlist_get(&vc->texts, vc->pair_reply[pc.pair] - 1)
                    : pval_str(vc->reply); /* no room: not kept */
+    vc->reply_num = vc->pair_reply[pc.pair];
     return HV_OK;
 }
 
-/* A batch of session rows copied out of the query, so that the look-ups
- * of their pairs can be started together (pairinfo_prefetch) before the
- * first is waited for: the sessions come in id order, their pairs in no
- * order, and each look-up misses the cache. Query columns: 0 path, 1
- * line, 2 time, 3 mta, 4 ip, 5 helo, 6 rdns, 7 disposition, 8 messages, 9
- * id, 10 (verdicts) whether the HELO is unobserved. */
-#define XQCOLS 11
-#define XBATCH 32
+/* The rows are read, and the columns a session has of its own formatted,
+ * by a thread of its own (batchpipe.h) while this one adds the verdict
+ * columns and writes: batches of XROWS rows, XBATCHES in flight. The
+ * session's own columns are those below NCOLS_SESSIONS, COL_EPOCH and
+ * COL_ID; each run of them in a row's column list is one piece of text.
+ * Query columns as session_cols numbers them up to 8 (0, the source, is
+ * NULL: its path comes from the outer statement), 9 id, 10 (verdicts)
+ * whether the HELO is unobserved. */
+#define XROWS 512
+#define XBATCHES 3
+#define XRUNS 3   /* runs of own columns in a row at most */
+#define XGROUP 32 /* rows whose pair look-ups are started together */
 
-/* one copied value: text (off in the batch's texts, len) or integer */
-struct xval {
-    size_t off, len;
-    int64_t i;
-    bool null;
+/* what the verdict columns need of a row, and its own columns' text */
+struct xrow {
+    int64_t ts, id;
+    size_t helo, hn, ip, in; /* offsets in the batch's texts, lengths */
+    uint32_t hash;           /* pairinfo_pair_hash of the row's pair */
+    uint32_t pair;           /* or its number (a walked pairinfo) */
+    bool ts_null, unobs;
+    size_t run[XRUNS + 1];   /* run j of own columns: pre[run[j] .. run[j+1]) */
 };
 
 struct xbatch {
-    struct xval v[XBATCH][XQCOLS];
-    uint32_t hash[XBATCH];   /* pairinfo_pair_hash of the row's pair */
-    uint32_t pair[XBATCH];   /* or its number (a walked pairinfo) */
+    struct xrow r[XROWS];
     size_t n;                /* rows held */
-    struct rowcopy texts;
+    struct rowcopy texts;    /* the rows' HELOs and addresses (verdicts) */
+    struct fmt_buf pre;      /* the rows' own columns, formatted */
 };
 
-/* the text columns of the query (the others are integers) */
-static bool xcol_is_text(int qi)
+/* own_col - whether column i (session_cols' numbering) is the session's
+ * own, formatted by the reading thread. */
+static bool own_col(int i)
 {
-    return qi == 0 || (qi >= 3 && qi <= 7);
-}
-
-/* xbatch_add - copy the row q is on (its first ncols columns) into b
- * (only the time is told NULL from 0 among the integers, as printing
- * them did). */
-static void xbatch_add(struct xbatch *b, sqlite3_stmt *q, int ncols)
-{
-    struct xval *r = b->v[b->n++];
-    for (int qi = 0; qi < ncols; qi++) {
-        if (!xcol_is_text(qi)) {
-            r[qi].null = qi == 2 && sqlite3_column_type(q, qi) == SQLITE_NULL;
-            r[qi].i = sqlite3_column_int64(q, qi);
-            continue;
-        }
-        r[qi].off = rowcopy_add(&b->texts, q, qi, &r[qi].len);
-        r[qi].null = r[qi].off == ROWCOPY_NULL;
-    }
-}
-
-/* xtext - the text of column qi of row r in b (NULL for SQL NULL). */
-static const char *xtext(const struct xbatch *b, const struct xval *r, int qi)
-{
-    return rowcopy_text(&b->texts, r[qi].off);
-}
-
-/* verdict_cols - the verdict columns of row k of b into *vc (pair_cols).
- * HV_OK or HV_EDB. */
-static int verdict_cols(struct pairinfo *pi, const struct xbatch *b,
-                        size_t k, const char *auth, struct vcols *vc,
-                        char **err)
-{
-    const struct xval *r = b->v[k];
-    return pair_cols(pi, xtext(b, r, 5), r[5].null ? 0 : r[5].len,
-                     xtext(b, r, 4), r[4].null ? 0 : r[4].len, b->pair[k],
-                     b->hash[k], r[10].i != 0, auth, vc, err);
-}
-
-/* hash_pairs - the pairs' hashes of b's rows, and their look-ups started
- * step by step over the whole batch (rows whose HELO is unobserved look
- * up only their HELO). */
-static void hash_pairs(const struct pairinfo *pi, struct xbatch *b)
-{
-    for (size_t k = 0; k < b->n; k++) {
-        const struct xval *r = b->v[k];
-        const char *h = xtext(b, r, 5), *ip = xtext(b, r, 4);
-        b->hash[k] = r[10].i != 0 ? 0
-                     : pairinfo_pair_hash(h ? h : "", h ? r[5].len : 0,
-                                          ip ? ip : "", ip ? r[4].len : 0);
-    }
-    for (int step = 0; step < 3; step++)
-        for (size_t k = 0; k < b->n; k++)
-            if (b->v[k][10].i == 0)
-                pairinfo_prefetch(pi, b->hash[k], step);
-}
-
-/* number_pairs - (a walked pairinfo) the pair numbers of b's rows, and
- * what the verdict columns read of them (pairinfo_pair, the memos of vc)
- * loaded step by step over the whole batch. HV_OK or HV_EDB. */
-static int number_pairs(struct pairinfo *pi, const struct vcols *vc,
-                        struct xbatch *b, char **err)
-{
-    for (size_t k = 0; k < b->n; k++) {
-        int rc = pairinfo_session_pair(pi, b->v[k][9].i, &b->pair[k], err);
-        if (rc != HV_OK)
-            return rc;
-        pairinfo_pair_prefetch(pi, b->pair[k], 0);
-        if (b->pair[k] < vc->cap)
-            __builtin_prefetch(&vc->pair_reply[b->pair[k]]);
-    }
-    for (size_t k = 0; k < b->n; k++) {
-        pairinfo_pair_prefetch(pi, b->pair[k], 1);
-        size_t h = pairinfo_pair_helo(pi, b->pair[k]);
-        if (h < vc->helo_cap)
-            __builtin_prefetch(&vc->helo[h]);
-    }
-    return HV_OK;
+    return i < NCOLS_SESSIONS || i == COL_EPOCH || i == COL_ID;
 }
 
 /* put_null - an unknown value: \N in TSV, null in JSONL, empty in CSV. */
@@ -439,61 +388,16 @@ static void put_null(struct fmt_buf *b, enum xfmt f)
     fmt_buf_puts(b, f == XF_TSV ? "\\N" : f == XF_JSONL ? "null" : "");
 }
 
-/* put_value - one value of column i (session_cols' numbering) of row r
- * of xb (columns past the sessions' from vc) into b; NULL as put_null;
- * masked by an (anon.h) unless it is NULL or a number. */
-static void put_value(struct fmt_buf *b, enum xfmt f, const struct xbatch *xb,
-                      const struct xval *r, const struct vcols *vc, int i,
-                      const struct anon *an, struct fmt_buf *tmp)
+/* put_text - s[0..n) (NULL: put_null) as one value of format f, masked by
+ * an (anon.h) unless an is NULL (tmp: scratch). */
+static void put_text(struct fmt_buf *b, enum xfmt f, const char *s, size_t n,
+                     const struct anon *an, struct fmt_buf *tmp)
 {
-    if (i == 1 || i == 8 || i == COL_ID) { /* line, messages, session_id */
-        fmt_buf_int(b, (long long)r[i == COL_ID ? 9 : i].i);
-        return;
-    }
-    if (i == COL_DNS_AGE) { /* the CSA answer's time - the session's */
-        if (vc->csa_at == PAIRINFO_NO_TIME || r[2].null)
-            put_null(b, f);
-        else
-            fmt_buf_int(b, (long long)(vc->csa_at - r[2].i));
-        return;
-    }
-    if (i == COL_EPOCH) {
-        if (r[2].null)
-            put_null(b, f);
-        else
-            fmt_buf_int(b, (long long)r[2].i);
-        return;
-    }
-    char tbuf[32] = "";
-    const char *s;
-    size_t n;
-    if (i == 2) { /* time */
-        if (r[2].null) {
-            put_null(b, f);
-            return;
-        }
-        fmt_iso_time(r[2].i, tbuf, sizeof(tbuf));
-        s = tbuf;
-        n = strlen(tbuf);
-    } else if (i == COL_DOMAIN) {
-        if (r[5].null) { /* no HELO */
-            put_null(b, f);
-            return;
-        }
-        s = vc->domain.s;
-        n = vc->domain.n;
-    } else if (i >= NCOLS_SESSIONS) {
-        s = vc->v[i - NCOLS_SESSIONS].s;
-        n = vc->v[i - NCOLS_SESSIONS].n;
-    } else {
-        s = xtext(xb, r, i);
-        n = r[i].len;
-    }
     if (s == NULL) {
         put_null(b, f);
         return;
     }
-    if (an != NULL && i != 2) {
+    if (an != NULL) {
         fmt_buf_reset(tmp);
         anon_value(an, tmp, s, n);
         s = fmt_buf_str(tmp);
@@ -503,33 +407,431 @@ static void put_value(struct fmt_buf *b, enum xfmt f, const struct xbatch *xb,
     case XF_TSV: fmt_tsv(b, s, n); break;
     case XF_CSV: fmt_csv(b, s, n); break;
     case XF_JSONL: fmt_json(b, s, n); break;
-    default: msg_panic("put_value: unknown export format %d", (int)f);
+    default: msg_panic("put_text: unknown export format %d", (int)f);
     }
 }
 
-/* put_row - one record of the ncols columns ids of row r of xb (or the
- * header when r is NULL), masked by an unless it is NULL (tmp: scratch). */
-static void put_row(struct fmt_buf *b, enum xfmt f, const struct xbatch *xb,
-                    const struct xval *r, const struct vcols *vc,
-                    const int *ids, size_t ncols, const struct anon *an,
-                    struct fmt_buf *tmp)
+/* What comes before each column of a record: the separator unless it is
+ * the first, and in JSONL the column's name; made once, read by both
+ * threads. */
+struct xcols {
+    const int *ids;          /* the columns (session_cols' numbers) */
+    size_t n;
+    bool all_own;            /* every column is own_col: the reading
+                                thread makes whole records */
+    struct fmt_buf text;     /* the prefixes, one after the other */
+    size_t at[NCOLS_MAX + 1];/* prefix k: text[at[k] .. at[k + 1]) */
+};
+
+/* xcols_init - the prefixes of the n columns ids (n <= NCOLS_MAX) in
+ * format f. */
+static void xcols_init(struct xcols *c, enum xfmt f, const int *ids, size_t n)
+{
+    c->ids = ids;
+    c->n = n;
+    c->all_own = true;
+    for (size_t k = 0; k < n; k++)
+        c->all_own = c->all_own && own_col(ids[k]);
+    fmt_buf_init(&c->text);
+    for (size_t k = 0; k < n; k++) {
+        c->at[k] = c->text.len;
+        if (k > 0)
+            fmt_buf_puts(&c->text, f == XF_TSV ? "\t" : f == XF_CSV ? "," : ", ");
+        if (f == XF_JSONL) {
+            fmt_json(&c->text, session_cols[ids[k]], strlen(session_cols[ids[k]]));
+            fmt_buf_puts(&c->text, ": ");
+        }
+    }
+    c->at[n] = c->text.len;
+}
+
+/* put_record_start - what begins a record (JSONL: its brace). */
+static void put_record_start(struct fmt_buf *b, enum xfmt f)
 {
     if (f == XF_JSONL)
-        fmt_buf_puts(b, "{");
-    for (size_t k = 0; k < ncols; k++) {
-        int i = ids[k];
-        if (k > 0)
-            fmt_buf_puts(b, f == XF_TSV ? "\t" : f == XF_CSV ? "," : ", ");
-        if (f == XF_JSONL) {
-            fmt_json(b, session_cols[i], strlen(session_cols[i]));
-            fmt_buf_puts(b, ": ");
-        }
-        if (r != NULL)
-            put_value(b, f, xb, r, vc, i, an, tmp);
-        else
-            fmt_buf_puts(b, session_cols[i]);
+        fmt_buf_add(b, "{", 1);
+}
+
+/* put_record_end - what ends a record. */
+static void put_record_end(struct fmt_buf *b, enum xfmt f)
+{
+    if (f == XF_TSV)
+        fmt_buf_add(b, "\n", 1);
+    else
+        fmt_buf_add(b, f == XF_JSONL ? "}\n" : "\r\n", 2);
+}
+
+/* put_sep - the prefix of column k of c. */
+static void put_sep(struct fmt_buf *b, const struct xcols *c, size_t k)
+{
+    fmt_buf_add(b, fmt_buf_str(&c->text) + c->at[k], c->at[k + 1] - c->at[k]);
+}
+
+/* put_header - the record that names the columns of c (TSV and CSV;
+ * JSONL has none). */
+static void put_header(struct fmt_buf *b, enum xfmt f, const struct xcols *c)
+{
+    for (size_t k = 0; k < c->n; k++) {
+        put_sep(b, c, k);
+        fmt_buf_puts(b, session_cols[c->ids[k]]);
     }
-    fmt_buf_puts(b, f == XF_JSONL ? "}\n" : f == XF_CSV ? "\r\n" : "\n");
+    fmt_buf_puts(b, f == XF_CSV ? "\r\n" : "\n");
+}
+
+/* what the reading thread owns while the rows are read: both statements,
+ * their connection, and its own scratch */
+struct xreader {
+    sqlite3_stmt *paths;     /* the sources: id, path */
+    sqlite3_stmt *q;         /* one source's sessions (sql_sessions ..) */
+    enum xfmt f;
+    const struct xcols *cols;
+    bool verdicts;           /* the query has column 10; keep HELO and IP */
+    const struct anon *an;   /* masks values, or NULL */
+    struct fmt_buf tmp;      /* anon's scratch */
+    struct fmt_buf path;     /* the source's path, formatted */
+    bool in_source;          /* q is bound to a source it has not finished */
+    int st;                  /* the last step's result */
+};
+
+/* put_own - own column i of the row r->q is on into b. */
+static void put_own(struct xreader *r, struct fmt_buf *b, int i)
+{
+    sqlite3_stmt *q = r->q;
+    if (i == 0) { /* source: formatted once per source */
+        fmt_buf_add(b, fmt_buf_str(&r->path), r->path.len);
+        return;
+    }
+    if (i == 1 || i == 8 || i == COL_ID) { /* line, messages, session_id */
+        fmt_buf_int(b, (long long)sqlite3_column_int64(q, i == COL_ID ? 9 : i));
+        return;
+    }
+    if (i == 2 || i == COL_EPOCH) { /* time, time_epoch: never masked */
+        if (sqlite3_column_type(q, 2) == SQLITE_NULL) {
+            put_null(b, r->f);
+        } else if (i == COL_EPOCH) {
+            fmt_buf_int(b, (long long)sqlite3_column_int64(q, 2));
+        } else {
+            char tbuf[32];
+            fmt_iso_time(sqlite3_column_int64(q, 2), tbuf, sizeof(tbuf));
+            if (r->f == XF_TSV) /* digits, dashes, colons, T, Z */
+                fmt_buf_add(b, tbuf, strlen(tbuf));
+            else
+                put_text(b, r->f, tbuf, strlen(tbuf), NULL, NULL);
+        }
+        return;
+    }
+    const char *s = (const char *)sqlite3_column_text(q, i);
+    put_text(b, r->f, s, (size_t)sqlite3_column_bytes(q, i), r->an, &r->tmp);
+}
+
+/* read_row - the row r->q is on into the next row of b: its own columns
+ * formatted, what its verdict columns need copied. */
+static void read_row(struct xreader *r, struct xbatch *b)
+{
+    sqlite3_stmt *q = r->q;
+    struct xrow *x = &b->r[b->n++];
+    x->ts_null = sqlite3_column_type(q, 2) == SQLITE_NULL;
+    x->ts = sqlite3_column_int64(q, 2);
+    x->id = sqlite3_column_int64(q, 9);
+    x->unobs = false;
+    x->helo = x->ip = ROWCOPY_NULL;
+    x->hn = x->in = 0;
+    if (r->verdicts) {
+        x->unobs = sqlite3_column_int64(q, 10) != 0;
+        x->ip = rowcopy_add(&b->texts, q, 4, &x->in);
+        x->helo = rowcopy_add(&b->texts, q, 5, &x->hn);
+    }
+    const struct xcols *c = r->cols;
+    size_t run = 0;
+    if (c->all_own)
+        put_record_start(&b->pre, r->f);
+    for (size_t k = 0; k < c->n; k++) {
+        int i = c->ids[k];
+        if (!own_col(i))
+            continue;
+        if (k == 0 || !own_col(c->ids[k - 1]))
+            x->run[run++] = b->pre.len;
+        put_sep(&b->pre, c, k);
+        put_own(r, &b->pre, i);
+    }
+    if (c->all_own)
+        put_record_end(&b->pre, r->f);
+    x->run[run] = b->pre.len;
+}
+
+/* fill_rows - (batchpipe_fill) the next rows, source after source, into
+ * the empty batch; false once the sources are done or a step failed
+ * (r->st). */
+static bool fill_rows(void *arg, void *batch)
+{
+    struct xreader *r = arg;
+    struct xbatch *b = batch;
+    b->n = 0;
+    rowcopy_reset(&b->texts);
+    fmt_buf_reset(&b->pre);
+    while (b->n < XROWS) {
+        if (!r->in_source) {
+            if ((r->st = sqlite3_step(r->paths)) != SQLITE_ROW)
+                return false;
+            sqlite3_reset(r->q);
+            sqlite3_bind_int64(r->q, 1, sqlite3_column_int64(r->paths, 0));
+            fmt_buf_reset(&r->path);
+            put_text(&r->path, r->f,
+                     (const char *)sqlite3_column_text(r->paths, 1),
+                     (size_t)sqlite3_column_bytes(r->paths, 1), r->an, &r->tmp);
+            r->in_source = true;
+        }
+        if ((r->st = sqlite3_step(r->q)) == SQLITE_ROW)
+            read_row(r, b);
+        else if (r->st == SQLITE_DONE)
+            r->in_source = false;
+        else
+            return false;
+    }
+    return true;
+}
+
+/* xtext - the text at off in b (NULL for ROWCOPY_NULL). */
+static const char *xtext(const struct xbatch *b, size_t off)
+{
+    return rowcopy_text(&b->texts, off);
+}
+
+/* hash_pairs - the pairs' hashes of rows [from, to) of b, and their
+ * look-ups started step by step over them (rows whose HELO is unobserved
+ * look up only their HELO). */
+static void hash_pairs(const struct pairinfo *pi, struct xbatch *b,
+                       size_t from, size_t to)
+{
+    for (size_t k = from; k < to; k++) {
+        struct xrow *x = &b->r[k];
+        const char *h = xtext(b, x->helo), *ip = xtext(b, x->ip);
+        x->hash = x->unobs ? 0
+                           : pairinfo_pair_hash(h ? h : "", x->hn,
+                                                ip ? ip : "", x->in);
+    }
+    for (int step = 0; step < 3; step++)
+        for (size_t k = from; k < to; k++)
+            if (!b->r[k].unobs)
+                pairinfo_prefetch(pi, b->r[k].hash, step);
+}
+
+/* number_pairs - (a walked pairinfo) the pair numbers of rows [from, to)
+ * of b, and what the verdict columns read of them (pairinfo_pair, the
+ * memos of vc) loaded step by step over them. HV_OK or HV_EDB. */
+static int number_pairs(struct pairinfo *pi, const struct vcols *vc,
+                        struct xbatch *b, size_t from, size_t to, char **err)
+{
+    for (size_t k = from; k < to; k++) {
+        struct xrow *x = &b->r[k];
+        int rc = pairinfo_session_pair(pi, x->id, &x->pair, err);
+        if (rc != HV_OK)
+            return rc;
+        pairinfo_pair_prefetch(pi, x->pair, 0);
+        if (x->pair < vc->cap)
+            __builtin_prefetch(&vc->pair_reply[x->pair]);
+    }
+    for (size_t k = from; k < to; k++) {
+        pairinfo_pair_prefetch(pi, b->r[k].pair, 1);
+        size_t h = pairinfo_pair_helo(pi, b->r[k].pair);
+        if (h < vc->helo_cap)
+            __builtin_prefetch(&vc->helo[h]);
+    }
+    return HV_OK;
+}
+
+/* Texts the writer formats once and copies after: the pairinfo values
+ * and the domains and replies of vcols, each by its number (most rows
+ * repeat a few statuses, and a HELO's domain and reply). */
+struct fmtcache {
+    struct textlist made;    /* the formatted texts that differ */
+    uint32_t *of;            /* by number - 1: its formatted text + 1, 0:
+                                none yet, FMT_AS_IS: the text itself */
+    size_t cap;
+};
+#define FMT_AS_IS UINT32_MAX /* (most TSV and CSV values: nothing kept) */
+
+/* fmtcache_free - what c holds; c is empty after (and ready for use). */
+static void fmtcache_free(struct fmtcache *c)
+{
+    fmt_buf_free(&c->made.bytes);
+    free(c->made.at);
+    free(c->of);
+    memset(c, 0, sizeof(*c));
+    fmt_buf_init(&c->made.bytes);
+}
+
+/* what this thread owns while the rows are written */
+struct xwriter {
+    enum xfmt f;
+    const struct xcols *cols;
+    struct pairinfo *pi;     /* verdicts: the pairs' CSA and DNA, or NULL */
+    struct vcols vc;
+    const char *auth;        /* authserv-id of the replies */
+    const struct anon *an;
+    struct fmt_buf out, tmp;
+    struct fmtcache vals;    /* pairinfo values by number (vcols.val) */
+    struct fmtcache texts;   /* vcols' texts by number (reply, domain) */
+    struct fmt_buf one;      /* a value being formatted */
+    FILE *fp;
+};
+
+/* put_named - v (NULL: put_null) into w->out as put_text formats it, by
+ * way of c when num (the number + 1 that names its text there) is not 0. */
+static void put_named(struct xwriter *w, struct fmtcache *c, uint32_t num,
+                      struct pval v)
+{
+    if (num == 0 || v.s == NULL) {
+        put_text(&w->out, w->f, v.s, v.n, w->an, &w->tmp);
+        return;
+    }
+    if (num > c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 1024;
+        while (cap < num)
+            cap *= 2;
+        c->of = xrealloc(c->of, cap * sizeof(*c->of));
+        memset(c->of + c->cap, 0, (cap - c->cap) * sizeof(*c->of));
+        c->cap = cap;
+    }
+    if (c->of[num - 1] == 0) {
+        uint32_t made;
+        fmt_buf_reset(&w->one);
+        put_text(&w->one, w->f, v.s, v.n, w->an, &w->tmp);
+        if (w->one.len == v.n && memcmp(fmt_buf_str(&w->one), v.s, v.n) == 0) {
+            c->of[num - 1] = FMT_AS_IS;
+        } else if (!textlist_add(&c->made, fmt_buf_str(&w->one), w->one.len,
+                                 &made)) {
+            fmt_buf_add(&w->out, fmt_buf_str(&w->one), w->one.len); /* full */
+            return;
+        } else {
+            c->of[num - 1] = made + 1;
+        }
+    }
+    if (c->of[num - 1] == FMT_AS_IS) {
+        fmt_buf_add(&w->out, v.s, v.n);
+        return;
+    }
+    struct pval f = textlist_get(&c->made, c->of[num - 1] - 1);
+    fmt_buf_add(&w->out, f.s, f.n);
+}
+
+/* put_verdict_col - verdict column i (one that is not own_col) of row x
+ * from w->vc into w->out, masked by w->an unless it is NULL or a
+ * number. */
+static void put_verdict_col(struct xwriter *w, const struct xrow *x, int i)
+{
+    const struct vcols *vc = &w->vc;
+    if (i == COL_DNS_AGE) { /* the CSA answer's time - the session's */
+        if (vc->csa_at == PAIRINFO_NO_TIME || x->ts_null)
+            put_null(&w->out, w->f);
+        else
+            fmt_buf_int(&w->out, (long long)(vc->csa_at - x->ts));
+    } else if (i == COL_DOMAIN) {
+        if (x->helo == ROWCOPY_NULL) /* no HELO */
+            put_null(&w->out, w->f);
+        else
+            put_named(w, &w->texts, vc->domain_num, vc->domain);
+    } else if (i == NCOLS_VERDICTS - 1) { /* smtp_reply */
+        put_named(w, &w->texts, vc->reply_num, vc->v[i - NCOLS_SESSIONS]);
+    } else {
+        put_named(w, &w->vals, vc->val[i - NCOLS_SESSIONS],
+                  vc->v[i - NCOLS_SESSIONS]);
+    }
+}
+
+/* put_row - the record of row k of b into w->out: its own columns as the
+ * reading thread made them, the verdict columns from w->vc. */
+static void put_row(struct xwriter *w, const struct xbatch *b, size_t k)
+{
+    const struct xrow *x = &b->r[k];
+    const struct xcols *cols = w->cols;
+    const char *pre = fmt_buf_str(&b->pre);
+    size_t run = 0;
+    put_record_start(&w->out, w->f);
+    for (size_t c = 0; c < cols->n; c++) {
+        int i = cols->ids[c];
+        if (own_col(i)) {
+            if (c == 0 || !own_col(cols->ids[c - 1])) {
+                fmt_buf_add(&w->out, pre + x->run[run],
+                            x->run[run + 1] - x->run[run]);
+                run++;
+            }
+            continue;
+        }
+        put_sep(&w->out, cols, c);
+        put_verdict_col(w, x, i);
+    }
+    put_record_end(&w->out, w->f);
+}
+
+/* write_batch - the records of b's rows to w->fp. HV_OK, HV_EDB (a
+ * session the walk did not see) or HV_EIO. */
+static int write_batch(struct xwriter *w, struct xbatch *b, char **err)
+{
+    struct pairinfo *pi = w->pi;
+    if (w->cols->all_own) { /* whole records: written as they are */
+        if (!fmt_buf_write(&b->pre, w->fp))
+            return hv_errf(err, HV_EIO, "export: write error");
+        return HV_OK;
+    }
+    fmt_buf_reset(&w->out);
+    for (size_t g = 0; g < b->n; g += XGROUP) {
+        size_t end = g + XGROUP < b->n ? g + XGROUP : b->n;
+        if (pi != NULL && pi->walked) {
+            int rc = number_pairs(pi, &w->vc, b, g, end, err);
+            if (rc != HV_OK)
+                return rc;
+        } else if (pi != NULL) {
+            hash_pairs(pi, b, g, end);
+        }
+        for (size_t k = g; k < end; k++) {
+            const struct xrow *x = &b->r[k];
+            if (pi != NULL) {
+                int rc = pair_cols(pi, xtext(b, x->helo), x->hn,
+                                   xtext(b, x->ip), x->in, x->pair, x->hash,
+                                   x->unobs, w->auth, &w->vc, err);
+                if (rc != HV_OK)
+                    return rc;
+            }
+            put_row(w, b, k);
+        }
+    }
+    if (!fmt_buf_write(&w->out, w->fp))
+        return hv_errf(err, HV_EIO, "export: write error");
+    return HV_OK;
+}
+
+/* write_rows - every row r reads, written by w, the reading in a thread
+ * of its own (w's pairinfo, walked or preloaded, asks the database
+ * nothing). HV_OK, or the first error of the writing or (HV_EDB) of the
+ * reading. */
+static int write_rows(sqlite3 *db, struct xreader *r, struct xwriter *w,
+                      char **err)
+{
+    struct xbatch *batches = xcalloc(XBATCHES, sizeof(*batches));
+    void *slots[XBATCHES];
+    for (size_t i = 0; i < XBATCHES; i++) {
+        rowcopy_init(&batches[i].texts);
+        fmt_buf_init(&batches[i].pre);
+        slots[i] = &batches[i];
+    }
+    int rc = HV_OK;
+    /* r's statements and db are the pipe's until it is freed */
+    struct batchpipe *pipe = batchpipe_new(slots, XBATCHES, fill_rows, r);
+    struct xbatch *b;
+    while (rc == HV_OK && (b = batchpipe_next(pipe)) != NULL) {
+        rc = write_batch(w, b, err);
+        batchpipe_done(pipe, b);
+    }
+    batchpipe_free(pipe);
+    if (rc == HV_OK)
+        rc = rpt_step_done(db, r->st, "export", err);
+    for (size_t i = 0; i < XBATCHES; i++) {
+        rowcopy_free(&batches[i].texts);
+        fmt_buf_free(&batches[i].pre);
+    }
+    free(batches);
+    return rc;
 }
 
 int export_db(sqlite3 *db, const char *what, const char *format,
@@ -560,31 +862,36 @@ int export_db(sqlite3 *db, const char *what, const char *format,
                        "unknown export '%s' (sessions, verdicts, advice)",
                        what ? what : "");
     }
-    sqlite3_stmt *paths = NULL, *q = NULL;
-    struct fmt_buf b, tmp;
     struct anon an;
     bool an_open = false;
     struct pairinfo pi;
-    struct vcols vc;
-    const char *auth = authserv_id ? authserv_id : "localhost";
     bool pi_open = false;
-    int qcols = ids == verdicts_ids ? XQCOLS : XQCOLS - 1;
-    struct xbatch *xb = xcalloc(1, sizeof(*xb));
-    int rc;
-    fmt_buf_init(&b);
-    fmt_buf_init(&tmp);
-    rowcopy_init(&xb->texts);
+    struct xcols cols;
+    xcols_init(&cols, f, ids, ncols);
+    struct xreader r = {.f = f, .cols = &cols,
+                        .verdicts = ids == verdicts_ids, .st = SQLITE_DONE};
+    struct xwriter w = {.f = f, .cols = &cols,
+                        .auth = authserv_id ? authserv_id : "localhost",
+                        .fp = out};
+    fmt_buf_init(&r.tmp);
+    fmt_buf_init(&r.path);
+    fmt_buf_init(&w.out);
+    fmt_buf_init(&w.tmp);
+    fmt_buf_init(&w.one);
+    fmtcache_free(&w.vals);
+    fmtcache_free(&w.texts);
+    vcols_init(&w.vc);
     /* one read transaction: the walk and the rows see the same sessions */
     bool txn;
-    rc = rpt_read_begin(db, &txn, err);
+    int rc = rpt_read_begin(db, &txn, err);
     if (rc == HV_OK)
         rc = readviews_create(db, err);
     if (rc == HV_OK && anonymize) {
         rc = anon_open(&an, db, err);
         an_open = true;
+        r.an = w.an = &an;
     }
-    vcols_init(&vc);
-    if (rc == HV_OK && ids == verdicts_ids) {
+    if (rc == HV_OK && r.verdicts) {
         rc = pairinfo_open(&pi, db, NULL, true, err);
         pi_open = rc == HV_OK;
         /* every session is read: each one's pair numbered by a walk of
@@ -595,73 +902,38 @@ int export_db(sqlite3 *db, const char *what, const char *format,
             rc = pairinfo_walk(&pi, &walked, err);
         if (rc == HV_OK && !walked)
             rc = pairinfo_preload(&pi, err);
+        w.pi = &pi;
     }
     if (rc == HV_OK)
-        rc = rpt_prepare(db, "SELECT id FROM rv_sources ORDER BY path, id", &paths,
-                         err);
+        rc = rpt_prepare(db, "SELECT id, path FROM rv_sources ORDER BY path, id",
+                         &r.paths, err);
     if (rc == HV_OK)
-        rc = rpt_prepare(db, sql, &q, err);
-    if (rc != HV_OK)
-        goto out;
-    if (f != XF_JSONL) {
-        put_row(&b, f, NULL, NULL, NULL, ids, ncols, NULL, &tmp);
-        if (!fmt_buf_write(&b, out))
-            goto werr;
+        rc = rpt_prepare(db, sql, &r.q, err);
+    if (rc == HV_OK && f != XF_JSONL) {
+        put_header(&w.out, f, &cols);
+        if (!fmt_buf_write(&w.out, out))
+            rc = hv_errf(err, HV_EIO, "export: write error");
     }
-    int prc;
-    while ((prc = sqlite3_step(paths)) == SQLITE_ROW) {
-        sqlite3_bind_value(q, 1, sqlite3_column_value(paths, 0));
-        int qrc = SQLITE_ROW;
-        while (qrc == SQLITE_ROW) {
-            xb->n = 0;
-            rowcopy_reset(&xb->texts);
-            while (xb->n < XBATCH && (qrc = sqlite3_step(q)) == SQLITE_ROW)
-                xbatch_add(xb, q, qcols);
-            if (pi_open && pi.walked)
-                rc = number_pairs(&pi, &vc, xb, err);
-            else if (pi_open)
-                hash_pairs(&pi, xb);
-            if (rc != HV_OK)
-                goto out;
-            fmt_buf_reset(&b);
-            for (size_t k = 0; k < xb->n; k++) {
-                if (pi_open) {
-                    rc = verdict_cols(&pi, xb, k, auth, &vc, err);
-                    if (rc != HV_OK)
-                        goto out;
-                }
-                put_row(&b, f, xb, xb->v[k], &vc, ids, ncols,
-                        an_open ? &an : NULL, &tmp);
-            }
-            if (!fmt_buf_write(&b, out))
-                goto werr;
-        }
-        rc = rpt_step_done(db, qrc, "export", err);
-        if (rc != HV_OK)
-            goto out;
-        sqlite3_reset(q);
-    }
-    rc = rpt_step_done(db, prc, "export", err);
-    if (rc != HV_OK)
-        goto out;
-    if (fflush(out) != 0 || ferror(out))
-        goto werr;
-    goto out;
-werr:
-    rc = hv_errf(err, HV_EIO, "export: write error");
-out:
-    sqlite3_finalize(paths);
-    sqlite3_finalize(q);
+    if (rc == HV_OK)
+        rc = write_rows(db, &r, &w, err);
+    if (rc == HV_OK && (fflush(out) != 0 || ferror(out)))
+        rc = hv_errf(err, HV_EIO, "export: write error");
+    sqlite3_finalize(r.paths);
+    sqlite3_finalize(r.q);
     if (pi_open)
         pairinfo_close(&pi);
     rpt_read_end(db, txn);
-    vcols_free(&vc);
+    vcols_free(&w.vc);
     if (an_open)
         anon_close(&an);
-    fmt_buf_free(&b);
-    fmt_buf_free(&tmp);
-    rowcopy_free(&xb->texts);
-    free(xb);
+    fmt_buf_free(&r.tmp);
+    fmt_buf_free(&r.path);
+    fmt_buf_free(&w.out);
+    fmt_buf_free(&w.tmp);
+    fmt_buf_free(&w.one);
+    fmtcache_free(&w.vals);
+    fmtcache_free(&w.texts);
+    fmt_buf_free(&cols.text);
     return rc;
 }
 

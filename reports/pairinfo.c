@@ -200,6 +200,10 @@ static void fill(const struct pairinfo *pi, const uint32_t *dna,
     out->dna_status = pv(pi, dna[0]);
     out->dna_grade = pv(pi, dna[1]);
     out->dna_service = pv(pi, dna[2]);
+    for (int i = 0; i < 4; i++)
+        out->val[PV_CSA_STATUS + i] = csa[i];
+    for (int i = 0; i < 3; i++)
+        out->val[PV_DNA_STATUS + i] = dna[i];
     out->helo = PAIRINFO_NO_HELO;
     out->csa_at = PAIRINFO_NO_TIME;
 }

@@ -46,6 +46,14 @@ struct pair_csv {
                         PAIRINFO_NO_HELO in the ordered mode */
     int64_t csa_at;  /* the CSA row's evaluated_at; PAIRINFO_NO_TIME
                         without a row (or a NULL time) */
+    /* the number + 1 of each value above (0: NULL), in enum pair_val's
+     * order: equal numbers are equal texts (for a caller that keeps what
+     * it makes of a value) */
+    uint32_t val[7];
+};
+enum pair_val {
+    PV_CSA_STATUS, PV_CSA_REASON, PV_CSA_RECORD, PV_ACTION,
+    PV_DNA_STATUS, PV_DNA_GRADE, PV_DNA_SERVICE
 };
 #define PAIRINFO_NO_HELO SIZE_MAX
 #define PAIRINFO_NO_TIME INT64_MIN
