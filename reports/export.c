@@ -3,9 +3,11 @@
  * export - sessions and verdicts as tsv, csv or jsonl (contract in
  * export.h). An outer statement walks the sources by path; an inner one
  * streams each source's sessions by line as one rowid range, so no sort of
- * the whole table is needed. Verdict columns are those of the `verdicts`
- * view, looked up once per distinct (HELO, IP) pair (pairinfo.h), and
- * policy_smtp_reply().
+ * the whole table is needed; both are stepped by a reading thread that
+ * also formats what a session has of its own, while the caller's thread
+ * adds the verdict columns and writes. Verdict columns are those of the
+ * `verdicts` view, looked up once per distinct (HELO, IP) pair
+ * (pairinfo.h), and policy_smtp_reply().
  */
 #include "export.h"
 

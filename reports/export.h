@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * export - `heloval export sessions|verdicts`: one row per session, streamed
- * (one prepared statement stepped row by row; nothing buffered beyond a
- * row), ordered by source path, then line. Columns (DESIGN.md, stable;
+ * (a thread of its own reads the rows, at most three batches of 512 ahead
+ * of the writing: reports/batchpipe.h; nothing else is buffered but the
+ * verdicts' per-pair look-ups), ordered by source path, then line. Columns (DESIGN.md, stable;
  * new ones only ever appended; README "Engines: ClickHouse and DuckDB"):
  *   sessions: source line time mta ip helo rdns disposition messages
  *             time_epoch session_id
