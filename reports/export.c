@@ -648,10 +648,12 @@ static int number_pairs(struct pairinfo *pi, const struct vcols *vc,
 struct fmtcache {
     struct textlist made;    /* the formatted texts that differ */
     uint32_t *of;            /* by number - 1: its formatted text + 1, 0:
-                                none yet, FMT_AS_IS: the text itself */
+                                none yet, FMT_AS_IS: the text itself,
+                                FMT_QUOTED: the text in double quotes */
     size_t cap;
 };
-#define FMT_AS_IS UINT32_MAX /* (most TSV and CSV values: nothing kept) */
+#define FMT_AS_IS UINT32_MAX       /* most TSV and CSV values */
+#define FMT_QUOTED (UINT32_MAX - 1) /* most JSONL values */
 
 /* fmtcache_free - what c holds; c is empty after (and ready for use). */
 static void fmtcache_free(struct fmtcache *c)
@@ -699,8 +701,12 @@ static void put_named(struct xwriter *w, struct fmtcache *c, uint32_t num,
         uint32_t made;
         fmt_buf_reset(&w->one);
         put_text(&w->one, w->f, v.s, v.n, w->an, &w->tmp);
-        if (w->one.len == v.n && memcmp(fmt_buf_str(&w->one), v.s, v.n) == 0) {
+        const char *o = fmt_buf_str(&w->one);
+        if (w->one.len == v.n && memcmp(o, v.s, v.n) == 0) {
             c->of[num - 1] = FMT_AS_IS;
+        } else if (w->one.len == v.n + 2 && o[0] == '"' && o[v.n + 1] == '"' &&
+                   memcmp(o + 1, v.s, v.n) == 0) {
+            c->of[num - 1] = FMT_QUOTED;
         } else if (!textlist_add(&c->made, fmt_buf_str(&w->one), w->one.len,
                                  &made)) {
             fmt_buf_add(&w->out, fmt_buf_str(&w->one), w->one.len); /* full */
@@ -709,8 +715,13 @@ static void put_named(struct xwriter *w, struct fmtcache *c, uint32_t num,
             c->of[num - 1] = made + 1;
         }
     }
-    if (c->of[num - 1] == FMT_AS_IS) {
+    if (c->of[num - 1] == FMT_AS_IS || c->of[num - 1] == FMT_QUOTED) {
+        bool quoted = c->of[num - 1] == FMT_QUOTED;
+        if (quoted)
+            fmt_buf_add(&w->out, "\"", 1);
         fmt_buf_add(&w->out, v.s, v.n);
+        if (quoted)
+            fmt_buf_add(&w->out, "\"", 1);
         return;
     }
     struct pval f = textlist_get(&c->made, c->of[num - 1] - 1);
