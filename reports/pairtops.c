@@ -179,6 +179,27 @@ struct u32set {
     bool zero;
 };
 
+/* u32set_grow - room for at least want values (no rehash before), or
+ * double the room when want is 0. */
+static void u32set_grow(struct u32set *s, size_t want)
+{
+    size_t cap = s->cap ? 2 * s->cap : 1024;
+    while (2 * want > cap)
+        cap *= 2;
+    uint32_t *slot = xcalloc(cap, sizeof(*slot));
+    for (size_t i = 0; i < s->cap; i++) {
+        uint32_t w = s->slot[i];
+        size_t j = (w * 2654435761u) & (cap - 1);
+        while (w != 0 && slot[j] != 0)
+            j = (j + 1) & (cap - 1);
+        if (w != 0)
+            slot[j] = w;
+    }
+    free(s->slot);
+    s->slot = slot;
+    s->cap = cap;
+}
+
 /* u32set_add - add v. */
 static void u32set_add(struct u32set *s, uint32_t v)
 {
@@ -187,21 +208,8 @@ static void u32set_add(struct u32set *s, uint32_t v)
         s->zero = true;
         return;
     }
-    if (2 * (s->n + 1) > s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 1024;
-        uint32_t *slot = xcalloc(cap, sizeof(*slot));
-        for (size_t i = 0; i < s->cap; i++) {
-            uint32_t w = s->slot[i];
-            size_t j = (w * 2654435761u) & (cap - 1);
-            while (w != 0 && slot[j] != 0)
-                j = (j + 1) & (cap - 1);
-            if (w != 0)
-                slot[j] = w;
-        }
-        free(s->slot);
-        s->slot = slot;
-        s->cap = cap;
-    }
+    if (2 * (s->n + 1) > s->cap)
+        u32set_grow(s, 0);
     size_t j = (v * 2654435761u) & (s->cap - 1);
     while (s->slot[j] != 0 && s->slot[j] != v)
         j = (j + 1) & (s->cap - 1);
@@ -218,6 +226,8 @@ static void ips(struct pairtops *pt, const struct pairmap *pm, size_t np)
     struct keymap set;
     struct u32set v4 = {NULL, 0, 0, false};
     keymap_init(&set);
+    /* at most one address per pair: sized once, never rehashed */
+    u32set_grow(&v4, np);
     for (size_t i = 0; i < np; i++) {
         const char *helo, *ip;
         size_t hn, in;

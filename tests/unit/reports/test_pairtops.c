@@ -12,6 +12,7 @@
  * every top from 0 to more than the groups and both min_n.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -335,10 +336,69 @@ static void test_empty(void)
     pairmap_free(&pm);
 }
 
+/* thousands of IPv4 clients, each seen with two HELOs of one domain: the
+ * sets of distinct addresses grow far past their first size and meet each
+ * address twice (the distinct IPs, sized from the pair count, and the
+ * domain's row of the top list, which grows as it goes) */
+static void test_many_addresses(void)
+{
+    enum { N = 5000 };
+    struct pairmap pm;
+    struct pairtops pt;
+    bool lists[PAIRTOPS_NLISTS] = {true, true};
+    long long min_n[PAIRTOPS_NLISTS] = {1, 2};
+    pairmap_init(&pm);
+    for (int i = 0; i < 2 * N; i++) {
+        char ip[32];
+        struct psession s;
+        memset(&s, 0, sizeof(s));
+        int a = i % N;
+        snprintf(ip, sizeof(ip), "10.%d.%d.%d", a / 65536, a / 256 % 256,
+                 a % 256);
+        s.helo = i < N ? "a.example.com" : "b.example.com";
+        s.hn = strlen(s.helo);
+        s.ip = ip;
+        s.in = strlen(ip);
+        s.mta = "postfix";
+        s.mn = 7;
+        s.id = 1;
+        s.messages = 1;
+        s.disposition = "accepted";
+        s.dn = strlen(s.disposition);
+        pairmap_add(&pm, &s, -1);
+    }
+    size_t np = pairmap_count(&pm);
+    CHECK_INTEQ(np, 2 * N);
+    unsigned char *ord1 = xcalloc(np + 1, 1);
+    pairtops_init(&pt, true, lists, 10, min_n);
+    for (size_t i = 0; i < np; i++) {
+        const char *h, *ip;
+        size_t hn, in;
+        pairtops_add(&pt, pairmap_pair(&pm, i, &h, &hn, &ip, &in), true, true);
+        ord1[i] = 1;
+    }
+    pairtops_finish(&pt, &pm, ord1);
+    CHECK_INTEQ(pt.distinct_ips, N);
+    CHECK_INTEQ(pt.nrows[PAIRTOPS_DOMAINS], 1);
+    if (pt.nrows[PAIRTOPS_DOMAINS] == 1) {
+        CHECK_STREQ(pt.rows[PAIRTOPS_DOMAINS][0].key, "example.com");
+        CHECK_INTEQ(pt.rows[PAIRTOPS_DOMAINS][0].n, 2 * N);
+        CHECK_INTEQ(pt.rows[PAIRTOPS_DOMAINS][0].x, N);
+    }
+    /* 20 networks of 256 clients (the last of 136), two HELOs each */
+    CHECK_INTEQ(pt.nrows[PAIRTOPS_NETWORKS], 10);
+    if (pt.nrows[PAIRTOPS_NETWORKS] > 0)
+        CHECK_INTEQ(pt.rows[PAIRTOPS_NETWORKS][0].x, 2);
+    pairtops_free(&pt);
+    free(ord1);
+    pairmap_free(&pm);
+}
+
 int main(void)
 {
     test_networks();
     test_empty();
+    test_many_addresses();
     for (unsigned seed = 1; seed <= 40; seed++)
         one_round(seed, 20 + seed * 15);
     return CHECK_DONE();
