@@ -927,6 +927,9 @@ struct gmap {
     struct fmt_buf last;     /* the key of the last pair added, */
     size_t last_i;           /* and its group (the pairs come sorted: a
                               * HELO's pairs mostly share their group) */
+    struct pval last_cols[HV_G_TEXT]; /* that pair's columns as given */
+    bool last_flags[HV_G_INTS];
+    bool any;                /* a pair was added */
 };
 
 /* gkey_add - one column of a group key. */
@@ -958,11 +961,44 @@ static struct pval gkey_get(const char *k, int i)
     }
 }
 
+static void gmap_key_group(struct gmap *g, const struct pval *cols,
+                           const bool *flags);
+
 /* gmap_add - count a pair (a) in the group of its columns (cols[0 ..
  * HV_G_TEXT-1] text, then the HV_G_INTS flags). */
 static void gmap_add(struct gmap *g, const struct pval *cols,
                      const bool *flags, const struct pagg *a)
 {
+    /* the same texts at the same places as the last pair's: its group,
+     * without a key (bind_pair's texts stay put for the whole pairs
+     * phase: pairinfo's values are copies of their own, the others static
+     * or the sealed pairmap's; equal places are equal texts, and other
+     * places are compared as texts below) */
+    bool same = g->any;
+    for (int i = 0; same && i < HV_G_TEXT; i++)
+        same = cols[i].s == g->last_cols[i].s && cols[i].n == g->last_cols[i].n;
+    for (int i = 0; same && i < HV_G_INTS; i++)
+        same = flags[i] == g->last_flags[i];
+    if (!same)
+        gmap_key_group(g, cols, flags);
+    struct gagg *s = &g->a[g->last_i];
+    s->n += a->n;
+    s->m += a->m;
+    s->acc += a->n_acc;
+    s->rej += a->n_rej;
+    s->def += a->n_def;
+    s->lost += a->n_lost;
+    s->unk += (long long)a->n - a->n_acc - a->n_rej - a->n_def - a->n_lost;
+}
+
+/* gmap_key_group - the group of cols and flags (gmap_add) made current
+ * (g->last_i), new and zeroed when no pair had those texts before. */
+static void gmap_key_group(struct gmap *g, const struct pval *cols,
+                           const bool *flags)
+{
+    memcpy(g->last_cols, cols, sizeof(g->last_cols));
+    memcpy(g->last_flags, flags, sizeof(g->last_flags));
+    g->any = true;
     fmt_buf_reset(&g->key);
     for (int i = 0; i < HV_G_TEXT; i++)
         gkey_add(&g->key, cols[i].s, cols[i].n);
@@ -984,14 +1020,6 @@ static void gmap_add(struct gmap *g, const struct pval *cols,
         }
         memset(&g->a[i], 0, sizeof(g->a[i]));
     }
-    struct gagg *s = &g->a[i];
-    s->n += a->n;
-    s->m += a->m;
-    s->acc += a->n_acc;
-    s->rej += a->n_rej;
-    s->def += a->n_def;
-    s->lost += a->n_lost;
-    s->unk += (long long)a->n - a->n_acc - a->n_rej - a->n_def - a->n_lost;
 }
 
 /* insert_groups - the rows of hv_g. HV_OK, or HV_EDB / HV_EWRITE. */
