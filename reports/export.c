@@ -814,6 +814,62 @@ static int write_batch(struct xwriter *w, struct xbatch *b, char **err)
     return HV_OK;
 }
 
+/* xreader_init - a reader of rows in format f for the columns of c
+ * (verdicts: the query has column 10), masked by an unless it is NULL;
+ * its statements are set by the caller. */
+static void xreader_init(struct xreader *r, enum xfmt f,
+                         const struct xcols *c, bool verdicts,
+                         const struct anon *an)
+{
+    memset(r, 0, sizeof(*r));
+    r->f = f;
+    r->cols = c;
+    r->verdicts = verdicts;
+    r->an = an;
+    r->st = SQLITE_DONE;
+    fmt_buf_init(&r->tmp);
+    fmt_buf_init(&r->path);
+}
+
+/* xreader_free - what r holds (not its statements). */
+static void xreader_free(struct xreader *r)
+{
+    fmt_buf_free(&r->tmp);
+    fmt_buf_free(&r->path);
+}
+
+/* xwriter_init - a writer of records in format f for the columns of c to
+ * fp, with the replies of authserv-id auth (NULL: "localhost"), masked by
+ * an unless it is NULL; its pairinfo (verdicts) is set by the caller. */
+static void xwriter_init(struct xwriter *w, enum xfmt f,
+                         const struct xcols *c, const char *auth,
+                         const struct anon *an, FILE *fp)
+{
+    memset(w, 0, sizeof(*w));
+    w->f = f;
+    w->cols = c;
+    w->auth = auth != NULL ? auth : "localhost";
+    w->an = an;
+    w->fp = fp;
+    vcols_init(&w->vc);
+    fmt_buf_init(&w->out);
+    fmt_buf_init(&w->tmp);
+    fmt_buf_init(&w->one);
+    fmtcache_free(&w->vals);
+    fmtcache_free(&w->texts);
+}
+
+/* xwriter_free - what w holds (not its pairinfo). */
+static void xwriter_free(struct xwriter *w)
+{
+    vcols_free(&w->vc);
+    fmt_buf_free(&w->out);
+    fmt_buf_free(&w->tmp);
+    fmt_buf_free(&w->one);
+    fmtcache_free(&w->vals);
+    fmtcache_free(&w->texts);
+}
+
 /* write_rows - every row r reads, written by w, the reading in a thread
  * of its own (w's pairinfo, walked or preloaded, asks the database
  * nothing). HV_OK, or the first error of the writing or (HV_EDB) of the
@@ -881,19 +937,10 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     bool pi_open = false;
     struct xcols cols;
     xcols_init(&cols, f, ids, ncols);
-    struct xreader r = {.f = f, .cols = &cols,
-                        .verdicts = ids == verdicts_ids, .st = SQLITE_DONE};
-    struct xwriter w = {.f = f, .cols = &cols,
-                        .auth = authserv_id ? authserv_id : "localhost",
-                        .fp = out};
-    fmt_buf_init(&r.tmp);
-    fmt_buf_init(&r.path);
-    fmt_buf_init(&w.out);
-    fmt_buf_init(&w.tmp);
-    fmt_buf_init(&w.one);
-    fmtcache_free(&w.vals);
-    fmtcache_free(&w.texts);
-    vcols_init(&w.vc);
+    struct xreader r;
+    struct xwriter w;
+    xreader_init(&r, f, &cols, ids == verdicts_ids, anonymize ? &an : NULL);
+    xwriter_init(&w, f, &cols, authserv_id, anonymize ? &an : NULL, out);
     /* one read transaction: the walk and the rows see the same sessions */
     bool txn;
     int rc = rpt_read_begin(db, &txn, err);
@@ -902,7 +949,6 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     if (rc == HV_OK && anonymize) {
         rc = anon_open(&an, db, err);
         an_open = true;
-        r.an = w.an = &an;
     }
     if (rc == HV_OK && r.verdicts) {
         rc = pairinfo_open(&pi, db, NULL, true, err);
@@ -936,16 +982,10 @@ int export_db(sqlite3 *db, const char *what, const char *format,
     if (pi_open)
         pairinfo_close(&pi);
     rpt_read_end(db, txn);
-    vcols_free(&w.vc);
     if (an_open)
         anon_close(&an);
-    fmt_buf_free(&r.tmp);
-    fmt_buf_free(&r.path);
-    fmt_buf_free(&w.out);
-    fmt_buf_free(&w.tmp);
-    fmt_buf_free(&w.one);
-    fmtcache_free(&w.vals);
-    fmtcache_free(&w.texts);
+    xreader_free(&r);
+    xwriter_free(&w);
     fmt_buf_free(&cols.text);
     return rc;
 }
