@@ -429,11 +429,16 @@ struct xcols {
  * format f. */
 static void xcols_init(struct xcols *c, enum xfmt f, const int *ids, size_t n)
 {
+    size_t runs = 0;
     c->ids = ids;
     c->n = n;
     c->all_own = true;
-    for (size_t k = 0; k < n; k++)
+    for (size_t k = 0; k < n; k++) {
         c->all_own = c->all_own && own_col(ids[k]);
+        runs += own_col(ids[k]) && (k == 0 || !own_col(ids[k - 1]));
+    }
+    if (n > NCOLS_MAX || runs > XRUNS)
+        msg_panic("xcols_init: %zu columns in %zu runs", n, runs);
     fmt_buf_init(&c->text);
     for (size_t k = 0; k < n; k++) {
         c->at[k] = c->text.len;
