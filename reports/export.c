@@ -421,6 +421,8 @@ struct xcols {
     size_t n;
     bool all_own;            /* every column is own_col: the reading
                                 thread makes whole records */
+    bool own[NCOLS_MAX];     /* column k is own_col */
+    bool run_start[NCOLS_MAX]; /* column k begins a run of own columns */
     struct fmt_buf text;     /* the prefixes, one after the other */
     size_t at[NCOLS_MAX + 1];/* prefix k: text[at[k] .. at[k + 1]) */
 };
@@ -430,15 +432,19 @@ struct xcols {
 static void xcols_init(struct xcols *c, enum xfmt f, const int *ids, size_t n)
 {
     size_t runs = 0;
+    if (n > NCOLS_MAX)
+        msg_panic("xcols_init: %zu columns", n);
     c->ids = ids;
     c->n = n;
     c->all_own = true;
     for (size_t k = 0; k < n; k++) {
-        c->all_own = c->all_own && own_col(ids[k]);
-        runs += own_col(ids[k]) && (k == 0 || !own_col(ids[k - 1]));
+        c->own[k] = own_col(ids[k]);
+        c->run_start[k] = c->own[k] && (k == 0 || !c->own[k - 1]);
+        c->all_own = c->all_own && c->own[k];
+        runs += c->run_start[k];
     }
-    if (n > NCOLS_MAX || runs > XRUNS)
-        msg_panic("xcols_init: %zu columns in %zu runs", n, runs);
+    if (runs > XRUNS)
+        msg_panic("xcols_init: %zu runs of own columns", runs);
     fmt_buf_init(&c->text);
     for (size_t k = 0; k < n; k++) {
         c->at[k] = c->text.len;
@@ -482,7 +488,7 @@ static void put_header(struct fmt_buf *b, enum xfmt f, const struct xcols *c)
         put_sep(b, c, k);
         fmt_buf_puts(b, session_cols[c->ids[k]]);
     }
-    fmt_buf_puts(b, f == XF_CSV ? "\r\n" : "\n");
+    put_record_end(b, f);
 }
 
 /* what the reading thread owns while the rows are read: both statements,
@@ -553,13 +559,12 @@ static void read_row(struct xreader *r, struct xbatch *b)
     if (c->all_own)
         put_record_start(&b->pre, r->f);
     for (size_t k = 0; k < c->n; k++) {
-        int i = c->ids[k];
-        if (!own_col(i))
+        if (!c->own[k])
             continue;
-        if (k == 0 || !own_col(c->ids[k - 1]))
+        if (c->run_start[k])
             x->run[run++] = b->pre.len;
         put_sep(&b->pre, c, k);
-        put_own(r, &b->pre, i);
+        put_own(r, &b->pre, c->ids[k]);
     }
     if (c->all_own)
         put_record_end(&b->pre, r->f);
@@ -767,17 +772,15 @@ static void put_row(struct xwriter *w, const struct xbatch *b, size_t k)
     size_t run = 0;
     put_record_start(&w->out, w->f);
     for (size_t c = 0; c < cols->n; c++) {
-        int i = cols->ids[c];
-        if (own_col(i)) {
-            if (c == 0 || !own_col(cols->ids[c - 1])) {
-                fmt_buf_add(&w->out, pre + x->run[run],
-                            x->run[run + 1] - x->run[run]);
-                run++;
-            }
-            continue;
+        if (cols->run_start[c]) {
+            fmt_buf_add(&w->out, pre + x->run[run],
+                        x->run[run + 1] - x->run[run]);
+            run++;
         }
+        if (cols->own[c])
+            continue;
         put_sep(&w->out, cols, c);
-        put_verdict_col(w, x, i);
+        put_verdict_col(w, x, cols->ids[c]);
     }
     put_record_end(&w->out, w->f);
 }
