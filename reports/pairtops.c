@@ -172,6 +172,15 @@ static bool ip4_canonical(const char *s, size_t n, uint32_t *out)
     return i == n;
 }
 
+/* ip4_net_text - whether the n bytes at s are the text an IPv4 /24's
+ * network has (its address canonical, ending in 0, then "/24"): a client
+ * "IP" that reads so is in that network's group, as its text is the same. */
+static bool ip4_net_text(const char *s, size_t n, uint32_t *out)
+{
+    return n > 3 && memcmp(s + n - 3, "/24", 3) == 0 &&
+           ip4_canonical(s, n - 3, out) && (*out & 255) == 0;
+}
+
 /* a set of 32-bit values: open addressing, 0 kept aside */
 struct u32set {
     uint32_t *slot;
@@ -251,24 +260,39 @@ struct group {
     int ord;
 };
 
+/* A network's group key after the verdict's byte: NET_V4 and an IPv4
+ * client's /24 as its address's top 24 bits (4 bytes), or NET_TEXT and
+ * the network's text. NET_TXT_MAX: room for the text of a /24. */
+#define NET_V4 '4'
+#define NET_TEXT 't'
+#define NET_TXT_MAX sizeof("255.255.255.0/24")
+
 /* the key texts group_cmp reads (qsort has no context argument; one list
  * at a time per process is ranked) */
 static const struct keymap *cmp_groups, *cmp_domains;
 
 /* group_text - the domain or network of group gi (cmp_groups' key after
- * the verdict's byte; for domains the number of a cmp_domains key). */
+ * the verdict's byte; for domains the number of a cmp_domains key; an
+ * IPv4 network's text made in buf). */
 static const char *group_text(const struct keymap *groups,
                               const struct keymap *domains, uint32_t gi,
-                              size_t *n)
+                              char buf[NET_TXT_MAX], size_t *n)
 {
     const char *k = keymap_key(groups, gi, n);
+    uint32_t v;
     if (domains != NULL) {
-        uint32_t d;
-        memcpy(&d, k + 1, sizeof(d));
-        return keymap_key(domains, d, n);
+        memcpy(&v, k + 1, sizeof(v));
+        return keymap_key(domains, v, n);
     }
-    (*n)--;
-    return k + 1;
+    if (k[1] == NET_V4) {
+        memcpy(&v, k + 2, sizeof(v));
+        int w = snprintf(buf, NET_TXT_MAX, "%u.%u.%u.0/24", v >> 16,
+                         v >> 8 & 255, v & 255);
+        *n = w > 0 ? (size_t)w : 0;
+        return buf;
+    }
+    *n -= 2;
+    return k + 2;
 }
 
 /* group_cmp - verdict order, then sessions and messages descending, then
@@ -284,17 +308,48 @@ static int group_cmp(const void *pa, const void *pb)
     if (a->m != b->m)
         return a->m > b->m ? -1 : 1;
     size_t an, bn;
-    const char *at = group_text(cmp_groups, cmp_domains, a->gi, &an);
-    const char *bt = group_text(cmp_groups, cmp_domains, b->gi, &bn);
+    char abuf[NET_TXT_MAX], bbuf[NET_TXT_MAX];
+    const char *at = group_text(cmp_groups, cmp_domains, a->gi, abuf, &an);
+    const char *bt = group_text(cmp_groups, cmp_domains, b->gi, bbuf, &bn);
     int c = memcmp(at, bt, an < bn ? an : bn);
     if (c != 0)
         return c;
     return an < bn ? -1 : an > bn ? 1 : 0;
 }
 
+/* net_key - the network of client ip (in bytes, NUL-terminated) as a
+ * group key's tail into key: NET_V4 and the top 24 bits of an IPv4 /24,
+ * whose text group_text makes (inet_ntop's text of it is the canonical
+ * address's first three parts and "0/24"), or NET_TEXT and the text of
+ * any other network (pairtops_net_of, or the IP's text when it is not an
+ * address). A text that reads as an IPv4 /24's is that /24: the same text
+ * is the same group. */
+static void net_key(const char *ip, size_t in, struct fmt_buf *key)
+{
+    uint32_t a;
+    char net[INET6_ADDRSTRLEN + 8];
+    const char *t = ip;
+    size_t tn = in;
+    bool v4 = ip4_canonical(ip, in, &a);
+    if (!v4 && pairtops_net_of(ip, net, sizeof(net))) {
+        t = net;
+        tn = strlen(net);
+    }
+    if (!v4)
+        v4 = ip4_net_text(t, tn, &a);
+    if (v4) {
+        a >>= 8;
+        fmt_buf_add(key, &(char){NET_V4}, 1);
+        fmt_buf_add(key, (const char *)&a, sizeof(a));
+    } else {
+        fmt_buf_add(key, &(char){NET_TEXT}, 1);
+        fmt_buf_add(key, t, tn);
+    }
+}
+
 /* group_of - pair i's group in list k interned in groups, or NO_GROUP:
  * its verdict's byte, then the number of its domain (domains: the key's
- * text is the domain's) or its network's text. */
+ * text is the domain's) or its network (net_key). */
 static uint32_t group_of(const struct pairmap *pm, const unsigned char *ord1,
                          size_t i, int k, const uint32_t *dom,
                          struct keymap *groups, struct fmt_buf *key)
@@ -309,22 +364,8 @@ static uint32_t group_of(const struct pairmap *pm, const unsigned char *ord1,
     } else {
         const char *helo, *ip;
         size_t hn, in;
-        uint32_t a;
-        char net[INET6_ADDRSTRLEN + 8];
         pairmap_key(pm, i, &helo, &hn, &ip, &in);
-        if (ip4_canonical(ip, in, &a)) {
-            /* inet_ntop's text of the /24 is the canonical text's first
-             * three parts */
-            size_t last = in;
-            while (ip[last - 1] != '.')
-                last--;
-            fmt_buf_add(key, ip, last);
-            fmt_buf_puts(key, "0/24");
-        } else if (pairtops_net_of(ip, net, sizeof(net))) {
-            fmt_buf_puts(key, net);
-        } else {
-            fmt_buf_add(key, ip, in);
-        }
+        net_key(ip, in, key);
     }
     return (uint32_t)keymap_intern(groups, key->p, key->len, NULL);
 }
@@ -491,7 +532,8 @@ static void top_list(struct pairtops *pt, const struct pairmap *pm,
     for (size_t i = 0; i < nshow; i++) {
         struct pairtops_row *r = &pt->rows[k][i];
         r->ord = g[i].ord;
-        const char *text = group_text(&groups, texts, g[i].gi, &r->kn);
+        char buf[NET_TXT_MAX];
+        const char *text = group_text(&groups, texts, g[i].gi, buf, &r->kn);
         r->key = xmemdup0(text, r->kn);
         r->n = g[i].n;
         r->m = g[i].m;

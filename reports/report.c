@@ -416,17 +416,21 @@ static void timing(const char *what, struct timespec *t0)
         return;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     /* the peak resident size so far, from Linux's /proc (else blank) */
-    char line[128], hwm[64] = "";
+    char line[128], hwm[64] = "", rss[64] = "";
     FILE *st = fopen("/proc/self/status", "r");
-    while (st != NULL && fgets(line, sizeof(line), st) != NULL)
+    while (st != NULL && fgets(line, sizeof(line), st) != NULL) {
         if (strncmp(line, "VmHWM:", 6) == 0)
             snprintf(hwm, sizeof(hwm), "%s", line + 6 + strspn(line + 6, " \t"));
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            snprintf(rss, sizeof(rss), "%s", line + 6 + strspn(line + 6, " \t"));
+    }
+    rss[strcspn(rss, "\n")] = '\0';
     if (st != NULL)
         fclose(st);
     hwm[strcspn(hwm, "\n")] = '\0';
-    fprintf(stderr, "report: %-28s %.3f s  peak %s\n", what,
+    fprintf(stderr, "report: %-28s %.3f s  peak %s now %s\n", what,
             (double)(t1.tv_sec - t0->tv_sec) +
-                (double)(t1.tv_nsec - t0->tv_nsec) / 1e9, hwm);
+                (double)(t1.tv_nsec - t0->tv_nsec) / 1e9, hwm, rss);
     *t0 = t1;
 }
 
