@@ -252,47 +252,40 @@ static void ips(struct pairtops *pt, const struct pairmap *pm, size_t np)
     keymap_free(&set);
 }
 
-/* a group of a top list: one verdict's domain or network (24 bytes: a
+/* a group of a top list: one verdict's domain or network (32 bytes: a
  * list may have a group per pair) */
 struct group {
     long long n, m;          /* sessions, messages */
-    uint32_t gi;             /* its number in the groups' map */
+    uint32_t gi;             /* its number in the list's groupmap */
+    uint32_t num;            /* its domain's or network's number (net_num) */
     int ord;
 };
 
-/* A network's group key after the verdict's byte: NET_V4 and an IPv4
- * client's /24 as its address's top 24 bits (4 bytes), or NET_TEXT and
- * the network's text. NET_TXT_MAX: room for the text of a /24. */
-#define NET_V4 '4'
-#define NET_TEXT 't'
+/* A network's number: an IPv4 /24's is its address's top 24 bits, whose
+ * text group_text makes (inet_ntop's text of it is the canonical
+ * address's first three parts and "0/24"); any other network's is
+ * NET_TEXT_BIT | the number of its text. NET_TXT_MAX: room for the text
+ * of a /24. */
+#define NET_TEXT_BIT 0x80000000u
 #define NET_TXT_MAX sizeof("255.255.255.0/24")
 
-/* the key texts group_cmp reads (qsort has no context argument; one list
- * at a time per process is ranked) */
-static const struct keymap *cmp_groups, *cmp_domains;
+/* what group_cmp reads (qsort has no context argument; one list at a
+ * time per process is ranked) */
+static int cmp_list;
+static const struct keymap *cmp_texts;
 
-/* group_text - the domain or network of group gi (cmp_groups' key after
- * the verdict's byte; for domains the number of a cmp_domains key; an
- * IPv4 network's text made in buf). */
-static const char *group_text(const struct keymap *groups,
-                              const struct keymap *domains, uint32_t gi,
-                              char buf[NET_TXT_MAX], size_t *n)
+/* group_text - the text of the domain or network number num of list k
+ * (texts: the domains', or the networks' not made in buf). */
+static const char *group_text(int k, const struct keymap *texts,
+                              uint32_t num, char buf[NET_TXT_MAX], size_t *n)
 {
-    const char *k = keymap_key(groups, gi, n);
-    uint32_t v;
-    if (domains != NULL) {
-        memcpy(&v, k + 1, sizeof(v));
-        return keymap_key(domains, v, n);
-    }
-    if (k[1] == NET_V4) {
-        memcpy(&v, k + 2, sizeof(v));
-        int w = snprintf(buf, NET_TXT_MAX, "%u.%u.%u.0/24", v >> 16,
-                         v >> 8 & 255, v & 255);
+    if (k == PAIRTOPS_NETWORKS && !(num & NET_TEXT_BIT)) {
+        int w = snprintf(buf, NET_TXT_MAX, "%u.%u.%u.0/24", num >> 16,
+                         num >> 8 & 255, num & 255);
         *n = w > 0 ? (size_t)w : 0;
         return buf;
     }
-    *n -= 2;
-    return k + 2;
+    return keymap_key(texts, num & ~NET_TEXT_BIT, n);
 }
 
 /* group_cmp - verdict order, then sessions and messages descending, then
@@ -309,65 +302,91 @@ static int group_cmp(const void *pa, const void *pb)
         return a->m > b->m ? -1 : 1;
     size_t an, bn;
     char abuf[NET_TXT_MAX], bbuf[NET_TXT_MAX];
-    const char *at = group_text(cmp_groups, cmp_domains, a->gi, abuf, &an);
-    const char *bt = group_text(cmp_groups, cmp_domains, b->gi, bbuf, &bn);
+    const char *at = group_text(cmp_list, cmp_texts, a->num, abuf, &an);
+    const char *bt = group_text(cmp_list, cmp_texts, b->num, bbuf, &bn);
     int c = memcmp(at, bt, an < bn ? an : bn);
     if (c != 0)
         return c;
     return an < bn ? -1 : an > bn ? 1 : 0;
 }
 
-/* net_key - the network of client ip (in bytes, NUL-terminated) as a
- * group key's tail into key: NET_V4 and the top 24 bits of an IPv4 /24,
- * whose text group_text makes (inet_ntop's text of it is the canonical
- * address's first three parts and "0/24"), or NET_TEXT and the text of
- * any other network (pairtops_net_of, or the IP's text when it is not an
- * address). A text that reads as an IPv4 /24's is that /24: the same text
- * is the same group. */
-static void net_key(const char *ip, size_t in, struct fmt_buf *key)
+/* net_num - the number of the network of client ip (in bytes,
+ * NUL-terminated), any text one interned in texts: an IPv4 /24, or the
+ * text of any other network (pairtops_net_of, or the IP's text when it is
+ * not an address). A text that reads as an IPv4 /24's is that /24: the
+ * same text is the same network. */
+static uint32_t net_num(const char *ip, size_t in, struct keymap *texts)
 {
     uint32_t a;
     char net[INET6_ADDRSTRLEN + 8];
+    if (ip4_canonical(ip, in, &a))
+        return a >> 8;
     const char *t = ip;
     size_t tn = in;
-    bool v4 = ip4_canonical(ip, in, &a);
-    if (!v4 && pairtops_net_of(ip, net, sizeof(net))) {
+    if (pairtops_net_of(ip, net, sizeof(net))) {
         t = net;
         tn = strlen(net);
     }
-    if (!v4)
-        v4 = ip4_net_text(t, tn, &a);
-    if (v4) {
-        a >>= 8;
-        fmt_buf_add(key, &(char){NET_V4}, 1);
-        fmt_buf_add(key, (const char *)&a, sizeof(a));
-    } else {
-        fmt_buf_add(key, &(char){NET_TEXT}, 1);
-        fmt_buf_add(key, t, tn);
-    }
+    if (ip4_net_text(t, tn, &a))
+        return a >> 8;
+    return NET_TEXT_BIT | (uint32_t)keymap_intern(texts, t, tn, NULL);
 }
 
-/* group_of - pair i's group in list k interned in groups, or NO_GROUP:
- * its verdict's byte, then the number of its domain (domains: the key's
- * text is the domain's) or its network (net_key). */
-static uint32_t group_of(const struct pairmap *pm, const unsigned char *ord1,
-                         size_t i, int k, const uint32_t *dom,
-                         struct keymap *groups, struct fmt_buf *key)
+/* The groups of a list by (verdict, number): a hash table of 64-bit keys
+ * (the verdict's byte + 1 above the number: never 0, the free slot's)
+ * to group numbers, open addressing, kept under half full. */
+struct groupmap {
+    uint64_t *key;
+    uint32_t *val;
+    size_t cap, n;
+};
+
+/* groupmap_slot - the slot of key in m, or the free one where it goes. */
+static size_t groupmap_slot(const struct groupmap *m, uint64_t key)
 {
-    if (ord1[i] == 0)
-        return NO_GROUP;
-    char o = (char)ord1[i];
-    fmt_buf_reset(key);
-    fmt_buf_add(key, &o, 1);
-    if (k == PAIRTOPS_DOMAINS) {
-        fmt_buf_add(key, (const char *)&dom[i], sizeof(dom[i]));
-    } else {
-        const char *helo, *ip;
-        size_t hn, in;
-        pairmap_key(pm, i, &helo, &hn, &ip, &in);
-        net_key(ip, in, key);
+    size_t j = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (m->cap - 1);
+    while (m->key[j] != 0 && m->key[j] != key)
+        j = (j + 1) & (m->cap - 1);
+    return j;
+}
+
+/* groupmap_init - an empty map with room for want groups (more only grow
+ * it). */
+static void groupmap_init(struct groupmap *m, size_t want)
+{
+    m->n = 0;
+    m->cap = 1024;
+    while (m->cap < 2 * want)
+        m->cap *= 2;
+    m->key = xcalloc(m->cap, sizeof(*m->key));
+    m->val = xcalloc(m->cap, sizeof(*m->val));
+}
+
+/* groupmap_intern - the group number of key, the next one (m->n) when it
+ * is new. */
+static uint32_t groupmap_intern(struct groupmap *m, uint64_t key)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        struct groupmap old = *m;
+        m->cap = 2 * old.cap;
+        m->key = xcalloc(m->cap, sizeof(*m->key));
+        m->val = xcalloc(m->cap, sizeof(*m->val));
+        for (size_t i = 0; i < old.cap; i++) {
+            if (old.key[i] == 0)
+                continue;
+            size_t j = groupmap_slot(m, old.key[i]);
+            m->key[j] = old.key[i];
+            m->val[j] = old.val[i];
+        }
+        free(old.key);
+        free(old.val);
     }
-    return (uint32_t)keymap_intern(groups, key->p, key->len, NULL);
+    size_t j = groupmap_slot(m, key);
+    if (m->key[j] == 0) {
+        m->key[j] = key;
+        m->val[j] = (uint32_t)m->n++;
+    }
+    return m->val[j];
 }
 
 /* heap_sift - restore the heap h[0..n) of group numbers below root, the
@@ -391,9 +410,9 @@ static void heap_sift(const struct group *g, uint32_t *h, size_t root,
 }
 
 /* select_shown - the shown groups of g[0..ng) to the front, in the order
- * of the table (group_cmp, with cmp_groups set): per verdict the first top
- * of those with min_n sessions or more ("HAVING sum(n) >= min_n" and a
- * rank per verdict). Keeps the top of each verdict in a heap, so that only
+ * of the table (group_cmp, with cmp_list and cmp_texts set): per verdict
+ * the first top of those with min_n sessions or more ("HAVING sum(n) >=
+ * min_n" and a rank per verdict). Keeps the top of each verdict in a heap, so that only
  * the shown groups are sorted. Returns how many are shown. */
 static size_t select_shown(struct group *g, size_t ng, long long min_n,
                            long long top)
@@ -459,18 +478,37 @@ static void top_list(struct pairtops *pt, const struct pairmap *pm,
                      size_t np, const unsigned char *ord1, int k,
                      const struct keymap *domains, const uint32_t *dom)
 {
-    struct keymap groups;
+    struct groupmap groups;
+    struct keymap nets; /* the networks' texts that are not an IPv4 /24 */
     struct fmt_buf key;
-    struct group *g = NULL;
-    size_t gcap = 0, nshow = 0;
+    /* networks: sized once for a group per pair, about what there is of
+     * them when clients are spread (room made as the map fills is paid
+     * twice over); domains: a group per domain to start with, as there
+     * are far fewer (every slot of a map is touched, and fresh memory
+     * costs a page fault a page) */
+    size_t gcap = np + 1, nshow = 0;
+    if (k == PAIRTOPS_DOMAINS && keymap_count(domains) < gcap)
+        gcap = keymap_count(domains) + 1;
+    groupmap_init(&groups, gcap);
+    struct group *g = xcalloc(gcap, sizeof(*g));
     uint32_t *gid = xcalloc(np + 1, sizeof(*gid));
-    keymap_init(&groups);
+    keymap_init(&nets);
     fmt_buf_init(&key);
     for (size_t i = 0; i < np; i++) {
-        gid[i] = group_of(pm, ord1, i, k, dom, &groups, &key);
-        if (gid[i] == NO_GROUP)
+        gid[i] = NO_GROUP;
+        if (ord1[i] == 0)
             continue;
-        size_t gi = gid[i];
+        uint32_t num;
+        if (k == PAIRTOPS_DOMAINS) {
+            num = dom[i];
+        } else {
+            const char *helo, *ip;
+            size_t hn, in;
+            pairmap_key(pm, i, &helo, &hn, &ip, &in);
+            num = net_num(ip, in, &nets);
+        }
+        size_t gi = gid[i] =
+            groupmap_intern(&groups, (uint64_t)ord1[i] << 32 | num);
         if (gi >= gcap) {
             size_t old = gcap;
             gcap = gcap ? 2 * gcap : 1024;
@@ -479,15 +517,18 @@ static void top_list(struct pairtops *pt, const struct pairmap *pm,
         }
         g[gi].ord = ord1[i] - 1;
         g[gi].gi = (uint32_t)gi;
+        g[gi].num = num;
         g[gi].n += pt->counts->n[i];
         g[gi].m += pt->counts->m[i];
     }
-    size_t ng = keymap_count(&groups);
-    const struct keymap *texts = k == PAIRTOPS_DOMAINS ? domains : NULL;
-    cmp_groups = &groups;
-    cmp_domains = texts;
+    size_t ng = groups.n;
+    free(groups.key);
+    free(groups.val);
+    const struct keymap *texts = k == PAIRTOPS_DOMAINS ? domains : &nets;
+    cmp_list = k;
+    cmp_texts = texts;
     nshow = select_shown(g, ng, pt->min_n[k], pt->top);
-    cmp_groups = cmp_domains = NULL;
+    cmp_texts = NULL;
     /* group number -> its place among the shown + 1 (0: not shown) */
     uint32_t *shown = xcalloc(ng + 1, sizeof(*shown));
     long long *x = xcalloc(nshow + 1, sizeof(*x));
@@ -533,7 +574,7 @@ static void top_list(struct pairtops *pt, const struct pairmap *pm,
         struct pairtops_row *r = &pt->rows[k][i];
         r->ord = g[i].ord;
         char buf[NET_TXT_MAX];
-        const char *text = group_text(&groups, texts, g[i].gi, buf, &r->kn);
+        const char *text = group_text(k, texts, g[i].num, buf, &r->kn);
         r->key = xmemdup0(text, r->kn);
         r->n = g[i].n;
         r->m = g[i].m;
@@ -545,7 +586,7 @@ static void top_list(struct pairtops *pt, const struct pairmap *pm,
     free(gid);
     free(g);
     fmt_buf_free(&key);
-    keymap_free(&groups);
+    keymap_free(&nets);
 }
 
 void pairtops_take_counts(struct pairtops *pt, const struct pairmap *pm)

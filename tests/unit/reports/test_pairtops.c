@@ -394,11 +394,120 @@ static void test_many_addresses(void)
     pairmap_free(&pm);
 }
 
+/* add_n - n sessions of one message of pair (helo, ip) into pm. */
+static void add_n(struct pairmap *pm, const char *helo, const char *ip,
+                  int n)
+{
+    struct psession ps;
+    memset(&ps, 0, sizeof(ps));
+    ps.helo = helo;
+    ps.hn = strlen(helo);
+    ps.ip = ip;
+    ps.in = strlen(ip);
+    ps.mta = "postfix";
+    ps.mn = 7;
+    ps.id = 1;
+    ps.messages = 1;
+    ps.disposition = "accepted";
+    ps.dn = strlen(ps.disposition);
+    for (int s = 0; s < n; s++)
+        pairmap_add(pm, &ps, -1);
+}
+
+/* thousands of domains and networks, each in two verdicts: more groups
+ * than the map of domain groups starts with (one per domain), so that it
+ * grows on the way, and groups met again after it grew; every row
+ * checked. Domain k has pairs mail.dk.com [10.a.b.1] in verdict k % 3 and
+ * mx.dk.com [10.a.b.2] in verdict (k + 1) % 3, k + 1 sessions each; after
+ * all of those, relay.dk.com [10.a.b.3] in verdict k % 3 again, with as
+ * many. So the group (k % 3, dk.com) and the group of its /24 hold two
+ * pairs, 2k + 2 sessions and two IPs or HELOs, the other group one. */
+static void test_many_groups(void)
+{
+    enum { N = 3000, TOP = 10 };
+    struct pairmap pm;
+    struct pairtops pt;
+    bool lists[PAIRTOPS_NLISTS] = {true, true};
+    long long min_n[PAIRTOPS_NLISTS] = {1, 2};
+    char helo[64], ip[32];
+    pairmap_init(&pm);
+    for (int pass = 0; pass < 2; pass++)
+        for (int k = 0; k < N; k++)
+            for (int c = pass * 2; c < (pass == 0 ? 2 : 3); c++) {
+                static const char *const host[] = {"mail", "mx", "relay"};
+                snprintf(helo, sizeof(helo), "%s.d%d.com", host[c], k);
+                snprintf(ip, sizeof(ip), "10.%d.%d.%d", k / 256, k % 256,
+                         c + 1);
+                add_n(&pm, helo, ip, k + 1);
+            }
+    size_t np = pairmap_count(&pm);
+    CHECK_INTEQ(np, 3 * N);
+    unsigned char *ord1 = xcalloc(np + 1, 1);
+    pairtops_init(&pt, true, lists, TOP, min_n);
+    for (size_t i = 0; i < np; i++) {
+        const char *h, *a;
+        size_t hn, an;
+        pairtops_add(&pt, pairmap_pair(&pm, i, &h, &hn, &a, &an), true, true);
+        /* pairs come as 0's mail, 0's mx, 1's mail ... then 0's relay */
+        size_t k = i < 2 * N ? i / 2 : i - 2 * N;
+        size_t c = i < 2 * N ? i % 2 : 0;
+        ord1[i] = (unsigned char)(1 + (k + c) % 3);
+    }
+    pairtops_finish(&pt, &pm, ord1);
+    CHECK_INTEQ(pt.distinct_ips, 3 * N);
+    /* the expected groups of each list, in the table's order */
+    struct rgroup *want = xcalloc(2 * N, sizeof(*want));
+    for (int list = 0; list < PAIRTOPS_NLISTS; list++) {
+        for (int k = 0; k < N; k++)
+            for (int c = 0; c < 2; c++) {
+                struct rgroup *w = &want[2 * k + c];
+                w->ord = (k + c) % 3;
+                if (list == PAIRTOPS_DOMAINS)
+                    w->kn = (size_t)snprintf(w->key, sizeof(w->key),
+                                             "d%d.com", k);
+                else
+                    w->kn = (size_t)snprintf(w->key, sizeof(w->key),
+                                             "10.%d.%d.0/24", k / 256,
+                                             k % 256);
+                w->n = w->m = (c == 0 ? 2 : 1) * (long long)(k + 1);
+                w->x = c == 0 ? 2 : 1;
+            }
+        qsort(want, 2 * N, sizeof(*want), rgroup_cmp);
+        size_t nwant = 0;
+        int rank = 0, ord = -1;
+        for (size_t g = 0; g < 2 * N; g++) {
+            if (want[g].n < min_n[list])
+                continue;
+            rank = want[g].ord == ord ? rank + 1 : 1;
+            ord = want[g].ord;
+            if (rank <= TOP)
+                want[nwant++] = want[g];
+        }
+        CHECK_INTEQ(pt.nrows[list], nwant);
+        for (size_t r = 0; r < pt.nrows[list] && r < nwant; r++) {
+            const struct pairtops_row *row = &pt.rows[list][r];
+            CHECK_INTEQ(row->ord, want[r].ord);
+            CHECK(row->kn == want[r].kn &&
+                  memcmp(row->key, want[r].key, row->kn) == 0);
+            CHECK_MSG(row->n == want[r].n && row->m == want[r].m &&
+                          row->x == want[r].x,
+                      "list %d row %zu (%s): %lld %lld %lld, want %lld %lld"
+                      " %lld", list, r, want[r].key, row->n, row->m, row->x,
+                      want[r].n, want[r].m, want[r].x);
+        }
+    }
+    free(want);
+    pairtops_free(&pt);
+    free(ord1);
+    pairmap_free(&pm);
+}
+
 int main(void)
 {
     test_networks();
     test_empty();
     test_many_addresses();
+    test_many_groups();
     for (unsigned seed = 1; seed <= 40; seed++)
         one_round(seed, 20 + seed * 15);
     return CHECK_DONE();
