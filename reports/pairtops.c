@@ -279,13 +279,14 @@ static const struct keymap *cmp_texts;
 static const char *group_text(int k, const struct keymap *texts,
                               uint32_t num, char buf[NET_TXT_MAX], size_t *n)
 {
-    if (k == PAIRTOPS_NETWORKS && !(num & NET_TEXT_BIT)) {
-        int w = snprintf(buf, NET_TXT_MAX, "%u.%u.%u.0/24", num >> 16,
-                         num >> 8 & 255, num & 255);
-        *n = w > 0 ? (size_t)w : 0;
-        return buf;
-    }
-    return keymap_key(texts, num & ~NET_TEXT_BIT, n);
+    if (k == PAIRTOPS_DOMAINS)
+        return keymap_key(texts, num, n);
+    if (num & NET_TEXT_BIT)
+        return keymap_key(texts, num & ~NET_TEXT_BIT, n);
+    int w = snprintf(buf, NET_TXT_MAX, "%u.%u.%u.0/24", num >> 16,
+                     num >> 8 & 255, num & 255);
+    *n = w > 0 ? (size_t)w : 0;
+    return buf;
 }
 
 /* group_cmp - verdict order, then sessions and messages descending, then
@@ -333,8 +334,8 @@ static uint32_t net_num(const char *ip, size_t in, struct keymap *texts)
 }
 
 /* The groups of a list by (verdict, number): a hash table of 64-bit keys
- * (the verdict's byte + 1 above the number: never 0, the free slot's)
- * to group numbers, open addressing, kept under half full. */
+ * (the verdict's place + 1, ord1's byte, above the number: never 0, the
+ * free slot's) to group numbers, open addressing, kept under half full. */
 struct groupmap {
     uint64_t *key;
     uint32_t *val;
@@ -412,8 +413,9 @@ static void heap_sift(const struct group *g, uint32_t *h, size_t root,
 /* select_shown - the shown groups of g[0..ng) to the front, in the order
  * of the table (group_cmp, with cmp_list and cmp_texts set): per verdict
  * the first top of those with min_n sessions or more ("HAVING sum(n) >=
- * min_n" and a rank per verdict). Keeps the top of each verdict in a heap, so that only
- * the shown groups are sorted. Returns how many are shown. */
+ * min_n" and a rank per verdict). Keeps the top of each verdict in a
+ * heap, so that only the shown groups are sorted. Returns how many are
+ * shown. */
 static size_t select_shown(struct group *g, size_t ng, long long min_n,
                            long long top)
 {
