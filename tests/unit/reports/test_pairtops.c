@@ -336,6 +336,26 @@ static void test_empty(void)
     pairmap_free(&pm);
 }
 
+/* add_n - n sessions of one message of pair (helo, ip) into pm. */
+static void add_n(struct pairmap *pm, const char *helo, const char *ip,
+                  int n)
+{
+    struct psession ps;
+    memset(&ps, 0, sizeof(ps));
+    ps.helo = helo;
+    ps.hn = strlen(helo);
+    ps.ip = ip;
+    ps.in = strlen(ip);
+    ps.mta = "postfix";
+    ps.mn = 7;
+    ps.id = 1;
+    ps.messages = 1;
+    ps.disposition = "accepted";
+    ps.dn = strlen(ps.disposition);
+    for (int s = 0; s < n; s++)
+        pairmap_add(pm, &ps, -1);
+}
+
 /* thousands of IPv4 clients, each seen with two HELOs of one domain: the
  * sets of distinct addresses grow far past their first size and meet each
  * address twice (the distinct IPs, sized from the pair count, and the
@@ -350,22 +370,10 @@ static void test_many_addresses(void)
     pairmap_init(&pm);
     for (int i = 0; i < 2 * N; i++) {
         char ip[32];
-        struct psession s;
-        memset(&s, 0, sizeof(s));
         int a = i % N;
         snprintf(ip, sizeof(ip), "10.%d.%d.%d", a / 65536, a / 256 % 256,
                  a % 256);
-        s.helo = i < N ? "a.example.com" : "b.example.com";
-        s.hn = strlen(s.helo);
-        s.ip = ip;
-        s.in = strlen(ip);
-        s.mta = "postfix";
-        s.mn = 7;
-        s.id = 1;
-        s.messages = 1;
-        s.disposition = "accepted";
-        s.dn = strlen(s.disposition);
-        pairmap_add(&pm, &s, -1);
+        add_n(&pm, i < N ? "a.example.com" : "b.example.com", ip, 1);
     }
     size_t np = pairmap_count(&pm);
     CHECK_INTEQ(np, 2 * N);
@@ -392,26 +400,6 @@ static void test_many_addresses(void)
     pairtops_free(&pt);
     free(ord1);
     pairmap_free(&pm);
-}
-
-/* add_n - n sessions of one message of pair (helo, ip) into pm. */
-static void add_n(struct pairmap *pm, const char *helo, const char *ip,
-                  int n)
-{
-    struct psession ps;
-    memset(&ps, 0, sizeof(ps));
-    ps.helo = helo;
-    ps.hn = strlen(helo);
-    ps.ip = ip;
-    ps.in = strlen(ip);
-    ps.mta = "postfix";
-    ps.mn = 7;
-    ps.id = 1;
-    ps.messages = 1;
-    ps.disposition = "accepted";
-    ps.dn = strlen(ps.disposition);
-    for (int s = 0; s < n; s++)
-        pairmap_add(pm, &ps, -1);
 }
 
 /* thousands of domains and networks, each in two verdicts: more groups
