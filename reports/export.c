@@ -665,14 +665,20 @@ struct fmtcache {
 #define FMT_AS_IS UINT32_MAX       /* most TSV and CSV values */
 #define FMT_QUOTED (UINT32_MAX - 1) /* most JSONL values */
 
+/* fmtcache_init - an empty cache (allocates nothing yet). */
+static void fmtcache_init(struct fmtcache *c)
+{
+    memset(c, 0, sizeof(*c));
+    fmt_buf_init(&c->made.bytes);
+}
+
 /* fmtcache_free - what c holds; c is empty after (and ready for use). */
 static void fmtcache_free(struct fmtcache *c)
 {
     fmt_buf_free(&c->made.bytes);
     free(c->made.at);
     free(c->of);
-    memset(c, 0, sizeof(*c));
-    fmt_buf_init(&c->made.bytes);
+    fmtcache_init(c);
 }
 
 /* what this thread owns while the rows are written */
@@ -863,8 +869,8 @@ static void xwriter_init(struct xwriter *w, enum xfmt f,
     fmt_buf_init(&w->out);
     fmt_buf_init(&w->tmp);
     fmt_buf_init(&w->one);
-    fmtcache_free(&w->vals);
-    fmtcache_free(&w->texts);
+    fmtcache_init(&w->vals);
+    fmtcache_init(&w->texts);
 }
 
 /* xwriter_free - what w holds (not its pairinfo). */
