@@ -406,28 +406,38 @@ static int prep(struct ctx *c, const char *sql, bool temp, sqlite3_stmt **out)
     return HV_OK;
 }
 
+/* status_field - the value of a /proc/self/status line that starts with
+ * name (as "VmHWM:") into out, without its blanks and newline; out is
+ * left as it is for any other line. */
+static void status_field(const char *line, const char *name, char *out,
+                         size_t size)
+{
+    size_t n = strlen(name);
+    if (strncmp(line, name, n) != 0)
+        return;
+    snprintf(out, size, "%s", line + n + strspn(line + n, " \t"));
+    out[strcspn(out, "\n")] = '\0';
+}
+
 /* timing - with HV_REPORT_TIMING set in the environment, print how long
- * each step took and the peak resident size so far to stderr (a benchmark
- * aid; off by default). */
+ * each step took, the peak resident size so far and the present one to
+ * stderr (a benchmark aid; off by default). */
 static void timing(const char *what, struct timespec *t0)
 {
     struct timespec t1;
     if (getenv("HV_REPORT_TIMING") == NULL)
         return;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    /* the peak resident size so far, from Linux's /proc (else blank) */
+    /* the peak and the present resident size, from Linux's /proc (else
+     * blank) */
     char line[128], hwm[64] = "", rss[64] = "";
     FILE *st = fopen("/proc/self/status", "r");
     while (st != NULL && fgets(line, sizeof(line), st) != NULL) {
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            snprintf(hwm, sizeof(hwm), "%s", line + 6 + strspn(line + 6, " \t"));
-        if (strncmp(line, "VmRSS:", 6) == 0)
-            snprintf(rss, sizeof(rss), "%s", line + 6 + strspn(line + 6, " \t"));
+        status_field(line, "VmHWM:", hwm, sizeof(hwm));
+        status_field(line, "VmRSS:", rss, sizeof(rss));
     }
-    rss[strcspn(rss, "\n")] = '\0';
     if (st != NULL)
         fclose(st);
-    hwm[strcspn(hwm, "\n")] = '\0';
     fprintf(stderr, "report: %-28s %.3f s  peak %s now %s\n", what,
             (double)(t1.tv_sec - t0->tv_sec) +
                 (double)(t1.tv_nsec - t0->tv_nsec) / 1e9, hwm, rss);
@@ -965,36 +975,6 @@ static struct pval gkey_get(const char *k, int i)
     }
 }
 
-static void gmap_key_group(struct gmap *g, const struct pval *cols,
-                           const bool *flags);
-
-/* gmap_add - count a pair (a) in the group of its columns (cols[0 ..
- * HV_G_TEXT-1] text, then the HV_G_INTS flags). */
-static void gmap_add(struct gmap *g, const struct pval *cols,
-                     const bool *flags, const struct pagg *a)
-{
-    /* the same texts at the same places as the last pair's: its group,
-     * without a key (bind_pair's texts stay put for the whole pairs
-     * phase: pairinfo's values are copies of their own, the others static
-     * or the sealed pairmap's; equal places are equal texts, and other
-     * places are compared as texts below) */
-    bool same = g->any;
-    for (int i = 0; same && i < HV_G_TEXT; i++)
-        same = cols[i].s == g->last_cols[i].s && cols[i].n == g->last_cols[i].n;
-    for (int i = 0; same && i < HV_G_INTS; i++)
-        same = flags[i] == g->last_flags[i];
-    if (!same)
-        gmap_key_group(g, cols, flags);
-    struct gagg *s = &g->a[g->last_i];
-    s->n += a->n;
-    s->m += a->m;
-    s->acc += a->n_acc;
-    s->rej += a->n_rej;
-    s->def += a->n_def;
-    s->lost += a->n_lost;
-    s->unk += (long long)a->n - a->n_acc - a->n_rej - a->n_def - a->n_lost;
-}
-
 /* gmap_key_group - the group of cols and flags (gmap_add) made current
  * (g->last_i), new and zeroed when no pair had those texts before. */
 static void gmap_key_group(struct gmap *g, const struct pval *cols,
@@ -1024,6 +1004,33 @@ static void gmap_key_group(struct gmap *g, const struct pval *cols,
         }
         memset(&g->a[i], 0, sizeof(g->a[i]));
     }
+}
+
+/* gmap_add - count a pair (a) in the group of its columns (cols[0 ..
+ * HV_G_TEXT-1] text, then the HV_G_INTS flags). */
+static void gmap_add(struct gmap *g, const struct pval *cols,
+                     const bool *flags, const struct pagg *a)
+{
+    /* the same texts at the same places as the last pair's: its group,
+     * without a key (bind_pair's texts stay put for the whole pairs
+     * phase: pairinfo's values are copies of their own, the others static
+     * or the sealed pairmap's; equal places are equal texts, and other
+     * places are compared as texts below) */
+    bool same = g->any;
+    for (int i = 0; same && i < HV_G_TEXT; i++)
+        same = cols[i].s == g->last_cols[i].s && cols[i].n == g->last_cols[i].n;
+    for (int i = 0; same && i < HV_G_INTS; i++)
+        same = flags[i] == g->last_flags[i];
+    if (!same)
+        gmap_key_group(g, cols, flags);
+    struct gagg *s = &g->a[g->last_i];
+    s->n += a->n;
+    s->m += a->m;
+    s->acc += a->n_acc;
+    s->rej += a->n_rej;
+    s->def += a->n_def;
+    s->lost += a->n_lost;
+    s->unk += (long long)a->n - a->n_acc - a->n_rej - a->n_def - a->n_lost;
 }
 
 /* insert_groups - the rows of hv_g. HV_OK, or HV_EDB / HV_EWRITE. */
