@@ -46,6 +46,7 @@
 #include <time.h>
 
 #include "ascii.h"
+#include "bytehash.h"
 #include "spamtext.h"
 #include "syslog.h"
 #include "textscan.h"
@@ -284,38 +285,6 @@ static const char *rchr(const char *p, size_t n, char c)
         if (p[n] == c)
             return p + n;
     return NULL;
-}
-
-/* fnv - hash of n bytes, eight at a time (multiply-xorshift; the name
- * stays from the FNV-1a it replaced), continuing from h. */
-static uint32_t fnv(uint32_t h, const char *p, size_t n)
-{
-    uint64_t x = h ^ (n * 0x9E3779B97F4A7C15ull);
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        x = (x ^ w) * 0xff51afd7ed558ccdull;
-        x ^= x >> 29;
-        p += 8;
-        n -= 8;
-    }
-    if (n > 0) {
-        /* the last 1-7 bytes in two loads that may overlap */
-        uint64_t w;
-        if (n >= 4) {
-            uint32_t lo, hi;
-            memcpy(&lo, p, 4);
-            memcpy(&hi, p + n - 4, 4);
-            w = (uint64_t)hi << 32 | lo;
-        } else {
-            w = (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
-                (uint64_t)(unsigned char)p[n - 1] << 16;
-        }
-        x = (x ^ w) * 0xc4ceb9fe1a85ec53ull;
-        x ^= x >> 29;
-    }
-    x *= 0xff51afd7ed558ccdull;
-    return (uint32_t)(x >> 32);
 }
 
 /* ip4_canonical - p is a dotted quad exactly as inet_ntop writes it (no
@@ -961,31 +930,6 @@ static inline struct pf_sess *slot(const struct hv_parser *p, uint32_t i)
     return &p->chunks[(i - 1) / PF_CHUNK][(i - 1) % PF_CHUNK];
 }
 
-/* key_hash - hash of a session key (or its process prefix): every byte,
- * 16 at a time in two independent lanes (the last 16 may overlap the block
- * before them); short keys go through fnv. */
-static uint32_t key_hash(const char *p, size_t n)
-{
-    if (n < 16)
-        return fnv(2166136261u, p, n);
-    uint64_t x = (uint64_t)n * 0x9E3779B97F4A7C15ull, y = ~x, a, b;
-    for (size_t i = 0; i + 16 < n; i += 16) {
-        memcpy(&a, p + i, 8);
-        memcpy(&b, p + i + 8, 8);
-        x = (x ^ a) * 0xff51afd7ed558ccdull;
-        y = (y ^ b) * 0xc4ceb9fe1a85ec53ull;
-        x ^= x >> 29;
-        y ^= y >> 31;
-    }
-    memcpy(&a, p + n - 16, 8);
-    memcpy(&b, p + n - 8, 8);
-    x = (x ^ a) * 0xff51afd7ed558ccdull;
-    y = (y ^ b) * 0xc4ceb9fe1a85ec53ull;
-    x ^= y ^ (y >> 29);
-    x *= 0x9E3779B97F4A7C15ull;
-    return (uint32_t)(x >> 32);
-}
-
 /* slot_index - the index + 1 of an open-session slot. */
 static inline uint32_t slot_index(const struct hv_parser *p,
                                   const struct pf_sess *ps)
@@ -1017,7 +961,7 @@ static uint16_t make_key(const struct pf_ctx *cx, const char *client,
             memcpy(key + k, client, n);
             k += n;
         }
-        *hash = key_hash(key, k);
+        *hash = hv_hash_bytes(key, k);
         return (uint16_t)k;
     }
     const struct {
@@ -1040,7 +984,7 @@ static uint16_t make_key(const struct pf_ctx *cx, const char *client,
         if (i == 2)
             *pklen = (uint16_t)k;
     }
-    *hash = key_hash(key, k);
+    *hash = hv_hash_bytes(key, k);
     return (uint16_t)k;
 }
 
@@ -1168,7 +1112,7 @@ static struct pf_qent *qmap_lookup(const struct hv_parser *p, const char *qid,
     if (len == 0 || len > HV_QID_MAX)
         return NULL;
     struct pf_qent *best = NULL;
-    uint32_t h = fnv(2166136261u, qid, len) & (p->nqbuckets - 1);
+    uint32_t h = hv_hash_words(HV_HASH_SEED, qid, len) & (p->nqbuckets - 1);
     for (uint32_t i = p->qbuckets[h]; i != PF_NONE;) {
         struct pf_qent *e = qslot(p, i);
         if (e->len == len && memcmp(e->qid, qid, len) == 0 &&
@@ -1210,7 +1154,7 @@ static void qmap_add(struct hv_parser *p, const char *qid, size_t len,
     e->idx = idx;
     e->serial = serial;
     e->uncounted = false;
-    e->qhash = fnv(2166136261u, qid, len);
+    e->qhash = hv_hash_words(HV_HASH_SEED, qid, len);
     uint32_t h = e->qhash & (p->nqbuckets - 1);
     e->hnext = p->qbuckets[h];
     p->qbuckets[h] = i;
@@ -1401,7 +1345,7 @@ static struct pf_sess *sess_new(struct hv_parser *p, const struct pf_ctx *cx,
     ps->hnext = p->buckets[hash & (p->nbuckets - 1)];
     p->buckets[hash & (p->nbuckets - 1)] = i;
     ps->pklen = pklen;
-    ps->pkhash = key_hash(key, pklen);
+    ps->pkhash = hv_hash_bytes(key, pklen);
     ps->pnext = p->pbuckets[ps->pkhash & (p->nbuckets - 1)];
     p->pbuckets[ps->pkhash & (p->nbuckets - 1)] = i;
     ps->last_act = ++p->act;
@@ -1587,7 +1531,7 @@ static int on_session_line(struct hv_parser *p, const struct pf_ctx *cx,
     } else {
         /* nothing names the client: attach to the process's latest session
          * (proxy-accept, "disconnect from unknown[unknown]"), or drop */
-        ps = sess_find_proc(p, key, pklen, key_hash(key, pklen));
+        ps = sess_find_proc(p, key, pklen, hv_hash_bytes(key, pklen));
         if (ps == NULL)
             return HV_PARSE_OK;
     }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytehash.h"
 #include "msg.h"
 #include "xmem.h"
 
@@ -19,16 +20,6 @@ void keymap_free(struct keymap *m)
     free(m->ent);
     free(m->arena);
     keymap_init(m);
-}
-
-/* hash - FNV-1a (32 bits) of the key's bytes. */
-static uint32_t hash(const void *key, size_t len)
-{
-    const unsigned char *p = key;
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h;
 }
 
 /* lookup - the slot holding key, or the free slot where it belongs
@@ -65,7 +56,7 @@ static void grow(struct keymap *m)
 
 uint32_t keymap_hash(const void *key, size_t len)
 {
-    return hash(key, len);
+    return hv_hash_bytes(key, len);
 }
 
 void keymap_prefetch(const struct keymap *m, uint32_t h, int step)
@@ -84,7 +75,7 @@ void keymap_prefetch(const struct keymap *m, uint32_t h, int step)
 size_t keymap_intern(struct keymap *m, const void *key, size_t len,
                      bool *added)
 {
-    return keymap_intern_hashed(m, key, len, hash(key, len), added);
+    return keymap_intern_hashed(m, key, len, hv_hash_bytes(key, len), added);
 }
 
 size_t keymap_intern_hashed(struct keymap *m, const void *key, size_t len,
@@ -131,7 +122,7 @@ bool keymap_find(const struct keymap *m, const void *key, size_t len,
             msg_panic("keymap_find: the index was dropped");
         return false;
     }
-    uint32_t *s = lookup(m, key, len, hash(key, len));
+    uint32_t *s = lookup(m, key, len, hv_hash_bytes(key, len));
     if (*s == 0)
         return false;
     *idx = *s - 1;
