@@ -24,6 +24,28 @@ struct pairtops_counts {
     size_t np;
 };
 
+/* the HELOs' classes and domains as the caller told them (pairtops_helo) */
+struct pairtops_told {
+    size_t np, n;               /* pairs in all, pairs told */
+    bool off;                   /* told for another np: not used */
+    long long distinct;         /* distinct non-empty HELOs */
+    long long cls[PAIRTOPS_NCLS];
+    struct keymap domains;      /* the domains' texts (top domains only) */
+    uint32_t *dom;              /* each pair's domain number, or NULL */
+    uint32_t cur;               /* the domain of the HELO told last */
+};
+
+/* told_free - drop pt's told HELOs (none is a no-op). */
+static void told_free(struct pairtops *pt)
+{
+    if (pt->told == NULL)
+        return;
+    keymap_free(&pt->told->domains);
+    free(pt->told->dom);
+    free(pt->told);
+    pt->told = NULL;
+}
+
 /* counts_free - drop pt's counts (none is a no-op). */
 static void counts_free(struct pairtops *pt)
 {
@@ -75,6 +97,37 @@ void pairtops_add(struct pairtops *pt, const struct pagg *a, bool has_helo,
     }
     if (resolved)
         s->resolved_sessions += a->n;
+}
+
+void pairtops_helo(struct pairtops *pt, size_t np, size_t i, bool new_helo,
+                   size_t hn, const char *cls, const char *domain, size_t dn)
+{
+    if (!pt->want_distinct && !pt->want_list[PAIRTOPS_DOMAINS])
+        return;
+    struct pairtops_told *t = pt->told;
+    if (t == NULL) {
+        t = pt->told = xcalloc(1, sizeof(*t));
+        t->np = np;
+        keymap_init(&t->domains);
+        if (pt->want_list[PAIRTOPS_DOMAINS])
+            t->dom = xcalloc(np + 1, sizeof(*t->dom));
+    }
+    /* the first pair told starts a HELO whatever the caller says */
+    if (t->off || t->np != np || i >= np || (t->n == 0 && !new_helo)) {
+        t->off = true;
+        return;
+    }
+    t->n++;
+    if (new_helo) {
+        t->distinct += hn > 0;
+        for (int k = 0; hn > 0 && k < PAIRTOPS_NCLS; k++)
+            if (strcmp(cls, pairtops_classes[k]) == 0)
+                t->cls[k]++;
+        if (t->dom != NULL)
+            t->cur = (uint32_t)keymap_intern(&t->domains, domain, dn, NULL);
+    }
+    if (t->dom != NULL)
+        t->dom[i] = t->cur;
 }
 
 bool pairtops_net_of(const char *ip, char *txt, size_t size)
@@ -618,10 +671,22 @@ void pairtops_finish(struct pairtops *pt, const struct pairmap *pm,
     struct keymap domains;
     uint32_t *dom = NULL;
     keymap_init(&domains);
-    if (pt->want_list[PAIRTOPS_DOMAINS])
-        dom = xcalloc(np + 1, sizeof(*dom));
-    if (pt->want_distinct || dom != NULL)
-        helos(pt, pm, np, &domains, dom);
+    struct pairtops_told *t = pt->told;
+    if (t != NULL && !t->off && t->n == np && t->np == np) {
+        /* told: the HELOs' figures as given, the domains taken over */
+        pt->distinct_helos = t->distinct;
+        memcpy(pt->distinct_cls, t->cls, sizeof(t->cls));
+        domains = t->domains;
+        dom = t->dom;
+        keymap_init(&t->domains);
+        t->dom = NULL;
+    } else {
+        if (pt->want_list[PAIRTOPS_DOMAINS])
+            dom = xcalloc(np + 1, sizeof(*dom));
+        if (pt->want_distinct || dom != NULL)
+            helos(pt, pm, np, &domains, dom);
+    }
+    told_free(pt);
     if (pt->want_distinct)
         ips(pt, pm, np);
     for (int k = 0; k < PAIRTOPS_NLISTS; k++)
@@ -656,5 +721,6 @@ void pairtops_free(struct pairtops *pt)
         free(pt->rows[k]);
     }
     counts_free(pt);
+    told_free(pt);
     memset(pt, 0, sizeof(*pt));
 }

@@ -12,10 +12,12 @@
  * with the pairs and their verdicts;
  * then pairtops_fill_top and the figures as often as needed;
  * pairtops_free. Owns everything it holds.
- * Memory: nothing per pair until pairtops_take_counts (12 bytes a pair);
- * pairtops_finish holds 8 bytes a pair more, the distinct HELOs with their
- * domains, and one more hash set at a time (the IPs, then a list's
- * groups), each freed before the next.
+ * Memory: nothing per pair until pairtops_take_counts (12 bytes a pair)
+ * or pairtops_helo (4 bytes a pair and the distinct domains when the top
+ * domains are wanted); pairtops_finish holds 8 bytes a pair more, the
+ * distinct HELOs with their domains unless they were told, and one more
+ * hash set at a time (the IPs, then a list's groups), each freed before
+ * the next.
  */
 #ifndef HV_PAIRTOPS_H
 #define HV_PAIRTOPS_H
@@ -63,6 +65,9 @@ struct pairtops {
     size_t nrows[PAIRTOPS_NLISTS];
     struct pairtops_counts *counts;  /* pairtops.c's own: each pair's
                                         sessions and messages */
+    struct pairtops_told *told;      /* pairtops.c's own: the HELOs'
+                                        classes and domains as told
+                                        (pairtops_helo) */
 };
 
 /* pairtops_init - empty; distinct: count the distinct IPs and HELOs;
@@ -81,6 +86,17 @@ void pairtops_add(struct pairtops *pt, const struct pagg *a, bool has_helo,
  * pm (12 bytes a pair), so that its aggregates (pairmap_drop_counts) can go
  * before pairtops_finish. */
 void pairtops_take_counts(struct pairtops *pt, const struct pairmap *pm);
+
+/* pairtops_helo - pair i (of np) has a HELO of hn bytes of class cls
+ * (regdomain_helo_class) and domain (regdomain_helo, dn bytes): told by a
+ * caller that works these out anyway, once per pair, in an order where a
+ * HELO's pairs come one after another (pairsort.h's); new_helo: i's HELO
+ * is not that of the pair told before it. When every pair was told,
+ * pairtops_finish takes the distinct HELOs, their classes and the
+ * domains from what was told instead of working them out again;
+ * otherwise (fewer told, or told for another np) it works them out. */
+void pairtops_helo(struct pairtops *pt, size_t np, size_t i, bool new_helo,
+                   size_t hn, const char *cls, const char *domain, size_t dn);
 
 /* pairtops_finish - the distinct counts and the top lists of the pairs of
  * pm, ord1[i] being pair i's verdict's place + 1 in the caller's list (0:

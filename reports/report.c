@@ -319,6 +319,8 @@ struct ctx {
     struct pairtops pt;     /* sums, distinct counts, top lists over the
                                pairs (make_work) */
     struct helo_memo helo_memo; /* bind_pair's */
+    bool pairs_sorted;      /* bind_pair sees the pairs in pairsort's
+                               order (make_work) */
     struct workrows wr;     /* which pairs hv_p holds; the publishing
                                domains (make_work) */
     size_t work_rows;       /* the rows written to hv_p */
@@ -1127,8 +1129,9 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
      * domain are the HELO's: a HELO's pairs mostly come one after another
      * (sorted), so the last HELO's are kept */
     struct helo_memo *hm = &c->helo_memo;
-    if (!hm->set || hm->helo.len != hn ||
-        (hn > 0 && memcmp(hm->helo.p, helo, hn) != 0)) {
+    bool new_helo = !hm->set || hm->helo.len != hn ||
+                    (hn > 0 && memcmp(hm->helo.p, helo, hn) != 0);
+    if (new_helo) {
         char *hz = xmemdup0(helo, hn);
         hm->cls = regdomain_helo_class(hz, hn);
         regdomain_helo(hz, hn, hm->cls, &hm->domain);
@@ -1139,6 +1142,9 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     }
     const char *cls = hm->cls;
     struct pval domain = {fmt_buf_str(&hm->domain), hm->domain.len};
+    if (c->pairs_sorted) /* the top lists need not work them out again */
+        pairtops_helo(&c->pt, pairmap_count(pm), i, new_helo, hn, cls,
+                      domain.s, domain.n);
     struct pval gcols[HV_G_TEXT] = {
         {verdict, vn},
         csa_status,
@@ -1376,8 +1382,10 @@ static int make_work(struct ctx *c)
     if (c->unbucketed == 0 && table_wanted(c, "dns_age"))
         c->pair_at = xmalloc((pairmap_count(&pm) + 1) * sizeof(*c->pair_at));
     workrows_open(&c->wr, c->db, pairmap_count(&pm));
+    c->pairs_sorted = order != NULL;
     if (rc == HV_OK)
         rc = insert_pairs(c, &pi, &pm, order, cols, &g);
+    c->pairs_sorted = false;
     workrows_close(&c->wr);
     free(order);
     pairinfo_close(&pi);

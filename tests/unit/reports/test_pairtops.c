@@ -9,7 +9,10 @@
  * registered domain, address literals, bare IPs, a NUL byte), client
  * addresses from a few /24s, non-canonical IPv4 texts, IPv6 and junk (one
  * the very text of a /24 the addresses make), with
- * every top from 0 to more than the groups and both min_n.
+ * every top from 0 to more than the groups and both min_n; with the
+ * HELOs' classes and domains told in the pairs' sort order
+ * (pairtops_helo) and not, and told short (one pair missing, or the first
+ * not starting a HELO), which must fall back to working them out.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 #include "check.h"
 #include "fmt.h"
 #include "pairmap.h"
+#include "pairsort.h"
 #include "pairtops.h"
 #include "regdomain.h"
 #include "xmem.h"
@@ -201,6 +205,43 @@ static void add(struct pairmap *pm, size_t k, size_t j, bool unobs,
     pairmap_add(pm, &s, -1);
 }
 
+/* how tell tells */
+enum tell_how { TELL_ALL, TELL_BUT_ONE, TELL_BAD_START };
+
+/* tell - each pair's HELO class and domain to pt (pairtops_helo) in
+ * pairsort's order, as the report's pairs phase does: all of them, all
+ * but the last, or with the first not said to start a HELO. */
+static void tell(struct pairtops *pt, const struct pairmap *pm,
+                 enum tell_how how)
+{
+    size_t np = pairmap_count(pm);
+    uint32_t *order = pairsort_order(pm);
+    struct fmt_buf dom;
+    fmt_buf_init(&dom);
+    const char *last = NULL;
+    size_t last_n = 0;
+    for (size_t k = 0; k < np; k++) {
+        if (how == TELL_BUT_ONE && k + 1 == np)
+            break;
+        const char *h, *ip;
+        size_t hn, in;
+        pairmap_key(pm, order[k], &h, &hn, &ip, &in);
+        bool new_helo = last == NULL || last_n != hn ||
+                        memcmp(last, h, hn) != 0;
+        char *hz = xmemdup0(h, hn);
+        const char *cls = regdomain_helo_class(hz, hn);
+        regdomain_helo(hz, hn, cls, &dom);
+        free(hz);
+        pairtops_helo(pt, np, order[k],
+                      how == TELL_BAD_START && k == 0 ? false : new_helo, hn,
+                      cls, fmt_buf_str(&dom), dom.len);
+        last = h;
+        last_n = hn;
+    }
+    fmt_buf_free(&dom);
+    free(order);
+}
+
 /* one_round - random pairs (seed), checked against the reference for
  * every top and both lists. */
 static void one_round(unsigned seed, size_t sessions)
@@ -244,6 +285,12 @@ static void one_round(unsigned seed, size_t sessions)
         CHECK(memcmp(&want, &pt.sums, sizeof(want)) == 0);
         if (t % 2 == 1)
             pairtops_take_counts(&pt, &pm);
+        /* the HELOs told in the sort's order (all, all but one, or all
+         * but the first said to start a HELO: the last two must be
+         * worked out again), or not told */
+        if (t % 3 != 0)
+            tell(&pt, &pm, t % 3 == 1 ? TELL_ALL
+                           : seed % 2 ? TELL_BUT_ONE : TELL_BAD_START);
         pairtops_finish(&pt, &pm, ord1);
         /* distinct IPs, non-empty HELOs, HELOs per class */
         long long dips = 0, dhelos = 0, dcls[PAIRTOPS_NCLS] = {0};
