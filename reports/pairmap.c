@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "msg.h"
 #include "xmem.h"
 
 void pairmap_init(struct pairmap *pm)
@@ -46,8 +47,11 @@ static void pair_key(char *k, const struct psession *s)
     memcpy(k + 1 + sizeof(hlen) + s->hn, s->ip, s->in);
 }
 
-/* NO_MTA - a new pair's MTA before its first session is counted */
-#define NO_MTA UINT32_MAX
+_Static_assert(sizeof(struct pagg) == 80, "struct pagg grew (pairmap.h)");
+
+/* NO_MTA - a new pair's MTA before its first session is counted (the
+ * largest pagg.mta holds) */
+#define NO_MTA ((1u << 30) - 1)
 
 /* pair_of - the number of pair key k (kn bytes, hash h), a new pair's
  * aggregates zeroed. */
@@ -81,7 +85,10 @@ static void count(struct pairmap *pm, const struct psession *s, long bucket,
                            ? keymap_key(&pm->mtas, mta, &ln)
                            : NULL;
     if (last == NULL || ln != s->mn || memcmp(last, s->mta, ln) != 0) {
-        mta = (uint32_t)keymap_intern(&pm->mtas, s->mta, s->mn, NULL);
+        size_t k = keymap_intern(&pm->mtas, s->mta, s->mn, NULL);
+        if (k >= NO_MTA) /* pagg.mta's 30 bits: a billion MTA names */
+            msg_panic("pairmap: more than %u MTA names", NO_MTA - 1);
+        mta = (uint32_t)k;
         pm->last_mta = mta;
     }
     struct pagg *a = &pm->agg[i];

@@ -48,16 +48,19 @@ struct psession {
                               * + rem), kept with the bucket */
 };
 
-/* a pair's aggregates (the work table's columns) */
+/* a pair's aggregates (the work table's columns); 80 bytes, the flags
+ * packed beside the MTA (a pair's memory is touched page by page as the
+ * pass grows it, and a page fault costs as much as hashing a session) */
 struct pagg {
     long long m;             /* sum(messages) */
     long long ex_acc, ex_rej;/* min(id) of accepted / rejected, or LLONG_MAX */
     uint32_t n, n_acc, n_rej, n_def, n_lost;
     uint32_t n_recv, n_impl; /* NULL in SQL unless has_from */
-    uint32_t mta;            /* index of min(mta) in pairmap.mtas */
+    uint32_t mta : 30;       /* index of min(mta) in pairmap.mtas */
+    uint32_t unobs : 1;      /* the key's unobserved flag */
+    uint32_t has_from : 1;   /* a session had helo_from */
     uint32_t n_spam, n_ham;  /* sessions labelled spam / ham */
     long long m_spam, m_ham; /* and their sum(messages) */
-    bool unobs, has_from;    /* has_from: a session had helo_from */
 };
 
 struct pairmap {
