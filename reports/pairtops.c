@@ -27,7 +27,7 @@ struct pairtops_counts {
 /* the HELOs' classes and domains as the caller told them (pairtops_helo) */
 struct pairtops_told {
     size_t np, n;               /* pairs in all, pairs told */
-    bool off;                   /* told for another np: not used */
+    bool off;                   /* told out of turn: not used */
     long long distinct;         /* distinct non-empty HELOs */
     long long cls[PAIRTOPS_NCLS];
     struct keymap domains;      /* the domains' texts (top domains only) */
@@ -112,7 +112,8 @@ void pairtops_helo(struct pairtops *pt, size_t np, size_t i, bool new_helo,
         if (pt->want_list[PAIRTOPS_DOMAINS])
             t->dom = xcalloc(np + 1, sizeof(*t->dom));
     }
-    /* the first pair told starts a HELO whatever the caller says */
+    /* the first pair told must start a HELO: one that does not, like a
+     * pair out of range or a telling for another np, is out of turn */
     if (t->off || t->np != np || i >= np || (t->n == 0 && !new_helo)) {
         t->off = true;
         return;
