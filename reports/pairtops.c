@@ -99,6 +99,16 @@ void pairtops_add(struct pairtops *pt, const struct pagg *a, bool has_helo,
         s->resolved_sessions += a->n;
 }
 
+/* count_class - a distinct HELO of hn bytes and class cls into counts
+ * (by pairtops_classes; the empty HELO is in no class's count). */
+static void count_class(long long counts[PAIRTOPS_NCLS], const char *cls,
+                        size_t hn)
+{
+    for (int k = 0; hn > 0 && k < PAIRTOPS_NCLS; k++)
+        if (strcmp(cls, pairtops_classes[k]) == 0)
+            counts[k]++;
+}
+
 void pairtops_helo(struct pairtops *pt, size_t np, size_t i, bool new_helo,
                    size_t hn, const char *cls, const char *domain, size_t dn)
 {
@@ -121,9 +131,7 @@ void pairtops_helo(struct pairtops *pt, size_t np, size_t i, bool new_helo,
     t->n++;
     if (new_helo) {
         t->distinct += hn > 0;
-        for (int k = 0; hn > 0 && k < PAIRTOPS_NCLS; k++)
-            if (strcmp(cls, pairtops_classes[k]) == 0)
-                t->cls[k]++;
+        count_class(t->cls, cls, hn);
         if (t->dom != NULL)
             t->cur = (uint32_t)keymap_intern(&t->domains, domain, dn, NULL);
     }
@@ -176,9 +184,7 @@ static void helos(struct pairtops *pt, const struct pairmap *pm, size_t np,
             char *hz = xmemdup0(helo, hn);
             const char *cls = regdomain_helo_class(hz, hn);
             empty |= hn == 0;
-            for (int k = 0; hn > 0 && k < PAIRTOPS_NCLS; k++)
-                if (strcmp(cls, pairtops_classes[k]) == 0)
-                    pt->distinct_cls[k]++;
+            count_class(pt->distinct_cls, cls, hn);
             if (dom != NULL) {
                 if (h >= cap) {
                     cap = cap ? 2 * cap : 1024;
