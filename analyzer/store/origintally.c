@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * origintally - HELO provenance counts kept by SQLite's hooks (see the
+ * header). Debian's libsqlite3 is built with the pre-update hook
+ * (PRAGMA compile_options: ENABLE_PREUPDATE_HOOK); its declarations are
+ * only visible with the macro below.
+ */
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
+
+#include "origintally.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmem.h"
+
+/* Groups followed before the tally gives up (there are at most 4 MTAs x 5
+ * provenances in a database heloval wrote). */
+#define TALLY_MAX_GROUPS 64
+
+/* One (mta, helo_from) pair: texts owned, NULL for SQL NULL. */
+struct tally_group {
+    char *mta, *from;
+    int64_t committed, pending;
+};
+
+struct origin_tally {
+    sqlite3 *db;
+    int mta_col, from_col;               /* column indexes in main.sessions */
+    struct tally_group g[TALLY_MAX_GROUPS];
+    size_t ng, last;                     /* last: the group hit before */
+    bool lost;
+};
+
+/* same_text - a and b equal, NULL equal to NULL only. */
+static bool same_text(const char *a, const char *b)
+{
+    return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* value_text - *text = v's text, NULL for SQL NULL. False for any other
+ * type or a missing value (the tally cannot say what the table holds). */
+static bool value_text(sqlite3_value *v, const char **text)
+{
+    if (v == NULL)
+        return false;
+    switch (sqlite3_value_type(v)) {
+    case SQLITE_NULL:
+        *text = NULL;
+        return true;
+    case SQLITE_TEXT:
+        *text = (const char *)sqlite3_value_text(v);
+        return *text != NULL;
+    default:
+        return false;
+    }
+}
+
+/* count_row - add delta to the pending count of the row's group: the old
+ * row (old true) or the new one. Marks the tally lost when the values
+ * cannot be read or there is no room for a new group. */
+static void count_row(struct origin_tally *t, bool old, int64_t delta)
+{
+    sqlite3_value *vm = NULL, *vf = NULL;
+    int rm = old ? sqlite3_preupdate_old(t->db, t->mta_col, &vm)
+                 : sqlite3_preupdate_new(t->db, t->mta_col, &vm);
+    int rf = old ? sqlite3_preupdate_old(t->db, t->from_col, &vf)
+                 : sqlite3_preupdate_new(t->db, t->from_col, &vf);
+    const char *mta, *from;
+    if (rm != SQLITE_OK || rf != SQLITE_OK || !value_text(vm, &mta) ||
+        !value_text(vf, &from)) {
+        t->lost = true;
+        return;
+    }
+    size_t i = t->last;
+    if (i >= t->ng || !same_text(t->g[i].mta, mta) || !same_text(t->g[i].from, from)) {
+        for (i = 0; i < t->ng; i++)
+            if (same_text(t->g[i].mta, mta) && same_text(t->g[i].from, from))
+                break;
+        if (i == t->ng) {
+            if (t->ng == TALLY_MAX_GROUPS) {
+                t->lost = true;
+                return;
+            }
+            t->g[i].mta = mta != NULL ? xstrdup(mta) : NULL;
+            t->g[i].from = from != NULL ? xstrdup(from) : NULL;
+            t->g[i].committed = t->g[i].pending = 0;
+            t->ng++;
+        }
+        t->last = i;
+    }
+    t->g[i].pending += delta;
+}
+
+/* on_preupdate - a row of some table about to change: count the rows of
+ * main.sessions out (old) and in (new). */
+static void on_preupdate(void *arg, sqlite3 *db, int op, const char *schema,
+                         const char *table, sqlite3_int64 key_old, sqlite3_int64 key_new)
+{
+    struct origin_tally *t = arg;
+    (void)db;
+    (void)key_old;
+    (void)key_new;
+    if (t->lost || strcmp(table, "sessions") != 0 || strcmp(schema, "main") != 0)
+        return;
+    if (op == SQLITE_DELETE || op == SQLITE_UPDATE)
+        count_row(t, true, -1);
+    if (op == SQLITE_INSERT || op == SQLITE_UPDATE)
+        count_row(t, false, +1);
+}
+
+/* on_commit - the transaction's changes are in: pending becomes committed.
+ * Never vetoes the commit. */
+static int on_commit(void *arg)
+{
+    struct origin_tally *t = arg;
+    for (size_t i = 0; i < t->ng; i++) {
+        t->g[i].committed += t->g[i].pending;
+        t->g[i].pending = 0;
+    }
+    return 0;
+}
+
+/* on_rollback - the transaction's changes are undone: so are its counts. */
+static void on_rollback(void *arg)
+{
+    struct origin_tally *t = arg;
+    for (size_t i = 0; i < t->ng; i++)
+        t->g[i].pending = 0;
+}
+
+/* column_index - the index of column name in main.sessions, or -1. */
+static int column_index(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(db, "SELECT cid FROM pragma_table_info('sessions', 'main')"
+                               " WHERE name = ?1",
+                           -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+    int cid = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+    sqlite3_finalize(q);
+    return cid;
+}
+
+struct origin_tally *origin_tally_watch(sqlite3 *db)
+{
+    int mta_col = column_index(db, "mta"), from_col = column_index(db, "helo_from");
+    if (mta_col < 0 || from_col < 0)
+        return NULL;
+    struct origin_tally *t = xcalloc(1, sizeof(*t));
+    t->db = db;
+    t->mta_col = mta_col;
+    t->from_col = from_col;
+    sqlite3_preupdate_hook(db, on_preupdate, t);
+    sqlite3_commit_hook(db, on_commit, t);
+    sqlite3_rollback_hook(db, on_rollback, t);
+    return t;
+}
+
+bool origin_tally_each(const struct origin_tally *t,
+                       void (*row)(void *arg, const char *mta, const char *helo_from,
+                                   int64_t n),
+                       void *arg)
+{
+    if (t->lost)
+        return false;
+    for (size_t i = 0; i < t->ng; i++)
+        if (t->g[i].committed < 0)
+            return false;   /* more rows out than in: not started empty */
+    for (size_t i = 0; i < t->ng; i++)
+        if (t->g[i].committed != 0)
+            row(arg, t->g[i].mta, t->g[i].from, t->g[i].committed);
+    return true;
+}
+
+void origin_tally_free(struct origin_tally *t)
+{
+    if (t == NULL)
+        return;
+    sqlite3_preupdate_hook(t->db, NULL, NULL);
+    sqlite3_commit_hook(t->db, NULL, NULL);
+    sqlite3_rollback_hook(t->db, NULL, NULL);
+    for (size_t i = 0; i < t->ng; i++) {
+        free(t->g[i].mta);
+        free(t->g[i].from);
+    }
+    free(t);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * origintally - the sessions' HELO provenance counts (sessions.mta x
+ * sessions.helo_from) kept while a scan writes them, so that the scan's
+ * summary need not read every stored session again afterwards.
+ *
+ * A tally watches one connection: SQLite's pre-update hook sees each row
+ * of main.sessions inserted, updated or deleted on it (by any statement,
+ * upserts and cascades included) and counts its old row out and its new
+ * row in, pending until the transaction commits (the commit hook adds
+ * them) or rolls back (the rollback hook drops them). It starts from an
+ * empty sessions table (a first load): then its committed counts are
+ * those of the whole table, as long as every commit on the connection
+ * succeeded and nothing else wrote to the file meanwhile (the scan holds
+ * the writer's lock, and a failed scan prints no counts).
+ *
+ * Ownership: the tally borrows db and owns its hooks (a connection has one
+ * of each: nothing else on it may set them while it watches) and the
+ * group texts. One thread at a time: the hooks run on the thread that
+ * writes; read the counts after that thread is done.
+ */
+#ifndef HV_ORIGINTALLY_H
+#define HV_ORIGINTALLY_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct origin_tally;
+
+/* origin_tally_watch - start counting main.sessions' changes on db, from
+ * zero (the caller knows the table is empty). NULL when the table has no
+ * mta or helo_from column (nothing is hooked then). */
+struct origin_tally *origin_tally_watch(sqlite3 *db);
+
+/* origin_tally_each - row(arg, mta, helo_from, n) for every group with a
+ * committed count other than 0, in first-seen order (either text may be
+ * NULL). Returns false, calling row for none, when the tally lost track:
+ * more than 64 groups, a value neither text nor NULL, SQLite failing to
+ * tell a value, or a group with more rows out than in (the table was not
+ * empty); the caller counts the table itself then. */
+bool origin_tally_each(const struct origin_tally *t,
+                       void (*row)(void *arg, const char *mta, const char *helo_from,
+                                   int64_t n),
+                       void *arg);
+
+/* origin_tally_free - unhook the connection and free the tally (NULL is
+ * a no-op). */
+void origin_tally_free(struct origin_tally *t);
+
+#endif
