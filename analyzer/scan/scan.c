@@ -23,7 +23,6 @@
 #include "lineio.h"
 #include "mixed.h"
 #include "msg.h"
-#include "origintally.h"
 #include "parser.h"
 #include "progress.h"
 #include "scandb.h"
@@ -530,11 +529,10 @@ static void add_helo_from(void *arg, const char *mta, const char *helo_from, int
 /* count_helo_from - stats->helo_from over the whole database (after the
  * Received join): the counts tally kept as the scan wrote (a first load),
  * else one pass over the sessions. HV_OK or HV_EDB. */
-static int count_helo_from(struct store *st, const struct origin_tally *tally,
-                           struct scan_stats *stats)
+static int count_helo_from(struct store *st, struct scan_stats *stats)
 {
     int rc = HV_OK;
-    if (tally == NULL || !origin_tally_each(tally, add_helo_from, stats))
+    if (!store_watched_origins(st, add_helo_from, stats))
         rc = scandb_count_helo_from(st, add_helo_from, stats);
     if (rc == HV_OK)
         stats->have_helo_from = true;
@@ -1074,9 +1072,8 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
         *err = xstrdup(store_errmsg(st));
     }
     /* a first load starts from no sessions: what it writes is all there is */
-    struct origin_tally *tally = NULL;
-    if (rc == HV_OK && storing && o->count_helo_from && store_first_load(st))
-        tally = origin_tally_watch(store_db(st));
+    if (rc == HV_OK && storing && o->count_helo_from)
+        (void)store_watch_origins(st);
     /* parse on this core, store on the other */
     struct squeue *sq = NULL;
     if (storing && rc == HV_OK && threads_ok())
@@ -1104,7 +1101,7 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
             *err = xstrdup(store_errmsg(st));
         } else {
             if (o->count_helo_from)
-                rc = count_helo_from(st, tally, stats);
+                rc = count_helo_from(st, stats);
             if (rc == HV_OK) {
                 struct scandb_run run = {started, (int64_t)time(NULL), stats->files,
                                          stats->bytes, stats->lines, stats->sessions,
@@ -1115,7 +1112,6 @@ int scan_run(struct store *st, const struct scan_opts *o, char *const *paths,
                 *err = xstrdup(store_errmsg(st));
         }
     }
-    origin_tally_free(tally);
     if (storing && store_bulk_end(st) != HV_OK && rc == HV_OK) {
         rc = HV_EDB;
         *err = xstrdup(store_errmsg(st));

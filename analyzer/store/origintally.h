@@ -24,6 +24,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct origin_tally;
@@ -32,6 +33,21 @@ struct origin_tally;
  * zero (the caller knows the table is empty). NULL when the table has no
  * mta or helo_from column (nothing is hooked then). */
 struct origin_tally *origin_tally_watch(sqlite3 *db);
+
+/* A row about to be inserted, as its writer bound it: its row id and the
+ * texts of its mta and helo_from (NULL for SQL NULL; borrowed). */
+struct origin_insert {
+    int64_t id;
+    const char *mta, *helo_from;
+};
+
+/* origin_tally_expect - the inserts of the next statement: rows[0..n),
+ * in the order the statement inserts them (a multi-row VALUES list does).
+ * An insert of rows[k].id, met in turn, is counted from rows[k] without
+ * reading the record SQLite built (that read costs more than the insert);
+ * any other change is read from SQLite as usual. rows must stay valid
+ * until origin_tally_expect(t, NULL, 0), which ends the expectation. */
+void origin_tally_expect(struct origin_tally *t, const struct origin_insert *rows, size_t n);
 
 /* origin_tally_each - row(arg, mta, helo_from, n) for every group with a
  * committed count other than 0, in first-seen order (either text may be

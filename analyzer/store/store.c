@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "origintally.h"
 #include "schema.h"
 #include "xmem.h"
 
@@ -93,6 +94,7 @@ struct store {
     bool wal_pending;    /* a new file, not yet switched to WAL */
     int64_t batch_source;     /* bound to the ST_PUT_BATCH statement's source, */
     const char *batch_mta;    /* ... and MTA parameters (static text) */
+    struct origin_tally *origins;   /* store_watch_origins, or NULL */
     char errbuf[512];
 };
 
@@ -512,6 +514,7 @@ void store_close(struct store *st)
 {
     if (st == NULL)
         return;
+    origin_tally_free(st->origins);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(st->st[i]);
     if (st->wal_pending && st->db != NULL)
@@ -798,21 +801,52 @@ static void bind_one(sqlite3_stmt *q, const struct store_row *r)
     bind_batch_row(q, 0, r);
 }
 
+/* expect_inserts - tell the origins watch (if any) the rows the next
+ * statement inserts, in their order, into ins[0..n) (ending with
+ * origin_tally_expect(t, NULL, 0) after the step). */
+static void expect_inserts(struct store *st, struct origin_insert *ins,
+                           const struct store_row *const *rows, int n)
+{
+    if (st->origins == NULL)
+        return;
+    for (int k = 0; k < n; k++) {
+        ins[k].id = (int64_t)((uint64_t)rows[k]->source_id << 32 | (uint64_t)rows[k]->line);
+        ins[k].mta = rows[k]->mta;
+        ins[k].helo_from = rows[k]->helo_from;
+    }
+    origin_tally_expect(st->origins, ins, (size_t)n);
+}
+
+/* step_put - step a session statement whose inserts expect_inserts told
+ * (reset after). SQLite's code. */
+static int step_put(struct store *st, sqlite3_stmt *q)
+{
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (st->origins != NULL)
+        origin_tally_expect(st->origins, NULL, 0);
+    return rc;
+}
+
 /* put_one - insert a row, or merge it into the stored row of the same
  * source and line (an update, or a line stored by an earlier run). */
 static int put_one(struct store *st, const struct store_row *r)
 {
+    struct origin_insert ins;
     sqlite3_stmt *q = st->st[r->again ? ST_PUT_SESSION : ST_INSERT_SESSION];
     bind_one(q, r);
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
+    expect_inserts(st, &ins, &r, 1);
+    int rc = step_put(st, q);
     if (rc == SQLITE_DONE)
         return HV_OK;
     if (r->again || rc != SQLITE_CONSTRAINT_PRIMARYKEY)
         return db_err(st, "storing session");
     q = st->st[ST_PUT_SESSION];
     bind_one(q, r);
-    return step_done(st, q, "storing session");
+    expect_inserts(st, &ins, &r, 1);
+    rc = step_put(st, q);
+    sqlite3_clear_bindings(q);
+    return rc == SQLITE_DONE ? HV_OK : db_err(st, "storing session");
 }
 
 /* put_batch - STORE_PUT_BATCH new rows in one statement, or one by one when one
@@ -846,8 +880,9 @@ static int put_batch(struct store *st, const struct store_row *const *rows)
         }
         for (int k = 0; k < STORE_PUT_BATCH; k++)
             bind_batch_row(q, k, rows[k]);
-        rc = sqlite3_step(q);
-        sqlite3_reset(q);
+        struct origin_insert ins[STORE_PUT_BATCH];
+        expect_inserts(st, ins, rows, STORE_PUT_BATCH);
+        rc = step_put(st, q);
         if (rc == SQLITE_DONE)
             return HV_OK;
         if (rc != SQLITE_CONSTRAINT_PRIMARYKEY)
@@ -958,9 +993,28 @@ void store_writeback(struct store *st)
 #endif
 }
 
+bool store_watch_origins(struct store *st)
+{
+    if (!st->first_load)
+        return false;
+    if (st->origins == NULL)
+        st->origins = origin_tally_watch(st->db);
+    return st->origins != NULL;
+}
+
+bool store_watched_origins(struct store *st,
+                           void (*row)(void *arg, const char *mta, const char *helo_from,
+                                       int64_t n),
+                           void *arg)
+{
+    return st->origins != NULL && origin_tally_each(st->origins, row, arg);
+}
+
 int store_bulk_end(struct store *st)
 {
     int rc = HV_OK;
+    origin_tally_free(st->origins);
+    st->origins = NULL;
     if (st->first_load) {
         /* the synced commit that removes the mark also flushes the load */
         if (sqlite3_exec(st->db,

@@ -87,9 +87,26 @@ bool store_first_load(const struct store *st);
  * has little left to wait for. Cheap; a no-op elsewhere. */
 void store_writeback(struct store *st);
 
+/* store_watch_origins - during a first load, count the sessions by MTA and
+ * HELO provenance as this connection writes them (origintally.h: every
+ * insert, update and delete, a rolled-back transaction's dropped), so that
+ * store_watched_origins tells the table's counts without reading it. The
+ * watch ends with store_bulk_end or store_close. False, and nothing
+ * watched, outside a first load. */
+bool store_watch_origins(struct store *st);
+
+/* store_watched_origins - row(arg, mta, helo_from, n) per (mta, helo_from)
+ * group of the sessions table (either text may be NULL) as counted since
+ * store_watch_origins. False, row never called, when nothing is watched or
+ * the count lost track: count the table itself then. */
+bool store_watched_origins(struct store *st,
+                           void (*row)(void *arg, const char *mta, const char *helo_from,
+                                       int64_t n),
+                           void *arg);
+
 /* store_bulk_end - undo store_bulk_begin: foreign keys on, the 8 MiB cache
  * and WAL mode again (when another connection has the file open, the next
- * store_open does it).
+ * store_open does it); the origins watch ends.
  * HV_OK or HV_EDB. */
 int store_bulk_end(struct store *st);
 
