@@ -18,6 +18,10 @@
  * provenances in a database heloval wrote). */
 #define TALLY_MAX_GROUPS 64
 
+/* Told (mta, helo_from) texts known again by their addresses (a writer
+ * has one address per MTA name and per provenance). */
+#define TOLD_MAX 16
+
 /* One (mta, helo_from) pair: texts owned, NULL for SQL NULL. */
 struct tally_group {
     char *mta, *from;
@@ -32,6 +36,11 @@ struct origin_tally {
     bool lost;
     const struct origin_insert *expect;  /* origin_tally_expect's rows */
     size_t nexpect, next;                /* ... and the next one due */
+    struct {                             /* groups of told inserts by */
+        const char *mta, *from;          /* ... the addresses of their */
+        size_t group;                    /* ... static texts */
+    } told[TOLD_MAX];
+    size_t ntold;
 };
 
 /* same_text - a and b equal, NULL equal to NULL only (the writers' static
@@ -103,6 +112,23 @@ static void count_row(struct origin_tally *t, bool old, int64_t delta)
     count_texts(t, mta, from, delta);
 }
 
+/* count_told - count a told insert in, finding its group by the
+ * addresses of its static texts when they were met before. */
+static void count_told(struct origin_tally *t, const struct origin_insert *r)
+{
+    for (size_t k = 0; k < t->ntold; k++)
+        if (t->told[k].mta == r->mta && t->told[k].from == r->helo_from) {
+            t->g[t->told[k].group].pending++;
+            return;
+        }
+    count_texts(t, r->mta, r->helo_from, +1);
+    if (!t->lost && t->ntold < TOLD_MAX) {
+        t->told[t->ntold].mta = r->mta;
+        t->told[t->ntold].from = r->helo_from;
+        t->told[t->ntold++].group = t->last;
+    }
+}
+
 /* on_preupdate - a row of some table about to change: count the rows of
  * main.sessions out (old) and in (new). */
 static void on_preupdate(void *arg, sqlite3 *db, int op, const char *schema,
@@ -114,8 +140,7 @@ static void on_preupdate(void *arg, sqlite3 *db, int op, const char *schema,
     if (t->lost || strcmp(table, "sessions") != 0 || strcmp(schema, "main") != 0)
         return;
     if (op == SQLITE_INSERT && t->next < t->nexpect && t->expect[t->next].id == key_new) {
-        const struct origin_insert *r = &t->expect[t->next++];
-        count_texts(t, r->mta, r->helo_from, +1);
+        count_told(t, &t->expect[t->next++]);
         return;
     }
     if (op == SQLITE_DELETE || op == SQLITE_UPDATE)

@@ -35,7 +35,8 @@ struct origin_tally;
 struct origin_tally *origin_tally_watch(sqlite3 *db);
 
 /* A row about to be inserted, as its writer bound it: its row id and the
- * texts of its mta and helo_from (NULL for SQL NULL; borrowed). */
+ * texts of its mta and helo_from (NULL for SQL NULL). The texts must be
+ * static: the tally knows them again by their addresses. */
 struct origin_insert {
     int64_t id;
     const char *mta, *helo_from;
