@@ -20,28 +20,35 @@
 #include "rptsql.h"
 #include "xmem.h"
 
-/* the at-risk pairs, grouped by domain; evidence is the example session's
- * source:line (the read views: sessions and sources) */
+/* the at-risk pairs, grouped by domain */
 static const char sql_pairs[] =
     "SELECT p.domain, p.helo, p.ip, p.n_acc, p.m, p.verdict,"
-    " COALESCE(p.why,''), p.cls, p.ex_acc,"
-    /* a session's id is source_id << 32 | line (schema.c): its source's
-     * path and its line without reading the session */
-    " (SELECT src.path || ':' || (p.ex_acc & 4294967295) FROM rv_sources src"
-    "  WHERE src.id = p.ex_acc >> 32)"
+    " COALESCE(p.why,''), p.cls, p.ex_acc"
     " FROM temp.hv_p p"
     " WHERE p.verdict IN ('reject','tempfail') AND p.n_acc > 0 AND NOT p.unobs"
     " ORDER BY p.domain, p.helo, p.ip";
 
+/* the evidence of a domain: its example session's source:line (the read
+ * view of sources). A session's id is source_id << 32 | line (schema.c):
+ * its source's path and its line without reading the session. Asked only
+ * for the example a domain keeps, not for every pair. */
+static const char sql_evidence[] =
+    "SELECT src.path || ':' || (?1 & 4294967295) FROM rv_sources src"
+    " WHERE src.id = ?1 >> 32";
+
 /* the addresses a record must cover: of the HELO names (lower-cased, no
  * trailing dot: helo_norm_name's form for an FQDN) of at-risk pairs, the
- * at-risk pairs and the pairs the current CSA record authorises */
+ * at-risk pairs and the pairs the current CSA record authorises. The
+ * names are matched in C (advice_name_key), as
+ *   ... AND rtrim(lower(helo),'.') IN (SELECT rtrim(lower(helo),'.')
+ *   FROM temp.hv_p WHERE cls = 'fqdn' AND AT_RISK)
+ * would: SQLite's look-ups in the list took most of the advice's time. */
 #define AT_RISK "n_acc > 0 AND verdict IN ('reject','tempfail') AND NOT unobs"
+static const char sql_risk_names[] =
+    "SELECT helo FROM temp.hv_p WHERE cls = 'fqdn' AND " AT_RISK;
 static const char sql_addrs[] =
     "SELECT helo, ip FROM temp.hv_p WHERE cls = 'fqdn' AND NOT unobs AND"
-    " (csa_status = 'ok' OR (" AT_RISK ")) AND rtrim(lower(helo),'.') IN"
-    " (SELECT rtrim(lower(helo),'.') FROM temp.hv_p WHERE cls = 'fqdn' AND "
-    AT_RISK ")";
+    " (csa_status = 'ok' OR (" AT_RISK "))";
 
 static const struct {
     const char *code;
@@ -179,9 +186,30 @@ static const char *text_of(sqlite3_stmt *q, int i, size_t *n)
     return s != NULL ? s : "";
 }
 
-/* adom_add - one at-risk pair (a row of sql_pairs) into d. */
-static void adom_add(struct adom *d, sqlite3_stmt *q)
+/* set_evidence - d's evidence: the text sql_evidence (ev) makes of
+ * session id, "" when it makes none. HV_OK, or HV_EDB / HV_EWRITE. */
+static int set_evidence(sqlite3 *db, struct adom *d, sqlite3_stmt *ev, long long id,
+                        char **err)
 {
+    sqlite3_reset(ev);
+    sqlite3_bind_int64(ev, 1, id);
+    int st = sqlite3_step(ev);
+    size_t en = 0;
+    const char *text = st == SQLITE_ROW ? text_of(ev, 0, &en) : "";
+    free(d->evidence);
+    d->evidence = xmemdup0(text, en);
+    d->ex = id;
+    if (st == SQLITE_ROW)
+        st = sqlite3_step(ev);
+    return rpt_step_done(db, st, "advice query failed", err);
+}
+
+/* adom_add - one at-risk pair (a row of sql_pairs) into d; ev looks up
+ * the evidence of a new example. HV_OK, or HV_EDB / HV_EWRITE. */
+static int adom_add(sqlite3 *db, struct adom *d, sqlite3_stmt *q, sqlite3_stmt *ev,
+                    char **err)
+{
+    int rc = HV_OK;
     size_t hn, in, vn, wn, cn;
     const char *helo = text_of(q, 1, &hn);
     const char *ip = text_of(q, 2, &in);
@@ -209,13 +237,8 @@ static void adom_add(struct adom *d, sqlite3_stmt *q)
     d->r[ri].n += n;
     keymap_intern(&d->r[ri].helos, helo, hn, NULL);
     if (sqlite3_column_type(q, 8) != SQLITE_NULL &&
-        (d->ex < 0 || sqlite3_column_int64(q, 8) < d->ex)) {
-        size_t en;
-        const char *ev = text_of(q, 9, &en);
-        d->ex = sqlite3_column_int64(q, 8);
-        free(d->evidence);
-        d->evidence = xmemdup0(ev, en);
-    }
+        (d->ex < 0 || sqlite3_column_int64(q, 8) < d->ex))
+        rc = set_evidence(db, d, ev, sqlite3_column_int64(q, 8), err);
     /* a host name whose reason a record can fix gets records */
     char norm[HELO_NAME_MAX];
     char *why0 = xmemdup0(why, wn);
@@ -228,6 +251,7 @@ static void adom_add(struct adom *d, sqlite3_stmt *q)
         keymap_intern(&d->nonhost, helo, hn, NULL);
     }
     free(why0);
+    return rc;
 }
 
 /* str_cmp - qsort of const char * by strcmp. */
@@ -422,19 +446,64 @@ static int arow_cmp(const void *pa, const void *pb)
     return strcmp(a->cell[0], b->cell[0]);
 }
 
-/* read_addrs - the names of sql_addrs into a->allnames and their
- * addresses into a->nameips. HV_OK or HV_EDB / HV_EWRITE. */
-static int read_addrs(sqlite3 *db, struct actx *a, char **err)
+void advice_name_key(const char *s, size_t n, struct fmt_buf *b)
+{
+    while (n > 0 && s[n - 1] == '.')
+        n--;
+    fmt_buf_reset(b);
+    fmt_buf_add(b, s, n);
+    for (size_t i = 0; i < n; i++)
+        if (b->p[i] >= 'A' && b->p[i] <= 'Z')
+            b->p[i] = (char)(b->p[i] - 'A' + 'a');
+}
+
+/* risk_names - the name keys (advice_name_key) of the at-risk pairs'
+ * HELOs into names. HV_OK or HV_EDB / HV_EWRITE. */
+static int risk_names(sqlite3 *db, struct keymap *names, struct fmt_buf *key, char **err)
 {
     sqlite3_stmt *q;
-    int rc = rpt_prepare(db, sql_addrs, &q, err);
+    int rc = rpt_prepare(db, sql_risk_names, &q, err);
     if (rc != HV_OK)
         return rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (sqlite3_column_type(q, 0) == SQLITE_NULL)
+            continue;   /* NULL is in no list */
+        size_t hn;
+        const char *helo = text_of(q, 0, &hn);
+        advice_name_key(helo, hn, key);
+        keymap_intern(names, key->p != NULL ? key->p : "", key->len, NULL);
+    }
+    rc = rpt_step_done(db, rc, "advice query failed", err);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* read_addrs - the names of sql_addrs whose key is an at-risk pair's
+ * (risk_names) into a->allnames and their addresses into a->nameips.
+ * HV_OK or HV_EDB / HV_EWRITE. */
+static int read_addrs(sqlite3 *db, struct actx *a, char **err)
+{
+    struct keymap risky;
     struct fmt_buf key;
+    keymap_init(&risky);
     fmt_buf_init(&key);
+    sqlite3_stmt *q = NULL;
+    int rc = risk_names(db, &risky, &key, err);
+    if (rc == HV_OK)
+        rc = rpt_prepare(db, sql_addrs, &q, err);
+    if (rc != HV_OK) {
+        keymap_free(&risky);
+        fmt_buf_free(&key);
+        return rc;
+    }
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         size_t hn, in, ni;
+        if (sqlite3_column_type(q, 0) == SQLITE_NULL)
+            continue;
         const char *helo = text_of(q, 0, &hn);
+        advice_name_key(helo, hn, &key);
+        if (!keymap_find(&risky, key.p != NULL ? key.p : "", key.len, &ni))
+            continue;
         const char *ip = text_of(q, 1, &in);
         char norm[HELO_NAME_MAX];
         if (strlen(helo) != hn || !helo_norm_name(helo, norm, sizeof(norm)))
@@ -447,6 +516,7 @@ static int read_addrs(sqlite3 *db, struct actx *a, char **err)
         keymap_intern(&a->nameips, key.p, key.len, NULL);
     }
     fmt_buf_free(&key);
+    keymap_free(&risky);
     rc = rpt_step_done(db, rc, "advice query failed", err);
     sqlite3_finalize(q);
     return rc;
@@ -490,14 +560,17 @@ int advice_fill(sqlite3 *db, struct rtable *t, int top, char **err)
     size_t nr = 0, rcap = 0;
     struct adom d;
     bool open = false;
-    sqlite3_stmt *q;
+    sqlite3_stmt *q = NULL, *ev = NULL;
     int rc = read_addrs(db, &a, err);
     if (rc == HV_OK) {
         index_addrs(&a);
         rc = rpt_prepare(db, sql_pairs, &q, err);
     }
+    if (rc == HV_OK)
+        rc = rpt_prepare(db, sql_evidence, &ev, err);
     if (rc == HV_OK) {
-        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        int st = SQLITE_DONE;
+        while (rc == HV_OK && (st = sqlite3_step(q)) == SQLITE_ROW) {
             size_t dn;
             const char *domain = text_of(q, 0, &dn);
             if (open && (d.dn != dn || memcmp(d.domain, domain, dn) != 0)) {
@@ -509,11 +582,13 @@ int advice_fill(sqlite3 *db, struct rtable *t, int top, char **err)
                 adom_init(&d, domain, dn);
                 open = true;
             }
-            adom_add(&d, q);
+            rc = adom_add(db, &d, q, ev, err);
         }
-        rc = rpt_step_done(db, rc, "advice query failed", err);
-        sqlite3_finalize(q);
+        if (rc == HV_OK)
+            rc = rpt_step_done(db, st, "advice query failed", err);
     }
+    sqlite3_finalize(q);
+    sqlite3_finalize(ev);
     if (open) {
         if (rc == HV_OK)
             adom_row(&a, &d, rows_push(&rows, &nr, &rcap));

@@ -65,6 +65,13 @@ int advice_fill(sqlite3 *db, struct rtable *t, int top, char **err);
  * a generic one for a code it does not know). */
 const char *advice_explain(const char *reason);
 
+/* advice_name_key - into b (reset first), the bytes SQLite's
+ * rtrim(lower(s), '.') gives for the n bytes at s: ASCII letters
+ * lower-cased, every other byte kept, trailing dots dropped. The advice
+ * matches HELO names by it. */
+struct fmt_buf;
+void advice_name_key(const char *s, size_t n, struct fmt_buf *b);
+
 /* advice_fixable - whether a DNS record published by the sender can turn
  * this reason into a pass (CSA reasons but invalid-helo and no-helo). */
 bool advice_fixable(const char *reason);
