@@ -33,13 +33,26 @@ static int64_t at_col(sqlite3_stmt *q, int i)
     return (int64_t)sqlite3_column_int64(q, i);
 }
 
-/* col - the index + 1 of column i of q as a value (0 for NULL). */
+/* col - the index + 1 of column i of q as a value (0 for NULL). The
+ * value column i had the call before (of whichever statement) is tried
+ * first: rows in key order mostly repeat it. */
 static uint32_t col(struct pairinfo *pi, sqlite3_stmt *q, int i)
 {
     if (sqlite3_column_type(q, i) == SQLITE_NULL)
         return 0;
     const char *s = (const char *)sqlite3_column_text(q, i);
-    return intern(pi, s != NULL ? s : "", (size_t)sqlite3_column_bytes(q, i));
+    size_t n = (size_t)sqlite3_column_bytes(q, i);
+    if (s == NULL)
+        s = "";
+    struct pairinfo_colmemo *m = i < PAIRINFO_COLMEMO ? &pi->colmemo[i] : NULL;
+    if (m != NULL && m->id != 0 && m->n == n && memcmp(pi->val[m->id - 1], s, n) == 0)
+        return m->id;
+    uint32_t id = intern(pi, s, n);
+    if (m != NULL) {
+        m->id = id;
+        m->n = n;
+    }
+    return id;
 }
 
 /* pv - value index + 1 back to a pval. */

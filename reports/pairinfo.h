@@ -58,8 +58,17 @@ enum pair_val {
 #define PAIRINFO_NO_HELO SIZE_MAX
 #define PAIRINFO_NO_TIME INT64_MIN
 
+/* the value a column had last (col in pairinfo.c): its number + 1 and
+ * length */
+#define PAIRINFO_COLMEMO 6
+struct pairinfo_colmemo {
+    uint32_t id;
+    size_t n;
+};
+
 struct pairinfo {
     sqlite3 *db;
+    struct pairinfo_colmemo colmemo[PAIRINFO_COLMEMO];
     sqlite3_stmt *csa_q, *dna_q;
     bool memo_pairs;
     bool complete;               /* preloaded: a miss means no row */

@@ -206,30 +206,35 @@ static void helos(struct pairtops *pt, const struct pairmap *pm, size_t np,
     keymap_free(&set);
 }
 
-/* ip4_canonical - the address of the n bytes at s when they are an IPv4
- * address in its one canonical text (four decimal parts 0-255 without
- * leading zeros, as inet_ntop writes it): two such texts are equal exactly
- * when their addresses are. */
-static bool ip4_canonical(const char *s, size_t n, uint32_t *out)
+bool pairtops_ip4_canonical(const char *s, size_t n, uint32_t *out)
 {
+    if (n < 7 || n > 15)
+        return false;
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
     uint32_t a = 0;
-    size_t i = 0;
     for (int part = 0; part < 4; part++) {
         if (part > 0) {
-            if (i >= n || s[i] != '.')
+            if (p == end || *p != '.')
                 return false;
-            i++;
+            p++;
         }
-        size_t start = i;
-        unsigned v = 0;
-        while (i < n && i - start < 3 && s[i] >= '0' && s[i] <= '9')
-            v = v * 10 + (unsigned)(s[i++] - '0');
-        if (i == start || v > 255 || (s[start] == '0' && i - start > 1))
+        if (p == end || (unsigned)(*p - '0') > 9)
             return false;
+        unsigned v = (unsigned)(*p++ - '0');
+        if (p != end && (unsigned)(*p - '0') <= 9) {
+            if (v == 0)
+                return false;   /* a leading zero */
+            v = v * 10 + (unsigned)(*p++ - '0');
+            if (p != end && (unsigned)(*p - '0') <= 9) {
+                v = v * 10 + (unsigned)(*p++ - '0');
+                if (v > 255)
+                    return false;
+            }
+        }
         a = a << 8 | v;
     }
     *out = a;
-    return i == n;
+    return p == end;
 }
 
 /* ip4_net_text - whether the n bytes at s are the text an IPv4 /24's
@@ -238,7 +243,7 @@ static bool ip4_canonical(const char *s, size_t n, uint32_t *out)
 static bool ip4_net_text(const char *s, size_t n, uint32_t *out)
 {
     return n > 3 && memcmp(s + n - 3, "/24", 3) == 0 &&
-           ip4_canonical(s, n - 3, out) && (*out & 255) == 0;
+           pairtops_ip4_canonical(s, n - 3, out) && (*out & 255) == 0;
 }
 
 /* a set of 32-bit values: open addressing, 0 kept aside */
@@ -302,7 +307,7 @@ static void ips(struct pairtops *pt, const struct pairmap *pm, size_t np)
         size_t hn, in;
         uint32_t a;
         pairmap_key(pm, i, &helo, &hn, &ip, &in);
-        if (ip4_canonical(ip, in, &a))
+        if (pairtops_ip4_canonical(ip, in, &a))
             u32set_add(&v4, a);
         else
             keymap_intern(&set, ip, in, NULL);
@@ -380,7 +385,7 @@ static uint32_t net_num(const char *ip, size_t in, struct keymap *texts)
 {
     uint32_t a;
     char net[INET6_ADDRSTRLEN + 8];
-    if (ip4_canonical(ip, in, &a))
+    if (pairtops_ip4_canonical(ip, in, &a))
         return a >> 8;
     const char *t = ip;
     size_t tn = in;
@@ -610,7 +615,7 @@ static void top_list(struct pairtops *pt, const struct pairmap *pm,
         uint32_t a;
         pairmap_key(pm, i, &helo, &hn, &ip, &in);
         uint32_t s32 = shown[gid[i]] - 1;
-        if (k == PAIRTOPS_DOMAINS && ip4_canonical(ip, in, &a)) {
+        if (k == PAIRTOPS_DOMAINS && pairtops_ip4_canonical(ip, in, &a)) {
             u32set_add(&v4[s32], a);
             continue;
         }

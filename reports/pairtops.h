@@ -110,6 +110,12 @@ void pairtops_finish(struct pairtops *pt, const struct pairmap *pm,
 void pairtops_fill_top(const struct pairtops *pt, enum pairtops_list k,
                        const char *const *verdicts, struct rtable *t);
 
+/* pairtops_ip4_canonical - the address of the n bytes at s in *out when
+ * they are an IPv4 address in its one canonical text (four decimal parts
+ * 0-255 without leading zeros, as inet_ntop writes it): two such texts are
+ * equal exactly when their addresses are. False for any other bytes. */
+bool pairtops_ip4_canonical(const char *s, size_t n, uint32_t *out);
+
 /* pairtops_net_of - the client network of ip (NUL-terminated):
  * "192.0.2.0/24" or "2001:db8:1::/48" into txt (size: INET6_ADDRSTRLEN + 8
  * suffices); false when ip is not an address (the network is then ip). */

@@ -9,6 +9,7 @@
 
 #include <libpsl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 #include <stdlib.h>
 
@@ -42,7 +43,39 @@ const char *regdomain_list(void)
     return psl_from;
 }
 
-const char *regdomain_find(const char *name)
+void regdomain_memo_init(struct regdomain_memo *m)
+{
+    memset(m, 0, sizeof(*m));
+    keymap_init(&m->suffixes);
+}
+
+void regdomain_memo_free(struct regdomain_memo *m)
+{
+    keymap_free(&m->suffixes);
+    free(m->is_public);
+    memset(m, 0, sizeof(*m));
+}
+
+/* is_public - psl_is_public_suffix2 (ICANN) of suffix s of a name, asked
+ * once per memo for a suffix that is not the whole name (whole names are
+ * mostly met once; their suffixes, the domains, again and again). */
+static bool is_public(const char *s, bool whole, struct regdomain_memo *m)
+{
+    if (m == NULL || whole)
+        return psl_is_public_suffix2(psl_ctx, s, PSL_TYPE_ICANN) != 0;
+    bool added;
+    size_t i = keymap_intern(&m->suffixes, s, strlen(s), &added);
+    if (added) {
+        if (i >= m->cap) {
+            m->cap = m->cap ? 2 * m->cap : 256;
+            m->is_public = xrealloc(m->is_public, m->cap);
+        }
+        m->is_public[i] = psl_is_public_suffix2(psl_ctx, s, PSL_TYPE_ICANN) != 0;
+    }
+    return m->is_public[i] != 0;
+}
+
+const char *regdomain_find_memo(const char *name, struct regdomain_memo *m)
 {
     pthread_once(&psl_once, psl_load);
     if (psl_ctx == NULL || name == NULL || name[0] == '\0' || name[0] == '.')
@@ -54,7 +87,7 @@ const char *regdomain_find(const char *name)
      * one that is an ICANN public suffix is the longest such */
     const char *prev = NULL;
     for (const char *s = name; s != NULL;) {
-        if (psl_is_public_suffix2(psl_ctx, s, PSL_TYPE_ICANN))
+        if (is_public(s, s == name, m))
             return prev;
         prev = s;
         s = strchr(s, '.');
@@ -64,8 +97,19 @@ const char *regdomain_find(const char *name)
     return NULL; /* not reached: the last label is a suffix by the "*" rule */
 }
 
+const char *regdomain_find(const char *name)
+{
+    return regdomain_find_memo(name, NULL);
+}
+
 void regdomain_helo(const char *helo, size_t hn, const char *cls,
                     struct fmt_buf *b)
+{
+    regdomain_helo_memo(helo, hn, cls, b, NULL);
+}
+
+void regdomain_helo_memo(const char *helo, size_t hn, const char *cls,
+                         struct fmt_buf *b, struct regdomain_memo *m)
 {
     char norm[HELO_NAME_MAX];
     fmt_buf_reset(b);
@@ -73,7 +117,7 @@ void regdomain_helo(const char *helo, size_t hn, const char *cls,
         return;
     if (strcmp(cls, "fqdn") == 0 && strlen(helo) == hn &&
         helo_norm_name(helo, norm, sizeof(norm))) {
-        const char *d = regdomain_find(norm);
+        const char *d = regdomain_find_memo(norm, m);
         fmt_buf_puts(b, d != NULL ? d : norm);
         return;
     }

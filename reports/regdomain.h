@@ -23,12 +23,32 @@
 #include <stddef.h>
 
 #include "fmt.h"
+#include "keymap.h"
 
 /* regdomain_find - the registered domain of the normalised name (a suffix
  * of name, borrowed): the longest ICANN public suffix plus one label.
  * NULL when name is empty, is itself a public suffix ("co.uk", "com"),
  * has an empty label, or no list could be loaded. */
 const char *regdomain_find(const char *name);
+
+/* The Public Suffix List's answers for the suffixes of names (not the
+ * whole names, mostly met once) asked through it: its owner's, for one
+ * thread; kept until regdomain_memo_free. */
+struct regdomain_memo {
+    struct keymap suffixes;     /* suffixes asked about, by number */
+    unsigned char *is_public;   /* ... 1 when an ICANN public suffix */
+    size_t cap;
+};
+
+/* regdomain_memo_init - an empty memo. */
+void regdomain_memo_init(struct regdomain_memo *m);
+
+/* regdomain_memo_free - free what m holds (it is empty again). */
+void regdomain_memo_free(struct regdomain_memo *m);
+
+/* regdomain_find_memo - regdomain_find, asking the list about each suffix
+ * of the name other than itself once per memo m (NULL: no memo). */
+const char *regdomain_find_memo(const char *name, struct regdomain_memo *m);
 
 /* regdomain_helo - the "domain" of a HELO of hn bytes whose class is cls
  * (helo_class_name) into b (reset first): for an "fqdn" its registered
@@ -37,6 +57,10 @@ const char *regdomain_find(const char *name);
  * invalid) stands for itself, lower-cased (ASCII); no HELO is "". */
 void regdomain_helo(const char *helo, size_t hn, const char *cls,
                     struct fmt_buf *b);
+
+/* regdomain_helo_memo - regdomain_helo through memo m (NULL: none). */
+void regdomain_helo_memo(const char *helo, size_t hn, const char *cls,
+                         struct fmt_buf *b, struct regdomain_memo *m);
 
 /* regdomain_helo_class - the report's class of a HELO of hn bytes, hz a
  * NUL-terminated copy of it: "none" when empty, "invalid" when it holds a

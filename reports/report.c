@@ -299,6 +299,7 @@ struct helo_memo {
     bool set;
     struct fmt_buf helo, domain;
     const char *cls;
+    struct regdomain_memo psl;   /* the list's answers for domains */
 };
 
 /* a source's sessions in range (sessions.id >> 32 is its source's id) */
@@ -1134,7 +1135,9 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     if (new_helo) {
         char *hz = xmemdup0(helo, hn);
         hm->cls = regdomain_helo_class(hz, hn);
-        regdomain_helo(hz, hn, hm->cls, &hm->domain);
+        if (!hm->set)
+            regdomain_memo_init(&hm->psl);
+        regdomain_helo_memo(hz, hn, hm->cls, &hm->domain, &hm->psl);
         free(hz);
         fmt_buf_reset(&hm->helo);
         fmt_buf_add(&hm->helo, helo, hn);
@@ -1397,6 +1400,8 @@ static int make_work(struct ctx *c)
     fmt_buf_free(&g.last);
     fmt_buf_free(&c->helo_memo.helo);
     fmt_buf_free(&c->helo_memo.domain);
+    if (c->helo_memo.set)
+        regdomain_memo_free(&c->helo_memo.psl);
     memset(&c->helo_memo, 0, sizeof(c->helo_memo));
     sqlite3_finalize(hold);
     timing("work: pairs", &t0);

@@ -12,8 +12,11 @@
  * every top from 0 to more than the groups and both min_n; with the
  * HELOs' classes and domains told in the pairs' sort order
  * (pairtops_helo) and not, and told short (one pair missing, or the first
- * not starting a HELO), which must fall back to working them out.
+ * not starting a HELO), which must fall back to working them out; and
+ * pairtops_ip4_canonical against inet_pton/inet_ntop (canonical exactly
+ * when the address written back is the same text).
  */
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +29,7 @@
 #include "pairtops.h"
 #include "regdomain.h"
 #include "xmem.h"
+#include "xorshift.h"
 
 static const char *const helos[] = {
     "",           "mail.example.com", "MX1.Example.COM", "a.example.com.",
@@ -537,8 +541,75 @@ static void test_many_groups(void)
     pairmap_free(&pm);
 }
 
+/* ip4_oracle - what pairtops_ip4_canonical must say of the n bytes at
+ * s: an IPv4 address that inet_ntop writes back as the same text. */
+static bool ip4_oracle(const char *s, size_t n, uint32_t *a)
+{
+    char z[32], back[INET_ADDRSTRLEN];
+    struct in_addr in;
+    if (n >= sizeof(z) || memchr(s, '\0', n) != NULL)
+        return false;
+    memcpy(z, s, n);
+    z[n] = '\0';
+    if (inet_pton(AF_INET, z, &in) != 1 || inet_ntop(AF_INET, &in, back, sizeof(back)) == NULL ||
+        strcmp(back, z) != 0)
+        return false;
+    *a = ntohl(in.s_addr);
+    return true;
+}
+
+/* test_ip4_canonical - fixed texts and 200,000 random ones over digits,
+ * dots and a few other bytes, against the oracle. */
+static void test_ip4_canonical(void)
+{
+    static const char *const fixed[] = {
+        "0.0.0.0", "255.255.255.255", "256.0.0.1", "1.2.3.4", "01.2.3.4", "1.2.3.04",
+        "1.2.3", "1.2.3.4.", ".1.2.3.4", "1..2.3", "1.2.3.4.5", "1234.1.1.1",
+        "192.0.2.1", "192.000.2.1", "300.1.1.1", "199.255.255.255", " 1.2.3.4",
+        "1.2.3.4 ", "1.2.3.a", "", "10.0.0.10", "100.100.100.100", "1.2.3.255",
+        "1.2.3.256", "9.9.9.9", "0.0.0.00",
+    };
+    uint32_t a, b;
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        size_t n = strlen(fixed[i]);
+        bool want = ip4_oracle(fixed[i], n, &a), got = pairtops_ip4_canonical(fixed[i], n, &b);
+        CHECK_MSG(got == want && (!got || a == b), "'%s': got %d, want %d", fixed[i], got,
+                  want);
+    }
+    static const char bytes[] = "0123456789012345678901259....x /\0";
+    uint64_t rng = XORSHIFT_SEED;
+    char s[20];
+    long canonical = 0;
+    for (int round = 0; round < 200000; round++) {
+        size_t n = 0;
+        if (round % 2 == 0) {
+            /* four parts of 1-4 digits (leading zeros, values above
+             * 255, too many digits), mostly dot-separated */
+            for (int part = 0; part < 4; part++) {
+                if (part > 0)
+                    s[n++] = xorshift_below(&rng, 20) == 0 ? 'x' : '.';
+                size_t digits = 1 + (size_t)xorshift_below(&rng, round % 8 == 0 ? 4 : 3);
+                for (size_t k = 0; k < digits; k++)
+                    s[n++] = (char)('0' + xorshift_below(&rng, 10));
+            }
+        } else {
+            n = 5 + (size_t)xorshift_below(&rng, 12);
+            for (size_t k = 0; k < n; k++)
+                s[k] = bytes[xorshift_below(&rng, sizeof(bytes) - 1)];
+        }
+        bool want = ip4_oracle(s, n, &a), got = pairtops_ip4_canonical(s, n, &b);
+        canonical += want;
+        if (got != want || (got && a != b)) {
+            CHECK_MSG(false, "'%.*s': got %d, want %d", (int)n, s, got, want);
+            break;
+        }
+    }
+    CHECK_MSG(canonical > 1000, "%ld canonical texts met", canonical);
+}
+
 int main(void)
 {
+    test_ip4_canonical();
     test_networks();
     test_empty();
     test_many_addresses();

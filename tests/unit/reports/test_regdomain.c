@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test_regdomain - the registered domain by the Public Suffix List
  * (reports/regdomain.c): ICANN suffixes, private suffixes ignored, the
- * report's "domain" of HELOs of every class. */
+ * report's "domain" of HELOs of every class; a memo of the list's answers
+ * gives the same domains, whatever names warmed it. */
 #include <string.h>
 
 #include "check.h"
@@ -30,8 +31,39 @@ static const char *helo_domain(const char *helo)
     return out;
 }
 
+/* The names of the memo check: wildcard and exception rules (kawasaki.jp),
+ * suffixes that are names met before, and names that are suffixes. */
+static const char *const memo_names[] = {
+    "www.city.kawasaki.jp", "city.kawasaki.jp", "a.b.c.kawasaki.jp", "c.kawasaki.jp",
+    "kawasaki.jp", "mx.example.co.uk", "example.co.uk", "co.uk", "uk",
+    "a.b.example.co.uk", "mail.example.com", "example.com", "com",
+    "ec2-192-0-2-1.compute-1.amazonaws.com", "compute-1.amazonaws.com",
+    "user.github.io", "github.io", "mx.bulk.test", "bulk.test", "host.invalidtld",
+    "x.mx.example.com.au", "example.com.au", "com.au",
+};
+
+/* memo_same - every memo name, in order and then in reverse, through one
+ * memo (warmed by the names before it) as without a memo. */
+static void memo_same(void)
+{
+    size_t n = sizeof(memo_names) / sizeof(memo_names[0]);
+    for (int pass = 0; pass < 2; pass++) {
+        struct regdomain_memo m;
+        regdomain_memo_init(&m);
+        for (size_t k = 0; k < 2 * n; k++) {
+            const char *name = memo_names[pass == 0 ? k % n : n - 1 - k % n];
+            const char *plain = regdomain_find(name), *memo = regdomain_find_memo(name, &m);
+            CHECK_MSG(plain == memo, "%s: %s without a memo, %s with one", name,
+                      plain ? plain : "(null)", memo ? memo : "(null)");
+        }
+        CHECK(keymap_count(&m.suffixes) > 0);
+        regdomain_memo_free(&m);
+    }
+}
+
 int main(void)
 {
+    memo_same();
     CHECK(strcmp(regdomain_list(), "none") != 0);
     /* ICANN suffixes */
     CHECK_STREQ(find("example.com"), "example.com");
