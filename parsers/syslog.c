@@ -34,10 +34,12 @@ static bool looks_3164(const unsigned char *p, size_t len)
            is_digit(p[k + 3]) && is_digit(p[k + 4]) && p[k + 5] == ':';
 }
 
-/* looks_3339 - "dddd-dd-ddT" (or a space instead of T) shape. */
+/* looks_3339 - "dddd-dd-ddT" shape (a 't' for the T too). The T is looked
+ * at first: Exim's own "dddd-dd-dd hh:mm:ss" lines, which every line of an
+ * Exim log is offered here as, fail on it at once. */
 static bool looks_3339(const unsigned char *p, size_t len)
 {
-    if (len < 11)
+    if (len < 11 || (p[10] != 'T' && p[10] != 't'))
         return false;
     for (size_t i = 0; i < 10; i++) {
         if (i == 4 || i == 7) {
@@ -47,7 +49,7 @@ static bool looks_3339(const unsigned char *p, size_t len)
             return false;
         }
     }
-    return p[10] == 'T' || p[10] == 't';
+    return true;
 }
 
 /* stamp_3164 - tstamp_rfc3164, also for an unpadded day ("Mar 7 02:09:33",
