@@ -251,28 +251,49 @@ void hv_smap_flush(struct hv_smap *m)
 
 /* ==== Addresses ==== */
 
+/* digit_at - the value of the digit at p when p is before e, else 10 (no
+ * digit). */
+static unsigned digit_at(const char *p, const char *e)
+{
+    return p < e ? (unsigned)((unsigned char)*p - '0') : 10u;
+}
+
+/* dotted_quad - exactly len bytes of "a.b.c.d": four 1-3 digit numbers up to
+ * 255 without a leading zero (a lone "0" is fine), into q. False for any
+ * other text. */
+static bool dotted_quad(const char *p, size_t len, uint8_t q[4])
+{
+    const char *e = p + len;
+    if (len < 7 || len > 15)
+        return false;
+    for (int oct = 0;; oct++) {
+        unsigned v = digit_at(p, e), d;
+        if (v > 9)
+            return false;
+        p++;
+        if (v != 0 && (d = digit_at(p, e)) <= 9) {
+            v = v * 10 + d;
+            p++;
+            if ((d = digit_at(p, e)) <= 9) {
+                v = v * 10 + d;
+                p++;
+                if (v > 255)
+                    return false;
+            }
+        }
+        q[oct] = (uint8_t)v;
+        if (oct == 3)
+            return p == e;
+        if (p == e || *p != '.')
+            return false;
+        p++;
+    }
+}
+
 bool hv_smap_addr_parse(const char *p, size_t len, struct hv_addr *a)
 {
     uint8_t q[4];
-    size_t i = 0;
-    int oct;
-    for (oct = 0; oct < 4; oct++) {
-        if (i >= len || !is_digit(p[i]))
-            break;
-        unsigned v = 0;
-        size_t st = i;
-        while (i < len && is_digit(p[i]) && i - st < 3)
-            v = v * 10 + (unsigned)(p[i++] - '0');
-        if (v > 255 || (p[st] == '0' && i - st > 1))
-            break;
-        q[oct] = (uint8_t)v;
-        if (oct < 3) {
-            if (i >= len || p[i] != '.')
-                break;
-            i++;
-        }
-    }
-    if (oct == 4 && i == len) {
+    if (dotted_quad(p, len, q)) {
         memset(a, 0, sizeof(*a));
         a->family = 4;
         memcpy(a->b, q, 4);
