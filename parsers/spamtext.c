@@ -29,11 +29,10 @@ static bool ci_eq(const char *p, size_t len, const char *lit)
     return true;
 }
 
-/* ci_word - [p, p+len) starts with lit (lower case) as a whole word: the
- * next byte, if any, is not a letter or digit. */
-static bool ci_word(const char *p, size_t len, const char *lit)
+/* ci_word - [p, p+len) starts with lit (n bytes, lower case) as a whole
+ * word: the next byte, if any, is not a letter or digit. */
+static bool ci_word_n(const char *p, size_t len, const char *lit, size_t n)
 {
-    size_t n = strlen(lit);
     if (len < n)
         return false;
     for (size_t i = 0; i < n; i++)
@@ -42,15 +41,29 @@ static bool ci_word(const char *p, size_t len, const char *lit)
     return len == n || !is_alnum((unsigned char)p[n]);
 }
 
+/* ci_word - ci_word_n with a string literal (its length known when
+ * compiled). */
+#define ci_word(p, len, lit) ci_word_n((p), (len), (lit), sizeof(lit) - 1)
+
+/* MARKS - the letters hv_reject_label's markers start with (b, d, l, r,
+ * s), as bits 0..25 for 'a'..'z'. */
+#define MARK(c) (1u << ((c) - 'a'))
+#define MARKS (MARK('b') | MARK('d') | MARK('l') | MARK('r') | MARK('s'))
+
 enum hv_label_from hv_reject_label(const char *text, size_t len)
 {
     /* one pass: each byte is looked at once, the markers are tried only
      * where their first letter is (5xx rejections are common in a log) */
     bool spam = false;
     for (size_t i = 0; i < len; i++) {
+        /* a letter in lower case ('A' | 0x20 == 'a'); any other byte lands
+         * outside 'a'..'z' */
+        unsigned c = (unsigned char)text[i] | 0x20u;
+        if (c - 'a' > (unsigned)('z' - 'a') || (MARKS >> (c - 'a') & 1u) == 0)
+            continue;
         const char *p = text + i;
         size_t n = len - i;
-        switch (to_lower((unsigned char)*p)) {
+        switch (c) {
         case 'b':
             if (n >= 9 && to_lower((unsigned char)p[1]) == 'l' &&
                 (ci_prefix(p, n, "blocked using") || ci_prefix(p, n, "black list") ||

@@ -5,12 +5,16 @@
  * a black list at", "found in dnsbl", "is in an RBL", Sendmail "listed at",
  * "SpamCop blacklist"; content filters that say spam), spam-filter headers
  * (SpamAssassin, rspamd, Exchange SCL; names and values in any case) and
- * junk folder names (Maildir++ dots and INBOX. prefix, .mbox suffix).
+ * junk folder names (Maildir++ dots and INBOX. prefix, .mbox suffix);
+ * hv_reject_label against a plain byte-by-byte reading of its contract on
+ * generated texts.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "check.h"
 #include "spamtext.h"
+#include "xorshift.h"
 
 /* rl - hv_reject_label on a C string. */
 static enum hv_label_from rl(const char *t)
@@ -69,6 +73,107 @@ static void test_reject(void)
 
 /* hdr - hv_spam_header on "name" and "value": -1 when not a known name
  * (and the label untouched: -2 when it was), else the label. */
+/* ref_lower - ASCII lower case, every other byte as it is. */
+static char ref_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* ref_alnum - an ASCII letter or digit. */
+static bool ref_alnum(char c)
+{
+    c = ref_lower(c);
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* ref_at - lit (lower case) at t[i..len), case-insensitively. */
+static bool ref_at(const char *t, size_t len, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (len - i < n)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if (ref_lower(t[i + k]) != lit[k])
+            return false;
+    return true;
+}
+
+/* ref_word - lit at t[i..len) as a whole word (nothing alphanumeric on
+ * either side). */
+static bool ref_word(const char *t, size_t len, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    return (i == 0 || !ref_alnum(t[i - 1])) && ref_at(t, len, i, lit) &&
+           (i + n == len || !ref_alnum(t[i + n]));
+}
+
+/* ref_reject_label - hv_reject_label's contract (spamtext.h), read at every
+ * position, slowly: the first marker found decides DNSBL, else any "spam"
+ * makes FILTER. */
+static enum hv_label_from ref_reject_label(const char *t, size_t len)
+{
+    static const char *const dnsbl[] = {
+        "blocked using", "black list", "blacklist", "block list", "blocklist",
+        "listed in", "listed at", "spamhaus",
+    };
+    static const char *const words[] = {"rbl", "rbls", "dnsbl", "dnsbls"};
+    bool spam = false;
+    for (size_t i = 0; i < len; i++) {
+        for (size_t k = 0; k < sizeof(dnsbl) / sizeof(dnsbl[0]); k++)
+            if (ref_at(t, len, i, dnsbl[k]))
+                return HV_LFROM_DNSBL;
+        for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+            if (ref_word(t, len, i, words[k]))
+                return HV_LFROM_DNSBL;
+        if (ref_at(t, len, i, "spam"))
+            spam = true;
+    }
+    return spam ? HV_LFROM_FILTER : HV_LFROM_NONE;
+}
+
+/* test_reject_generated - hv_reject_label and ref_reject_label agree on
+ * texts built of marker pieces, near misses, other words and odd bytes
+ * ('@', '[', '`', '{', bytes above 127 whose low bits are a letter's),
+ * each letter in either case. */
+static void test_reject_generated(void)
+{
+    static const char *const piece[] = {
+        "blocked using", "black list", "blacklist", "block list", "blocklist",
+        "listed in", "listed at", "listed ", "spamhaus", "spam", "spa", "rbl",
+        "rbls", "dnsbl", "dnsbls", "marbles", "rblx", "dnsb", "bl", "blocke",
+        "rejected RCPT", " ", " ", ": ", "relay not permitted", "in", "at",
+        "zen.", "x", "2", "@", "[", "`", "{", "\xc2", "\xd2", "\xf3", "_",
+    };
+    uint64_t st = XORSHIFT_SEED;
+    int bad = 0, dnsbl = 0, filter = 0;
+    for (int i = 0; i < 200000; i++) {
+        char t[160];
+        size_t n = 0;
+        unsigned parts = (unsigned)xorshift_below(&st, 8);
+        for (unsigned k = 0; k < parts; k++) {
+            const char *w = piece[xorshift_below(&st, sizeof(piece) / sizeof(piece[0]))];
+            size_t wl = strlen(w);
+            if (n + wl >= sizeof(t))
+                break;
+            for (size_t j = 0; j < wl; j++) {
+                char c = w[j];
+                if (c >= 'a' && c <= 'z' && xorshift_below(&st, 4) == 0)
+                    c = (char)(c - 'a' + 'A');
+                t[n++] = c;
+            }
+        }
+        enum hv_label_from got = hv_reject_label(t, n), want = ref_reject_label(t, n);
+        if (got != want && bad++ < 10)
+            CHECK_MSG(0, "hv_reject_label(\"%.*s\") = %d, want %d", (int)n, t,
+                      (int)got, (int)want);
+        dnsbl += want == HV_LFROM_DNSBL;
+        filter += want == HV_LFROM_FILTER;
+    }
+    CHECK_INTEQ(bad, 0);
+    CHECK_MSG(dnsbl > 20000 && filter > 3000, "generated: %d DNSBL, %d FILTER",
+              dnsbl, filter);
+}
+
 static int hdr(const char *name, const char *value)
 {
     enum hv_label l = HV_LABEL_SPAM;
@@ -143,6 +248,7 @@ static void test_folder(void)
 int main(void)
 {
     test_reject();
+    test_reject_generated();
     test_header();
     test_folder();
     return CHECK_DONE();
