@@ -237,13 +237,39 @@ static int plain_exim_time(const char *p, size_t len)
     return h * 3600 + mi * 60 + s;
 }
 
+/* plain_exim_seconds - the seconds of a plain Exim stamp at p whose
+ * "YYYY-MM-DD hh:mm" is known to be good (plain_exim_time took it): ":ss "
+ * at p + 16, ss up to 60, no zone after it; -1 when that is not there. */
+static int plain_exim_seconds(const char *p, size_t len)
+{
+    if (len < 20 || p[16] != ':' || p[19] != ' ' ||
+        (len > 20 && (p[20] == '+' || p[20] == '-')))
+        return -1;
+    int s = digits(p + 17, 2);
+    return s <= 60 ? s : -1;
+}
+
+/* remember_minute - a plain stamp at p read as *ts: its minute is cached. */
+static void remember_minute(struct tstamp_day *day, const char *p, int64_t ts)
+{
+    memcpy(day->minute, p, 16);
+    day->minute_base = ts - digits(p + 17, 2);
+    day->minute_valid = true;
+}
+
 size_t tstamp_exim_cached(const char *p, size_t len, struct tstamp_day *day,
                           int64_t *ts)
 {
     int secs;
+    if (day->minute_valid && len >= 20 && memcmp(p, day->minute, 16) == 0 &&
+        (secs = plain_exim_seconds(p, len)) >= 0) {
+        *ts = day->minute_base + secs;
+        return 20;
+    }
     if (day->valid && len >= 20 && memcmp(p, day->date, 10) == 0 &&
         (secs = plain_exim_time(p, len)) >= 0) {
         *ts = day->base + secs;
+        remember_minute(day, p, *ts);
         return 20;
     }
     size_t k = tstamp_exim(p, len, ts);
@@ -251,6 +277,7 @@ size_t tstamp_exim_cached(const char *p, size_t len, struct tstamp_day *day,
         memcpy(day->date, p, 10);
         day->base = *ts - secs;
         day->valid = true;
+        remember_minute(day, p, *ts);
     }
     return k;
 }

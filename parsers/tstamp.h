@@ -37,14 +37,17 @@ size_t tstamp_rfc3339(const char *p, size_t len, int64_t *ts);
 size_t tstamp_exim(const char *p, size_t len, int64_t *ts);
 
 /* tstamp_exim_cached - tstamp_exim, with the calendar arithmetic of the
- * last plain stamp's day ("2026-11-01 00:00:01 ") kept in *day: a plain
- * stamp of the same day is read from its time alone. The same results as
- * tstamp_exim for any sequence of stamps; *day is the caller's, zeroed
- * before the first call. */
+ * last plain stamp's day ("2026-11-01 00:00:01 ") and minute kept in *day:
+ * a plain stamp of the same minute is read from its seconds alone, one of
+ * the same day from its time. The same results as tstamp_exim for any
+ * sequence of stamps; *day is the caller's, zeroed before the first call. */
 struct tstamp_day {
     char date[10];       /* "YYYY-MM-DD" of the cached day */
     bool valid;
     int64_t base;        /* epoch seconds of its midnight */
+    char minute[16];     /* "YYYY-MM-DD hh:mm" of the cached minute */
+    bool minute_valid;
+    int64_t minute_base; /* epoch seconds of that minute, seconds = 0 */
 };
 size_t tstamp_exim_cached(const char *p, size_t len, struct tstamp_day *day,
                           int64_t *ts);

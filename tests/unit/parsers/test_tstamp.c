@@ -24,14 +24,16 @@ static int exim_cache_agrees(void)
     static const char *const tails[] = {" ", " rest", " +0100 x", " -0130 x",
                                         " -x", ".25 x", "", " +01 x"};
     static const char *const times[] = {"00:00:00", "23:59:60", "12:34:56", "24:00:00",
-                                        "10:60:00", "1a:00:00", "09:08:07"};
+                                        "10:60:00", "1a:00:00", "09:08:07", "12:34:00",
+                                        "12:34:60", "12:34:61", "12:34:5x", "12:34:6",
+                                        "12:34-56", "12:35:00"};
     struct tstamp_day day;
     memset(&day, 0, sizeof(day));
     unsigned r = 12345;
     int hits = 0;
     for (int i = 0; i < 20000; i++) {
         r = r * 1103515245u + 12345u;
-        unsigned di = (r >> 8) % 8, ti = (r >> 12) % 7, xi = (r >> 16) % 8;
+        unsigned di = (r >> 8) % 8, ti = (r >> 12) % 14, xi = (r >> 16) % 8;
         if ((r >> 20) % 4 != 0)
             di = (r >> 24) % 2;   /* mostly the same two days */
         char line[64];
