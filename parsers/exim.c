@@ -48,7 +48,7 @@ bool hv_exim_host_parse(const char *p, size_t len, struct hv_exim_host *h)
         i = (size_t)(lb - p);
         if (i > 0 && p[i - 1] != ' ')
             continue;
-        const char *rb = memchr(p + i, ']', len - i);
+        const char *rb = hv_find_near(p + i, len - i, ']');
         if (rb == NULL)
             return false;
         size_t j = (size_t)(rb - p);
@@ -728,7 +728,7 @@ static bool skip_tag(const char **p, size_t *n, uint64_t *pid)
     size_t len = *n < 256 ? *n : 256;
     /* cheap test first: "exim" starts the first or the second word */
     if (!STARTS(s, len, "exim")) {
-        const char *sp = memchr(s, ' ', len < 128 ? len : 128);
+        const char *sp = hv_find_near(s, len < 128 ? len : 128, ' ');
         if (sp == NULL || !STARTS(sp + 1, len - (size_t)(sp + 1 - s), "exim"))
             return false;
     }
