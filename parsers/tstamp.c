@@ -249,7 +249,7 @@ static int plain_exim_seconds(const char *p, size_t len)
     return s <= 60 ? s : -1;
 }
 
-/* remember_minute - a plain stamp at p read as *ts: its minute is cached. */
+/* remember_minute - cache the minute of the plain stamp at p, read as ts. */
 static void remember_minute(struct tstamp_day *day, const char *p, int64_t ts)
 {
     memcpy(day->minute, p, 16);
