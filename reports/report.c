@@ -941,13 +941,20 @@ struct gmap {
     struct gagg *a;
     size_t cap;
     struct fmt_buf key;
-    struct fmt_buf last;     /* the key of the last pair added, */
-    size_t last_i;           /* and its group (the pairs come sorted: a
-                              * HELO's pairs mostly share their group) */
+    size_t last_i;           /* the group of the last pair added (the
+                              * pairs come sorted: a HELO's pairs mostly
+                              * share their group) */
     struct pval last_cols[HV_G_TEXT]; /* that pair's columns as given */
     bool last_flags[HV_G_INTS];
     bool any;                /* a pair was added */
+    struct keymap places;    /* the columns' places (gplace_key) met, */
+    uint32_t *place_group;   /* ... each one's group */
+    size_t place_cap;
 };
+
+/* the bytes of a group's places: each column's address and length, then
+ * the flags */
+#define GPLACE_LEN (HV_G_TEXT * (sizeof(const char *) + sizeof(size_t)) + HV_G_INTS)
 
 /* gkey_add - one column of a group key. */
 static void gkey_add(struct fmt_buf *k, const char *s, size_t n)
@@ -979,27 +986,18 @@ static struct pval gkey_get(const char *k, int i)
 }
 
 /* gmap_key_group - the group of cols and flags (gmap_add) made current
- * (g->last_i), new and zeroed when no pair had those texts before. */
+ * (g->last_i), found or added by the key of their texts. */
 static void gmap_key_group(struct gmap *g, const struct pval *cols,
                            const bool *flags)
 {
-    memcpy(g->last_cols, cols, sizeof(g->last_cols));
-    memcpy(g->last_flags, flags, sizeof(g->last_flags));
-    g->any = true;
     fmt_buf_reset(&g->key);
     for (int i = 0; i < HV_G_TEXT; i++)
         gkey_add(&g->key, cols[i].s, cols[i].n);
     for (int i = 0; i < HV_G_INTS; i++)
         gkey_add(&g->key, flags[i] ? "1" : "0", 1);
     bool added = false;
-    size_t i = g->last_i;
-    if (g->last.len != g->key.len ||
-        memcmp(g->last.p, g->key.p, g->key.len) != 0) {
-        i = keymap_intern(&g->keys, g->key.p, g->key.len, &added);
-        fmt_buf_reset(&g->last);
-        fmt_buf_add(&g->last, g->key.p, g->key.len);
-        g->last_i = i;
-    }
+    size_t i = keymap_intern(&g->keys, g->key.p, g->key.len, &added);
+    g->last_i = i;
     if (added) {
         if (i >= g->cap) {
             g->cap = g->cap ? 2 * g->cap : 256;
@@ -1009,23 +1007,52 @@ static void gmap_key_group(struct gmap *g, const struct pval *cols,
     }
 }
 
+/* gmap_place_group - the group of cols and flags made current, found by
+ * their places when met before (bind_pair's texts stay put for the whole
+ * pairs phase: pairinfo's values are copies of their own, the others
+ * static or the sealed pairmap's, so the same places are the same texts),
+ * else by their texts (other places may hold the same texts). */
+static void gmap_place_group(struct gmap *g, const struct pval *cols,
+                             const bool *flags)
+{
+    char key[GPLACE_LEN], *k = key;
+    for (int i = 0; i < HV_G_TEXT; i++) {
+        memcpy(k, &cols[i].s, sizeof(cols[i].s));
+        k += sizeof(cols[i].s);
+        memcpy(k, &cols[i].n, sizeof(cols[i].n));
+        k += sizeof(cols[i].n);
+    }
+    for (int i = 0; i < HV_G_INTS; i++)
+        *k++ = flags[i] ? '1' : '0';
+    bool added;
+    size_t p = keymap_intern(&g->places, key, sizeof(key), &added);
+    if (added) {
+        gmap_key_group(g, cols, flags);
+        if (p >= g->place_cap) {
+            g->place_cap = g->place_cap ? 2 * g->place_cap : 256;
+            g->place_group = xrealloc(g->place_group, g->place_cap * sizeof(*g->place_group));
+        }
+        g->place_group[p] = (uint32_t)g->last_i;
+    }
+    g->last_i = g->place_group[p];
+    memcpy(g->last_cols, cols, sizeof(g->last_cols));
+    memcpy(g->last_flags, flags, sizeof(g->last_flags));
+    g->any = true;
+}
+
 /* gmap_add - count a pair (a) in the group of its columns (cols[0 ..
  * HV_G_TEXT-1] text, then the HV_G_INTS flags). */
 static void gmap_add(struct gmap *g, const struct pval *cols,
                      const bool *flags, const struct pagg *a)
 {
-    /* the same texts at the same places as the last pair's: its group,
-     * without a key (bind_pair's texts stay put for the whole pairs
-     * phase: pairinfo's values are copies of their own, the others static
-     * or the sealed pairmap's; equal places are equal texts, and other
-     * places are compared as texts below) */
+    /* the same places as the last pair's: its group, without a key */
     bool same = g->any;
     for (int i = 0; same && i < HV_G_TEXT; i++)
         same = cols[i].s == g->last_cols[i].s && cols[i].n == g->last_cols[i].n;
     for (int i = 0; same && i < HV_G_INTS; i++)
         same = flags[i] == g->last_flags[i];
     if (!same)
-        gmap_key_group(g, cols, flags);
+        gmap_place_group(g, cols, flags);
     struct gagg *s = &g->a[g->last_i];
     s->n += a->n;
     s->m += a->m;
@@ -1368,8 +1395,8 @@ static int make_work(struct ctx *c)
     struct gmap g;
     memset(&g, 0, sizeof(g));
     keymap_init(&g.keys);
+    keymap_init(&g.places);
     fmt_buf_init(&g.key);
-    fmt_buf_init(&g.last);
     /* two ordered scans of the CSA and DNA rows beside the sorted pairs,
      * or a look-up per pair: a look-up costs about what reading 16 rows in
      * order does, so the scans serve the whole database and any window
@@ -1397,7 +1424,8 @@ static int make_work(struct ctx *c)
     keymap_free(&g.keys);
     free(g.a);
     fmt_buf_free(&g.key);
-    fmt_buf_free(&g.last);
+    keymap_free(&g.places);
+    free(g.place_group);
     fmt_buf_free(&c->helo_memo.helo);
     fmt_buf_free(&c->helo_memo.domain);
     if (c->helo_memo.set)
