@@ -45,6 +45,21 @@ static inline bool tmpstore_open(struct tmpstore *t, const char *name,
     return t->st != NULL;
 }
 
+/* tmpstore_add_source - a Postfix source "a.log" saved and committed in
+ * t's store, its row into *src (its id in src->id); false (a failed
+ * check) when that fails. */
+static inline bool tmpstore_add_source(struct tmpstore *t, struct store_source *src)
+{
+    memset(src, 0, sizeof(*src));
+    snprintf(src->format, sizeof(src->format), "postfix");
+    bool ok = store_begin(t->st) == HV_OK &&
+              store_save_source(t->st, src, "a.log", "00", 4096, INT64_MIN, INT64_MIN) ==
+                  HV_OK &&
+              store_commit(t->st) == HV_OK;
+    CHECK_MSG(ok, "saving a source: %s", store_errmsg(t->st));
+    return ok;
+}
+
 /* tmpstore_close - close the store (when open) and remove its directory
  * with everything in it (a failed check when that fails). */
 static inline void tmpstore_close(struct tmpstore *t)

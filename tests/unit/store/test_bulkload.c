@@ -51,11 +51,7 @@ int main(void)
     CHECK_INTEQ(sql_count(db, "PRAGMA cache_size"), -8192);
 
     struct store_source src;
-    memset(&src, 0, sizeof(src));
-    snprintf(src.format, sizeof(src.format), "postfix");
-    CHECK_INTEQ(store_begin(st), HV_OK);
-    CHECK_INTEQ(store_save_source(st, &src, "a.log", "00", 4096, INT64_MIN, INT64_MIN), HV_OK);
-    CHECK_INTEQ(store_commit(st), HV_OK);
+    CHECK(tmpstore_add_source(&t, &src));
 
     /* the first load */
     CHECK_INTEQ(store_bulk_begin(st), HV_OK);

@@ -258,11 +258,7 @@ static void first_load(void)
     sqlite3 *db = store_db(st);
     CHECK(!store_watch_origins(st));   /* not a first load */
     struct store_source src;
-    memset(&src, 0, sizeof(src));
-    snprintf(src.format, sizeof(src.format), "postfix");
-    CHECK_INTEQ(store_begin(st), HV_OK);
-    CHECK_INTEQ(store_save_source(st, &src, "a.log", "00", 4096, INT64_MIN, INT64_MIN), HV_OK);
-    CHECK_INTEQ(store_commit(st), HV_OK);
+    CHECK(tmpstore_add_source(&ts, &src));
     CHECK_INTEQ(store_bulk_begin(st), HV_OK);
     CHECK(store_first_load(st));
     CHECK(store_watch_origins(st));
