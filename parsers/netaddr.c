@@ -131,6 +131,43 @@ static bool pton6(const char *p, const char *e, uint8_t out[16])
     return true;
 }
 
+/* digit_at - the value of the digit at p when p is before e, else 10 (no
+ * digit). */
+static unsigned digit_at(const char *p, const char *e)
+{
+    return p < e ? (unsigned)((unsigned char)*p - '0') : 10u;
+}
+
+/* hv_ip4_dotted_quad - one pass: each number's digits unrolled (netaddr.h). */
+bool hv_ip4_dotted_quad(const char *p, size_t len, uint8_t q[4])
+{
+    const char *e = p + len;
+    if (len < 7 || len > 15)
+        return false;
+    for (int oct = 0;; oct++) {
+        unsigned v = digit_at(p, e), d;
+        if (v > 9)
+            return false;
+        p++;
+        if (v != 0 && (d = digit_at(p, e)) <= 9) {
+            v = v * 10 + d;
+            p++;
+            if ((d = digit_at(p, e)) <= 9) {
+                v = v * 10 + d;
+                p++;
+                if (v > 255)
+                    return false;
+            }
+        }
+        q[oct] = (uint8_t)v;
+        if (oct == 3)
+            return p == e;
+        if (p == e || *p != '.')
+            return false;
+        p++;
+    }
+}
+
 bool hv_addr_parse(const char *p, size_t len, struct hv_addr *a)
 {
     if (len >= 2 && p[0] == '[' && p[len - 1] == ']') {

@@ -22,6 +22,12 @@ struct hv_addr {
  * Returns true on success. */
 bool hv_addr_parse(const char *p, size_t len, struct hv_addr *a);
 
+/* hv_ip4_dotted_quad - whether exactly len bytes at p are an IPv4 address
+ * in its one canonical text, "a.b.c.d": four numbers 0-255 without a
+ * leading zero (a lone "0" is fine), as inet_ntop writes it; its bytes
+ * into q. Two such texts are equal exactly when their addresses are. */
+bool hv_ip4_dotted_quad(const char *p, size_t len, uint8_t q[4]);
+
 /* hv_addr_format - canonical text (inet_ntop) into out (46 bytes). */
 void hv_addr_format(const struct hv_addr *a, char out[46]);
 

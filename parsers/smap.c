@@ -251,49 +251,10 @@ void hv_smap_flush(struct hv_smap *m)
 
 /* ==== Addresses ==== */
 
-/* digit_at - the value of the digit at p when p is before e, else 10 (no
- * digit). */
-static unsigned digit_at(const char *p, const char *e)
-{
-    return p < e ? (unsigned)((unsigned char)*p - '0') : 10u;
-}
-
-/* dotted_quad - exactly len bytes of "a.b.c.d": four 1-3 digit numbers up to
- * 255 without a leading zero (a lone "0" is fine), into q. False for any
- * other text. */
-static bool dotted_quad(const char *p, size_t len, uint8_t q[4])
-{
-    const char *e = p + len;
-    if (len < 7 || len > 15)
-        return false;
-    for (int oct = 0;; oct++) {
-        unsigned v = digit_at(p, e), d;
-        if (v > 9)
-            return false;
-        p++;
-        if (v != 0 && (d = digit_at(p, e)) <= 9) {
-            v = v * 10 + d;
-            p++;
-            if ((d = digit_at(p, e)) <= 9) {
-                v = v * 10 + d;
-                p++;
-                if (v > 255)
-                    return false;
-            }
-        }
-        q[oct] = (uint8_t)v;
-        if (oct == 3)
-            return p == e;
-        if (p == e || *p != '.')
-            return false;
-        p++;
-    }
-}
-
 bool hv_smap_addr_parse(const char *p, size_t len, struct hv_addr *a)
 {
     uint8_t q[4];
-    if (dotted_quad(p, len, q)) {
+    if (hv_ip4_dotted_quad(p, len, q)) {
         memset(a, 0, sizeof(*a));
         a->family = 4;
         memcpy(a->b, q, 4);

@@ -10,6 +10,7 @@
 
 #include "fmt.h"
 #include "keymap.h"
+#include "netaddr.h"
 #include "regdomain.h"
 #include "xmem.h"
 
@@ -208,33 +209,11 @@ static void helos(struct pairtops *pt, const struct pairmap *pm, size_t np,
 
 bool pairtops_ip4_canonical(const char *s, size_t n, uint32_t *out)
 {
-    if (n < 7 || n > 15)
+    uint8_t q[4];
+    if (!hv_ip4_dotted_quad(s, n, q))
         return false;
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    uint32_t a = 0;
-    for (int part = 0; part < 4; part++) {
-        if (part > 0) {
-            if (p == end || *p != '.')
-                return false;
-            p++;
-        }
-        if (p == end || (unsigned)(*p - '0') > 9)
-            return false;
-        unsigned v = (unsigned)(*p++ - '0');
-        if (p != end && (unsigned)(*p - '0') <= 9) {
-            if (v == 0)
-                return false;   /* a leading zero */
-            v = v * 10 + (unsigned)(*p++ - '0');
-            if (p != end && (unsigned)(*p - '0') <= 9) {
-                v = v * 10 + (unsigned)(*p++ - '0');
-                if (v > 255)
-                    return false;
-            }
-        }
-        a = a << 8 | v;
-    }
-    *out = a;
-    return p == end;
+    *out = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+    return true;
 }
 
 /* ip4_net_text - whether the n bytes at s are the text an IPv4 /24's

@@ -110,10 +110,10 @@ void pairtops_finish(struct pairtops *pt, const struct pairmap *pm,
 void pairtops_fill_top(const struct pairtops *pt, enum pairtops_list k,
                        const char *const *verdicts, struct rtable *t);
 
-/* pairtops_ip4_canonical - the address of the n bytes at s in *out when
- * they are an IPv4 address in its one canonical text (four decimal parts
- * 0-255 without leading zeros, as inet_ntop writes it): two such texts are
- * equal exactly when their addresses are. False for any other bytes. */
+/* pairtops_ip4_canonical - the address of the n bytes at s in *out, as a
+ * number, when they are an IPv4 address in its one canonical text
+ * (hv_ip4_dotted_quad): two such texts are equal exactly when their
+ * addresses are. False for any other bytes. */
 bool pairtops_ip4_canonical(const char *s, size_t n, uint32_t *out);
 
 /* pairtops_net_of - the client network of ip (NUL-terminated):
