@@ -1162,8 +1162,6 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
     if (new_helo) {
         char *hz = xmemdup0(helo, hn);
         hm->cls = regdomain_helo_class(hz, hn);
-        if (!hm->set)
-            regdomain_memo_init(&hm->psl);
         regdomain_helo_memo(hz, hn, hm->cls, &hm->domain, &hm->psl);
         free(hz);
         fmt_buf_reset(&hm->helo);
@@ -1397,6 +1395,7 @@ static int make_work(struct ctx *c)
     keymap_init(&g.keys);
     keymap_init(&g.places);
     fmt_buf_init(&g.key);
+    regdomain_memo_init(&c->helo_memo.psl);
     /* two ordered scans of the CSA and DNA rows beside the sorted pairs,
      * or a look-up per pair: a look-up costs about what reading 16 rows in
      * order does, so the scans serve the whole database and any window
@@ -1428,8 +1427,7 @@ static int make_work(struct ctx *c)
     free(g.place_group);
     fmt_buf_free(&c->helo_memo.helo);
     fmt_buf_free(&c->helo_memo.domain);
-    if (c->helo_memo.set)
-        regdomain_memo_free(&c->helo_memo.psl);
+    regdomain_memo_free(&c->helo_memo.psl);
     memset(&c->helo_memo, 0, sizeof(c->helo_memo));
     sqlite3_finalize(hold);
     timing("work: pairs", &t0);
