@@ -2,6 +2,7 @@
 /* pairinfo - CSA, DNA and policy action per (HELO, IP); see pairinfo.h. */
 #include "pairinfo.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -298,29 +299,67 @@ static const char *text_at(sqlite3_stmt *q, int i, size_t *n)
     return s != NULL ? s : "";
 }
 
-/* advance - step cursor q (on a row: *row) while its key (columns 0, and
- * 1 when ip) is below (helo, ip); true when it stops on that key. HV_OK in
- * *rc, or the step's failure. */
-static bool advance(struct pairinfo *pi, sqlite3_stmt *q, bool *row,
-                    const char *helo, size_t hn, const char *ip, size_t in,
-                    int *rc, char **err)
+/* advance - step cursor k (0: CSA, key HELO and IP; 1: DNA, key HELO;
+ * on a row: *row) while its key is below (helo, ip); true when it stops on
+ * that key. While it steps, the key is the cursor's target, so that SQLite
+ * itself passes over the rows below it (ahead_sql). HV_OK in *rc, or the
+ * step's failure. */
+static bool advance(struct pairinfo *pi, int k, bool *row, const char *helo,
+                    size_t hn, const char *ip, size_t in, int *rc, char **err)
 {
+    struct pairinfo_target *t = &pi->target[k];
     *rc = HV_OK;
+    bool found = false;
     while (*row) {
+        sqlite3_stmt *q = k == 0 ? pi->csa_scan : pi->dna_scan;
         size_t chn, cin = 0;
         const char *ch = text_at(q, 0, &chn);
         const char *ci = ip != NULL ? text_at(q, 1, &cin) : NULL;
         int c = ip != NULL ? pairinfo_cmp(ch, chn, ci, cin, helo, hn, ip, in)
                            : pairinfo_bincmp(ch, chn, helo, hn);
-        if (c >= 0)
-            return c == 0;
+        if (c >= 0) {
+            found = c == 0;
+            break;
+        }
+        *t = (struct pairinfo_target){helo, ip, hn, in, true};
         int st = sqlite3_step(q);
+        t->set = false;
         if (st != SQLITE_ROW) {
             *row = false;
             *rc = rpt_step_done(pi->db, st, "report query failed", err);
         }
     }
-    return false;
+    return found;
+}
+
+/* ahead_sql - the SQL function hv_pairinfo_ahead_*(k, helo[, ip]) of the
+ * ordered scans' WHERE: 1 unless cursor k is stepping towards a target and
+ * the row's key is below it, so that rows no pair asks for are passed over
+ * inside SQLite (their other columns never read, no step returns for
+ * them). A NULL key or a value not text is kept: advance decides. */
+static void ahead_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct pairinfo *pi = sqlite3_user_data(ctx);
+    int k = sqlite3_value_int(argv[0]);
+    struct pairinfo_target *t = k == 0 || k == 1 ? &pi->target[k] : NULL;
+    bool keep = true;
+    if (t != NULL && t->set && argc == (k == 0 ? 3 : 2) &&
+        sqlite3_value_type(argv[1]) == SQLITE_TEXT &&
+        (k == 1 || sqlite3_value_type(argv[2]) == SQLITE_TEXT)) {
+        const char *h = (const char *)sqlite3_value_text(argv[1]);
+        size_t hn = (size_t)sqlite3_value_bytes(argv[1]);
+        int c;
+        if (k == 0) {
+            const char *ip = (const char *)sqlite3_value_text(argv[2]);
+            size_t in = (size_t)sqlite3_value_bytes(argv[2]);
+            c = h == NULL || ip == NULL ? 0
+                : pairinfo_cmp(h, hn, ip, in, t->helo, t->hn, t->ip, t->in);
+        } else {
+            c = h == NULL ? 0 : pairinfo_bincmp(h, hn, t->helo, t->hn);
+        }
+        keep = c >= 0;
+    }
+    sqlite3_result_int(ctx, keep);
 }
 
 /* ordered_dna - in ordered mode, the DNA value indexes of helo into d. */
@@ -329,21 +368,36 @@ static int ordered_dna(struct pairinfo *pi, const char *helo, size_t hn,
 {
     int rc;
     memset(d, 0, 3 * sizeof(*d));
-    if (advance(pi, pi->dna_scan, &pi->dna_row, helo, hn, NULL, 0, &rc, err))
+    if (advance(pi, 1, &pi->dna_row, helo, hn, NULL, 0, &rc, err))
         for (int i = 0; i < 3; i++)
             d[i] = col(pi, pi->dna_scan, i + 1);
     return rc;
 }
 
-int pairinfo_ordered(struct pairinfo *pi, char **err)
+int pairinfo_ordered(struct pairinfo *pi, bool sparse, char **err)
 {
-    int rc = rpt_prepare(pi->db, "SELECT helo, ip, status, reason, record,"
-                                 " evaluated_at FROM rv_csa ORDER BY helo, ip",
-                         &pi->csa_scan, err);
+    /* the passing function, named for this pairinfo (another one on the
+     * connection keeps its own); without it, every row is stepped to */
+    if (sparse) {
+        snprintf(pi->ahead_fn, sizeof(pi->ahead_fn), "hv_pairinfo_ahead_%p",
+                 (void *)pi);
+        if (sqlite3_create_function(pi->db, pi->ahead_fn, -1, SQLITE_UTF8, pi,
+                                    ahead_sql, NULL, NULL) != SQLITE_OK)
+            pi->ahead_fn[0] = '\0';
+    }
+    char csa_sql[256], dna_sql[256];
+    bool ahead = pi->ahead_fn[0] != '\0';
+    snprintf(csa_sql, sizeof(csa_sql),
+             "SELECT helo, ip, status, reason, record, evaluated_at FROM rv_csa"
+             "%s%s%s ORDER BY helo, ip", ahead ? " WHERE " : "",
+             ahead ? pi->ahead_fn : "", ahead ? "(0, helo, ip)" : "");
+    snprintf(dna_sql, sizeof(dna_sql),
+             "SELECT helo, status, grade, service FROM rv_dna_result"
+             "%s%s%s ORDER BY helo", ahead ? " WHERE " : "",
+             ahead ? pi->ahead_fn : "", ahead ? "(1, helo)" : "");
+    int rc = rpt_prepare(pi->db, csa_sql, &pi->csa_scan, err);
     if (rc == HV_OK)
-        rc = rpt_prepare(pi->db, "SELECT helo, status, grade, service"
-                                 " FROM rv_dna_result ORDER BY helo",
-                         &pi->dna_scan, err);
+        rc = rpt_prepare(pi->db, dna_sql, &pi->dna_scan, err);
     for (int k = 0; rc == HV_OK && k < 2; k++) {
         sqlite3_stmt *q = k == 0 ? pi->csa_scan : pi->dna_scan;
         int st = sqlite3_step(q);
@@ -427,8 +481,7 @@ static int walk_pair(struct pairinfo *pi, size_t p, size_t h,
     cur->hn = hn;
     cur->in = in;
     cur->any = true;
-    if (advance(pi, pi->csa_scan, &pi->csa_row, helo, hn, ip, in, &rc,
-                err)) {
+    if (advance(pi, 0, &pi->csa_row, helo, hn, ip, in, &rc, err)) {
         for (int i = 0; i < 3; i++)
             pi->csa[p][i] = col(pi, pi->csa_scan, i + 2);
         pi->csa_at[p] = at_col(pi->csa_scan, 5);
@@ -510,7 +563,7 @@ int pairinfo_walk(struct pairinfo *pi, bool *walked, char **err)
     sqlite3_finalize(q);
     q = NULL;
     if (rc == HV_OK)
-        rc = pairinfo_ordered(pi, err);
+        rc = pairinfo_ordered(pi, false, err);
     if (rc == HV_OK)
         rc = rpt_prepare(pi->db, "SELECT helo, ip, id FROM rv_session_keys"
                                  " ORDER BY helo, ip", &q, err);
@@ -602,8 +655,7 @@ int pairinfo_get_hashed(struct pairinfo *pi, const char *helo, size_t hn,
         int64_t at = PAIRINFO_NO_TIME;
         rc = ordered_dna(pi, helo, hn, d, err);
         if (rc == HV_OK &&
-            advance(pi, pi->csa_scan, &pi->csa_row, helo, hn, ip, in, &rc,
-                    err)) {
+            advance(pi, 0, &pi->csa_row, helo, hn, ip, in, &rc, err)) {
             for (int i = 0; i < 3; i++)
                 r[i] = col(pi, pi->csa_scan, i + 2);
             at = at_col(pi->csa_scan, 5);
@@ -744,6 +796,10 @@ void pairinfo_close(struct pairinfo *pi)
     sqlite3_finalize(pi->csa_scan);
     sqlite3_finalize(pi->dna_scan);
     pi->csa_q = pi->dna_q = NULL;
+    /* after its statements are gone */
+    if (pi->ahead_fn[0] != '\0')
+        sqlite3_create_function(pi->db, pi->ahead_fn, -1, SQLITE_UTF8, NULL,
+                                NULL, NULL, NULL);
     for (size_t i = 0; i < keymap_count(&pi->vals); i++)
         free(pi->val[i]);
     free(pi->val);

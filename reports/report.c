@@ -1246,18 +1246,22 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
 /* ordered_pays - whether np pairs are better served by ordered scans of
  * the CSA and DNA rows (pairinfo_ordered) than by a look-up each: always
  * for the whole database, else when np * 16 reaches the CSA rows (a count
- * that fails says yes: the scans are right whatever the count). */
-static bool ordered_pays(struct ctx *c, size_t np)
+ * that fails says yes: the scans are right whatever the count). *sparse:
+ * a window's pairs are at most half as many as the CSA rows, so that the
+ * scans had better pass over the rows no pair asks for. */
+static bool ordered_pays(struct ctx *c, size_t np, bool *sparse)
 {
+    *sparse = false;
     if (c->o->since == LLONG_MIN && c->o->until == LLONG_MAX)
         return true;
     sqlite3_stmt *q;
     if (rpt_prepare(c->db, "SELECT count(*) FROM rv_csa", &q, NULL) != HV_OK)
         return true;
-    bool yes = sqlite3_step(q) != SQLITE_ROW ||
-               (double)np * 16 >= (double)sqlite3_column_int64(q, 0);
+    bool counted = sqlite3_step(q) == SQLITE_ROW;
+    double rows = counted ? (double)sqlite3_column_int64(q, 0) : 0;
     sqlite3_finalize(q);
-    return yes;
+    *sparse = counted && (double)np * 2 <= rows;
+    return !counted || (double)np * 16 >= rows;
 }
 
 /* insert_pairs - every pair of pm bound (bind_pair: its group, sums and
@@ -1401,10 +1405,11 @@ static int make_work(struct ctx *c)
      * order does, so the scans serve the whole database and any window
      * with a sixteenth as many pairs as there are CSA rows */
     uint32_t *order = NULL;
-    if (rc == HV_OK && ordered_pays(c, pairmap_count(&pm))) {
+    bool sparse;
+    if (rc == HV_OK && ordered_pays(c, pairmap_count(&pm), &sparse)) {
         order = pairsort_order(&pm);
         timing("work: sort", &t0);
-        rc = pairinfo_ordered(&pi, c->err);
+        rc = pairinfo_ordered(&pi, sparse, c->err);
     }
     /* dns_age in C when every session with a time is in the series (after
      * the sort: its keys are freed) */

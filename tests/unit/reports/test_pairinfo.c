@@ -9,7 +9,8 @@
  * CSA row, HELOs with and without a DNA result or with a status no policy
  * row names, values of one length and the same end bytes that differ
  * inside (each distinct value is stored once), an embedded NUL, NULL
- * records, asked in a random order, the database's policy and another.
+ * records, asked in a random order, the database's policy and another;
+ * and the ordered mode asked for a sparse sorted few of the keys.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -128,7 +129,7 @@ static void sweep(sqlite3 *db, enum mode m, const struct policy *pol)
     if (rc == HV_OK && m == PRELOADED)
         CHECK_INTEQ(pairinfo_preload(&pi, &err), HV_OK);
     if (rc == HV_OK && m == ORDERED)
-        CHECK_INTEQ(pairinfo_ordered(&pi, &err), HV_OK);
+        CHECK_INTEQ(pairinfo_ordered(&pi, pol != NULL, &err), HV_OK);
     free(err);
     if (rc != HV_OK)
         return;
@@ -157,6 +158,77 @@ static void sweep(sqlite3 *db, enum mode m, const struct policy *pol)
     }
     if (m == MEMO || m == PRELOADED)
         CHECK(pairinfo_count(&pi) >= (size_t)(NHELO * NIP * 5 / 6));
+    pairinfo_close(&pi);
+}
+
+/* check_dna - pc holds only the DNA of helo, as rv_dna_result has it. */
+static void check_dna(sqlite3 *db, const char *helo, const struct pair_csv *pc)
+{
+    sqlite3_stmt *q = NULL;
+    CHECK(sqlite3_prepare_v2(db, "SELECT d.status, d.grade, d.service FROM"
+                                 " (SELECT ?1 AS h) k LEFT JOIN rv_dna_result d"
+                                 " ON d.helo = k.h", -1, &q, NULL) == SQLITE_OK);
+    sqlite3_bind_text(q, 1, helo, -1, SQLITE_STATIC);
+    CHECK(sqlite3_step(q) == SQLITE_ROW);
+    CHECK_MSG(same_val(pc->dna_status, q, 0) && same_val(pc->dna_grade, q, 1) &&
+                  same_val(pc->dna_service, q, 2),
+              "DNA alone of %s", helo);
+    CHECK(pc->csa_status.s == NULL && pc->action.s == NULL);
+    sqlite3_finalize(q);
+}
+
+/* sparse_sweep - the ordered mode (with the passing function when sparse)
+ * asked for few of the keys, as a short window of a long database asks: in key order, a random eighth of the
+ * pairs (a few twice), with keys between the rows' (HELO "mxNN.examplez"
+ * after "mxNN.example", IP "192.0.2.NN" between "192.0.2.N" and the next)
+ * and DNA alone for some HELOs, so that the scans pass over many rows in
+ * one step (ahead_sql in pairinfo.c) and must stop on every key asked. */
+static void sparse_sweep(sqlite3 *db, const struct policy *pol, bool sparse,
+                         uint64_t seed)
+{
+    struct pairinfo pi;
+    char *err = NULL;
+    CHECK_INTEQ(pairinfo_open(&pi, db, pol, false, &err), HV_OK);
+    free(err);
+    err = NULL;
+    CHECK_INTEQ(pairinfo_ordered(&pi, sparse, &err), HV_OK);
+    free(err);
+    size_t asked = 0;
+    for (int h = 0; h <= NHELO; h++) {
+        for (int z = 0; z < 2; z++) {
+            char helo[32];
+            snprintf(helo, sizeof(helo), "mx%02d.example%s", h, z ? "z" : "");
+            bool dna_first = xorshift_below(&seed, 16) == 0;
+            if (dna_first) {
+                struct pair_csv pc;
+                err = NULL;
+                CHECK_INTEQ(pairinfo_dna(&pi, helo, strlen(helo), &pc, &err), HV_OK);
+                free(err);
+                check_dna(db, helo, &pc);
+            }
+            /* IPs in byte order: 192.0.2.0, .1, .10, .11, .2, ... */
+            static const int ips[] = {0, 1, 10, 11, 2, 3, 4, 5, 6};
+            for (size_t i = 0; i < sizeof(ips) / sizeof(ips[0]); i++) {
+                if (xorshift_below(&seed, 8) != 0)
+                    continue;
+                char ip[32];
+                snprintf(ip, sizeof(ip), "192.0.2.%d", ips[i]);
+                int times = xorshift_below(&seed, 4) == 0 ? 2 : 1;
+                for (int t = 0; t < times; t++) {
+                    struct pair_csv pc;
+                    err = NULL;
+                    CHECK_INTEQ(pairinfo_get(&pi, helo, strlen(helo), ip,
+                                             strlen(ip), &pc, &err),
+                                HV_OK);
+                    free(err);
+                    check_pair(db, pol == NULL ? "rv_policy" : "hv_pol", helo,
+                               ip, &pc);
+                    asked++;
+                }
+            }
+        }
+    }
+    CHECK(asked > 0);
     pairinfo_close(&pi);
 }
 
@@ -311,6 +383,8 @@ int main(void)
     fill(db);
     for (enum mode m = ONE_BY_ONE; m <= ORDERED; m++)
         sweep(db, m, NULL);
+    for (uint64_t k = 0; k < 40; k++)
+        sparse_sweep(db, NULL, k % 4 != 0, XORSHIFT_SEED + 100 + k);
     add_sessions(db);
     walk_sweep(db, NULL, false); /* no index: the caller preloads */
     CHECK(sqlite3_exec(db, "CREATE INDEX resolve_helo_ip ON"
@@ -336,6 +410,8 @@ int main(void)
         }
     for (enum mode m = ONE_BY_ONE; m <= ORDERED; m++)
         sweep(db, m, &pol);
+    for (uint64_t k = 0; k < 10; k++)
+        sparse_sweep(db, &pol, k % 4 != 0, XORSHIFT_SEED + 200 + k);
     walk_sweep(db, &pol, true);
     tmpstore_close(&t);
     return CHECK_DONE();
