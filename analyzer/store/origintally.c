@@ -12,27 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "origingroups.h"
 #include "xmem.h"
-
-/* Groups followed before the tally gives up (there are at most 4 MTAs x 5
- * provenances in a database heloval wrote). */
-#define TALLY_MAX_GROUPS 64
 
 /* Told (mta, helo_from) texts known again by their addresses (a writer
  * has one address per MTA name and per provenance). */
 #define TOLD_MAX 16
 
-/* One (mta, helo_from) pair: texts owned, NULL for SQL NULL. */
-struct tally_group {
-    char *mta, *from;
-    int64_t committed, pending;
-};
-
 struct origin_tally {
     sqlite3 *db;
     int mta_col, from_col;               /* column indexes in main.sessions */
-    struct tally_group g[TALLY_MAX_GROUPS];
-    size_t ng, last;                     /* last: the group hit before */
+    struct origin_groups groups;         /* (mta, helo_from) -> number */
+    int64_t committed[ORIGIN_GROUPS_MAX], pending[ORIGIN_GROUPS_MAX];
     bool lost;
     const struct origin_insert *expect;  /* origin_tally_expect's rows */
     size_t nexpect, next;                /* ... and the next one due */
@@ -42,13 +33,6 @@ struct origin_tally {
     } told[TOLD_MAX];
     size_t ntold;
 };
-
-/* same_text - a and b equal, NULL equal to NULL only (the writers' static
- * vocabulary makes the pointers equal most of the time). */
-static bool same_text(const char *a, const char *b)
-{
-    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
 
 /* value_text - *text = v's text, NULL for SQL NULL. False for any other
  * type or a missing value (the tally cannot say what the table holds). */
@@ -73,24 +57,11 @@ static bool value_text(sqlite3_value *v, const char **text)
 static void count_texts(struct origin_tally *t, const char *mta, const char *from,
                         int64_t delta)
 {
-    size_t i = t->last;
-    if (i >= t->ng || !same_text(t->g[i].mta, mta) || !same_text(t->g[i].from, from)) {
-        for (i = 0; i < t->ng; i++)
-            if (same_text(t->g[i].mta, mta) && same_text(t->g[i].from, from))
-                break;
-        if (i == t->ng) {
-            if (t->ng == TALLY_MAX_GROUPS) {
-                t->lost = true;
-                return;
-            }
-            t->g[i].mta = mta != NULL ? xstrdup(mta) : NULL;
-            t->g[i].from = from != NULL ? xstrdup(from) : NULL;
-            t->g[i].committed = t->g[i].pending = 0;
-            t->ng++;
-        }
-        t->last = i;
-    }
-    t->g[i].pending += delta;
+    long i = origin_groups_find(&t->groups, mta, from);
+    if (i < 0)
+        t->lost = true;
+    else
+        t->pending[i] += delta;
 }
 
 /* count_row - add delta to the pending count of the changing row's group:
@@ -118,14 +89,14 @@ static void count_told(struct origin_tally *t, const struct origin_insert *r)
 {
     for (size_t k = 0; k < t->ntold; k++)
         if (t->told[k].mta == r->mta && t->told[k].from == r->helo_from) {
-            t->g[t->told[k].group].pending++;
+            t->pending[t->told[k].group]++;
             return;
         }
     count_texts(t, r->mta, r->helo_from, +1);
     if (!t->lost && t->ntold < TOLD_MAX) {
         t->told[t->ntold].mta = r->mta;
         t->told[t->ntold].from = r->helo_from;
-        t->told[t->ntold++].group = t->last;
+        t->told[t->ntold++].group = t->groups.last;
     }
 }
 
@@ -154,9 +125,9 @@ static void on_preupdate(void *arg, sqlite3 *db, int op, const char *schema,
 static int on_commit(void *arg)
 {
     struct origin_tally *t = arg;
-    for (size_t i = 0; i < t->ng; i++) {
-        t->g[i].committed += t->g[i].pending;
-        t->g[i].pending = 0;
+    for (size_t i = 0; i < t->groups.n; i++) {
+        t->committed[i] += t->pending[i];
+        t->pending[i] = 0;
     }
     return 0;
 }
@@ -165,8 +136,8 @@ static int on_commit(void *arg)
 static void on_rollback(void *arg)
 {
     struct origin_tally *t = arg;
-    for (size_t i = 0; i < t->ng; i++)
-        t->g[i].pending = 0;
+    for (size_t i = 0; i < t->groups.n; i++)
+        t->pending[i] = 0;
 }
 
 /* column_index - the index of column name in main.sessions, or -1. */
@@ -189,6 +160,7 @@ struct origin_tally *origin_tally_watch(sqlite3 *db)
     if (mta_col < 0 || from_col < 0)
         return NULL;
     struct origin_tally *t = xcalloc(1, sizeof(*t));
+    origin_groups_init(&t->groups);
     t->db = db;
     t->mta_col = mta_col;
     t->from_col = from_col;
@@ -212,12 +184,13 @@ bool origin_tally_each(const struct origin_tally *t,
 {
     if (t->lost)
         return false;
-    for (size_t i = 0; i < t->ng; i++)
-        if (t->g[i].committed < 0)
+    const struct origin_groups *gs = &t->groups;
+    for (size_t i = 0; i < gs->n; i++)
+        if (t->committed[i] < 0)
             return false;   /* more rows out than in: not started empty */
-    for (size_t i = 0; i < t->ng; i++)
-        if (t->g[i].committed != 0)
-            row(arg, t->g[i].mta, t->g[i].from, t->g[i].committed);
+    for (size_t i = 0; i < gs->n; i++)
+        if (t->committed[i] != 0)
+            row(arg, gs->g[i].mta, gs->g[i].from, t->committed[i]);
     return true;
 }
 
@@ -228,9 +201,6 @@ void origin_tally_free(struct origin_tally *t)
     sqlite3_preupdate_hook(t->db, NULL, NULL);
     sqlite3_commit_hook(t->db, NULL, NULL);
     sqlite3_rollback_hook(t->db, NULL, NULL);
-    for (size_t i = 0; i < t->ng; i++) {
-        free(t->g[i].mta);
-        free(t->g[i].from);
-    }
+    origin_groups_free(&t->groups);
     free(t);
 }

@@ -5,8 +5,8 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "origingroups.h"
 #include "xmem.h"
 
 /* prepare - one statement on st's handle; HV_OK or HV_EDB (text kept). */
@@ -131,55 +131,25 @@ int scandb_count_source(struct store *st, int64_t source_id,
     return rc;
 }
 
-/* One (mta, helo_from) group of scandb_count_helo_from (texts owned,
- * NULL for SQL NULL). */
-struct hf_group {
-    char *mta, *from;
-    int64_t n;
-};
-
-/* Groups counted in C before the pass gives up on a database with this
- * many distinct (mta, helo_from) values (there are at most 4 x 5) and lets
- * SQLite group them instead. */
-#define HF_MAX_GROUPS 64
-
-/* same_text - a and b equal, NULL equal to NULL only. */
-static bool same_text(const char *a, const char *b)
-{
-    return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
-}
-
 /* count_groups_in_c - one pass over the sessions (no sort: the table has
- * no index to group by) counting each (mta, helo_from) into g[0..*ng).
- * HV_OK, HV_EBUSY when there are more than HF_MAX_GROUPS groups (nothing
- * is counted then), or HV_EDB. */
-static int count_groups_in_c(struct store *st, struct hf_group *g, size_t *ng,
+ * no index to group by) counting each (mta, helo_from) group of gs into
+ * n[]. HV_OK, HV_EBUSY when there are more than ORIGIN_GROUPS_MAX groups
+ * (SQLite groups them instead), or HV_EDB. */
+static int count_groups_in_c(struct store *st, struct origin_groups *gs, int64_t *n,
                              const char *what)
 {
     sqlite3_stmt *q;
     if (prepare(st, "SELECT mta, helo_from FROM sessions", &q, what) != HV_OK)
         return HV_EDB;
-    size_t last = 0;
     int step, rc = HV_OK;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *mta = (const char *)sqlite3_column_text(q, 0);
-        const char *from = (const char *)sqlite3_column_text(q, 1);
-        if (last >= *ng || !same_text(g[last].mta, mta) || !same_text(g[last].from, from)) {
-            for (last = 0; last < *ng; last++)
-                if (same_text(g[last].mta, mta) && same_text(g[last].from, from))
-                    break;
-            if (last == *ng) {
-                if (*ng == HF_MAX_GROUPS) {
-                    rc = HV_EBUSY;
-                    break;
-                }
-                g[last].mta = mta != NULL ? xstrdup(mta) : NULL;
-                g[last].from = from != NULL ? xstrdup(from) : NULL;
-                g[last].n = 0;
-                (*ng)++;
-            }
+        long i = origin_groups_find(gs, (const char *)sqlite3_column_text(q, 0),
+                                    (const char *)sqlite3_column_text(q, 1));
+        if (i < 0) {
+            rc = HV_EBUSY;
+            break;
         }
-        g[last].n++;
+        n[i]++;
     }
     if (rc == HV_OK && step != SQLITE_DONE)
         rc = store_fail(st, what);
@@ -193,15 +163,13 @@ int scandb_count_helo_from(struct store *st,
                            void *arg)
 {
     static const char what[] = "counting the sessions by HELO provenance";
-    struct hf_group g[HF_MAX_GROUPS];
-    size_t ng = 0;
-    int rc = count_groups_in_c(st, g, &ng, what);
-    for (size_t i = 0; i < ng; i++) {
-        if (rc == HV_OK)
-            row(arg, g[i].mta, g[i].from, g[i].n);
-        free(g[i].mta);
-        free(g[i].from);
-    }
+    struct origin_groups gs;
+    int64_t n[ORIGIN_GROUPS_MAX] = {0};
+    origin_groups_init(&gs);
+    int rc = count_groups_in_c(st, &gs, n, what);
+    for (size_t i = 0; rc == HV_OK && i < gs.n; i++)
+        row(arg, gs.g[i].mta, gs.g[i].from, n[i]);
+    origin_groups_free(&gs);
     if (rc != HV_EBUSY)
         return rc;
     /* a database with odd values: let SQLite sort and group them */
