@@ -177,6 +177,23 @@ void origin_tally_expect(struct origin_tally *t, const struct origin_insert *row
     t->next = 0;
 }
 
+void origin_tally_hold(struct origin_tally *t, bool hold)
+{
+    sqlite3_preupdate_hook(t->db, hold ? NULL : on_preupdate, hold ? NULL : t);
+}
+
+void origin_tally_inserted(struct origin_tally *t, const struct origin_insert *rows,
+                           size_t n)
+{
+    for (size_t k = 0; k < n && !t->lost; k++)
+        count_told(t, &rows[k]);
+}
+
+void origin_tally_lose(struct origin_tally *t)
+{
+    t->lost = true;
+}
+
 bool origin_tally_each(const struct origin_tally *t,
                        void (*row)(void *arg, const char *mta, const char *helo_from,
                                    int64_t n),

@@ -50,6 +50,22 @@ struct origin_insert {
  * until origin_tally_expect(t, NULL, 0), which ends the expectation. */
 void origin_tally_expect(struct origin_tally *t, const struct origin_insert *rows, size_t n);
 
+/* origin_tally_hold - hold (true) or resume (false) the pre-update hook,
+ * for a statement whose changes the caller counts itself with
+ * origin_tally_inserted or origin_tally_lose (the commit and rollback
+ * hooks stay: a held statement's counts are still pending). */
+void origin_tally_hold(struct origin_tally *t, bool hold);
+
+/* origin_tally_inserted - count rows[0..n) as inserted (pending until the
+ * commit), as their writer bound them (the texts static, as for
+ * origin_tally_expect). */
+void origin_tally_inserted(struct origin_tally *t, const struct origin_insert *rows,
+                           size_t n);
+
+/* origin_tally_lose - the tally cannot say what a held statement changed:
+ * origin_tally_each gives the count back to the caller from now on. */
+void origin_tally_lose(struct origin_tally *t);
+
 /* origin_tally_each - row(arg, mta, helo_from, n) for every group with a
  * committed count other than 0, in first-seen order (either text may be
  * NULL). Returns false, calling row for none, when the tally lost track:

@@ -93,7 +93,10 @@ struct store {
     int wb_fd;           /* the file again, to start its write-back early */
     bool wal_pending;    /* a new file, not yet switched to WAL */
     int64_t batch_source;     /* bound to the ST_PUT_BATCH statement's source, */
-    const char *batch_mta;    /* ... and MTA parameters (static text) */
+    const char *batch_mta;    /* ... and MTA parameters (static text), */
+    unsigned char batch_nulls[STORE_PUT_BATCH]; /* ... and per row, the
+                               * nullable parameters bound to NULL now
+                               * (BOUND_NULL_*: bindings outlive a reset) */
     struct origin_tally *origins;   /* store_watch_origins, or NULL */
     char errbuf[512];
 };
@@ -761,35 +764,58 @@ size_t store_row_pack(struct store_row *row, int64_t source_id,
     return used;
 }
 
-/* bind_batch_row - the BATCH_ROW_PARAMS parameters of row k of the
- * ST_PUT_BATCH statement (text stays the caller's, SQLITE_STATIC). */
-static void bind_batch_row(sqlite3_stmt *q, int k, const struct store_row *r)
+/* The nullable parameters of a row, as bits of store.batch_nulls. */
+enum {
+    BOUND_NULL_HELO = 1,
+    BOUND_NULL_FROM = 2,
+    BOUND_NULL_QIDS = 4,
+    BOUND_NULL_LABEL = 8, /* label and label_from */
+    BOUND_NULL_ALL = 15
+};
+
+/* bind_text_or_null - text s (n bytes, -1: to its NUL) or, s NULL, SQL
+ * NULL to parameter i; with nulls (the row's BOUND_NULL_* bits), a NULL
+ * already bound there is left as it is, and the bit follows the binding. */
+static void bind_text_or_null(sqlite3_stmt *q, int i, const char *s, int n,
+                              unsigned char *nulls, unsigned bit)
+{
+    if (s != NULL) {
+        sqlite3_bind_text(q, i, s, n, SQLITE_STATIC);
+        if (nulls != NULL)
+            *nulls &= (unsigned char)~bit;
+    } else if (nulls == NULL || !(*nulls & bit)) {
+        sqlite3_bind_null(q, i);
+        if (nulls != NULL)
+            *nulls |= (unsigned char)bit;
+    }
+}
+
+/* bind_batch_row - the BATCH_ROW_PARAMS parameters of row k of a session
+ * statement (text stays the caller's, SQLITE_STATIC). nulls: the row's
+ * BOUND_NULL_* bits of the ST_PUT_BATCH statement, whose NULLs stay bound
+ * between batches (most rows have no label, many no HELO); NULL for a
+ * statement bound in full. */
+static void bind_batch_row(sqlite3_stmt *q, int k, const struct store_row *r,
+                           unsigned char *nulls)
 {
     int b = BATCH_FIRST_ROW_PARAM + BATCH_ROW_PARAMS * k;
     sqlite3_bind_int64(q, b, r->line);
     sqlite3_bind_int64(q, b + 1, r->ts);
     sqlite3_bind_text(q, b + 2, r->ip, r->ip_len, SQLITE_STATIC);
-    if (r->helo != NULL)
-        sqlite3_bind_text(q, b + 3, r->helo, r->helo_len, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(q, b + 3);
-    if (r->helo_from != NULL)
-        sqlite3_bind_text(q, b + 4, r->helo_from, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(q, b + 4);
+    bind_text_or_null(q, b + 3, r->helo, r->helo_len, nulls, BOUND_NULL_HELO);
+    bind_text_or_null(q, b + 4, r->helo_from, -1, nulls, BOUND_NULL_FROM);
     sqlite3_bind_text(q, b + 5, r->rdns, r->rdns_len, SQLITE_STATIC);
     sqlite3_bind_text(q, b + 6, r->disposition, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, b + 7, (sqlite3_int64)r->messages);
-    if (r->qids != NULL)
-        sqlite3_bind_text(q, b + 8, r->qids, r->qids_len, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(q, b + 8);
+    bind_text_or_null(q, b + 8, r->qids, r->qids_len, nulls, BOUND_NULL_QIDS);
     if (r->label != NULL) {
         sqlite3_bind_text(q, b + 9, r->label, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, b + 10, r->label_from, -1, SQLITE_STATIC);
-    } else {
+        bind_text_or_null(q, b + 10, r->label_from, -1, nulls, BOUND_NULL_LABEL);
+    } else if (nulls == NULL || !(*nulls & BOUND_NULL_LABEL)) {
         sqlite3_bind_null(q, b + 9);
         sqlite3_bind_null(q, b + 10);
+        if (nulls != NULL)
+            *nulls |= BOUND_NULL_LABEL;
     }
 }
 
@@ -798,7 +824,7 @@ static void bind_one(sqlite3_stmt *q, const struct store_row *r)
 {
     sqlite3_bind_int64(q, BATCH_SOURCE_PARAM, r->source_id);
     sqlite3_bind_text(q, BATCH_MTA_PARAM, r->mta, -1, SQLITE_STATIC);
-    bind_batch_row(q, 0, r);
+    bind_batch_row(q, 0, r, NULL);
 }
 
 /* expect_inserts - tell the origins watch (if any) the rows the next
@@ -849,6 +875,38 @@ static int put_one(struct store *st, const struct store_row *r)
     return rc == SQLITE_DONE ? HV_OK : db_err(st, "storing session");
 }
 
+/* step_batch - step the bound ST_PUT_BATCH statement of rows (reset
+ * after), counting its inserts into the origins watch itself, without
+ * the pre-update hook (which costs a call per row): all of them when it
+ * is done; the first sqlite3_changes() when a row that exists stopped it
+ * (INSERT OR FAIL keeps the rows before); the watch loses track on any
+ * other failure. SQLite's code. */
+static int step_batch(struct store *st, sqlite3_stmt *q,
+                      const struct store_row *const *rows)
+{
+    if (st->origins == NULL) {
+        int rc = sqlite3_step(q);
+        sqlite3_reset(q);
+        return rc;
+    }
+    struct origin_insert ins[STORE_PUT_BATCH];
+    expect_inserts(st, ins, rows, STORE_PUT_BATCH);
+    origin_tally_expect(st->origins, NULL, 0);
+    origin_tally_hold(st->origins, true);
+    int rc = sqlite3_step(q);
+    int changed = sqlite3_changes(st->db);
+    sqlite3_reset(q);
+    origin_tally_hold(st->origins, false);
+    if (rc == SQLITE_DONE)
+        origin_tally_inserted(st->origins, ins, STORE_PUT_BATCH);
+    else if (rc == SQLITE_CONSTRAINT_PRIMARYKEY && changed >= 0 &&
+             changed < STORE_PUT_BATCH)
+        origin_tally_inserted(st->origins, ins, (size_t)changed);
+    else
+        origin_tally_lose(st->origins);
+    return rc;
+}
+
 /* put_batch - STORE_PUT_BATCH new rows in one statement, or one by one when one
  * of them is stored already or they are not all of one source and MTA. */
 static int put_batch(struct store *st, const struct store_row *const *rows)
@@ -864,6 +922,7 @@ static int put_batch(struct store *st, const struct store_row *const *rows)
         q = st->st[ST_PUT_BATCH];
         st->batch_source = -1;
         st->batch_mta = NULL;
+        memset(st->batch_nulls, BOUND_NULL_ALL, sizeof(st->batch_nulls));
     }
     bool one_kind = true;
     for (int k = 1; k < STORE_PUT_BATCH && one_kind; k++)
@@ -879,10 +938,8 @@ static int put_batch(struct store *st, const struct store_row *const *rows)
             st->batch_mta = rows[0]->mta;
         }
         for (int k = 0; k < STORE_PUT_BATCH; k++)
-            bind_batch_row(q, k, rows[k]);
-        struct origin_insert ins[STORE_PUT_BATCH];
-        expect_inserts(st, ins, rows, STORE_PUT_BATCH);
-        rc = step_put(st, q);
+            bind_batch_row(q, k, rows[k], &st->batch_nulls[k]);
+        rc = step_batch(st, q, rows);
         if (rc == SQLITE_DONE)
             return HV_OK;
         if (rc != SQLITE_CONSTRAINT_PRIMARYKEY)

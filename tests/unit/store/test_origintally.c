@@ -212,7 +212,8 @@ static void make_session(struct hv_session *s, uint64_t line, int variant)
     static const enum hv_helo_origin origins[] = {HV_HELO_LOGGED, HV_HELO_IMPLIED,
                                                   HV_HELO_ABSENT, HV_HELO_UNOBSERVED};
     hv_session_reset(s);
-    s->mta = line % 3 == 0 ? HV_MTA_EXIM : HV_MTA_POSTFIX;
+    /* variant 4: one MTA, so that whole batches go to one statement */
+    s->mta = variant < 4 && line % 3 == 0 ? HV_MTA_EXIM : HV_MTA_POSTFIX;
     s->line = line;
     s->ts = 1793491200 + (int64_t)line;
     snprintf(s->ip, sizeof(s->ip), "192.0.2.%d", (int)(line % 250));
@@ -246,7 +247,8 @@ static int put_range(struct store *st, int64_t source_id, uint64_t first, int n,
 
 /* first_load - heloval's schema, written through the store as a scan does
  * (store_watch_origins): batches of new rows, a transaction rolled back,
- * lines stored again (a batch that meets a stored row, merged row by row),
+ * lines stored again (a batch that meets a stored row, merged row by row;
+ * whole batches of one MTA, one of them stopped inside by a stored row),
  * updates of sessions put before (again), and the Received join's kind of
  * update all count as the table does. */
 static void first_load(void)
@@ -276,12 +278,17 @@ static void first_load(void)
     CHECK_INTEQ(put_range(st, src.id, 2951, 100, 1, false), HV_OK);
     /* sessions put before, updated */
     CHECK_INTEQ(put_range(st, src.id, 1001, 200, 2, true), HV_OK);
+    /* one MTA: whole batches in one statement each, counted without the
+     * pre-update hook; the first meets a stored row at its 40th (the 39
+     * rows before it are in), the second is all new */
+    CHECK_INTEQ(put_range(st, src.id, 5040, 1, 4, false), HV_OK);
+    CHECK_INTEQ(put_range(st, src.id, 5001, 2 * STORE_PUT_BATCH, 4, false), HV_OK);
     CHECK_INTEQ(store_commit(st), HV_OK);
-    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM sessions"), 3050);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM sessions"), 3050 + 128);
     CHECK(exec(db, "UPDATE sessions SET helo_from = 'received' WHERE helo_from IS NULL"
                    " AND line % 5 = 0"));
     CHECK(exec(db, "DELETE FROM sessions WHERE line % 11 = 0"));
-    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM sessions"), 3050 - 277);
+    CHECK_INTEQ(sql_count(db, "SELECT count(*) FROM sessions"), 3050 + 128 - 277 - 12);
     struct counts told = {0}, table = {0};
     CHECK(store_watched_origins(st, add_count, &told));
     sqlite3_stmt *q;
