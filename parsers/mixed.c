@@ -86,6 +86,8 @@ static int route_of(struct hv_mixed *m, const struct hv_line *line)
 {
     if (m->primary_idx < 0)
         return ROUTE_PRIMARY;   /* mbox: a mail file, not syslog */
+    if (hv_syslog_plain_digit(line->p, line->len))
+        return ROUTE_PRIMARY;   /* no syslog prefix: split would say so */
     struct hv_syslog sl;
     /* The same status as hv_syslog_split(..., NULL, ...), whose fresh
      * clock reads every stamp in 1970: the year is set back before each

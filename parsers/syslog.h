@@ -87,6 +87,19 @@ int hv_syslog_split_cached(const char *line, size_t len,
                            struct hv_syslog *out);
 
 /*
+ * hv_syslog_plain_digit - true only when hv_syslog_split (cached or not,
+ * any clock) returns HV_SYSLOG_NOPREFIX at its first look: the line starts
+ * with a digit that does not begin an RFC 3339 stamp (no 'T' or 't' at
+ * byte 10), as every line of Exim's own log does. False says nothing; out
+ * is not filled, so a caller that needs msg must still split.
+ */
+static inline bool hv_syslog_plain_digit(const char *line, size_t len)
+{
+    return len > 0 && line[0] >= '0' && line[0] <= '9' &&
+           (len < 11 || (line[10] != 'T' && line[10] != 't'));
+}
+
+/*
  * hv_syslog_prog_base - the last '/'-separated part of a tag
  * ("postfix-in/smtpd" -> "smtpd", "exim" -> "exim"), as a span into prog.
  */
