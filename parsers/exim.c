@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "ascii.h"
 #include "spamtext.h"
 #include "syslog.h"
@@ -30,12 +34,6 @@ static bool starts(const char *p, size_t len, const char *lit, size_t n)
 
 /* LEN - the length of a string literal, without its NUL. */
 #define LEN(lit) (sizeof(lit) - 1)
-
-/* is_b62 - a base-62 character of an Exim message id. */
-static bool is_b62(char c)
-{
-    return is_alnum((unsigned char)c);
-}
 
 /* ==== Exim host fields ==== */
 
@@ -106,26 +104,63 @@ bool hv_exim_host_parse(const char *p, size_t len, struct hv_exim_host *h)
     return false;
 }
 
+#if defined(__SSE2__)
+/* b62_mask - bit i set when p[i] (i < 16, all 16 bytes readable) is a
+ * base-62 character: a digit, or a letter once 0x20 is or'ed in (bytes
+ * from 0x80 are negative as signed and fall outside both ranges). */
+static unsigned b62_mask(const char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)),
+                                  _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), lo));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                  _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), v));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(alpha, digit));
+}
+
+/* msgid_runs - the runs of an id at p (6-6-2 when mid is 6, else 6-11-4;
+ * p holds at least 17 or 24 bytes) are all base 62. */
+static bool msgid_runs(const char *p, size_t mid)
+{
+    if (mid == 6)   /* bytes 0-5, 7-12, 14-15 */
+        return (b62_mask(p) & 0xDFBFu) == 0xDFBFu;
+    /* bytes 0-5, 7-15; then (bit k is byte 8 + k) 16-17, 19-22 */
+    return (b62_mask(p) & 0xFFBFu) == 0xFFBFu &&
+           (b62_mask(p + 8) & 0x7B00u) == 0x7B00u;
+}
+#else
+/* is_b62 - a base-62 character of an Exim message id. */
+static bool is_b62(char c)
+{
+    return is_alnum((unsigned char)c);
+}
+
+/* msgid_runs - the runs of an id at p (6-6-2 when mid is 6, else 6-11-4)
+ * are all base 62. */
+static bool msgid_runs(const char *p, size_t mid)
+{
+    size_t last = mid == 6 ? 2 : 4;
+    for (size_t i = 0; i < 6; i++)
+        if (!is_b62(p[i]))
+            return false;
+    for (size_t i = 0; i < mid; i++)
+        if (!is_b62(p[7 + i]))
+            return false;
+    for (size_t i = 0; i < last; i++)
+        if (!is_b62(p[mid + 8 + i]))
+            return false;
+    return true;
+}
+#endif
+
 size_t hv_exim_msgid_len(const char *p, size_t len)
 {
-    size_t a, b, c;
-    if (len >= 17 && p[6] == '-' && p[13] == '-' && p[16] == ' ') {
-        a = 6, b = 6, c = 2;
-    } else if (len >= 24 && p[6] == '-' && p[18] == '-' && p[23] == ' ') {
-        a = 6, b = 11, c = 4;
-    } else {
-        return 0;
-    }
-    for (size_t i = 0; i < a; i++)
-        if (!is_b62(p[i]))
-            return 0;
-    for (size_t i = 0; i < b; i++)
-        if (!is_b62(p[a + 1 + i]))
-            return 0;
-    for (size_t i = 0; i < c; i++)
-        if (!is_b62(p[a + b + 2 + i]))
-            return 0;
-    return a + b + c + 2;
+    if (len >= 17 && p[6] == '-' && p[13] == '-' && p[16] == ' ')
+        return msgid_runs(p, 6) ? 16 : 0;
+    if (len >= 24 && p[6] == '-' && p[18] == '-' && p[23] == ' ')
+        return msgid_runs(p, 11) ? 23 : 0;
+    return 0;
 }
 
 /* ==== Line classification ==== */
