@@ -722,13 +722,74 @@ static enum kind_verdict kind_no_host_name(const struct body *l, struct hit *x)
 /* The kinds in the order they are tried: the first that is not NOT_MINE
  * decides (the order matters: an ACL line may hold "SMTP connection", an
  * "SMTP connection lost" line is client text, ...). */
-static enum kind_verdict (*const kinds[])(const struct body *, struct hit *) = {
-    kind_outbound,    kind_arrival,         kind_acl,
-    kind_sync_error,  kind_client_text,     kind_auth_failed,
-    kind_smtp_connection, kind_call_dropped, kind_timeout,
-    kind_rejected_cmd, kind_refused,        kind_etrn,
-    kind_sa_exim,     kind_no_host_name,
+enum kind_index {
+    K_OUTBOUND, K_ARRIVAL, K_ACL, K_SYNC_ERROR, K_CLIENT_TEXT, K_AUTH_FAILED,
+    K_SMTP_CONNECTION, K_CALL_DROPPED, K_TIMEOUT, K_REJECTED_CMD, K_REFUSED,
+    K_ETRN, K_SA_EXIM, K_NO_HOST_NAME, K_COUNT
 };
+static enum kind_verdict (*const kinds[K_COUNT])(const struct body *, struct hit *) = {
+    [K_OUTBOUND] = kind_outbound,       [K_ARRIVAL] = kind_arrival,
+    [K_ACL] = kind_acl,                 [K_SYNC_ERROR] = kind_sync_error,
+    [K_CLIENT_TEXT] = kind_client_text, [K_AUTH_FAILED] = kind_auth_failed,
+    [K_SMTP_CONNECTION] = kind_smtp_connection,
+    [K_CALL_DROPPED] = kind_call_dropped, [K_TIMEOUT] = kind_timeout,
+    [K_REJECTED_CMD] = kind_rejected_cmd, [K_REFUSED] = kind_refused,
+    [K_ETRN] = kind_etrn,               [K_SA_EXIM] = kind_sa_exim,
+    [K_NO_HOST_NAME] = kind_no_host_name,
+};
+
+/* Bits of kinds[] by index, and the kinds that look past the first word. */
+#define KIND(i) (1u << (i))
+#define KINDS_ALL (KIND(K_COUNT) - 1u)
+#define KINDS_ANYWHERE (KIND(K_AUTH_FAILED) | KIND(K_SMTP_CONNECTION))
+
+/* kinds_for - the kinds that may take a body starting with byte c (0 for
+ * an empty body): each kind's literal prefixes start with one of the bytes
+ * listed for it; kind_auth_failed and kind_smtp_connection search the whole
+ * body and are always tried. A kind left out would have said NOT_MINE. */
+static unsigned kinds_for(unsigned char c)
+{
+    switch (c) {
+    case '=': case '-': case '>': case '*':
+        return KIND(K_OUTBOUND) | KINDS_ANYWHERE;
+    case 'C':   /* "Completed", "Connection from " */
+        return KIND(K_OUTBOUND) | KIND(K_REFUSED) | KINDS_ANYWHERE;
+    case '<': case '(':
+        return KIND(K_ARRIVAL) | KINDS_ANYWHERE;
+    case 'D': case 'F': case 'H':
+        return KIND(K_ACL) | KINDS_ANYWHERE;
+    case 'S':   /* "SMTP ...", "SA: " */
+        return KIND(K_SYNC_ERROR) | KIND(K_CLIENT_TEXT) | KIND(K_CALL_DROPPED) |
+               KIND(K_TIMEOUT) | KIND(K_SA_EXIM) | KINDS_ANYWHERE;
+    case 'r':   /* "rejected from <", "rejected CMD", "refused connection" */
+        return KIND(K_CLIENT_TEXT) | KIND(K_REJECTED_CMD) | KIND(K_REFUSED) |
+               KINDS_ANYWHERE;
+    case 'V': case 'i':   /* "VRFY failed for ", "ignoring AUTH=" */
+        return KIND(K_CLIENT_TEXT) | KINDS_ANYWHERE;
+    case 'T': case 'u':   /* "TLS error on ", "unexpected disconnection" */
+        return KIND(K_TIMEOUT) | KINDS_ANYWHERE;
+    case 'E': case 'A':
+        return KIND(K_ETRN) | KINDS_ANYWHERE;
+    case 'n':
+        return KIND(K_NO_HOST_NAME) | KINDS_ANYWHERE;
+    default:
+        return KINDS_ANYWHERE;
+    }
+}
+
+/* classify_some - the first kind of the set todo (bits of kinds[], tried in
+ * order) that is not NOT_MINE decides; returns its index, or -1. */
+static int classify_some(const struct body *l, struct hit *x, unsigned todo,
+                         enum kind_verdict *v)
+{
+    for (; todo != 0; todo &= todo - 1) {
+        int i = __builtin_ctz(todo);
+        *v = kinds[i](l, x);
+        if (*v != NOT_MINE)
+            return i;
+    }
+    return -1;
+}
 
 /* classify - look at one Exim message body b (after stamp, [pid] and
  * message id; msgid/mlen the id or NULL). Returns true when the line names
@@ -737,12 +798,19 @@ static bool classify(const char *b, size_t bn, const char *msgid, size_t mlen,
                      struct hit *x)
 {
     const struct body l = {b, bn, msgid, mlen};
-    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-        enum kind_verdict v = kinds[i](&l, x);
-        if (v != NOT_MINE)
-            return v == CLIENT;
-    }
-    return false;
+    enum kind_verdict v = NOT_MINE;
+    classify_some(&l, x, kinds_for(bn > 0 ? (unsigned char)b[0] : 0), &v);
+    return v == CLIENT;
+}
+
+int hv_exim_kind_of(const char *b, size_t bn, bool msgid, bool every)
+{
+    const struct body l = {b, bn, msgid ? "1tOHFe-040742-93" : NULL, msgid ? 16 : 0};
+    struct hit x;
+    memset(&x, 0, sizeof(x));
+    enum kind_verdict v;
+    unsigned todo = every ? KINDS_ALL : kinds_for(bn > 0 ? (unsigned char)b[0] : 0);
+    return classify_some(&l, &x, todo, &v);
 }
 
 /* ==== The parser ==== */

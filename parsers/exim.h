@@ -76,4 +76,11 @@ bool hv_exim_host_parse(const char *p, size_t len, struct hv_exim_host *h);
  * there and is followed by a space; else 0. */
 size_t hv_exim_msgid_len(const char *p, size_t len);
 
+/* hv_exim_kind_of - for tests: the index of the line kind (exim.c's
+ * kinds[]) that decides message body b (bn bytes, after stamp, [pid] and
+ * message id; msgid: the line had an id), or -1 when none does. every:
+ * try every kind in order, else only those its first byte allows (as the
+ * parser does); both must agree. */
+int hv_exim_kind_of(const char *b, size_t bn, bool msgid, bool every);
+
 #endif
