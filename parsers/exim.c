@@ -823,18 +823,12 @@ struct hv_parser {
     struct tstamp_day day;                /* last Exim stamp's day */
 };
 
-/* skip_tag - "host exim[pid]: " or "exim[pid]: " (a program whose name
- * starts with "exim") at *p: advance past it, set *pid. */
-static bool skip_tag(const char **p, size_t *n, uint64_t *pid)
+/* tag_rest - skip_tag once "exim" is known to start the first or the
+ * second word of s (len bytes, at most 256, of the *n at *p). */
+__attribute__((noinline)) static bool tag_rest(const char **p, size_t *n, uint64_t *pid,
+                                                size_t len)
 {
     const char *s = *p;
-    size_t len = *n < 256 ? *n : 256;
-    /* cheap test first: "exim" starts the first or the second word */
-    if (!STARTS(s, len, "exim")) {
-        const char *sp = hv_find_near(s, len < 128 ? len : 128, ' ');
-        if (sp == NULL || !STARTS(sp + 1, len - (size_t)(sp + 1 - s), "exim"))
-            return false;
-    }
     const char *colon = FIND(s, len, "]: ");
     if (colon == NULL)
         return false;
@@ -860,6 +854,29 @@ static bool skip_tag(const char **p, size_t *n, uint64_t *pid)
     *n -= (size_t)(colon + 3 - s);
     *p = colon + 3;
     return true;
+}
+
+/* skip_tag - "host exim[pid]: " or "exim[pid]: " (a program whose name
+ * starts with "exim") at *p: advance past it, set *pid. The cheap test
+ * (does "exim" start the first or the second word?) is small enough to be
+ * inlined where every line of an Exim log takes it and fails. */
+static inline bool skip_tag(const char **p, size_t *n, uint64_t *pid)
+{
+    const char *s = *p;
+    size_t len = *n < 256 ? *n : 256;
+    if (!STARTS(s, len, "exim")) {
+        const char *sp = hv_find_near(s, len < 128 ? len : 128, ' ');
+        if (sp == NULL || !STARTS(sp + 1, len - (size_t)(sp + 1 - s), "exim"))
+            return false;
+    }
+    return tag_rest(p, n, pid, len);
+}
+
+size_t hv_exim_skip_tag(const char *s, size_t n, uint64_t *pid)
+{
+    const char *p = s;
+    size_t left = n;
+    return skip_tag(&p, &left, pid) ? n - left : 0;
 }
 
 /* exim_stamp - "YYYY-MM-DD hh:mm:ss" starts p. */

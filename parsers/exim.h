@@ -76,6 +76,12 @@ bool hv_exim_host_parse(const char *p, size_t len, struct hv_exim_host *h);
  * there and is followed by a space; else 0. */
 size_t hv_exim_msgid_len(const char *p, size_t len);
 
+/* hv_exim_skip_tag - for tests: the bytes of a "host exim[pid]: " or
+ * "exim[pid]: " tag starting s (n bytes; the program's name starts with
+ * "exim", at most one word before it), its pid into *pid; 0 when there is
+ * none (*pid untouched). */
+size_t hv_exim_skip_tag(const char *s, size_t n, uint64_t *pid);
+
 /* hv_exim_kind_of - for tests: the index of the line kind (exim.c's
  * kinds[]) that decides message body b (bn bytes, after stamp, [pid] and
  * message id; msgid: the line had an id), or -1 when none does. every:
