@@ -321,7 +321,9 @@ static bool advance(struct pairinfo *pi, int k, bool *row, const char *helo,
             found = c == 0;
             break;
         }
-        *t = (struct pairinfo_target){helo, ip, hn, in, true};
+        bool aim = pi->ahead_fn[0] != '\0'; /* only the sparse scans look */
+        if (aim)
+            *t = (struct pairinfo_target){helo, ip, hn, in, true};
         int st = sqlite3_step(q);
         t->set = false;
         if (st != SQLITE_ROW) {
