@@ -299,29 +299,25 @@ static const char *text_at(sqlite3_stmt *q, int i, size_t *n)
     return s != NULL ? s : "";
 }
 
-/* advance - step cursor k (0: CSA, key HELO and IP; 1: DNA, key HELO;
- * on a row: *row) while its key is below (helo, ip); true when it stops on
- * that key. While it steps, the key is the cursor's target, so that SQLite
- * itself passes over the rows below it (ahead_sql). HV_OK in *rc, or the
- * step's failure. */
-static bool advance(struct pairinfo *pi, int k, bool *row, const char *helo,
-                    size_t hn, const char *ip, size_t in, int *rc, char **err)
+/* advance - step cursor q (on a row: *row) while its key (columns 0, and
+ * 1 when ip) is below (helo, ip); true when it stops on that key. For the
+ * sparse scans, the key is target t while q steps, so that SQLite itself
+ * passes over the rows below it (ahead_sql). HV_OK in *rc, or the step's
+ * failure. */
+static bool advance(struct pairinfo *pi, sqlite3_stmt *q, bool *row,
+                    struct pairinfo_target *t, const char *helo, size_t hn,
+                    const char *ip, size_t in, int *rc, char **err)
 {
-    struct pairinfo_target *t = &pi->target[k];
     *rc = HV_OK;
-    bool found = false;
+    bool aim = pi->ahead_fn[0] != '\0';
     while (*row) {
-        sqlite3_stmt *q = k == 0 ? pi->csa_scan : pi->dna_scan;
         size_t chn, cin = 0;
         const char *ch = text_at(q, 0, &chn);
         const char *ci = ip != NULL ? text_at(q, 1, &cin) : NULL;
         int c = ip != NULL ? pairinfo_cmp(ch, chn, ci, cin, helo, hn, ip, in)
                            : pairinfo_bincmp(ch, chn, helo, hn);
-        if (c >= 0) {
-            found = c == 0;
-            break;
-        }
-        bool aim = pi->ahead_fn[0] != '\0'; /* only the sparse scans look */
+        if (c >= 0)
+            return c == 0;
         if (aim)
             *t = (struct pairinfo_target){helo, ip, hn, in, true};
         int st = sqlite3_step(q);
@@ -331,7 +327,7 @@ static bool advance(struct pairinfo *pi, int k, bool *row, const char *helo,
             *rc = rpt_step_done(pi->db, st, "report query failed", err);
         }
     }
-    return found;
+    return false;
 }
 
 /* ahead_sql - the SQL function hv_pairinfo_ahead_*(k, helo[, ip]) of the
@@ -370,7 +366,8 @@ static int ordered_dna(struct pairinfo *pi, const char *helo, size_t hn,
 {
     int rc;
     memset(d, 0, 3 * sizeof(*d));
-    if (advance(pi, 1, &pi->dna_row, helo, hn, NULL, 0, &rc, err))
+    if (advance(pi, pi->dna_scan, &pi->dna_row, &pi->target[1], helo, hn, NULL, 0,
+                &rc, err))
         for (int i = 0; i < 3; i++)
             d[i] = col(pi, pi->dna_scan, i + 1);
     return rc;
@@ -483,7 +480,8 @@ static int walk_pair(struct pairinfo *pi, size_t p, size_t h,
     cur->hn = hn;
     cur->in = in;
     cur->any = true;
-    if (advance(pi, 0, &pi->csa_row, helo, hn, ip, in, &rc, err)) {
+    if (advance(pi, pi->csa_scan, &pi->csa_row, &pi->target[0], helo, hn, ip, in,
+                &rc, err)) {
         for (int i = 0; i < 3; i++)
             pi->csa[p][i] = col(pi, pi->csa_scan, i + 2);
         pi->csa_at[p] = at_col(pi->csa_scan, 5);
@@ -657,7 +655,8 @@ int pairinfo_get_hashed(struct pairinfo *pi, const char *helo, size_t hn,
         int64_t at = PAIRINFO_NO_TIME;
         rc = ordered_dna(pi, helo, hn, d, err);
         if (rc == HV_OK &&
-            advance(pi, 0, &pi->csa_row, helo, hn, ip, in, &rc, err)) {
+            advance(pi, pi->csa_scan, &pi->csa_row, &pi->target[0], helo, hn, ip,
+                    in, &rc, err)) {
             for (int i = 0; i < 3; i++)
                 r[i] = col(pi, pi->csa_scan, i + 2);
             at = at_col(pi->csa_scan, 5);
