@@ -809,8 +809,11 @@ static void bind_batch_row(sqlite3_stmt *q, int k, const struct store_row *r,
     sqlite3_bind_int64(q, b + 7, (sqlite3_int64)r->messages);
     bind_text_or_null(q, b + 8, r->qids, r->qids_len, nulls, BOUND_NULL_QIDS);
     if (r->label != NULL) {
+        /* the pair's bit says both are NULL: clear it whatever label_from is */
         sqlite3_bind_text(q, b + 9, r->label, -1, SQLITE_STATIC);
-        bind_text_or_null(q, b + 10, r->label_from, -1, nulls, BOUND_NULL_LABEL);
+        bind_text_or_null(q, b + 10, r->label_from, -1, NULL, 0);
+        if (nulls != NULL)
+            *nulls &= (unsigned char)~BOUND_NULL_LABEL;
     } else if (nulls == NULL || !(*nulls & BOUND_NULL_LABEL)) {
         sqlite3_bind_null(q, b + 9);
         sqlite3_bind_null(q, b + 10);
@@ -827,6 +830,16 @@ static void bind_one(sqlite3_stmt *q, const struct store_row *r)
     bind_batch_row(q, 0, r, NULL);
 }
 
+/* inserts_of - rows[0..n) as the origins watch knows them, into ins. */
+static void inserts_of(struct origin_insert *ins, const struct store_row *const *rows, int n)
+{
+    for (int k = 0; k < n; k++) {
+        ins[k].id = (int64_t)((uint64_t)rows[k]->source_id << 32 | (uint64_t)rows[k]->line);
+        ins[k].mta = rows[k]->mta;
+        ins[k].helo_from = rows[k]->helo_from;
+    }
+}
+
 /* expect_inserts - tell the origins watch (if any) the rows the next
  * statement inserts, in their order, into ins[0..n) (ending with
  * origin_tally_expect(t, NULL, 0) after the step). */
@@ -835,11 +848,7 @@ static void expect_inserts(struct store *st, struct origin_insert *ins,
 {
     if (st->origins == NULL)
         return;
-    for (int k = 0; k < n; k++) {
-        ins[k].id = (int64_t)((uint64_t)rows[k]->source_id << 32 | (uint64_t)rows[k]->line);
-        ins[k].mta = rows[k]->mta;
-        ins[k].helo_from = rows[k]->helo_from;
-    }
+    inserts_of(ins, rows, n);
     origin_tally_expect(st->origins, ins, (size_t)n);
 }
 
@@ -890,8 +899,7 @@ static int step_batch(struct store *st, sqlite3_stmt *q,
         return rc;
     }
     struct origin_insert ins[STORE_PUT_BATCH];
-    expect_inserts(st, ins, rows, STORE_PUT_BATCH);
-    origin_tally_expect(st->origins, NULL, 0);
+    inserts_of(ins, rows, STORE_PUT_BATCH);
     origin_tally_hold(st->origins, true);
     int rc = sqlite3_step(q);
     int changed = sqlite3_changes(st->db);
