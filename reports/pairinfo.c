@@ -299,30 +299,45 @@ static const char *text_at(sqlite3_stmt *q, int i, size_t *n)
     return s != NULL ? s : "";
 }
 
-/* advance - step cursor q (on a row: *row) while its key (columns 0, and
- * 1 when ip) is below (helo, ip); true when it stops on that key. For the
- * sparse scans, the key is target t while q steps, so that SQLite itself
- * passes over the rows below it (ahead_sql). HV_OK in *rc, or the step's
+/* load_rowkey - the key of the row cursor k (0 CSA, 1 DNA) is on into
+ * pi->rowkey[k]: its HELO, and for the CSA cursor its IP. */
+static void load_rowkey(struct pairinfo *pi, int k)
+{
+    sqlite3_stmt *q = k == 0 ? pi->csa_scan : pi->dna_scan;
+    struct pairinfo_rowkey *rk = &pi->rowkey[k];
+    rk->helo = text_at(q, 0, &rk->hn);
+    if (k == 0)
+        rk->ip = text_at(q, 1, &rk->in);
+}
+
+/* advance - step cursor k (0 CSA, 1 DNA; on a row: its csa_row or
+ * dna_row) while its key (HELO, and IP for the CSA cursor) is below
+ * (helo, ip); true when it stops on that key. For the sparse scans, the
+ * key is cursor k's target while it steps, so that SQLite itself passes
+ * over the rows below it (ahead_sql). HV_OK in *rc, or the step's
  * failure. */
-static bool advance(struct pairinfo *pi, sqlite3_stmt *q, bool *row,
-                    struct pairinfo_target *t, const char *helo, size_t hn,
+static bool advance(struct pairinfo *pi, int k, const char *helo, size_t hn,
                     const char *ip, size_t in, int *rc, char **err)
 {
     *rc = HV_OK;
+    sqlite3_stmt *q = k == 0 ? pi->csa_scan : pi->dna_scan;
+    bool *row = k == 0 ? &pi->csa_row : &pi->dna_row;
+    struct pairinfo_target *t = &pi->target[k];
+    const struct pairinfo_rowkey *rk = &pi->rowkey[k];
     bool aim = pi->ahead_fn[0] != '\0';
     while (*row) {
-        size_t chn, cin = 0;
-        const char *ch = text_at(q, 0, &chn);
-        const char *ci = ip != NULL ? text_at(q, 1, &cin) : NULL;
-        int c = ip != NULL ? pairinfo_cmp(ch, chn, ci, cin, helo, hn, ip, in)
-                           : pairinfo_bincmp(ch, chn, helo, hn);
+        int c = k == 0 ? pairinfo_cmp(rk->helo, rk->hn, rk->ip, rk->in, helo,
+                                      hn, ip, in)
+                       : pairinfo_bincmp(rk->helo, rk->hn, helo, hn);
         if (c >= 0)
             return c == 0;
         if (aim)
             *t = (struct pairinfo_target){helo, ip, hn, in, true};
         int st = sqlite3_step(q);
         t->set = false;
-        if (st != SQLITE_ROW) {
+        if (st == SQLITE_ROW) {
+            load_rowkey(pi, k);
+        } else {
             *row = false;
             *rc = rpt_step_done(pi->db, st, "report query failed", err);
         }
@@ -366,8 +381,7 @@ static int ordered_dna(struct pairinfo *pi, const char *helo, size_t hn,
 {
     int rc;
     memset(d, 0, 3 * sizeof(*d));
-    if (advance(pi, pi->dna_scan, &pi->dna_row, &pi->target[1], helo, hn, NULL, 0,
-                &rc, err))
+    if (advance(pi, 1, helo, hn, NULL, 0, &rc, err))
         for (int i = 0; i < 3; i++)
             d[i] = col(pi, pi->dna_scan, i + 1);
     return rc;
@@ -404,6 +418,8 @@ int pairinfo_ordered(struct pairinfo *pi, bool sparse, char **err)
             pi->csa_row = st == SQLITE_ROW;
         else
             pi->dna_row = st == SQLITE_ROW;
+        if (st == SQLITE_ROW)
+            load_rowkey(pi, k);
         if (st != SQLITE_ROW)
             rc = rpt_step_done(pi->db, st, "report query failed", err);
     }
@@ -480,8 +496,7 @@ static int walk_pair(struct pairinfo *pi, size_t p, size_t h,
     cur->hn = hn;
     cur->in = in;
     cur->any = true;
-    if (advance(pi, pi->csa_scan, &pi->csa_row, &pi->target[0], helo, hn, ip, in,
-                &rc, err)) {
+    if (advance(pi, 0, helo, hn, ip, in, &rc, err)) {
         for (int i = 0; i < 3; i++)
             pi->csa[p][i] = col(pi, pi->csa_scan, i + 2);
         pi->csa_at[p] = at_col(pi->csa_scan, 5);
@@ -655,8 +670,7 @@ int pairinfo_get_hashed(struct pairinfo *pi, const char *helo, size_t hn,
         int64_t at = PAIRINFO_NO_TIME;
         rc = ordered_dna(pi, helo, hn, d, err);
         if (rc == HV_OK &&
-            advance(pi, pi->csa_scan, &pi->csa_row, &pi->target[0], helo, hn, ip,
-                    in, &rc, err)) {
+            advance(pi, 0, helo, hn, ip, in, &rc, err)) {
             for (int i = 0; i < 3; i++)
                 r[i] = col(pi, pi->csa_scan, i + 2);
             at = at_col(pi->csa_scan, 5);

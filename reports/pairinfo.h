@@ -82,6 +82,10 @@ struct pairinfo {
         size_t hn, in;
         bool set;
     } target[2];
+    struct pairinfo_rowkey {     /* the key of the row each cursor is on, */
+        const char *helo, *ip;   /* read once a step (its texts live until */
+        size_t hn, in;           /* the cursor's next step) */
+    } rowkey[2];
     struct keymap vals;          /* distinct values -> val[] */
     char **val;                  /* owned copies, by index */
     size_t val_cap;

@@ -56,6 +56,7 @@
 #include "runs_report.h"
 #include "spamham.h"
 #include "tstamp.h"
+#include "twinread.h"
 #include "whatif.h"
 #include "workrows.h"
 #include "xmem.h"
@@ -1105,32 +1106,57 @@ static void set_pair_at(struct ctx *c, size_t i, int64_t at)
         c->pair_at[i] = (int32_t)d;
 }
 
+/* look_pair - what pi says of pair i of pm into *pc: its CSA row, DNA
+ * result and action, or with an unobserved HELO its DNA only; *at the CSA
+ * row's time when want_at (dns_age joins the CSA row of the pair whatever
+ * the HELO's origin). The look-ups bind_pair needs, made wherever pi's
+ * connection is read. HV_OK, or HV_EDB with *err set. */
+static int look_pair(struct pairinfo *pi, const struct pairmap *pm, size_t i,
+                     bool want_at, struct pair_csv *pc, int64_t *at,
+                     char **err)
+{
+    const char *helo, *ip;
+    size_t hn, in;
+    const struct pagg *a = pairmap_pair(pm, i, &helo, &hn, &ip, &in);
+    int rc = HV_OK;
+    *at = PAIRINFO_NO_TIME;
+    if (a->unobs && want_at) {
+        rc = pairinfo_get(pi, helo, hn, ip, in, pc, err);
+        *at = pc->csa_at;
+    }
+    if (rc == HV_OK)
+        rc = a->unobs ? pairinfo_dna(pi, helo, hn, pc, err)
+                      : pairinfo_get(pi, helo, hn, ip, in, pc, err);
+    if (rc == HV_OK && !a->unobs)
+        *at = pc->csa_at;
+    return rc;
+}
+
 /* bind_pair - pair i of pm: its CSA, DNA, verdict, class and domain
- * computed as the report's SQL did, its group in g, its sums in c->pt and
- * its domain in c->wr's figures; *col gets the verdict's series column (0:
- * none), *keep whether hv_p must hold the pair (workrows.h), which is then
- * bound as row r of q (columns HV_P_COLS; else row r is left as it was). */
+ * computed as the report's SQL did (from *looked, what look_pair gave with
+ * its time at, or looked up in pi when looked is NULL), its group in g,
+ * its sums in c->pt and its domain in c->wr's figures; *col gets the
+ * verdict's series column (0: none), *keep whether hv_p must hold the pair
+ * (workrows.h), which is then bound as row r of q (columns HV_P_COLS; else
+ * row r is left as it was). */
 static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
-                     size_t i, sqlite3_stmt *q, int r, struct fmt_buf *tmp,
+                     size_t i, const struct pair_csv *looked, int64_t at,
+                     sqlite3_stmt *q, int r, struct fmt_buf *tmp,
                      unsigned char *col, struct gmap *g, bool *keep)
 {
     const char *helo, *ip;
     size_t hn, in;
     const struct pagg *a = pairmap_pair(pm, i, &helo, &hn, &ip, &in);
     struct pair_csv pc;
-    int rc = HV_OK;
-    if (a->unobs && c->pair_at != NULL) {
-        /* dns_age joins the CSA row of ('', ip) whatever the HELO's origin */
-        rc = pairinfo_get(pi, helo, hn, ip, in, &pc, c->err);
-        set_pair_at(c, i, pc.csa_at);
+    if (looked != NULL) {
+        pc = *looked;
+    } else {
+        int rc = look_pair(pi, pm, i, c->pair_at != NULL, &pc, &at, c->err);
+        if (rc != HV_OK)
+            return rc;
     }
-    if (rc == HV_OK)
-        rc = a->unobs ? pairinfo_dna(pi, helo, hn, &pc, c->err)
-                      : pairinfo_get(pi, helo, hn, ip, in, &pc, c->err);
-    if (rc != HV_OK)
-        return rc;
-    if (!a->unobs && c->pair_at != NULL)
-        set_pair_at(c, i, pc.csa_at);
+    if (c->pair_at != NULL)
+        set_pair_at(c, i, at);
     size_t mn;
     const char *mta = pairmap_mta(pm, a->mta, &mn);
     /* a HELO the log does not show: not evaluated (see schema.h) */
@@ -1264,10 +1290,54 @@ static bool ordered_pays(struct ctx *c, size_t np, bool *sparse)
     return !counted || (double)np * 16 >= rows;
 }
 
+/* The look-ups of the sorted pairs made by a thread of their own, on a
+ * twin of the report's connection (twinread.h), LOOK_BATCH pairs a batch:
+ * the CSA and DNA scans on one core, the rest of each pair's work (class,
+ * domain, group, sums, the work table's rows) on the other. */
+#define LOOK_BATCH 256
+#define LOOK_BATCHES 4
+struct lookbatch {
+    size_t n;                       /* pairs looked up, from the next */
+    struct pair_csv pc[LOOK_BATCH]; /* what look_pair gave */
+    int64_t at[LOOK_BATCH];         /* and the time it gave */
+};
+/* the thread's state: pi, its connection and rc/err are the thread's until
+ * the pipe is freed; pm and order are only read */
+struct looker {
+    struct pairinfo *pi;
+    const struct pairmap *pm;
+    const uint32_t *order;
+    size_t np, next;
+    bool want_at;
+    int rc;
+    char *err;
+};
+
+/* fill_looks - (batchpipe_fill) the next pairs' look-ups into the empty
+ * batch; false once every pair is looked up or a look-up failed (lk->rc,
+ * lk->err). */
+static bool fill_looks(void *arg, void *batch)
+{
+    struct looker *lk = arg;
+    struct lookbatch *b = batch;
+    b->n = 0;
+    while (b->n < LOOK_BATCH && lk->next < lk->np && lk->rc == HV_OK) {
+        lk->rc = look_pair(lk->pi, lk->pm, lk->order[lk->next], lk->want_at,
+                           &b->pc[b->n], &b->at[b->n], &lk->err);
+        if (lk->rc == HV_OK) {
+            b->n++;
+            lk->next++;
+        }
+    }
+    return lk->rc == HV_OK && lk->next < lk->np;
+}
+
 /* insert_pairs - every pair of pm bound (bind_pair: its group, sums and
  * series column), in the order of order[] when not NULL
  * (pairinfo_ordered), else of pm; the rows hv_p must hold (workrows.h)
- * inserted up to HV_P_BATCH_MAX per INSERT. */
+ * inserted up to HV_P_BATCH_MAX per INSERT. When pi reads another
+ * connection than the report's (a twin) and the pairs are sorted, the
+ * look-ups are made by a thread of their own (fill_looks). */
 static int insert_pairs(struct ctx *c, struct pairinfo *pi,
                         struct pairmap *pm, const uint32_t *order,
                         unsigned char *cols, struct gmap *g)
@@ -1285,6 +1355,18 @@ static int insert_pairs(struct ctx *c, struct pairinfo *pi,
     insert_sql(&sql, batch);
     int rc = prep(c, fmt_buf_str(&sql), true, &q);
     int r = 0; /* rows bound in q */
+    struct looker lk = {pi, pm, order, np, 0, c->pair_at != NULL, HV_OK, NULL};
+    struct lookbatch *looks = NULL;
+    struct batchpipe *pipe = NULL;
+    if (rc == HV_OK && order != NULL && pi->db != c->db && np > 0) {
+        looks = xcalloc(LOOK_BATCHES, sizeof(*looks));
+        void *slots[LOOK_BATCHES];
+        for (size_t k = 0; k < LOOK_BATCHES; k++)
+            slots[k] = &looks[k];
+        pipe = batchpipe_new(slots, LOOK_BATCHES, fill_looks, &lk);
+    }
+    struct lookbatch *lb = NULL; /* the batch of pair i, from pair lb_at */
+    size_t lb_at = 0;
     for (size_t i = 0; rc == HV_OK && i < np; i++) {
         size_t p = order != NULL ? order[i] : i;
         /* the pairs come in key order, their data in no order: loaded
@@ -1293,8 +1375,25 @@ static int insert_pairs(struct ctx *c, struct pairinfo *pi,
             pairmap_prefetch(pm, order[i + 16], 0);
         if (order != NULL && i + 8 < np)
             pairmap_prefetch(pm, order[i + 8], 1);
+        const struct pair_csv *looked = NULL;
+        int64_t at = PAIRINFO_NO_TIME;
+        if (pipe != NULL) {
+            if (lb != NULL && i - lb_at == lb->n) {
+                batchpipe_done(pipe, lb);
+                lb = NULL;
+            }
+            if (lb == NULL) {
+                lb = batchpipe_next(pipe);
+                lb_at = i;
+            }
+            if (lb == NULL || lb->n == 0)
+                break; /* a look-up failed: lk.rc says why */
+            looked = &lb->pc[i - lb_at];
+            at = lb->at[i - lb_at];
+        }
         bool keep = false;
-        rc = bind_pair(c, pi, pm, p, q, r, &tmp, &cols[p], g, &keep);
+        rc = bind_pair(c, pi, pm, p, looked, at, q, r, &tmp, &cols[p], g,
+                       &keep);
         c->work_rows += keep;
         if (rc != HV_OK || !keep || ++r < batch)
             continue;
@@ -1302,6 +1401,19 @@ static int insert_pairs(struct ctx *c, struct pairinfo *pi,
                            c->err);
         sqlite3_reset(q);
         r = 0;
+    }
+    if (pipe != NULL) {
+        if (lb != NULL)
+            batchpipe_done(pipe, lb);
+        batchpipe_free(pipe);
+        free(looks);
+        if (lk.rc != HV_OK && rc == HV_OK) {
+            free(*c->err);
+            *c->err = lk.err;
+            lk.err = NULL;
+            rc = lk.rc;
+        }
+        free(lk.err);
     }
     if (rc == HV_OK && r > 0) {
         /* the rows left over from the batch before are left out */
@@ -1362,9 +1474,17 @@ static int make_work(struct ctx *c)
     rc = prep(c, "SELECT count(*) FROM rv_policy", false, &hold);
     if (rc != HV_OK)
         return rc;
+    /* a twin connection for the look-ups, on the state of the database
+     * this transaction sees (twinread.h); noted before it begins */
+    struct twinread twin;
+    twinread_mark(&twin, c->db);
+    if (twin.db != NULL && readviews_create(twin.db, NULL) != HV_OK)
+        twinread_close(&twin);
     rc = sqlite3_step(hold);
     rc = rc == SQLITE_ROW ? HV_OK
                           : rpt_dberr(c->db, "report query failed", c->err);
+    /* the look-ups read the twin when it sees what this transaction sees */
+    sqlite3 *look_db = rc == HV_OK && twinread_begin(&twin) ? twin.db : c->db;
     struct pairmap pm;
     struct pairinfo pi;
     pairmap_init(&pm);
@@ -1383,8 +1503,9 @@ static int make_work(struct ctx *c)
     pairmap_seal(&pm);
     timing("work: sessions", &t0);
     if (rc == HV_OK)
-        rc = pairinfo_open(&pi, c->db, from, false, c->err);
+        rc = pairinfo_open(&pi, look_db, from, false, c->err);
     if (rc != HV_OK) {
+        twinread_close(&twin);
         sqlite3_finalize(hold);
         pairmap_free(&pm);
         return rc;
@@ -1423,6 +1544,7 @@ static int make_work(struct ctx *c)
     workrows_close(&c->wr);
     free(order);
     pairinfo_close(&pi);
+    twinread_close(&twin);
     if (rc == HV_OK)
         rc = insert_groups(c, &g);
     keymap_free(&g.keys);

@@ -140,6 +140,47 @@ int rpt_exec_temp(sqlite3 *db, const char *sql, char **err)
     return HV_OK;
 }
 
+int rpt_twin_open(sqlite3 *db, sqlite3 **twin, char **err)
+{
+    *twin = NULL;
+    const char *path = sqlite3_db_filename(db, "main");
+    if (path == NULL || *path == '\0')
+        return HV_OK;
+    /* one thread at a time, as every connection of heloval (store.c) */
+    if (sqlite3_open_v2(path, twin, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        int rc = hv_errf(err, HV_EDB, "%s: opening a second reader: %s", path,
+                         *twin != NULL ? sqlite3_errmsg(*twin) : "out of memory");
+        sqlite3_close(*twin);
+        *twin = NULL;
+        return rc;
+    }
+    sqlite3_busy_timeout(*twin, 10000);
+    sqlite3_extended_result_codes(*twin, 1);
+    /* it reads in key order: a small cache serves (a failed setting only
+     * costs speed or memory) */
+    rpt_exec_temp(*twin, "PRAGMA cache_size=-256", NULL);
+    return HV_OK;
+}
+
+int rpt_data_version(sqlite3 *db, long long *v, char **err)
+{
+    sqlite3_stmt *q;
+    int rc = rpt_prepare(db, "PRAGMA data_version", &q, err);
+    if (rc != HV_OK)
+        return rc;
+    int st = sqlite3_step(q);
+    if (st == SQLITE_ROW)
+        *v = sqlite3_column_int64(q, 0);
+    else if (st == SQLITE_DONE)
+        rc = hv_errf(err, HV_EDB, "%s: reading data_version: no value",
+                     db_name(db));
+    else
+        rc = rpt_dberr(db, "reading data_version", err);
+    sqlite3_finalize(q);
+    return rc;
+}
+
 int rpt_read_begin(sqlite3 *db, bool *began, char **err)
 {
     *began = false;

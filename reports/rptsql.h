@@ -47,6 +47,19 @@ int rpt_read_begin(sqlite3 *db, bool *began, char **err);
  * anything. */
 void rpt_read_end(sqlite3 *db, bool began);
 
+/* rpt_twin_open - a second connection, read-only, to db's main database
+ * file (its own small page cache, the same busy timeout as the store's),
+ * for a thread that reads beside db; the caller closes it
+ * (sqlite3_close). *twin is NULL, with HV_OK, when db has no file of its
+ * own (in memory or temporary). HV_OK, or HV_EDB with *err set. */
+int rpt_twin_open(sqlite3 *db, sqlite3 **twin, char **err);
+
+/* rpt_data_version - PRAGMA data_version of db into *v: it changes when
+ * another connection's commit becomes visible to db's next read (a read
+ * transaction begins with the statement when none is open). HV_OK, or
+ * HV_EDB. */
+int rpt_data_version(sqlite3 *db, long long *v, char **err);
+
 /* rpt_dberr - set *err to "FILE: what: SQLite's message" for the last
  * failure on db (FILE is the main database's path); returns HV_EDB. */
 int rpt_dberr(sqlite3 *db, const char *what, char **err);

@@ -22,7 +22,8 @@
 #            ATTACH, DETACH, VACUUM, REINDEX) in a string literal must be
 #            "INSERT INTO temp.", "CREATE TEMP TABLE", "CREATE INDEX temp." or
 #            "DROP TABLE IF EXISTS temp.", and a PRAGMA only temp_store or
-#            cache_size (temp.cache_size too). (Static: SQL assembled from pieces that split a
+#            cache_size (temp.cache_size too) set, or data_version read
+#            (a literal that is the whole statement). (Static: SQL assembled from pieces that split a
 #            keyword from its target is not seen; the report's database handle
 #            is also opened read-only by `heloval report` and `export`.)
 #            And only reports/rptsql.c calls sqlite3_prepare* or sqlite3_exec:
@@ -166,7 +167,8 @@ out=$(
             if (after ~ /^INSERT INTO temp\./ || after ~ /^CREATE TEMP TABLE / ||
                 after ~ /^CREATE INDEX temp\./ ||
                 after ~ /^DROP TABLE IF EXISTS temp\./ ||
-                after ~ /^PRAGMA (temp_store|cache_size|temp\.cache_size)=/)
+                after ~ /^PRAGMA (temp_store|cache_size|temp\.cache_size)=/ ||
+                lit == "PRAGMA data_version")
                 continue
             printf "%s: [reports] %s that is not on a TEMP object\n", loc, kw
         }

@@ -78,6 +78,10 @@ plant "report drops a main table" reports/report.c \
     'static const char bad_sql[] = "DROP TABLE IF EXISTS hv_p";' reports
 plant "report sets a pragma" reports/report.c \
     'static const char bad_sql[] = "PRAGMA journal_mode=DELETE";' reports
+plant "report sets data_version" reports/report.c \
+    'static const char bad_sql[] = "PRAGMA data_version=5";' reports
+plant "report hides a write behind data_version" reports/report.c \
+    'static const char bad_sql[] = "PRAGMA data_version; DELETE FROM sessions";' reports
 plant "report prepares outside rptsql.c" reports/report.c \
     'static void p(sqlite3 *d, sqlite3_stmt **q) { sqlite3_prepare_v2(d, "SELECT 1", -1, q, NULL); }' \
     reports
