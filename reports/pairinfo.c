@@ -189,15 +189,30 @@ static int csa_of(struct pairinfo *pi, const char *helo, size_t hn,
 }
 
 /* set_action - r[3], the policy action for the CSA status r[0] and the DNA
- * status dna[0] ("unknown" without one). */
+ * status dna[0] ("unknown" without one; 0, none, when no row has both or
+ * there is no CSA status, which leaves r[3] as it was): the first row,
+ * remembered for the two statuses (rows in key order mostly repeat them). */
 static void set_action(struct pairinfo *pi, const uint32_t *dna, uint32_t r[4])
 {
-    uint32_t ds = dna[0] != 0 ? dna[0] : intern(pi, "unknown", 7);
-    for (size_t k = 0; r[0] != 0 && k < pi->npol; k++)
+    if (r[0] == 0)
+        return;
+    if (dna[0] == 0 && pi->unknown == 0)
+        pi->unknown = intern(pi, "unknown", 7);
+    uint32_t ds = dna[0] != 0 ? dna[0] : pi->unknown;
+    uint32_t *m = pi->act_memo[(r[0] * 31u + ds) % PAIRINFO_ACT_MEMO];
+    if (m[2] != 0 && m[0] == r[0] && m[1] == ds) {
+        r[3] = m[2] - 1;
+        return;
+    }
+    r[3] = 0;
+    for (size_t k = 0; k < pi->npol; k++)
         if (same(pi->pol[k][0], r[0]) && same(pi->pol[k][1], ds)) {
             r[3] = pi->pol[k][2];
             break;
         }
+    m[0] = r[0];
+    m[1] = ds;
+    m[2] = r[3] + 1;
 }
 
 /* fill - the pval form of dna and csa indexes (csa NULL: none). */

@@ -61,6 +61,9 @@ enum pair_val {
 /* the value a column had last (col in pairinfo.c): its number + 1 and
  * length */
 #define PAIRINFO_COLMEMO 6
+/* the actions found for (CSA status, DNA status), remembered by a hash of
+ * the two */
+#define PAIRINFO_ACT_MEMO 64
 struct pairinfo_colmemo {
     uint32_t id;
     size_t n;
@@ -98,6 +101,9 @@ struct pairinfo {
     size_t csa_cap;
     size_t npol;                 /* policy rows: value indexes + 1 */
     uint32_t (*pol)[3];          /* csa_status dna_status action */
+    uint32_t unknown;            /* the index + 1 of "unknown" (0: not yet) */
+    uint32_t act_memo[PAIRINFO_ACT_MEMO][3]; /* CSA and DNA status, action
+                                  * + 1 (0: unset), the last few found */
     bool walked;                 /* pairinfo_walk numbered every session */
     struct sessionpairs spairs;  /* walked: session id -> pair number */
 };
