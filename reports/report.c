@@ -1366,8 +1366,8 @@ static int insert_pairs(struct ctx *c, struct pairinfo *pi,
         pipe = batchpipe_new(slots, LOOK_BATCHES, fill_looks, &lk);
     }
     struct lookbatch *lb = NULL; /* the batch of pair i, from pair lb_at */
-    size_t lb_at = 0;
-    for (size_t i = 0; rc == HV_OK && i < np; i++) {
+    size_t lb_at = 0, bound = 0;
+    for (size_t i = 0; rc == HV_OK && i < np; i++, bound++) {
         size_t p = order != NULL ? order[i] : i;
         /* the pairs come in key order, their data in no order: loaded
          * ahead, the entry then the key */
@@ -1414,6 +1414,10 @@ static int insert_pairs(struct ctx *c, struct pairinfo *pi,
             rc = lk.rc;
         }
         free(lk.err);
+        /* a pipe that ended early must not pass for every pair */
+        if (rc == HV_OK && bound != np)
+            rc = hv_errf(c->err, HV_EDB, "report: the look-ups of the pairs"
+                         " ended after %zu of %zu", bound, np);
     }
     if (rc == HV_OK && r > 0) {
         /* the rows left over from the batch before are left out */
