@@ -21,6 +21,7 @@
 #include "check.h"
 #include "export.h"
 #include "report.h"
+#include "reportjson.h"
 #include "stepfault.h"
 #include "store.h"
 #include "tmpstore.h"
@@ -52,24 +53,14 @@ static const char fill_sql[] =
 /* report_since - the --since of run_report (LLONG_MIN: none) */
 static long long report_since = LLONG_MIN;
 
-/* run_report - report_build + JSON into a string (malloc'ed, NULL on
- * failure), rc and message in *rc, *err. */
+/* run_report - the JSON report (over --since report_since) into a string
+ * (malloc'ed, NULL on failure), rc and message in *rc, *err. */
 static char *run_report(sqlite3 *db, int *rc, char **err)
 {
     struct report_opts o;
-    struct report r;
-    char *buf = NULL;
-    size_t len = 0;
     report_opts_init(&o);
     o.since = report_since;
-    *rc = report_build(db, &o, &r, err);
-    if (*rc == HV_OK) {
-        FILE *f = open_memstream(&buf, &len);
-        *rc = report_render_json(&r, f, err);
-        fclose(f);
-    }
-    report_free(&r);
-    return buf;
+    return report_json_text(db, &o, rc, err);
 }
 
 /* run_export - export verdicts as tsv into a string (malloc'ed). */

@@ -22,6 +22,7 @@
 
 #include "check.h"
 #include "report.h"
+#include "reportjson.h"
 #include "store.h"
 #include "tmpstore.h"
 
@@ -58,13 +59,15 @@ static const char fill_sql[] =
     "INSERT INTO csa(helo,ip,status,reason,record,evaluated_at,expires_at)"
     " SELECT 'mx' || i || '.gone.example', '198.51.100.' || (i % 200), 'ok',"
     "  'authorized', 'r', 1793491000, 0 FROM n;"
+    /* DNA results for the HELOs but those of mx1..: three statuses, a
+     * grade for some */
     "INSERT INTO dna_result(helo,status,grade,service,evaluated_at,expires_at)"
-    " SELECT DISTINCT COALESCE(helo,''),"
-    "  CASE length(COALESCE(helo,'')) % 3 WHEN 0 THEN 'recommended'"
-    "   WHEN 1 THEN 'not-recommended' ELSE 'defer' END,"
-    "  CASE WHEN length(COALESCE(helo,'')) % 2 = 0 THEN 'A' END,"
-    "  'dna.example', 0, 0"
-    " FROM sessions WHERE helo IS NULL OR helo NOT LIKE 'mx1%';";
+    " SELECT h, CASE unicode(substr(h || 'xx', 3, 1)) % 3"
+    "   WHEN 0 THEN 'defer' WHEN 1 THEN 'recommended'"
+    "   ELSE 'not-recommended' END,"
+    "  CASE WHEN h LIKE '%.d3.%' THEN NULL ELSE 'B' END, 'dna.test', 0, 0"
+    " FROM (SELECT DISTINCT COALESCE(helo,'') AS h FROM sessions)"
+    " WHERE h NOT LIKE 'mx1%';";
 
 /* the twin's progress checks: counted, and one of them (fault_at, 0:
  * none) interrupts; whether a check came from another thread than main's */
@@ -101,25 +104,11 @@ static int on_open(sqlite3 *db, const char **msg, const void *api)
 static char *run_report(sqlite3 *db, long long since, int *rc, char **err)
 {
     struct report_opts o;
-    struct report r;
-    char *buf = NULL;
-    size_t len = 0;
     report_opts_init(&o);
     o.since = since;
     if (since != LLONG_MIN)
         o.until = since + 600LL * 1500;
-    *rc = report_build(db, &o, &r, err);
-    if (*rc == HV_OK) {
-        FILE *f = open_memstream(&buf, &len);
-        *rc = report_render_json(&r, f, err);
-        fclose(f);
-    }
-    report_free(&r);
-    if (*rc != HV_OK) {
-        free(buf);
-        buf = NULL;
-    }
-    return buf;
+    return report_json_text(db, &o, rc, err);
 }
 
 /* in_memory - a copy of db's main database in memory (NULL: checked). */
