@@ -4,9 +4,10 @@
  * next by pairinfo_cmp (HELO, then IP, as SQLite's BINARY collation) or,
  * with an equal key (the same HELO and IP observed and not), by number;
  * for no pair, one, a few, below and above the two-thread threshold
- * (65,536), over HELOs and IPs that share their first 8 bytes or end
- * inside them, hold NUL and high bytes, or are empty, and pairs already in
- * order or in reverse.
+ * (65,536), over HELOs that share their first 8 bytes or end inside
+ * them, IPs that share their first 8 or 16 bytes or end inside them, both
+ * with NUL and high bytes, or empty, and pairs already in order or in
+ * reverse.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -21,13 +22,13 @@
 #include "xmem.h"
 #include "xorshift.h"
 
-/* text - a random text of up to max bytes into b: a shared stem cut
- * anywhere, then bytes from a small alphabet with NUL and 0xff. */
-static size_t text(uint64_t *seed, char *b, size_t max)
+/* text - a random text of up to max bytes into b: a shared stem (at most
+ * max bytes) cut anywhere, then bytes from a small alphabet with NUL and
+ * 0xff. */
+static size_t text(uint64_t *seed, const char *stem, char *b, size_t max)
 {
-    static const char stem[] = "mail.example";
     static const char alpha[] = {'a', 'b', '.', '\0', (char)0xff, '9'};
-    size_t n = (size_t)xorshift_below(seed, sizeof(stem));
+    size_t n = (size_t)xorshift_below(seed, strlen(stem) + 1);
     memcpy(b, stem, n);
     size_t more = (size_t)xorshift_below(seed, max - n + 1);
     for (size_t i = 0; i < more; i++)
@@ -45,8 +46,10 @@ static void fill(struct pairmap *pm, size_t np, int mode, uint64_t *seed)
         struct psession s;
         memset(&s, 0, sizeof(s));
         if (mode == 0) {
-            s.hn = text(seed, h, 20);
-            s.in = text(seed, ip, 14);
+            s.hn = text(seed, "mail.example", h, 20);
+            /* IPs that end before, inside and past the sort's 8 and 16
+             * bytes of prefix */
+            s.in = text(seed, "192.168.100.101", ip, 20);
         } else {
             size_t k = mode == 1 ? i : np - i;
             s.hn = (size_t)snprintf(h, sizeof(h), "h%09zu", k / 3);
