@@ -189,9 +189,10 @@ static int csa_of(struct pairinfo *pi, const char *helo, size_t hn,
 }
 
 /* set_action - r[3], the policy action for the CSA status r[0] and the DNA
- * status dna[0] ("unknown" without one; 0, none, when no row has both or
- * there is no CSA status, which leaves r[3] as it was): the first row,
- * remembered for the two statuses (rows in key order mostly repeat them). */
+ * status dna[0] ("unknown" without one): that of the first policy row with
+ * both, or 0 (none) when no row has them, remembered for the two statuses
+ * (rows in key order mostly repeat them); without a CSA status (r[0] 0)
+ * r[3] is left as it is. */
 static void set_action(struct pairinfo *pi, const uint32_t *dna, uint32_t r[4])
 {
     if (r[0] == 0)
