@@ -893,11 +893,8 @@ static int put_one(struct store *st, const struct store_row *r)
 static int step_batch(struct store *st, sqlite3_stmt *q,
                       const struct store_row *const *rows)
 {
-    if (st->origins == NULL) {
-        int rc = sqlite3_step(q);
-        sqlite3_reset(q);
-        return rc;
-    }
+    if (st->origins == NULL)
+        return step_put(st, q);
     struct origin_insert ins[STORE_PUT_BATCH];
     inserts_of(ins, rows, STORE_PUT_BATCH);
     origin_tally_hold(st->origins, true);
