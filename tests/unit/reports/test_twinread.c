@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "sqlcount.h"
 #include "twinread.h"
 
 /* exec - run sql on db; CHECK it worked. */
@@ -32,14 +33,7 @@ static void exec(sqlite3 *db, const char *sql)
 /* count - SELECT count(*) FROM t on db (-1 on failure). */
 static long long count(sqlite3 *db)
 {
-    sqlite3_stmt *q = NULL;
-    long long n = -1;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM t", -1, &q, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(q) == SQLITE_ROW)
-        n = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    return n;
+    return sql_count(db, "SELECT count(*) FROM t");
 }
 
 /* open_db - a connection to path (created), NULL on failure (checked). */
