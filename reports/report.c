@@ -1873,7 +1873,7 @@ static int data_span(struct ctx *c)
     if (c->has_span || (c->o->since == LLONG_MIN && c->o->until == LLONG_MAX))
         return HV_OK;
     sqlite3_stmt *q;
-    int rc = prep(c, "SELECT min(ts), max(ts) FROM rv_sessions", false, &q);
+    int rc = prep(c, READVIEWS_SESSION_SPAN_SQL, false, &q);
     if (rc != HV_OK)
         return rc;
     rc = sqlite3_step(q);
