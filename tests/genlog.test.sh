@@ -48,6 +48,29 @@ else
     ok gap-zero
 fi
 
+# --new-clients: 0.35 is the default's bytes; a smaller chance of a new
+# client gives as many sessions from fewer clients (distinct addresses of
+# the truth); 0 and more than 1 are refused
+gen nc-default postfix --sessions 2000 --seed 5 --new-clients 0.35
+gen nc-plain postfix --sessions 2000 --seed 5
+gen nc-few postfix --sessions 2000 --seed 5 --new-clients 0.05
+cmp -s "$D/nc-default.log" "$D/nc-plain.log" && ok new-clients-default ||
+    fail new-clients-default "--new-clients 0.35 is not the default's bytes"
+check_eq new-clients-sessions "$(rows "$D/nc-few.tsv")" 2000
+# addresses - distinct client addresses of truth file $1
+addresses() { awk -F'\t' 'NR > 1 && $2 != ""' "$1" | cut -f2 | sort -u | wc -l; }
+plain=$(addresses "$D/nc-plain.tsv") few=$(addresses "$D/nc-few.tsv")
+# about 700 (0.35 of 2000) against about 100 (0.05)
+[ "$plain" -gt 500 ] && [ "$few" -lt 200 ] && ok new-clients-fewer ||
+    fail new-clients-fewer "distinct clients: $plain by default, $few at 0.05"
+for p in 0 1.5; do
+    if $GENLOG --format postfix --sessions 10 --new-clients $p > /dev/null 2>&1; then
+        fail "new-clients-refused-$p" "--new-clients $p accepted"
+    else
+        ok "new-clients-refused-$p"
+    fi
+done
+
 # ==== the truth file: header, six columns, its vocabulary
 check_eq truth-header "$(head -n 1 "$D/postfix-a.tsv")" \
     "$(printf 'session_no\tip\thelo_sent\thelo_seen\thelo_origin\tdisposition')"

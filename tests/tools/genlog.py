@@ -5,7 +5,8 @@
 Usage:
   python3 tests/tools/genlog.py --format postfix|exim|sendmail|mbox
       [--sessions N] [--seed S] [--domains D] [--truth FILE]
-      [--start EPOCH] [--gap SECONDS] [--exim-pid] > output
+      [--start EPOCH] [--gap SECONDS] [--new-clients P] [--exim-pid]
+      > output
 
 Writes N SMTP sessions (mbox: N messages) as the MTA writes them, with the
 noise around them: Postfix smtpd, postscreen, cleanup, qmgr, local/lmtp/smtp
@@ -25,6 +26,12 @@ same sessions as any longer run with the same seed.
                syslog lines carry no year (scan them with --year).
 --gap SECONDS  mean time between two sessions' starts (default 0.8; 1,000,000
                sessions over 30 days take --gap 2.592).
+--new-clients P
+               the chance that a session comes from a client not seen
+               before (default 0.35: most pairs of HELO and address are
+               seen once or twice, as on a small server that spam bots
+               find); a smaller P gives a population that comes back day
+               after day. The default's bytes do not depend on the option.
 --exim-pid     Exim with log_selector +pid and without +incoming_port:
                every line carries [pid], host fields have no port, and a
                client without a reverse name gets Exim's "no host name found
@@ -168,18 +175,19 @@ class Client:
 
 class Population:
     """Clients appear and come back: each session is a new client with
-    probability NEW, else an earlier one, the early ones more often."""
-    NEW = 0.35
+    probability new (--new-clients), else an earlier one, the early ones
+    more often."""
 
-    def __init__(self, r, domains):
+    def __init__(self, r, domains, new):
         self.r = r
         self.domains = domains
+        self.new = new
         self.clients = []
 
     def pick(self):
         r = self.r
         n = len(self.clients)
-        if n == 0 or r.random() < self.NEW:
+        if n == 0 or r.random() < self.new:
             c = self.new_client()
             self.clients.append(c)
             return c
@@ -375,7 +383,7 @@ class Gen:
     def __init__(self, args, out):
         self.r = random.Random(args.seed)
         self.domains = make_domains(self.r, max(1, args.domains))
-        self.pop = Population(self.r, self.domains)
+        self.pop = Population(self.r, self.domains, args.new_clients)
         self.start = args.start
         self.gap = args.gap
         self.out = out
@@ -1111,10 +1119,13 @@ def main():
     ap.add_argument("--truth")
     ap.add_argument("--start", type=int, default=DEFAULT_START)
     ap.add_argument("--gap", type=float, default=0.8)
+    ap.add_argument("--new-clients", type=float, default=0.35)
     ap.add_argument("--exim-pid", action="store_true")
     a = ap.parse_args()
     if not a.gap > 0:
         ap.error("--gap must be a positive number of seconds")
+    if not 0 < a.new_clients <= 1:
+        ap.error("--new-clients must be more than 0 and at most 1")
     out = open(sys.stdout.fileno(), "w", buffering=1 << 20, encoding="utf-8",
                newline="\n", closefd=False)
     truth = open(a.truth, "w", encoding="utf-8", newline="\n") if a.truth else None
