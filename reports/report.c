@@ -1274,20 +1274,15 @@ static int bind_pair(struct ctx *c, struct pairinfo *pi, struct pairmap *pm,
  * for the whole database, else when np * 16 reaches the CSA rows (a count
  * that fails says yes: the scans are right whatever the count). *sparse:
  * a window's pairs are at most half as many as the CSA rows, so that the
- * scans had better pass over the rows no pair asks for. The rows are
- * counted up to np * 16 + 1 only: a short window of a long database does
- * not pay for counting all its CSA rows. */
+ * scans had better pass over the rows no pair asks for. */
 static bool ordered_pays(struct ctx *c, size_t np, bool *sparse)
 {
     *sparse = false;
     if (c->o->since == LLONG_MIN && c->o->until == LLONG_MAX)
         return true;
     sqlite3_stmt *q;
-    if (rpt_prepare(c->db, "SELECT count(*) FROM (SELECT 1 FROM rv_csa"
-                           " LIMIT ?1)", &q, NULL) != HV_OK)
+    if (rpt_prepare(c->db, "SELECT count(*) FROM rv_csa", &q, NULL) != HV_OK)
         return true;
-    double enough = (double)np * 16 + 1; /* rows: no more need be counted */
-    sqlite3_bind_int64(q, 1, enough < 9e18 ? (sqlite3_int64)enough : -1);
     bool counted = sqlite3_step(q) == SQLITE_ROW;
     double rows = counted ? (double)sqlite3_column_int64(q, 0) : 0;
     sqlite3_finalize(q);
