@@ -168,7 +168,7 @@ int runs_render_list(sqlite3 *db, const struct report_opts *o, FILE *out, char *
     sqlite3_stmt *sp = NULL;
     rc = rpt_prepare(db, READVIEWS_SESSION_SPAN_SQL, &sp, err);
     int st = rc == HV_OK ? sqlite3_step(sp) : SQLITE_ROW;
-    if (st != SQLITE_ROW) /* an aggregate without GROUP BY has its row */
+    if (st != SQLITE_ROW) /* a SELECT without FROM has its one row */
         rc = rpt_dberr(db, "reading the sessions' time span", err);
     else if (rc == HV_OK && sqlite3_column_type(sp, 0) != SQLITE_NULL) {
         r.has_span = true;

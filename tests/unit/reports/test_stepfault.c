@@ -8,9 +8,10 @@
  * or, when the interrupted statement did not matter, give exactly the
  * output of the run without a fault (hooks: tests/unit/stepfault.h). A step whose result is ignored shows
  * up as a "successful" run with different output (a report without its
- * time series or its resolve warning). The report is swept twice: over
- * the whole database and over a window (each reads the CSA and DNA rows
- * its own way).
+ * time series or its resolve warning). The report is swept three times:
+ * over the whole database and over a window (each reads the CSA and DNA
+ * rows its own way), and over a window with no session (which reads where
+ * the data is); so is `heloval runs` (its header's time span).
  */
 #include <limits.h>
 #include <stdbool.h>
@@ -22,6 +23,7 @@
 #include "export.h"
 #include "report.h"
 #include "reportjson.h"
+#include "runs_report.h"
 #include "stepfault.h"
 #include "store.h"
 #include "tmpstore.h"
@@ -70,6 +72,20 @@ static char *run_export(sqlite3 *db, int *rc, char **err)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     *rc = export_db(db, "verdicts", "tsv", NULL, false, f, err);
+    fclose(f);
+    return buf;
+}
+
+/* run_runs - `heloval runs` as json into a string (malloc'ed). */
+static char *run_runs(sqlite3 *db, int *rc, char **err)
+{
+    struct report_opts o;
+    report_opts_init(&o);
+    o.format = "json";
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    *rc = runs_render_list(db, &o, f, err);
     fclose(f);
     return buf;
 }
@@ -132,6 +148,12 @@ int main(void)
     report_since = 1793491200;
     sweep(store_db(st), path, "report window", run_report,
           "most lookups failed");
+    /* a window after the data (2030): the report says where the data is */
+    report_since = 1893456000;
+    sweep(store_db(st), path, "report empty window", run_report,
+          "\"database_first_session\": \"2026-11-01T00:00:01Z\"");
+    sweep(store_db(st), path, "runs", run_runs,
+          "\"first_session\": \"2026-11-01T00:00:01Z\"");
     sweep(store_db(st), path, "export", run_export, "bad.example.net");
     tmpstore_close(&t);
     return CHECK_DONE();
