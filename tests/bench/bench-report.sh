@@ -24,8 +24,8 @@
 # Environment: BENCH_REPORT_SESSIONS, HELOVAL, GENLOG, BENCH_REPORT_KEEP=DIR
 # (keep and reuse the generated log and database there),
 # BENCH_REPORT_NEW_CLIENTS=P (genlog --new-clients: the chance that a
-# session comes from a new client, default genlog's 0.35; README "Where the
-# two-day window stands now" compares 0.03).
+# session comes from a new client, default genlog's 0.35; README "The
+# two-day window when the senders come back" compares 0.03).
 set -e
 TOP=$(pwd)
 HELOVAL=${HELOVAL:-$TOP/heloval}

