@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "store.h"
+
 /* db_name - the main database's file name, for messages. */
 static const char *db_name(sqlite3 *db)
 {
@@ -155,7 +157,7 @@ int rpt_twin_open(sqlite3 *db, sqlite3 **twin, char **err)
         *twin = NULL;
         return rc;
     }
-    sqlite3_busy_timeout(*twin, 10000);
+    sqlite3_busy_timeout(*twin, STORE_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(*twin, 1);
     /* it reads in key order: a small cache serves (a failed setting only
      * costs speed or memory) */

@@ -432,7 +432,7 @@ int store_open(const char *path, int flags, struct store **out, char **err)
                      st->db ? sqlite3_errmsg(st->db) : "out of memory");
         goto fail;
     }
-    sqlite3_busy_timeout(st->db, 10000);
+    sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(st->db, 1);
     if (!ro && sqlite3_db_readonly(st->db, "main") == 1) {
         /* SQLite falls back to reading a file it may not write */

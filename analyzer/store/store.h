@@ -29,6 +29,10 @@ struct store;
 
 #define STORE_READONLY 1
 
+/* how long a connection waits for another's lock before SQLITE_BUSY (ms):
+ * the store's, and any second connection opened beside it */
+#define STORE_BUSY_TIMEOUT_MS 10000
+
 /* store_open - open (creating when absent unless STORE_READONLY) and migrate.
  * On failure returns HV_EDB/HV_EBUSY, *out is NULL and *err holds a
  * malloc'ed message the caller frees. */
