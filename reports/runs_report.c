@@ -167,10 +167,9 @@ int runs_render_list(sqlite3 *db, const struct report_opts *o, FILE *out, char *
     /* the header's range: the database's sessions, as a report's */
     sqlite3_stmt *sp = NULL;
     rc = rpt_prepare(db, READVIEWS_SESSION_SPAN_SQL, &sp, err);
-    int st = rc == HV_OK ? sqlite3_step(sp) : SQLITE_ROW;
-    if (st != SQLITE_ROW) /* a SELECT without FROM has its one row */
+    if (rc == HV_OK && sqlite3_step(sp) != SQLITE_ROW) /* it has one row */
         rc = rpt_dberr(db, "reading the sessions' time span", err);
-    else if (rc == HV_OK && sqlite3_column_type(sp, 0) != SQLITE_NULL) {
+    if (rc == HV_OK && sqlite3_column_type(sp, 0) != SQLITE_NULL) {
         r.has_span = true;
         r.first = sqlite3_column_int64(sp, 0);
         r.last = sqlite3_column_int64(sp, 1);
