@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * sqlcount - test helpers: the integer or the text a one-row, one-column
- * query gives.
+ * query gives, and SQL run under CHECK (check.h).
  */
 #ifndef HV_TEST_SQLCOUNT_H
 #define HV_TEST_SQLCOUNT_H
 
 #include <sqlite3.h>
 #include <stdio.h>
+
+#include "check.h"
 
 /* sql_count - the first column of the first row of sql on db, as an
  * integer; -1 when the statement cannot be prepared or gives no row. */
@@ -39,6 +41,16 @@ static inline const char *sql_text(sqlite3 *db, const char *sql, char *buf,
     }
     sqlite3_finalize(q);
     return buf;
+}
+
+/* sql_exec - run sql (one or more statements) on db; CHECKed: a failure is
+ * counted and printed with the SQL and SQLite's message. */
+static inline void sql_exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    CHECK_MSG(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "?");
+    sqlite3_free(msg);
 }
 
 #endif

@@ -21,15 +21,6 @@
 #include "sqlcount.h"
 #include "twinread.h"
 
-/* exec - run sql on db; CHECK it worked. */
-static void exec(sqlite3 *db, const char *sql)
-{
-    char *msg = NULL;
-    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-    CHECK_MSG(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "?");
-    sqlite3_free(msg);
-}
-
 /* count - SELECT count(*) FROM t on db (-1 on failure). */
 static long long count(sqlite3 *db)
 {
@@ -68,8 +59,8 @@ static void one_mode(const char *path, const char *mode)
     }
     char sql[128];
     snprintf(sql, sizeof(sql), "PRAGMA journal_mode=%s", mode);
-    exec(w, sql);
-    exec(w, "DROP TABLE IF EXISTS t; CREATE TABLE t(x);"
+    sql_exec(w, sql);
+    sql_exec(w, "DROP TABLE IF EXISTS t; CREATE TABLE t(x);"
             "INSERT INTO t VALUES(1),(2),(3)");
     bool wal = strcmp(mode, "wal") == 0;
 
@@ -83,7 +74,7 @@ static void one_mode(const char *path, const char *mode)
     CHECK(tw.db != NULL && count(tw.db) == 3);
     if (wal && tw.db != NULL) {
         /* the twin's transaction holds its state past a later commit */
-        exec(w, "INSERT INTO t VALUES(4)");
+        sql_exec(w, "INSERT INTO t VALUES(4)");
         CHECK_INTEQ(count(tw.db), 3);
         CHECK_INTEQ(count(a), 3);
     }
@@ -98,7 +89,7 @@ static void one_mode(const char *path, const char *mode)
         /* a commit after a's transaction began, before the twin's: no twin */
         twinread_mark(&tw, a);
         hold = reader_begins(a);
-        exec(w, "INSERT INTO t VALUES(5)");
+        sql_exec(w, "INSERT INTO t VALUES(5)");
         CHECK_MSG(!twinread_begin(&tw), "a twin past a commit was kept");
         CHECK(tw.db == NULL);
         sqlite3_finalize(hold);
@@ -106,7 +97,7 @@ static void one_mode(const char *path, const char *mode)
     /* a commit between the mark and a's transaction: no twin (the states
      * are the same, but nothing can tell) */
     twinread_mark(&tw, a);
-    exec(w, "INSERT INTO t VALUES(6)");
+    sql_exec(w, "INSERT INTO t VALUES(6)");
     hold = reader_begins(a);
     CHECK_MSG(!twinread_begin(&tw), "%s: a twin marked before a commit was"
               " kept", mode);
@@ -118,10 +109,10 @@ static void one_mode(const char *path, const char *mode)
               mode);
     CHECK(!twinread_begin(&tw));
     sqlite3_finalize(hold);
-    exec(a, "BEGIN");
+    sql_exec(a, "BEGIN");
     twinread_mark(&tw, a);
     CHECK_MSG(tw.db == NULL, "%s: a twin inside BEGIN", mode);
-    exec(a, "COMMIT");
+    sql_exec(a, "COMMIT");
     twinread_close(&tw); /* nothing to close: no harm */
     sqlite3_close(a);
     sqlite3_close(w);

@@ -16,16 +16,8 @@
 #include <string.h>
 
 #include "check.h"
+#include "sqlcount.h"
 #include "workrows.h"
-
-/* exec - run sql on db, which must succeed. */
-static void exec(sqlite3 *db, const char *sql)
-{
-    char *err = NULL;
-    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
-    CHECK_MSG(rc == SQLITE_OK, "%s: %s", sql, err ? err : "");
-    sqlite3_free(err);
-}
 
 /* open_db - an in-memory database with the three read views over tables
  * holding: a CSA change of (mail.c.example, 192.0.2.30), one with a NUL
@@ -35,7 +27,7 @@ static sqlite3 *open_db(void)
 {
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK);
-    exec(db, "CREATE TABLE cc(helo TEXT, ip TEXT);"
+    sql_exec(db, "CREATE TABLE cc(helo TEXT, ip TEXT);"
              "INSERT INTO cc VALUES('mail.c.example','192.0.2.30'),"
              " (CAST(x'6e00756c' AS TEXT),'192.0.2.31'),"
              " ('mail.n.example',NULL);"
@@ -165,7 +157,7 @@ static void test_conditions(void)
     unsetenv("HV_REPORT_ALL_PAIRS");
     /* 3 + WORKROWS_MIN_CAP CSA changes: over the floor, and over a
      * quarter of 4 * (WORKROWS_MIN_CAP + 3) - 1 pairs, within one more */
-    exec(db, "INSERT INTO cc WITH RECURSIVE k(x) AS (SELECT 1 UNION ALL"
+    sql_exec(db, "INSERT INTO cc WITH RECURSIVE k(x) AS (SELECT 1 UNION ALL"
              " SELECT x + 1 FROM k WHERE x < 4096) SELECT 'h' || x,"
              " '192.0.2.1' FROM k");
     CHECK(WORKROWS_MIN_CAP == 4096);
@@ -182,7 +174,7 @@ static void test_conditions(void)
     CHECK(workrows_keep(&w, &p));
     workrows_close(&w);
     p = plain();
-    exec(db, "DROP VIEW rv_run_senders");
+    sql_exec(db, "DROP VIEW rv_run_senders");
     workrows_open(&w, db, 100);
     CHECK(w.keep_all && workrows_keep(&w, &p));
     workrows_close(&w);
