@@ -47,8 +47,8 @@ static void fill(struct pairmap *pm, size_t np, int mode, uint64_t *seed)
         memset(&s, 0, sizeof(s));
         if (mode == 0) {
             s.hn = text(seed, "mail.example", h, 20);
-            /* IPs that end before, inside and past the sort's 8 and 16
-             * bytes of prefix */
+            /* IPs that end before, inside and past the sort's 8-byte
+             * prefix, up to 20 bytes (an IPv6 text is longer still) */
             s.in = text(seed, "192.168.100.101", ip, 20);
         } else {
             size_t k = mode == 1 ? i : np - i;
