@@ -239,6 +239,44 @@ done
 # the hour: a pair or two, looked up; the three days: every pair, scanned
 check_eq window-modes "$(echo $modes | cut -d' ' -f1,3)" "lookups ordered"
 
+# the CSA rows are counted only as far as that choice needs (ordered_pays):
+# none for a window without a session, up to 16 a pair + 1 for a window of
+# at most 4,096 pairs ("bounded"), every row for more
+# counted DB SINCE UNTIL - "ROWS[ (bounded)] PAIRS" from HV_REPORT_TIMING
+counted() {
+    HV_REPORT_TIMING=1 hv report --db "$1" --since "$2" --until "$3" -o /dev/null 2> "$D/timing"
+    echo "$(sed -n 's/^report: work: \([0-9]*\) CSA rows counted\(.*\)$/\1\2/p' "$D/timing")" \
+        "$(sed -n 's/^report: work: [0-9]* of \([0-9]*\) pairs in hv_p$/\1/p' "$D/timing")"
+}
+csa_rows=$(q "$S" "SELECT count(*) FROM csa")
+check_eq count-none "$(counted "$S" 2030-01-01T00:00:00Z 2030-01-02T00:00:00Z)" " 0"
+for w in 2026-11-01T10:00:00Z/2026-11-01T11:00:00Z 2026-10-31T00:00:00Z/2026-11-03T00:00:00Z; do
+    got=$(counted "$S" "${w%/*}" "${w#*/}")
+    np=${got##* }
+    want=$((np * 16 + 1))
+    [ "$want" -gt "$csa_rows" ] && want=$csa_rows
+    check_eq "count-bounded $w" "$got" "$want (bounded) $np"
+done
+# 5,000 more pairs on 2026-12-20, each with its CSA row: every row counted,
+# and the verdicts still those of the view
+B="$D/many.db"
+cp "$S" "$B"
+q "$B" "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 5000)
+    INSERT INTO sessions(source_id, line, ts, mta, ip, helo, disposition)
+    SELECT (SELECT min(id) FROM sources), 3000000 + i, $(epoch 2026-12-20T00:00:00Z) + i,
+           'postfix', '2001:db8::' || printf('%x', i), 'h' || i || '.example', 'accepted' FROM k;
+    WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 5000)
+    INSERT INTO csa(helo, ip, status, reason, record, evaluated_at, expires_at)
+    SELECT 'h' || i || '.example', '2001:db8::' || printf('%x', i),
+           CASE i % 3 WHEN 0 THEN 'ok' WHEN 1 THEN 'fail' ELSE 'unknown' END,
+           CASE i % 3 WHEN 0 THEN 'authorized' WHEN 1 THEN 'not-authorized' ELSE 'no-record' END,
+           NULL, $(epoch 2026-12-21T00:00:00Z), $(epoch 2026-12-22T00:00:00Z) FROM k"
+check_eq count-all "$(counted "$B" 2026-12-20T00:00:00Z 2026-12-21T00:00:00Z)" \
+    "$(q "$B" "SELECT count(*) FROM csa") 5000"
+check_eq "window-verdicts many" \
+    "$(got_verdicts "$B" --since 2026-12-20T00:00:00Z --until 2026-12-21T00:00:00Z)" \
+    "$(want_verdicts "$B" "$(epoch 2026-12-20T00:00:00Z)" "$(epoch 2026-12-21T00:00:00Z)")"
+
 # the summary's pair sums and distinct counts, the top lists (pairtops.c)
 # and the sessions per source equal the same figures worked out by Python
 # from `export verdicts` (its verdict, IP, HELO, domain, time per session),
