@@ -13,8 +13,9 @@
 # sources kept, a rescan adds nothing, --dry-run leaves the file's bytes
 # as they were, the report after prune counts what --since DATE counted.
 # On the sample logs: dns_age and the verdicts of windows against sqlite3,
-# and the summary's sums, distinct counts, top lists and sessions per
-# source against Python's own count from `export verdicts`.
+# the CSA rows a window counts to choose its look-ups, and the summary's
+# sums, distinct counts, top lists and sessions per source against
+# Python's own count from `export verdicts`.
 . tests/lib.sh
 D=$T_TMP
 epoch() { python3 -c 'import calendar,sys,time; print(calendar.timegm(time.strptime(sys.argv[1], "%Y-%m-%dT%H:%M:%SZ")))' "$1"; }
