@@ -61,7 +61,7 @@ static void one_mode(const char *path, const char *mode)
     snprintf(sql, sizeof(sql), "PRAGMA journal_mode=%s", mode);
     sql_exec(w, sql);
     sql_exec(w, "DROP TABLE IF EXISTS t; CREATE TABLE t(x);"
-            "INSERT INTO t VALUES(1),(2),(3)");
+                "INSERT INTO t VALUES(1),(2),(3)");
     bool wal = strcmp(mode, "wal") == 0;
 
     /* no commit in between: the twin reads what a reads */

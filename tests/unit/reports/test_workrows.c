@@ -28,16 +28,16 @@ static sqlite3 *open_db(void)
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK);
     sql_exec(db, "CREATE TABLE cc(helo TEXT, ip TEXT);"
-             "INSERT INTO cc VALUES('mail.c.example','192.0.2.30'),"
-             " (CAST(x'6e00756c' AS TEXT),'192.0.2.31'),"
-             " ('mail.n.example',NULL);"
-             "CREATE TABLE dc(helo TEXT);"
-             "INSERT INTO dc VALUES('mail.f.example'),(NULL);"
-             "CREATE TABLE rs(domain TEXT);"
-             "INSERT INTO rs VALUES('b.example'),('b.example'),(NULL);"
-             "CREATE TEMP VIEW rv_csa_changes AS SELECT helo, ip FROM cc;"
-             "CREATE TEMP VIEW rv_dna_changes AS SELECT helo FROM dc;"
-             "CREATE TEMP VIEW rv_run_senders AS SELECT domain FROM rs;");
+                 "INSERT INTO cc VALUES('mail.c.example','192.0.2.30'),"
+                 " (CAST(x'6e00756c' AS TEXT),'192.0.2.31'),"
+                 " ('mail.n.example',NULL);"
+                 "CREATE TABLE dc(helo TEXT);"
+                 "INSERT INTO dc VALUES('mail.f.example'),(NULL);"
+                 "CREATE TABLE rs(domain TEXT);"
+                 "INSERT INTO rs VALUES('b.example'),('b.example'),(NULL);"
+                 "CREATE TEMP VIEW rv_csa_changes AS SELECT helo, ip FROM cc;"
+                 "CREATE TEMP VIEW rv_dna_changes AS SELECT helo FROM dc;"
+                 "CREATE TEMP VIEW rv_run_senders AS SELECT domain FROM rs;");
     return db;
 }
 
@@ -158,8 +158,8 @@ static void test_conditions(void)
     /* 3 + WORKROWS_MIN_CAP CSA changes: over the floor, and over a
      * quarter of 4 * (WORKROWS_MIN_CAP + 3) - 1 pairs, within one more */
     sql_exec(db, "INSERT INTO cc WITH RECURSIVE k(x) AS (SELECT 1 UNION ALL"
-             " SELECT x + 1 FROM k WHERE x < 4096) SELECT 'h' || x,"
-             " '192.0.2.1' FROM k");
+                 " SELECT x + 1 FROM k WHERE x < 4096) SELECT 'h' || x,"
+                 " '192.0.2.1' FROM k");
     CHECK(WORKROWS_MIN_CAP == 4096);
     workrows_open(&w, db, 100);
     CHECK(w.keep_all && workrows_keep(&w, &p));
